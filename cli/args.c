@@ -1,0 +1,104 @@
+/* args.c - flag parsing shared by the subcommands: one-line errors naming
+ * the flag, never a silent default for a bad value. */
+#include "cli.h"
+
+#include "raft.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *cli_flag_value(int argc, char **argv, int *i, const char *flag)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(flag);
+	if (!strncmp(a, flag, n) && a[n] == '=')
+		return a + n + 1;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "raftsim: %s: missing value\n", flag);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+bool cli_parse_u64(const char *flag, const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	if (!*s || *s == '-' || *s == '+') {
+		fprintf(stderr, "raftsim: %s: '%s' is not a number (expected %llu..%llu)\n", flag, s,
+		        (unsigned long long)min, (unsigned long long)max);
+		return false;
+	}
+	unsigned long long v = strtoull(s, &end, 10);
+	if (*end || errno) {
+		fprintf(stderr, "raftsim: %s: '%s' is not a number (expected %llu..%llu)\n", flag, s,
+		        (unsigned long long)min, (unsigned long long)max);
+		return false;
+	}
+	if (v < min || v > max) {
+		fprintf(stderr, "raftsim: %s: %llu is out of range (expected %llu..%llu)\n", flag, v,
+		        (unsigned long long)min, (unsigned long long)max);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+bool cli_parse_duration(const char *flag, const char *s, int64_t *out_us)
+{
+	/* DIGITS[.DIGITS](us|ms|s|m|h), integer arithmetic only */
+	const char *p = s;
+	uint64_t whole = 0, frac = 0, frac_div = 1;
+	int digits = 0;
+	while (*p >= '0' && *p <= '9' && whole < 100000000000ull) {
+		whole = whole * 10 + (uint64_t)(*p++ - '0');
+		digits++;
+	}
+	if (*p == '.') {
+		p++;
+		while (*p >= '0' && *p <= '9' && frac_div < 1000000) {
+			frac = frac * 10 + (uint64_t)(*p++ - '0');
+			frac_div *= 10;
+			digits++;
+		}
+	}
+	uint64_t unit = 0;
+	if (!strcmp(p, "us"))
+		unit = 1;
+	else if (!strcmp(p, "ms"))
+		unit = 1000;
+	else if (!strcmp(p, "s"))
+		unit = 1000000;
+	else if (!strcmp(p, "m"))
+		unit = 60000000;
+	else if (!strcmp(p, "h"))
+		unit = 3600000000ull;
+	if (!digits || !unit) {
+		fprintf(stderr,
+		        "raftsim: %s: '%s' is not a duration (expected a number with us, ms, s, m or "
+		        "h, e.g. 500ms)\n",
+		        flag, s);
+		return false;
+	}
+	uint64_t us = whole * unit + frac * unit / frac_div;
+	if (us > 24ull * 3600000000ull) {
+		fprintf(stderr, "raftsim: %s: '%s' is too long (at most 24h)\n", flag, s);
+		return false;
+	}
+	*out_us = (int64_t)us;
+	return true;
+}
+
+bool cli_parse_bug(const char *flag, const char *s, uint32_t *bugs)
+{
+	uint32_t bit = raft_bug_from_name(s);
+	if (!bit) {
+		fprintf(stderr, "raftsim: %s: unknown bug '%s' (one of: %s)\n", flag, s,
+		        RAFT_BUG_NAMES);
+		return false;
+	}
+	*bugs |= bit;
+	return true;
+}

@@ -1,0 +1,25 @@
+/* cli.h - the raftsim subcommands; each takes the arguments after its name
+ * and returns the process exit code (0 ok, 1 failure found, 2 bad usage). */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+int cli_run(int argc, char **argv);        /* cmd_run.c: a plain cluster */
+int cli_run_script(int argc, char **argv); /* cmd_check.c: `run FILE` */
+int cli_check(int argc, char **argv);      /* cmd_check.c */
+int cli_view(int argc, char **argv);       /* cmd_view.c */
+int cli_render(int argc, char **argv);     /* cmd_view.c */
+int cli_bench(int argc, char **argv);      /* cmd_bench.c */
+int cli_fuzz(int argc, char **argv);       /* cmd_fuzz.c */
+
+/* Shared flag parsing; each prints `raftsim: --flag: what was wrong` on
+ * stderr and returns false for a bad value. */
+bool cli_parse_u64(const char *flag, const char *s, uint64_t min, uint64_t max, uint64_t *out);
+bool cli_parse_duration(const char *flag, const char *s, int64_t *out_us);
+bool cli_parse_bug(const char *flag, const char *s, uint32_t *bugs);
+/* A value for flag argv[*i] ("--x V" or "--x=V"); NULL + message if missing. */
+const char *cli_flag_value(int argc, char **argv, int *i, const char *flag);
+
+#endif

@@ -1,0 +1,121 @@
+/* cmd_run.c - `raftsim run`: a plain cluster, headless, printing its trace. */
+#include "cli.h"
+
+#include "sim.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char run_usage[] =
+    "usage: raftsim run [FILE] [--nodes N] [--seed S] [--for DURATION] [--trace FILE|-]\n"
+    "                   [--format text|jsonl] [--bug NAME]\n"
+    "Runs a cluster with the default settings (or the scenario FILE) headless and\n"
+    "prints one line per event.  --nodes 1..255 (default 5), --seed (default 1),\n"
+    "--for the virtual time to run (default 2s), --trace where the trace goes\n"
+    "(default -, stdout).  Exit 1 if the safety checker finds a violation.\n";
+
+struct out {
+	FILE *f;
+	enum sim_trace_format fmt;
+	char line[8192];
+};
+
+static void on_trace(void *ctx, const struct sim_trace *t)
+{
+	struct out *o = ctx;
+	size_t n = sim_trace_format(t, o->fmt, o->line, sizeof o->line);
+	fwrite(o->line, 1, n, o->f);
+}
+
+int cli_run(int argc, char **argv)
+{
+	struct sim_config c;
+	sim_config_default(&c);
+	int64_t for_us = 2000000;
+	const char *trace = "-";
+	struct out o = {.fmt = SIM_TRACE_TEXT};
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *v;
+		uint64_t u;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(run_usage, stdout);
+			return 0;
+		} else if (!strncmp(a, "--nodes", 7) && (a[7] == 0 || a[7] == '=')) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--nodes")) ||
+			    !cli_parse_u64("--nodes", v, 1, 255, &u))
+				return 2;
+			c.nodes = (uint16_t)u;
+		} else if (!strncmp(a, "--seed", 6) && (a[6] == 0 || a[6] == '=')) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--seed")) ||
+			    !cli_parse_u64("--seed", v, 0, UINT64_MAX, &c.seed))
+				return 2;
+		} else if (!strncmp(a, "--for", 5) && (a[5] == 0 || a[5] == '=')) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--for")) ||
+			    !cli_parse_duration("--for", v, &for_us))
+				return 2;
+		} else if (!strncmp(a, "--trace", 7) && (a[7] == 0 || a[7] == '=')) {
+			if (!(trace = cli_flag_value(argc, argv, &i, "--trace")))
+				return 2;
+		} else if (!strncmp(a, "--format", 8) && (a[8] == 0 || a[8] == '=')) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--format")))
+				return 2;
+			if (!strcmp(v, "text"))
+				o.fmt = SIM_TRACE_TEXT;
+			else if (!strcmp(v, "jsonl"))
+				o.fmt = SIM_TRACE_JSONL;
+			else {
+				fprintf(stderr, "raftsim: --format: '%s' is not a format (text or jsonl)\n",
+				        v);
+				return 2;
+			}
+		} else if (!strncmp(a, "--bug", 5) && (a[5] == 0 || a[5] == '=')) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--bug")) ||
+			    !cli_parse_bug("--bug", v, &c.bugs))
+				return 2;
+		} else {
+			fprintf(stderr, "raftsim run: unknown argument '%s' (raftsim run --help)\n", a);
+			return 2;
+		}
+	}
+	if (!strcmp(trace, "-"))
+		o.f = stdout;
+	else if (!(o.f = fopen(trace, "w"))) {
+		fprintf(stderr, "raftsim: --trace: cannot write '%s': %s\n", trace, strerror(errno));
+		return 2;
+	}
+	struct sim *s = sim_new(&c);
+	if (!s) {
+		fprintf(stderr, "raftsim: out of memory\n");
+		return 2;
+	}
+	sim_set_trace(s, on_trace, &o);
+	sim_run_until(s, for_us);
+	int rc = 0;
+	const struct sim_violation *v = sim_violation(s);
+	if (v) {
+		fprintf(stderr,
+		        "raftsim: safety violation: %s: %s (at %lld us, seed %llu)\n"
+		        "reproduce: raftsim run --nodes %u --seed %llu --for %lldus\n",
+		        v->invariant, v->detail, (long long)v->time_us, (unsigned long long)v->seed,
+		        c.nodes, (unsigned long long)c.seed, (long long)v->time_us + 1);
+		rc = 1;
+	}
+	uint8_t l = sim_stable_leader(s);
+	const struct sim_counters *k = sim_counters(s);
+	fprintf(stderr, "# %u nodes, seed %llu, %lld ms virtual: ", c.nodes,
+	        (unsigned long long)c.seed, (long long)(sim_now_us(s) / 1000));
+	if (l)
+		fprintf(stderr, "leader n%u term %llu", l,
+		        (unsigned long long)raft_term(sim_node(s, l)));
+	else
+		fprintf(stderr, "no stable leader");
+	fprintf(stderr, ", %llu events, %llu messages\n", (unsigned long long)k->events,
+	        (unsigned long long)k->msgs_sent);
+	sim_free(s);
+	if (o.f != stdout && fclose(o.f) != 0) {
+		fprintf(stderr, "raftsim: --trace: cannot write '%s': %s\n", trace, strerror(errno));
+		return 2;
+	}
+	return rc;
+}

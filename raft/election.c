@@ -1,0 +1,128 @@
+/* election.c - leader election: timeouts, RequestVote and its replies. */
+#include "raft_internal.h"
+
+#include <assert.h>
+#include <string.h>
+
+static void votes_clear(struct raft_node *n)
+{
+	memset(n->votes, 0, sizeof n->votes);
+	n->n_votes = 0;
+}
+
+static void vote_record(struct raft_node *n, uint8_t voter)
+{
+	uint64_t bit = (uint64_t)1 << (voter % 64);
+	if (n->votes[voter / 64] & bit)
+		return;
+	n->votes[voter / 64] |= bit;
+	n->n_votes++;
+}
+
+static void become_leader(struct raft_node *n, int64_t now_us)
+{
+	n->role = RAFT_LEADER;
+	n->leader = n->cfg.id;
+	raft_repl_start(n, now_us);
+}
+
+/* Steps down to follower; with term > currentTerm the new term is adopted
+ * and votedFor cleared.  A leader has no election timer, so one stepping
+ * down gets a fresh one; a candidate or follower keeps its own. */
+void raft_become_follower(struct raft_node *n, int64_t now_us, uint64_t term)
+{
+	bool was_leader = n->role == RAFT_LEADER;
+	if (term > n->term) {
+		n->term = term;
+		n->voted_for = 0;
+		n->leader = 0;
+	}
+	n->role = RAFT_FOLLOWER;
+	n->flush_all = false;
+	votes_clear(n);
+	if (was_leader)
+		raft_timer_reset(n, now_us);
+}
+
+/* From Figure 2 (Candidates): on conversion to candidate, start election:
+ *   - Increment currentTerm
+ *   - Vote for self
+ *   - Reset election timer
+ *   - Send RequestVote RPCs to all other servers */
+void raft_election_start(struct raft_node *n, int64_t now_us)
+{
+	n->role = RAFT_CANDIDATE;
+	n->term++;
+	n->voted_for = n->cfg.id;
+	n->leader = 0;
+	n->flush_all = false;
+	votes_clear(n);
+	vote_record(n, n->cfg.id);
+	raft_timer_reset(n, now_us);
+	if (n->n_votes >= raft_majority(n)) { /* a one-node cluster */
+		become_leader(n, now_us);
+		return;
+	}
+	uint64_t last = n->log_len, last_term = raft_term_at(n, n->log_len);
+	for (unsigned id = 1; id <= n->cfg.n_nodes; id++) {
+		if (id == n->cfg.id)
+			continue;
+		struct raft_msg *m = raft_msg_push(n, RAFT_MSG_VOTE, (uint8_t)id);
+		if (m == NULL)
+			continue;
+		m->index = last;          /* lastLogIndex */
+		m->log_term = last_term; /* lastLogTerm */
+	}
+}
+
+/* Section 5.4.1: "Raft determines which of two logs is more up-to-date by
+ * comparing the index and term of the last entries in the logs.  If the
+ * logs have last entries with different terms, then the log with the later
+ * term is more up-to-date.  If the logs end with the same term, then
+ * whichever log is longer is more up-to-date." */
+static bool candidate_up_to_date(const struct raft_node *n, const struct raft_msg *m)
+{
+	uint64_t last_term = raft_term_at(n, n->log_len);
+	if (m->log_term != last_term)
+		return m->log_term > last_term;
+	return m->index >= n->log_len;
+}
+
+/* From Figure 2, RequestVote RPC, receiver implementation:
+ *   1. Reply false if term < currentTerm (section 5.1)
+ *   2. If votedFor is null or candidateId, and candidate's log is at least
+ *      as up-to-date as receiver's log, grant vote (sections 5.2, 5.4)
+ * The reply leaves in the ready batch that carries the new votedFor, so it
+ * is sent only once the vote is durable ("Updated on stable storage before
+ * responding to RPCs"). */
+void raft_recv_vote(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
+{
+	uint32_t bugs = n->cfg.bugs;
+	bool grant = false;
+	if (m->term == n->term) { /* a higher term was adopted by raft_step() */
+		bool free_vote = n->voted_for == 0 || n->voted_for == m->from ||
+		                 (bugs & RAFT_BUG_VOTE_TWICE);
+		bool log_ok = (bugs & RAFT_BUG_NO_LOG_CHECK) || candidate_up_to_date(n, m);
+		grant = free_vote && log_ok;
+	}
+	if (grant) {
+		n->voted_for = m->from;
+		/* Granting a vote resets the election timer (Figure 2,
+		 * Followers). */
+		raft_timer_reset(n, now_us);
+	}
+	struct raft_msg *r = raft_msg_push(n, RAFT_MSG_VOTE_REPLY, m->from);
+	if (r != NULL)
+		r->success = grant;
+}
+
+/* From Figure 2 (Candidates): if votes received from majority of servers:
+ * become leader. */
+void raft_recv_vote_reply(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
+{
+	if (n->role != RAFT_CANDIDATE || m->term != n->term || !m->success)
+		return; /* stale, or not a vote */
+	vote_record(n, m->from);
+	if (n->n_votes >= raft_majority(n))
+		become_leader(n, now_us);
+}

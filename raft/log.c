@@ -1,0 +1,100 @@
+/* log.c - the log: one contiguous array of entries, writes and term search. */
+#include "raft_internal.h"
+
+#include <assert.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int raft_log_reserve(struct raft_node *n, uint64_t len)
+{
+	if (len <= n->log_cap)
+		return RAFT_OK;
+	uint64_t cap = n->log_cap ? n->log_cap : 64;
+	while (cap < len)
+		cap *= 2;
+	if (cap > SIZE_MAX / sizeof(struct raft_entry))
+		return RAFT_ENOMEM;
+	struct raft_entry *e = realloc(n->log, (size_t)cap * sizeof *e);
+	if (e == NULL)
+		return RAFT_ENOMEM;
+	n->log = e;
+	n->log_cap = cap;
+	return RAFT_OK;
+}
+
+/* AppendEntries still in the pending batch, built while this node led an
+ * earlier term, may carry entries from `at` on.  Those entries are about to
+ * change, so the messages are dropped, as if the network lost them. */
+static void drop_pending_appends(struct raft_node *n, uint64_t at)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n->n_msgs; i++) {
+		const struct raft_msg *m = &n->msgs[i];
+		if (m->type == RAFT_MSG_APPEND && m->n_entries > 0 &&
+		    m->index + m->n_entries >= at)
+			continue;
+		if (k != i)
+			n->msgs[k] = *m;
+		k++;
+	}
+	n->n_msgs = k;
+}
+
+void raft_log_write(struct raft_node *n, uint64_t at, const struct raft_entry *e,
+                    uint64_t count, bool keep_suffix)
+{
+	assert(at >= 1 && at <= n->log_len + 1);
+	assert(at - 1 + count <= n->log_cap);
+	if (at <= n->log_len) {
+		/* Existing entries change: the disk holds log[1..at-1] of the
+		 * new log at most. */
+		if (n->persisted >= at)
+			n->persisted = at - 1;
+		n->wr_trunc = true;
+		drop_pending_appends(n, at);
+		if (!keep_suffix)
+			n->log_len = at - 1;
+	}
+	if (n->wr_from == 0 || at < n->wr_from)
+		n->wr_from = at;
+	if (count == 0)
+		return;
+	memcpy(&n->log[at - 1], e, (size_t)count * sizeof *e);
+	for (uint64_t i = at - 1; i < at - 1 + count; i++)
+		if (n->log[i].len > RAFT_CMD_MAX)
+			n->log[i].len = RAFT_CMD_MAX; /* a malformed message */
+	if (at - 1 + count > n->log_len)
+		n->log_len = at - 1 + count;
+}
+
+/* Terms never decrease along a Raft log, so both searches are binary.  On a
+ * log broken by a teaching bug they still return some index, which is only
+ * a hint (the leader clamps it). */
+uint64_t raft_log_first_of_term(const struct raft_node *n, uint64_t term, uint64_t hi)
+{
+	uint64_t lo = 1;
+	if (hi > n->log_len)
+		hi = n->log_len;
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (raft_term_at(n, mid) >= term)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+uint64_t raft_log_last_of_term(const struct raft_node *n, uint64_t term)
+{
+	uint64_t lo = 0, hi = n->log_len;
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo + 1) / 2;
+		if (raft_term_at(n, mid) <= term)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo > 0 && raft_term_at(n, lo) == term ? lo : 0;
+}

@@ -1,0 +1,216 @@
+/* raft.h - one Raft node as a pure, sans-IO state machine.
+ *
+ * The node never reads a clock, never calls rand(), never does I/O.  Its only
+ * inputs are:
+ *   raft_tick()        time passed (the caller calls it at or after
+ *                      raft_next_deadline_us(); calling it early is harmless)
+ *   raft_step()        a message arrived
+ *   raft_propose()     a client proposal
+ *   raft_timeout_now() admin: the election timer fires now
+ *   raft_persisted()   the caller's disk finished writing a ready batch
+ *   raft_restart()     the node crashed and boots again from durable state
+ * Its outputs are collected into one "ready" batch (etcd's Ready), taken with
+ * raft_take_ready():
+ *   - hard state (term, votedFor) and log entries to make durable,
+ *   - messages to send, which the caller must send only AFTER the batch's
+ *     persistent state is durable (this is how a vote or an AppendEntries
+ *     success is never sent before the state that justifies it is on disk),
+ *   - the range of committed entries the node applied to its key-value map.
+ *
+ * Time is an int64_t count of microseconds.  Randomness is a per-node
+ * splitmix64/xoshiro stream seeded by the caller.  Memory: every node owns
+ * its log and map; pointers handed out stay valid until the next call that
+ * takes a non-const node.  Functions that can fail return 0 or a negative
+ * RAFT_E* code; allocation failure is reported, never aborted on.
+ */
+#ifndef RAFT_RAFT_H
+#define RAFT_RAFT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RAFT_NODES_MAX 255 /* node ids are 1..RAFT_NODES_MAX; 0 means none */
+#define RAFT_CMD_MAX 31    /* bytes of one "KEY=VALUE" command, without NUL */
+
+enum {
+	RAFT_OK = 0,
+	RAFT_ENOMEM = -1,
+	RAFT_ENOTLEADER = -2, /* proposal to a node that is not leader */
+	RAFT_EINVAL = -3,     /* malformed command or configuration */
+};
+
+enum raft_role { RAFT_FOLLOWER = 0, RAFT_CANDIDATE = 1, RAFT_LEADER = 2 };
+
+/* Teaching bugs (issue "robustness"): each switches off one rule of Raft. */
+enum raft_bug {
+	RAFT_BUG_COMMIT_OLD_TERM = 1u << 0, /* count replicas of old-term entries (Figure 8) */
+	RAFT_BUG_VOTE_TWICE = 1u << 1,      /* grant more than one vote per term */
+	RAFT_BUG_NO_LOG_CHECK = 1u << 2,    /* skip the up-to-date check when voting */
+	RAFT_BUG_NO_TRUNCATE = 1u << 3,     /* overwrite in place, keep a conflicting suffix */
+	RAFT_BUG_FORGET_VOTE = 1u << 4,     /* votedFor is not persisted across a restart */
+	RAFT_BUG_NO_STEP_DOWN = 1u << 5,    /* ignore a higher term in replies */
+};
+
+/* "commit-old-term" etc. -> the bit; 0 for an unknown name.  raft_bug_name
+ * is the reverse (NULL for anything but a single known bit).  RAFT_BUG_NAMES
+ * lists every name, for messages. */
+#define RAFT_BUG_NAMES "commit-old-term, vote-twice, no-log-check, no-truncate, forget-vote, no-step-down"
+uint32_t raft_bug_from_name(const char *name);
+const char *raft_bug_name(uint32_t bit);
+
+/* One log entry: 40 bytes, the command stored inline. */
+struct raft_entry {
+	uint64_t term;
+	uint8_t len;             /* bytes used in cmd */
+	char cmd[RAFT_CMD_MAX];  /* "KEY=VALUE", not NUL-terminated */
+};
+
+enum raft_msg_type {
+	RAFT_MSG_VOTE = 0,         /* RequestVote */
+	RAFT_MSG_VOTE_REPLY = 1,   /* RequestVote response */
+	RAFT_MSG_APPEND = 2,       /* AppendEntries (a heartbeat when n_entries == 0) */
+	RAFT_MSG_APPEND_REPLY = 3, /* AppendEntries response */
+};
+
+struct raft_msg {
+	uint8_t type; /* enum raft_msg_type */
+	uint8_t from, to;
+	bool success;  /* VOTE_REPLY: vote granted; APPEND_REPLY: entries matched */
+	uint64_t term; /* sender's currentTerm */
+	/* VOTE: candidate's last log index/term.
+	 * APPEND: prevLogIndex/prevLogTerm.  */
+	uint64_t index, log_term;
+	/* APPEND: leaderCommit.
+	 * APPEND_REPLY success: the last index the follower now matches.
+	 * APPEND_REPLY failure: conflict hint, the first index the leader
+	 * should try next (fast back-up, paper section 5.3).  */
+	uint64_t commit;
+	/* APPEND_REPLY failure: the term of the follower's conflicting entry
+	 * (0 when its log is simply too short). */
+	uint64_t conflict_term;
+	/* APPEND: the entries; in a message handed out by raft_take_ready()
+	 * they point into the leader's log and are valid until the next
+	 * non-const call on that node; the caller copies what it keeps. */
+	uint32_t n_entries;
+	const struct raft_entry *entries;
+};
+
+struct raft_config {
+	uint8_t id;      /* 1..n_nodes */
+	uint8_t n_nodes; /* voters are 1..n_nodes */
+	int64_t election_timeout_us_min; /* default 150 ms */
+	int64_t election_timeout_us_max; /* default 300 ms, inclusive */
+	int64_t heartbeat_us;            /* default 50 ms */
+	uint32_t entries_per_msg_max;    /* cap per AppendEntries, default 64 */
+	uint32_t bugs;                   /* enum raft_bug bits, default 0 */
+	uint64_t seed;                   /* this node's PRNG seed */
+};
+
+/* Fills *c with the defaults above for node id of n nodes. */
+void raft_config_default(struct raft_config *c, uint8_t id, uint8_t n_nodes);
+
+/* The batch of work the node hands back.  Filled by raft_take_ready(). */
+struct raft_ready {
+	/* Hard state to make durable (always the node's current values;
+	 * hard_state_changed tells whether they differ from the last batch). */
+	bool hard_state_changed;
+	uint64_t term;
+	uint8_t voted_for;
+	/* Log entries [persist_from, persist_to] to write, after discarding
+	 * anything the disk holds from persist_from on.  persist_from == 0:
+	 * no log write.  If truncated is true, entries at persist_from and
+	 * above were deleted (a conflicting suffix), not only appended.  */
+	uint64_t persist_from, persist_to;
+	uint64_t persist_term; /* term of entry persist_to */
+	bool truncated;
+	/* Messages to send once the above is durable. */
+	const struct raft_msg *msgs;
+	size_t n_msgs;
+	/* Entries (apply_from, apply_to] were applied to the map during the
+	 * batch; apply_from == apply_to: none. */
+	uint64_t apply_from, apply_to;
+};
+
+struct raft_node;
+
+/* Creates a node on first boot: term 0, votedFor none, empty log, follower,
+ * election deadline drawn from now_us.  Returns NULL on allocation failure
+ * or an invalid configuration.  Free with raft_free(). */
+struct raft_node *raft_new(const struct raft_config *c, int64_t now_us);
+void raft_free(struct raft_node *n);
+/* Deep copy (log, map, PRNG, pending batch): a checkpoint.  NULL on ENOMEM. */
+struct raft_node *raft_clone(const struct raft_node *n);
+
+/* Inputs. */
+void raft_tick(struct raft_node *n, int64_t now_us);
+void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
+/* cmd must be "KEY=VALUE" with a non-empty KEY and len <= RAFT_CMD_MAX.
+ * On success stores the new entry's index in *index (may be NULL).
+ * RAFT_ENOTLEADER: *leader_hint (may be NULL) gets the leader this node
+ * believes in (0 if none). */
+int raft_propose(struct raft_node *n, int64_t now_us, const char *cmd, size_t len,
+                 uint64_t *index, uint8_t *leader_hint);
+void raft_timeout_now(struct raft_node *n, int64_t now_us);
+/* Changes timing for the next timer draws (scenario `set`). */
+void raft_set_timing(struct raft_node *n, int64_t election_timeout_us_min,
+                     int64_t election_timeout_us_max, int64_t heartbeat_us);
+/* The disk wrote the batch whose log part ended at (index, term) and whose
+ * hard state was (hs_term, hs_vote).  index == 0: no log part.  Lets the
+ * leader count itself and a follower apply committed entries. */
+void raft_persisted(struct raft_node *n, uint64_t index, uint64_t term,
+                    uint64_t hs_term, uint8_t hs_vote);
+/* Crash + boot: forget everything but the durable state (the hard state
+ * last acknowledged by raft_persisted() and the log up to the last durable
+ * index).  commitIndex, lastApplied, the map, nextIndex/matchIndex and role
+ * are lost; the node boots as a follower with a fresh election deadline. */
+void raft_restart(struct raft_node *n, int64_t now_us);
+
+/* Output. */
+bool raft_has_ready(const struct raft_node *n);
+/* Takes the pending batch and starts a new one.  Pointers inside *rd stay
+ * valid until the next non-const call on n. */
+void raft_take_ready(struct raft_node *n, struct raft_ready *rd);
+/* The earliest time raft_tick() has work to do. */
+int64_t raft_next_deadline_us(const struct raft_node *n);
+
+/* Introspection (const; for visualizers and checkers). */
+uint8_t raft_id(const struct raft_node *n);
+uint8_t raft_n_nodes(const struct raft_node *n);
+enum raft_role raft_role(const struct raft_node *n);
+uint64_t raft_term(const struct raft_node *n);
+uint8_t raft_voted_for(const struct raft_node *n);
+uint8_t raft_leader_hint(const struct raft_node *n); /* leader of this term, or 0 */
+/* Whether voter granted this node its vote in the current term (candidate
+ * or leader); raft_votes() counts them, self included. */
+bool raft_vote_granted_by(const struct raft_node *n, uint8_t voter);
+unsigned raft_votes(const struct raft_node *n);
+int64_t raft_election_deadline_us(const struct raft_node *n);
+int64_t raft_election_timeout_us(const struct raft_node *n); /* the drawn length */
+uint64_t raft_last_index(const struct raft_node *n);
+uint64_t raft_last_term(const struct raft_node *n);
+/* Entry at index 1..raft_last_index(), NULL outside. */
+const struct raft_entry *raft_entry_at(const struct raft_node *n, uint64_t index);
+uint64_t raft_term_at(const struct raft_node *n, uint64_t index); /* 0 outside */
+uint64_t raft_commit_index(const struct raft_node *n);
+uint64_t raft_last_applied(const struct raft_node *n);
+uint64_t raft_persisted_index(const struct raft_node *n);
+/* Leader only (0 otherwise): nextIndex / matchIndex for peer 1..n_nodes. */
+uint64_t raft_next_index(const struct raft_node *n, uint8_t peer);
+uint64_t raft_match_index(const struct raft_node *n, uint8_t peer);
+/* The applied key-value map.  raft_map_get: value of key (klen bytes) or
+ * NULL; *vlen gets its length.  raft_map_count / raft_map_at iterate in an
+ * unspecified but deterministic order (i < raft_map_capacity; NULL for an
+ * empty slot). */
+const char *raft_map_get(const struct raft_node *n, const char *key, size_t klen, size_t *vlen);
+size_t raft_map_count(const struct raft_node *n);
+size_t raft_map_capacity(const struct raft_node *n);
+const struct raft_entry *raft_map_at(const struct raft_node *n, size_t i);
+
+/* Helpers. */
+const char *raft_role_name(enum raft_role r);     /* "follower", ... */
+const char *raft_msg_type_name(enum raft_msg_type t); /* "RequestVote", ... */
+/* Splits an entry's "KEY=VALUE" at the first '='. */
+size_t raft_cmd_key_len(const struct raft_entry *e);
+
+#endif

@@ -1,0 +1,125 @@
+/* raft_internal.h - the node's private state, shared by the .c files of raft/ only. */
+#ifndef RAFT_RAFT_INTERNAL_H
+#define RAFT_RAFT_INTERNAL_H
+
+#include "raft.h"
+
+/* What a leader knows about one peer's log (Figure 2, "Volatile state on
+ * leaders").  In replicate mode the leader streams entries and advances
+ * next optimistically (pipelining); in probe mode it sends one
+ * AppendEntries from next and waits for the answer or the next heartbeat. */
+struct raft_peer {
+	uint64_t next;   /* nextIndex */
+	uint64_t match;  /* matchIndex; the leader's own slot holds its persisted index */
+	bool probe;      /* probe mode, else replicate mode */
+	bool probe_sent; /* probe mode: an AppendEntries is out, wait */
+};
+
+/* The applied key-value map: open addressing, linear probing; a slot holds
+ * the last applied entry for its key (len == 0: empty slot). */
+struct raft_kv {
+	struct raft_entry *slots;
+	size_t cap; /* 0 or a power of two */
+	size_t count;
+};
+
+struct raft_node {
+	struct raft_config cfg;
+	uint64_t rng; /* splitmix64 state */
+	uint8_t role; /* enum raft_role */
+
+	/* Figure 2 "Persistent state on all servers", in memory. */
+	uint64_t term;     /* currentTerm */
+	uint8_t voted_for; /* votedFor, 0: none */
+	uint8_t leader;    /* the leader heard from in this term, 0: none */
+	struct raft_entry *log; /* log[i - 1] is entry i */
+	uint64_t log_len, log_cap;
+
+	/* Figure 2 "Volatile state on all servers". */
+	uint64_t commit;  /* commitIndex */
+	uint64_t applied; /* lastApplied */
+
+	/* What the disk holds: log[1..persisted] and (hs_term, hs_vote). */
+	uint64_t persisted;
+	uint64_t hs_term;
+	uint8_t hs_vote;
+
+	/* Timers. */
+	int64_t election_deadline_us, election_timeout_us;
+	int64_t heartbeat_deadline_us; /* leader only */
+
+	/* Candidate and leader: who granted its vote this term (bit per id). */
+	uint64_t votes[4];
+	unsigned n_votes;
+
+	/* Leader state.  peers[id] for id 1..n_nodes, peers[self] included.
+	 * The commit rule counts voters whose match >= commit_thr; only when
+	 * commit_cnt reaches a majority is the majority-th largest match
+	 * selected (O(n_nodes) per commit advance, O(1) per reply). */
+	struct raft_peer *peers;
+	uint64_t *scratch;   /* n_nodes match values for the selection */
+	uint64_t first_cur;  /* first index of currentTerm in the log, 0: none */
+	uint64_t commit_thr; /* UINT64_MAX: nothing can commit yet */
+	unsigned commit_cnt;
+	bool flush_all; /* proposals appended since the last raft_take_ready() */
+
+	/* The pending ready batch. */
+	uint64_t wr_from; /* lowest log index written since the last batch, 0: none */
+	bool wr_trunc;    /* an existing entry was deleted or overwritten */
+	uint64_t rd_term; /* hard state and applied index of the last batch */
+	uint8_t rd_vote;
+	uint64_t rd_applied;
+	/* Pending messages.  APPEND entries are kept as (index, n_entries)
+	 * and only turned into pointers into the log by raft_take_ready(),
+	 * because the log may be reallocated before that. */
+	struct raft_msg *msgs;
+	size_t n_msgs, msgs_cap;
+
+	struct raft_kv kv;
+};
+
+/* node.c */
+unsigned raft_majority(const struct raft_node *n);
+void raft_timer_reset(struct raft_node *n, int64_t now_us);
+/* Appends a zeroed message of type from this node in its current term;
+ * NULL on allocation failure (the message is lost, which Raft tolerates). */
+struct raft_msg *raft_msg_push(struct raft_node *n, uint8_t type, uint8_t to);
+
+/* log.c */
+int raft_log_reserve(struct raft_node *n, uint64_t len);
+/* Writes count entries at index at (1 <= at <= log_len + 1) after
+ * raft_log_reserve(n, at - 1 + count).  Existing entries from at on are
+ * deleted first unless keep_suffix (RAFT_BUG_NO_TRUNCATE: overwrite in
+ * place).  Records the write for the next ready batch. */
+void raft_log_write(struct raft_node *n, uint64_t at, const struct raft_entry *e,
+                    uint64_t count, bool keep_suffix);
+/* First index <= hi whose term is term (hi has that term). */
+uint64_t raft_log_first_of_term(const struct raft_node *n, uint64_t term, uint64_t hi);
+/* Last index holding term, 0 if the log has no entry of that term. */
+uint64_t raft_log_last_of_term(const struct raft_node *n, uint64_t term);
+
+/* election.c */
+void raft_election_start(struct raft_node *n, int64_t now_us);
+void raft_become_follower(struct raft_node *n, int64_t now_us, uint64_t term);
+void raft_recv_vote(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
+void raft_recv_vote_reply(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
+
+/* replication.c */
+void raft_repl_start(struct raft_node *n, int64_t now_us);
+void raft_repl_heartbeat(struct raft_node *n, int64_t now_us);
+void raft_repl_flush(struct raft_node *n);
+void raft_repl_self_persisted(struct raft_node *n);
+int raft_repl_propose(struct raft_node *n, const char *cmd, size_t len, uint64_t *index);
+void raft_recv_append(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
+void raft_recv_append_reply(struct raft_node *n, const struct raft_msg *m);
+
+/* kv.c */
+int raft_cmd_check(const char *cmd, size_t len);
+/* Applies committed, durable entries: log[lastApplied+1 ..
+ * min(commitIndex, persisted)]. */
+void raft_apply(struct raft_node *n);
+void raft_kv_clear(struct raft_kv *kv);
+int raft_kv_copy(struct raft_kv *dst, const struct raft_kv *src);
+void raft_kv_free(struct raft_kv *kv);
+
+#endif

@@ -1,0 +1,109 @@
+/* ready.c - the ready batch, durability acknowledgements and crash-restart. */
+#include "raft_internal.h"
+
+#include <assert.h>
+#include <stdint.h>
+#include <string.h>
+
+bool raft_has_ready(const struct raft_node *n)
+{
+	return n->n_msgs > 0 || n->wr_from != 0 || n->term != n->rd_term ||
+	       n->voted_for != n->rd_vote || n->applied != n->rd_applied ||
+	       (n->role == RAFT_LEADER && n->flush_all);
+}
+
+void raft_take_ready(struct raft_node *n, struct raft_ready *rd)
+{
+	assert(n != NULL && rd != NULL);
+	raft_repl_flush(n);
+	memset(rd, 0, sizeof *rd);
+
+	rd->hard_state_changed = n->term != n->rd_term || n->voted_for != n->rd_vote;
+	rd->term = n->term;
+	rd->voted_for = n->voted_for;
+
+	if (n->wr_from != 0) {
+		assert(n->wr_from <= n->log_len);
+		rd->persist_from = n->wr_from;
+		rd->persist_to = n->log_len;
+		rd->persist_term = raft_term_at(n, n->log_len);
+		rd->truncated = n->wr_trunc;
+	}
+
+	/* Pending AppendEntries hold (prevLogIndex, n_entries); their entries
+	 * are log[prevLogIndex + 1 ..], still in place (raft_log_write() drops
+	 * messages whose entries it changes). */
+	for (size_t i = 0; i < n->n_msgs; i++) {
+		struct raft_msg *m = &n->msgs[i];
+		if (m->type != RAFT_MSG_APPEND || m->n_entries == 0)
+			continue;
+		assert(m->index + m->n_entries <= n->log_len);
+		m->entries = &n->log[m->index];
+	}
+	rd->msgs = n->n_msgs > 0 ? n->msgs : NULL;
+	rd->n_msgs = n->n_msgs;
+
+	rd->apply_from = n->rd_applied;
+	rd->apply_to = n->applied;
+
+	/* Start the next batch; the message array is reused by the next
+	 * call, which is what "valid until the next non-const call" allows. */
+	n->wr_from = 0;
+	n->wr_trunc = false;
+	n->rd_term = n->term;
+	n->rd_vote = n->voted_for;
+	n->rd_applied = n->applied;
+	n->n_msgs = 0;
+}
+
+/* The disk model: it holds log[1..persisted] of the in-memory log and the
+ * hard state (hs_term, hs_vote).  A write that ended at (index, term) only
+ * counts if the log still holds that entry; a truncation has already
+ * lowered persisted below any stale write. */
+void raft_persisted(struct raft_node *n, uint64_t index, uint64_t term, uint64_t hs_term,
+                    uint8_t hs_vote)
+{
+	assert(n != NULL);
+	n->hs_term = hs_term;
+	n->hs_vote = hs_vote;
+	if (index == 0 || index <= n->persisted || index > n->log_len ||
+	    raft_term_at(n, index) != term)
+		return;
+	n->persisted = index;
+	raft_repl_self_persisted(n); /* a leader counts itself from now on */
+	raft_apply(n);
+}
+
+void raft_restart(struct raft_node *n, int64_t now_us)
+{
+	assert(n != NULL);
+	if (n->cfg.bugs & RAFT_BUG_FORGET_VOTE)
+		n->hs_vote = 0; /* the bug: votedFor never reached the disk */
+	n->role = RAFT_FOLLOWER;
+	n->term = n->hs_term;
+	n->voted_for = n->hs_vote;
+	n->leader = 0;
+	if (n->log_len > n->persisted)
+		n->log_len = n->persisted;
+	/* Volatile state is lost: commitIndex and lastApplied restart at 0,
+	 * the map is rebuilt by applying again. */
+	n->commit = 0;
+	n->applied = 0;
+	raft_kv_clear(&n->kv);
+	memset(n->votes, 0, sizeof n->votes);
+	n->n_votes = 0;
+	memset(n->peers, 0, ((size_t)n->cfg.n_nodes + 1) * sizeof *n->peers);
+	n->first_cur = 0;
+	n->commit_thr = UINT64_MAX;
+	n->commit_cnt = 0;
+	n->flush_all = false;
+	n->heartbeat_deadline_us = 0;
+	/* Whatever was not yet taken is gone with the process. */
+	n->wr_from = 0;
+	n->wr_trunc = false;
+	n->n_msgs = 0;
+	n->rd_term = n->term;
+	n->rd_vote = n->voted_for;
+	n->rd_applied = 0;
+	raft_timer_reset(n, now_us);
+}

@@ -1,0 +1,432 @@
+/* checker.c - the five safety properties of the Raft paper's Figure 3,
+ * checked incrementally after every batch a node hands back.
+ *
+ * Each node's log is summarised by a chain hash per index (the hash of the
+ * entry and of every entry before it), so "these two logs are identical up
+ * to index k" is one comparison.  Work per event is O(entries written +
+ * entries newly committed), never a scan of whole logs.
+ */
+#include "sim_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static uint64_t entry_hash(uint64_t prev, const struct raft_entry *e)
+{
+	uint64_t h = prev ^ mix64(e->term + 0x9e3779b97f4a7c15ull) ^ e->len;
+	size_t i = 0;
+	for (; i + 8 <= e->len; i += 8) {
+		uint64_t w;
+		memcpy(&w, e->cmd + i, 8);
+		h = (h ^ w) * 0x100000001b3ull;
+		h ^= h >> 29;
+	}
+	if (i < e->len) {
+		uint64_t w = 0;
+		memcpy(&w, e->cmd + i, e->len - i);
+		h = (h ^ w) * 0x100000001b3ull;
+	}
+	return mix64(h);
+}
+
+static int grow_u64(uint64_t **a, uint64_t *cap, uint64_t need)
+{
+	if (need <= *cap)
+		return 0;
+	uint64_t c = *cap ? *cap : 64;
+	while (c < need)
+		c *= 2;
+	uint64_t *p = realloc(*a, c * sizeof *p);
+	if (!p)
+		return -1;
+	*a = p;
+	*cap = c;
+	return 0;
+}
+
+int sim_checker_init(struct sim_checker *c, uint16_t n)
+{
+	memset(c, 0, sizeof *c);
+	c->n = n;
+	c->nodes = calloc((size_t)n + 1, sizeof *c->nodes);
+	if (!c->nodes)
+		return SIM_ENOMEM;
+	for (uint16_t i = 1; i <= n; i++) {
+		if (grow_u64(&c->nodes[i].hash, &c->nodes[i].cap, 64) != 0)
+			return SIM_ENOMEM;
+		c->nodes[i].hash[0] = 0;
+	}
+	return SIM_OK;
+}
+
+void sim_checker_free(struct sim_checker *c)
+{
+	if (c->nodes)
+		for (uint16_t i = 1; i <= c->n; i++)
+			free(c->nodes[i].hash);
+	free(c->nodes);
+	free(c->leader_of_term);
+	free(c->seen);
+	free(c->committed_term);
+	free(c->committed_hash);
+	free(c->committed_in);
+	memset(c, 0, sizeof *c);
+}
+
+static void *dup_mem(const void *p, size_t size)
+{
+	if (!p)
+		return NULL;
+	void *q = malloc(size ? size : 1);
+	if (q)
+		memcpy(q, p, size);
+	return q;
+}
+
+int sim_checker_copy(struct sim_checker *dst, const struct sim_checker *src)
+{
+	*dst = *src;
+	dst->nodes = calloc((size_t)src->n + 1, sizeof *dst->nodes);
+	dst->leader_of_term = dup_mem(src->leader_of_term, src->leader_of_term_cap);
+	dst->seen = dup_mem(src->seen, src->seen_cap * sizeof *src->seen);
+	dst->committed_term = dup_mem(src->committed_term, src->committed_cap * 8);
+	dst->committed_hash = dup_mem(src->committed_hash, src->committed_cap * 8);
+	dst->committed_in = dup_mem(src->committed_in, src->committed_cap * 8);
+	bool ok = dst->nodes && (!src->leader_of_term || dst->leader_of_term) &&
+	          (!src->seen || dst->seen) && (!src->committed_term || dst->committed_term) &&
+	          (!src->committed_hash || dst->committed_hash) &&
+	          (!src->committed_in || dst->committed_in);
+	for (uint16_t i = 1; ok && i <= src->n; i++) {
+		dst->nodes[i] = src->nodes[i];
+		dst->nodes[i].hash = dup_mem(src->nodes[i].hash, src->nodes[i].cap * 8);
+		ok = dst->nodes[i].hash != NULL;
+	}
+	if (!ok) {
+		if (dst->nodes)
+			for (uint16_t i = 1; i <= src->n; i++)
+				if (dst->nodes[i].hash == src->nodes[i].hash)
+					dst->nodes[i].hash = NULL;
+		sim_checker_free(dst);
+		return SIM_ENOMEM;
+	}
+	return SIM_OK;
+}
+
+/* ---- The (index, term) -> first chain hash table ---------------------- */
+
+static size_t seen_slot(uint64_t index, uint64_t term, size_t cap)
+{
+	return (size_t)mix64(index * 0x9e3779b97f4a7c15ull ^ term) & (cap - 1);
+}
+
+static int seen_grow(struct sim_checker *c)
+{
+	size_t cap = c->seen_cap ? c->seen_cap * 2 : 1024;
+	struct sim_checker_pair *t = calloc(cap, sizeof *t);
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < c->seen_cap; i++) {
+		struct sim_checker_pair *p = &c->seen[i];
+		if (!p->index)
+			continue;
+		size_t j = seen_slot(p->index, p->term, cap);
+		while (t[j].index)
+			j = (j + 1) & (cap - 1);
+		t[j] = *p;
+	}
+	free(c->seen);
+	c->seen = t;
+	c->seen_cap = cap;
+	return 0;
+}
+
+/* Returns the pair for (index, term), inserting (hash, node) if new; NULL on
+ * allocation failure. */
+static const struct sim_checker_pair *seen_get(struct sim_checker *c, uint64_t index,
+                                               uint64_t term, uint64_t hash, uint8_t node)
+{
+	if ((c->seen_n + 1) * 4 > c->seen_cap * 3 && seen_grow(c) != 0)
+		return NULL;
+	size_t j = seen_slot(index, term, c->seen_cap);
+	while (c->seen[j].index) {
+		if (c->seen[j].index == index && c->seen[j].term == term)
+			return &c->seen[j];
+		j = (j + 1) & (c->seen_cap - 1);
+	}
+	c->seen[j] = (struct sim_checker_pair){index, term, hash, node};
+	c->seen_n++;
+	return &c->seen[j];
+}
+
+/* ---- Reports -------------------------------------------------------------- */
+
+static void cmd_str(const struct raft_entry *e, char *buf, size_t cap)
+{
+	if (!e) {
+		snprintf(buf, cap, "missing");
+		return;
+	}
+	snprintf(buf, cap, "%.*s", (int)e->len, e->cmd);
+}
+
+static bool report(struct sim_violation *v, const char *invariant, uint8_t a, uint8_t b,
+                   uint64_t index, uint64_t term)
+{
+	memset(v, 0, sizeof *v);
+	v->invariant = invariant;
+	v->node_a = a;
+	v->node_b = b;
+	v->index = index;
+	v->term = term;
+	return true;
+}
+
+/* First index k in 1..upto where node's log differs from the committed one. */
+static uint64_t first_committed_mismatch(const struct sim_checker *c,
+                                         const struct sim_checker_node *cn, uint64_t upto)
+{
+	uint64_t lo = 1, hi = upto; /* the answer is in [lo, hi] */
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (mid <= cn->len && cn->hash[mid] == c->committed_hash[mid])
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool leader_has(const struct sim_checker *c, const struct sim_checker_node *cn,
+                       uint64_t k)
+{
+	return k == 0 || (k <= cn->len && cn->hash[k] == c->committed_hash[k]);
+}
+
+/* Leader Completeness for a node that just became leader of `term`: it holds
+ * every entry committed in an earlier term.  Commit terms grow with index,
+ * so only the last such index needs comparing. */
+static bool check_new_leader(struct sim_checker *c, uint8_t id, const struct raft_node *n,
+                             uint64_t term, struct sim_violation *v)
+{
+	uint64_t lo = 0, hi = c->committed; /* largest k with committed_in[k] < term */
+	while (lo < hi) {
+		uint64_t mid = hi - (hi - lo) / 2;
+		if (c->committed_in[mid] < term)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	const struct sim_checker_node *cn = &c->nodes[id];
+	if (leader_has(c, cn, lo))
+		return false;
+	uint64_t k = first_committed_mismatch(c, cn, lo);
+	report(v, "Leader Completeness", id, 0, k, term);
+	char have[40];
+	cmd_str(raft_entry_at(n, k), have, sizeof have);
+	snprintf(v->detail, sizeof v->detail,
+	         "n%u became leader of term %llu without committed entry %llu (term %llu); its "
+	         "entry %llu is %s",
+	         id, (unsigned long long)term, (unsigned long long)k,
+	         (unsigned long long)c->committed_term[k], (unsigned long long)k, have);
+	return true;
+}
+
+static void leaders_remove(struct sim_checker *c, uint8_t id)
+{
+	for (uint16_t i = 0; i < c->n_leaders; i++)
+		if (c->leaders[i] == id) {
+			c->leaders[i] = c->leaders[--c->n_leaders];
+			return;
+		}
+}
+
+void sim_checker_crash(struct sim_checker *c, uint8_t id)
+{
+	if (c->nodes[id].role == RAFT_LEADER)
+		leaders_remove(c, id);
+	c->nodes[id].role = RAFT_FOLLOWER;
+}
+
+static bool oom(struct sim_violation *v)
+{
+	report(v, "checker", 0, 0, 0, 0);
+	snprintf(v->detail, sizeof v->detail, "out of memory");
+	return true;
+}
+
+/* Log writes: rehash what changed and check Log Matching and Leader
+ * Append-Only. */
+static bool observe_log(struct sim_checker *c, uint8_t id, const struct raft_node *n,
+                        const struct raft_ready *rd, struct sim_violation *v)
+{
+	struct sim_checker_node *cn = &c->nodes[id];
+	uint64_t last = raft_last_index(n);
+	uint64_t from = cn->len + 1;
+	if (rd && rd->persist_from && rd->persist_from < from)
+		from = rd->persist_from;
+	if (last < cn->len || (rd && rd->truncated)) {
+		if (cn->role == RAFT_LEADER && raft_role(n) == RAFT_LEADER &&
+		    cn->term == raft_term(n)) {
+			uint64_t k = last < cn->len ? last + 1 : rd->persist_from;
+			report(v, "Leader Append-Only", id, 0, k, cn->term);
+			snprintf(v->detail, sizeof v->detail,
+			         "n%u, leader of term %llu, deleted its entries from index %llu on",
+			         id, (unsigned long long)cn->term, (unsigned long long)k);
+			return true;
+		}
+	}
+	if (last < from) {
+		cn->len = last;
+		return false;
+	}
+	if (grow_u64(&cn->hash, &cn->cap, last + 1) != 0)
+		return oom(v);
+	for (uint64_t k = from; k <= last; k++) {
+		const struct raft_entry *e = raft_entry_at(n, k);
+		uint64_t h = entry_hash(cn->hash[k - 1], e);
+		cn->hash[k] = h;
+		const struct sim_checker_pair *p = seen_get(c, k, e->term, h, id);
+		if (!p)
+			return oom(v);
+		if (p->hash != h) {
+			report(v, "Log Matching", p->node, id, k, e->term);
+			snprintf(v->detail, sizeof v->detail,
+			         "n%u and n%u both hold an entry at index %llu with term %llu, but "
+			         "their logs differ before it",
+			         p->node, id, (unsigned long long)k, (unsigned long long)e->term);
+			cn->len = k;
+			return true;
+		}
+	}
+	cn->len = last;
+	return false;
+}
+
+/* Roles: Election Safety and Leader Completeness. */
+static bool observe_role(struct sim_checker *c, uint8_t id, const struct raft_node *n,
+                         struct sim_violation *v)
+{
+	struct sim_checker_node *cn = &c->nodes[id];
+	enum raft_role role = raft_role(n);
+	uint64_t term = raft_term(n);
+	bool was_leader = cn->role == RAFT_LEADER;
+	bool new_leader = role == RAFT_LEADER && !(was_leader && cn->term == term);
+	if (was_leader && role != RAFT_LEADER)
+		leaders_remove(c, id);
+	cn->role = (uint8_t)role;
+	cn->term = term;
+	if (!new_leader)
+		return false;
+	if (!was_leader)
+		c->leaders[c->n_leaders++] = id;
+	if (term >= c->leader_of_term_cap) {
+		size_t cap = c->leader_of_term_cap ? c->leader_of_term_cap : 64;
+		while (cap <= term)
+			cap *= 2;
+		uint8_t *t = realloc(c->leader_of_term, cap);
+		if (!t)
+			return oom(v);
+		memset(t + c->leader_of_term_cap, 0, cap - c->leader_of_term_cap);
+		c->leader_of_term = t;
+		c->leader_of_term_cap = cap;
+	}
+	uint8_t other = c->leader_of_term[term];
+	if (other && other != id) {
+		report(v, "Election Safety", other, id, 0, term);
+		snprintf(v->detail, sizeof v->detail, "n%u and n%u are both leaders of term %llu",
+		         other, id, (unsigned long long)term);
+		return true;
+	}
+	c->leader_of_term[term] = id;
+	return check_new_leader(c, id, n, term, v);
+}
+
+/* Commits: State Machine Safety (no two nodes commit, hence apply,
+ * different entries at one index) and Leader Completeness for the leaders
+ * that already exist. */
+static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_node *n,
+                           const struct raft_ready *rd, struct sim_violation *v)
+{
+	struct sim_checker_node *cn = &c->nodes[id];
+	uint64_t commit = raft_commit_index(n);
+	if (commit < cn->commit)
+		cn->commit = commit; /* restarted: it re-learns */
+	for (uint64_t k = cn->commit + 1; k <= commit; k++) {
+		if (k > cn->len) {
+			report(v, "State Machine Safety", id, 0, k, 0);
+			snprintf(v->detail, sizeof v->detail,
+			         "n%u commits index %llu beyond its log (last %llu)", id,
+			         (unsigned long long)k, (unsigned long long)cn->len);
+			return true;
+		}
+		if (k <= c->committed) {
+			if (cn->hash[k] == c->committed_hash[k])
+				continue;
+			const struct raft_entry *e = raft_entry_at(n, k);
+			char have[40];
+			cmd_str(e, have, sizeof have);
+			report(v, "State Machine Safety", id, 0, k, e->term);
+			snprintf(v->detail, sizeof v->detail,
+			         "n%u commits index %llu as %s (term %llu), but index %llu was "
+			         "already committed with term %llu and a different history",
+			         id, (unsigned long long)k, have, (unsigned long long)e->term,
+			         (unsigned long long)k, (unsigned long long)c->committed_term[k]);
+			cn->commit = k - 1;
+			return true;
+		}
+		uint64_t cap = c->committed_cap;
+		if (grow_u64(&c->committed_term, &cap, k + 1) != 0)
+			return oom(v);
+		cap = c->committed_cap;
+		if (grow_u64(&c->committed_hash, &cap, k + 1) != 0)
+			return oom(v);
+		cap = c->committed_cap;
+		if (grow_u64(&c->committed_in, &cap, k + 1) != 0)
+			return oom(v);
+		c->committed_cap = cap;
+		c->committed_term[0] = c->committed_hash[0] = c->committed_in[0] = 0;
+		uint64_t term = raft_term_at(n, k);
+		c->committed_term[k] = term;
+		c->committed_hash[k] = cn->hash[k];
+		c->committed_in[k] = raft_term(n);
+		c->committed = k;
+		for (uint16_t i = 0; i < c->n_leaders; i++) {
+			uint8_t l = c->leaders[i];
+			const struct sim_checker_node *ln = &c->nodes[l];
+			if (ln->term <= c->committed_in[k] || leader_has(c, ln, k))
+				continue;
+			report(v, "Leader Completeness", l, id, k, ln->term);
+			snprintf(v->detail, sizeof v->detail,
+			         "entry %llu (term %llu) was committed in term %llu, but n%u, leader "
+			         "of later term %llu, does not hold it",
+			         (unsigned long long)k, (unsigned long long)term,
+			         (unsigned long long)c->committed_in[k], l,
+			         (unsigned long long)ln->term);
+			return true;
+		}
+	}
+	cn->commit = commit;
+	if (rd && rd->apply_to > commit) {
+		report(v, "State Machine Safety", id, 0, rd->apply_to, 0);
+		snprintf(v->detail, sizeof v->detail,
+		         "n%u applied index %llu before committing it (commit %llu)", id,
+		         (unsigned long long)rd->apply_to, (unsigned long long)commit);
+		return true;
+	}
+	return false;
+}
+
+bool sim_checker_observe(struct sim_checker *c, uint8_t id, const struct raft_node *n,
+                         const struct raft_ready *rd, struct sim_violation *v)
+{
+	return observe_log(c, id, n, rd, v) || observe_role(c, id, n, v) ||
+	       observe_commit(c, id, n, rd, v);
+}

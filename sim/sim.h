@@ -1,0 +1,207 @@
+/* sim.h - the world around the Raft nodes: a deterministic discrete-event
+ * simulator with a virtual clock, a faulty network, a disk, crashes,
+ * clients and an always-on safety checker.
+ *
+ * Events are ordered by (time, sequence number); one seed feeds one master
+ * PRNG from which every node, the network, the disk and the clients derive
+ * their own streams.  Same config + same calls => byte-identical trace.
+ *
+ * Ownership: struct sim owns everything it hands out; const pointers stay
+ * valid until the next non-const call on the sim.  Functions returning int
+ * return 0 or a negative SIM_E* code.
+ */
+#ifndef SIM_SIM_H
+#define SIM_SIM_H
+
+#include "raft.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	SIM_OK = 0,
+	SIM_ENOMEM = -1,
+	SIM_EINVAL = -2,    /* bad node id, bad command, bad config value */
+	SIM_ENOLEADER = -3, /* an action needed a leader and there is none */
+	SIM_ESTOPPED = -4,  /* the checker found a violation; the run is over */
+};
+
+#define SIM_PPM 1000000u /* probabilities are parts per million */
+
+struct sim_config {
+	uint16_t nodes;                  /* 1..RAFT_NODES_MAX, default 5 */
+	uint64_t seed;                   /* default 1 */
+	int64_t election_us_min;         /* default 150 ms */
+	int64_t election_us_max;         /* default 300 ms */
+	int64_t heartbeat_us;            /* default 50 ms */
+	int64_t latency_us_min;          /* one-way, default 5 ms */
+	int64_t latency_us_max;          /* default 15 ms, inclusive */
+	int64_t disk_us;                 /* persist latency, default 0 */
+	uint32_t drop_ppm;               /* per message, default 0 */
+	uint32_t dup_ppm;                /* per message, default 0 */
+	uint32_t entries_per_msg_max;    /* default 64 */
+	uint32_t bugs;                   /* enum raft_bug bits */
+	int64_t client_retry_us;         /* client gives up on a request, default 1 s */
+	bool checker;                    /* default true */
+};
+
+void sim_config_default(struct sim_config *c);
+/* Checks ranges; on error writes a one-line reason into err (may be NULL). */
+int sim_config_validate(const struct sim_config *c, char *err, size_t errcap);
+
+struct sim;
+
+/* NULL on allocation failure or invalid config. */
+struct sim *sim_new(const struct sim_config *c);
+void sim_free(struct sim *s);
+/* A checkpoint: a deep copy of the whole state (nodes, queue, network,
+ * PRNGs, clients, checker, counters).  Running the copy with the same calls
+ * produces the same events.  The trace sink is copied too. */
+struct sim *sim_clone(const struct sim *s);
+
+/* Changes what can change mid-run (everything but nodes and seed). */
+int sim_reconfigure(struct sim *s, const struct sim_config *c);
+const struct sim_config *sim_config(const struct sim *s);
+
+/* ---- Driving ---------------------------------------------------------- */
+int64_t sim_now_us(const struct sim *s);
+int64_t sim_next_event_us(const struct sim *s); /* INT64_MAX if none */
+/* Processes the next event and advances the clock to its time.
+ * Returns false if there is none or the run is stopped by a violation. */
+bool sim_step(struct sim *s);
+/* Processes every event with time <= t_us, then sets the clock to t_us.
+ * Stops early (returns SIM_ESTOPPED) on a violation. */
+int sim_run_until(struct sim *s, int64_t t_us);
+
+/* ---- Faults and actions (all are traced) ------------------------------ */
+int sim_crash(struct sim *s, uint8_t node);
+int sim_restart(struct sim *s, uint8_t node);
+int sim_timeout(struct sim *s, uint8_t node); /* election timer fires now */
+/* One direction; messages in flight on a cut link die on arrival. */
+int sim_link_set(struct sim *s, uint8_t from, uint8_t to, bool up);
+/* group[i] is the group of node i+1 (n entries); links between different
+ * groups are cut, links inside a group are up. */
+int sim_partition(struct sim *s, const uint8_t *group, size_t n);
+int sim_isolate(struct sim *s, uint8_t node);
+void sim_heal(struct sim *s);
+/* A client submits "KEY=VALUE" to node `to` (0: the node it believes
+ * leads, initially the current stable leader or n1).  It travels like a
+ * message; a rejection redirects the client to the hinted leader, a lost
+ * request or one not acknowledged within client_retry_us is retried, until
+ * the command is applied on the leader that accepted it.  Returns the
+ * request id (>= 1) or a negative code. */
+int64_t sim_client_put(struct sim *s, const char *cmd, size_t len, uint8_t to);
+/* Proposes directly on a node, now, bypassing the client (benchmarks). */
+int sim_propose(struct sim *s, uint8_t node, const char *cmd, size_t len);
+/* Narration, put into the trace as a `say` line. */
+void sim_say(struct sim *s, const char *text);
+
+/* ---- Reading (const) --------------------------------------------------- */
+uint16_t sim_n_nodes(const struct sim *s);
+uint64_t sim_seed(const struct sim *s);
+const struct raft_node *sim_node(const struct sim *s, uint8_t node);
+bool sim_node_up(const struct sim *s, uint8_t node);
+bool sim_link_up(const struct sim *s, uint8_t from, uint8_t to);
+int64_t sim_link_changed_us(const struct sim *s, uint8_t from, uint8_t to);
+/* The stable leader: a live leader L whose term is shared by a majority of
+ * the cluster (counting L) that L reaches both ways; 0 if none. */
+uint8_t sim_stable_leader(const struct sim *s);
+
+/* A message in flight. */
+struct sim_msg {
+	uint64_t id;          /* unique per run, in send order */
+	int64_t send_us;      /* when it left the sender */
+	int64_t deliver_us;   /* when it arrives (or dies) */
+	bool lost;            /* will be dropped on arrival (random loss) */
+	bool duplicate;       /* a copy made by the network */
+	struct raft_msg m;    /* m.entries points into sim-owned memory */
+};
+/* Slots 0..sim_msg_capacity()-1; sim_msg_slot() is NULL for a free slot. */
+size_t sim_msg_capacity(const struct sim *s);
+const struct sim_msg *sim_msg_slot(const struct sim *s, size_t i);
+size_t sim_msgs_in_flight(const struct sim *s);
+
+/* Recently dropped messages (newest last), so a viewer can show them die. */
+struct sim_drop {
+	int64_t time_us; /* when it died */
+	int64_t send_us;
+	uint8_t from, to, type;
+	bool success;
+	uint32_t n_entries;
+};
+size_t sim_drops(const struct sim *s, const struct sim_drop **out); /* up to 64 */
+
+struct sim_counters {
+	uint64_t events;
+	uint64_t msgs_sent, msgs_delivered, msgs_dropped, msgs_duplicated;
+	uint64_t elections;     /* nodes becoming candidate */
+	uint64_t leaders;       /* nodes becoming leader */
+	uint64_t commits;       /* highest index committed anywhere */
+	uint64_t disk_writes;
+	uint64_t client_requests, client_acks;
+};
+const struct sim_counters *sim_counters(const struct sim *s);
+
+/* ---- Trace ------------------------------------------------------------ */
+enum sim_trace_kind {
+	SIM_T_TIMEOUT,    /* node: election timeout, now candidate of term */
+	SIM_T_LEADER,     /* node: became leader of term (votes in mask) */
+	SIM_T_FOLLOWER,   /* node: follower of a new term; success: it stepped
+	                     down from candidate/leader */
+	SIM_T_SEND,       /* msg */
+	SIM_T_DROP,       /* msg; text: why ("link down", "lost", "crashed") */
+	SIM_T_DUPLICATE,  /* msg: the network duplicated it */
+	SIM_T_COMMIT,     /* node: commitIndex advanced to index; entry */
+	SIM_T_CRASH,      /* node */
+	SIM_T_RESTART,    /* node: rebooted, term, index = last log index */
+	SIM_T_LINK,       /* node -> peer: up (success) or cut */
+	SIM_T_HEAL,       /* every link up */
+	SIM_T_PARTITION,  /* text: the groups, "{n1 n2} {n3 n4 n5}" */
+	SIM_T_CLIENT,     /* text: what happened to a client request */
+	SIM_T_SAY,        /* text */
+	SIM_T_SET,        /* text: the settings changed */
+	SIM_T_VIOLATION,  /* text: the report */
+};
+
+struct sim_trace {
+	enum sim_trace_kind kind;
+	int64_t time_us;
+	uint8_t node, peer;
+	bool success;
+	uint64_t term, index;
+	uint64_t first;                 /* COMMIT: first newly committed index */
+	const struct raft_msg *msg;     /* SEND, DROP, DUPLICATE */
+	const struct raft_entry *entry; /* COMMIT */
+	const char *text;
+	uint64_t votes_mask[4];         /* LEADER: bit (i-1) for voter i */
+};
+
+typedef void sim_trace_fn(void *ctx, const struct sim_trace *t);
+/* fn may be NULL (no trace: the fast path). */
+void sim_set_trace(struct sim *s, sim_trace_fn *fn, void *ctx);
+
+enum sim_trace_format { SIM_TRACE_TEXT, SIM_TRACE_JSONL };
+/* One line, with a trailing newline, NUL-terminated; returns its length
+ * (truncated to cap-1 if longer). */
+size_t sim_trace_format(const struct sim_trace *t, enum sim_trace_format f, char *buf,
+                        size_t cap);
+/* A plain-language sentence for a teacher's caption, e.g. "n3's election
+ * timeout fired: it becomes a candidate for term 2 and asks for votes." */
+size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap);
+/* "[  212.345ms]"-style time, as used in the text trace. */
+size_t sim_format_time(int64_t us, char *buf, size_t cap);
+
+/* ---- Safety checker --------------------------------------------------- */
+struct sim_violation {
+	const char *invariant; /* "Election Safety", "Leader Append-Only", ... */
+	int64_t time_us;
+	uint64_t seed;
+	uint8_t node_a, node_b;
+	uint64_t index, term;
+	char detail[256]; /* one line */
+};
+/* NULL while every invariant holds. */
+const struct sim_violation *sim_violation(const struct sim *s);
+
+#endif

@@ -1,0 +1,176 @@
+/* sim_internal.h - the simulator's private structures, shared by the files of sim/. */
+#ifndef SIM_SIM_INTERNAL_H
+#define SIM_SIM_INTERNAL_H
+
+#include "sim.h"
+
+/* ---- PRNG: splitmix64, one state per stream ---------------------------- */
+static inline uint64_t sim_rand_next(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [lo, hi] (inclusive), integers only. */
+static inline int64_t sim_rand_range(uint64_t *state, int64_t lo, int64_t hi)
+{
+	uint64_t span = (uint64_t)(hi - lo) + 1u;
+	if (span == 0)
+		return lo + (int64_t)sim_rand_next(state);
+	return lo + (int64_t)(sim_rand_next(state) % span);
+}
+
+/* True with probability ppm / 1e6. */
+static inline bool sim_rand_ppm(uint64_t *state, uint32_t ppm)
+{
+	return ppm > 0 && sim_rand_next(state) % SIM_PPM < ppm;
+}
+
+/* ---- Event queue: a binary min-heap ordered by (time, seq) ------------- */
+enum sim_event_kind {
+	SIM_EV_TIMER,   /* node's raft deadline; arg: timer generation */
+	SIM_EV_DELIVER, /* arg: message slot */
+	SIM_EV_DISK,    /* node's oldest pending write completes; arg: incarnation */
+	SIM_EV_CLIENT,  /* arg: client request index; gen: its generation */
+};
+
+struct sim_event {
+	int64_t time_us;
+	uint64_t seq;
+	uint32_t arg;
+	uint16_t gen;
+	uint8_t kind;
+	uint8_t node;
+};
+
+struct sim_queue {
+	struct sim_event *ev;
+	size_t n, cap;
+	uint64_t next_seq;
+};
+
+int sim_queue_push(struct sim_queue *q, int64_t time_us, uint8_t kind, uint8_t node,
+                   uint32_t arg, uint16_t gen);
+bool sim_queue_pop(struct sim_queue *q, struct sim_event *out);
+int sim_queue_copy(struct sim_queue *dst, const struct sim_queue *src);
+void sim_queue_free(struct sim_queue *q);
+
+/* ---- Messages ------------------------------------------------------------ */
+enum sim_slot_state { SIM_SLOT_FREE, SIM_SLOT_HELD, SIM_SLOT_FLIGHT };
+
+struct sim_slot {
+	struct sim_msg msg;
+	struct raft_entry *buf; /* owned; msg.m.entries points here */
+	uint32_t buf_cap;
+	uint32_t next;          /* free list / held list link */
+	uint8_t state;
+};
+
+/* A write the disk is doing for a node, with the messages it holds back. */
+struct sim_write {
+	uint64_t index, term, hs_term;
+	uint8_t hs_vote;
+	uint32_t held_first, held_n; /* a chain of held slots through .next */
+};
+
+#define SIM_NONE UINT32_MAX
+
+struct sim_nodestate {
+	struct raft_node *raft;
+	bool up;
+	uint16_t incarnation;  /* bumped at crash: stale disk events die */
+	uint16_t timer_gen;    /* the live timer event's generation */
+	int64_t timer_at;      /* its time; INT64_MAX if none */
+	/* what the trace last reported */
+	uint8_t role;
+	uint64_t term;
+	uint64_t commit;
+	/* the disk's FIFO of writes in progress */
+	struct sim_write *writes;
+	size_t writes_head, writes_n, writes_cap;
+	/* client requests accepted by this node, waiting to be applied */
+	uint32_t *waiting;
+	size_t waiting_head, waiting_n, waiting_cap;
+};
+
+/* ---- Clients ------------------------------------------------------------- */
+enum sim_req_state { SIM_REQ_TRAVEL, SIM_REQ_WAIT, SIM_REQ_DONE };
+
+struct sim_req {
+	char cmd[RAFT_CMD_MAX];
+	uint8_t len;
+	uint8_t state;
+	uint8_t target;   /* node it travels to / was accepted by */
+	uint16_t gen;     /* bumped to invalidate pending events */
+	uint64_t index, term; /* where it was accepted */
+	uint32_t attempts;
+};
+
+/* ---- Checker ------------------------------------------------------------- */
+struct sim_checker_node {
+	uint64_t *hash; /* chain hash of log[1..len], hash[0] = 0 */
+	uint64_t len, cap;
+	uint8_t role;
+	uint64_t term;
+	uint64_t commit;
+};
+
+struct sim_checker_pair { uint64_t index, term, hash; uint8_t node; };
+
+struct sim_checker {
+	uint16_t n;
+	struct sim_checker_node *nodes; /* [1..n] */
+	uint8_t *leader_of_term;        /* [term] */
+	size_t leader_of_term_cap;
+	/* first chain hash seen for each (index, term): open addressing */
+	struct sim_checker_pair *seen;
+	size_t seen_n, seen_cap;
+	/* the committed prefix [1..committed]: entry term, chain hash, and the
+	 * term in which the commit was first seen */
+	uint64_t *committed_term, *committed_hash, *committed_in;
+	uint64_t committed, committed_cap;
+	uint8_t leaders[RAFT_NODES_MAX]; /* nodes now in the leader role */
+	uint16_t n_leaders;
+};
+
+int sim_checker_init(struct sim_checker *c, uint16_t n);
+void sim_checker_free(struct sim_checker *c);
+int sim_checker_copy(struct sim_checker *dst, const struct sim_checker *src);
+/* Called after every batch a node hands back (rd may be NULL after a
+ * restart).  Returns true and fills *v on a violation. */
+bool sim_checker_observe(struct sim_checker *c, uint8_t id, const struct raft_node *n,
+                         const struct raft_ready *rd, struct sim_violation *v);
+/* The node crashed: it holds no role any more. */
+void sim_checker_crash(struct sim_checker *c, uint8_t id);
+
+/* ---- The simulator -------------------------------------------------------- */
+#define SIM_DROPS_MAX 64
+
+struct sim {
+	struct sim_config cfg;
+	int64_t now_us;
+	struct sim_queue q;
+	uint64_t rng_net, rng_client;
+	struct sim_nodestate *nodes; /* [1..n] */
+	uint8_t *link_up;            /* [from * (n+1) + to] */
+	int64_t *link_changed_us;
+	struct sim_slot *slots;
+	uint32_t slots_n, slots_cap, free_head;
+	size_t in_flight;
+	uint64_t next_msg_id;
+	struct sim_drop drops[SIM_DROPS_MAX];
+	size_t drops_n;
+	struct sim_req *reqs;
+	size_t reqs_n, reqs_cap;
+	uint8_t client_leader; /* the leader clients believe in */
+	struct sim_counters counters;
+	struct sim_checker checker;
+	bool stopped;
+	struct sim_violation violation;
+	sim_trace_fn *trace_fn;
+	void *trace_ctx;
+};
+
+#endif

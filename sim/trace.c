@@ -1,0 +1,408 @@
+/* trace.c - the trace formats (text for people, jsonl for tools) and the
+ * plain-language captions a teacher's screen shows. */
+#include "sim_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* A bounded string builder: never overflows, always NUL-terminated. */
+struct sb {
+	char *buf;
+	size_t cap, len;
+};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void sb_add(struct sb *b, const char *fmt, ...)
+{
+	if (b->len + 1 >= b->cap)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(b->buf + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		b->len += (size_t)n < b->cap - b->len ? (size_t)n : b->cap - b->len - 1;
+}
+
+static void sb_json_str(struct sb *b, const char *s, size_t n)
+{
+	sb_add(b, "\"");
+	for (size_t i = 0; i < n && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			sb_add(b, "\\%c", c);
+		else if (c < 0x20)
+			sb_add(b, "\\u%04x", c);
+		else
+			sb_add(b, "%c", c);
+	}
+	sb_add(b, "\"");
+}
+
+static unsigned long long ull(uint64_t v)
+{
+	return (unsigned long long)v;
+}
+
+size_t sim_format_time(int64_t us, char *buf, size_t cap)
+{
+	int n = snprintf(buf, cap, "[%5lld.%03lldms]", (long long)(us / 1000),
+	                 (long long)(us % 1000));
+	return n < 0 ? 0 : (size_t)n;
+}
+
+static const char *msg_short_name(const struct raft_msg *m)
+{
+	switch (m->type) {
+	case RAFT_MSG_VOTE:
+		return "RequestVote";
+	case RAFT_MSG_VOTE_REPLY:
+		return "Vote";
+	case RAFT_MSG_APPEND:
+		return "AppendEntries";
+	default:
+		return "AppendEntriesReply";
+	}
+}
+
+static void sb_entry(struct sb *b, const struct raft_entry *e)
+{
+	if (e)
+		sb_add(b, "%.*s", (int)e->len, e->cmd);
+}
+
+/* "RequestVote(term 2, last 0/0)" and friends. */
+static void sb_msg(struct sb *b, const struct raft_msg *m)
+{
+	sb_add(b, "%s(term %llu, ", msg_short_name(m), ull(m->term));
+	switch (m->type) {
+	case RAFT_MSG_VOTE:
+		sb_add(b, "last %llu/%llu)", ull(m->index), ull(m->log_term));
+		break;
+	case RAFT_MSG_VOTE_REPLY:
+		sb_add(b, "%s)", m->success ? "granted" : "denied");
+		break;
+	case RAFT_MSG_APPEND:
+		sb_add(b, "prev %llu/%llu, ", ull(m->index), ull(m->log_term));
+		if (m->n_entries == 0)
+			sb_add(b, "heartbeat, ");
+		else if (m->n_entries == 1) {
+			sb_add(b, "entry %llu ", ull(m->index + 1));
+			sb_entry(b, &m->entries[0]);
+			sb_add(b, ", ");
+		} else {
+			sb_add(b, "entries %llu..%llu, ", ull(m->index + 1),
+			       ull(m->index + m->n_entries));
+		}
+		sb_add(b, "commit %llu)", ull(m->commit));
+		break;
+	default:
+		if (m->success)
+			sb_add(b, "ok, match %llu)", ull(m->commit));
+		else if (m->conflict_term)
+			sb_add(b, "reject, hint %llu, conflict term %llu)", ull(m->commit),
+			       ull(m->conflict_term));
+		else
+			sb_add(b, "reject, hint %llu)", ull(m->commit));
+	}
+}
+
+static void sb_votes(struct sb *b, const uint64_t *mask)
+{
+	bool first = true;
+	for (unsigned v = 1; v <= RAFT_NODES_MAX; v++)
+		if (mask[(v - 1) / 64] & (1ull << ((v - 1) % 64))) {
+			sb_add(b, "%sn%u", first ? "" : ",", v);
+			first = false;
+		}
+}
+
+static void format_text(struct sb *b, const struct sim_trace *t)
+{
+	char ts[32];
+	sim_format_time(t->time_us, ts, sizeof ts);
+	sb_add(b, "%s ", ts);
+	switch (t->kind) {
+	case SIM_T_TIMEOUT:
+		sb_add(b, "n%u timeout → candidate term %llu", t->node, ull(t->term));
+		break;
+	case SIM_T_LEADER:
+		sb_add(b, "n%u leader term %llu (votes ", t->node, ull(t->term));
+		sb_votes(b, t->votes_mask);
+		sb_add(b, ")");
+		break;
+	case SIM_T_FOLLOWER:
+		if (t->success)
+			sb_add(b, "n%u steps down → follower term %llu", t->node, ull(t->term));
+		else
+			sb_add(b, "n%u follower term %llu", t->node, ull(t->term));
+		break;
+	case SIM_T_SEND:
+		sb_add(b, "n%u → n%u ", t->node, t->peer);
+		sb_msg(b, t->msg);
+		break;
+	case SIM_T_DROP:
+		sb_add(b, "n%u → n%u %s dropped (%s)", t->node, t->peer, msg_short_name(t->msg),
+		       t->text ? t->text : "lost");
+		break;
+	case SIM_T_DUPLICATE:
+		sb_add(b, "n%u → n%u %s duplicated", t->node, t->peer, msg_short_name(t->msg));
+		break;
+	case SIM_T_COMMIT:
+		if (t->first == t->index)
+			sb_add(b, "n%u commit %llu (", t->node, ull(t->index));
+		else
+			sb_add(b, "n%u commit %llu..%llu (last ", t->node, ull(t->first),
+			       ull(t->index));
+		sb_entry(b, t->entry);
+		sb_add(b, ")");
+		break;
+	case SIM_T_CRASH:
+		sb_add(b, "n%u crash", t->node);
+		break;
+	case SIM_T_RESTART:
+		sb_add(b, "n%u restart (term %llu, log %llu)", t->node, ull(t->term), ull(t->index));
+		break;
+	case SIM_T_LINK:
+		sb_add(b, "%s n%u → n%u", t->success ? "mend" : "cut", t->node, t->peer);
+		break;
+	case SIM_T_HEAL:
+		sb_add(b, "heal");
+		break;
+	case SIM_T_PARTITION:
+		if (t->node)
+			sb_add(b, "isolate n%u", t->node);
+		else
+			sb_add(b, "partition %s", t->text ? t->text : "");
+		break;
+	case SIM_T_CLIENT:
+		sb_add(b, "client %s", t->text ? t->text : "");
+		break;
+	case SIM_T_SAY:
+		sb_add(b, "say \"%s\"", t->text ? t->text : "");
+		break;
+	case SIM_T_SET:
+		sb_add(b, "set %s", t->text ? t->text : "");
+		break;
+	case SIM_T_VIOLATION:
+		sb_add(b, "VIOLATION %s", t->text ? t->text : "");
+		break;
+	}
+	sb_add(b, "\n");
+}
+
+static const char *kind_name(enum sim_trace_kind k)
+{
+	static const char *const names[] = {
+	    [SIM_T_TIMEOUT] = "timeout",   [SIM_T_LEADER] = "leader",
+	    [SIM_T_FOLLOWER] = "follower", [SIM_T_SEND] = "send",
+	    [SIM_T_DROP] = "drop",         [SIM_T_DUPLICATE] = "duplicate",
+	    [SIM_T_COMMIT] = "commit",     [SIM_T_CRASH] = "crash",
+	    [SIM_T_RESTART] = "restart",   [SIM_T_LINK] = "link",
+	    [SIM_T_HEAL] = "heal",         [SIM_T_PARTITION] = "partition",
+	    [SIM_T_CLIENT] = "client",     [SIM_T_SAY] = "say",
+	    [SIM_T_SET] = "set",           [SIM_T_VIOLATION] = "violation",
+	};
+	return names[k];
+}
+
+static void format_json(struct sb *b, const struct sim_trace *t)
+{
+	sb_add(b, "{\"t_us\":%lld,\"kind\":\"%s\"", (long long)t->time_us, kind_name(t->kind));
+	if (t->node)
+		sb_add(b, ",\"node\":%u", t->node);
+	if (t->peer)
+		sb_add(b, ",\"peer\":%u", t->peer);
+	switch (t->kind) {
+	case SIM_T_TIMEOUT:
+	case SIM_T_FOLLOWER:
+		sb_add(b, ",\"term\":%llu", ull(t->term));
+		if (t->kind == SIM_T_FOLLOWER)
+			sb_add(b, ",\"stepped_down\":%s", t->success ? "true" : "false");
+		break;
+	case SIM_T_LEADER:
+		sb_add(b, ",\"term\":%llu,\"votes\":[", ull(t->term));
+		for (unsigned v = 1, first = 1; v <= RAFT_NODES_MAX; v++)
+			if (t->votes_mask[(v - 1) / 64] & (1ull << ((v - 1) % 64))) {
+				sb_add(b, "%s%u", first ? "" : ",", v);
+				first = 0;
+			}
+		sb_add(b, "]");
+		break;
+	case SIM_T_SEND:
+	case SIM_T_DROP:
+	case SIM_T_DUPLICATE: {
+		const struct raft_msg *m = t->msg;
+		sb_add(b, ",\"msg\":{\"type\":\"%s\",\"term\":%llu,\"success\":%s",
+		       raft_msg_type_name((enum raft_msg_type)m->type), ull(m->term),
+		       m->success ? "true" : "false");
+		if (m->type == RAFT_MSG_VOTE)
+			sb_add(b, ",\"last_index\":%llu,\"last_term\":%llu", ull(m->index),
+			       ull(m->log_term));
+		if (m->type == RAFT_MSG_APPEND) {
+			sb_add(b, ",\"prev_index\":%llu,\"prev_term\":%llu,\"commit\":%llu,\"entries\":[",
+			       ull(m->index), ull(m->log_term), ull(m->commit));
+			for (uint32_t k = 0; k < m->n_entries; k++) {
+				sb_add(b, "%s{\"term\":%llu,\"cmd\":", k ? "," : "",
+				       ull(m->entries[k].term));
+				sb_json_str(b, m->entries[k].cmd, m->entries[k].len);
+				sb_add(b, "}");
+			}
+			sb_add(b, "]");
+		}
+		if (m->type == RAFT_MSG_APPEND_REPLY)
+			sb_add(b, ",\"%s\":%llu,\"conflict_term\":%llu",
+			       m->success ? "match" : "hint", ull(m->commit), ull(m->conflict_term));
+		sb_add(b, "}");
+		if (t->kind == SIM_T_DROP) {
+			sb_add(b, ",\"why\":");
+			sb_json_str(b, t->text ? t->text : "lost", 64);
+		}
+		break;
+	}
+	case SIM_T_COMMIT:
+		sb_add(b, ",\"first\":%llu,\"index\":%llu,\"term\":%llu,\"cmd\":", ull(t->first),
+		       ull(t->index), ull(t->term));
+		if (t->entry)
+			sb_json_str(b, t->entry->cmd, t->entry->len);
+		else
+			sb_add(b, "null");
+		break;
+	case SIM_T_RESTART:
+		sb_add(b, ",\"term\":%llu,\"last_index\":%llu", ull(t->term), ull(t->index));
+		break;
+	case SIM_T_LINK:
+		sb_add(b, ",\"up\":%s", t->success ? "true" : "false");
+		break;
+	case SIM_T_VIOLATION:
+		sb_add(b, ",\"term\":%llu,\"index\":%llu", ull(t->term), ull(t->index));
+		break;
+	default:
+		break;
+	}
+	if (t->text && t->kind != SIM_T_DROP) {
+		sb_add(b, ",\"text\":");
+		sb_json_str(b, t->text, 4096);
+	}
+	sb_add(b, "}\n");
+}
+
+size_t sim_trace_format(const struct sim_trace *t, enum sim_trace_format f, char *buf,
+                        size_t cap)
+{
+	struct sb b = {buf, cap, 0};
+	if (cap)
+		buf[0] = '\0';
+	if (f == SIM_TRACE_JSONL)
+		format_json(&b, t);
+	else
+		format_text(&b, t);
+	if (cap && b.len + 1 >= cap && b.len > 0)
+		buf[b.len - 1] = '\n'; /* truncated: still one line */
+	return b.len;
+}
+
+size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
+{
+	struct sb b = {buf, cap, 0};
+	if (cap)
+		buf[0] = '\0';
+	const struct raft_msg *m = t->msg;
+	switch (t->kind) {
+	case SIM_T_TIMEOUT:
+		sb_add(&b,
+		       "n%u's election timeout fired: it becomes a candidate for term %llu and asks "
+		       "for votes.",
+		       t->node, ull(t->term));
+		break;
+	case SIM_T_LEADER:
+		sb_add(&b, "n%u won a majority of votes (", t->node);
+		sb_votes(&b, t->votes_mask);
+		sb_add(&b, ") and is now the leader of term %llu; it sends heartbeats.",
+		       ull(t->term));
+		break;
+	case SIM_T_FOLLOWER:
+		if (t->success)
+			sb_add(&b, "n%u saw a higher term (%llu) and steps down to follower.", t->node,
+			       ull(t->term));
+		else
+			sb_add(&b, "n%u learns of term %llu and follows it.", t->node, ull(t->term));
+		break;
+	case SIM_T_SEND:
+		switch (m->type) {
+		case RAFT_MSG_VOTE:
+			sb_add(&b, "n%u asks n%u to vote for it in term %llu.", t->node, t->peer,
+			       ull(m->term));
+			break;
+		case RAFT_MSG_VOTE_REPLY:
+			sb_add(&b, "n%u %s n%u its vote for term %llu.", t->node,
+			       m->success ? "grants" : "refuses", t->peer, ull(m->term));
+			break;
+		case RAFT_MSG_APPEND:
+			if (m->n_entries)
+				sb_add(&b, "Leader n%u sends n%u %u new log entr%s.", t->node, t->peer,
+				       m->n_entries, m->n_entries == 1 ? "y" : "ies");
+			else
+				sb_add(&b, "Leader n%u sends n%u a heartbeat.", t->node, t->peer);
+			break;
+		default:
+			if (m->success)
+				sb_add(&b, "n%u tells leader n%u its log matches up to index %llu.",
+				       t->node, t->peer, ull(m->commit));
+			else
+				sb_add(&b,
+				       "n%u tells leader n%u its log does not match; the leader "
+				       "will retry from index %llu.",
+				       t->node, t->peer, ull(m->commit));
+		}
+		break;
+	case SIM_T_DROP:
+		sb_add(&b, "A message from n%u to n%u was lost (%s).", t->node, t->peer,
+		       t->text ? t->text : "lost");
+		break;
+	case SIM_T_DUPLICATE:
+		sb_add(&b, "The network duplicated a message from n%u to n%u.", t->node, t->peer);
+		break;
+	case SIM_T_COMMIT:
+		sb_add(&b, "n%u now knows entry %llu (", t->node, ull(t->index));
+		sb_entry(&b, t->entry);
+		sb_add(&b, ") is committed: stored on a majority, it is applied.");
+		break;
+	case SIM_T_CRASH:
+		sb_add(&b, "n%u crashed: it keeps only what it wrote to disk.", t->node);
+		break;
+	case SIM_T_RESTART:
+		sb_add(&b, "n%u restarts from disk: term %llu, %llu log entries, as a follower.",
+		       t->node, ull(t->term), ull(t->index));
+		break;
+	case SIM_T_LINK:
+		sb_add(&b, "The link from n%u to n%u is %s.", t->node, t->peer,
+		       t->success ? "mended" : "cut");
+		break;
+	case SIM_T_HEAL:
+		sb_add(&b, "The network is healed: every link works again.");
+		break;
+	case SIM_T_PARTITION:
+		if (t->node)
+			sb_add(&b, "n%u is cut off from every other node.", t->node);
+		else
+			sb_add(&b, "The network splits into %s.", t->text ? t->text : "groups");
+		break;
+	case SIM_T_CLIENT:
+		sb_add(&b, "Client: %s.", t->text ? t->text : "");
+		break;
+	case SIM_T_SAY:
+		sb_add(&b, "%s", t->text ? t->text : "");
+		break;
+	case SIM_T_SET:
+		sb_add(&b, "Settings changed: %s.", t->text ? t->text : "");
+		break;
+	case SIM_T_VIOLATION:
+		sb_add(&b, "Safety violation! %s", t->text ? t->text : "");
+		break;
+	}
+	return b.len;
+}

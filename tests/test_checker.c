@@ -1,0 +1,227 @@
+/* test_checker.c - the safety checker catches violations planted by hand:
+ * real Raft nodes are driven into states a correct cluster can never reach
+ * (by feeding them forged messages) and shown to the checker, which must
+ * name exactly the broken invariant, the nodes, the index and the term. */
+#include <criterion/criterion.h>
+
+#include "sim_internal.h"
+
+#include <string.h>
+
+static struct raft_node *node(uint8_t id, uint8_t n)
+{
+	struct raft_config c;
+	raft_config_default(&c, id, n);
+	struct raft_node *r = raft_new(&c, 0);
+	cr_assert(r);
+	return r;
+}
+
+/* Takes every batch, makes it durable at once, shows it to the checker. */
+static const struct sim_violation *settle(struct sim_checker *ck, struct raft_node *r,
+                                          struct sim_violation *v)
+{
+	struct raft_ready rd;
+	while (raft_has_ready(r)) {
+		raft_take_ready(r, &rd);
+		if (sim_checker_observe(ck, raft_id(r), r, &rd, v))
+			return v;
+		raft_persisted(r, rd.persist_from ? rd.persist_to : 0, rd.persist_term, rd.term,
+		               rd.voted_for);
+	}
+	if (sim_checker_observe(ck, raft_id(r), r, NULL, v))
+		return v;
+	return NULL;
+}
+
+static void deliver(struct raft_node *r, struct raft_msg m)
+{
+	m.to = raft_id(r);
+	raft_step(r, 0, &m);
+}
+
+/* Makes r a leader of `term` with forged votes from voters[]. */
+static void make_leader(struct raft_node *r, uint64_t term, const uint8_t *voters, int n)
+{
+	while (raft_term(r) < term)
+		raft_timeout_now(r, 0);
+	cr_assert_eq(raft_role(r), RAFT_CANDIDATE);
+	for (int i = 0; i < n; i++)
+		deliver(r, (struct raft_msg){.type = RAFT_MSG_VOTE_REPLY, .from = voters[i],
+		                             .term = term, .success = true});
+	cr_assert_eq(raft_role(r), RAFT_LEADER);
+}
+
+/* Leader r commits cmd at the next index with forged acknowledgements. */
+static void leader_commits(struct sim_checker *ck, struct raft_node *r, const char *cmd,
+                           const uint8_t *ackers, int n)
+{
+	struct sim_violation v;
+	uint64_t index;
+	cr_assert_eq(raft_propose(r, 0, cmd, strlen(cmd), &index, NULL), RAFT_OK);
+	cr_assert_null(settle(ck, r, &v));
+	for (int i = 0; i < n; i++)
+		deliver(r, (struct raft_msg){.type = RAFT_MSG_APPEND_REPLY, .from = ackers[i],
+		                             .term = raft_term(r), .success = true, .commit = index});
+	cr_assert_null(settle(ck, r, &v));
+	cr_assert_eq(raft_commit_index(r), index);
+}
+
+/* Follower r receives entries from a forged leader of `term`. */
+static void forged_append(struct raft_node *r, uint8_t from, uint64_t term,
+                          const struct raft_entry *e, uint32_t n, uint64_t commit)
+{
+	deliver(r, (struct raft_msg){.type = RAFT_MSG_APPEND, .from = from, .term = term,
+	                             .index = 0, .log_term = 0, .commit = commit,
+	                             .n_entries = n, .entries = e});
+}
+
+static struct raft_entry entry(uint64_t term, const char *cmd)
+{
+	struct raft_entry e = {.term = term, .len = (uint8_t)strlen(cmd)};
+	memcpy(e.cmd, cmd, e.len);
+	return e;
+}
+
+Test(checker, two_leaders_in_one_term_break_election_safety)
+{
+	struct sim_checker ck;
+	struct sim_violation v;
+	sim_checker_init(&ck, 5);
+	struct raft_node *a = node(1, 5), *b = node(4, 5);
+	make_leader(a, 1, (uint8_t[]){2, 3}, 2);
+	cr_assert_null(settle(&ck, a, &v));
+	make_leader(b, 1, (uint8_t[]){5, 2}, 2); /* n2 voted twice */
+	const struct sim_violation *got = settle(&ck, b, &v);
+	cr_assert(got);
+	cr_assert_str_eq(got->invariant, "Election Safety");
+	cr_assert_eq(got->node_a, 1);
+	cr_assert_eq(got->node_b, 4);
+	cr_assert_eq(got->term, 1);
+	cr_assert(strstr(got->detail, "n1 and n4 are both leaders of term 1"), "%s", got->detail);
+	raft_free(a);
+	raft_free(b);
+	sim_checker_free(&ck);
+}
+
+Test(checker, overwriting_a_committed_entry_breaks_state_machine_safety)
+{
+	struct sim_checker ck;
+	struct sim_violation v;
+	sim_checker_init(&ck, 5);
+	struct raft_node *a = node(1, 5), *c = node(3, 5);
+	make_leader(a, 1, (uint8_t[]){2, 3}, 2);
+	leader_commits(&ck, a, "x=1", (uint8_t[]){2, 3}, 2);
+	struct raft_entry e = entry(2, "y=2");
+	forged_append(c, 5, 2, &e, 1, 1); /* a forged term-2 leader commits y=2 at 1 */
+	const struct sim_violation *got = settle(&ck, c, &v);
+	cr_assert(got);
+	cr_assert_str_eq(got->invariant, "State Machine Safety");
+	cr_assert_eq(got->node_a, 3);
+	cr_assert_eq(got->index, 1);
+	cr_assert(strstr(got->detail, "y=2"), "%s", got->detail);
+	raft_free(a);
+	raft_free(c);
+	sim_checker_free(&ck);
+}
+
+Test(checker, same_index_and_term_with_different_history_breaks_log_matching)
+{
+	struct sim_checker ck;
+	struct sim_violation v;
+	sim_checker_init(&ck, 5);
+	struct raft_node *p = node(2, 5), *q = node(3, 5);
+	struct raft_entry ep[2] = {entry(1, "a=1"), entry(2, "b=2")};
+	struct raft_entry eq[2] = {entry(1, "a=1"), entry(2, "b=2")};
+	forged_append(p, 5, 2, ep, 2, 0);
+	cr_assert_null(settle(&ck, p, &v));
+	forged_append(q, 5, 2, eq, 2, 0); /* identical: fine */
+	cr_assert_null(settle(&ck, q, &v));
+	struct raft_node *r = node(4, 5);
+	struct raft_entry er[2] = {entry(1, "z=9"), entry(2, "b=2")};
+	forged_append(r, 5, 2, er, 2, 0);
+	const struct sim_violation *got = settle(&ck, r, &v);
+	cr_assert(got);
+	cr_assert_str_eq(got->invariant, "Log Matching");
+	cr_assert_eq(got->node_a, 2);
+	cr_assert_eq(got->node_b, 4);
+	cr_assert_eq(got->index, 1);
+	cr_assert_eq(got->term, 1);
+	raft_free(p);
+	raft_free(q);
+	raft_free(r);
+	sim_checker_free(&ck);
+}
+
+Test(checker, leader_without_a_committed_entry_breaks_leader_completeness)
+{
+	struct sim_checker ck;
+	struct sim_violation v;
+	sim_checker_init(&ck, 5);
+	struct raft_node *a = node(1, 5), *e = node(5, 5);
+	make_leader(a, 1, (uint8_t[]){2, 3}, 2);
+	leader_commits(&ck, a, "x=1", (uint8_t[]){2, 3}, 2);
+	make_leader(e, 2, (uint8_t[]){3, 4}, 2); /* empty log, yet elected */
+	const struct sim_violation *got = settle(&ck, e, &v);
+	cr_assert(got);
+	cr_assert_str_eq(got->invariant, "Leader Completeness");
+	cr_assert_eq(got->node_a, 5);
+	cr_assert_eq(got->index, 1);
+	cr_assert_eq(got->term, 2);
+	raft_free(a);
+	raft_free(e);
+	sim_checker_free(&ck);
+}
+
+Test(checker, a_stale_leader_of_an_older_term_may_lack_newer_commits)
+{
+	struct sim_checker ck;
+	struct sim_violation v;
+	sim_checker_init(&ck, 5);
+	struct raft_node *old = node(1, 5), *cur = node(2, 5);
+	make_leader(old, 1, (uint8_t[]){4, 5}, 2);
+	cr_assert_null(settle(&ck, old, &v));
+	make_leader(cur, 2, (uint8_t[]){3, 4}, 2);
+	cr_assert_null(settle(&ck, cur, &v));
+	leader_commits(&ck, cur, "x=1", (uint8_t[]){3, 4}, 2);
+	raft_free(old);
+	raft_free(cur);
+	sim_checker_free(&ck);
+}
+
+Test(checker, a_leader_deleting_its_entries_breaks_leader_append_only)
+{
+	struct sim_checker ck;
+	struct sim_violation v;
+	sim_checker_init(&ck, 3);
+	struct raft_node *a = node(1, 3);
+	make_leader(a, 1, (uint8_t[]){2}, 1);
+	cr_assert_eq(raft_propose(a, 0, "x=1", 3, NULL, NULL), RAFT_OK);
+	cr_assert_null(settle(&ck, a, &v));
+	/* a forged batch in which the leader rewrote index 1 */
+	struct raft_ready rd = {.persist_from = 1, .persist_to = 1, .persist_term = 1,
+	                        .truncated = true};
+	cr_assert(sim_checker_observe(&ck, 1, a, &rd, &v));
+	cr_assert_str_eq(v.invariant, "Leader Append-Only");
+	cr_assert_eq(v.node_a, 1);
+	cr_assert_eq(v.index, 1);
+	raft_free(a);
+	sim_checker_free(&ck);
+}
+
+Test(checker, copies_are_independent)
+{
+	struct sim_checker ck, cp;
+	struct sim_violation v;
+	sim_checker_init(&ck, 5);
+	struct raft_node *a = node(1, 5), *b = node(4, 5);
+	make_leader(a, 1, (uint8_t[]){2, 3}, 2);
+	cr_assert_null(settle(&ck, a, &v));
+	cr_assert_eq(sim_checker_copy(&cp, &ck), SIM_OK);
+	sim_checker_free(&ck);
+	make_leader(b, 1, (uint8_t[]){5, 2}, 2);
+	cr_assert(settle(&cp, b, &v), "the copy remembers n1 led term 1");
+	raft_free(a);
+	raft_free(b);
+	sim_checker_free(&cp);
+}

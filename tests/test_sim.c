@@ -1,0 +1,432 @@
+/* test_sim.c - the simulator: determinism, faults, crashes, clients,
+ * checkpoints and the teaching bugs the checker must catch. */
+#include <criterion/criterion.h>
+
+#include "sim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MS 1000LL
+#define SEC 1000000LL
+
+/* A growing buffer collecting the text trace. */
+struct tracebuf {
+	char *s;
+	size_t n, cap;
+};
+
+static void collect(void *ctx, const struct sim_trace *t)
+{
+	struct tracebuf *b = ctx;
+	char line[4096];
+	size_t n = sim_trace_format(t, SIM_TRACE_TEXT, line, sizeof line);
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+		cr_assert(b->s);
+	}
+	memcpy(b->s + b->n, line, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+}
+
+static struct sim *make(uint16_t nodes, uint64_t seed)
+{
+	struct sim_config c;
+	sim_config_default(&c);
+	c.nodes = nodes;
+	c.seed = seed;
+	struct sim *s = sim_new(&c);
+	cr_assert(s);
+	return s;
+}
+
+/* Runs until a stable leader exists; returns it. */
+static uint8_t await_leader(struct sim *s, int64_t within_us)
+{
+	int64_t end = sim_now_us(s) + within_us;
+	while (sim_now_us(s) < end) {
+		uint8_t l = sim_stable_leader(s);
+		if (l)
+			return l;
+		cr_assert(sim_step(s), "the simulation stopped: %s",
+		          sim_violation(s) ? sim_violation(s)->detail : "no events");
+	}
+	return sim_stable_leader(s);
+}
+
+static bool committed_on(const struct sim *s, uint8_t node, const char *cmd)
+{
+	const struct raft_node *r = sim_node(s, node);
+	for (uint64_t i = 1; i <= raft_commit_index(r); i++) {
+		const struct raft_entry *e = raft_entry_at(r, i);
+		if (e->len == strlen(cmd) && !memcmp(e->cmd, cmd, e->len))
+			return true;
+	}
+	return false;
+}
+
+static void run_for(struct sim *s, int64_t us)
+{
+	cr_assert_eq(sim_run_until(s, sim_now_us(s) + us), SIM_OK, "violation: %s",
+	             sim_violation(s) ? sim_violation(s)->detail : "");
+}
+
+static char *trace_of(uint64_t seed, int64_t until)
+{
+	struct tracebuf b = {0};
+	struct sim *s = make(5, seed);
+	sim_set_trace(s, collect, &b);
+	sim_run_until(s, 300 * MS);
+	sim_client_put(s, "x=sally", 7, 0);
+	sim_run_until(s, until);
+	sim_free(s);
+	return b.s;
+}
+
+Test(sim, same_seed_same_trace_different_seed_different_trace)
+{
+	char *a = trace_of(7, 3 * SEC), *b = trace_of(7, 3 * SEC), *c = trace_of(8, 3 * SEC);
+	cr_assert(a && strlen(a) > 1000);
+	cr_assert_str_eq(a, b);
+	cr_assert_str_neq(a, c);
+	cr_assert(strstr(a, "timeout → candidate term 1"), "%.400s", a);
+	cr_assert(strstr(a, "leader term 1 (votes "));
+	cr_assert(strstr(a, "(x=sally)"));
+	free(a);
+	free(b);
+	free(c);
+}
+
+Test(sim, elects_one_leader_and_commits_a_client_put_everywhere)
+{
+	struct sim *s = make(5, 3);
+	uint8_t l = await_leader(s, 5 * SEC);
+	cr_assert(l);
+	cr_assert_gt(sim_client_put(s, "x=sally", 7, 0), 0);
+	run_for(s, 1 * SEC);
+	for (uint8_t i = 1; i <= 5; i++) {
+		cr_assert(committed_on(s, i, "x=sally"), "n%u", i);
+		size_t vlen = 0;
+		const char *v = raft_map_get(sim_node(s, i), "x", 1, &vlen);
+		cr_assert(v && vlen == 5 && !memcmp(v, "sally", 5), "n%u applied it", i);
+	}
+	cr_assert_eq(sim_counters(s)->client_acks, 1);
+	sim_free(s);
+}
+
+Test(sim, partitioned_minority_never_commits_and_heal_converges)
+{
+	struct sim *s = make(5, 11);
+	uint8_t a = await_leader(s, 5 * SEC);
+	cr_assert(a);
+	/* the old leader and one follower on one side */
+	uint8_t buddy = a % 5 + 1;
+	uint8_t group[5];
+	for (int i = 0; i < 5; i++)
+		group[i] = (i + 1 == a || i + 1 == buddy) ? 1 : 2;
+	cr_assert_eq(sim_partition(s, group, 5), SIM_OK);
+	uint64_t minority_commit = raft_commit_index(sim_node(s, a));
+	cr_assert_eq(sim_propose(s, a, "old=1", 5), SIM_OK); /* A still believes it leads */
+	uint8_t b = await_leader(s, 10 * SEC);
+	cr_assert(b && b != a && b != buddy, "the majority elects its own leader");
+	cr_assert_eq(sim_propose(s, b, "new=2", 5), SIM_OK);
+	run_for(s, 3 * SEC);
+	cr_assert_eq(raft_role(sim_node(s, a)), RAFT_LEADER, "A keeps believing (no CheckQuorum)");
+	cr_assert_eq(raft_commit_index(sim_node(s, a)), minority_commit);
+	cr_assert_eq(raft_commit_index(sim_node(s, buddy)), minority_commit);
+	cr_assert(committed_on(s, b, "new=2"));
+	sim_heal(s);
+	run_for(s, 2 * SEC);
+	cr_assert_eq(raft_role(sim_node(s, a)), RAFT_FOLLOWER);
+	cr_assert(!committed_on(s, a, "old=1") && committed_on(s, a, "new=2"),
+	          "A's uncommitted entry was replaced");
+	uint64_t last = raft_last_index(sim_node(s, b));
+	for (uint8_t i = 1; i <= 5; i++) {
+		cr_assert_eq(raft_last_index(sim_node(s, i)), last, "n%u converged", i);
+		cr_assert_eq(raft_term(sim_node(s, i)), raft_term(sim_node(s, b)));
+	}
+	sim_free(s);
+}
+
+Test(sim, cut_link_drops_messages_in_flight)
+{
+	struct sim *s = make(3, 5);
+	uint8_t l = await_leader(s, 5 * SEC);
+	uint8_t f = l % 3 + 1;
+	/* step until a message from l to f is in flight, then cut the link */
+	const struct sim_msg *found = NULL;
+	for (int k = 0; k < 10000 && !found; k++) {
+		sim_step(s);
+		for (size_t i = 0; i < sim_msg_capacity(s); i++) {
+			const struct sim_msg *m = sim_msg_slot(s, i);
+			if (m && m->m.from == l && m->m.to == f)
+				found = m;
+		}
+	}
+	cr_assert(found);
+	uint64_t dropped = sim_counters(s)->msgs_dropped;
+	int64_t arrive = found->deliver_us;
+	sim_link_set(s, l, f, false);
+	cr_assert(!sim_link_up(s, l, f) && sim_link_up(s, f, l));
+	cr_assert_eq(sim_link_changed_us(s, l, f), sim_now_us(s));
+	sim_run_until(s, arrive);
+	cr_assert_gt(sim_counters(s)->msgs_dropped, dropped);
+	const struct sim_drop *d;
+	size_t nd = sim_drops(s, &d);
+	cr_assert(nd > 0 && d[nd - 1].from == l && d[nd - 1].to == f);
+	sim_free(s);
+}
+
+Test(sim, lossy_and_duplicating_network_stays_safe_and_commits)
+{
+	for (uint64_t seed = 1; seed <= 10; seed++) {
+		struct sim_config c;
+		sim_config_default(&c);
+		c.seed = seed;
+		c.drop_ppm = 200000; /* 20% */
+		c.dup_ppm = 200000;
+		struct sim *s = sim_new(&c);
+		cr_assert(s);
+		run_for(s, 2 * SEC);
+		char cmd[16];
+		for (int k = 0; k < 20; k++) {
+			int n = snprintf(cmd, sizeof cmd, "k%d=%d", k, k);
+			cr_assert_gt(sim_client_put(s, cmd, (size_t)n, 0), 0);
+			run_for(s, 200 * MS);
+		}
+		run_for(s, 20 * SEC);
+		cr_assert_null(sim_violation(s));
+		cr_assert_gt(sim_counters(s)->msgs_dropped, 0);
+		cr_assert_gt(sim_counters(s)->msgs_duplicated, 0);
+		cr_assert_eq(sim_counters(s)->client_acks, 20, "seed %llu: every put commits",
+		             (unsigned long long)seed);
+		sim_free(s);
+	}
+}
+
+Test(sim, crash_keeps_persisted_state_and_restart_relearns_commit)
+{
+	struct sim_config c;
+	sim_config_default(&c);
+	c.seed = 21;
+	c.disk_us = 2 * MS;
+	struct sim *s = sim_new(&c);
+	cr_assert(s);
+	uint8_t l = await_leader(s, 5 * SEC);
+	sim_client_put(s, "x=1", 3, 0);
+	run_for(s, 1 * SEC);
+	uint8_t f = l % 5 + 1;
+	const struct raft_node *r = sim_node(s, f);
+	uint64_t term = raft_term(r), last = raft_last_index(r);
+	uint8_t vote = raft_voted_for(r);
+	cr_assert_geq(raft_commit_index(r), 1);
+	cr_assert_eq(sim_crash(s, f), SIM_OK);
+	cr_assert(!sim_node_up(s, f));
+	cr_assert_eq(sim_crash(s, f), SIM_EINVAL, "crashing a crashed node is an error");
+	run_for(s, 500 * MS);
+	cr_assert_eq(sim_restart(s, f), SIM_OK);
+	r = sim_node(s, f);
+	cr_assert_eq(raft_term(r), term);
+	cr_assert_eq(raft_voted_for(r), vote);
+	cr_assert_eq(raft_last_index(r), last, "the persisted log survives");
+	cr_assert_eq(raft_commit_index(r), 0, "commitIndex is volatile");
+	cr_assert_eq(raft_map_count(r), 0, "the state machine is rebuilt by re-applying");
+	run_for(s, 1 * SEC);
+	cr_assert_geq(raft_commit_index(r), 1, "re-learned from the leader");
+	cr_assert(committed_on(s, f, "x=1"));
+	sim_free(s);
+}
+
+Test(sim, crash_loses_writes_not_yet_on_disk)
+{
+	struct sim_config c;
+	sim_config_default(&c);
+	c.seed = 4;
+	c.disk_us = 50 * MS;
+	struct sim *s = sim_new(&c);
+	uint8_t l = await_leader(s, 5 * SEC);
+	run_for(s, 500 * MS);
+	uint64_t before = raft_last_index(sim_node(s, l));
+	cr_assert_eq(sim_propose(s, l, "y=2", 3), SIM_OK);
+	run_for(s, 1 * MS); /* appended in memory, the disk write takes 50 ms */
+	cr_assert_eq(raft_last_index(sim_node(s, l)), before + 1);
+	sim_crash(s, l);
+	sim_restart(s, l);
+	cr_assert_eq(raft_last_index(sim_node(s, l)), before);
+	sim_free(s);
+}
+
+Test(sim, checkpoint_restore_replays_identically)
+{
+	struct tracebuf a = {0}, b = {0};
+	struct sim_config c;
+	sim_config_default(&c);
+	c.seed = 99;
+	c.drop_ppm = 50000;
+	c.dup_ppm = 50000;
+	c.disk_us = 3 * MS;
+	struct sim *s = sim_new(&c);
+	run_for(s, 1 * SEC);
+	sim_client_put(s, "a=1", 3, 0);
+	run_for(s, 333 * MS);
+	struct sim *cp = sim_clone(s);
+	cr_assert(cp);
+	sim_set_trace(s, collect, &a);
+	sim_set_trace(cp, collect, &b);
+	for (struct sim *x = s;; x = cp) {
+		sim_client_put(x, "b=2", 3, 0);
+		sim_crash(x, 2);
+		run_for(x, 2 * SEC);
+		sim_restart(x, 2);
+		run_for(x, 2 * SEC);
+		if (x == cp)
+			break;
+	}
+	cr_assert(a.n > 1000);
+	cr_assert_str_eq(a.s, b.s);
+	cr_assert_eq(sim_counters(s)->events, sim_counters(cp)->events);
+	sim_free(s);
+	sim_free(cp);
+	free(a.s);
+	free(b.s);
+}
+
+Test(sim, trace_formats)
+{
+	char buf[256];
+	struct raft_msg m = {.type = RAFT_MSG_VOTE, .from = 3, .to = 1, .term = 2};
+	struct sim_trace t = {.kind = SIM_T_SEND, .time_us = 212345, .node = 3, .peer = 1,
+	                      .msg = &m};
+	sim_trace_format(&t, SIM_TRACE_TEXT, buf, sizeof buf);
+	cr_assert_str_eq(buf, "[  212.345ms] n3 → n1 RequestVote(term 2, last 0/0)\n");
+	sim_trace_format(&t, SIM_TRACE_JSONL, buf, sizeof buf);
+	cr_assert(strstr(buf, "\"t_us\":212345,\"kind\":\"send\",\"node\":3,\"peer\":1"), "%s", buf);
+	struct sim_trace to = {.kind = SIM_T_TIMEOUT, .time_us = 212345, .node = 3, .term = 2};
+	sim_trace_format(&to, SIM_TRACE_TEXT, buf, sizeof buf);
+	cr_assert_str_eq(buf, "[  212.345ms] n3 timeout → candidate term 2\n");
+	sim_trace_explain(&to, buf, sizeof buf);
+	cr_assert_str_eq(buf, "n3's election timeout fired: it becomes a candidate for term 2 and "
+	                      "asks for votes.");
+	struct raft_entry e = {.term = 2, .len = 7};
+	memcpy(e.cmd, "x=sally", 7);
+	struct sim_trace cm = {.kind = SIM_T_COMMIT, .time_us = 1000, .node = 2, .index = 4,
+	                       .first = 4, .entry = &e};
+	sim_trace_format(&cm, SIM_TRACE_TEXT, buf, sizeof buf);
+	cr_assert_str_eq(buf, "[    1.000ms] n2 commit 4 (x=sally)\n");
+	struct sim_trace say = {.kind = SIM_T_SAY, .text = "a \"quoted\"\nline"};
+	sim_trace_format(&say, SIM_TRACE_JSONL, buf, sizeof buf);
+	cr_assert(strstr(buf, "\"text\":\"a \\\"quoted\\\"\\u000aline\""), "%s", buf);
+	/* truncation keeps one line */
+	char small[16];
+	size_t n = sim_trace_format(&to, SIM_TRACE_TEXT, small, sizeof small);
+	cr_assert_eq(n, 15);
+	cr_assert_eq(small[14], '\n');
+}
+
+Test(sim, bad_config_is_rejected_with_a_reason)
+{
+	struct sim_config c;
+	char err[128];
+	sim_config_default(&c);
+	c.nodes = 0;
+	cr_assert_eq(sim_config_validate(&c, err, sizeof err), SIM_EINVAL);
+	cr_assert(strstr(err, "nodes"));
+	cr_assert_null(sim_new(&c));
+	sim_config_default(&c);
+	c.election_us_min = 300 * MS;
+	c.election_us_max = 150 * MS;
+	cr_assert_eq(sim_config_validate(&c, err, sizeof err), SIM_EINVAL);
+	cr_assert(strstr(err, "election"));
+	sim_config_default(&c);
+	c.drop_ppm = SIM_PPM + 1;
+	cr_assert_eq(sim_config_validate(&c, err, sizeof err), SIM_EINVAL);
+	struct sim *s = make(3, 1);
+	cr_assert_eq(sim_crash(s, 4), SIM_EINVAL);
+	cr_assert_eq(sim_client_put(s, "novalue", 7, 0), SIM_EINVAL);
+	cr_assert_eq(sim_client_put(s, "=x", 2, 0), SIM_EINVAL);
+	cr_assert_eq(sim_client_put(s, "a b=c", 5, 0), SIM_EINVAL);
+	cr_assert_eq(sim_client_put(s, "x=1", 3, 9), SIM_EINVAL);
+	sim_free(s);
+}
+
+/* The teaching bugs: each one, switched on, lets the checker find a
+ * violation on some seed of a faulty run; the same runs without the bug stay
+ * clean.  The fault mix: crashes, partitions and client load. */
+static const struct sim_violation *faulty_run(struct sim *s, uint64_t seed)
+{
+	uint64_t st = seed * 7919;
+	char cmd[16];
+	for (int round = 0; round < 40 && !sim_violation(s); round++) {
+		st = st * 6364136223846793005ull + 1442695040888963407ull;
+		uint8_t a = (uint8_t)((st >> 33) % 5 + 1);
+		uint8_t b = (uint8_t)((st >> 40) % 5 + 1);
+		int n = snprintf(cmd, sizeof cmd, "k%d=%d", round % 3, round);
+		sim_client_put(s, cmd, (size_t)n, 0);
+		switch ((st >> 50) % 4) {
+		case 0:
+			if (sim_node_up(s, a))
+				sim_crash(s, a);
+			break;
+		case 1: {
+			uint8_t g[5];
+			for (int i = 0; i < 5; i++)
+				g[i] = (uint8_t)((st >> (10 + i)) & 1);
+			sim_partition(s, g, 5);
+			break;
+		}
+		case 2:
+			sim_heal(s);
+			for (uint8_t i = 1; i <= 5; i++)
+				if (!sim_node_up(s, i))
+					sim_restart(s, i);
+			break;
+		default:
+			if (sim_node_up(s, b))
+				sim_timeout(s, b);
+		}
+		sim_run_until(s, sim_now_us(s) + 50 * MS + (int64_t)((st >> 20) % 400) * MS);
+	}
+	return sim_violation(s);
+}
+
+static uint64_t first_violating_seed(uint32_t bugs, const char *invariant, uint64_t max_seed)
+{
+	for (uint64_t seed = 1; seed <= max_seed; seed++) {
+		struct sim_config c;
+		sim_config_default(&c);
+		c.seed = seed;
+		c.bugs = bugs;
+		struct sim *s = sim_new(&c);
+		const struct sim_violation *v = faulty_run(s, seed);
+		bool hit = v && (!invariant || !strcmp(v->invariant, invariant));
+		if (v)
+			cr_assert_eq(v->seed, seed);
+		sim_free(s);
+		if (hit)
+			return seed;
+	}
+	return 0;
+}
+
+Test(sim, faulty_runs_without_bugs_are_clean)
+{
+	cr_assert_eq(first_violating_seed(0, NULL, 60), 0);
+}
+
+Test(sim, checker_catches_vote_twice)
+{
+	cr_assert_neq(first_violating_seed(RAFT_BUG_VOTE_TWICE, "Election Safety", 300), 0);
+}
+
+Test(sim, checker_catches_no_truncate)
+{
+	cr_assert_neq(first_violating_seed(RAFT_BUG_NO_TRUNCATE, NULL, 300), 0);
+}
+
+Test(sim, checker_catches_no_log_check)
+{
+	cr_assert_neq(first_violating_seed(RAFT_BUG_NO_LOG_CHECK, NULL, 300), 0);
+}
