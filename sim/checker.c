@@ -75,6 +75,8 @@ void sim_checker_free(struct sim_checker *c)
 	free(c->nodes);
 	free(c->leader_of_term);
 	free(c->seen);
+	free(c->first);
+	free(c->first_node);
 	free(c->committed_term);
 	free(c->committed_hash);
 	free(c->committed_in);
@@ -97,11 +99,15 @@ int sim_checker_copy(struct sim_checker *dst, const struct sim_checker *src)
 	dst->nodes = calloc((size_t)src->n + 1, sizeof *dst->nodes);
 	dst->leader_of_term = dup_mem(src->leader_of_term, src->leader_of_term_cap);
 	dst->seen = dup_mem(src->seen, src->seen_cap * sizeof *src->seen);
+	dst->first = dup_mem(src->first, src->first_cap * sizeof *src->first);
+	dst->first_node = dup_mem(src->first_node, src->first_cap);
 	dst->committed_term = dup_mem(src->committed_term, src->committed_cap * 8);
 	dst->committed_hash = dup_mem(src->committed_hash, src->committed_cap * 8);
 	dst->committed_in = dup_mem(src->committed_in, src->committed_cap * 8);
 	bool ok = dst->nodes && (!src->leader_of_term || dst->leader_of_term) &&
-	          (!src->seen || dst->seen) && (!src->committed_term || dst->committed_term) &&
+	          (!src->seen || dst->seen) && (!src->first || dst->first) &&
+	          (!src->first_node || dst->first_node) &&
+	          (!src->committed_term || dst->committed_term) &&
 	          (!src->committed_hash || dst->committed_hash) &&
 	          (!src->committed_in || dst->committed_in);
 	for (uint16_t i = 1; ok && i <= src->n; i++) {
@@ -148,9 +154,7 @@ static int seen_grow(struct sim_checker *c)
 	return 0;
 }
 
-/* Returns the pair for (index, term), inserting (hash, node) if new; NULL on
- * allocation failure. */
-static const struct sim_checker_pair *seen_get(struct sim_checker *c, uint64_t index,
+static const struct sim_checker_pair *seen_table_get(struct sim_checker *c, uint64_t index,
                                                uint64_t term, uint64_t hash, uint8_t node)
 {
 	if ((c->seen_n + 1) * 4 > c->seen_cap * 3 && seen_grow(c) != 0)
@@ -164,6 +168,48 @@ static const struct sim_checker_pair *seen_get(struct sim_checker *c, uint64_t i
 	c->seen[j] = (struct sim_checker_pair){index, term, hash, node};
 	c->seen_n++;
 	return &c->seen[j];
+}
+
+/* Checks (index, term, hash) against the first hash seen for that index and
+ * term, recording it if new.  Returns 0 if consistent, the node that first
+ * wrote a different history there, or -1 on allocation failure.  Almost
+ * every index only ever holds one term, so the first one lives in dense
+ * arrays (written in index order: only the used part is touched); other
+ * terms go to the table. */
+static int seen_check(struct sim_checker *c, uint64_t index, uint64_t term, uint64_t hash,
+                      uint8_t node)
+{
+	if (index >= c->first_cap) {
+		uint64_t cap = c->first_cap ? c->first_cap : 1024;
+		while (cap <= index)
+			cap *= 2;
+		struct sim_checker_first *f = realloc(c->first, cap * sizeof *f);
+		if (!f)
+			return -1;
+		c->first = f;
+		uint8_t *fn = realloc(c->first_node, cap);
+		if (!fn)
+			return -1;
+		c->first_node = fn;
+		c->first_cap = cap;
+	}
+	if (index > c->first_len) {
+		memset(c->first + c->first_len + 1, 0, (index - c->first_len) * sizeof *c->first);
+		c->first_len = index;
+	}
+	struct sim_checker_first *f = &c->first[index];
+	if (!f->term) {
+		f->term = term;
+		f->hash = hash;
+		c->first_node[index] = node;
+		return 0;
+	}
+	if (f->term == term)
+		return f->hash == hash ? 0 : c->first_node[index];
+	const struct sim_checker_pair *p = seen_table_get(c, index, term, hash, node);
+	if (!p)
+		return -1;
+	return p->hash == hash ? 0 : p->node;
 }
 
 /* ---- Reports -------------------------------------------------------------- */
@@ -293,15 +339,22 @@ static bool observe_log(struct sim_checker *c, uint8_t id, const struct raft_nod
 		const struct raft_entry *e = raft_entry_at(n, k);
 		uint64_t h = entry_hash(cn->hash[k - 1], e);
 		cn->hash[k] = h;
-		const struct sim_checker_pair *p = seen_get(c, k, e->term, h, id);
-		if (!p)
+		int other = seen_check(c, k, e->term, h, id);
+		if (other < 0)
 			return oom(v);
-		if (p->hash != h) {
-			report(v, "Log Matching", p->node, id, k, e->term);
-			snprintf(v->detail, sizeof v->detail,
-			         "n%u and n%u both hold an entry at index %llu with term %llu, but "
-			         "their logs differ before it",
-			         p->node, id, (unsigned long long)k, (unsigned long long)e->term);
+		if (other) {
+			report(v, "Log Matching", (uint8_t)other, id, k, e->term);
+			if (other == id)
+				snprintf(v->detail, sizeof v->detail,
+				         "n%u still holds its entry at index %llu with term %llu, but the "
+				         "entries before it changed: it no longer matches the log it was "
+				         "copied from",
+				         id, (unsigned long long)k, (unsigned long long)e->term);
+			else
+				snprintf(v->detail, sizeof v->detail,
+				         "n%d and n%u both hold an entry at index %llu with term %llu, "
+				         "but their logs differ up to it",
+				         other, id, (unsigned long long)k, (unsigned long long)e->term);
 			cn->len = k;
 			return true;
 		}

@@ -341,7 +341,8 @@ static void msg_launch(struct sim *s, uint32_t i)
 	}
 	if (!sim_rand_ppm(&s->rng_net, s->cfg.dup_ppm))
 		return;
-	uint32_t j = msg_store(s, &s->slots[i].msg.m);
+	struct raft_msg copy = s->slots[i].msg.m; /* msg_store may move the slots */
+	uint32_t j = msg_store(s, &copy);
 	if (j == SIM_NONE) {
 		stop_oom(s);
 		return;
@@ -1173,6 +1174,28 @@ size_t sim_drops(const struct sim *s, const struct sim_drop **out)
 const struct sim_counters *sim_counters(const struct sim *s)
 {
 	return &s->counters;
+}
+
+size_t sim_client_count(const struct sim *s)
+{
+	return s->reqs_n;
+}
+
+bool sim_client_info(const struct sim *s, size_t i, struct sim_client_info *out)
+{
+	if (i >= s->reqs_n)
+		return false;
+	const struct sim_req *q = &s->reqs[i];
+	out->state = q->state == SIM_REQ_DONE   ? SIM_CLIENT_ACKED
+	             : q->state == SIM_REQ_WAIT ? SIM_CLIENT_WAITING
+	                                        : SIM_CLIENT_TRAVELLING;
+	out->node = q->target;
+	out->index = q->index;
+	out->term = q->term;
+	out->cmd = q->cmd;
+	out->len = q->len;
+	out->attempts = q->attempts;
+	return true;
 }
 
 const struct sim_violation *sim_violation(const struct sim *s)

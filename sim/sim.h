@@ -143,6 +143,19 @@ struct sim_counters {
 };
 const struct sim_counters *sim_counters(const struct sim *s);
 
+/* Client requests, in submission order (id - 1). */
+enum sim_client_state { SIM_CLIENT_TRAVELLING, SIM_CLIENT_WAITING, SIM_CLIENT_ACKED };
+struct sim_client_info {
+	enum sim_client_state state;
+	uint8_t node;         /* where it travels to / was accepted */
+	uint64_t index, term; /* WAITING/ACKED: where it sits in that node's log */
+	const char *cmd;      /* not NUL-terminated */
+	size_t len;
+	uint32_t attempts;
+};
+size_t sim_client_count(const struct sim *s);
+bool sim_client_info(const struct sim *s, size_t i, struct sim_client_info *out);
+
 /* ---- Trace ------------------------------------------------------------ */
 enum sim_trace_kind {
 	SIM_T_TIMEOUT,    /* node: election timeout, now candidate of term */

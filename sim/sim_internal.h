@@ -118,13 +118,18 @@ struct sim_checker_node {
 };
 
 struct sim_checker_pair { uint64_t index, term, hash; uint8_t node; };
+struct sim_checker_first { uint64_t term, hash; };
 
 struct sim_checker {
 	uint16_t n;
 	struct sim_checker_node *nodes; /* [1..n] */
 	uint8_t *leader_of_term;        /* [term] */
 	size_t leader_of_term_cap;
-	/* first chain hash seen for each (index, term): open addressing */
+	/* The first (term, chain hash, node) seen at each index, dense; other
+	 * terms at an index go to the open-addressing table `seen`. */
+	struct sim_checker_first *first;
+	uint8_t *first_node;
+	uint64_t first_len, first_cap;
 	struct sim_checker_pair *seen;
 	size_t seen_n, seen_cap;
 	/* the committed prefix [1..committed]: entry term, chain hash, and the

@@ -1,0 +1,245 @@
+/* cmd_bench.c - `raftsim bench`: simulator throughput on the reference
+ * workloads, scale with N, memory per entry, frame time and step-back
+ * latency.  One line per figure: `name: key=value ...`. */
+#include "cli.h"
+
+#include "render.h"
+#include "sim.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#define MS 1000LL
+#define BATCH 100
+
+static const char bench_usage[] =
+    "usage: raftsim bench [--workload steady|idle] [--entries N] [--events N] [--nodes N]\n"
+    "                     [--render] [--step-back]\n"
+    "steady: 5 voters (or --nodes), election timeout 1000-2000 ms, heartbeat 100 ms,\n"
+    "  one-way latency 15 ms, disk latency 10 ms; a client submits batches of 100 puts\n"
+    "  (8-byte values) to the leader and waits until every node applied the batch,\n"
+    "  until --entries (default 100000) are applied everywhere.  Checker on.\n"
+    "idle: the same cluster with no clients, heartbeats only, for --events (default\n"
+    "  2000000) simulator events.  Checker on.\n"
+    "--render: 1000 frames at 1280x720, 9 nodes, >= 300 messages in flight, software\n"
+    "  renderer.  --step-back: one step back 10 virtual minutes into a busy run.\n";
+
+static double wall_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = 0;
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof line, f))
+		if (!strncmp(line, "VmRSS:", 6))
+			sscanf(line + 6, "%ld", &kb);
+	fclose(f);
+	return kb;
+}
+
+static long peak_rss_kb(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+static struct sim *steady_cluster(uint16_t nodes, uint64_t seed)
+{
+	struct sim_config c;
+	sim_config_default(&c);
+	c.nodes = nodes;
+	c.seed = seed;
+	c.election_us_min = 1000 * MS;
+	c.election_us_max = 2000 * MS;
+	c.heartbeat_us = 100 * MS;
+	c.latency_us_min = c.latency_us_max = 15 * MS;
+	c.disk_us = 10 * MS;
+	c.entries_per_msg_max = 128;
+	return sim_new(&c);
+}
+
+static uint8_t await_leader(struct sim *s)
+{
+	for (int guard = 0; guard < 10000000; guard++) {
+		uint8_t l = sim_stable_leader(s);
+		if (l)
+			return l;
+		if (!sim_step(s))
+			return 0;
+	}
+	return 0;
+}
+
+static uint64_t min_applied(const struct sim *s)
+{
+	uint64_t m = UINT64_MAX;
+	for (uint16_t i = 1; i <= sim_n_nodes(s); i++) {
+		uint64_t a = raft_last_applied(sim_node(s, (uint8_t)i));
+		if (a < m)
+			m = a;
+	}
+	return m;
+}
+
+static int fail(const char *what, const struct sim *s)
+{
+	const struct sim_violation *v = sim_violation(s);
+	fprintf(stderr, "raftsim bench: %s%s%s\n", what, v ? ": " : "", v ? v->detail : "");
+	return 1;
+}
+
+static int bench_steady(uint16_t nodes, uint64_t entries)
+{
+	struct sim *s = steady_cluster(nodes, 1);
+	if (!s)
+		return fail("out of memory", NULL);
+	uint8_t leader = await_leader(s);
+	if (!leader) {
+		sim_free(s);
+		return fail("no leader", s);
+	}
+	long base_kb = rss_kb();
+	uint64_t events0 = sim_counters(s)->events, applied0 = min_applied(s);
+	int64_t virt0 = sim_now_us(s);
+	double t0 = wall_s();
+	char cmd[32];
+	for (uint64_t e = 0; e < entries; e += BATCH) {
+		leader = sim_stable_leader(s);
+		if (!leader && !(leader = await_leader(s)))
+			break;
+		/* "kNN=VVVVVVVV": 100 keys, 8-byte values (the fixture's payload),
+		 * formatted by hand so the harness costs little next to the sim */
+		memcpy(cmd, "k00=00000000", 12);
+		for (int k = 0; k < BATCH; k++) {
+			uint64_t v = (e + (uint64_t)k) % 100000000;
+			cmd[1] = (char)('0' + k / 10);
+			cmd[2] = (char)('0' + k % 10);
+			for (int d = 11; d >= 4; d--, v /= 10)
+				cmd[d] = (char)('0' + v % 10);
+			if (sim_propose(s, leader, cmd, 12) != SIM_OK)
+				break;
+		}
+		uint64_t want = applied0 + e + BATCH;
+		while (min_applied(s) < want && sim_step(s))
+			;
+		if (sim_violation(s))
+			break;
+	}
+	double wall = wall_s() - t0;
+	uint64_t applied = min_applied(s) - applied0;
+	uint64_t events = sim_counters(s)->events - events0;
+	long peak_kb = peak_rss_kb();
+	int rc = sim_violation(s) || applied < entries ? 1 : 0;
+	printf("steady: nodes=%u entries=%llu applied_min=%llu events=%llu events_per_entry=%.2f "
+	       "wall_s=%.3f virtual_s=%.1f entries_per_s=%.0f events_per_s=%.0f peak_rss_kb=%ld "
+	       "base_rss_kb=%ld bytes_per_entry_node=%.1f\n",
+	       nodes, (unsigned long long)entries, (unsigned long long)applied,
+	       (unsigned long long)events, applied ? (double)events / (double)applied : 0.0, wall,
+	       (double)(sim_now_us(s) - virt0) / 1e6, (double)applied / wall,
+	       (double)events / wall, peak_kb, base_kb,
+	       applied ? (double)(peak_kb - base_kb) * 1024.0 / ((double)applied * nodes) : 0.0);
+	if (rc)
+		fail("the workload did not complete", s);
+	sim_free(s);
+	return rc;
+}
+
+static int bench_idle(uint16_t nodes, uint64_t events)
+{
+	struct sim *s = steady_cluster(nodes, 1);
+	if (!s)
+		return fail("out of memory", NULL);
+	if (!await_leader(s)) {
+		sim_free(s);
+		return fail("no leader", s);
+	}
+	uint64_t e0 = sim_counters(s)->events;
+	int64_t v0 = sim_now_us(s);
+	double t0 = wall_s();
+	while (sim_counters(s)->events - e0 < events && sim_step(s))
+		;
+	double wall = wall_s() - t0;
+	uint64_t done = sim_counters(s)->events - e0;
+	printf("idle: nodes=%u events=%llu wall_s=%.3f virtual_s=%.1f events_per_s=%.0f "
+	       "ns_per_event=%.1f peak_rss_kb=%ld\n",
+	       nodes, (unsigned long long)done, wall, (double)(sim_now_us(s) - v0) / 1e6,
+	       (double)done / wall, wall * 1e9 / (double)done, peak_rss_kb());
+	int rc = sim_violation(s) ? fail("violation", s) : 0;
+	sim_free(s);
+	return rc;
+}
+
+int cli_bench(int argc, char **argv)
+{
+	const char *workload = "steady";
+	uint64_t entries = 100000, events = 2000000, nodes = 5;
+	bool render = false, step_back = false;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *v;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(bench_usage, stdout);
+			return 0;
+		} else if (!strncmp(a, "--workload", 10) && (a[10] == 0 || a[10] == '=')) {
+			if (!(workload = cli_flag_value(argc, argv, &i, "--workload")))
+				return 2;
+			if (strcmp(workload, "steady") && strcmp(workload, "idle")) {
+				fprintf(stderr, "raftsim: --workload: '%s' is not a workload (steady or idle)\n",
+				        workload);
+				return 2;
+			}
+		} else if (!strncmp(a, "--entries", 9) && (a[9] == 0 || a[9] == '=')) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--entries")) ||
+			    !cli_parse_u64("--entries", v, BATCH, 100000000, &entries))
+				return 2;
+		} else if (!strncmp(a, "--events", 8) && (a[8] == 0 || a[8] == '=')) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--events")) ||
+			    !cli_parse_u64("--events", v, 1, 10000000000ull, &events))
+				return 2;
+		} else if (!strncmp(a, "--nodes", 7) && (a[7] == 0 || a[7] == '=')) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--nodes")) ||
+			    !cli_parse_u64("--nodes", v, 1, 255, &nodes))
+				return 2;
+		} else if (!strcmp(a, "--render")) {
+			render = true;
+		} else if (!strcmp(a, "--step-back")) {
+			step_back = true;
+		} else {
+			fprintf(stderr, "raftsim bench: unknown argument '%s' (raftsim bench --help)\n", a);
+			return 2;
+		}
+	}
+	int rc = 0;
+	if (render) {
+		double p50, p99;
+		if (render_bench_frames(1000, 1280, 720, 9, 300, &p50, &p99) != 0) {
+			fprintf(stderr, "raftsim bench: the frame benchmark failed\n");
+			return 1;
+		}
+		printf("render: frames=1000 size=1280x720 nodes=9 frame_p50_ms=%.3f frame_p99_ms=%.3f\n",
+		       p50, p99);
+	}
+	if (step_back) {
+		double ms;
+		if (render_bench_step_back(&ms) != 0) {
+			fprintf(stderr, "raftsim bench: the step-back benchmark failed\n");
+			return 1;
+		}
+		printf("step_back: virtual_min=10 step_back_ms=%.3f\n", ms);
+	}
+	if (render || step_back)
+		return rc;
+	if (!strcmp(workload, "idle"))
+		return bench_idle((uint16_t)nodes, events);
+	return bench_steady((uint16_t)nodes, entries);
+}

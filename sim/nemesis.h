@@ -1,0 +1,58 @@
+/* nemesis.h - randomized fault schedules (swarm testing, as in FoundationDB's
+ * simulation and TigerBeetle's VOPR): each seed draws its own fault mix
+ * (drop and duplicate rates, latency range, how often nodes crash, the
+ * network splits, links are cut one way, clients write), then a stream of
+ * actions from it.  The soak test applies actions to a sim directly; the
+ * fuzzer turns them into scenario commands so a failure becomes a script. */
+#ifndef SIM_NEMESIS_H
+#define SIM_NEMESIS_H
+
+#include "sim.h"
+
+enum sim_action_kind {
+	SIM_A_RUN,       /* advance virtual time by us */
+	SIM_A_CRASH,     /* a */
+	SIM_A_RESTART,   /* a */
+	SIM_A_TIMEOUT,   /* a */
+	SIM_A_PARTITION, /* group[0..n-1] */
+	SIM_A_ISOLATE,   /* a */
+	SIM_A_CUT,       /* a -> b, one way */
+	SIM_A_CUT_BOTH,  /* a <-> b */
+	SIM_A_MEND_BOTH, /* a <-> b */
+	SIM_A_HEAL,      /* every link up */
+	SIM_A_PUT,       /* client put cmd */
+	SIM_A_SET,       /* network: drop_ppm, dup_ppm, latency */
+};
+
+struct sim_action {
+	uint8_t kind;
+	uint8_t a, b;
+	int64_t us;
+	uint32_t drop_ppm, dup_ppm;
+	int64_t latency_us_min, latency_us_max;
+	char cmd[RAFT_CMD_MAX + 1];
+	uint8_t group[RAFT_NODES_MAX];
+};
+
+/* The per-seed fault mix: weights of each action kind (out of their sum)
+ * and the network's misbehaviour. */
+struct sim_nemesis {
+	uint64_t rng;
+	uint16_t nodes;
+	uint32_t w_crash, w_restart, w_timeout, w_partition, w_isolate, w_cut, w_heal, w_put;
+	int64_t gap_us_min, gap_us_max;
+	uint32_t drop_ppm, dup_ppm;
+	int64_t latency_us_min, latency_us_max;
+	uint32_t puts;
+	bool pending_run; /* actions alternate with runs */
+	bool set_done;
+};
+
+void sim_nemesis_init(struct sim_nemesis *n, uint64_t seed, uint16_t nodes);
+/* The next action, chosen with the cluster's current state in mind (only
+ * crashed nodes restart, and at least one node stays up). */
+void sim_nemesis_next(struct sim_nemesis *n, const struct sim *s, struct sim_action *out);
+/* Applies an action; SIM_OK or the sim's error. */
+int sim_action_apply(struct sim *s, const struct sim_action *a);
+
+#endif
