@@ -40,16 +40,20 @@ static uint64_t key_hash(const char *key, size_t klen)
 	return h;
 }
 
-/* The slot holding key, or the empty slot where it would go (the table is
- * never full). */
+/* The slot holding key (which has no '='), or the empty slot where it
+ * would go (the table is never full).  A slot's key is its command up to
+ * the first '=', so "cmd starts with key '='" is an exact key match. */
 static size_t kv_slot(const struct raft_kv *kv, const char *key, size_t klen)
 {
 	size_t mask = kv->cap - 1;
 	size_t i = (size_t)key_hash(key, klen) & mask;
 	for (;;) {
 		const struct raft_entry *s = &kv->slots[i];
-		if (s->len == 0 ||
-		    (raft_cmd_key_len(s) == klen && memcmp(s->cmd, key, klen) == 0))
+		if (s->len == 0)
+			return i;
+		size_t len = entry_len(s);
+		if (klen < len ? s->cmd[klen] == '=' && memcmp(s->cmd, key, klen) == 0
+		               : klen == len && memcmp(s->cmd, key, klen) == 0)
 			return i;
 		i = (i + 1) & mask;
 	}
@@ -145,7 +149,8 @@ void raft_kv_free(struct raft_kv *kv)
 const char *raft_map_get(const struct raft_node *n, const char *key, size_t klen, size_t *vlen)
 {
 	const struct raft_kv *kv = &n->kv;
-	if (kv->cap == 0 || key == NULL || klen == 0)
+	if (kv->cap == 0 || key == NULL || klen == 0 || klen > RAFT_CMD_MAX ||
+	    memchr(key, '=', klen) != NULL)
 		return NULL;
 	const struct raft_entry *s = &kv->slots[kv_slot(kv, key, klen)];
 	if (s->len == 0)

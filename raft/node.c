@@ -2,7 +2,6 @@
 #include "raft_internal.h"
 
 #include <assert.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

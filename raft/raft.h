@@ -79,7 +79,9 @@ struct raft_msg {
 	bool success;  /* VOTE_REPLY: vote granted; APPEND_REPLY: entries matched */
 	uint64_t term; /* sender's currentTerm */
 	/* VOTE: candidate's last log index/term.
-	 * APPEND: prevLogIndex/prevLogTerm.  */
+	 * APPEND: prevLogIndex/prevLogTerm.
+	 * APPEND_REPLY: index is the prevLogIndex of the AppendEntries it
+	 * answers (the leader uses it to ignore answers to old messages). */
 	uint64_t index, log_term;
 	/* APPEND: leaderCommit.
 	 * APPEND_REPLY success: the last index the follower now matches.

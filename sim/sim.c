@@ -538,9 +538,9 @@ static void flush(struct sim *s, uint8_t i)
  * that a burst of proposals leaves as one message per peer. */
 static void flush_pending(struct sim *s)
 {
-	for (uint16_t i = 1; i <= s->cfg.nodes && !s->stopped; i++)
-		if (s->nodes[i].up && raft_has_ready(s->nodes[i].raft))
-			flush(s, (uint8_t)i);
+	while (s->n_dirty && !s->stopped)
+		flush(s, s->dirty[--s->n_dirty]);
+	s->n_dirty = 0;
 }
 
 static void disk_done(struct sim *s, uint8_t i)
@@ -759,6 +759,13 @@ int sim_propose(struct sim *s, uint8_t node, const char *cmd, size_t len)
 	if (s->stopped)
 		return SIM_ESTOPPED;
 	int rc = raft_propose(s->nodes[node].raft, s->now_us, cmd, len, NULL, NULL);
+	if (rc == RAFT_OK) {
+		bool listed = false;
+		for (uint16_t k = 0; k < s->n_dirty && !listed; k++)
+			listed = s->dirty[k] == node;
+		if (!listed)
+			s->dirty[s->n_dirty++] = node;
+	}
 	if (rc == RAFT_ENOTLEADER)
 		return SIM_ENOLEADER;
 	if (rc == RAFT_ENOMEM)

@@ -171,6 +171,9 @@ struct sim {
 	size_t reqs_n, reqs_cap;
 	uint8_t client_leader; /* the leader clients believe in */
 	struct sim_counters counters;
+	/* nodes proposed to directly, to flush before the next event */
+	uint8_t dirty[RAFT_NODES_MAX];
+	uint16_t n_dirty;
 	struct sim_checker checker;
 	bool stopped;
 	struct sim_violation violation;

@@ -1,0 +1,1840 @@
+/* test_raft.c - unit tests of one Raft node and hand-wired groups of nodes. */
+#include <criterion/criterion.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "raft.h"
+
+/* ---- A hand-wired group ---------------------------------------------------
+ * Nodes 1..n, a FIFO of copied messages, and a driver that takes every ready
+ * batch, "persists" it at once (raft_persisted) and only then queues its
+ * messages, as the contract in raft.h requires. */
+
+#define MAXN 8
+#define BATCH_MAX 512
+
+struct qmsg {
+	struct raft_msg m;
+	struct raft_entry *ents; /* owned copy; m.entries points here */
+};
+
+/* A batch the (delayed) disk is writing, with the messages it holds back. */
+struct pwrite {
+	uint64_t index, term, hs_term;
+	uint8_t hs_vote;
+	struct qmsg *msgs;
+	size_t n;
+};
+
+struct cluster {
+	int n;
+	int64_t now;
+	struct raft_node *node[MAXN + 1];
+	bool cut[MAXN + 1][MAXN + 1]; /* messages from i to j are dropped */
+	bool hold[MAXN + 1];          /* batches are taken, never persisted or sent */
+	struct qmsg *q;
+	size_t qhead, qn, qcap;
+	unsigned rejects[MAXN + 1]; /* failed AppendEntries replies delivered to i */
+	uint64_t first_ok_prev[MAXN + 1]; /* prevLogIndex of the first success delivered to i, +1 */
+	/* delay_disk: batches queue per node and complete with disk_complete() */
+	bool delay_disk;
+	struct pwrite *disk[MAXN + 1];
+	size_t disk_n[MAXN + 1], disk_cap[MAXN + 1];
+};
+
+/* What one raft_take_ready() handed out (message entries not kept). */
+struct batch {
+	struct raft_ready rd;
+	size_t n;
+	struct raft_msg m[BATCH_MAX];
+};
+
+static void cfg_for(struct raft_config *cfg, int id, int n, uint32_t bugs, uint32_t cap)
+{
+	raft_config_default(cfg, (uint8_t)id, (uint8_t)n);
+	cfg->bugs = bugs;
+	if (cap)
+		cfg->entries_per_msg_max = cap;
+}
+
+static void cl_init(struct cluster *c, int n, uint32_t bugs, uint32_t cap)
+{
+	memset(c, 0, sizeof *c);
+	c->n = n;
+	c->now = 1000000;
+	for (int i = 1; i <= n; i++) {
+		struct raft_config cfg;
+		cfg_for(&cfg, i, n, bugs, cap);
+		c->node[i] = raft_new(&cfg, c->now);
+		cr_assert_not_null(c->node[i]);
+	}
+}
+
+static void q_clear(struct cluster *c)
+{
+	for (size_t i = c->qhead; i < c->qn; i++)
+		free(c->q[i].ents);
+	c->qhead = c->qn = 0;
+}
+
+static void disk_drop(struct cluster *c, int id)
+{
+	for (size_t i = 0; i < c->disk_n[id]; i++) {
+		for (size_t k = 0; k < c->disk[id][i].n; k++)
+			free(c->disk[id][i].msgs[k].ents);
+		free(c->disk[id][i].msgs);
+	}
+	c->disk_n[id] = 0;
+}
+
+static void cl_free(struct cluster *c)
+{
+	q_clear(c);
+	free(c->q);
+	for (int i = 1; i <= c->n; i++) {
+		disk_drop(c, i);
+		free(c->disk[i]);
+	}
+	for (int i = 1; i <= c->n; i++)
+		raft_free(c->node[i]);
+}
+
+static void qmsg_copy(struct qmsg *x, const struct raft_msg *m)
+{
+	x->m = *m;
+	x->ents = NULL;
+	if (m->n_entries > 0) {
+		cr_assert_not_null(m->entries);
+		x->ents = malloc(m->n_entries * sizeof *x->ents);
+		memcpy(x->ents, m->entries, m->n_entries * sizeof *x->ents);
+		x->m.entries = x->ents;
+	}
+}
+
+/* Appends x to the network, taking over its entries. */
+static void q_put(struct cluster *c, const struct qmsg *x)
+{
+	if (c->qn == c->qcap) {
+		c->qcap = c->qcap ? c->qcap * 2 : 64;
+		c->q = realloc(c->q, c->qcap * sizeof *c->q);
+		cr_assert_not_null(c->q);
+	}
+	c->q[c->qn++] = *x;
+}
+
+static void q_push(struct cluster *c, const struct raft_msg *m)
+{
+	if (m->to < 1 || m->to > c->n || c->node[m->to] == NULL)
+		return;
+	struct qmsg x;
+	qmsg_copy(&x, m);
+	q_put(c, &x);
+}
+
+static size_t q_len(const struct cluster *c) { return c->qn - c->qhead; }
+
+/* Takes one batch; with persist, acknowledges it and queues its messages
+ * (copied first: raft_persisted() is a non-const call). */
+static void cl_take(struct cluster *c, int id, bool persist, struct batch *b)
+{
+	struct raft_node *r = c->node[id];
+	struct raft_ready rd;
+	raft_take_ready(r, &rd);
+	if (b != NULL) {
+		b->rd = rd;
+		b->n = rd.n_msgs < BATCH_MAX ? rd.n_msgs : BATCH_MAX;
+		for (size_t i = 0; i < b->n; i++) {
+			b->m[i] = rd.msgs[i];
+			b->m[i].entries = NULL;
+		}
+	}
+	if (!persist || c->hold[id])
+		return;
+	if (c->delay_disk) {
+		if (c->disk_n[id] == c->disk_cap[id]) {
+			c->disk_cap[id] = c->disk_cap[id] ? c->disk_cap[id] * 2 : 16;
+			c->disk[id] = realloc(c->disk[id], c->disk_cap[id] * sizeof *c->disk[id]);
+		}
+		struct pwrite *w = &c->disk[id][c->disk_n[id]++];
+		w->index = rd.persist_from ? rd.persist_to : 0;
+		w->term = rd.persist_term;
+		w->hs_term = rd.term;
+		w->hs_vote = rd.voted_for;
+		w->n = rd.n_msgs;
+		w->msgs = rd.n_msgs ? malloc(rd.n_msgs * sizeof *w->msgs) : NULL;
+		for (size_t i = 0; i < rd.n_msgs; i++)
+			qmsg_copy(&w->msgs[i], &rd.msgs[i]);
+		return;
+	}
+	for (size_t i = 0; i < rd.n_msgs; i++)
+		if (!c->cut[rd.msgs[i].from][rd.msgs[i].to])
+			q_push(c, &rd.msgs[i]);
+	raft_persisted(r, rd.persist_from ? rd.persist_to : 0, rd.persist_term, rd.term,
+	               rd.voted_for);
+}
+
+static void cl_ready(struct cluster *c, int id)
+{
+	for (int guard = 0; raft_has_ready(c->node[id]); guard++) {
+		cr_assert_lt(guard, 100);
+		cl_take(c, id, true, NULL);
+	}
+}
+
+/* The oldest write of node id completes: acknowledge, then send. */
+static void disk_complete(struct cluster *c, int id)
+{
+	cr_assert_gt(c->disk_n[id], 0);
+	struct pwrite w = c->disk[id][0];
+	memmove(&c->disk[id][0], &c->disk[id][1], (c->disk_n[id] - 1) * sizeof w);
+	c->disk_n[id]--;
+	raft_persisted(c->node[id], w.index, w.term, w.hs_term, w.hs_vote);
+	for (size_t i = 0; i < w.n; i++) {
+		if (c->cut[w.msgs[i].m.from][w.msgs[i].m.to])
+			free(w.msgs[i].ents);
+		else
+			q_put(c, &w.msgs[i]);
+	}
+	free(w.msgs);
+	cl_ready(c, id);
+}
+
+static bool cl_deliver(struct cluster *c)
+{
+	if (c->qhead == c->qn)
+		return false;
+	struct qmsg x = c->q[c->qhead++];
+	if (c->qhead == c->qn)
+		c->qhead = c->qn = 0;
+	if (!c->cut[x.m.from][x.m.to]) {
+		if (x.m.type == RAFT_MSG_APPEND_REPLY && !x.m.success)
+			c->rejects[x.m.to]++;
+		if (x.m.type == RAFT_MSG_APPEND_REPLY && x.m.success && !c->first_ok_prev[x.m.to])
+			c->first_ok_prev[x.m.to] = x.m.index + 1;
+		raft_step(c->node[x.m.to], c->now, &x.m);
+		cl_ready(c, x.m.to);
+	}
+	free(x.ents);
+	return true;
+}
+
+static void cl_run(struct cluster *c)
+{
+	for (int guard = 0; cl_deliver(c); guard++)
+		cr_assert_lt(guard, 200000);
+}
+
+static void cl_elect(struct cluster *c, int id)
+{
+	raft_timeout_now(c->node[id], c->now);
+	cl_ready(c, id);
+	cl_run(c);
+	cr_assert_eq(raft_role(c->node[id]), RAFT_LEADER);
+}
+
+/* The leader's heartbeat fires; everything that follows is delivered. */
+static void cl_heartbeat(struct cluster *c, int id)
+{
+	c->now = raft_next_deadline_us(c->node[id]);
+	raft_tick(c->node[id], c->now);
+	cl_ready(c, id);
+	cl_run(c);
+}
+
+static void cl_propose(struct cluster *c, int id, const char *cmd)
+{
+	uint64_t index = 0;
+	cr_assert_eq(raft_propose(c->node[id], c->now, cmd, strlen(cmd), &index, NULL), RAFT_OK);
+	cr_assert_eq(index, raft_last_index(c->node[id]));
+}
+
+/* Steps node id with m, then takes one batch into *b (persisted, its
+ * messages queued) and any batches after it. */
+static void cl_step(struct cluster *c, int id, const struct raft_msg *m, struct batch *b)
+{
+	raft_step(c->node[id], c->now, m);
+	cl_take(c, id, true, b);
+	cl_ready(c, id);
+}
+
+static struct raft_msg mk(uint8_t type, int from, int to, uint64_t term)
+{
+	struct raft_msg m;
+	memset(&m, 0, sizeof m);
+	m.type = type;
+	m.from = (uint8_t)from;
+	m.to = (uint8_t)to;
+	m.term = term;
+	return m;
+}
+
+static struct raft_msg mk_vote(int from, int to, uint64_t term, uint64_t last, uint64_t last_term)
+{
+	struct raft_msg m = mk(RAFT_MSG_VOTE, from, to, term);
+	m.index = last;
+	m.log_term = last_term;
+	return m;
+}
+
+static struct raft_msg mk_append(int from, int to, uint64_t term, uint64_t prev,
+                                 uint64_t prev_term, uint64_t commit,
+                                 const struct raft_entry *e, uint32_t n)
+{
+	struct raft_msg m = mk(RAFT_MSG_APPEND, from, to, term);
+	m.index = prev;
+	m.log_term = prev_term;
+	m.commit = commit;
+	m.entries = e;
+	m.n_entries = n;
+	return m;
+}
+
+/* Entries of one term, commands "k<seq>=<term>". */
+static void fill(struct raft_entry *e, uint32_t n, uint64_t term, unsigned seq)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		memset(&e[i], 0, sizeof e[i]);
+		e[i].term = term;
+		int len = snprintf(e[i].cmd, sizeof e[i].cmd, "k%u=%u", seq + i, (unsigned)term);
+		e[i].len = (uint8_t)len;
+	}
+}
+
+/* Gives node id of c the log described by runs of (term, count), as a
+ * follower of fake leader `from` (messages of the run's term). */
+static void give_log(struct cluster *c, int id, int from, const uint64_t *terms,
+                     const uint32_t *counts, int runs)
+{
+	static struct raft_entry e[512];
+	uint64_t prev = 0, prev_term = 0;
+	for (int r = 0; r < runs; r++) {
+		cr_assert_leq(counts[r], 512);
+		fill(e, counts[r], terms[r], (unsigned)prev + 1);
+		struct raft_msg m = mk_append(from, id, terms[r], prev, prev_term, 0, e, counts[r]);
+		cl_step(c, id, &m, NULL);
+		prev += counts[r];
+		prev_term = terms[r];
+	}
+	cr_assert_eq(raft_last_index(c->node[id]), prev);
+	cr_assert_eq(raft_persisted_index(c->node[id]), prev);
+	q_clear(c);
+}
+
+static size_t count_type(const struct batch *b, uint8_t type)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < b->n; i++)
+		k += b->m[i].type == type;
+	return k;
+}
+
+static const struct raft_msg *find_msg(const struct batch *b, uint8_t type, int to)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (b->m[i].type == type && b->m[i].to == to)
+			return &b->m[i];
+	return NULL;
+}
+
+static bool map_has(const struct raft_node *r, const char *key, const char *val)
+{
+	size_t vlen = 0;
+	const char *v = raft_map_get(r, key, strlen(key), &vlen);
+	return v != NULL && vlen == strlen(val) && memcmp(v, val, vlen) == 0;
+}
+
+/* ---- Configuration, helpers, timers -------------------------------------- */
+
+Test(config, defaults_and_validation)
+{
+	struct raft_config c;
+	raft_config_default(&c, 3, 5);
+	cr_assert_eq(c.id, 3);
+	cr_assert_eq(c.n_nodes, 5);
+	cr_assert_eq(c.election_timeout_us_min, 150000);
+	cr_assert_eq(c.election_timeout_us_max, 300000);
+	cr_assert_eq(c.heartbeat_us, 50000);
+	cr_assert_eq(c.entries_per_msg_max, 64);
+	cr_assert_eq(c.bugs, 0);
+	cr_assert_eq(c.seed, 3);
+
+	struct raft_node *n = raft_new(&c, 0);
+	cr_assert_not_null(n);
+	cr_assert_eq(raft_id(n), 3);
+	cr_assert_eq(raft_n_nodes(n), 5);
+	cr_assert_eq(raft_term(n), 0);
+	cr_assert_eq(raft_voted_for(n), 0);
+	cr_assert_eq(raft_role(n), RAFT_FOLLOWER);
+	cr_assert_eq(raft_last_index(n), 0);
+	cr_assert_eq(raft_commit_index(n), 0);
+	cr_assert_not(raft_has_ready(n));
+	raft_free(n);
+
+	struct raft_config bad;
+	bad = c; bad.id = 0;
+	cr_assert_null(raft_new(&bad, 0));
+	bad = c; bad.id = 6;
+	cr_assert_null(raft_new(&bad, 0));
+	bad = c; bad.n_nodes = 0; bad.id = 0;
+	cr_assert_null(raft_new(&bad, 0));
+	bad = c; bad.election_timeout_us_min = 0;
+	cr_assert_null(raft_new(&bad, 0));
+	bad = c; bad.election_timeout_us_min = 400000;
+	cr_assert_null(raft_new(&bad, 0));
+	bad = c; bad.heartbeat_us = 0;
+	cr_assert_null(raft_new(&bad, 0));
+	bad = c; bad.entries_per_msg_max = 0;
+	cr_assert_null(raft_new(&bad, 0));
+	cr_assert_null(raft_new(NULL, 0));
+	raft_config_default(&bad, 255, 255);
+	n = raft_new(&bad, 0);
+	cr_assert_not_null(n);
+	raft_free(n);
+	raft_free(NULL);
+}
+
+Test(config, names)
+{
+	cr_assert_str_eq(raft_role_name(RAFT_FOLLOWER), "follower");
+	cr_assert_str_eq(raft_role_name(RAFT_CANDIDATE), "candidate");
+	cr_assert_str_eq(raft_role_name(RAFT_LEADER), "leader");
+	cr_assert_str_eq(raft_msg_type_name(RAFT_MSG_VOTE), "RequestVote");
+	cr_assert_str_eq(raft_msg_type_name(RAFT_MSG_VOTE_REPLY), "RequestVoteReply");
+	cr_assert_str_eq(raft_msg_type_name(RAFT_MSG_APPEND), "AppendEntries");
+	cr_assert_str_eq(raft_msg_type_name(RAFT_MSG_APPEND_REPLY), "AppendEntriesReply");
+	struct raft_entry e;
+	memset(&e, 0, sizeof e);
+	memcpy(e.cmd, "key=va=l", 8);
+	e.len = 8;
+	cr_assert_eq(raft_cmd_key_len(&e), 3);
+	cr_assert_eq(sizeof(struct raft_entry), 40);
+}
+
+Test(timer, election_deadline_drawn_in_range_and_deterministic)
+{
+	struct raft_config c;
+	raft_config_default(&c, 1, 3);
+	c.election_timeout_us_min = 10;
+	c.election_timeout_us_max = 12;
+	struct raft_node *a = raft_new(&c, 500);
+	struct raft_node *b = raft_new(&c, 500);
+	cr_assert_eq(raft_election_deadline_us(a), raft_election_deadline_us(b));
+	cr_assert_eq(raft_election_deadline_us(a), 500 + raft_election_timeout_us(a));
+	bool seen[3] = {false, false, false};
+	for (int i = 0; i < 200; i++) {
+		int64_t t = raft_election_timeout_us(a);
+		cr_assert(t >= 10 && t <= 12, "timeout %lld", (long long)t);
+		seen[t - 10] = true;
+		raft_timeout_now(a, 1000 + i);
+		cr_assert_eq(raft_election_deadline_us(a), 1000 + i + raft_election_timeout_us(a));
+	}
+	cr_assert(seen[0] && seen[1] && seen[2], "all of [min, max] drawn");
+	/* Another seed, another stream. */
+	c.seed = 99;
+	c.election_timeout_us_max = 1000000;
+	struct raft_node *d = raft_new(&c, 500);
+	c.seed = 100;
+	struct raft_node *e = raft_new(&c, 500);
+	cr_assert_neq(raft_election_timeout_us(d), raft_election_timeout_us(e));
+	raft_free(a);
+	raft_free(b);
+	raft_free(d);
+	raft_free(e);
+}
+
+Test(timer, tick_before_deadline_does_nothing)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	struct raft_node *n = c.node[1];
+	int64_t dl = raft_election_deadline_us(n);
+	cr_assert_eq(raft_next_deadline_us(n), dl);
+	cr_assert(dl >= c.now + 150000 && dl <= c.now + 300000);
+	raft_tick(n, dl - 1);
+	cr_assert_eq(raft_role(n), RAFT_FOLLOWER);
+	cr_assert_eq(raft_term(n), 0);
+	cr_assert_not(raft_has_ready(n));
+	cr_assert_eq(raft_election_deadline_us(n), dl);
+
+	raft_tick(n, dl);
+	cr_assert_eq(raft_role(n), RAFT_CANDIDATE);
+	cr_assert_eq(raft_term(n), 1);
+	cr_assert_eq(raft_voted_for(n), 1);
+	cr_assert_eq(raft_election_deadline_us(n), dl + raft_election_timeout_us(n));
+	struct batch b;
+	cl_take(&c, 1, true, &b);
+	cr_assert(b.rd.hard_state_changed);
+	cr_assert_eq(b.rd.term, 1);
+	cr_assert_eq(b.rd.voted_for, 1);
+	cr_assert_eq(b.n, 2);
+	for (int to = 2; to <= 3; to++) {
+		const struct raft_msg *m = find_msg(&b, RAFT_MSG_VOTE, to);
+		cr_assert_not_null(m);
+		cr_assert_eq(m->term, 1);
+		cr_assert_eq(m->from, 1);
+		cr_assert_eq(m->index, 0);
+		cr_assert_eq(m->log_term, 0);
+	}
+	/* A candidate whose timer runs out again starts a new election. */
+	int64_t dl2 = raft_election_deadline_us(n);
+	raft_tick(n, dl2);
+	cr_assert_eq(raft_term(n), 2);
+	cr_assert_eq(raft_role(n), RAFT_CANDIDATE);
+	cl_free(&c);
+}
+
+Test(timer, set_timing_changes_next_draws)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	raft_set_timing(c.node[1], 1000, 1000, 300);
+	raft_timeout_now(c.node[1], 5000);
+	cr_assert_eq(raft_election_timeout_us(c.node[1]), 1000);
+	cr_assert_eq(raft_election_deadline_us(c.node[1]), 6000);
+	raft_set_timing(c.node[1], 0, 1000, 300); /* invalid: ignored */
+	raft_timeout_now(c.node[1], 7000);
+	cr_assert_eq(raft_election_timeout_us(c.node[1]), 1000);
+	cl_free(&c);
+}
+
+/* ---- RequestVote ------------------------------------------------------------ */
+
+Test(vote, granted_with_hard_state_in_same_batch)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	c.now += 1000;
+	struct raft_msg m = mk_vote(2, 1, 1, 0, 0);
+	struct batch b;
+	cl_step(&c, 1, &m, &b);
+	struct raft_node *n = c.node[1];
+	cr_assert_eq(raft_term(n), 1);
+	cr_assert_eq(raft_voted_for(n), 2);
+	cr_assert_eq(raft_role(n), RAFT_FOLLOWER);
+	cr_assert_eq(raft_election_deadline_us(n), c.now + raft_election_timeout_us(n));
+	/* persistence before reply: the grant travels with the vote it needs */
+	cr_assert_eq(b.n, 1);
+	cr_assert_eq(b.m[0].type, RAFT_MSG_VOTE_REPLY);
+	cr_assert_eq(b.m[0].to, 2);
+	cr_assert_eq(b.m[0].term, 1);
+	cr_assert(b.m[0].success);
+	cr_assert(b.rd.hard_state_changed);
+	cr_assert_eq(b.rd.term, 1);
+	cr_assert_eq(b.rd.voted_for, 2);
+	cl_free(&c);
+}
+
+Test(vote, denied_stale_term)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	struct raft_msg m = mk_vote(2, 1, 5, 0, 0);
+	cl_step(&c, 1, &m, NULL);
+	cr_assert_eq(raft_term(c.node[1]), 5);
+	int64_t dl = raft_election_deadline_us(c.node[1]);
+	c.now += 10;
+	m = mk_vote(3, 1, 4, 10, 4);
+	struct batch b;
+	cl_step(&c, 1, &m, &b);
+	cr_assert_eq(b.n, 1);
+	cr_assert_eq(b.m[0].type, RAFT_MSG_VOTE_REPLY);
+	cr_assert_not(b.m[0].success);
+	cr_assert_eq(b.m[0].term, 5);
+	cr_assert_not(b.rd.hard_state_changed);
+	cr_assert_eq(raft_voted_for(c.node[1]), 2);
+	cr_assert_eq(raft_election_deadline_us(c.node[1]), dl, "a denial does not reset the timer");
+	cl_free(&c);
+}
+
+Test(vote, denied_when_already_voted)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	struct raft_msg m = mk_vote(2, 1, 1, 0, 0);
+	cl_step(&c, 1, &m, NULL);
+	struct batch b;
+	m = mk_vote(3, 1, 1, 0, 0);
+	cl_step(&c, 1, &m, &b);
+	cr_assert_eq(b.n, 1);
+	cr_assert_not(b.m[0].success);
+	cr_assert_eq(raft_voted_for(c.node[1]), 2);
+	/* the same candidate asking again gets the same answer */
+	m = mk_vote(2, 1, 1, 0, 0);
+	cl_step(&c, 1, &m, &b);
+	cr_assert(b.m[0].success);
+	cr_assert_not(b.rd.hard_state_changed);
+	/* a candidate votes for itself only */
+	raft_timeout_now(c.node[2], c.now);
+	m = mk_vote(3, 2, 1, 0, 0);
+	cl_step(&c, 2, &m, &b);
+	cr_assert_not(find_msg(&b, RAFT_MSG_VOTE_REPLY, 3)->success);
+	cr_assert_eq(raft_role(c.node[2]), RAFT_CANDIDATE);
+	cl_free(&c);
+}
+
+Test(vote, denied_when_log_not_up_to_date)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	uint64_t terms[] = {1, 2};
+	uint32_t counts[] = {2, 1}; /* log: 1 1 2 */
+	give_log(&c, 1, 2, terms, counts, 2);
+	struct batch b;
+	/* last term lower, even with a longer log */
+	struct raft_msg m = mk_vote(3, 1, 3, 10, 1);
+	cl_step(&c, 1, &m, &b);
+	cr_assert_eq(raft_term(c.node[1]), 3);
+	cr_assert_not(b.m[0].success);
+	cr_assert_eq(raft_voted_for(c.node[1]), 0);
+	/* same last term, shorter log */
+	m = mk_vote(3, 1, 4, 2, 2);
+	cl_step(&c, 1, &m, &b);
+	cr_assert_not(b.m[0].success);
+	cr_assert_eq(raft_voted_for(c.node[1]), 0);
+	/* same last term, same length: granted */
+	m = mk_vote(3, 1, 5, 3, 2);
+	cl_step(&c, 1, &m, &b);
+	cr_assert(b.m[0].success);
+	/* higher last term, shorter log: granted */
+	m = mk_vote(2, 1, 6, 1, 3);
+	cl_step(&c, 1, &m, &b);
+	cr_assert(b.m[0].success);
+	cr_assert_eq(raft_voted_for(c.node[1]), 2);
+	cl_free(&c);
+}
+
+/* ---- Terms ------------------------------------------------------------------ */
+
+Test(term, step_down_on_higher_term_in_every_message_type)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	/* RequestVote: a leader steps down (and may vote). */
+	cl_elect(&c, 1);
+	struct raft_msg m = mk_vote(2, 1, 5, 0, 0);
+	cl_step(&c, 1, &m, NULL);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_FOLLOWER);
+	cr_assert_eq(raft_term(c.node[1]), 5);
+	cr_assert_eq(raft_voted_for(c.node[1]), 2, "both logs are empty: granted");
+	cr_assert_eq(raft_leader_hint(c.node[1]), 0);
+	cr_assert_gt(raft_next_deadline_us(c.node[1]), c.now, "a fresh election timer");
+	q_clear(&c);
+
+	/* RequestVoteReply: a candidate steps down. */
+	raft_timeout_now(c.node[1], c.now);
+	cr_assert_eq(raft_term(c.node[1]), 6);
+	m = mk(RAFT_MSG_VOTE_REPLY, 2, 1, 8);
+	cl_step(&c, 1, &m, NULL);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_FOLLOWER);
+	cr_assert_eq(raft_term(c.node[1]), 8);
+	cr_assert_eq(raft_voted_for(c.node[1]), 0);
+
+	/* AppendEntries: a candidate steps down and learns the leader. */
+	raft_timeout_now(c.node[1], c.now);
+	m = mk_append(3, 1, 10, 0, 0, 0, NULL, 0);
+	struct batch b;
+	cl_step(&c, 1, &m, &b);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_FOLLOWER);
+	cr_assert_eq(raft_term(c.node[1]), 10);
+	cr_assert_eq(raft_leader_hint(c.node[1]), 3);
+	cr_assert(find_msg(&b, RAFT_MSG_APPEND_REPLY, 3)->success);
+	q_clear(&c);
+
+	/* AppendEntriesReply: a leader steps down. */
+	cl_elect(&c, 1);
+	cr_assert_eq(raft_term(c.node[1]), 11);
+	m = mk(RAFT_MSG_APPEND_REPLY, 2, 1, 12);
+	cl_step(&c, 1, &m, NULL);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_FOLLOWER);
+	cr_assert_eq(raft_term(c.node[1]), 12);
+	cr_assert_eq(raft_voted_for(c.node[1]), 0);
+	cr_assert_eq(raft_next_index(c.node[1], 2), 0, "leader-only state reads 0");
+	cl_free(&c);
+}
+
+Test(term, candidate_yields_to_leader_of_same_term)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	raft_timeout_now(c.node[1], c.now);
+	cl_ready(&c, 1);
+	q_clear(&c);
+	struct raft_msg m = mk_append(2, 1, 1, 0, 0, 0, NULL, 0);
+	struct batch b;
+	cl_step(&c, 1, &m, &b);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_FOLLOWER);
+	cr_assert_eq(raft_term(c.node[1]), 1);
+	cr_assert_eq(raft_voted_for(c.node[1]), 1, "the vote of the term stays");
+	cr_assert_eq(raft_leader_hint(c.node[1]), 2);
+	cr_assert(find_msg(&b, RAFT_MSG_APPEND_REPLY, 2)->success);
+	/* a stale AppendEntries is refused and does not reset the timer */
+	int64_t dl = raft_election_deadline_us(c.node[1]);
+	c.now += 5;
+	m = mk_append(3, 1, 0, 0, 0, 0, NULL, 0);
+	cl_step(&c, 1, &m, &b);
+	cr_assert_not(find_msg(&b, RAFT_MSG_APPEND_REPLY, 3)->success);
+	cr_assert_eq(find_msg(&b, RAFT_MSG_APPEND_REPLY, 3)->term, 1);
+	cr_assert_eq(raft_election_deadline_us(c.node[1]), dl);
+	cl_free(&c);
+}
+
+/* ---- Elections ----------------------------------------------------------------- */
+
+static void check_election(int n)
+{
+	struct cluster c;
+	cl_init(&c, n, 0, 0);
+	cl_elect(&c, 2);
+	struct raft_node *l = c.node[2];
+	cr_assert_eq(raft_term(l), 1);
+	cr_assert_eq(raft_leader_hint(l), 2);
+	cr_assert_eq(raft_votes(l), (unsigned)n / 2 + 1);
+	cr_assert(raft_vote_granted_by(l, 2));
+	cr_assert(raft_vote_granted_by(l, 1));
+	cr_assert_eq(raft_next_deadline_us(l), c.now + 50000);
+	for (int i = 1; i <= n; i++) {
+		if (i == 2)
+			continue;
+		cr_assert_eq(raft_role(c.node[i]), RAFT_FOLLOWER);
+		cr_assert_eq(raft_term(c.node[i]), 1);
+		cr_assert_eq(raft_voted_for(c.node[i]), 2);
+		cr_assert_eq(raft_leader_hint(c.node[i]), 2);
+		cr_assert_eq(raft_next_index(l, (uint8_t)i), 1);
+		cr_assert_eq(raft_match_index(l, (uint8_t)i), 0);
+	}
+	/* Leaders ignore timeout_now; heartbeats go to every peer. */
+	raft_timeout_now(l, c.now);
+	cr_assert_eq(raft_term(l), 1);
+	cr_assert_not(raft_has_ready(l));
+	raft_tick(l, raft_next_deadline_us(l) - 1);
+	cr_assert_not(raft_has_ready(l));
+	c.now = raft_next_deadline_us(l);
+	raft_tick(l, c.now);
+	struct batch b;
+	cl_take(&c, 2, true, &b);
+	cr_assert_eq(b.n, (size_t)n - 1);
+	cr_assert_eq(count_type(&b, RAFT_MSG_APPEND), (size_t)n - 1);
+	cr_assert_eq(raft_next_deadline_us(l), c.now + 50000);
+	cl_run(&c);
+	cl_free(&c);
+}
+
+Test(election, three_nodes) { check_election(3); }
+Test(election, five_nodes) { check_election(5); }
+
+Test(election, minority_of_votes_is_not_enough)
+{
+	struct cluster c;
+	cl_init(&c, 5, 0, 0);
+	c.cut[1][3] = c.cut[1][4] = c.cut[1][5] = true;
+	raft_timeout_now(c.node[1], c.now);
+	cl_ready(&c, 1);
+	cl_run(&c);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_CANDIDATE);
+	cr_assert_eq(raft_votes(c.node[1]), 2);
+	cr_assert(raft_vote_granted_by(c.node[1], 2));
+	cr_assert_not(raft_vote_granted_by(c.node[1], 3));
+	/* a refused vote does not count */
+	struct raft_msg m = mk(RAFT_MSG_VOTE_REPLY, 3, 1, 1);
+	cl_step(&c, 1, &m, NULL);
+	cr_assert_eq(raft_votes(c.node[1]), 2);
+	/* a granted one from the same voter counts once */
+	m.success = true;
+	cl_step(&c, 1, &m, NULL);
+	cl_step(&c, 1, &m, NULL);
+	cr_assert_eq(raft_votes(c.node[1]), 3);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_LEADER);
+	cl_free(&c);
+}
+
+Test(election, single_node_cluster)
+{
+	struct cluster c;
+	cl_init(&c, 1, 0, 0);
+	struct raft_node *n = c.node[1];
+	c.now = raft_next_deadline_us(n);
+	raft_tick(n, c.now);
+	cr_assert_eq(raft_role(n), RAFT_LEADER);
+	cr_assert_eq(raft_term(n), 1);
+	cr_assert_eq(raft_votes(n), 1);
+	struct batch b;
+	cl_take(&c, 1, true, &b);
+	cr_assert(b.rd.hard_state_changed);
+	cr_assert_eq(b.n, 0);
+
+	uint64_t idx;
+	cr_assert_eq(raft_propose(n, c.now, "x=1", 3, &idx, NULL), RAFT_OK);
+	cr_assert_eq(idx, 1);
+	cr_assert_eq(raft_commit_index(n), 0, "not counted before it is durable");
+	cr_assert(raft_has_ready(n));
+	cl_take(&c, 1, true, &b); /* persists */
+	cr_assert_eq(b.rd.persist_from, 1);
+	cr_assert_eq(b.rd.persist_to, 1);
+	cr_assert_eq(b.rd.persist_term, 1);
+	cr_assert_eq(b.n, 0);
+	cr_assert_eq(raft_commit_index(n), 1);
+	cr_assert_eq(raft_last_applied(n), 1);
+	cr_assert(map_has(n, "x", "1"));
+	cr_assert(raft_has_ready(n));
+	cl_take(&c, 1, true, &b);
+	cr_assert_eq(b.rd.apply_from, 0);
+	cr_assert_eq(b.rd.apply_to, 1);
+	cr_assert_not(raft_has_ready(n));
+	cl_free(&c);
+}
+
+/* ---- AppendEntries receiver --------------------------------------------------- */
+
+Test(append, conflict_truncates_suffix)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	uint64_t terms[] = {1};
+	uint32_t counts[] = {4};
+	give_log(&c, 2, 1, terms, counts, 1);
+	struct raft_entry e[2];
+	fill(e, 1, 2, 100);
+	struct raft_msg m = mk_append(3, 2, 2, 2, 1, 0, e, 1);
+	raft_step(c.node[2], c.now, &m);
+	cr_assert_eq(raft_last_index(c.node[2]), 3);
+	cr_assert_eq(raft_term_at(c.node[2], 3), 2);
+	cr_assert_eq(raft_term_at(c.node[2], 2), 1);
+	cr_assert_eq(raft_persisted_index(c.node[2]), 2, "the disk lost the suffix at once");
+	struct batch b;
+	cl_take(&c, 2, true, &b);
+	cr_assert(b.rd.truncated);
+	cr_assert_eq(b.rd.persist_from, 3);
+	cr_assert_eq(b.rd.persist_to, 3);
+	cr_assert_eq(b.rd.persist_term, 2);
+	const struct raft_msg *r = find_msg(&b, RAFT_MSG_APPEND_REPLY, 3);
+	cr_assert(r->success);
+	cr_assert_eq(r->commit, 3);
+	cr_assert_eq(raft_persisted_index(c.node[2]), 3);
+	cl_free(&c);
+}
+
+Test(append, matching_entries_never_truncated)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	uint64_t terms[] = {1, 2};
+	uint32_t counts[] = {2, 3}; /* 1 1 2 2 2 */
+	give_log(&c, 2, 3, terms, counts, 2);
+	struct raft_entry e[3];
+	fill(e, 1, 2, 3);
+	/* a duplicate of an older AppendEntries carrying entry 3 only */
+	struct raft_msg m = mk_append(3, 2, 2, 2, 1, 0, e, 1);
+	struct batch b;
+	cl_step(&c, 2, &m, &b);
+	cr_assert_eq(raft_last_index(c.node[2]), 5);
+	cr_assert_eq(b.rd.persist_from, 0, "nothing to write");
+	cr_assert_not(b.rd.truncated);
+	cr_assert(b.m[0].success);
+	cr_assert_eq(b.m[0].commit, 3, "matches up to the message's last entry");
+	/* a stale one from the start */
+	fill(e, 2, 1, 1);
+	m = mk_append(3, 2, 2, 0, 0, 0, e, 2);
+	cl_step(&c, 2, &m, &b);
+	cr_assert_eq(raft_last_index(c.node[2]), 5);
+	cr_assert_eq(raft_persisted_index(c.node[2]), 5);
+	cr_assert_eq(b.m[0].commit, 2);
+	/* a heartbeat whose prevLogIndex is past the log fails with a hint */
+	m = mk_append(3, 2, 2, 9, 2, 0, NULL, 0);
+	cl_step(&c, 2, &m, &b);
+	cr_assert_not(b.m[0].success);
+	cr_assert_eq(b.m[0].commit, 6);
+	cr_assert_eq(b.m[0].conflict_term, 0);
+	/* a mismatching prevLogTerm fails with the conflict term and its
+	 * first index */
+	m = mk_append(3, 2, 3, 5, 3, 0, NULL, 0);
+	cl_step(&c, 2, &m, &b);
+	cr_assert_not(b.m[0].success);
+	cr_assert_eq(b.m[0].conflict_term, 2);
+	cr_assert_eq(b.m[0].commit, 3);
+	cr_assert_eq(raft_last_index(c.node[2]), 5, "a failed check changes nothing");
+	cl_free(&c);
+}
+
+Test(append, commit_index_is_min_of_leader_commit_and_last_new)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	uint64_t terms[] = {1};
+	uint32_t counts[] = {5};
+	give_log(&c, 2, 1, terms, counts, 1);
+	struct raft_entry e[1];
+	fill(e, 1, 1, 3);
+	struct raft_msg m = mk_append(1, 2, 1, 2, 1, 10, e, 1);
+	cl_step(&c, 2, &m, NULL);
+	cr_assert_eq(raft_commit_index(c.node[2]), 3);
+	cr_assert_eq(raft_last_applied(c.node[2]), 3);
+	cr_assert(map_has(c.node[2], "k3", "1"));
+	cr_assert_null(raft_map_get(c.node[2], "k4", 2, NULL));
+	/* never decreases */
+	m = mk_append(1, 2, 1, 5, 1, 2, NULL, 0);
+	cl_step(&c, 2, &m, NULL);
+	cr_assert_eq(raft_commit_index(c.node[2]), 3);
+	m = mk_append(1, 2, 1, 1, 1, 4, NULL, 0);
+	cl_step(&c, 2, &m, NULL);
+	cr_assert_eq(raft_commit_index(c.node[2]), 3);
+	m = mk_append(1, 2, 1, 5, 1, 5, NULL, 0);
+	cl_step(&c, 2, &m, NULL);
+	cr_assert_eq(raft_commit_index(c.node[2]), 5);
+	cr_assert_eq(raft_last_applied(c.node[2]), 5);
+	cl_free(&c);
+}
+
+Test(append, apply_waits_for_persistence)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	struct raft_entry e[3];
+	fill(e, 3, 1, 1);
+	struct raft_msg m = mk_append(1, 2, 1, 0, 0, 3, e, 3);
+	raft_step(c.node[2], c.now, &m);
+	cr_assert_eq(raft_commit_index(c.node[2]), 3);
+	cr_assert_eq(raft_last_applied(c.node[2]), 0);
+	struct batch b;
+	cl_take(&c, 2, false, &b);
+	raft_persisted(c.node[2], 2, 1, b.rd.term, b.rd.voted_for); /* partial */
+	cr_assert_eq(raft_persisted_index(c.node[2]), 2);
+	cr_assert_eq(raft_last_applied(c.node[2]), 2);
+	raft_persisted(c.node[2], 3, 7, b.rd.term, b.rd.voted_for); /* wrong term */
+	cr_assert_eq(raft_persisted_index(c.node[2]), 2);
+	raft_persisted(c.node[2], 3, 1, b.rd.term, b.rd.voted_for);
+	cr_assert_eq(raft_persisted_index(c.node[2]), 3);
+	cr_assert_eq(raft_last_applied(c.node[2]), 3);
+	cl_take(&c, 2, false, &b);
+	cr_assert_eq(b.rd.apply_from, 0);
+	cr_assert_eq(b.rd.apply_to, 3);
+	cl_free(&c);
+}
+
+/* ---- The leader -------------------------------------------------------------- */
+
+Test(commit, figure8_old_term_entry_needs_current_term_entry)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_elect(&c, 1);
+	/* x=1 reaches only the leader's disk */
+	c.cut[1][2] = c.cut[1][3] = true;
+	cl_propose(&c, 1, "x=1");
+	cl_ready(&c, 1);
+	cr_assert_eq(raft_persisted_index(c.node[1]), 1);
+	c.cut[1][2] = c.cut[1][3] = false;
+	/* crash, boot, win term 2 */
+	raft_restart(c.node[1], c.now);
+	cl_elect(&c, 1);
+	cr_assert_eq(raft_term(c.node[1]), 2);
+	/* the probe found the followers' empty logs and replicated x=1 */
+	cr_assert_eq(raft_match_index(c.node[1], 2), 1);
+	cr_assert_eq(raft_match_index(c.node[1], 3), 1);
+	cr_assert_eq(raft_last_index(c.node[2]), 1);
+	cr_assert_eq(raft_commit_index(c.node[1]), 0, "Figure 8: not committed by counting replicas");
+	cl_heartbeat(&c, 1);
+	cr_assert_eq(raft_commit_index(c.node[1]), 0);
+	cr_assert_eq(raft_commit_index(c.node[2]), 0);
+	/* a current-term entry commits both */
+	cl_propose(&c, 1, "y=2");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	cr_assert_eq(raft_commit_index(c.node[1]), 2);
+	cr_assert(map_has(c.node[1], "x", "1"));
+	cr_assert(map_has(c.node[1], "y", "2"));
+	cr_assert_eq(raft_commit_index(c.node[2]), 0, "followers learn it on the next AppendEntries");
+	cl_heartbeat(&c, 1);
+	cr_assert_eq(raft_commit_index(c.node[2]), 2);
+	cr_assert_eq(raft_commit_index(c.node[3]), 2);
+	cr_assert(map_has(c.node[3], "y", "2"));
+	cl_free(&c);
+}
+
+Test(bugs, commit_old_term)
+{
+	struct cluster c;
+	cl_init(&c, 3, RAFT_BUG_COMMIT_OLD_TERM, 0);
+	cl_elect(&c, 1);
+	c.cut[1][2] = c.cut[1][3] = true;
+	cl_propose(&c, 1, "x=1");
+	cl_ready(&c, 1);
+	c.cut[1][2] = c.cut[1][3] = false;
+	raft_restart(c.node[1], c.now);
+	cl_elect(&c, 1);
+	cr_assert_eq(raft_term(c.node[1]), 2);
+	cr_assert_eq(raft_commit_index(c.node[1]), 1, "the bug commits an old-term entry");
+	cl_free(&c);
+}
+
+Test(commit, leader_counts_itself_only_once_persisted)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_elect(&c, 1);
+	cl_propose(&c, 1, "a=1");
+	struct batch b;
+	cl_take(&c, 1, false, &b); /* the leader's disk is slow */
+	cr_assert_eq(b.rd.persist_from, 1);
+	cr_assert_eq(count_type(&b, RAFT_MSG_APPEND), 2);
+	/* hand-deliver the AppendEntries to node 2 only (the caller may send
+	 * them only once durable; the leader's own write is what is slow in
+	 * this test, so reuse follower-side messages) */
+	struct raft_entry e[1];
+	memcpy(e, raft_entry_at(c.node[1], 1), sizeof e);
+	struct raft_msg m = mk_append(1, 2, 1, 0, 0, 0, e, 1);
+	cl_step(&c, 2, &m, NULL);
+	cl_run(&c);
+	cr_assert_eq(raft_match_index(c.node[1], 2), 1);
+	cr_assert_eq(raft_match_index(c.node[1], 1), 0);
+	cr_assert_eq(raft_commit_index(c.node[1]), 0, "one follower + an unpersisted leader");
+	raft_persisted(c.node[1], b.rd.persist_to, b.rd.persist_term, b.rd.term, b.rd.voted_for);
+	cr_assert_eq(raft_match_index(c.node[1], 1), 1);
+	cr_assert_eq(raft_commit_index(c.node[1]), 1);
+	cr_assert_eq(raft_last_applied(c.node[1]), 1);
+	cl_free(&c);
+}
+
+Test(commit, majority_of_five_and_large_groups)
+{
+	for (int n = 5; n <= 7; n += 2) {
+		struct cluster c;
+		cl_init(&c, n, 0, 0);
+		cl_elect(&c, 1);
+		for (int i = n / 2 + 1; i <= n; i++) /* all but a bare majority cut off */
+			c.cut[1][i] = true;
+		cl_propose(&c, 1, "a=1");
+		cl_ready(&c, 1);
+		cl_run(&c);
+		cr_assert_eq(raft_commit_index(c.node[1]), 0);
+		c.cut[1][n / 2 + 1] = false;
+		cl_heartbeat(&c, 1);
+		cr_assert_eq(raft_commit_index(c.node[1]), 1);
+		cl_free(&c);
+	}
+}
+
+/* Node 1 of 3 gets leader_log, node 2 follower_log (as followers of a fake
+ * node 3, which is then cut off); node 1 is elected; returns the number of
+ * rejections it had to process before node 2's log matched, and in *ok_prev
+ * the prevLogIndex at which they first matched. */
+static unsigned backup_rounds(const uint64_t *lt, const uint32_t *lc, int lruns,
+                              const uint64_t *ft, const uint32_t *fc, int fruns, uint32_t cap,
+                              uint64_t *ok_prev)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, cap);
+	give_log(&c, 1, 3, lt, lc, lruns);
+	give_log(&c, 2, 3, ft, fc, fruns);
+	for (int i = 1; i <= 3; i++)
+		c.cut[i][3] = c.cut[3][i] = true;
+	cl_elect(&c, 1);
+	struct raft_node *l = c.node[1], *f = c.node[2];
+	cr_assert_eq(raft_last_index(f), raft_last_index(l));
+	for (uint64_t i = 1; i <= raft_last_index(l); i++)
+		cr_assert_eq(raft_term_at(f, i), raft_term_at(l, i), "index %llu", (unsigned long long)i);
+	cr_assert_eq(raft_match_index(l, 2), raft_last_index(l));
+	unsigned rounds = c.rejects[1];
+	cr_assert_gt(c.first_ok_prev[1], 0);
+	*ok_prev = c.first_ok_prev[1] - 1;
+	cl_free(&c);
+	return rounds;
+}
+
+Test(backup, follower_with_long_divergent_log)
+{
+	uint64_t lt[] = {1, 4};
+	uint32_t lc[] = {5, 5};
+	uint64_t ft[] = {1, 2, 3};
+	uint32_t fc[] = {5, 300, 300};
+	uint64_t ok_prev;
+	cr_assert_eq(backup_rounds(lt, lc, 2, ft, fc, 3, 0, &ok_prev), 1);
+	cr_assert_eq(ok_prev, 5);
+}
+
+Test(backup, leader_has_the_conflict_term)
+{
+	uint64_t lt[] = {1, 2, 4};
+	uint32_t lc[] = {3, 3, 3};
+	uint64_t ft[] = {1, 2, 3};
+	uint32_t fc[] = {3, 5, 5};
+	uint64_t ok_prev;
+	cr_assert_eq(backup_rounds(lt, lc, 3, ft, fc, 3, 0, &ok_prev), 2);
+	cr_assert_eq(ok_prev, 6, "jumped past the leader's own entries of the conflict term");
+}
+
+Test(backup, follower_far_behind)
+{
+	uint64_t lt[] = {1};
+	uint32_t lc[] = {500};
+	uint64_t ft[] = {1};
+	uint32_t fc[] = {3};
+	uint64_t ok_prev;
+	cr_assert_eq(backup_rounds(lt, lc, 1, ft, fc, 1, 0, &ok_prev), 1);
+	cr_assert_eq(ok_prev, 3);
+	cr_assert_eq(backup_rounds(lt, lc, 1, ft, fc, 1, 7, &ok_prev), 1);
+	cr_assert_eq(ok_prev, 3);
+}
+
+Test(replication, probe_sends_one_capped_message)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 4);
+	uint64_t lt[] = {1};
+	uint32_t lc[] = {10};
+	give_log(&c, 1, 3, lt, lc, 1);
+	raft_timeout_now(c.node[1], c.now);
+	cl_ready(&c, 1);
+	cl_deliver(&c); /* vote request to 2 */
+	cl_deliver(&c); /* vote request to 3 */
+	cl_deliver(&c); /* 2 grants: leader, heartbeats queued */
+	cr_assert_eq(raft_role(c.node[1]), RAFT_LEADER);
+	cl_deliver(&c); /* 3 grants: ignored */
+	cl_deliver(&c); /* heartbeat to 2 */
+	cr_assert_eq(q_len(&c), 2);
+	/* node 2's rejection: one capped probe, then wait */
+	raft_step(c.node[1], c.now, &c.q[c.qhead + 1].m);
+	struct batch b;
+	cl_take(&c, 1, true, &b);
+	cr_assert_eq(b.n, 1);
+	cr_assert_eq(b.m[0].to, 2);
+	cr_assert_eq(b.m[0].index, 0);
+	cr_assert_eq(b.m[0].n_entries, 4);
+	cr_assert_eq(raft_next_index(c.node[1], 2), 1);
+	/* the same (duplicated) rejection again: answered from an earlier probe,
+	 * nothing is resent */
+	raft_step(c.node[1], c.now, &c.q[c.qhead + 1].m);
+	cr_assert_not(raft_has_ready(c.node[1]));
+	/* proposals do not send to a peer waiting on its probe */
+	cl_propose(&c, 1, "z=9");
+	cl_take(&c, 1, true, &b);
+	cr_assert_eq(find_msg(&b, RAFT_MSG_APPEND, 2), NULL);
+	/* the probe's success switches to replicate: the rest, in chunks of 4 */
+	q_clear(&c);
+	struct raft_msg ok = mk(RAFT_MSG_APPEND_REPLY, 2, 1, raft_term(c.node[1]));
+	ok.success = true;
+	ok.commit = 4;
+	cl_step(&c, 1, &ok, &b);
+	cr_assert_eq(count_type(&b, RAFT_MSG_APPEND), 2);
+	cr_assert_eq(b.m[0].index, 4);
+	cr_assert_eq(b.m[0].n_entries, 4);
+	cr_assert_eq(b.m[1].index, 8);
+	cr_assert_eq(b.m[1].n_entries, 3);
+	cr_assert_eq(raft_next_index(c.node[1], 2), 12);
+	cr_assert_eq(raft_match_index(c.node[1], 2), 4);
+	cl_free(&c);
+}
+
+/* A three-node group with a leader whose followers are in replicate mode. */
+static void steady(struct cluster *c, uint32_t cap)
+{
+	cl_init(c, 3, 0, cap);
+	cl_elect(c, 1);
+	cl_propose(c, 1, "w=0");
+	cl_ready(c, 1);
+	cl_run(c);
+	cr_assert_eq(raft_commit_index(c->node[1]), 1);
+}
+
+Test(replication, pipelining_without_waiting_for_replies)
+{
+	struct cluster c;
+	steady(&c, 0);
+	struct raft_node *l = c.node[1];
+	cl_propose(&c, 1, "a=1");
+	cl_propose(&c, 1, "b=2");
+	cl_propose(&c, 1, "c=3");
+	cr_assert_eq(raft_next_index(l, 2), 2, "proposals do not send by themselves");
+	struct batch b1, b2;
+	cl_take(&c, 1, true, &b1);
+	cr_assert_eq(b1.n, 2);
+	for (int to = 2; to <= 3; to++) {
+		const struct raft_msg *m = find_msg(&b1, RAFT_MSG_APPEND, to);
+		cr_assert_eq(m->index, 1);
+		cr_assert_eq(m->log_term, 1);
+		cr_assert_eq(m->n_entries, 3);
+		cr_assert_eq(m->commit, 1);
+	}
+	cr_assert_eq(raft_next_index(l, 2), 5);
+	cl_propose(&c, 1, "d=4");
+	cl_propose(&c, 1, "e=5");
+	cl_take(&c, 1, true, &b2); /* no reply delivered yet */
+	cr_assert_eq(b2.n, 2);
+	for (int to = 2; to <= 3; to++) {
+		const struct raft_msg *m = find_msg(&b2, RAFT_MSG_APPEND, to);
+		cr_assert_eq(m->index, 4);
+		cr_assert_eq(m->n_entries, 2);
+	}
+	cr_assert_eq(raft_next_index(l, 3), 7);
+	cr_assert_eq(q_len(&c), 4);
+	cl_run(&c);
+	cr_assert_eq(raft_commit_index(l), 6);
+	cr_assert_eq(raft_match_index(l, 2), 6);
+	cr_assert_eq(raft_match_index(l, 3), 6);
+	cl_heartbeat(&c, 1);
+	cr_assert_eq(raft_commit_index(c.node[3]), 6);
+	cr_assert(map_has(c.node[3], "e", "5"));
+	cl_free(&c);
+}
+
+Test(replication, hundred_proposals_one_message_per_peer)
+{
+	struct cluster c;
+	steady(&c, 128);
+	char cmd[16];
+	for (int i = 0; i < 100; i++) {
+		int len = snprintf(cmd, sizeof cmd, "k%d=%d", i, i);
+		cr_assert_eq(raft_propose(c.node[1], c.now, cmd, (size_t)len, NULL, NULL), RAFT_OK);
+	}
+	struct batch b;
+	cl_take(&c, 1, true, &b);
+	cr_assert_eq(b.n, 2);
+	cr_assert_eq(b.m[0].n_entries, 100);
+	cr_assert_eq(b.m[1].n_entries, 100);
+	cl_run(&c);
+	cr_assert_eq(raft_commit_index(c.node[1]), 101);
+	cr_assert_eq(raft_map_count(c.node[1]), 101);
+	cl_free(&c);
+}
+
+Test(replication, entries_per_message_cap)
+{
+	struct cluster c;
+	steady(&c, 4);
+	char cmd[16];
+	for (int i = 0; i < 10; i++) {
+		int len = snprintf(cmd, sizeof cmd, "k%d=%d", i, i);
+		cr_assert_eq(raft_propose(c.node[1], c.now, cmd, (size_t)len, NULL, NULL), RAFT_OK);
+	}
+	struct batch b;
+	cl_take(&c, 1, true, &b);
+	cr_assert_eq(b.n, 6);
+	uint64_t want_prev[] = {1, 5, 9};
+	uint32_t want_n[] = {4, 4, 2};
+	for (int to = 2; to <= 3; to++) {
+		int k = 0;
+		for (size_t i = 0; i < b.n; i++) {
+			if (b.m[i].to != to)
+				continue;
+			cr_assert_eq(b.m[i].index, want_prev[k]);
+			cr_assert_eq(b.m[i].n_entries, want_n[k]);
+			k++;
+		}
+		cr_assert_eq(k, 3);
+	}
+	cl_run(&c);
+	cr_assert_eq(raft_commit_index(c.node[1]), 11);
+	cl_free(&c);
+}
+
+Test(replication, heartbeat_carries_commit_and_entries_point_into_log)
+{
+	struct cluster c;
+	steady(&c, 0);
+	cl_propose(&c, 1, "a=1");
+	struct raft_ready rd;
+	raft_take_ready(c.node[1], &rd);
+	cr_assert_eq(rd.n_msgs, 2);
+	cr_assert_eq(rd.msgs[0].entries, raft_entry_at(c.node[1], 2));
+	cr_assert_eq(memcmp(rd.msgs[0].entries->cmd, "a=1", 3), 0);
+	raft_persisted(c.node[1], rd.persist_to, rd.persist_term, rd.term, rd.voted_for);
+	q_clear(&c); /* the AppendEntries are lost */
+	c.now = raft_next_deadline_us(c.node[1]);
+	raft_tick(c.node[1], c.now);
+	struct batch b;
+	cl_take(&c, 1, true, &b);
+	cr_assert_eq(b.n, 2);
+	cr_assert_eq(b.m[0].n_entries, 0, "replicate mode: an empty heartbeat");
+	cr_assert_eq(b.m[0].index, 2);
+	cr_assert_eq(b.m[0].commit, 1);
+	/* both followers reject (entry 2 was lost); the leader probes from 2 */
+	cl_run(&c);
+	cr_assert_eq(c.rejects[1], 2);
+	cr_assert_eq(raft_commit_index(c.node[1]), 2);
+	cr_assert_eq(raft_last_index(c.node[2]), 2);
+	cl_free(&c);
+}
+
+Test(replication, stale_replies_are_harmless)
+{
+	struct cluster c;
+	steady(&c, 0);
+	struct raft_node *l = c.node[1];
+	cl_propose(&c, 1, "a=1");
+	cl_propose(&c, 1, "b=2");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	cr_assert_eq(raft_match_index(l, 2), 3);
+	cr_assert_eq(raft_next_index(l, 2), 4);
+	/* an old rejection below matchIndex */
+	struct raft_msg m = mk(RAFT_MSG_APPEND_REPLY, 2, 1, 1);
+	m.index = 2;
+	m.commit = 1;
+	cl_step(&c, 1, &m, NULL);
+	cr_assert_eq(raft_next_index(l, 2), 4);
+	cr_assert_not(raft_has_ready(l));
+	/* a reply of an earlier term */
+	m = mk(RAFT_MSG_APPEND_REPLY, 3, 1, 0);
+	m.index = 3;
+	m.commit = 1;
+	raft_step(l, c.now, &m);
+	cr_assert_eq(raft_next_index(l, 3), 4);
+	cr_assert_eq(raft_role(l), RAFT_LEADER);
+	/* an old success: match never goes back */
+	m = mk(RAFT_MSG_APPEND_REPLY, 3, 1, 1);
+	m.success = true;
+	m.index = 0;
+	m.commit = 1;
+	raft_step(l, c.now, &m);
+	cr_assert_eq(raft_match_index(l, 3), 3);
+	cr_assert_eq(raft_next_index(l, 3), 4);
+	/* a success claiming more than the leader has is clamped */
+	m.commit = 99;
+	raft_step(l, c.now, &m);
+	cr_assert_eq(raft_match_index(l, 3), 3);
+	cl_free(&c);
+}
+
+/* ---- Persistence ------------------------------------------------------------- */
+
+Test(persist, replies_travel_with_the_state_that_justifies_them)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	struct raft_entry e[3];
+	fill(e, 3, 2, 1);
+	struct raft_msg m = mk_append(1, 2, 2, 0, 0, 0, e, 3);
+	struct batch b;
+	cl_step(&c, 2, &m, &b);
+	const struct raft_msg *r = find_msg(&b, RAFT_MSG_APPEND_REPLY, 1);
+	cr_assert(r->success);
+	cr_assert_eq(r->commit, 3);
+	cr_assert_eq(b.rd.persist_from, 1);
+	cr_assert_geq(b.rd.persist_to, r->commit);
+	cr_assert(b.rd.hard_state_changed);
+	cr_assert_eq(b.rd.term, 2);
+	cr_assert_not(b.rd.truncated);
+	cl_free(&c);
+}
+
+Test(persist, truncation_reported_once_and_pending_appends_dropped)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_elect(&c, 1);
+	c.cut[1][2] = c.cut[1][3] = true;
+	cl_propose(&c, 1, "a=1");
+	cl_propose(&c, 1, "b=2");
+	cl_ready(&c, 1); /* the leader wrote 1..2; the AppendEntries were lost */
+	/* node 2 rejects a heartbeat: the leader resends 1..2 at once */
+	struct raft_msg rej = mk(RAFT_MSG_APPEND_REPLY, 2, 1, 1);
+	rej.index = 2;
+	rej.commit = 1;
+	raft_step(c.node[1], c.now, &rej);
+	cr_assert_eq(raft_next_index(c.node[1], 2), 1);
+	cr_assert(raft_has_ready(c.node[1]));
+	/* before taking that batch, a leader of term 2 overwrites from 2 */
+	struct raft_entry e[1];
+	fill(e, 1, 2, 50);
+	struct raft_msg m = mk_append(2, 1, 2, 1, 1, 0, e, 1);
+	raft_step(c.node[1], c.now, &m);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_FOLLOWER);
+	cr_assert_eq(raft_last_index(c.node[1]), 2);
+	cr_assert_eq(raft_term_at(c.node[1], 2), 2);
+	cr_assert_eq(raft_persisted_index(c.node[1]), 1);
+	struct batch b;
+	cl_take(&c, 1, true, &b);
+	cr_assert(b.rd.truncated);
+	cr_assert_eq(b.rd.persist_from, 2);
+	cr_assert_eq(b.rd.persist_to, 2);
+	cr_assert_eq(b.rd.persist_term, 2);
+	cr_assert_eq(count_type(&b, RAFT_MSG_APPEND), 0, "AppendEntries carrying changed entries are dropped");
+	cr_assert_eq(count_type(&b, RAFT_MSG_APPEND_REPLY), 1);
+	cr_assert_eq(raft_persisted_index(c.node[1]), 2);
+	cl_free(&c);
+}
+
+Test(persist, crash_restart_keeps_durable_state_only)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_elect(&c, 1);
+	cl_propose(&c, 1, "a=1");
+	cl_propose(&c, 1, "b=2");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	cl_heartbeat(&c, 1);
+	struct raft_node *f = c.node[2];
+	cr_assert_eq(raft_commit_index(f), 2);
+	cr_assert(map_has(f, "a", "1"));
+	/* node 2 receives c=3 but crashes before its disk writes it */
+	c.hold[2] = true;
+	cl_propose(&c, 1, "c=3");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	cr_assert_eq(raft_last_index(f), 3);
+	cr_assert_eq(raft_persisted_index(f), 2);
+	c.now += 1000;
+	raft_restart(f, c.now);
+	c.hold[2] = false;
+	cr_assert_eq(raft_role(f), RAFT_FOLLOWER);
+	cr_assert_eq(raft_term(f), 1);
+	cr_assert_eq(raft_voted_for(f), 1);
+	cr_assert_eq(raft_last_index(f), 2);
+	cr_assert_eq(raft_commit_index(f), 0);
+	cr_assert_eq(raft_last_applied(f), 0);
+	cr_assert_eq(raft_map_count(f), 0);
+	cr_assert_null(raft_map_get(f, "a", 1, NULL));
+	cr_assert_eq(raft_leader_hint(f), 0);
+	cr_assert_eq(raft_election_deadline_us(f), c.now + raft_election_timeout_us(f));
+	cr_assert_not(raft_has_ready(f), "the pending batch died with the process");
+	/* the leader's next heartbeat restores everything */
+	cl_heartbeat(&c, 1);
+	cr_assert_eq(raft_last_index(f), 3);
+	cr_assert_eq(raft_commit_index(f), 3);
+	cr_assert_eq(raft_last_applied(f), 3);
+	cr_assert(map_has(f, "a", "1"));
+	cr_assert(map_has(f, "c", "3"));
+
+	/* a candidate whose new term never reached the disk forgets it */
+	c.hold[3] = true;
+	raft_timeout_now(c.node[3], c.now);
+	cl_ready(&c, 3);
+	cr_assert_eq(raft_term(c.node[3]), 2);
+	raft_restart(c.node[3], c.now);
+	cr_assert_eq(raft_term(c.node[3]), 1);
+	cr_assert_eq(raft_voted_for(c.node[3]), 1);
+	cl_free(&c);
+}
+
+Test(persist, leader_restart_relearns_commit)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_elect(&c, 1);
+	cl_propose(&c, 1, "a=1");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	raft_restart(c.node[1], c.now);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_FOLLOWER);
+	cr_assert_eq(raft_last_index(c.node[1]), 1);
+	cr_assert_eq(raft_commit_index(c.node[1]), 0);
+	cl_elect(&c, 2);
+	cl_propose(&c, 2, "b=2");
+	cl_ready(&c, 2);
+	cl_run(&c);
+	cl_heartbeat(&c, 2);
+	cr_assert_eq(raft_commit_index(c.node[1]), 2);
+	cr_assert(map_has(c.node[1], "a", "1"));
+	cr_assert(map_has(c.node[1], "b", "2"));
+	cl_free(&c);
+}
+
+/* ---- Proposals and the map --------------------------------------------------- */
+
+Test(propose, non_leaders_refuse_with_hint)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	uint8_t hint = 77;
+	uint64_t idx = 77;
+	cr_assert_eq(raft_propose(c.node[2], c.now, "a=1", 3, &idx, &hint), RAFT_ENOTLEADER);
+	cr_assert_eq(hint, 0);
+	cr_assert_eq(idx, 77);
+	cl_elect(&c, 3);
+	cr_assert_eq(raft_propose(c.node[2], c.now, "a=1", 3, NULL, &hint), RAFT_ENOTLEADER);
+	cr_assert_eq(hint, 3);
+	cr_assert_eq(raft_propose(c.node[2], c.now, "a=1", 3, NULL, NULL), RAFT_ENOTLEADER);
+	raft_timeout_now(c.node[2], c.now);
+	cr_assert_eq(raft_propose(c.node[2], c.now, "a=1", 3, NULL, &hint), RAFT_ENOTLEADER);
+	cr_assert_eq(hint, 0, "a candidate knows no leader");
+	cr_assert_eq(raft_last_index(c.node[2]), 0);
+	cl_free(&c);
+}
+
+Test(propose, invalid_commands)
+{
+	struct cluster c;
+	cl_init(&c, 1, 0, 0);
+	cl_elect(&c, 1);
+	struct raft_node *n = c.node[1];
+	char long32[33], long31[32];
+	memset(long32, 'v', sizeof long32);
+	memcpy(long32, "k=", 2);
+	long32[32] = '\0';
+	memcpy(long31, long32, 31);
+	long31[31] = '\0';
+	const char *bad[] = {"", "=", "=v", "novalue", "a\nb=c", "a=b\n", long32, NULL};
+	for (int i = 0; bad[i]; i++)
+		cr_assert_eq(raft_propose(n, c.now, bad[i], strlen(bad[i]), NULL, NULL), RAFT_EINVAL,
+		             "%s", bad[i]);
+	cr_assert_eq(raft_propose(n, c.now, "a=\0b", 4, NULL, NULL), RAFT_EINVAL);
+	cr_assert_eq(raft_propose(n, c.now, NULL, 3, NULL, NULL), RAFT_EINVAL);
+	cr_assert_eq(raft_last_index(n), 0);
+	cr_assert_eq(raft_propose(n, c.now, long31, 31, NULL, NULL), RAFT_OK);
+	cr_assert_eq(raft_propose(n, c.now, "k=", 2, NULL, NULL), RAFT_OK);
+	cr_assert_eq(raft_propose(n, c.now, "a=b=c", 5, NULL, NULL), RAFT_OK);
+	cr_assert_eq(raft_last_index(n), 3);
+	cr_assert_eq(raft_entry_at(n, 1)->len, 31);
+	cl_ready(&c, 1);
+	size_t vlen = 99;
+	cr_assert_not_null(raft_map_get(n, "k", 1, &vlen));
+	cr_assert_eq(vlen, 0);
+	cr_assert(map_has(n, "a", "b=c"));
+	cl_free(&c);
+}
+
+Test(map, contents_after_apply)
+{
+	struct cluster c;
+	cl_init(&c, 1, 0, 0);
+	cl_elect(&c, 1);
+	struct raft_node *n = c.node[1];
+	char cmd[32];
+	for (int i = 0; i < 1000; i++) {
+		int len = snprintf(cmd, sizeof cmd, "key%d=v%d", i % 700, i);
+		cr_assert_eq(raft_propose(n, c.now, cmd, (size_t)len, NULL, NULL), RAFT_OK);
+		if (i % 97 == 0)
+			cl_ready(&c, 1);
+	}
+	cl_ready(&c, 1);
+	cr_assert_eq(raft_last_applied(n), 1000);
+	cr_assert_eq(raft_map_count(n), 700);
+	cr_assert(map_has(n, "key5", "v705"));
+	cr_assert(map_has(n, "key699", "v699"));
+	cr_assert(map_has(n, "key0", "v700"));
+	cr_assert_null(raft_map_get(n, "key700", 6, NULL));
+	cr_assert_null(raft_map_get(n, "key", 3, NULL));
+	size_t seen = 0;
+	for (size_t i = 0; i < raft_map_capacity(n); i++) {
+		const struct raft_entry *e = raft_map_at(n, i);
+		if (e == NULL)
+			continue;
+		seen++;
+		size_t kl = raft_cmd_key_len(e);
+		size_t vlen;
+		const char *v = raft_map_get(n, e->cmd, kl, &vlen);
+		cr_assert_eq(v, e->cmd + kl + 1);
+	}
+	cr_assert_eq(seen, 700);
+	cr_assert_null(raft_map_at(n, raft_map_capacity(n)));
+	cl_free(&c);
+}
+
+Test(clone, deep_copy_is_independent)
+{
+	struct cluster c;
+	steady(&c, 0);
+	struct raft_node *l = c.node[1];
+	cl_propose(&c, 1, "a=1");
+	struct raft_node *k = raft_clone(l);
+	cr_assert_not_null(k);
+	cr_assert_eq(raft_last_index(k), 2);
+	cr_assert_eq(raft_role(k), RAFT_LEADER);
+	cr_assert(map_has(k, "w", "0"));
+	/* the original moves on */
+	cl_ready(&c, 1);
+	cl_run(&c);
+	cl_propose(&c, 1, "b=2");
+	cl_propose(&c, 1, "w=9");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	cr_assert_eq(raft_last_index(l), 4);
+	cr_assert(map_has(l, "w", "9"));
+	/* the copy did not */
+	cr_assert_eq(raft_last_index(k), 2);
+	cr_assert_eq(raft_commit_index(k), 1);
+	cr_assert(map_has(k, "w", "0"));
+	cr_assert(raft_has_ready(k));
+	struct raft_ready rd;
+	raft_take_ready(k, &rd);
+	cr_assert_eq(rd.persist_from, 2);
+	cr_assert_eq(rd.n_msgs, 2);
+	cr_assert_eq(rd.msgs[0].n_entries, 1);
+	cr_assert_eq(rd.msgs[0].entries, raft_entry_at(k, 2));
+	raft_free(k);
+	/* and the original still works */
+	cl_propose(&c, 1, "z=1");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	cr_assert_eq(raft_commit_index(l), 5);
+	cl_free(&c);
+}
+
+/* ---- Teaching bugs ------------------------------------------------------------- */
+
+Test(bugs, vote_twice)
+{
+	for (int bug = 0; bug <= 1; bug++) {
+		struct cluster c;
+		cl_init(&c, 3, bug ? RAFT_BUG_VOTE_TWICE : 0, 0);
+		struct raft_msg m = mk_vote(2, 1, 1, 0, 0);
+		cl_step(&c, 1, &m, NULL);
+		struct batch b;
+		m = mk_vote(3, 1, 1, 0, 0);
+		cl_step(&c, 1, &m, &b);
+		cr_assert_eq(b.m[0].success, bug == 1);
+		cr_assert_eq(raft_voted_for(c.node[1]), bug ? 3 : 2);
+		cl_free(&c);
+	}
+}
+
+Test(bugs, no_log_check)
+{
+	for (int bug = 0; bug <= 1; bug++) {
+		struct cluster c;
+		cl_init(&c, 3, bug ? RAFT_BUG_NO_LOG_CHECK : 0, 0);
+		uint64_t terms[] = {2};
+		uint32_t counts[] = {3};
+		give_log(&c, 1, 2, terms, counts, 1);
+		struct raft_msg m = mk_vote(3, 1, 5, 0, 0);
+		struct batch b;
+		cl_step(&c, 1, &m, &b);
+		cr_assert_eq(b.m[0].success, bug == 1);
+		cl_free(&c);
+	}
+}
+
+Test(bugs, no_truncate)
+{
+	for (int bug = 0; bug <= 1; bug++) {
+		struct cluster c;
+		cl_init(&c, 3, bug ? RAFT_BUG_NO_TRUNCATE : 0, 0);
+		uint64_t terms[] = {1};
+		uint32_t counts[] = {5};
+		give_log(&c, 2, 1, terms, counts, 1);
+		struct raft_entry e[1];
+		fill(e, 1, 2, 9);
+		struct raft_msg m = mk_append(3, 2, 2, 1, 1, 0, e, 1);
+		struct batch b;
+		cl_step(&c, 2, &m, &b);
+		struct raft_node *f = c.node[2];
+		cr_assert_eq(raft_term_at(f, 2), 2);
+		cr_assert_eq(raft_last_index(f), bug ? 5u : 2u);
+		if (bug)
+			cr_assert_eq(raft_term_at(f, 3), 1, "the conflicting suffix survives");
+		cr_assert_eq(b.rd.persist_from, 2);
+		cr_assert_eq(b.rd.persist_to, raft_last_index(f));
+		cr_assert(b.rd.truncated);
+		cl_free(&c);
+	}
+}
+
+Test(bugs, forget_vote)
+{
+	for (int bug = 0; bug <= 1; bug++) {
+		struct cluster c;
+		cl_init(&c, 3, bug ? RAFT_BUG_FORGET_VOTE : 0, 0);
+		struct raft_msg m = mk_vote(2, 1, 1, 0, 0);
+		cl_step(&c, 1, &m, NULL);
+		raft_restart(c.node[1], c.now);
+		cr_assert_eq(raft_term(c.node[1]), 1);
+		cr_assert_eq(raft_voted_for(c.node[1]), bug ? 0 : 2);
+		struct batch b;
+		m = mk_vote(3, 1, 1, 0, 0);
+		cl_step(&c, 1, &m, &b);
+		cr_assert_eq(b.m[0].success, bug == 1, "a second vote in term 1");
+		cl_free(&c);
+	}
+}
+
+Test(bugs, no_step_down)
+{
+	for (int bug = 0; bug <= 1; bug++) {
+		struct cluster c;
+		cl_init(&c, 3, bug ? RAFT_BUG_NO_STEP_DOWN : 0, 0);
+		cl_elect(&c, 1);
+		struct raft_msg m = mk(RAFT_MSG_APPEND_REPLY, 2, 1, 7);
+		m.index = 1;
+		cl_step(&c, 1, &m, NULL);
+		cr_assert_eq(raft_role(c.node[1]), bug ? RAFT_LEADER : RAFT_FOLLOWER);
+		cr_assert_eq(raft_term(c.node[1]), bug ? 1u : 7u);
+		/* a candidate and a higher-term vote reply */
+		raft_timeout_now(c.node[2], c.now);
+		uint64_t t = raft_term(c.node[2]);
+		m = mk(RAFT_MSG_VOTE_REPLY, 3, 2, t + 3);
+		cl_step(&c, 2, &m, NULL);
+		cr_assert_eq(raft_role(c.node[2]), bug ? RAFT_CANDIDATE : RAFT_FOLLOWER);
+		cr_assert_eq(raft_term(c.node[2]), bug ? t : t + 3);
+		/* requests still carry their term */
+		m = mk_append(3, 2, t + 5, 0, 0, 0, NULL, 0);
+		cl_step(&c, 2, &m, NULL);
+		cr_assert_eq(raft_role(c.node[2]), RAFT_FOLLOWER);
+		cr_assert_eq(raft_term(c.node[2]), t + 5);
+		cl_free(&c);
+	}
+}
+
+/* ---- A randomized group: reordering, loss, duplication, crashes ---------------
+ * Checks Election Safety (one leader per term) and State Machine Safety (no
+ * two nodes apply different entries at one index) after every event, then
+ * heals the network and requires progress. */
+
+static uint64_t test_rand(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+struct safety {
+	uint8_t leader_of[4096];
+	struct raft_entry applied[4096];
+	uint64_t n_applied;
+};
+
+static void check_safety(struct cluster *c, struct safety *s)
+{
+	for (int i = 1; i <= c->n; i++) {
+		struct raft_node *r = c->node[i];
+		if (raft_role(r) == RAFT_LEADER) {
+			uint64_t t = raft_term(r);
+			cr_assert_lt(t, 4096);
+			cr_assert(s->leader_of[t] == 0 || s->leader_of[t] == i,
+			          "two leaders in term %llu", (unsigned long long)t);
+			s->leader_of[t] = (uint8_t)i;
+		}
+		cr_assert_leq(raft_last_applied(r), raft_commit_index(r));
+		cr_assert_leq(raft_last_applied(r), raft_persisted_index(r));
+		for (uint64_t k = 1; k <= raft_last_applied(r) && k < 4096; k++) {
+			const struct raft_entry *e = raft_entry_at(r, k);
+			if (k > s->n_applied) {
+				s->applied[k] = *e;
+				s->n_applied = k;
+			}
+			cr_assert(s->applied[k].term == e->term && s->applied[k].len == e->len &&
+			          memcmp(s->applied[k].cmd, e->cmd, e->len) == 0,
+			          "node %d applied a different entry at %llu", i, (unsigned long long)k);
+		}
+	}
+}
+
+static void random_run(uint64_t seed, int n, uint32_t cap, bool delay_disk)
+{
+	struct cluster c;
+	cl_init(&c, n, 0, cap);
+	c.delay_disk = delay_disk;
+	struct safety *s = calloc(1, sizeof *s);
+	uint64_t rng = seed;
+	unsigned proposals = 0;
+	for (int step = 0; step < 4000; step++) {
+		/* Messages are fast next to timeouts: time jumps to the next
+		 * deadline mostly when the network is quiet. */
+		uint64_t r = test_rand(&rng) % 1000;
+		int writing = 0;
+		for (int i = 1; i <= n; i++)
+			writing += c.disk_n[i] > 0;
+		bool quiet = q_len(&c) == 0 && writing == 0;
+		if (writing > 0 && (r < 250 || (q_len(&c) == 0 && r < 800))) {
+			/* a disk write completes */
+			int k = (int)(test_rand(&rng) % (uint64_t)writing);
+			for (int i = 1; i <= n; i++)
+				if (c.disk_n[i] > 0 && k-- == 0) {
+					disk_complete(&c, i);
+					break;
+				}
+		} else if (q_len(&c) > 0 && r < 800) {
+			/* deliver a random queued message (reordering) */
+			size_t k = c.qhead + test_rand(&rng) % q_len(&c);
+			struct qmsg tmp = c.q[c.qhead];
+			c.q[c.qhead] = c.q[k];
+			c.q[k] = tmp;
+			uint64_t fate = test_rand(&rng) % 20;
+			if (fate == 0) { /* lost */
+				free(c.q[c.qhead].ents);
+				c.qhead++;
+				if (c.qhead == c.qn)
+					c.qhead = c.qn = 0;
+			} else {
+				if (fate == 1) { /* duplicated */
+					struct raft_msg dup = c.q[c.qhead].m;
+					q_push(&c, &dup);
+				}
+				cl_deliver(&c);
+			}
+		} else if (r < 815 || (quiet && r < 880)) {
+			/* time passes to the earliest deadline */
+			int best = 1;
+			for (int i = 2; i <= n; i++)
+				if (raft_next_deadline_us(c.node[i]) < raft_next_deadline_us(c.node[best]))
+					best = i;
+			int64_t t = raft_next_deadline_us(c.node[best]);
+			if (t > c.now)
+				c.now = t;
+			raft_tick(c.node[best], c.now);
+			cl_ready(&c, best);
+		} else if (r < 960) {
+			for (int i = 1; i <= n; i++) {
+				if (raft_role(c.node[i]) != RAFT_LEADER)
+					continue;
+				char cmd[32];
+				int len = snprintf(cmd, sizeof cmd, "k%u=%u", proposals % 13, proposals);
+				if (raft_propose(c.node[i], c.now, cmd, (size_t)len, NULL, NULL) == RAFT_OK)
+					proposals++;
+				if (test_rand(&rng) % 3 == 0)
+					cl_ready(&c, i);
+			}
+		} else if (r < 975) {
+			/* crash: an untaken batch, or a taken but unwritten one, is lost */
+			int i = 1 + (int)(test_rand(&rng) % (uint64_t)n);
+			if (test_rand(&rng) % 2)
+				cl_take(&c, i, false, NULL);
+			disk_drop(&c, i);
+			raft_restart(c.node[i], c.now);
+		} else {
+			int i = 1 + (int)(test_rand(&rng) % (uint64_t)n);
+			cl_ready(&c, i);
+		}
+		check_safety(&c, s);
+	}
+	/* heal: everything pending is written, taken and delivered in order,
+	 * then time runs until some leader commits a new entry everywhere */
+	for (int i = 1; i <= n; i++)
+		while (c.disk_n[i] > 0)
+			disk_complete(&c, i);
+	c.delay_disk = false;
+	for (int i = 1; i <= n; i++)
+		cl_ready(&c, i);
+	cl_run(&c);
+	bool done = false;
+	for (int round = 0; round < 200 && !done; round++) {
+		int best = 1;
+		for (int i = 2; i <= n; i++)
+			if (raft_next_deadline_us(c.node[i]) < raft_next_deadline_us(c.node[best]))
+				best = i;
+		int64_t t = raft_next_deadline_us(c.node[best]);
+		if (t > c.now)
+			c.now = t;
+		raft_tick(c.node[best], c.now);
+		cl_ready(&c, best);
+		cl_run(&c);
+		for (int i = 1; i <= n; i++) {
+			if (raft_role(c.node[i]) != RAFT_LEADER)
+				continue;
+			if (raft_propose(c.node[i], c.now, "end=1", 5, NULL, NULL) == RAFT_OK) {
+				cl_ready(&c, i);
+				cl_run(&c);
+				cl_heartbeat(&c, i);
+				uint64_t last = raft_last_index(c.node[i]);
+				done = true;
+				for (int j = 1; j <= n; j++)
+					done = done && raft_commit_index(c.node[j]) == last &&
+					       raft_last_applied(c.node[j]) == last;
+			}
+		}
+		check_safety(&c, s);
+	}
+	cr_assert(done, "no progress after healing (seed %llu)", (unsigned long long)seed);
+	free(s);
+	cl_free(&c);
+}
+
+Test(random, safety_and_progress_under_faults)
+{
+	for (uint64_t seed = 1; seed <= 30; seed++)
+		random_run(seed, seed % 2 ? 5 : 3, seed % 3 ? 3 : 64, seed % 4 < 2);
+}
