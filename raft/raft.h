@@ -191,7 +191,8 @@ int64_t raft_election_deadline_us(const struct raft_node *n);
 int64_t raft_election_timeout_us(const struct raft_node *n); /* the drawn length */
 uint64_t raft_last_index(const struct raft_node *n);
 uint64_t raft_last_term(const struct raft_node *n);
-/* Entry at index 1..raft_last_index(), NULL outside. */
+/* Entry at index 1..raft_last_index(), NULL outside.  The log is one array:
+ * raft_entry_at(n, i) + 1 == raft_entry_at(n, i + 1) inside the log. */
 const struct raft_entry *raft_entry_at(const struct raft_node *n, uint64_t index);
 uint64_t raft_term_at(const struct raft_node *n, uint64_t index); /* 0 outside */
 uint64_t raft_commit_index(const struct raft_node *n);

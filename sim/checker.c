@@ -19,19 +19,22 @@ static uint64_t mix64(uint64_t z)
 	return z ^ (z >> 31);
 }
 
+/* The chain hash of an entry: its term and command, folded into the hash
+ * of everything before it. */
 static uint64_t entry_hash(uint64_t prev, const struct raft_entry *e)
 {
-	uint64_t h = prev ^ mix64(e->term + 0x9e3779b97f4a7c15ull) ^ e->len;
+	size_t len = e->len <= RAFT_CMD_MAX ? e->len : RAFT_CMD_MAX;
+	uint64_t h = prev ^ mix64(e->term + 0x9e3779b97f4a7c15ull) ^ len;
 	size_t i = 0;
-	for (; i + 8 <= e->len; i += 8) {
+	for (; i + 8 <= len; i += 8) {
 		uint64_t w;
 		memcpy(&w, e->cmd + i, 8);
 		h = (h ^ w) * 0x100000001b3ull;
 		h ^= h >> 29;
 	}
-	if (i < e->len) {
+	if (i < len) {
 		uint64_t w = 0;
-		memcpy(&w, e->cmd + i, e->len - i);
+		memcpy(&w, e->cmd + i, len - i);
 		h = (h ^ w) * 0x100000001b3ull;
 	}
 	return mix64(h);
@@ -335,8 +338,9 @@ static bool observe_log(struct sim_checker *c, uint8_t id, const struct raft_nod
 	}
 	if (grow_u64(&cn->hash, &cn->cap, last + 1) != 0)
 		return oom(v);
+	const struct raft_entry *base = raft_entry_at(n, from) - from; /* contiguous */
 	for (uint64_t k = from; k <= last; k++) {
-		const struct raft_entry *e = raft_entry_at(n, k);
+		const struct raft_entry *e = base + k;
 		uint64_t h = entry_hash(cn->hash[k - 1], e);
 		cn->hash[k] = h;
 		int other = seen_check(c, k, e->term, h, id);
@@ -412,6 +416,19 @@ static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_
 	uint64_t commit = raft_commit_index(n);
 	if (commit < cn->commit)
 		cn->commit = commit; /* restarted: it re-learns */
+	if (commit > c->committed) {
+		uint64_t cap = c->committed_cap;
+		if (grow_u64(&c->committed_term, &cap, commit + 1) != 0)
+			return oom(v);
+		cap = c->committed_cap;
+		if (grow_u64(&c->committed_hash, &cap, commit + 1) != 0)
+			return oom(v);
+		cap = c->committed_cap;
+		if (grow_u64(&c->committed_in, &cap, commit + 1) != 0)
+			return oom(v);
+		c->committed_cap = cap;
+		c->committed_term[0] = c->committed_hash[0] = c->committed_in[0] = 0;
+	}
 	for (uint64_t k = cn->commit + 1; k <= commit; k++) {
 		if (k > cn->len) {
 			report(v, "State Machine Safety", id, 0, k, 0);
@@ -435,17 +452,6 @@ static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_
 			cn->commit = k - 1;
 			return true;
 		}
-		uint64_t cap = c->committed_cap;
-		if (grow_u64(&c->committed_term, &cap, k + 1) != 0)
-			return oom(v);
-		cap = c->committed_cap;
-		if (grow_u64(&c->committed_hash, &cap, k + 1) != 0)
-			return oom(v);
-		cap = c->committed_cap;
-		if (grow_u64(&c->committed_in, &cap, k + 1) != 0)
-			return oom(v);
-		c->committed_cap = cap;
-		c->committed_term[0] = c->committed_hash[0] = c->committed_in[0] = 0;
 		uint64_t term = raft_term_at(n, k);
 		c->committed_term[k] = term;
 		c->committed_hash[k] = cn->hash[k];
