@@ -23,12 +23,6 @@ static const char usage[] =
     "`raftsim COMMAND --help` describes each command.  Exit codes: 0 ok, 1 a safety\n"
     "violation or failed expectation, 2 bad usage or bad input.\n";
 
-static int missing(const char *cmd)
-{
-	fprintf(stderr, "raftsim: '%s' is not part of this build\n", cmd);
-	return 2;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -51,43 +45,19 @@ int main(int argc, char **argv)
 		for (int i = 0; i < sub_argc; i++)
 			if (sub_argv[i][0] != '-' && (i == 0 || sub_argv[i - 1][0] != '-' ||
 			                              strchr(sub_argv[i - 1], '=')))
-#ifdef HAVE_CMD_CHECK
 				return cli_run_script(sub_argc, sub_argv);
-#else
-				return missing("run FILE");
-#endif
 		return cli_run(sub_argc, sub_argv);
 	}
 	if (!strcmp(cmd, "check"))
-#ifdef HAVE_CMD_CHECK
 		return cli_check(sub_argc, sub_argv);
-#else
-		return missing(cmd);
-#endif
 	if (!strcmp(cmd, "view"))
-#ifdef HAVE_CMD_VIEW
 		return cli_view(sub_argc, sub_argv);
-#else
-		return missing(cmd);
-#endif
 	if (!strcmp(cmd, "render"))
-#ifdef HAVE_CMD_VIEW
 		return cli_render(sub_argc, sub_argv);
-#else
-		return missing(cmd);
-#endif
 	if (!strcmp(cmd, "bench"))
-#ifdef HAVE_CMD_BENCH
 		return cli_bench(sub_argc, sub_argv);
-#else
-		return missing(cmd);
-#endif
 	if (!strcmp(cmd, "fuzz"))
-#ifdef HAVE_CMD_FUZZ
 		return cli_fuzz(sub_argc, sub_argv);
-#else
-		return missing(cmd);
-#endif
 	fprintf(stderr, "raftsim: unknown command '%s' (try: run, check, view, render, fuzz, bench; "
 	                "raftsim --help)\n", cmd);
 	return 2;

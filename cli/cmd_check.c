@@ -1,0 +1,316 @@
+/* cmd_check.c - `raftsim check` (run scenarios, verdict per run) and `raftsim run FILE`. */
+#include "cli.h"
+
+#include "scn.h"
+#include "sim.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char check_usage[] =
+	"usage: raftsim check FILE... [--seed S | --seeds A..B] [--bug NAME]...\n"
+	"Runs each scenario headless to its end (pauses ignored) and prints one line\n"
+	"per run: 'PASS FILE' or 'FAIL FILE:LINE: COMMAND (what was observed)'.\n"
+	"  --seed S      run with seed S instead of the script's cluster seed\n"
+	"  --seeds A..B  run every seed from A to B (PASS lines then name the seed)\n"
+	"  --bug NAME    switch off one rule of Raft (repeatable): commit-old-term,\n"
+	"                vote-twice, no-log-check, no-truncate, forget-vote, no-step-down\n"
+	"A safety violation found by the checker is a FAIL too, with a command that\n"
+	"reproduces it.  Exit 0 if every run passed, 1 if any failed, 2 for bad\n"
+	"usage or a bad script (one line: FILE:LINE:COL: message).\n";
+
+static const char run_script_usage[] =
+	"usage: raftsim run FILE [--trace FILE|-] [--format text|jsonl] [--seed S] [--bug NAME]...\n"
+	"Runs the scenario FILE headless to its end and prints its trace, one line\n"
+	"per event, narration (say) included.  --trace where the trace goes (default\n"
+	"-, stdout).  The verdict (PASS or FAIL) goes to stderr.  Exit 0 if the\n"
+	"script passed, 1 if it failed, 2 for bad usage or a bad script.\n";
+
+/* Flags shared by check and run. */
+struct check_flags {
+	bool has_seed, has_range;
+	uint64_t seed, seed_lo, seed_hi;
+	uint32_t bugs;
+	const char *trace;
+	enum sim_trace_format fmt;
+};
+
+static bool flag_is(const char *a, const char *flag)
+{
+	size_t n = strlen(flag);
+	return !strncmp(a, flag, n) && (a[n] == '\0' || a[n] == '=');
+}
+
+static bool parse_seeds(const char *v, uint64_t *lo, uint64_t *hi)
+{
+	const char *dots = strstr(v, "..");
+	if (!dots) {
+		fprintf(stderr, "raftsim: --seeds: '%s' is not a range (expected A..B, like 1..50)\n", v);
+		return false;
+	}
+	char a[32];
+	size_t n = (size_t)(dots - v);
+	if (n == 0 || n >= sizeof a) {
+		fprintf(stderr, "raftsim: --seeds: '%s' is not a range (expected A..B, like 1..50)\n", v);
+		return false;
+	}
+	memcpy(a, v, n);
+	a[n] = '\0';
+	if (!cli_parse_u64("--seeds", a, 0, UINT64_MAX, lo) ||
+	    !cli_parse_u64("--seeds", dots + 2, 0, UINT64_MAX, hi))
+		return false;
+	if (*lo > *hi) {
+		fprintf(stderr, "raftsim: --seeds: %s: the first seed must not exceed the last\n", v);
+		return false;
+	}
+	return true;
+}
+
+static bool parse_bug(const char *v, uint32_t *bugs)
+{
+	if (scn_bug_from_name(v, bugs) == 0)
+		return true;
+	fprintf(stderr, "raftsim: --bug: unknown bug '%s' (expected one of %s)\n", v,
+	        scn_bug_names());
+	return false;
+}
+
+/* Parses flags; non-flag arguments go to files[].  Returns 0, 1 for --help,
+ * 2 for bad usage. */
+static int parse_flags(int argc, char **argv, bool run, struct check_flags *f,
+                       const char **files, int *n_files)
+{
+	const char *usage = run ? run_script_usage : check_usage;
+	const char *name = run ? "run" : "check";
+	memset(f, 0, sizeof *f);
+	f->trace = "-";
+	f->fmt = SIM_TRACE_TEXT;
+	*n_files = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *v;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage, stdout);
+			return 1;
+		} else if (flag_is(a, "--seeds") && !run) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--seeds")) ||
+			    !parse_seeds(v, &f->seed_lo, &f->seed_hi))
+				return 2;
+			f->has_range = true;
+		} else if (flag_is(a, "--seed")) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--seed")) ||
+			    !cli_parse_u64("--seed", v, 0, UINT64_MAX, &f->seed))
+				return 2;
+			f->has_seed = true;
+		} else if (flag_is(a, "--bug")) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--bug")) || !parse_bug(v, &f->bugs))
+				return 2;
+		} else if (flag_is(a, "--trace") && run) {
+			if (!(f->trace = cli_flag_value(argc, argv, &i, "--trace")))
+				return 2;
+		} else if (flag_is(a, "--format") && run) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--format")))
+				return 2;
+			if (!strcmp(v, "text"))
+				f->fmt = SIM_TRACE_TEXT;
+			else if (!strcmp(v, "jsonl"))
+				f->fmt = SIM_TRACE_JSONL;
+			else {
+				fprintf(stderr, "raftsim: --format: '%s' is not a format (text or jsonl)\n", v);
+				return 2;
+			}
+		} else if (a[0] == '-' && a[1] != '\0') {
+			fprintf(stderr, "raftsim %s: unknown argument '%s' (raftsim %s --help)\n", name, a,
+			        name);
+			return 2;
+		} else {
+			files[(*n_files)++] = a;
+		}
+	}
+	if (f->has_seed && f->has_range) {
+		fprintf(stderr, "raftsim check: --seed and --seeds exclude each other: give one\n");
+		return 2;
+	}
+	if (*n_files == 0) {
+		fprintf(stderr, "raftsim %s: missing scenario FILE (raftsim %s --help)\n", name, name);
+		return 2;
+	}
+	if (run && *n_files > 1) {
+		fprintf(stderr, "raftsim run: one scenario FILE at a time, got '%s' and '%s'\n",
+		        files[0], files[1]);
+		return 2;
+	}
+	return 0;
+}
+
+static struct scn_script *load_checked(const char *path)
+{
+	char err[SCN_ERR_MAX];
+	struct scn_script *s = scn_load(path, err, sizeof err);
+	if (s && scn_script_check(s, err, sizeof err) != 0) {
+		scn_script_free(s);
+		s = NULL;
+	}
+	if (!s)
+		fprintf(stderr, "%s\n", err);
+	return s;
+}
+
+/* The flags that reproduce a run. */
+static void print_reproduce(FILE *out, const char *path, uint64_t seed, uint32_t bugs)
+{
+	fprintf(out, "  reproduce: raftsim check %s --seed %" PRIu64, path, seed);
+	for (uint32_t b = 1; b != 0; b <<= 1)
+		if ((bugs & b) && scn_bug_name(b))
+			fprintf(out, " --bug %s", scn_bug_name(b));
+	fputc('\n', out);
+}
+
+/* One run of one script; prints its verdict.  0 pass, 1 fail. */
+static int check_one(const struct scn_script *s, const struct check_flags *f, bool has_seed,
+                     uint64_t seed, bool say_seed)
+{
+	struct scn_options o = {.has_seed = has_seed, .seed = seed, .bugs = f->bugs};
+	const char *path = scn_script_path(s);
+	struct scn_runner *r = scn_runner_new(s, &o);
+	if (!r) {
+		printf("FAIL %s: cannot start the simulation (out of memory)\n", path);
+		return 1;
+	}
+	int st = scn_runner_run_all(r);
+	const struct sim *sim = scn_runner_sim(r);
+	uint64_t used = sim_seed(sim);
+	int rc = 0;
+	if (st == SCN_DONE) {
+		if (say_seed)
+			printf("PASS %s seed %" PRIu64 "\n", path, used);
+		else
+			printf("PASS %s\n", path);
+	} else {
+		printf("%s\n", scn_runner_error(r));
+		print_reproduce(stdout, path, used, sim_config(sim)->bugs);
+		rc = 1;
+	}
+	scn_runner_free(r);
+	return rc;
+}
+
+int cli_check(int argc, char **argv)
+{
+	struct check_flags f;
+	const char **files = calloc((size_t)argc + 1, sizeof *files);
+	struct scn_script **scripts = calloc((size_t)argc + 1, sizeof *scripts);
+	int n = 0, rc = 0;
+	if (!files || !scripts) {
+		fprintf(stderr, "raftsim: out of memory\n");
+		rc = 2;
+		goto cleanup;
+	}
+	rc = parse_flags(argc, argv, false, &f, files, &n);
+	if (rc != 0) {
+		rc = rc == 1 ? 0 : 2;
+		goto cleanup;
+	}
+	/* Every script must parse before any runs. */
+	for (int i = 0; i < n; i++)
+		if (!(scripts[i] = load_checked(files[i])))
+			rc = 2;
+	if (rc != 0)
+		goto cleanup;
+	for (int i = 0; i < n; i++) {
+		if (!f.has_range) {
+			rc |= check_one(scripts[i], &f, f.has_seed, f.seed, false);
+			continue;
+		}
+		for (uint64_t seed = f.seed_lo;; seed++) {
+			rc |= check_one(scripts[i], &f, true, seed, true);
+			if (seed == f.seed_hi)
+				break;
+		}
+	}
+	fflush(stdout);
+cleanup:
+	if (scripts)
+		for (int i = 0; i < n; i++)
+			scn_script_free(scripts[i]);
+	free(scripts);
+	free(files);
+	return rc;
+}
+
+struct trace_out {
+	FILE *f;
+	enum sim_trace_format fmt;
+	char line[8192];
+};
+
+static void on_trace(void *ctx, const struct sim_trace *t)
+{
+	struct trace_out *o = ctx;
+	size_t n = sim_trace_format(t, o->fmt, o->line, sizeof o->line);
+	fwrite(o->line, 1, n, o->f);
+}
+
+int cli_run_script(int argc, char **argv)
+{
+	struct check_flags f;
+	const char *files[2] = {NULL, NULL};
+	const char **fl = calloc((size_t)argc + 1, sizeof *fl);
+	struct trace_out *o = calloc(1, sizeof *o);
+	struct scn_script *s = NULL;
+	struct scn_runner *r = NULL;
+	int n = 0, rc = 0;
+	if (!fl || !o) {
+		fprintf(stderr, "raftsim: out of memory\n");
+		rc = 2;
+		goto cleanup;
+	}
+	rc = parse_flags(argc, argv, true, &f, fl, &n);
+	if (rc != 0) {
+		rc = rc == 1 ? 0 : 2;
+		goto cleanup;
+	}
+	files[0] = fl[0];
+	if (!(s = load_checked(files[0]))) {
+		rc = 2;
+		goto cleanup;
+	}
+	o->fmt = f.fmt;
+	if (!strcmp(f.trace, "-"))
+		o->f = stdout;
+	else if (!(o->f = fopen(f.trace, "w"))) {
+		fprintf(stderr, "raftsim: --trace: cannot write '%s': %s\n", f.trace, strerror(errno));
+		rc = 2;
+		goto cleanup;
+	}
+	struct scn_options opt = {.has_seed = f.has_seed, .seed = f.seed, .bugs = f.bugs,
+	                          .trace_fn = on_trace, .trace_ctx = o};
+	if (!(r = scn_runner_new(s, &opt))) {
+		fprintf(stderr, "raftsim: out of memory\n");
+		rc = 2;
+		goto cleanup;
+	}
+	int st = scn_runner_run_all(r);
+	fflush(o->f);
+	const struct sim *sim = scn_runner_sim(r);
+	if (st == SCN_DONE) {
+		fprintf(stderr, "PASS %s (seed %" PRIu64 ", %s)\n", files[0], sim_seed(sim),
+		        scn_runner_title(r)[0] ? scn_runner_title(r) : "untitled");
+	} else {
+		fprintf(stderr, "%s\n", scn_runner_error(r));
+		print_reproduce(stderr, files[0], sim_seed(sim), sim_config(sim)->bugs);
+		rc = 1;
+	}
+cleanup:
+	if (o && o->f && o->f != stdout && fclose(o->f) != 0 && rc == 0) {
+		fprintf(stderr, "raftsim: --trace: cannot write '%s': %s\n", f.trace, strerror(errno));
+		rc = 2;
+	}
+	scn_runner_free(r);
+	scn_script_free(s);
+	free(o);
+	free(fl);
+	return rc;
+}

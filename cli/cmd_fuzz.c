@@ -1,0 +1,642 @@
+/* cmd_fuzz.c - `raftsim fuzz`: randomized fault campaigns, one run per seed.
+ *
+ * Each seed draws its own fault mix (sim/nemesis.c) and plays it through the
+ * scenario runner, so every run IS a scenario script: a safety phase with
+ * faults, then a liveness phase (heal, restart everything, a clean network)
+ * in which a leader must emerge and every acknowledged put must be
+ * committed on every node.  On the first failure the script is shrunk by
+ * removing commands while the same failure persists, written to a file, and
+ * the command exits 1. */
+#include "cli.h"
+
+#include "nemesis.h"
+#include "scn.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SEC 1000000LL
+#define FUZZ_NODES_MAX 99 /* a partition line of 99 nodes fits in a script line */
+
+static const char fuzz_usage[] =
+    "usage: raftsim fuzz [--seeds A..B] [--nodes N|MIN..MAX] [--for DURATION] [--jobs J]\n"
+    "                    [--bug NAME] [--out FILE] [--quiet]\n"
+    "One randomized run per seed (default 1..100): the seed draws its own fault mix\n"
+    "(drop and duplicate rates, latency, crashes, partitions, one-way cuts, client\n"
+    "load), runs a safety phase of --for (default 30s) virtual time with faults,\n"
+    "then heals everything and requires a leader and every acknowledged put\n"
+    "committed on all nodes.  --nodes: fixed or drawn per seed (default 3..7, at\n"
+    "most 99).  On the first failure: prints the seed, writes a shrunk script that\n"
+    "reproduces it (--out, default fuzz-seed-S.scn), exits 1.  --jobs: parallel\n"
+    "processes.  --bug: switch off one rule of Raft (" RAFT_BUG_NAMES ").\n";
+
+struct fz_cmd {
+	int64_t t_us;
+	char *text;
+};
+
+struct fz_case {
+	uint64_t seed;
+	uint16_t nodes;
+	uint32_t bugs;
+	int64_t for_us;
+	struct fz_cmd *cmds;
+	size_t n, cap;
+	bool liveness;       /* append the liveness block */
+	uint8_t down[RAFT_NODES_MAX + 1]; /* nodes down when the safety phase ended */
+	int64_t end_us;      /* where the safety phase ends */
+};
+
+struct fz_result {
+	bool failed;
+	char invariant[64]; /* the failure's signature */
+	char message[768];
+	int64_t time_us;
+	uint64_t events;
+};
+
+static void fz_case_free(struct fz_case *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->cmds[i].text);
+	free(c->cmds);
+	c->cmds = NULL;
+	c->n = c->cap = 0;
+}
+
+static int fz_push(struct fz_case *c, int64_t t, const char *text)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		struct fz_cmd *p = realloc(c->cmds, cap * sizeof *p);
+		if (!p)
+			return -1;
+		c->cmds = p;
+		c->cap = cap;
+	}
+	char *t2 = strdup(text);
+	if (!t2)
+		return -1;
+	c->cmds[c->n++] = (struct fz_cmd){t, t2};
+	return 0;
+}
+
+static void fz_percent(char *buf, size_t cap, uint32_t ppm)
+{
+	if (ppm % 10000 == 0)
+		snprintf(buf, cap, "%u%%", ppm / 10000);
+	else
+		snprintf(buf, cap, "%u.%04u%%", ppm / 10000, ppm % 10000);
+}
+
+/* The scenario command for an action (not RUN). */
+static void fz_action_text(const struct sim_action *a, uint16_t nodes, char *buf, size_t cap)
+{
+	char x[32], y[32], d[32], e[32];
+	size_t len = 0;
+	switch (a->kind) {
+	case SIM_A_CRASH:
+		snprintf(buf, cap, "crash n%u", a->a);
+		break;
+	case SIM_A_RESTART:
+		snprintf(buf, cap, "restart n%u", a->a);
+		break;
+	case SIM_A_TIMEOUT:
+		snprintf(buf, cap, "timeout n%u", a->a);
+		break;
+	case SIM_A_ISOLATE:
+		snprintf(buf, cap, "isolate n%u", a->a);
+		break;
+	case SIM_A_CUT:
+		snprintf(buf, cap, "cut n%u->n%u", a->a, a->b);
+		break;
+	case SIM_A_CUT_BOTH:
+		snprintf(buf, cap, "cut n%u<->n%u", a->a, a->b);
+		break;
+	case SIM_A_MEND_BOTH:
+		snprintf(buf, cap, "mend n%u<->n%u", a->a, a->b);
+		break;
+	case SIM_A_HEAL:
+		snprintf(buf, cap, "heal");
+		break;
+	case SIM_A_PUT:
+		snprintf(buf, cap, "client put %s", a->cmd);
+		break;
+	case SIM_A_SET:
+		fz_percent(x, sizeof x, a->drop_ppm);
+		fz_percent(y, sizeof y, a->dup_ppm);
+		scn_duration_format(a->latency_us_min, d, sizeof d);
+		scn_duration_format(a->latency_us_max, e, sizeof e);
+		snprintf(buf, cap, "set drop=%s duplicate=%s latency=%s..%s", x, y, d, e);
+		break;
+	case SIM_A_PARTITION: {
+		bool done[RAFT_NODES_MAX + 1] = {false};
+		len = (size_t)snprintf(buf, cap, "partition");
+		for (uint16_t i = 1; i <= nodes && len < cap; i++) {
+			if (done[i])
+				continue;
+			len += (size_t)snprintf(buf + len, cap - len, " {");
+			bool first = true;
+			for (uint16_t j = i; j <= nodes && len < cap; j++)
+				if (!done[j] && a->group[j - 1] == a->group[i - 1]) {
+					done[j] = true;
+					len += (size_t)snprintf(buf + len, cap - len, "%sn%u", first ? "" : " ", j);
+					first = false;
+				}
+			if (len < cap)
+				len += (size_t)snprintf(buf + len, cap - len, "}");
+		}
+		break;
+	}
+	default:
+		snprintf(buf, cap, "# ?");
+	}
+}
+
+/* Appends to a growing string. */
+struct fz_buf {
+	char *s;
+	size_t n, cap;
+	bool oom;
+};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void fz_addf(struct fz_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	for (;;) {
+		va_start(ap, fmt);
+		int n = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? b->cap - b->n : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			b->oom = true;
+			return;
+		}
+		if (b->s && b->n + (size_t)n < b->cap) {
+			b->n += (size_t)n;
+			return;
+		}
+		size_t cap = (b->cap + (size_t)n + 1) * 2;
+		char *p = realloc(b->s, cap);
+		if (!p) {
+			b->oom = true;
+			return;
+		}
+		b->s = p;
+		b->cap = cap;
+	}
+}
+
+/* The script for a case, with only the commands keep[i] (NULL: all). */
+static char *fz_script(const struct fz_case *c, const bool *keep, const char *title)
+{
+	struct fz_buf b = {0};
+	char d[32];
+	const char *bug = c->bugs ? raft_bug_name(c->bugs) : NULL;
+	fz_addf(&b, "# Found by: raftsim fuzz --seeds %llu..%llu --nodes %u%s%s\n",
+	        (unsigned long long)c->seed, (unsigned long long)c->seed, c->nodes,
+	        bug ? " --bug " : "", bug ? bug : "");
+	fz_addf(&b, "# Reproduce: raftsim check THIS_FILE\n");
+	if (title)
+		fz_addf(&b, "title \"%s\"\n", title);
+	fz_addf(&b, "cluster nodes=%u seed=%llu%s%s\n", c->nodes, (unsigned long long)c->seed,
+	        bug ? " bug=" : "", bug ? bug : "");
+	int64_t t = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (keep && !keep[i])
+			continue;
+		if (c->cmds[i].t_us > t) {
+			scn_duration_format(c->cmds[i].t_us - t, d, sizeof d);
+			fz_addf(&b, "run %s\n", d);
+			t = c->cmds[i].t_us;
+		}
+		fz_addf(&b, "%s\n", c->cmds[i].text);
+	}
+	if (c->end_us > t) {
+		scn_duration_format(c->end_us - t, d, sizeof d);
+		fz_addf(&b, "run %s\n", d);
+	}
+	if (c->liveness) {
+		fz_addf(&b, "# liveness: heal everything; a leader must emerge and every\n"
+		            "# acknowledged put must be committed on every node\n");
+		fz_addf(&b, "heal\n");
+		for (uint16_t i = 1; i <= c->nodes; i++)
+			if (c->down[i])
+				fz_addf(&b, "restart n%u\n", i);
+		fz_addf(&b, "set drop=0%% duplicate=0%%\n");
+		fz_addf(&b, "run until leader within 20s\n");
+		fz_addf(&b, "client put fuzz=done\n");
+		fz_addf(&b, "run until committed fuzz=done on all within 20s\n");
+		fz_addf(&b, "run until acked-committed within 20s\n");
+	}
+	if (b.oom) {
+		free(b.s);
+		return NULL;
+	}
+	return b.s;
+}
+
+/* Runs a script; fills r. */
+static int fz_verdict(const char *path, const char *text, struct fz_result *r)
+{
+	char err[SCN_ERR_MAX];
+	memset(r, 0, sizeof *r);
+	struct scn_script *s = scn_parse(path, text, strlen(text), err, sizeof err);
+	if (!s) {
+		fprintf(stderr, "raftsim fuzz: internal error: generated script is invalid: %s\n", err);
+		return -1;
+	}
+	struct scn_options o = {0};
+	struct scn_runner *run = scn_runner_new(s, &o);
+	scn_script_free(s);
+	if (!run) {
+		fprintf(stderr, "raftsim fuzz: out of memory\n");
+		return -1;
+	}
+	int st = scn_runner_run_all(run);
+	const struct sim *sim = scn_runner_sim(run);
+	r->events = sim_counters(sim)->events;
+	r->time_us = sim_now_us(sim);
+	if (st == SCN_FAILED) {
+		r->failed = true;
+		const struct sim_violation *v = sim_violation(sim);
+		if (v) {
+			snprintf(r->invariant, sizeof r->invariant, "%s", v->invariant);
+			snprintf(r->message, sizeof r->message, "%s: %s (at %lld us)", v->invariant,
+			         v->detail, (long long)v->time_us);
+			r->time_us = v->time_us;
+		} else {
+			snprintf(r->invariant, sizeof r->invariant, "liveness");
+			snprintf(r->message, sizeof r->message, "liveness: %s", scn_runner_error(run));
+		}
+	}
+	scn_runner_free(run);
+	return 0;
+}
+
+/* Plays the nemesis through a runner for the safety phase, recording every
+ * command with its time. */
+static int fz_generate(struct fz_case *c)
+{
+	char text[160], line[1400];
+	snprintf(text, sizeof text, "cluster nodes=%u seed=%llu\n", c->nodes,
+	         (unsigned long long)c->seed);
+	char err[SCN_ERR_MAX];
+	struct scn_script *s = scn_parse("fuzz", text, strlen(text), err, sizeof err);
+	if (!s)
+		return -1;
+	struct scn_options o = {.bugs = c->bugs};
+	struct scn_runner *r = scn_runner_new(s, &o);
+	scn_script_free(s);
+	if (!r)
+		return -1;
+	scn_runner_run_all(r);
+	struct sim_nemesis nm;
+	sim_nemesis_init(&nm, c->seed, c->nodes);
+	struct sim_action a;
+	bool failed = false;
+	while (!failed && scn_runner_now_us(r) < c->for_us) {
+		const struct sim *sim = scn_runner_sim(r);
+		sim_nemesis_next(&nm, sim, &a);
+		if (a.kind == SIM_A_RUN) {
+			int64_t t = scn_runner_now_us(r) + a.us;
+			if (t > c->for_us)
+				t = c->for_us;
+			failed = scn_runner_advance(r, t) == SCN_FAILED;
+			continue;
+		}
+		fz_action_text(&a, c->nodes, line, sizeof line);
+		int rc = scn_runner_exec(r, line, err, sizeof err);
+		if (rc == -1) {
+			fprintf(stderr, "raftsim fuzz: internal error: '%s': %s\n", line, err);
+			scn_runner_free(r);
+			return -1;
+		}
+		if (rc == 0 && fz_push(c, scn_runner_now_us(r), line) != 0) {
+			scn_runner_free(r);
+			return -1;
+		}
+		failed = rc == -2 && sim_violation(scn_runner_sim(r));
+	}
+	const struct sim *sim = scn_runner_sim(r);
+	c->end_us = sim_violation(sim) ? sim_violation(sim)->time_us + 1 : c->for_us;
+	c->liveness = !sim_violation(sim);
+	for (uint16_t i = 1; i <= c->nodes; i++)
+		c->down[i] = !sim_node_up(sim, (uint8_t)i);
+	scn_runner_free(r);
+	return 0;
+}
+
+/* Removes commands while the same failure persists (delta debugging with
+ * halving chunks).  keep[] ends with the survivors. */
+static void fz_shrink(struct fz_case *c, bool *keep, const struct fz_result *want,
+                      unsigned budget)
+{
+	size_t n = c->n;
+	for (size_t chunk = n / 2 ? n / 2 : 1; chunk >= 1 && budget; chunk /= 2) {
+		for (size_t start = 0; start < n && budget; start += chunk) {
+			bool any = false;
+			for (size_t i = start; i < start + chunk && i < n; i++)
+				any |= keep[i];
+			if (!any)
+				continue;
+			bool saved[4096];
+			size_t m = chunk < 4096 ? chunk : 4096;
+			for (size_t i = 0; i < m && start + i < n; i++) {
+				saved[i] = keep[start + i];
+				keep[start + i] = false;
+			}
+			char *text = fz_script(c, keep, NULL);
+			struct fz_result r;
+			budget--;
+			bool same = text && fz_verdict("fuzz", text, &r) == 0 && r.failed &&
+			            !strcmp(r.invariant, want->invariant);
+			free(text);
+			if (!same)
+				for (size_t i = 0; i < m && start + i < n; i++)
+					keep[start + i] = saved[i];
+		}
+		if (chunk == 1)
+			break;
+	}
+}
+
+static int write_atomic(const char *path, const char *text)
+{
+	char tmp[4200];
+	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	bool ok = fputs(text, f) >= 0;
+	ok = (fclose(f) == 0) && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		remove(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+struct fz_opts {
+	uint64_t seed_lo, seed_hi;
+	uint64_t nodes_lo, nodes_hi;
+	int64_t for_us;
+	uint64_t jobs;
+	uint32_t bugs;
+	const char *out;
+	bool quiet;
+};
+
+static uint16_t fz_nodes_for(const struct fz_opts *o, uint64_t seed)
+{
+	if (o->nodes_lo == o->nodes_hi)
+		return (uint16_t)o->nodes_lo;
+	uint64_t st = seed ^ 0xa0761d6478bd642full;
+	st = (st ^ (st >> 29)) * 0xbf58476d1ce4e5b9ull;
+	return (uint16_t)(o->nodes_lo + (st >> 32) % (o->nodes_hi - o->nodes_lo + 1));
+}
+
+/* Runs one seed; returns 1 if it failed (r filled), 0 if clean, -1 error. */
+static int fz_one(const struct fz_opts *o, uint64_t seed, struct fz_case *c, struct fz_result *r)
+{
+	memset(c, 0, sizeof *c);
+	c->seed = seed;
+	c->nodes = fz_nodes_for(o, seed);
+	c->bugs = o->bugs;
+	c->for_us = o->for_us;
+	if (fz_generate(c) != 0)
+		return -1;
+	char *text = fz_script(c, NULL, NULL);
+	if (!text)
+		return -1;
+	int rc = fz_verdict("fuzz", text, r);
+	free(text);
+	if (rc != 0)
+		return -1;
+	return r->failed ? 1 : 0;
+}
+
+/* Runs seeds lo, lo+step, ... up to hi; stops at the first failure.
+ * Returns the failing seed or 0; *runs, *events accumulate. */
+static uint64_t fz_range(const struct fz_opts *o, uint64_t lo, uint64_t step, uint64_t *runs,
+                         uint64_t *events, volatile sig_atomic_t *stop)
+{
+	for (uint64_t seed = lo; seed <= o->seed_hi && !(stop && *stop); seed += step) {
+		struct fz_case c;
+		struct fz_result r;
+		int rc = fz_one(o, seed, &c, &r);
+		fz_case_free(&c);
+		if (rc < 0)
+			return UINT64_MAX;
+		(*runs)++;
+		*events += r.events;
+		if (rc == 1)
+			return seed;
+		if (seed > UINT64_MAX - step)
+			break;
+	}
+	return 0;
+}
+
+static bool parse_range(const char *flag, const char *v, uint64_t min, uint64_t max,
+                        uint64_t *lo, uint64_t *hi)
+{
+	const char *dots = strstr(v, "..");
+	if (!dots)
+		return cli_parse_u64(flag, v, min, max, lo) && (*hi = *lo, true);
+	char a[32];
+	size_t n = (size_t)(dots - v);
+	if (n == 0 || n >= sizeof a) {
+		fprintf(stderr, "raftsim: %s: '%s' is not a range (expected A..B)\n", flag, v);
+		return false;
+	}
+	memcpy(a, v, n);
+	a[n] = '\0';
+	if (!cli_parse_u64(flag, a, min, max, lo) || !cli_parse_u64(flag, dots + 2, min, max, hi))
+		return false;
+	if (*hi < *lo) {
+		fprintf(stderr, "raftsim: %s: '%s' is empty (A must be <= B)\n", flag, v);
+		return false;
+	}
+	return true;
+}
+
+static double wall_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* --jobs: one child per job takes every J-th seed and reports
+ * "failing-seed runs events" on a pipe; the first failure stops the rest. */
+static uint64_t fz_parallel(const struct fz_opts *o, uint64_t *runs, uint64_t *events)
+{
+	uint64_t j = o->jobs;
+	pid_t pids[64];
+	int fds[64];
+	for (uint64_t k = 0; k < j; k++) {
+		int p[2];
+		if (pipe(p) != 0)
+			return UINT64_MAX;
+		pid_t pid = fork();
+		if (pid < 0)
+			return UINT64_MAX;
+		if (pid == 0) {
+			close(p[0]);
+			uint64_t r = 0, e = 0;
+			uint64_t bad = o->seed_lo + k <= o->seed_hi
+			                   ? fz_range(o, o->seed_lo + k, j, &r, &e, NULL)
+			                   : 0;
+			char msg[96];
+			int n = snprintf(msg, sizeof msg, "%llu %llu %llu\n", (unsigned long long)bad,
+			                 (unsigned long long)r, (unsigned long long)e);
+			if (write(p[1], msg, (size_t)n) != n)
+				_exit(3);
+			_exit(0);
+		}
+		close(p[1]);
+		pids[k] = pid;
+		fds[k] = p[0];
+	}
+	uint64_t first = 0;
+	for (uint64_t k = 0; k < j; k++) {
+		char msg[96] = {0};
+		ssize_t got = read(fds[k], msg, sizeof msg - 1);
+		close(fds[k]);
+		unsigned long long bad = UINT64_MAX, r = 0, e = 0;
+		if (got > 0)
+			sscanf(msg, "%llu %llu %llu", &bad, &r, &e);
+		*runs += r;
+		*events += e;
+		if (bad && (first == 0 || bad < first))
+			first = bad;
+		if (first && first != UINT64_MAX)
+			for (uint64_t m = k + 1; m < j; m++)
+				kill(pids[m], SIGTERM);
+	}
+	for (uint64_t k = 0; k < j; k++)
+		waitpid(pids[k], NULL, 0);
+	return first;
+}
+
+int cli_fuzz(int argc, char **argv)
+{
+	struct fz_opts o = {.seed_lo = 1, .seed_hi = 100, .nodes_lo = 3, .nodes_hi = 7,
+	                    .for_us = 30 * SEC, .jobs = 1};
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *v;
+#define FLAG(name) (!strncmp(a, name, strlen(name)) && (a[strlen(name)] == 0 || a[strlen(name)] == '='))
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(fuzz_usage, stdout);
+			return 0;
+		} else if (FLAG("--seeds")) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--seeds")) ||
+			    !parse_range("--seeds", v, 0, UINT64_MAX / 2, &o.seed_lo, &o.seed_hi))
+				return 2;
+		} else if (FLAG("--nodes")) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--nodes")) ||
+			    !parse_range("--nodes", v, 1, FUZZ_NODES_MAX, &o.nodes_lo, &o.nodes_hi))
+				return 2;
+		} else if (FLAG("--for")) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--for")) ||
+			    !cli_parse_duration("--for", v, &o.for_us))
+				return 2;
+			if (o.for_us <= 0 || o.for_us > 3600 * SEC) {
+				fprintf(stderr, "raftsim: --for: must be > 0 and <= 1h\n");
+				return 2;
+			}
+		} else if (FLAG("--jobs")) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--jobs")) ||
+			    !cli_parse_u64("--jobs", v, 1, 64, &o.jobs))
+				return 2;
+		} else if (FLAG("--bug")) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--bug")) ||
+			    !cli_parse_bug("--bug", v, &o.bugs))
+				return 2;
+		} else if (FLAG("--out")) {
+			if (!(o.out = cli_flag_value(argc, argv, &i, "--out")))
+				return 2;
+		} else if (!strcmp(a, "--quiet")) {
+			o.quiet = true;
+		} else {
+			fprintf(stderr, "raftsim fuzz: unknown argument '%s' (raftsim fuzz --help)\n", a);
+			return 2;
+		}
+#undef FLAG
+	}
+	double t0 = wall_s();
+	uint64_t runs = 0, events = 0;
+	uint64_t bad = o.jobs > 1 ? fz_parallel(&o, &runs, &events)
+	                          : fz_range(&o, o.seed_lo, 1, &runs, &events, NULL);
+	double wall = wall_s() - t0;
+	if (bad == UINT64_MAX) {
+		fprintf(stderr, "raftsim fuzz: internal error\n");
+		return 2;
+	}
+	if (!o.quiet || bad)
+		printf("fuzz: seeds %llu..%llu, %llu runs, %llu events, %.1f s, %s\n",
+		       (unsigned long long)o.seed_lo, (unsigned long long)o.seed_hi,
+		       (unsigned long long)runs, (unsigned long long)events, wall,
+		       bad ? "FAILED" : "no violations");
+	if (!bad)
+		return 0;
+	/* reproduce the failing seed, shrink it, write the script */
+	struct fz_case c;
+	struct fz_result r;
+	if (fz_one(&o, bad, &c, &r) != 1) {
+		fprintf(stderr, "raftsim fuzz: seed %llu failed in a child but not on replay\n",
+		        (unsigned long long)bad);
+		fz_case_free(&c);
+		return 2;
+	}
+	printf("FAIL seed %llu (%u nodes): %s\n", (unsigned long long)bad, c.nodes, r.message);
+	bool *keep = malloc((c.n ? c.n : 1) * sizeof *keep);
+	if (!keep) {
+		fz_case_free(&c);
+		return 2;
+	}
+	for (size_t i = 0; i < c.n; i++)
+		keep[i] = true;
+	fz_shrink(&c, keep, &r, 400);
+	size_t kept = 0;
+	for (size_t i = 0; i < c.n; i++)
+		kept += keep[i];
+	char title[128], path[4096];
+	snprintf(title, sizeof title, "fuzz seed %llu: %s", (unsigned long long)bad, r.invariant);
+	char *text = fz_script(&c, keep, title);
+	struct fz_result check;
+	if (text && fz_verdict("fuzz", text, &check) == 0 && check.failed &&
+	    strcmp(check.invariant, "liveness")) {
+		/* end the script just after the violation */
+		c.end_us = check.time_us + 1;
+		c.liveness = false;
+		free(text);
+		text = fz_script(&c, keep, title);
+	}
+	if (o.out)
+		snprintf(path, sizeof path, "%s", o.out);
+	else
+		snprintf(path, sizeof path, "fuzz-seed-%llu.scn", (unsigned long long)bad);
+	int rc = 1;
+	if (!text || write_atomic(path, text) != 0) {
+		fprintf(stderr, "raftsim fuzz: cannot write '%s': %s\n", path, strerror(errno));
+		rc = 2;
+	} else {
+		printf("repro: %s (%zu of %zu fault commands kept)\nreproduce: raftsim check %s\n", path,
+		       kept, c.n, path);
+	}
+	free(text);
+	free(keep);
+	fz_case_free(&c);
+	return rc;
+}

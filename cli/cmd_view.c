@@ -1,0 +1,332 @@
+/* cmd_view.c - `raftsim view` (the window) and `raftsim render` (the same frames as PNG files, no display needed). */
+#include "cli.h"
+
+#include "render.h"
+#include "scn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DEFAULT_SCRIPT "scenarios/tutorial.scn"
+#define FRAMES_MAX 100000
+
+static const char view_usage[] =
+    "usage: raftsim view [FILE] [--size WxH] [--speed 1/N] [--seed S] [--bug NAME]...\n"
+    "Opens the visualizer on the scenario FILE (default " DEFAULT_SCRIPT ").\n"
+    "  --size WxH   initial window size (default 1280x720; the window is resizable)\n"
+    "  --speed 1/N  virtual time per real time, 1 (real time) to 1/1000 (default 1/20)\n"
+    "  --seed S     run with seed S instead of the script's cluster seed\n"
+    "  --bug NAME   switch off one rule of Raft (repeatable)\n"
+    "Space plays, arrows step, ? shows every control (docs/controls.md).  Everything\n"
+    "you do is a scenario command: Ctrl+S saves the session as a .scn that replays it.\n"
+    "Exit 0, or 2 for bad usage, a bad script or no display.\n";
+
+static const char render_usage[] =
+    "usage: raftsim render FILE --at TIME --out PNG [--size WxH] [--every DURATION]\n"
+    "                      [--select NODE] [--seed S] [--bug NAME]...\n"
+    "Draws exactly what the window shows at virtual time TIME (pauses are ignored)\n"
+    "with SDL's software renderer, without a display, into the PNG file PNG.\n"
+    "  --at TIME        virtual time, e.g. 1.5s or 800ms\n"
+    "  --out PNG        the file to write (written to a temporary name, then renamed)\n"
+    "  --size WxH       frame size (default 1280x720)\n"
+    "  --every DURATION write a numbered sequence PNG-0000.png, PNG-0001.png, ...\n"
+    "                   one frame every DURATION from 0 up to TIME\n"
+    "  --select NODE    show node NODE (e.g. n2) in the details panel\n"
+    "  --seed S, --bug NAME  as for `raftsim run`\n"
+    "Exit 0, or 2 for bad usage or a bad script.\n";
+
+static bool flag_is(const char *a, const char *flag)
+{
+	size_t n = strlen(flag);
+	return !strncmp(a, flag, n) && (a[n] == '\0' || a[n] == '=');
+}
+
+static bool parse_size(const char *v, int *w, int *h)
+{
+	char extra;
+	unsigned a, b;
+	if (sscanf(v, "%ux%u%c", &a, &b, &extra) != 2 || a < 320 || b < 240 || a > 8192 ||
+	    b > 8192) {
+		fprintf(stderr,
+		        "raftsim: --size: '%s' is not a size (expected WxH, 320x240 to 8192x8192, e.g. "
+		        "1280x720)\n",
+		        v);
+		return false;
+	}
+	*w = (int)a;
+	*h = (int)b;
+	return true;
+}
+
+static bool parse_speed(const char *v, double *speed)
+{
+	unsigned long d;
+	char extra;
+	double x;
+	if (sscanf(v, "1/%lu%c", &d, &extra) == 1 && d >= 1 && d <= 1000) {
+		*speed = 1.0 / (double)d;
+		return true;
+	}
+	if (sscanf(v, "%lf%c", &x, &extra) == 1 && x >= 0.001 && x <= 1) {
+		*speed = x;
+		return true;
+	}
+	fprintf(stderr,
+	        "raftsim: --speed: '%s' is not a speed (expected 1/N with N from 1 to 1000, e.g. "
+	        "1/20)\n",
+	        v);
+	return false;
+}
+
+static bool parse_node(const char *v, unsigned *node)
+{
+	uint64_t n;
+	const char *p = v[0] == 'n' ? v + 1 : v;
+	char msg[64];
+	snprintf(msg, sizeof msg, "--select");
+	if (!cli_parse_u64(msg, p, 1, RENDER_NODES_MAX, &n))
+		return false;
+	*node = (unsigned)n;
+	return true;
+}
+
+/* Flags common to view and render. */
+struct view_flags {
+	const char *file;
+	int w, h;
+	double speed;
+	int64_t at_us, every_us;
+	bool has_at;
+	const char *out;
+	unsigned select;
+	struct scn_options scn;
+};
+
+/* 0 ok, 1 --help printed, 2 bad usage (message printed). */
+static int parse(int argc, char **argv, bool render, struct view_flags *f)
+{
+	memset(f, 0, sizeof *f);
+	f->w = RENDER_DEFAULT_W;
+	f->h = RENDER_DEFAULT_H;
+	bool size_given = false;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *v;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(render ? render_usage : view_usage, stdout);
+			return 1;
+		} else if (flag_is(a, "--size")) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--size")) || !parse_size(v, &f->w, &f->h))
+				return 2;
+			size_given = true;
+		} else if (flag_is(a, "--seed")) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--seed")) ||
+			    !cli_parse_u64("--seed", v, 0, UINT64_MAX, &f->scn.seed))
+				return 2;
+			f->scn.has_seed = true;
+		} else if (flag_is(a, "--bug")) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--bug")))
+				return 2;
+			if (scn_bug_from_name(v, &f->scn.bugs) != 0) {
+				fprintf(stderr, "raftsim: --bug: unknown bug '%s' (expected one of %s)\n", v,
+				        scn_bug_names());
+				return 2;
+			}
+		} else if (!render && flag_is(a, "--speed")) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--speed")) || !parse_speed(v, &f->speed))
+				return 2;
+		} else if (render && flag_is(a, "--at")) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--at")) ||
+			    !cli_parse_duration("--at", v, &f->at_us))
+				return 2;
+			f->has_at = true;
+		} else if (render && flag_is(a, "--every")) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--every")) ||
+			    !cli_parse_duration("--every", v, &f->every_us))
+				return 2;
+			if (f->every_us <= 0) {
+				fprintf(stderr, "raftsim: --every: must be longer than 0 (e.g. 100ms)\n");
+				return 2;
+			}
+		} else if (render && flag_is(a, "--out")) {
+			if (!(f->out = cli_flag_value(argc, argv, &i, "--out")))
+				return 2;
+			if (!*f->out) {
+				fprintf(stderr, "raftsim: --out: empty file name\n");
+				return 2;
+			}
+		} else if (render && flag_is(a, "--select")) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--select")) || !parse_node(v, &f->select))
+				return 2;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "raftsim: %s: unknown flag (try raftsim %s --help)\n", a,
+			        render ? "render" : "view");
+			return 2;
+		} else if (!f->file) {
+			f->file = a;
+		} else {
+			fprintf(stderr, "raftsim: %s: only one scenario file, please (got %s and %s)\n", a,
+			        f->file, a);
+			return 2;
+		}
+	}
+	if (!render && !size_given)
+		f->w = f->h = 0;
+	if (render) {
+		if (!f->file) {
+			fprintf(stderr, "raftsim: render: missing FILE (usage: raftsim render FILE --at "
+			                "TIME --out PNG)\n");
+			return 2;
+		}
+		if (!f->has_at) {
+			fprintf(stderr, "raftsim: --at: missing (the virtual time to draw, e.g. --at 1.5s)\n");
+			return 2;
+		}
+		if (!f->out) {
+			fprintf(stderr, "raftsim: --out: missing (the PNG file to write, e.g. --out "
+			                "frame.png)\n");
+			return 2;
+		}
+		if (f->every_us && f->at_us / f->every_us >= FRAMES_MAX) {
+			fprintf(stderr, "raftsim: --every: that is more than %d frames up to --at\n",
+			        FRAMES_MAX);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+/* Loads and checks a script; prints its one-line error. */
+static struct scn_script *load(const char *path)
+{
+	char err[SCN_ERR_MAX];
+	struct scn_script *s = scn_load(path, err, sizeof err);
+	if (!s) {
+		fprintf(stderr, "%s\n", err);
+		return NULL;
+	}
+	if (scn_script_check(s, err, sizeof err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		scn_script_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* The tutorial next to the assets when not run from the source tree. */
+static const char *default_script(char *buf, size_t cap)
+{
+	if (access(DEFAULT_SCRIPT, R_OK) == 0)
+		return DEFAULT_SCRIPT;
+	char dir[4096], err[256];
+	if (render_assets_dir(dir, sizeof dir, err, sizeof err)) {
+		snprintf(buf, cap, "%s/../%s", dir, DEFAULT_SCRIPT);
+		if (access(buf, R_OK) == 0)
+			return buf;
+	}
+	return DEFAULT_SCRIPT;
+}
+
+int cli_view(int argc, char **argv)
+{
+	struct view_flags f;
+	int rc = parse(argc, argv, false, &f);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	char buf[4200];
+	if (!f.file)
+		f.file = default_script(buf, sizeof buf);
+	struct scn_script *s = load(f.file);
+	if (!s)
+		return 2;
+	struct render_view_options o = {
+	    .path = f.file, .w = f.w, .h = f.h, .speed = f.speed, .scn = &f.scn};
+	rc = render_view_run(s, &o);
+	scn_script_free(s);
+	return rc;
+}
+
+/* "frame.png" + 7 -> "frame-0007.png" */
+static void numbered(const char *out, unsigned k, char *buf, size_t cap)
+{
+	const char *dot = strrchr(out, '.');
+	const char *slash = strrchr(out, '/');
+	if (!dot || (slash && dot < slash))
+		snprintf(buf, cap, "%s-%04u", out, k);
+	else
+		snprintf(buf, cap, "%.*s-%04u%s", (int)(dot - out), out, k, dot);
+}
+
+int cli_render(int argc, char **argv)
+{
+	struct view_flags f;
+	int rc = parse(argc, argv, true, &f);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	struct scn_script *s = load(f.file);
+	if (!s)
+		return 2;
+	if (scn_script_nodes(s) > RENDER_NODES_MAX) {
+		fprintf(stderr, "raftsim: %s: the view draws at most %d nodes and this cluster has %u\n",
+		        f.file, RENDER_NODES_MAX, scn_script_nodes(s));
+		scn_script_free(s);
+		return 2;
+	}
+	char err[1024];
+	if (render_headless_init(err, sizeof err) != 0) {
+		fprintf(stderr, "raftsim: render: %s\n", err);
+		scn_script_free(s);
+		return 2;
+	}
+	rc = 2;
+	struct render_offscreen *o = NULL;
+	struct render_history *h = render_history_new(s, &f.scn, NULL, err, sizeof err);
+	if (!h) {
+		fprintf(stderr, "raftsim: %s\n", err);
+		goto out;
+	}
+	o = render_offscreen_new(f.w, f.h, err, sizeof err);
+	if (!o) {
+		fprintf(stderr, "raftsim: render: %s\n", err);
+		goto out;
+	}
+	unsigned frames = f.every_us ? (unsigned)(f.at_us / f.every_us) + 1 : 1;
+	for (unsigned k = 0; k < frames; k++) {
+		int64_t t = f.every_us ? (int64_t)k * f.every_us : f.at_us;
+		render_history_advance(h, t, true);
+		struct render_frame fr = {0};
+		render_frame_from_history(&fr, h);
+		fr.at_pause = false; /* pauses are ignored headless */
+		fr.selected = f.select;
+		fr.speed = 0;
+		render_offscreen_draw(o, &fr);
+		char path[4200];
+		if (f.every_us)
+			numbered(f.out, k, path, sizeof path);
+		else
+			snprintf(path, sizeof path, "%s", f.out);
+		if (render_offscreen_save_png(o, path, err, sizeof err) != 0) {
+			fprintf(stderr, "raftsim: --out: %s\n", err);
+			goto out;
+		}
+	}
+	const char *e = render_history_error(h);
+	if (e && *e)
+		fprintf(stderr, "raftsim: note: the scenario stopped being checked: %s\n", e);
+	if (f.every_us) {
+		char first[4200], last[4200];
+		numbered(f.out, 0, first, sizeof first);
+		numbered(f.out, frames - 1, last, sizeof last);
+		printf("wrote %u frames: %s .. %s\n", frames, first, last);
+	} else {
+		printf("wrote %s\n", f.out);
+	}
+	rc = 0;
+out:
+	render_offscreen_free(o);
+	render_history_free(h);
+	render_headless_quit();
+	scn_script_free(s);
+	return rc;
+}

@@ -1,0 +1,350 @@
+/* cond.c - evaluating conditions (expect, run until) against a sim. */
+#include "scn_internal.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+/* How a base condition came out. */
+enum { SCN_FALSE = 0, SCN_TRUE = 1, SCN_UNRESOLVED = -1 };
+
+void scn_describe_roles(const struct sim *s, char *buf, size_t cap)
+{
+	size_t len = 0;
+	if (cap)
+		buf[0] = '\0';
+	uint16_t n = sim_n_nodes(s);
+	for (unsigned i = 1; i <= n; i++) {
+		const char *sep = i > 1 ? ", " : "";
+		if (len + 32 >= cap && i < n) {
+			scn_appendf(buf, cap, &len, "%s...", sep);
+			return;
+		}
+		const struct raft_node *rn = sim_node(s, (uint8_t)i);
+		if (!sim_node_up(s, (uint8_t)i))
+			scn_appendf(buf, cap, &len, "%sn%u down", sep, i);
+		else
+			scn_appendf(buf, cap, &len, "%sn%u %s t%" PRIu64, sep, i,
+			            raft_role_name(raft_role(rn)), raft_term(rn));
+	}
+}
+
+static int scn_no_leader(const struct sim *s, char *obs, size_t cap, size_t *len)
+{
+	char roles[200];
+	scn_describe_roles(s, roles, sizeof roles);
+	scn_appendf(obs, cap, len, "there is no stable leader: %s", roles);
+	return SCN_UNRESOLVED;
+}
+
+/* Resolves a NODE operand: SCN_LEADER becomes the stable leader. */
+static int scn_resolve(const struct sim *s, uint8_t node, uint8_t *out, char *obs, size_t cap,
+                       size_t *len)
+{
+	if (node != SCN_LEADER) {
+		*out = node;
+		return SCN_TRUE;
+	}
+	*out = sim_stable_leader(s);
+	if (*out == 0)
+		return scn_no_leader(s, obs, cap, len);
+	return SCN_TRUE;
+}
+
+static bool scn_compare(uint64_t a, enum scn_op op, uint64_t b)
+{
+	switch (op) {
+	case SCN_OP_EQ:
+		return a == b;
+	case SCN_OP_NE:
+		return a != b;
+	case SCN_OP_GE:
+		return a >= b;
+	case SCN_OP_LE:
+		return a <= b;
+	case SCN_OP_GT:
+		return a > b;
+	case SCN_OP_LT:
+		return a < b;
+	}
+	return false;
+}
+
+/* Index of KEY=VALUE in n's log at 1..limit (the newest match), 0 if none. */
+static uint64_t scn_find(const struct raft_node *n, const struct scn_cond *c, uint64_t limit)
+{
+	uint64_t last = raft_last_index(n);
+	if (limit > last)
+		limit = last;
+	for (uint64_t i = limit; i >= 1; i--) {
+		const struct raft_entry *e = raft_entry_at(n, i);
+		if (e && e->len == c->kv_len && memcmp(e->cmd, c->kv, c->kv_len) == 0)
+			return i;
+	}
+	return 0;
+}
+
+/* COMMITTED / LOGGED on one node: the index where it is, or 0. */
+static uint64_t scn_has_kv(const struct sim *s, uint8_t node, const struct scn_cond *c)
+{
+	const struct raft_node *n = sim_node(s, node);
+	if (c->kind == SCN_C_COMMITTED)
+		return sim_node_up(s, node) ? scn_find(n, c, raft_commit_index(n)) : 0;
+	return scn_find(n, c, raft_last_index(n));
+}
+
+static int scn_eval_kv(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                       size_t *len)
+{
+	uint16_t n = sim_n_nodes(s);
+	struct scn_nodeset want = c->set;
+	if (c->where == SCN_ON_NODES && want.leader) {
+		uint8_t l;
+		if (scn_resolve(s, SCN_LEADER, &l, obs, cap, len) != SCN_TRUE)
+			return SCN_UNRESOLVED;
+		scn_set_add(&want, l);
+	}
+	const char *what = c->kind == SCN_C_COMMITTED ? "committed" : "in the log";
+	unsigned yes = 0, no = 0, live = 0;
+	bool all_wanted = true;
+	size_t start = *len;
+	char no_list[160];
+	size_t no_len = 0;
+	no_list[0] = '\0';
+	scn_appendf(obs, cap, len, "%.*s %s on", (int)c->kv_len, c->kv, what);
+	for (unsigned i = 1; i <= n; i++) {
+		bool up = sim_node_up(s, (uint8_t)i);
+		bool listed = c->where == SCN_ON_NODES ? scn_set_has(&want, i) : up;
+		if (up)
+			live++;
+		if (!listed)
+			continue;
+		uint64_t at = scn_has_kv(s, (uint8_t)i, c);
+		if (at) {
+			yes++;
+			scn_appendf(obs, cap, len, " n%u", i);
+		} else {
+			no++;
+			all_wanted = false;
+			const struct raft_node *rn = sim_node(s, (uint8_t)i);
+			if (!up)
+				scn_appendf(no_list, sizeof no_list, &no_len, " n%u (down)", i);
+			else if (c->kind == SCN_C_COMMITTED)
+				scn_appendf(no_list, sizeof no_list, &no_len,
+				            " n%u (commit %" PRIu64 ", log %" PRIu64 ")", i,
+				            raft_commit_index(rn), raft_last_index(rn));
+			else
+				scn_appendf(no_list, sizeof no_list, &no_len, " n%u (log %" PRIu64 ")", i,
+				            raft_last_index(rn));
+		}
+	}
+	if (yes == 0) {
+		*len = start;
+		if (cap > start)
+			obs[start] = '\0';
+		scn_appendf(obs, cap, len, "%.*s %s on no node", (int)c->kv_len, c->kv, what);
+	}
+	if (no)
+		scn_appendf(obs, cap, len, "; not on%s", no_list);
+	switch (c->where) {
+	case SCN_ON_ALL:
+		if (live == 0)
+			scn_appendf(obs, cap, len, "; no node is up");
+		return live > 0 && all_wanted;
+	case SCN_ON_MAJORITY:
+		scn_appendf(obs, cap, len, " (%u of %u nodes)", yes, (unsigned)n);
+		return yes > n / 2u;
+	case SCN_ON_ANY:
+		return yes > 0;
+	case SCN_ON_NODES:
+		return all_wanted;
+	}
+	return SCN_FALSE;
+}
+
+static int scn_eval_logs_match(const struct sim *s, char *obs, size_t cap, size_t *len)
+{
+	uint16_t n = sim_n_nodes(s);
+	const struct raft_node *ref = NULL;
+	unsigned ref_id = 0;
+	for (unsigned i = 1; i <= n; i++) {
+		if (!sim_node_up(s, (uint8_t)i))
+			continue;
+		const struct raft_node *rn = sim_node(s, (uint8_t)i);
+		if (!ref) {
+			ref = rn;
+			ref_id = i;
+			continue;
+		}
+		uint64_t a = raft_last_index(ref), b = raft_last_index(rn);
+		uint64_t m = a < b ? a : b;
+		for (uint64_t k = 1; k <= m; k++) {
+			const struct raft_entry *x = raft_entry_at(ref, k), *y = raft_entry_at(rn, k);
+			if (x->term != y->term || x->len != y->len || memcmp(x->cmd, y->cmd, x->len) != 0) {
+				scn_appendf(obs, cap, len,
+				            "n%u and n%u differ at index %" PRIu64 ": %.*s (term %" PRIu64
+				            ") vs %.*s (term %" PRIu64 ")",
+				            ref_id, i, k, (int)x->len, x->cmd, x->term, (int)y->len, y->cmd,
+				            y->term);
+				return SCN_FALSE;
+			}
+		}
+		if (a != b) {
+			scn_appendf(obs, cap, len,
+			            "n%u has %" PRIu64 " entries, n%u has %" PRIu64, ref_id, a, i, b);
+			return SCN_FALSE;
+		}
+	}
+	if (!ref) {
+		scn_appendf(obs, cap, len, "no node is up");
+		return SCN_FALSE;
+	}
+	scn_appendf(obs, cap, len, "every live node has the same %" PRIu64 " entries",
+	            raft_last_index(ref));
+	return SCN_TRUE;
+}
+
+static int scn_eval_terms(const struct sim *s, char *obs, size_t cap, size_t *len)
+{
+	uint16_t n = sim_n_nodes(s);
+	bool have = false, agree = true;
+	uint64_t t0 = 0;
+	scn_appendf(obs, cap, len, "terms");
+	for (unsigned i = 1; i <= n; i++) {
+		if (!sim_node_up(s, (uint8_t)i)) {
+			scn_appendf(obs, cap, len, " n%u=down", i);
+			continue;
+		}
+		uint64_t t = raft_term(sim_node(s, (uint8_t)i));
+		scn_appendf(obs, cap, len, " n%u=%" PRIu64, i, t);
+		if (have && t != t0)
+			agree = false;
+		have = true;
+		t0 = t;
+	}
+	return have && agree;
+}
+
+static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                         size_t *len)
+{
+	uint8_t node = 0;
+	const struct raft_node *rn = NULL;
+	switch (c->kind) {
+	case SCN_C_LEADER:
+	case SCN_C_LEADER_IS:
+	case SCN_C_LEADER_IN: {
+		uint8_t l = sim_stable_leader(s);
+		if (l == 0) {
+			scn_no_leader(s, obs, cap, len);
+			return SCN_FALSE;
+		}
+		scn_appendf(obs, cap, len, "leader is n%u, term %" PRIu64, l,
+		            raft_term(sim_node(s, l)));
+		if (c->kind == SCN_C_LEADER)
+			return SCN_TRUE;
+		if (c->kind == SCN_C_LEADER_IN)
+			return c->set.leader || scn_set_has(&c->set, l);
+		uint8_t want = c->node == SCN_LEADER ? l : c->node;
+		return c->op == SCN_OP_EQ ? l == want : l != want;
+	}
+	case SCN_C_COUNT: {
+		unsigned k = 0;
+		const char *name = c->role == RAFT_LEADER      ? "leader"
+		                   : c->role == RAFT_CANDIDATE ? "candidate"
+		                                               : "follower";
+		char list[160];
+		size_t ll = 0;
+		list[0] = '\0';
+		for (unsigned i = 1; i <= sim_n_nodes(s); i++) {
+			const struct raft_node *x = sim_node(s, (uint8_t)i);
+			if (!sim_node_up(s, (uint8_t)i) || raft_role(x) != c->role)
+				continue;
+			k++;
+			scn_appendf(list, sizeof list, &ll, "%sn%u (term %" PRIu64 ")", k > 1 ? ", " : "",
+			            i, raft_term(x));
+		}
+		scn_appendf(obs, cap, len, "%u %s%s%s%s", k, name, k == 1 ? "" : "s", k ? ": " : "",
+		            list);
+		return scn_compare(k, c->op, c->k);
+	}
+	case SCN_C_TERMS_AGREE:
+		return scn_eval_terms(s, obs, cap, len);
+	case SCN_C_LOGS_MATCH:
+		return scn_eval_logs_match(s, obs, cap, len);
+	case SCN_C_COMMITTED:
+	case SCN_C_LOGGED:
+		return scn_eval_kv(s, c, obs, cap, len);
+	case SCN_C_SENT: {
+		uint64_t sent = sim_counters(s)->msgs_sent;
+		scn_appendf(obs, cap, len, "%" PRIu64 " messages sent", sent);
+		return scn_compare(sent, c->op, c->k);
+	}
+	default:
+		break;
+	}
+	/* The rest are about one node. */
+	if (scn_resolve(s, c->node, &node, obs, cap, len) != SCN_TRUE)
+		return SCN_UNRESOLVED;
+	rn = sim_node(s, node);
+	bool up = sim_node_up(s, node);
+	switch (c->kind) {
+	case SCN_C_UP:
+		scn_appendf(obs, cap, len, "n%u is %s", node, up ? "up" : "down");
+		return up;
+	case SCN_C_TERM:
+		scn_appendf(obs, cap, len, "n%u is at term %" PRIu64, node, raft_term(rn));
+		return scn_compare(raft_term(rn), c->op, c->k);
+	case SCN_C_LOG:
+		scn_appendf(obs, cap, len, "n%u's log has %" PRIu64 " entries (last term %" PRIu64 ")",
+		            node, raft_last_index(rn), raft_last_term(rn));
+		return scn_compare(raft_last_index(rn), c->op, c->k);
+	default:
+		break;
+	}
+	if (!up) {
+		scn_appendf(obs, cap, len, "n%u is down", node);
+		return SCN_FALSE;
+	}
+	switch (c->kind) {
+	case SCN_C_ROLE:
+		scn_appendf(obs, cap, len, "n%u is %s, term %" PRIu64, node,
+		            raft_role_name(raft_role(rn)), raft_term(rn));
+		return (raft_role(rn) == c->role) == (c->op == SCN_OP_EQ);
+	case SCN_C_COMMIT:
+		scn_appendf(obs, cap, len, "n%u's commit index is %" PRIu64, node,
+		            raft_commit_index(rn));
+		return scn_compare(raft_commit_index(rn), c->op, c->k);
+	case SCN_C_VOTES:
+		scn_appendf(obs, cap, len, "n%u is %s with %u vote%s, term %" PRIu64, node,
+		            raft_role_name(raft_role(rn)), raft_votes(rn), raft_votes(rn) == 1 ? "" : "s",
+		            raft_term(rn));
+		return scn_compare(raft_votes(rn), c->op, c->k);
+	case SCN_C_VALUE: {
+		size_t vlen = 0;
+		const char *v = raft_map_get(rn, c->kv, c->key_len, &vlen);
+		const char *want = c->kv + c->key_len + 1;
+		size_t wlen = (size_t)c->kv_len - c->key_len - 1;
+		if (!v)
+			scn_appendf(obs, cap, len, "n%u has no %.*s", node, (int)c->key_len, c->kv);
+		else
+			scn_appendf(obs, cap, len, "n%u has %.*s=%.*s", node, (int)c->key_len, c->kv,
+			            (int)vlen, v);
+		bool eq = v && vlen == wlen && memcmp(v, want, wlen) == 0;
+		return eq == (c->op == SCN_OP_EQ);
+	}
+	default:
+		break;
+	}
+	return SCN_FALSE;
+}
+
+bool scn_cond_eval(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap)
+{
+	size_t len = 0;
+	if (cap)
+		obs[0] = '\0';
+	int r = scn_eval_base(s, c, obs, cap, &len);
+	if (r == SCN_UNRESOLVED)
+		return false;
+	return (r == SCN_TRUE) != c->negate;
+}

@@ -1,0 +1,433 @@
+/* format.c - commands back to canonical .scn text, bug names, settings. */
+#include "scn_internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void scn_vappendf(char *buf, size_t cap, size_t *len, const char *fmt, va_list ap)
+{
+	size_t at = *len < cap ? *len : (cap ? cap - 1 : 0);
+	int n = vsnprintf(cap ? buf + at : NULL, cap ? cap - at : 0, fmt, ap);
+	if (n > 0)
+		*len += (size_t)n;
+}
+
+void scn_appendf(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	scn_vappendf(buf, cap, len, fmt, ap);
+	va_end(ap);
+}
+
+void scn_str_addf(struct scn_str *s, const char *fmt, ...)
+{
+	if (s->oom)
+		return;
+	for (;;) {
+		va_list ap;
+		va_start(ap, fmt);
+		size_t room = s->cap - s->len;
+		int n = vsnprintf(s->p ? s->p + s->len : NULL, room, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			s->oom = true;
+			return;
+		}
+		if ((size_t)n < room) {
+			s->len += (size_t)n;
+			return;
+		}
+		size_t nc = s->cap ? s->cap * 2 : 4096;
+		while (nc - s->len <= (size_t)n)
+			nc *= 2;
+		char *p = realloc(s->p, nc);
+		if (!p) {
+			s->oom = true;
+			return;
+		}
+		s->p = p;
+		s->cap = nc;
+	}
+}
+
+/* ---- Bug names ---------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	uint32_t bit;
+} scn_bugs[] = {
+	{"commit-old-term", RAFT_BUG_COMMIT_OLD_TERM},
+	{"vote-twice", RAFT_BUG_VOTE_TWICE},
+	{"no-log-check", RAFT_BUG_NO_LOG_CHECK},
+	{"no-truncate", RAFT_BUG_NO_TRUNCATE},
+	{"forget-vote", RAFT_BUG_FORGET_VOTE},
+	{"no-step-down", RAFT_BUG_NO_STEP_DOWN},
+};
+
+int scn_bug_from_name(const char *name, uint32_t *bits)
+{
+	for (size_t i = 0; i < sizeof scn_bugs / sizeof scn_bugs[0]; i++)
+		if (strcmp(name, scn_bugs[i].name) == 0) {
+			*bits |= scn_bugs[i].bit;
+			return 0;
+		}
+	return -1;
+}
+
+const char *scn_bug_name(uint32_t bit)
+{
+	for (size_t i = 0; i < sizeof scn_bugs / sizeof scn_bugs[0]; i++)
+		if (scn_bugs[i].bit == bit)
+			return scn_bugs[i].name;
+	return NULL;
+}
+
+const char *scn_bug_names(void)
+{
+	return "commit-old-term, vote-twice, no-log-check, no-truncate, forget-vote, no-step-down";
+}
+
+/* ---- Settings ----------------------------------------------------------- */
+
+void scn_settings_apply(const struct scn_settings *st, struct sim_config *c)
+{
+	if (st->mask & SCN_SET_ELECTION) {
+		c->election_us_min = st->election_us_min;
+		c->election_us_max = st->election_us_max;
+	}
+	if (st->mask & SCN_SET_HEARTBEAT)
+		c->heartbeat_us = st->heartbeat_us;
+	if (st->mask & SCN_SET_LATENCY) {
+		c->latency_us_min = st->latency_us_min;
+		c->latency_us_max = st->latency_us_max;
+	}
+	if (st->mask & SCN_SET_DISK)
+		c->disk_us = st->disk_us;
+	if (st->mask & SCN_SET_DROP)
+		c->drop_ppm = st->drop_ppm;
+	if (st->mask & SCN_SET_DUPLICATE)
+		c->dup_ppm = st->dup_ppm;
+	if (st->mask & SCN_SET_RETRY)
+		c->client_retry_us = st->retry_us;
+}
+
+void scn_settings_from_config(const struct sim_config *c, struct scn_settings *st)
+{
+	memset(st, 0, sizeof *st);
+	st->mask = SCN_SET_ELECTION | SCN_SET_HEARTBEAT | SCN_SET_LATENCY | SCN_SET_DISK |
+	           SCN_SET_DROP | SCN_SET_DUPLICATE | SCN_SET_RETRY;
+	st->election_us_min = c->election_us_min;
+	st->election_us_max = c->election_us_max;
+	st->heartbeat_us = c->heartbeat_us;
+	st->latency_us_min = c->latency_us_min;
+	st->latency_us_max = c->latency_us_max;
+	st->disk_us = c->disk_us;
+	st->drop_ppm = c->drop_ppm;
+	st->dup_ppm = c->dup_ppm;
+	st->retry_us = c->client_retry_us;
+}
+
+/* ---- Canonical text ----------------------------------------------------- */
+
+size_t scn_duration_format(int64_t us, char *buf, size_t cap)
+{
+	size_t len = 0;
+	if (cap)
+		buf[0] = '\0';
+	if (us != 0 && us % 1000000 == 0)
+		scn_appendf(buf, cap, &len, "%" PRId64 "s", us / 1000000);
+	else if (us != 0 && us % 1000 == 0)
+		scn_appendf(buf, cap, &len, "%" PRId64 "ms", us / 1000);
+	else if (us == 0)
+		scn_appendf(buf, cap, &len, "0ms");
+	else
+		scn_appendf(buf, cap, &len, "%" PRId64 "us", us);
+	return len;
+}
+
+static void scn_add_duration(char *buf, size_t cap, size_t *len, int64_t us)
+{
+	char d[32];
+	scn_duration_format(us, d, sizeof d);
+	scn_appendf(buf, cap, len, "%s", d);
+}
+
+/* "A..B" with one unit when both share it, else both spelled out. */
+static void scn_add_range(char *buf, size_t cap, size_t *len, int64_t lo, int64_t hi)
+{
+	if (lo == hi) {
+		scn_add_duration(buf, cap, len, lo);
+		return;
+	}
+	int64_t unit = (lo % 1000000 == 0 && hi % 1000000 == 0) ? 1000000
+	               : (lo % 1000 == 0 && hi % 1000 == 0)     ? 1000
+	                                                        : 1;
+	const char *u = unit == 1000000 ? "s" : unit == 1000 ? "ms" : "us";
+	scn_appendf(buf, cap, len, "%" PRId64 "..%" PRId64 "%s", lo / unit, hi / unit, u);
+}
+
+static void scn_add_percent(char *buf, size_t cap, size_t *len, uint32_t ppm)
+{
+	unsigned whole = ppm / 10000, frac = ppm % 10000;
+	if (frac == 0) {
+		scn_appendf(buf, cap, len, "%u%%", whole);
+		return;
+	}
+	char f[8];
+	snprintf(f, sizeof f, "%04u", frac);
+	size_t n = strlen(f);
+	while (n > 0 && f[n - 1] == '0')
+		f[--n] = '\0';
+	scn_appendf(buf, cap, len, "%u.%s%%", whole, f);
+}
+
+static void scn_add_node(char *buf, size_t cap, size_t *len, uint8_t node)
+{
+	if (node == SCN_LEADER)
+		scn_appendf(buf, cap, len, "leader");
+	else
+		scn_appendf(buf, cap, len, "n%u", node);
+}
+
+static void scn_add_set(char *buf, size_t cap, size_t *len, const struct scn_nodeset *s)
+{
+	const char *sep = "";
+	scn_appendf(buf, cap, len, "{");
+	if (s->leader) {
+		scn_appendf(buf, cap, len, "leader");
+		sep = " ";
+	}
+	for (unsigned i = 1; i < 256; i++)
+		if (scn_set_has(s, i)) {
+			scn_appendf(buf, cap, len, "%sn%u", sep, i);
+			sep = " ";
+		}
+	scn_appendf(buf, cap, len, "}");
+}
+
+static void scn_add_string(char *buf, size_t cap, size_t *len, const char *s)
+{
+	scn_appendf(buf, cap, len, "\"");
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			scn_appendf(buf, cap, len, "\\%c", *s);
+		else
+			scn_appendf(buf, cap, len, "%c", *s);
+	}
+	scn_appendf(buf, cap, len, "\"");
+}
+
+static const char *const scn_op_text[] = {"==", "!=", ">=", "<=", ">", "<"};
+
+static void scn_add_cond(char *buf, size_t cap, size_t *len, const struct scn_cond *c)
+{
+	bool neg = c->negate;
+	if (c->kind == SCN_C_LEADER && neg) {
+		scn_appendf(buf, cap, len, "no-leader");
+		return;
+	}
+	if (neg)
+		scn_appendf(buf, cap, len, "not ");
+	switch (c->kind) {
+	case SCN_C_LEADER:
+		scn_appendf(buf, cap, len, "leader");
+		break;
+	case SCN_C_LEADER_IS:
+		scn_appendf(buf, cap, len, "leader %s ", scn_op_text[c->op]);
+		scn_add_node(buf, cap, len, c->node);
+		break;
+	case SCN_C_LEADER_IN:
+		scn_appendf(buf, cap, len, "leader in ");
+		scn_add_set(buf, cap, len, &c->set);
+		break;
+	case SCN_C_COUNT:
+		scn_appendf(buf, cap, len, "%s %s %" PRIu64,
+		            c->role == RAFT_LEADER      ? "leaders"
+		            : c->role == RAFT_CANDIDATE ? "candidates"
+		                                        : "followers",
+		            scn_op_text[c->op], c->k);
+		break;
+	case SCN_C_ROLE:
+		scn_appendf(buf, cap, len, "role ");
+		scn_add_node(buf, cap, len, c->node);
+		scn_appendf(buf, cap, len, " %s %s", scn_op_text[c->op],
+		            c->role == RAFT_LEADER      ? "leader"
+		            : c->role == RAFT_CANDIDATE ? "candidate"
+		                                        : "follower");
+		break;
+	case SCN_C_TERM:
+	case SCN_C_COMMIT:
+	case SCN_C_LOG:
+	case SCN_C_VOTES:
+		scn_appendf(buf, cap, len, "%s ",
+		            c->kind == SCN_C_TERM     ? "term"
+		            : c->kind == SCN_C_COMMIT ? "commit"
+		            : c->kind == SCN_C_LOG    ? "log"
+		                                      : "votes");
+		scn_add_node(buf, cap, len, c->node);
+		scn_appendf(buf, cap, len, " %s %" PRIu64, scn_op_text[c->op], c->k);
+		break;
+	case SCN_C_TERMS_AGREE:
+		scn_appendf(buf, cap, len, "terms-agree");
+		break;
+	case SCN_C_COMMITTED:
+	case SCN_C_LOGGED:
+		scn_appendf(buf, cap, len, "%s %.*s on ",
+		            c->kind == SCN_C_COMMITTED ? "committed" : "logged", (int)c->kv_len, c->kv);
+		if (c->where == SCN_ON_ALL)
+			scn_appendf(buf, cap, len, "all");
+		else if (c->where == SCN_ON_MAJORITY)
+			scn_appendf(buf, cap, len, "majority");
+		else if (c->where == SCN_ON_ANY)
+			scn_appendf(buf, cap, len, "any");
+		else
+			scn_add_set(buf, cap, len, &c->set);
+		break;
+	case SCN_C_VALUE:
+		scn_appendf(buf, cap, len, "value ");
+		scn_add_node(buf, cap, len, c->node);
+		scn_appendf(buf, cap, len, " %.*s %s %.*s", (int)c->key_len, c->kv, scn_op_text[c->op],
+		            (int)(c->kv_len - c->key_len - 1), c->kv + c->key_len + 1);
+		break;
+	case SCN_C_LOGS_MATCH:
+		scn_appendf(buf, cap, len, "logs-match");
+		break;
+	case SCN_C_SENT:
+		scn_appendf(buf, cap, len, "sent %s %" PRIu64, scn_op_text[c->op], c->k);
+		break;
+	case SCN_C_UP:
+		scn_appendf(buf, cap, len, "up ");
+		scn_add_node(buf, cap, len, c->node);
+		break;
+	}
+}
+
+size_t scn_cond_format(const struct scn_cond *c, char *buf, size_t cap)
+{
+	size_t len = 0;
+	if (cap)
+		buf[0] = '\0';
+	scn_add_cond(buf, cap, &len, c);
+	return len;
+}
+
+static void scn_add_settings(char *buf, size_t cap, size_t *len, const struct scn_settings *st)
+{
+	if (st->mask & SCN_SET_ELECTION) {
+		scn_appendf(buf, cap, len, " election=");
+		scn_add_range(buf, cap, len, st->election_us_min, st->election_us_max);
+	}
+	if (st->mask & SCN_SET_HEARTBEAT) {
+		scn_appendf(buf, cap, len, " heartbeat=");
+		scn_add_duration(buf, cap, len, st->heartbeat_us);
+	}
+	if (st->mask & SCN_SET_LATENCY) {
+		scn_appendf(buf, cap, len, " latency=");
+		scn_add_range(buf, cap, len, st->latency_us_min, st->latency_us_max);
+	}
+	if (st->mask & SCN_SET_DISK) {
+		scn_appendf(buf, cap, len, " disk=");
+		scn_add_duration(buf, cap, len, st->disk_us);
+	}
+	if (st->mask & SCN_SET_DROP) {
+		scn_appendf(buf, cap, len, " drop=");
+		scn_add_percent(buf, cap, len, st->drop_ppm);
+	}
+	if (st->mask & SCN_SET_DUPLICATE) {
+		scn_appendf(buf, cap, len, " duplicate=");
+		scn_add_percent(buf, cap, len, st->dup_ppm);
+	}
+	if (st->mask & SCN_SET_RETRY) {
+		scn_appendf(buf, cap, len, " retry=");
+		scn_add_duration(buf, cap, len, st->retry_us);
+	}
+}
+
+size_t scn_cmd_format(const struct scn_cmd *c, char *buf, size_t cap)
+{
+	size_t len = 0;
+	if (cap)
+		buf[0] = '\0';
+	switch (c->kind) {
+	case SCN_CMD_TITLE:
+		scn_appendf(buf, cap, &len, "title ");
+		scn_add_string(buf, cap, &len, c->str ? c->str : "");
+		break;
+	case SCN_CMD_CLUSTER:
+		/* The cluster line lives in the script, not in the command. */
+		scn_appendf(buf, cap, &len, "cluster");
+		break;
+	case SCN_CMD_SET:
+		scn_appendf(buf, cap, &len, "set");
+		scn_add_settings(buf, cap, &len, &c->set);
+		break;
+	case SCN_CMD_SAY:
+		scn_appendf(buf, cap, &len, "say ");
+		scn_add_string(buf, cap, &len, c->str ? c->str : "");
+		break;
+	case SCN_CMD_PAUSE:
+		scn_appendf(buf, cap, &len, "pause");
+		break;
+	case SCN_CMD_RUN:
+		scn_appendf(buf, cap, &len, "run ");
+		scn_add_duration(buf, cap, &len, c->us);
+		break;
+	case SCN_CMD_RUN_UNTIL:
+		scn_appendf(buf, cap, &len, "run until ");
+		scn_add_cond(buf, cap, &len, &c->cond);
+		scn_appendf(buf, cap, &len, " within ");
+		scn_add_duration(buf, cap, &len, c->us);
+		break;
+	case SCN_CMD_STEP:
+		scn_appendf(buf, cap, &len, "step %" PRIu64, c->count);
+		break;
+	case SCN_CMD_EXPECT:
+		scn_appendf(buf, cap, &len, "expect ");
+		scn_add_cond(buf, cap, &len, &c->cond);
+		break;
+	case SCN_CMD_CRASH:
+	case SCN_CMD_RESTART:
+	case SCN_CMD_TIMEOUT:
+	case SCN_CMD_ISOLATE:
+		scn_appendf(buf, cap, &len, "%s ",
+		            c->kind == SCN_CMD_CRASH     ? "crash"
+		            : c->kind == SCN_CMD_RESTART ? "restart"
+		            : c->kind == SCN_CMD_TIMEOUT ? "timeout"
+		                                         : "isolate");
+		scn_add_node(buf, cap, &len, c->a);
+		break;
+	case SCN_CMD_PARTITION:
+		scn_appendf(buf, cap, &len, "partition");
+		for (size_t i = 0; i < c->n_groups; i++) {
+			scn_appendf(buf, cap, &len, " ");
+			scn_add_set(buf, cap, &len, &c->groups[i]);
+		}
+		break;
+	case SCN_CMD_HEAL:
+		scn_appendf(buf, cap, &len, "heal");
+		break;
+	case SCN_CMD_CUT:
+	case SCN_CMD_MEND:
+		scn_appendf(buf, cap, &len, "%s ", c->kind == SCN_CMD_CUT ? "cut" : "mend");
+		scn_add_node(buf, cap, &len, c->a);
+		scn_appendf(buf, cap, &len, "%s", c->both ? "<->" : "->");
+		scn_add_node(buf, cap, &len, c->b);
+		break;
+	case SCN_CMD_PUT:
+	case SCN_CMD_PUTMANY:
+		if (c->kind == SCN_CMD_PUT)
+			scn_appendf(buf, cap, &len, "client put %.*s", (int)c->kv_len, c->kv);
+		else
+			scn_appendf(buf, cap, &len, "client putmany %" PRIu64 " %.*s", c->count,
+			            (int)c->kv_len, c->kv);
+		if (c->has_to) {
+			scn_appendf(buf, cap, &len, " to ");
+			scn_add_node(buf, cap, &len, c->a);
+		}
+		break;
+	}
+	return len;
+}

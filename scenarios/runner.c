@@ -1,0 +1,953 @@
+/* runner.c - executes a script on a sim: advance, pause, step, clone, inject. */
+#include "scn_internal.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The script, shared read-only by a runner and its clones. */
+struct scn_shared {
+	struct scn_script *script;
+	unsigned refs;
+};
+
+struct scn_runner {
+	struct scn_shared *sh;
+	struct sim *sim;
+	struct scn_options opt;
+	struct sim_config init_cfg; /* the config the sim started with */
+	size_t fold_end;            /* `set`s before this index were folded into it */
+	size_t pc;                  /* the command in progress or next */
+	bool busy;                  /* pc is a run/run until/step in progress */
+	int64_t target_us;          /* RUN: when it ends; RUN_UNTIL: the deadline */
+	uint64_t steps_left;        /* STEP */
+	int status;                 /* the last status returned */
+	bool paused;
+	bool done;                  /* the script is over */
+	bool done_reported;
+	bool ignore_pauses;
+	/* Events processed, and where the current time slice began: events
+	 * with time < slice_us numbered slice_base. */
+	uint64_t events;
+	int64_t slice_us;
+	uint64_t slice_base;
+	char say[SCN_STRING_MAX + 1];
+	char error[1024];
+	struct scn_record *hist;
+	size_t n_hist, cap_hist;
+};
+
+/* ---- Small helpers ------------------------------------------------------ */
+
+static const struct scn_script *scn_script_of(const struct scn_runner *r)
+{
+	return r->sh->script;
+}
+
+static bool scn_mid_slice(const struct scn_runner *r)
+{
+	return sim_next_event_us(r->sim) <= sim_now_us(r->sim);
+}
+
+static int scn_record(struct scn_runner *r, enum scn_record_kind kind, const struct scn_cmd *cmd,
+                      bool user, bool folded)
+{
+	if (r->n_hist == r->cap_hist) {
+		size_t nc = r->cap_hist ? r->cap_hist * 2 : 64;
+		struct scn_record *h = realloc(r->hist, nc * sizeof *h);
+		if (!h)
+			return -1;
+		r->hist = h;
+		r->cap_hist = nc;
+	}
+	struct scn_record *rec = &r->hist[r->n_hist];
+	memset(rec, 0, sizeof *rec);
+	if (scn_cmd_copy(&rec->cmd, cmd) != 0)
+		return -1;
+	rec->kind = kind;
+	rec->time_us = sim_now_us(r->sim);
+	rec->events = r->events;
+	rec->events_before = r->slice_us == rec->time_us ? r->slice_base : r->events;
+	rec->mid_slice = scn_mid_slice(r);
+	rec->user = user;
+	rec->folded = folded;
+	r->n_hist++;
+	return 0;
+}
+
+static int scn_set_status(struct scn_runner *r, int st)
+{
+	r->status = st;
+	return st;
+}
+
+/* Writes the FAIL line for cmd (user commands have no path:line). */
+static void scn_fail_text(const struct scn_runner *r, const struct scn_cmd *cmd, bool user,
+                          const char *obs, char *out, size_t cap)
+{
+	size_t len = 0;
+	char text[256];
+	if (cmd->text)
+		snprintf(text, sizeof text, "%s", cmd->text);
+	else
+		scn_cmd_format(cmd, text, sizeof text);
+	if (cap)
+		out[0] = '\0';
+	if (user)
+		scn_appendf(out, cap, &len, "FAIL %s (%s)", text, obs);
+	else
+		scn_appendf(out, cap, &len, "FAIL %s:%d: %s (%s)", scn_script_of(r)->path, cmd->line,
+		            text, obs);
+}
+
+static int scn_fail(struct scn_runner *r, const struct scn_cmd *cmd, const char *obs)
+{
+	scn_fail_text(r, cmd, false, obs, r->error, sizeof r->error);
+	r->busy = false;
+	return scn_set_status(r, SCN_FAILED);
+}
+
+/* "521.132ms": the simulator's time stamp without its brackets. */
+static void scn_time_text(int64_t us, char *out, size_t cap)
+{
+	char t[48];
+	sim_format_time(us, t, sizeof t);
+	size_t n = 0;
+	for (const char *p = t; *p && n + 1 < cap; p++)
+		if (*p != '[' && *p != ']' && *p != ' ')
+			out[n++] = *p;
+	if (cap)
+		out[n] = '\0';
+}
+
+/* The violation as one phrase, for FAIL lines. */
+static void scn_violation_text(const struct sim *s, char *out, size_t cap)
+{
+	const struct sim_violation *v = sim_violation(s);
+	char t[48];
+	scn_time_text(v->time_us, t, sizeof t);
+	size_t len = 0;
+	if (cap)
+		out[0] = '\0';
+	scn_appendf(out, cap, &len, "safety violation: %s: %s; nodes n%u", v->invariant, v->detail,
+	            v->node_a);
+	if (v->node_b)
+		scn_appendf(out, cap, &len, " n%u", v->node_b);
+	scn_appendf(out, cap, &len, ", index %" PRIu64 ", term %" PRIu64 ", at %s, seed %" PRIu64,
+	            v->index, v->term, t, v->seed);
+}
+
+static int scn_fail_violation(struct scn_runner *r)
+{
+	char obs[512];
+	scn_violation_text(r->sim, obs, sizeof obs);
+	if (r->done) {
+		snprintf(r->error, sizeof r->error, "FAIL %s: after the last command (%s)",
+		         scn_script_of(r)->path, obs);
+		r->busy = false;
+		return scn_set_status(r, SCN_FAILED);
+	}
+	return scn_fail(r, &scn_script_of(r)->cmds[r->pc], obs);
+}
+
+/* Processes one event.  false if there was none or the sim stopped. */
+static bool scn_step(struct scn_runner *r)
+{
+	uint64_t before = r->events;
+	if (!sim_step(r->sim))
+		return false;
+	r->events++;
+	int64_t now = sim_now_us(r->sim);
+	if (now != r->slice_us) {
+		r->slice_us = now;
+		r->slice_base = before;
+	}
+	return true;
+}
+
+/* Moves the clock to t (>= now) once no event at or before t is left. */
+static int scn_clock_to(struct scn_runner *r, int64_t t)
+{
+	if (t <= sim_now_us(r->sim))
+		return 0;
+	return sim_run_until(r->sim, t) == SIM_OK ? 0 : -1;
+}
+
+/* ---- Actions ------------------------------------------------------------ */
+
+/* Resolves `leader`; writes the reason into obs when there is none. */
+static int scn_node(struct scn_runner *r, uint8_t ref, uint8_t *out, char *obs, size_t cap)
+{
+	if (ref != SCN_LEADER) {
+		*out = ref;
+		return 0;
+	}
+	*out = sim_stable_leader(r->sim);
+	if (*out)
+		return 0;
+	char roles[256];
+	scn_describe_roles(r->sim, roles, sizeof roles);
+	snprintf(obs, cap, "there is no stable leader: %s", roles);
+	return -1;
+}
+
+static const char *scn_sim_err(int rc)
+{
+	switch (rc) {
+	case SIM_ENOMEM:
+		return "out of memory";
+	case SIM_EINVAL:
+		return "the simulator refused it";
+	case SIM_ENOLEADER:
+		return "there is no leader";
+	case SIM_ESTOPPED:
+		return "the simulation has stopped on a safety violation";
+	default:
+		return "error";
+	}
+}
+
+/* Executes an action, condition check or narration now.  On success the
+ * command as executed (`leader` resolved) is in *done; on failure obs says
+ * why.  0 or -1. */
+static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd *done, char *obs,
+                  size_t cap)
+{
+	struct sim *s = r->sim;
+	uint16_t n = sim_n_nodes(s);
+	int rc = 0;
+	*done = *c;
+	done->text = NULL;
+	done->str = NULL;
+	done->groups = NULL;
+	obs[0] = '\0';
+	switch (c->kind) {
+	case SCN_CMD_TITLE:
+	case SCN_CMD_CLUSTER:
+	case SCN_CMD_PAUSE:
+	case SCN_CMD_RUN:
+	case SCN_CMD_RUN_UNTIL:
+	case SCN_CMD_STEP:
+		return 0;
+	case SCN_CMD_SAY:
+		sim_say(s, c->str);
+		snprintf(r->say, sizeof r->say, "%s", c->str);
+		return 0;
+	case SCN_CMD_EXPECT:
+		if (!scn_cond_eval(s, &c->cond, obs, cap))
+			return -1;
+		return 0;
+	case SCN_CMD_SET: {
+		struct sim_config cfg = *sim_config(s);
+		scn_settings_apply(&c->set, &cfg);
+		char why[200] = "";
+		if (sim_config_validate(&cfg, why, sizeof why) != SIM_OK) {
+			snprintf(obs, cap, "the simulator refused it: %s", why);
+			return -1;
+		}
+		rc = sim_reconfigure(s, &cfg);
+		break;
+	}
+	case SCN_CMD_CRASH:
+	case SCN_CMD_RESTART:
+	case SCN_CMD_TIMEOUT:
+	case SCN_CMD_ISOLATE:
+		if (scn_node(r, c->a, &done->a, obs, cap) != 0)
+			return -1;
+		if (c->kind != SCN_CMD_ISOLATE &&
+		    sim_node_up(s, done->a) != (c->kind != SCN_CMD_RESTART)) {
+			snprintf(obs, cap, c->kind == SCN_CMD_RESTART ? "n%u is up: only a crashed node restarts"
+			                                              : "n%u is down",
+			         done->a);
+			return -1;
+		}
+		rc = c->kind == SCN_CMD_CRASH     ? sim_crash(s, done->a)
+		     : c->kind == SCN_CMD_RESTART ? sim_restart(s, done->a)
+		     : c->kind == SCN_CMD_TIMEOUT ? sim_timeout(s, done->a)
+		                                  : sim_isolate(s, done->a);
+		break;
+	case SCN_CMD_HEAL:
+		sim_heal(s);
+		break;
+	case SCN_CMD_CUT:
+	case SCN_CMD_MEND:
+		if (scn_node(r, c->a, &done->a, obs, cap) != 0 ||
+		    scn_node(r, c->b, &done->b, obs, cap) != 0)
+			return -1;
+		if (done->a == done->b) {
+			snprintf(obs, cap, "the leader is n%u: a link joins two different nodes", done->a);
+			return -1;
+		}
+		rc = sim_link_set(s, done->a, done->b, c->kind == SCN_CMD_MEND);
+		if (rc == SIM_OK && c->both)
+			rc = sim_link_set(s, done->b, done->a, c->kind == SCN_CMD_MEND);
+		break;
+	case SCN_CMD_PARTITION: {
+		uint8_t group[RAFT_NODES_MAX];
+		memset(group, 0, sizeof group);
+		uint8_t leader = 0;
+		for (size_t g = 0; g < c->n_groups; g++)
+			if (c->groups[g].leader && scn_node(r, SCN_LEADER, &leader, obs, cap) != 0)
+				return -1;
+		done->groups = malloc(c->n_groups * sizeof *done->groups);
+		if (!done->groups) {
+			snprintf(obs, cap, "out of memory");
+			return -1;
+		}
+		for (size_t g = 0; g < c->n_groups; g++) {
+			struct scn_nodeset set = c->groups[g];
+			if (set.leader) {
+				for (size_t h = 0; h < c->n_groups; h++)
+					if (h != g && scn_set_has(&c->groups[h], leader)) {
+						snprintf(obs, cap,
+						         "the leader is n%u, which another group lists too",
+						         leader);
+						free(done->groups);
+						done->groups = NULL;
+						return -1;
+					}
+				scn_set_add(&set, leader);
+				set.leader = false;
+			}
+			done->groups[g] = set;
+			for (unsigned i = 1; i <= n; i++)
+				if (scn_set_has(&set, i))
+					group[i - 1] = (uint8_t)(g + 1);
+		}
+		/* An unlisted node is a group of its own.  Groups are never
+		 * empty, so there are at most n <= 255 of them. */
+		unsigned next = (unsigned)c->n_groups + 1;
+		for (unsigned i = 1; i <= n; i++)
+			if (group[i - 1] == 0)
+				group[i - 1] = (uint8_t)next++;
+		rc = sim_partition(s, group, n);
+		if (rc != SIM_OK) {
+			free(done->groups);
+			done->groups = NULL;
+		}
+		break;
+	}
+	case SCN_CMD_PUT:
+	case SCN_CMD_PUTMANY: {
+		uint8_t to = 0;
+		if (c->has_to && scn_node(r, c->a, &to, obs, cap) != 0)
+			return -1;
+		done->a = to;
+		if (c->kind == SCN_CMD_PUT) {
+			int64_t id = sim_client_put(s, c->kv, c->kv_len, to);
+			rc = id < 0 ? (int)id : 0;
+			break;
+		}
+		for (uint64_t i = 1; i <= c->count && rc == 0; i++) {
+			char kv[RAFT_CMD_MAX + 24];
+			int len = snprintf(kv, sizeof kv, "%.*s%" PRIu64 "=%" PRIu64, (int)c->kv_len, c->kv,
+			                   i, i);
+			int64_t id = sim_client_put(s, kv, (size_t)len, to);
+			rc = id < 0 ? (int)id : 0;
+		}
+		break;
+	}
+	}
+	if (rc != SIM_OK) {
+		snprintf(obs, cap, "%s", scn_sim_err(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* Executes c and records it.  0, or -1 with obs filled. */
+static int scn_exec_cmd(struct scn_runner *r, const struct scn_cmd *c, bool user, char *obs,
+                        size_t cap)
+{
+	struct scn_cmd done;
+	if (scn_do(r, c, &done, obs, cap) != 0)
+		return -1;
+	/* Keep what was written; the record holds the resolved operands. */
+	done.text = c->text;
+	done.str = c->str;
+	struct scn_nodeset *groups = done.groups;
+	if (!groups)
+		done.groups = c->groups;
+	int rc = scn_record(r, SCN_REC_EXEC, &done, user, false);
+	free(groups);
+	if (rc != 0) {
+		snprintf(obs, cap, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- Creating ----------------------------------------------------------- */
+
+static bool scn_foldable(enum scn_cmd_kind k)
+{
+	return k == SCN_CMD_TITLE || k == SCN_CMD_CLUSTER || k == SCN_CMD_SET || k == SCN_CMD_SAY ||
+	       k == SCN_CMD_PAUSE || k == SCN_CMD_EXPECT;
+}
+
+/* The simulator config a script starts with. */
+static size_t scn_initial_config(const struct scn_script *s, const struct scn_options *o,
+                                 struct sim_config *cfg)
+{
+	sim_config_default(cfg);
+	cfg->nodes = s->nodes;
+	cfg->seed = o && o->has_seed ? o->seed : s->seed;
+	cfg->bugs = s->bugs | (o ? o->bugs : 0);
+	size_t i = 0;
+	for (; i < s->n_cmds && scn_foldable(s->cmds[i].kind); i++)
+		if (s->cmds[i].kind == SCN_CMD_SET)
+			scn_settings_apply(&s->cmds[i].set, cfg);
+	return i;
+}
+
+struct scn_runner *scn_runner_new(const struct scn_script *s, const struct scn_options *o)
+{
+	struct scn_runner *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	if (o)
+		r->opt = *o;
+	r->sh = calloc(1, sizeof *r->sh);
+	if (!r->sh)
+		goto fail;
+	r->sh->refs = 1;
+	r->sh->script = scn_script_copy(s);
+	if (!r->sh->script)
+		goto fail;
+	r->fold_end = scn_initial_config(s, o, &r->init_cfg);
+	if (sim_config_validate(&r->init_cfg, NULL, 0) != SIM_OK)
+		goto fail;
+	r->sim = sim_new(&r->init_cfg);
+	if (!r->sim)
+		goto fail;
+	sim_set_trace(r->sim, r->opt.trace_fn, r->opt.trace_ctx);
+	r->slice_us = -1;
+	return r;
+fail:
+	scn_runner_free(r);
+	return NULL;
+}
+
+void scn_runner_free(struct scn_runner *r)
+{
+	if (!r)
+		return;
+	if (r->sh && --r->sh->refs == 0) {
+		scn_script_free(r->sh->script);
+		free(r->sh);
+	}
+	for (size_t i = 0; i < r->n_hist; i++)
+		scn_cmd_clear(&r->hist[i].cmd);
+	free(r->hist);
+	sim_free(r->sim);
+	free(r);
+}
+
+struct scn_runner *scn_runner_clone(const struct scn_runner *r)
+{
+	struct scn_runner *c = malloc(sizeof *c);
+	if (!c)
+		return NULL;
+	*c = *r;
+	c->hist = NULL;
+	c->n_hist = c->cap_hist = 0;
+	c->sim = sim_clone(r->sim);
+	c->sh->refs++;
+	if (!c->sim)
+		goto fail;
+	if (r->n_hist) {
+		c->hist = calloc(r->n_hist, sizeof *c->hist);
+		if (!c->hist)
+			goto fail;
+		c->cap_hist = r->n_hist;
+		for (; c->n_hist < r->n_hist; c->n_hist++) {
+			c->hist[c->n_hist] = r->hist[c->n_hist];
+			if (scn_cmd_copy(&c->hist[c->n_hist].cmd, &r->hist[c->n_hist].cmd) != 0)
+				goto fail;
+		}
+	}
+	return c;
+fail:
+	scn_runner_free(c);
+	return NULL;
+}
+
+void scn_runner_set_trace(struct scn_runner *r, sim_trace_fn *fn, void *ctx)
+{
+	r->opt.trace_fn = fn;
+	r->opt.trace_ctx = ctx;
+	sim_set_trace(r->sim, fn, ctx);
+}
+
+/* ---- Driving ------------------------------------------------------------ */
+
+/* Starts the script command at pc.  Returns -1 to go on, or a status. */
+static int scn_start(struct scn_runner *r)
+{
+	const struct scn_script *s = scn_script_of(r);
+	const struct scn_cmd *c = &s->cmds[r->pc];
+	int64_t now = sim_now_us(r->sim);
+	char obs[512];
+	switch (c->kind) {
+	case SCN_CMD_RUN:
+	case SCN_CMD_RUN_UNTIL:
+	case SCN_CMD_STEP:
+		if (scn_record(r, SCN_REC_EXEC, c, false, false) != 0)
+			return scn_fail(r, c, "out of memory");
+		r->busy = true;
+		r->target_us = now + c->us;
+		r->steps_left = c->count;
+		return -1;
+	case SCN_CMD_PAUSE:
+		if (scn_record(r, SCN_REC_EXEC, c, false, false) != 0)
+			return scn_fail(r, c, "out of memory");
+		r->pc++;
+		if (r->ignore_pauses)
+			return -1;
+		r->paused = true;
+		return scn_set_status(r, SCN_PAUSED);
+	case SCN_CMD_SET:
+		if (r->pc < r->fold_end) {
+			if (scn_record(r, SCN_REC_EXEC, c, false, true) != 0)
+				return scn_fail(r, c, "out of memory");
+			r->pc++;
+			return -1;
+		}
+		break;
+	default:
+		break;
+	}
+	if (scn_exec_cmd(r, c, false, obs, sizeof obs) != 0)
+		return scn_fail(r, c, obs);
+	if (sim_violation(r->sim))
+		return scn_fail_violation(r);
+	r->pc++;
+	return -1;
+}
+
+/* Continues the run/run until/step at pc up to time `until`, processing at
+ * most *budget events.  Returns -1 when the command finished (go on), or a
+ * status to return. */
+static int scn_continue(struct scn_runner *r, int64_t until, uint64_t *budget)
+{
+	const struct scn_cmd *c = &scn_script_of(r)->cmds[r->pc];
+	char obs[512];
+	for (;;) {
+		if (*budget == 0)
+			return scn_set_status(r, SCN_RUNNING);
+		/* A condition is checked when every event of the instant is done
+		 * (so a command after `run until` never splits an instant). */
+		if (c->kind == SCN_CMD_RUN_UNTIL && !scn_mid_slice(r) &&
+		    scn_cond_eval(r->sim, &c->cond, obs, sizeof obs)) {
+			if (scn_record(r, SCN_REC_REACHED, c, false, false) != 0)
+				return scn_fail(r, c, "out of memory");
+			r->busy = false;
+			r->pc++;
+			return -1;
+		}
+		int64_t next = sim_next_event_us(r->sim);
+		bool more = c->kind == SCN_CMD_STEP ? r->steps_left > 0 && next != INT64_MAX
+		                                    : next <= r->target_us;
+		if (!more)
+			break;
+		if (next > until) {
+			if (scn_clock_to(r, until) != 0)
+				return scn_fail_violation(r);
+			return scn_set_status(r, SCN_RUNNING);
+		}
+		if (!scn_step(r) || sim_violation(r->sim))
+			return sim_violation(r->sim) ? scn_fail_violation(r)
+			                             : scn_set_status(r, SCN_RUNNING);
+		(*budget)--;
+		if (c->kind == SCN_CMD_STEP)
+			r->steps_left--;
+	}
+	/* No event left before the command's end. */
+	if (c->kind == SCN_CMD_STEP) {
+		r->busy = false;
+		r->pc++;
+		return -1;
+	}
+	if (r->target_us > until) {
+		if (scn_clock_to(r, until) != 0)
+			return scn_fail_violation(r);
+		return scn_set_status(r, SCN_RUNNING);
+	}
+	if (scn_clock_to(r, r->target_us) != 0)
+		return scn_fail_violation(r);
+	if (c->kind == SCN_CMD_RUN_UNTIL) {
+		scn_cond_eval(r->sim, &c->cond, obs, sizeof obs);
+		char why[600];
+		char d[48];
+		scn_time_text(r->target_us, d, sizeof d);
+		snprintf(why, sizeof why, "not reached by %s: %s", d, obs);
+		return scn_fail(r, c, why);
+	}
+	r->busy = false;
+	r->pc++;
+	return -1;
+}
+
+/* The engine behind advance() and step_event(). */
+static int scn_drive(struct scn_runner *r, int64_t until, uint64_t budget)
+{
+	if (r->status == SCN_FAILED)
+		return SCN_FAILED;
+	r->paused = false;
+	const struct scn_script *s = scn_script_of(r);
+	for (;;) {
+		int st;
+		if (r->done) {
+			/* After the script: the simulator runs freely. */
+			while (budget > 0 && sim_next_event_us(r->sim) <= until) {
+				if (!scn_step(r))
+					break;
+				budget--;
+				if (sim_violation(r->sim))
+					return scn_fail_violation(r);
+			}
+			if (sim_violation(r->sim))
+				return scn_fail_violation(r);
+			/* (step_event has no time to reach: nothing left to do) */
+			if (budget > 0 && until != INT64_MAX && scn_clock_to(r, until) != 0)
+				return scn_fail_violation(r);
+			return scn_set_status(r, SCN_RUNNING);
+		}
+		if (r->busy)
+			st = scn_continue(r, until, &budget);
+		else if (r->pc == s->n_cmds) {
+			r->done = true;
+			if (!r->done_reported) {
+				r->done_reported = true;
+				return scn_set_status(r, SCN_DONE);
+			}
+			continue;
+		} else
+			st = scn_start(r);
+		if (st >= 0)
+			return st;
+	}
+}
+
+int scn_runner_advance(struct scn_runner *r, int64_t t_us)
+{
+	return scn_drive(r, t_us, UINT64_MAX);
+}
+
+int scn_runner_step_event(struct scn_runner *r)
+{
+	return scn_drive(r, INT64_MAX, 1);
+}
+
+int scn_runner_run_all(struct scn_runner *r)
+{
+	if (r->status == SCN_FAILED)
+		return SCN_FAILED;
+	if (r->done)
+		return SCN_DONE;
+	bool ign = r->ignore_pauses;
+	r->ignore_pauses = true;
+	int st;
+	do
+		st = scn_drive(r, INT64_MAX, UINT64_MAX);
+	while (st != SCN_DONE && st != SCN_FAILED && !r->done);
+	r->ignore_pauses = ign;
+	return st == SCN_FAILED ? SCN_FAILED : SCN_DONE;
+}
+
+int scn_runner_abandon(struct scn_runner *r)
+{
+	r->pc = scn_script_of(r)->n_cmds;
+	r->busy = false;
+	r->done = true;
+	r->done_reported = true;
+	r->paused = false;
+	if (r->status == SCN_FAILED && !sim_violation(r->sim)) {
+		r->error[0] = '\0';
+		r->status = SCN_RUNNING;
+	}
+	return r->status == SCN_FAILED ? SCN_FAILED : scn_set_status(r, SCN_RUNNING);
+}
+
+int scn_runner_exec(struct scn_runner *r, const char *line, char *err, size_t errcap)
+{
+	struct scn_cmd c;
+	char obs[512];
+	if (err && errcap)
+		err[0] = '\0';
+	if (scn_parse_one("command", line, strlen(line), sim_n_nodes(r->sim), &c, err, errcap) != 0)
+		return -1;
+	int rc = 0;
+	if (c.kind == SCN_CMD_RUN || c.kind == SCN_CMD_RUN_UNTIL || c.kind == SCN_CMD_STEP ||
+	    c.kind == SCN_CMD_PAUSE) {
+		if (err && errcap)
+			snprintf(err, errcap, "command:1:%d: '%s' cannot be executed here: advance the runner instead",
+			         c.col, c.kind == SCN_CMD_PAUSE ? "pause" : c.kind == SCN_CMD_STEP ? "step" : "run");
+		rc = -1;
+	} else if (sim_violation(r->sim)) {
+		char v[512];
+		scn_violation_text(r->sim, v, sizeof v);
+		scn_fail_text(r, &c, true, v, err, errcap);
+		rc = -2;
+	} else if (scn_exec_cmd(r, &c, true, obs, sizeof obs) != 0) {
+		scn_fail_text(r, &c, true, obs, err, errcap);
+		rc = -2;
+	} else if (sim_violation(r->sim)) {
+		char v[512];
+		scn_violation_text(r->sim, v, sizeof v);
+		snprintf(r->error, sizeof r->error, "FAIL %s (%s)", c.text, v);
+		r->status = SCN_FAILED;
+	}
+	scn_cmd_clear(&c);
+	return rc;
+}
+
+/* ---- Checking a script against the simulator's limits ------------------- */
+
+int scn_script_check(const struct scn_script *s, char *err, size_t errcap)
+{
+	struct sim_config cfg;
+	sim_config_default(&cfg);
+	cfg.nodes = s->nodes;
+	cfg.seed = s->seed;
+	cfg.bugs = s->bugs;
+	char why[200];
+	for (size_t i = 0; i < s->n_cmds; i++) {
+		const struct scn_cmd *c = &s->cmds[i];
+		if (c->kind != SCN_CMD_SET)
+			continue;
+		scn_settings_apply(&c->set, &cfg);
+		why[0] = '\0';
+		if (sim_config_validate(&cfg, why, sizeof why) != SIM_OK) {
+			if (err && errcap)
+				snprintf(err, errcap, "%s:%d:%d: the simulator refuses these settings: %s",
+				         s->path, c->line, c->col, why[0] ? why : "invalid value");
+			return -1;
+		}
+	}
+	why[0] = '\0';
+	if (sim_config_validate(&cfg, why, sizeof why) != SIM_OK) {
+		if (err && errcap)
+			snprintf(err, errcap, "%s:1:1: the simulator refuses this cluster: %s", s->path,
+			         why[0] ? why : "invalid value");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- Saving ------------------------------------------------------------- */
+
+static void scn_save_run(struct scn_str *o, int64_t us)
+{
+	char d[32];
+	do {
+		int64_t part = us > SCN_RUN_US_MAX ? SCN_RUN_US_MAX : us;
+		scn_duration_format(part, d, sizeof d);
+		scn_str_addf(o, "run %s\n", d);
+		us -= part;
+	} while (us > 0);
+}
+
+/* Emits what takes a replay from (*t, *ev) to the point (t, ev, mid,
+ * ev_before_t) where a command ran.  See docs/scenarios.md, "Saving". */
+static void scn_save_reach(struct scn_str *o, int64_t *pt, uint64_t *pev, int64_t t, uint64_t ev,
+                           bool mid, uint64_t ev_before_t)
+{
+	if (!mid) {
+		if (t > *pt || ev > *pev)
+			scn_save_run(o, t - *pt);
+	} else if (t > *pt) {
+		scn_save_run(o, t - 1 - *pt);
+		if (ev > ev_before_t)
+			scn_str_addf(o, "step %" PRIu64 "\n", ev - ev_before_t);
+	} else if (ev > *pev) {
+		scn_str_addf(o, "step %" PRIu64 "\n", ev - *pev);
+	}
+	*pt = t;
+	*pev = ev;
+}
+
+char *scn_runner_save_text(const struct scn_runner *r)
+{
+	const struct scn_script *s = scn_script_of(r);
+	struct scn_str o = {0};
+	char line[2048], d[48];
+	scn_time_text(sim_now_us(r->sim), d, sizeof d);
+	scn_str_addf(&o, "# raftsim session recorded from %s, up to %s\n", s->path, d);
+	if (s->title) {
+		struct scn_cmd t = {.kind = SCN_CMD_TITLE, .str = s->title};
+		scn_cmd_format(&t, line, sizeof line);
+		scn_str_addf(&o, "%s\n", line);
+	}
+	scn_str_addf(&o, "cluster nodes=%u seed=%" PRIu64, (unsigned)r->init_cfg.nodes,
+	             r->init_cfg.seed);
+	const char *sep = " bug=";
+	for (uint32_t b = 1; b != 0; b <<= 1)
+		if ((r->init_cfg.bugs & b) && scn_bug_name(b)) {
+			scn_str_addf(&o, "%s%s", sep, scn_bug_name(b));
+			sep = ",";
+		}
+	scn_str_addf(&o, "\n");
+	struct scn_cmd set = {.kind = SCN_CMD_SET};
+	scn_settings_from_config(&r->init_cfg, &set.set);
+	scn_cmd_format(&set, line, sizeof line);
+	scn_str_addf(&o, "%s\n", line);
+	/* Ends the header: a `set` recorded at time 0 must change the running
+	 * cluster, not be folded into its initial config.  Nothing is due at
+	 * time 0 yet, so this processes no event. */
+	scn_str_addf(&o, "run 0ms  # the cluster starts\n");
+	int64_t t = 0;
+	uint64_t ev = 0;
+	for (size_t i = 0; i < r->n_hist; i++) {
+		const struct scn_record *rec = &r->hist[i];
+		const struct scn_cmd *c = &rec->cmd;
+		if (rec->folded || c->kind == SCN_CMD_TITLE || c->kind == SCN_CMD_CLUSTER)
+			continue;
+		if (rec->kind == SCN_REC_EXEC &&
+		    (c->kind == SCN_CMD_RUN || c->kind == SCN_CMD_RUN_UNTIL || c->kind == SCN_CMD_STEP))
+			continue;
+		scn_save_reach(&o, &t, &ev, rec->time_us, rec->events, rec->mid_slice,
+		               rec->events_before);
+		if (rec->kind == SCN_REC_REACHED) {
+			struct scn_cmd e = {.kind = SCN_CMD_EXPECT, .cond = c->cond};
+			scn_cmd_format(&e, line, sizeof line);
+			scn_str_addf(&o, "%s  # line %d: %s\n", line, c->line, c->text ? c->text : "");
+			continue;
+		}
+		scn_cmd_format(c, line, sizeof line);
+		scn_str_addf(&o, "%s", line);
+		if (rec->user)
+			scn_str_addf(&o, "  # typed in");
+		else
+			scn_str_addf(&o, "  # line %d", c->line);
+		if (c->text && strcmp(c->text, line) != 0)
+			scn_str_addf(&o, ": %s", c->text);
+		scn_str_addf(&o, "\n");
+	}
+	uint64_t before = r->slice_us == sim_now_us(r->sim) ? r->slice_base : r->events;
+	scn_save_reach(&o, &t, &ev, sim_now_us(r->sim), r->events, scn_mid_slice(r), before);
+	scn_str_addf(&o, "# end of the session\n");
+	if (o.oom) {
+		free(o.p);
+		return NULL;
+	}
+	return o.p;
+}
+
+int scn_runner_save(const struct scn_runner *r, const char *path, char *err, size_t errcap)
+{
+	int rc = -1, fd = -1;
+	bool created = false;
+	FILE *f = NULL;
+	char *text = scn_runner_save_text(r);
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16);
+	if (!text || !tmp) {
+		if (err && errcap)
+			snprintf(err, errcap, "%s: out of memory", path);
+		goto cleanup;
+	}
+	/* Write beside the target, then rename: never a half-written file. */
+	snprintf(tmp, n + 16, "%s.XXXXXX", path);
+	fd = mkstemp(tmp);
+	created = fd >= 0;
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		if (err && errcap)
+			snprintf(err, errcap, "%s: cannot write: %s", path, strerror(errno));
+		goto cleanup;
+	}
+	fd = -1;
+	size_t len = strlen(text);
+	if (fwrite(text, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0 ||
+	    fchmod(fileno(f), 0644) != 0) {
+		if (err && errcap)
+			snprintf(err, errcap, "%s: cannot write: %s", path, strerror(errno));
+		goto cleanup;
+	}
+	int cl = fclose(f);
+	f = NULL;
+	if (cl != 0 || rename(tmp, path) != 0) {
+		if (err && errcap)
+			snprintf(err, errcap, "%s: cannot write: %s", path, strerror(errno));
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	if (f)
+		fclose(f);
+	if (fd >= 0)
+		close(fd);
+	if (rc != 0 && created)
+		remove(tmp);
+	free(tmp);
+	free(text);
+	return rc;
+}
+
+/* ---- Reading ------------------------------------------------------------ */
+
+const struct sim *scn_runner_sim(const struct scn_runner *r)
+{
+	return r->sim;
+}
+
+int64_t scn_runner_now_us(const struct scn_runner *r)
+{
+	return sim_now_us(r->sim);
+}
+
+int scn_runner_status(const struct scn_runner *r)
+{
+	return r->status;
+}
+
+const char *scn_runner_error(const struct scn_runner *r)
+{
+	return r->status == SCN_FAILED ? r->error : "";
+}
+
+const struct scn_script *scn_runner_script(const struct scn_runner *r)
+{
+	return scn_script_of(r);
+}
+
+const char *scn_runner_title(const struct scn_runner *r)
+{
+	return scn_script_title(scn_script_of(r));
+}
+
+const char *scn_runner_say(const struct scn_runner *r)
+{
+	return r->say;
+}
+
+bool scn_runner_paused(const struct scn_runner *r)
+{
+	return r->paused;
+}
+
+bool scn_runner_script_done(const struct scn_runner *r)
+{
+	return r->done || r->pc >= scn_script_of(r)->n_cmds;
+}
+
+size_t scn_runner_pc(const struct scn_runner *r)
+{
+	return r->pc;
+}
+
+int scn_runner_line(const struct scn_runner *r)
+{
+	const struct scn_script *s = scn_script_of(r);
+	return r->pc < s->n_cmds ? s->cmds[r->pc].line : 0;
+}
+
+const struct scn_record *scn_runner_history(const struct scn_runner *r, size_t *n)
+{
+	*n = r->n_hist;
+	return r->hist;
+}

@@ -1,0 +1,293 @@
+/* scn.h - the scenario language: parse .scn scripts and run them on a sim.
+ *
+ * A script is text, one command per line (docs/scenarios.md has the whole
+ * language).  scn_parse() turns it into a struct scn_script, or into ONE
+ * error line "path:line:col: what was wrong: what would be right".
+ *
+ * A struct scn_runner executes a script on a struct sim step by step, so a
+ * visualizer can advance it by virtual time, stop at `pause`, step one
+ * simulator event at a time, checkpoint it (scn_runner_clone), inject
+ * commands (scn_runner_exec) and save the whole session as a script that
+ * replays it exactly (scn_runner_save).
+ *
+ * Ownership: a script owns every string and array reachable from it; a
+ * runner keeps its own copy of the script, so the caller may free the script
+ * right after scn_runner_new().  Pointers a runner hands out stay valid until
+ * the next non-const call on that runner.  Nothing here reads a clock, calls
+ * rand() or keeps global state.
+ */
+#ifndef SCN_SCN_H
+#define SCN_SCN_H
+
+#include "raft.h"
+#include "sim.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- Limits ------------------------------------------------------------- */
+#define SCN_LINE_MAX 1024                  /* bytes per line, without the newline */
+#define SCN_FILE_MAX (1024u * 1024u)       /* bytes per script */
+#define SCN_CMDS_MAX 100000u               /* commands per script */
+#define SCN_STRING_MAX 200                 /* bytes of a title or say text */
+#define SCN_RUN_US_MAX 3600000000ll        /* any duration: at most 1 hour */
+#define SCN_PUTMANY_MAX 1000000u           /* client putmany COUNT */
+#define SCN_STEP_MAX 1000000u              /* step COUNT */
+#define SCN_ERR_MAX 512                    /* a good size for err buffers */
+
+/* A node reference that means "the stable leader at that moment". */
+#define SCN_LEADER 0
+
+/* ---- Parsed commands ---------------------------------------------------- */
+enum scn_cmd_kind {
+	SCN_CMD_TITLE,     /* title "..." */
+	SCN_CMD_CLUSTER,   /* cluster nodes=N seed=S [bug=NAME[,NAME]] */
+	SCN_CMD_SET,       /* set KEY=VALUE ... */
+	SCN_CMD_SAY,       /* say "..." */
+	SCN_CMD_PAUSE,     /* pause */
+	SCN_CMD_RUN,       /* run DURATION */
+	SCN_CMD_RUN_UNTIL, /* run until COND [within DURATION] */
+	SCN_CMD_STEP,      /* step [COUNT]: the next COUNT simulator events */
+	SCN_CMD_EXPECT,    /* expect COND */
+	SCN_CMD_CRASH,     /* crash NODE */
+	SCN_CMD_RESTART,   /* restart NODE */
+	SCN_CMD_TIMEOUT,   /* timeout NODE */
+	SCN_CMD_PARTITION, /* partition {..} {..} */
+	SCN_CMD_ISOLATE,   /* isolate NODE */
+	SCN_CMD_HEAL,      /* heal */
+	SCN_CMD_CUT,       /* cut A->B | cut A<->B */
+	SCN_CMD_MEND,      /* mend A->B | mend A<->B */
+	SCN_CMD_PUT,       /* client put KEY=VALUE [to NODE] */
+	SCN_CMD_PUTMANY,   /* client putmany COUNT PREFIX [to NODE] */
+};
+
+enum scn_cond_kind {
+	SCN_C_LEADER,      /* leader */
+	SCN_C_LEADER_IS,   /* leader ==|!= NODE */
+	SCN_C_LEADER_IN,   /* leader in {..} */
+	SCN_C_COUNT,       /* leaders|candidates|followers OP K (role in .role) */
+	SCN_C_ROLE,        /* role NODE ==|!= ROLE */
+	SCN_C_TERM,        /* term NODE OP K */
+	SCN_C_TERMS_AGREE, /* terms-agree */
+	SCN_C_COMMIT,      /* commit NODE OP K */
+	SCN_C_LOG,         /* log NODE OP K: last log index */
+	SCN_C_VOTES,       /* votes NODE OP K: votes a candidate/leader holds */
+	SCN_C_COMMITTED,   /* committed KEY=VALUE on WHERE */
+	SCN_C_LOGGED,      /* logged KEY=VALUE on WHERE: in the log at all */
+	SCN_C_VALUE,       /* value NODE KEY ==|!= VALUE */
+	SCN_C_LOGS_MATCH,  /* logs-match */
+	SCN_C_SENT,        /* sent OP K */
+	SCN_C_UP,          /* up NODE: the node is running */
+};
+
+enum scn_op { SCN_OP_EQ, SCN_OP_NE, SCN_OP_GE, SCN_OP_LE, SCN_OP_GT, SCN_OP_LT };
+
+enum scn_where {
+	SCN_ON_ALL,      /* every live node */
+	SCN_ON_MAJORITY, /* more than half of the cluster (live nodes counted) */
+	SCN_ON_ANY,      /* at least one live node */
+	SCN_ON_NODES,    /* every node of .set */
+};
+
+/* A set of nodes: bit i of bits is node i (1..255); leader: the set also
+ * holds the stable leader of the moment. */
+struct scn_nodeset {
+	uint64_t bits[4];
+	bool leader;
+};
+
+struct scn_cond {
+	enum scn_cond_kind kind;
+	bool negate;             /* `not` (an even number of them cancels) */
+	enum scn_op op;
+	uint8_t node;            /* the NODE operand; SCN_LEADER = the leader */
+	enum raft_role role;     /* ROLE, COUNT */
+	enum scn_where where;    /* COMMITTED, LOGGED */
+	struct scn_nodeset set;  /* LEADER_IN; COMMITTED/LOGGED on {..} */
+	uint64_t k;              /* the number compared against */
+	uint8_t kv_len, key_len; /* kv = "KEY=VALUE" (COMMITTED, LOGGED, VALUE) */
+	char kv[RAFT_CMD_MAX + 1];
+};
+
+/* Which fields of a `set` command were given. */
+enum {
+	SCN_SET_ELECTION = 1u << 0,
+	SCN_SET_HEARTBEAT = 1u << 1,
+	SCN_SET_LATENCY = 1u << 2,
+	SCN_SET_DISK = 1u << 3,
+	SCN_SET_DROP = 1u << 4,
+	SCN_SET_DUPLICATE = 1u << 5,
+	SCN_SET_RETRY = 1u << 6,
+};
+
+struct scn_settings {
+	uint32_t mask; /* SCN_SET_* */
+	int64_t election_us_min, election_us_max, heartbeat_us;
+	int64_t latency_us_min, latency_us_max, disk_us, retry_us;
+	uint32_t drop_ppm, dup_ppm;
+};
+
+/* One command.  Fields not used by a kind are zero. */
+struct scn_cmd {
+	enum scn_cmd_kind kind;
+	int line, col;               /* where it starts in the script (1-based) */
+	char *text;                  /* the source text, without comment */
+	int64_t us;                  /* RUN: duration; RUN_UNTIL: within */
+	uint64_t count;              /* STEP, PUTMANY */
+	uint8_t a, b;                /* NODE operands (SCN_LEADER = the leader);
+	                                CUT/MEND: a -> b; PUT/PUTMANY: a = to */
+	bool both;                   /* CUT/MEND: <-> */
+	bool has_to;                 /* PUT/PUTMANY: `to NODE` given */
+	uint8_t kv_len;              /* PUT: "KEY=VALUE"; PUTMANY: the PREFIX */
+	char kv[RAFT_CMD_MAX + 1];
+	char *str;                   /* TITLE, SAY: the text, unescaped */
+	struct scn_cond cond;        /* RUN_UNTIL, EXPECT */
+	struct scn_settings set;     /* SET */
+	struct scn_nodeset *groups;  /* PARTITION */
+	size_t n_groups;
+};
+
+/* ---- Scripts ------------------------------------------------------------ */
+struct scn_script;
+
+/* Parses buf[0..len) named path (used only in messages).  Returns NULL and
+ * writes one line "path:line:col: message" (no newline) into err on a bad
+ * script or "path: out of memory".  err may be NULL. */
+struct scn_script *scn_parse(const char *path, const char *buf, size_t len, char *err,
+                             size_t errcap);
+/* Reads and parses a file: the errors above, plus
+ * "path: cannot read: <strerror>" and the 1 MiB size limit. */
+struct scn_script *scn_load(const char *path, char *err, size_t errcap);
+void scn_script_free(struct scn_script *s);
+
+const char *scn_script_path(const struct scn_script *s);
+const char *scn_script_title(const struct scn_script *s); /* "" if none */
+uint16_t scn_script_nodes(const struct scn_script *s);
+uint64_t scn_script_seed(const struct scn_script *s);
+uint32_t scn_script_bugs(const struct scn_script *s); /* cluster bug=... */
+size_t scn_script_n_cmds(const struct scn_script *s);
+const struct scn_cmd *scn_script_cmd(const struct scn_script *s, size_t i);
+
+/* Checks every `set` of the script against sim_config_validate(), so a
+ * value the simulator would refuse is a script error ("path:line:col: ...")
+ * before anything runs.  0 or -1. */
+int scn_script_check(const struct scn_script *s, char *err, size_t errcap);
+
+/* Writes a command in canonical syntax (what the parser accepts), without
+ * newline; returns the length it needed, like snprintf. */
+size_t scn_cmd_format(const struct scn_cmd *c, char *buf, size_t cap);
+size_t scn_cond_format(const struct scn_cond *c, char *buf, size_t cap);
+/* "1.5s", "150ms", "7us": the shortest exact spelling. */
+size_t scn_duration_format(int64_t us, char *buf, size_t cap);
+
+/* Bug names for --bug and `cluster bug=`: commit-old-term, vote-twice,
+ * no-log-check, no-truncate, forget-vote, no-step-down.  ORs the bit into
+ * *bits; -1 for an unknown name.  scn_bug_names() lists them, comma
+ * separated, for messages. */
+int scn_bug_from_name(const char *name, uint32_t *bits);
+const char *scn_bug_name(uint32_t bit); /* NULL if not exactly one known bit */
+const char *scn_bug_names(void);
+
+/* ---- Runners ------------------------------------------------------------ */
+struct scn_options {
+	bool has_seed;       /* override the script's seed */
+	uint64_t seed;
+	uint32_t bugs;       /* enum raft_bug bits, ORed with the script's */
+	sim_trace_fn *trace_fn; /* installed on the sim (may be NULL) */
+	void *trace_ctx;
+};
+
+enum scn_status {
+	SCN_RUNNING = 0, /* reached the requested time (or processed the event) */
+	SCN_PAUSED = 1,  /* stopped at a `pause`; the next call resumes after it */
+	SCN_DONE = 2,    /* the script just ended and passed (reported once) */
+	SCN_FAILED = 3,  /* see scn_runner_error(); every later call says so too */
+};
+
+/* Kinds of history records. */
+enum scn_record_kind {
+	SCN_REC_EXEC,    /* a command was executed (runs: when they started) */
+	SCN_REC_REACHED, /* a `run until` reached its condition */
+};
+
+/* One executed command, script or user. */
+struct scn_record {
+	enum scn_record_kind kind;
+	struct scn_cmd cmd; /* as executed: `leader` replaced by the node it
+	                       meant (cmd.text keeps what was written) */
+	int64_t time_us;    /* virtual time it executed at */
+	uint64_t events;    /* simulator events processed before it */
+	uint64_t events_before; /* ... of which had a time before time_us */
+	bool mid_slice;     /* events at time_us were still waiting */
+	bool user;          /* injected with scn_runner_exec() */
+	bool folded;        /* a leading `set`, applied to the initial config */
+};
+
+struct scn_runner;
+
+/* Creates the sim (script cluster/seed, options, the `set` commands that
+ * come before the first command that needs the simulator folded into the
+ * initial config).  NULL on allocation failure or a config the simulator
+ * refuses (scn_script_check() reports that one as a script error). */
+struct scn_runner *scn_runner_new(const struct scn_script *s, const struct scn_options *o);
+void scn_runner_free(struct scn_runner *r);
+/* A deep copy (sim_clone() + the runner state): a checkpoint.  The copy
+ * shares the trace callback.  NULL on allocation failure. */
+struct scn_runner *scn_runner_clone(const struct scn_runner *r);
+
+/* Installs another trace sink (fn may be NULL), e.g. on a clone. */
+void scn_runner_set_trace(struct scn_runner *r, sim_trace_fn *fn, void *ctx);
+
+/* Executes commands and events until virtual time t_us (see enum
+ * scn_status).  t_us <= now executes only the commands due now. */
+int scn_runner_advance(struct scn_runner *r, int64_t t_us);
+/* Executes the commands due now, then processes exactly one simulator
+ * event.  Returns like advance(); PAUSED or DONE are returned before the
+ * event is processed. */
+int scn_runner_step_event(struct scn_runner *r);
+/* Headless: runs to the end of the script, ignoring pauses; returns
+ * SCN_DONE or SCN_FAILED. */
+int scn_runner_run_all(struct scn_runner *r);
+/* Gives up the rest of the script (and forgets a failed expectation unless
+ * the simulator itself stopped on a violation): from now on advance() just
+ * runs the simulator.  Returns the new status (SCN_RUNNING or SCN_FAILED). */
+int scn_runner_abandon(struct scn_runner *r);
+
+/* Parses and executes one command now, as if typed into the script at this
+ * moment: crash n3, cut n1->n2, client put x=1, heal, set drop=5%,
+ * expect leader, say "...".  run/step/pause/title/cluster are refused
+ * (advance the runner instead).  Returns 0; -1 with err = "command:1:col:
+ * message" for a bad command; -2 with err = "FAIL <command> (<observed>)"
+ * when it fails (no leader for `leader`, a false `expect`, a stopped sim).
+ * A failed command changes nothing and is not recorded. */
+int scn_runner_exec(struct scn_runner *r, const char *line, char *err, size_t errcap);
+
+/* Writes a script that replays this session exactly: the cluster line, a
+ * `set` with the initial config, then every action, say, pause and
+ * expectation in the order executed, each preceded by the run/step that
+ * reaches its time, and a final run to the current time.  Written to a
+ * temporary file and renamed.  0, or -1 with "path: reason" in err. */
+int scn_runner_save(const struct scn_runner *r, const char *path, char *err, size_t errcap);
+/* The same text into a malloc()ed NUL-terminated buffer (caller frees);
+ * NULL on allocation failure. */
+char *scn_runner_save_text(const struct scn_runner *r);
+
+/* ---- Reading a runner (const) ------------------------------------------ */
+const struct sim *scn_runner_sim(const struct scn_runner *r);
+int64_t scn_runner_now_us(const struct scn_runner *r);
+int scn_runner_status(const struct scn_runner *r); /* the last status returned */
+const char *scn_runner_error(const struct scn_runner *r); /* "" unless FAILED */
+const struct scn_script *scn_runner_script(const struct scn_runner *r);
+const char *scn_runner_title(const struct scn_runner *r);
+const char *scn_runner_say(const struct scn_runner *r); /* latest narration, "" */
+bool scn_runner_paused(const struct scn_runner *r);
+bool scn_runner_script_done(const struct scn_runner *r);
+/* Index of the script command being executed (a run in progress) or to be
+ * executed next; scn_script_n_cmds() when the script is over. */
+size_t scn_runner_pc(const struct scn_runner *r);
+int scn_runner_line(const struct scn_runner *r); /* its line; 0 when over */
+/* Everything executed so far, oldest first. */
+const struct scn_record *scn_runner_history(const struct scn_runner *r, size_t *n);
+
+#endif

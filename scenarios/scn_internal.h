@@ -1,0 +1,73 @@
+/* scn_internal.h - private structures and helpers shared by the scenarios/ sources. */
+#ifndef SCN_SCN_INTERNAL_H
+#define SCN_SCN_INTERNAL_H
+
+#include "scn.h"
+
+#include <stdarg.h>
+
+struct scn_script {
+	char *path;
+	char *title;          /* NULL if none */
+	uint16_t nodes;
+	uint64_t seed;
+	uint32_t bugs;
+	struct scn_cmd *cmds;
+	size_t n_cmds, cap_cmds;
+};
+
+/* Defaults of a script without those cluster settings. */
+#define SCN_DEFAULT_NODES 5
+#define SCN_DEFAULT_SEED 1
+#define SCN_DEFAULT_WITHIN_US 10000000ll
+
+/* Parses one command (one line, no newline) for a cluster of `nodes`
+ * nodes, as scn_runner_exec() needs it.  Errors are "path:1:col: ...".
+ * title and cluster are refused.  0 or -1. */
+int scn_parse_one(const char *path, const char *line, size_t len, uint16_t nodes,
+                  struct scn_cmd *out, char *err, size_t errcap);
+
+/* Frees what a command owns and zeroes it. */
+void scn_cmd_clear(struct scn_cmd *c);
+/* Deep copy into *dst (zeroed first); 0 or -1 on ENOMEM. */
+int scn_cmd_copy(struct scn_cmd *dst, const struct scn_cmd *src);
+struct scn_script *scn_script_copy(const struct scn_script *s);
+
+/* Node sets. */
+static inline bool scn_set_has(const struct scn_nodeset *s, unsigned node)
+{
+	return node < 256 && (s->bits[node / 64] >> (node % 64) & 1u);
+}
+static inline void scn_set_add(struct scn_nodeset *s, unsigned node)
+{
+	s->bits[node / 64] |= (uint64_t)1 << (node % 64);
+}
+
+/* Applies the fields a `set` gave to a simulator config. */
+void scn_settings_apply(const struct scn_settings *st, struct sim_config *c);
+/* The settings of a whole config (every field given). */
+void scn_settings_from_config(const struct sim_config *c, struct scn_settings *st);
+
+/* Evaluates a condition now.  Writes what was observed into obs (one
+ * phrase, e.g. "leader is n2, term 3").  Returns true if it holds. */
+bool scn_cond_eval(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap);
+/* "n1 leader t2, n2 follower t2, n3 down, ...": the cluster at a glance. */
+void scn_describe_roles(const struct sim *s, char *buf, size_t cap);
+
+/* Appends printf-style text to buf (capacity cap) at *len, keeping it
+ * NUL-terminated; *len grows by what the text needed even when it did
+ * not fit (like snprintf). */
+void scn_appendf(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void scn_vappendf(char *buf, size_t cap, size_t *len, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
+/* A growing heap string for scn_runner_save_text(). */
+struct scn_str {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+void scn_str_addf(struct scn_str *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
