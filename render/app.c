@@ -1,0 +1,594 @@
+/* app.c - the interactive window: input -> update -> draw, where update is the one place virtual time is derived from wall time. */
+#include "gfx.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const double speeds[] = {1.0,       1.0 / 2,   1.0 / 5,   1.0 / 10,  1.0 / 20,
+                                1.0 / 50,  1.0 / 100, 1.0 / 200, 1.0 / 500, 1.0 / 1000};
+#define N_SPEEDS (int)(sizeof speeds / sizeof speeds[0])
+#define DEFAULT_SPEED 4 /* 1/20: an election takes a few seconds on screen */
+#define LEADER_LIMIT_US (120LL * 1000000)
+
+struct app {
+	SDL_Window *win;
+	SDL_Renderer *ren;
+	struct render_gfx *g;
+	struct render_history *h;
+	bool quit;
+	bool playing;
+	int speed;
+	double carry_us; /* fraction of a microsecond not yet advanced */
+	double last_wall;
+	unsigned selected, hover_node, hover_a, hover_b;
+	bool help, hide_legend;
+	bool menu_open;
+	int menu_x, menu_y, menu_hover;
+	unsigned menu_node;
+	size_t menu_n;
+	struct render_menu_item menu[RENDER_MENU_MAX];
+	bool dragging;
+	bool was_playing;
+	char toast[1200];
+	double toast_until;
+	int out_w, out_h; /* renderer pixels */
+	float scale;      /* renderer pixels per window point */
+	struct render_layout lay;
+};
+
+static void toast(struct app *a, const char *fmt, const char *arg)
+{
+	snprintf(a->toast, sizeof a->toast, fmt, arg);
+	a->toast_until = render_wall_seconds() + 2.5;
+}
+
+static void local_stamp(char *buf, size_t cap)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(buf, cap, "%Y%m%d-%H%M%S", &tm);
+}
+
+/* A file name in the current directory that does not exist yet. */
+static void fresh_name(const char *prefix, const char *ext, char *buf, size_t cap)
+{
+	char stamp[32];
+	local_stamp(stamp, sizeof stamp);
+	snprintf(buf, cap, "%s-%s.%s", prefix, stamp, ext);
+	for (int i = 2; i < 1000 && access(buf, F_OK) == 0; i++)
+		snprintf(buf, cap, "%s-%s-%d.%s", prefix, stamp, i, ext);
+}
+
+static void build_frame(const struct app *a, struct render_frame *f, bool for_screen)
+{
+	memset(f, 0, sizeof *f);
+	render_frame_from_history(f, a->h);
+	f->playing = a->playing;
+	f->speed = speeds[a->speed];
+	f->selected = a->selected;
+	f->interactive = true;
+	f->hide_legend = a->hide_legend;
+	if (!for_screen)
+		return;
+	f->hover_node = a->hover_node;
+	f->hover_link_a = a->hover_a;
+	f->hover_link_b = a->hover_b;
+	f->help = a->help;
+	f->menu_open = a->menu_open;
+	f->menu_x = a->menu_x;
+	f->menu_y = a->menu_y;
+	f->menu_hover = a->menu_hover;
+	f->menu_n = a->menu_n;
+	f->menu_items = a->menu;
+	if (render_wall_seconds() < a->toast_until)
+		f->toast = a->toast;
+}
+
+static const struct sim *sim_of(const struct app *a)
+{
+	return render_history_sim(a->h);
+}
+
+/* ---- Actions: everything that changes the simulation is a command line ---- */
+static void run_command(struct app *a, const char *line)
+{
+	char err[SCN_ERR_MAX];
+	int rc = render_history_exec(a->h, line, err, sizeof err);
+	if (rc != 0)
+		toast(a, "%s", err);
+	else
+		toast(a, "%s", line);
+}
+
+static void next_put(struct app *a, char *buf, size_t cap)
+{
+	render_put_value(render_history_puts(a->h), buf, cap);
+}
+
+static void node_action(struct app *a, unsigned node, char key)
+{
+	char line[96], put[32];
+	if (!node) {
+		toast(a, "%s", "Select a node first (click it)");
+		return;
+	}
+	switch (key) {
+	case 'c':
+		snprintf(line, sizeof line, "crash n%u", node);
+		break;
+	case 'r':
+		snprintf(line, sizeof line, "restart n%u", node);
+		break;
+	case 't':
+		snprintf(line, sizeof line, "timeout n%u", node);
+		break;
+	case 'i':
+		snprintf(line, sizeof line, "isolate n%u", node);
+		break;
+	case 'p':
+		next_put(a, put, sizeof put);
+		snprintf(line, sizeof line, "client put %s to n%u", put, node);
+		break;
+	default:
+		return;
+	}
+	run_command(a, line);
+}
+
+static void link_click(struct app *a, unsigned near, unsigned far, bool one_way)
+{
+	const struct sim *s = sim_of(a);
+	char line[64];
+	if (one_way) {
+		bool up = sim_link_up(s, (uint8_t)far, (uint8_t)near);
+		snprintf(line, sizeof line, "%s n%u->n%u", up ? "cut" : "mend", far, near);
+	} else {
+		bool up = sim_link_up(s, (uint8_t)near, (uint8_t)far) &&
+		          sim_link_up(s, (uint8_t)far, (uint8_t)near);
+		unsigned x = near < far ? near : far, y = near < far ? far : near;
+		snprintf(line, sizeof line, "%s n%u<->n%u", up ? "cut" : "mend", x, y);
+	}
+	run_command(a, line);
+}
+
+static void screenshot(struct app *a)
+{
+	char path[128], err[512];
+	fresh_name("raftsim", "png", path, sizeof path);
+	struct render_frame f;
+	build_frame(a, &f, false);
+	if (render_frame_png(&f, a->out_w, a->out_h, path, err, sizeof err) != 0) {
+		fprintf(stderr, "raftsim: screenshot: %s\n", err);
+		toast(a, "Screenshot failed: %s", err);
+		return;
+	}
+	printf("screenshot: %s\n", path);
+	fflush(stdout);
+	toast(a, "Saved %s", path);
+}
+
+static void save_session(struct app *a)
+{
+	char path[128], err[512];
+	fresh_name("raftsim-session", "scn", path, sizeof path);
+	if (render_history_save(a->h, path, err, sizeof err) != 0) {
+		fprintf(stderr, "raftsim: save: %s\n", err);
+		toast(a, "Save failed: %s", err);
+		return;
+	}
+	printf("session: %s\n", path);
+	fflush(stdout);
+	toast(a, "Saved %s (replay: raftsim view FILE)", path);
+}
+
+/* Reports what a move of the history returned. */
+static void after_move(struct app *a, int rc)
+{
+	if (rc == SCN_PAUSED) {
+		a->playing = false;
+	} else if (rc == SCN_FAILED) {
+		a->playing = false;
+	} else if (rc == SCN_DONE) {
+		toast(a, "%s", "End of the script: the cluster keeps running");
+	}
+}
+
+static void seek_to_x(struct app *a, float x)
+{
+	struct render_frame f;
+	build_frame(a, &f, false);
+	int64_t t = render_layout_time_at(&a->lay, x, f.timeline_end_us);
+	render_history_seek(a->h, t);
+}
+
+/* ---- Input ------------------------------------------------------------------ */
+static void open_menu(struct app *a, unsigned node, int x, int y)
+{
+	char put[32];
+	next_put(a, put, sizeof put);
+	a->menu_n = render_menu_items(sim_of(a), node, put, a->menu);
+	a->menu_open = a->menu_n > 0;
+	a->menu_node = node;
+	a->menu_x = x;
+	a->menu_y = y;
+	a->menu_hover = -1;
+	a->selected = node;
+}
+
+static void on_key(struct app *a, const SDL_KeyboardEvent *k)
+{
+	SDL_Keycode sym = k->keysym.sym;
+	bool shift = (k->keysym.mod & KMOD_SHIFT) != 0;
+	bool ctrl = (k->keysym.mod & (KMOD_CTRL | KMOD_GUI)) != 0;
+	if (sym == SDLK_ESCAPE) {
+		if (a->menu_open)
+			a->menu_open = false;
+		else if (a->help)
+			a->help = false;
+		else
+			a->selected = 0;
+		return;
+	}
+	if (a->menu_open && sym >= SDLK_a && sym <= SDLK_z) {
+		/* a menu item's shortcut */
+		for (size_t i = 0; i < a->menu_n; i++)
+			if (a->menu[i].key[0] == (char)(shift ? sym - 32 : sym)) {
+				a->menu_open = false;
+				run_command(a, a->menu[i].command);
+				return;
+			}
+	}
+	a->menu_open = false;
+	if (ctrl) {
+		if (sym == SDLK_s)
+			save_session(a);
+		else if (sym == SDLK_q || sym == SDLK_w)
+			a->quit = true;
+		return;
+	}
+	switch (sym) {
+	case SDLK_SPACE:
+		if (render_history_at_pause(a->h))
+			a->playing = true; /* resumes after the script's pause */
+		else
+			a->playing = !a->playing;
+		a->last_wall = render_wall_seconds();
+		break;
+	case SDLK_RIGHT:
+		a->playing = false;
+		after_move(a, render_history_step(a->h));
+		break;
+	case SDLK_LEFT:
+		a->playing = false;
+		if (render_history_step_back(a->h) < 0)
+			toast(a, "%s", "At the start");
+		break;
+	case SDLK_n: {
+		a->playing = false;
+		int rc = render_history_next_leader(a->h, LEADER_LIMIT_US);
+		if (rc == 1)
+			toast(a, "%s", "A new leader");
+		else
+			toast(a, "%s", "No leader change within 2 minutes of virtual time");
+		break;
+	}
+	case SDLK_PLUS:
+	case SDLK_EQUALS:
+	case SDLK_KP_PLUS:
+		if (a->speed > 0)
+			a->speed--;
+		break;
+	case SDLK_MINUS:
+	case SDLK_KP_MINUS:
+	case SDLK_UNDERSCORE:
+		if (a->speed < N_SPEEDS - 1)
+			a->speed++;
+		break;
+	case SDLK_c:
+		if (shift) {
+			char put[32], line[64];
+			next_put(a, put, sizeof put);
+			snprintf(line, sizeof line, "client put %s", put);
+			run_command(a, line);
+		} else {
+			node_action(a, a->selected, 'c');
+		}
+		break;
+	case SDLK_r:
+		if (shift) {
+			render_history_restart(a->h);
+			a->playing = false;
+			toast(a, "%s", "Restarted the scenario");
+		} else {
+			node_action(a, a->selected, 'r');
+		}
+		break;
+	case SDLK_t:
+	case SDLK_i:
+	case SDLK_p:
+		node_action(a, a->selected, (char)sym);
+		break;
+	case SDLK_h:
+		if (shift)
+			run_command(a, "heal");
+		else
+			a->help = !a->help;
+		break;
+	case SDLK_SLASH:
+	case SDLK_QUESTION:
+		a->help = !a->help;
+		break;
+	case SDLK_s:
+		screenshot(a);
+		break;
+	case SDLK_l:
+		a->hide_legend = !a->hide_legend;
+		break;
+	case SDLK_q:
+		a->quit = true;
+		break;
+	default:
+		break;
+	}
+}
+
+static bool in_rect(const struct render_rect *r, float x, float y)
+{
+	return x >= (float)r->x && x < (float)(r->x + r->w) && y >= (float)r->y &&
+	       y < (float)(r->y + r->h);
+}
+
+static bool on_timeline(const struct app *a, float x, float y)
+{
+	const struct render_rect *b = &a->lay.bar;
+	return y >= (float)a->lay.timeline.y && x >= (float)b->x - 8 * a->lay.u &&
+	       x <= (float)(b->x + b->w) + 8 * a->lay.u;
+}
+
+static void on_button(struct app *a, const SDL_MouseButtonEvent *b)
+{
+	float x = (float)b->x * a->scale, y = (float)b->y * a->scale;
+	bool shift = (SDL_GetModState() & KMOD_SHIFT) != 0;
+	if (a->menu_open) {
+		int i = render_menu_hit(&a->lay, a->menu_x, a->menu_y, a->menu_n, (int)x, (int)y);
+		a->menu_open = false;
+		if (i >= 0 && b->button == SDL_BUTTON_LEFT)
+			run_command(a, a->menu[i].command);
+		if (i >= 0 || b->button == SDL_BUTTON_LEFT)
+			return;
+	}
+	if (a->help) {
+		a->help = false;
+		return;
+	}
+	if (b->button == SDL_BUTTON_RIGHT) {
+		unsigned n = render_layout_hit_node(&a->lay, x, y);
+		if (n)
+			open_menu(a, n, (int)x, (int)y);
+		return;
+	}
+	if (b->button != SDL_BUTTON_LEFT)
+		return;
+	if (in_rect(&a->lay.play, x, y)) {
+		if (render_history_at_pause(a->h))
+			a->playing = true;
+		else
+			a->playing = !a->playing;
+		a->last_wall = render_wall_seconds();
+		return;
+	}
+	if (on_timeline(a, x, y)) {
+		a->dragging = true;
+		a->was_playing = a->playing;
+		a->playing = false;
+		seek_to_x(a, x);
+		return;
+	}
+	unsigned n = render_layout_hit_node(&a->lay, x, y);
+	if (n) {
+		a->selected = a->selected == n ? 0 : n;
+		return;
+	}
+	unsigned near, far;
+	if (render_layout_hit_link(&a->lay, x, y, &near, &far)) {
+		link_click(a, near, far, shift);
+		return;
+	}
+	if (in_rect(&a->lay.cluster, x, y))
+		a->selected = 0;
+}
+
+static void on_motion(struct app *a, const SDL_MouseMotionEvent *m)
+{
+	float x = (float)m->x * a->scale, y = (float)m->y * a->scale;
+	if (a->dragging) {
+		seek_to_x(a, x);
+		return;
+	}
+	if (a->menu_open) {
+		a->menu_hover = render_menu_hit(&a->lay, a->menu_x, a->menu_y, a->menu_n, (int)x, (int)y);
+		return;
+	}
+	a->hover_node = render_layout_hit_node(&a->lay, x, y);
+	a->hover_a = a->hover_b = 0;
+	if (!a->hover_node)
+		render_layout_hit_link(&a->lay, x, y, &a->hover_a, &a->hover_b);
+}
+
+static void on_event(struct app *a, const SDL_Event *e)
+{
+	switch (e->type) {
+	case SDL_QUIT:
+		a->quit = true;
+		break;
+	case SDL_KEYDOWN:
+		on_key(a, &e->key);
+		break;
+	case SDL_MOUSEBUTTONDOWN:
+		on_button(a, &e->button);
+		break;
+	case SDL_MOUSEBUTTONUP:
+		if (a->dragging) {
+			a->dragging = false;
+			a->playing = a->was_playing;
+			a->last_wall = render_wall_seconds();
+		}
+		break;
+	case SDL_MOUSEMOTION:
+		on_motion(a, &e->motion);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- The loop ------------------------------------------------------------------ */
+static void update_size(struct app *a)
+{
+	int ww, wh;
+	SDL_GetWindowSize(a->win, &ww, &wh);
+	SDL_GetRendererOutputSize(a->ren, &a->out_w, &a->out_h);
+	a->scale = ww > 0 ? (float)a->out_w / (float)ww : 1.0f;
+	render_layout_compute(&a->lay, a->out_w, a->out_h, sim_n_nodes(sim_of(a)));
+}
+
+/* The only place where wall time becomes virtual time. */
+static void update(struct app *a)
+{
+	double now = render_wall_seconds();
+	double dt = now - a->last_wall;
+	a->last_wall = now;
+	if (!a->playing)
+		return;
+	if (dt > 0.1)
+		dt = 0.1; /* after a stall, do not jump */
+	if (dt < 0)
+		dt = 0;
+	a->carry_us += dt * 1e6 * speeds[a->speed];
+	int64_t step = (int64_t)a->carry_us;
+	a->carry_us -= (double)step;
+	int64_t target = render_history_now_us(a->h) + step;
+	if (render_history_at_pause(a->h) && step == 0)
+		target = render_history_now_us(a->h); /* resume right away */
+	after_move(a, render_history_advance(a->h, target, false));
+}
+
+static int loop(struct app *a)
+{
+	bool vsync = false;
+	SDL_RendererInfo info;
+	if (SDL_GetRendererInfo(a->ren, &info) == 0)
+		vsync = (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0;
+	a->last_wall = render_wall_seconds();
+	while (!a->quit) {
+		double frame_start = render_wall_seconds();
+		SDL_Event e;
+		update_size(a);
+		if (!a->playing && !a->dragging && frame_start >= a->toast_until + 0.1) {
+			/* idle: sleep until something happens */
+			if (SDL_WaitEventTimeout(&e, 100))
+				on_event(a, &e);
+		}
+		while (SDL_PollEvent(&e))
+			on_event(a, &e);
+		update_size(a);
+		update(a);
+		struct render_frame f;
+		build_frame(a, &f, true);
+		render_draw(a->g, &f, a->out_w, a->out_h);
+		SDL_RenderPresent(a->ren);
+		if (!vsync) {
+			double spent = render_wall_seconds() - frame_start;
+			if (spent < 1.0 / 60)
+				SDL_Delay((Uint32)((1.0 / 60 - spent) * 1000));
+		}
+	}
+	return 0;
+}
+
+int render_view_run(const struct scn_script *s, const struct render_view_options *o)
+{
+	char err[1024];
+	unsigned n = scn_script_nodes(s);
+	if (n > RENDER_NODES_MAX) {
+		fprintf(stderr,
+		        "raftsim: %s: the view draws at most %d nodes and this cluster has %u (use "
+		        "`raftsim run` for larger clusters)\n",
+		        o->path, RENDER_NODES_MAX, n);
+		return 2;
+	}
+	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+		fprintf(stderr,
+		        "raftsim: view: cannot open a window: %s (no display? `raftsim render` draws "
+		        "frames without one)\n",
+		        SDL_GetError());
+		return 2;
+	}
+	if (TTF_Init() != 0) {
+		fprintf(stderr, "raftsim: view: cannot start SDL_ttf: %s\n", TTF_GetError());
+		SDL_Quit();
+		return 2;
+	}
+	struct app a = {.speed = DEFAULT_SPEED};
+	if (o->speed > 0) {
+		double best = 1e9;
+		for (int i = 0; i < N_SPEEDS; i++)
+			if (fabs(log(speeds[i] / o->speed)) < best) {
+				best = fabs(log(speeds[i] / o->speed));
+				a.speed = i;
+			}
+	}
+	int rc = 2;
+	a.h = render_history_new(s, o->scn, NULL, err, sizeof err);
+	if (!a.h) {
+		fprintf(stderr, "raftsim: %s\n", err);
+		goto out;
+	}
+	int w = o->w > 0 ? o->w : RENDER_DEFAULT_W, h = o->h > 0 ? o->h : RENDER_DEFAULT_H;
+	SDL_Rect usable;
+	if (o->w <= 0 && SDL_GetDisplayUsableBounds(0, &usable) == 0) {
+		if (w > usable.w * 9 / 10)
+			w = usable.w * 9 / 10;
+		if (h > usable.h * 9 / 10)
+			h = usable.h * 9 / 10;
+	}
+	char title[300];
+	const char *st = scn_script_title(s);
+	snprintf(title, sizeof title, "raftsim — %s", st && *st ? st : o->path);
+	SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
+	a.win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+	                         SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+	if (!a.win) {
+		fprintf(stderr, "raftsim: view: cannot open a window: %s\n", SDL_GetError());
+		goto out;
+	}
+	SDL_SetWindowMinimumSize(a.win, 640, 400);
+	a.ren = SDL_CreateRenderer(a.win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+	if (!a.ren)
+		a.ren = SDL_CreateRenderer(a.win, -1, SDL_RENDERER_SOFTWARE);
+	if (!a.ren) {
+		fprintf(stderr, "raftsim: view: cannot create a renderer: %s\n", SDL_GetError());
+		goto out;
+	}
+	a.g = render_gfx_new(a.ren, err, sizeof err);
+	if (!a.g) {
+		fprintf(stderr, "raftsim: view: %s\n", err);
+		goto out;
+	}
+	rc = loop(&a);
+out:
+	render_gfx_free(a.g);
+	if (a.ren)
+		SDL_DestroyRenderer(a.ren);
+	if (a.win)
+		SDL_DestroyWindow(a.win);
+	render_history_free(a.h);
+	TTF_Quit();
+	SDL_Quit();
+	return rc;
+}

@@ -1,0 +1,158 @@
+/* bench.c - benchmarks for `raftsim bench`: software-rendered frame times, and one step back deep into a busy run. */
+#include "render.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* A cluster with at least min_msgs in flight: slow links, a fast
+ * heartbeat and a client writing steadily. */
+static struct sim *busy_sim(int nodes, int min_msgs, uint64_t *puts)
+{
+	struct sim_config c;
+	sim_config_default(&c);
+	c.nodes = (uint16_t)nodes;
+	c.seed = 7;
+	c.latency_us_min = 250000;
+	c.latency_us_max = 450000;
+	c.heartbeat_us = 12000;
+	c.election_us_min = 2000000;
+	c.election_us_max = 3000000;
+	c.client_retry_us = 5000000;
+	struct sim *s = sim_new(&c);
+	if (!s)
+		return NULL;
+	char cmd[32];
+	for (int64_t t = 0; t < 30000000; t += 20000) {
+		if (sim_run_until(s, t) != SIM_OK)
+			break;
+		if (sim_stable_leader(s)) {
+			snprintf(cmd, sizeof cmd, "k%llu=%llu", (unsigned long long)(*puts % 50),
+			         (unsigned long long)*puts);
+			(*puts)++;
+			sim_client_put(s, cmd, strlen(cmd), 0);
+			if (sim_msgs_in_flight(s) >= (size_t)min_msgs && t > 6000000)
+				return s;
+		}
+	}
+	if (sim_msgs_in_flight(s) >= (size_t)min_msgs)
+		return s;
+	sim_free(s);
+	return NULL;
+}
+
+int render_bench_frames(int frames, int w, int h, int nodes, int min_msgs_in_flight,
+                        double *p50_ms, double *p99_ms)
+{
+	char err[512];
+	if (frames < 1 || nodes < 1 || nodes > RENDER_NODES_MAX)
+		return -1;
+	if (render_headless_init(err, sizeof err) != 0) {
+		fprintf(stderr, "raftsim: bench: %s\n", err);
+		return -1;
+	}
+	int rc = -1;
+	double *ms = calloc((size_t)frames, sizeof *ms);
+	uint64_t puts = 0;
+	struct sim *s = busy_sim(nodes, min_msgs_in_flight, &puts);
+	struct render_offscreen *o = render_offscreen_new(w, h, err, sizeof err);
+	if (!ms || !s || !o) {
+		if (!o)
+			fprintf(stderr, "raftsim: bench: %s\n", err);
+		else if (!s)
+			fprintf(stderr, "raftsim: bench: could not get %d messages in flight\n",
+			        min_msgs_in_flight);
+		goto out;
+	}
+	size_t min_seen = (size_t)-1;
+	char cmd[32];
+	for (int i = 0; i < frames; i++) {
+		/* about 1/20 of real time at 60 fps, as in the window */
+		sim_run_until(s, sim_now_us(s) + 833);
+		if (i % 24 == 0) {
+			snprintf(cmd, sizeof cmd, "k%llu=%llu", (unsigned long long)(puts % 50),
+			         (unsigned long long)puts);
+			puts++;
+			sim_client_put(s, cmd, strlen(cmd), 0);
+		}
+		if (sim_msgs_in_flight(s) < min_seen)
+			min_seen = sim_msgs_in_flight(s);
+		struct render_frame f = {.sim = s,
+		                         .title = "bench",
+		                         .say = "Rendering benchmark: nine nodes, hundreds of messages",
+		                         .event = "n1 sends entries to every follower",
+		                         .event_kind = -1,
+		                         .playing = true,
+		                         .speed = 1.0 / 20,
+		                         .selected = 1,
+		                         .interactive = true};
+		double t0 = render_wall_seconds();
+		render_offscreen_draw(o, &f);
+		ms[i] = (render_wall_seconds() - t0) * 1000.0;
+	}
+	qsort(ms, (size_t)frames, sizeof *ms, cmp_double);
+	*p50_ms = ms[(size_t)frames / 2];
+	*p99_ms = ms[(size_t)((double)frames * 0.99) < (size_t)frames ? (size_t)((double)frames * 0.99)
+	                                                               : (size_t)frames - 1];
+	if (min_seen < (size_t)min_msgs_in_flight)
+		fprintf(stderr, "raftsim: bench: note: in flight dipped to %zu during the run\n",
+		        min_seen);
+	rc = 0;
+out:
+	render_offscreen_free(o);
+	if (s)
+		sim_free(s);
+	free(ms);
+	render_headless_quit();
+	return rc;
+}
+
+int render_bench_step_back(double *ms)
+{
+	static const char script[] = "title \"bench: busy run\"\n"
+	                             "cluster nodes=5 seed=3\n"
+	                             "set heartbeat=10ms latency=2ms..8ms\n"
+	                             "run until leader within 10s\n"
+	                             "client putmany 50000 k\n"
+	                             "run 10m\n";
+	char err[SCN_ERR_MAX];
+	struct scn_script *sc = scn_parse("bench.scn", script, sizeof script - 1, err, sizeof err);
+	if (!sc) {
+		fprintf(stderr, "raftsim: bench: %s\n", err);
+		return -1;
+	}
+	struct render_history *h = render_history_new(sc, NULL, NULL, err, sizeof err);
+	scn_script_free(sc);
+	if (!h) {
+		fprintf(stderr, "raftsim: bench: %s\n", err);
+		return -1;
+	}
+	int rc = -1;
+	int st = render_history_advance(h, 600LL * 1000000, true);
+	if (st == SCN_FAILED || render_history_now_us(h) < 600LL * 1000000) {
+		fprintf(stderr, "raftsim: bench: the busy run stopped early: %s\n",
+		        render_history_error(h));
+		goto out;
+	}
+	/* as in the window: a step forward, then back */
+	render_history_step(h);
+	uint64_t e = render_history_events(h);
+	double t0 = render_wall_seconds();
+	int back = render_history_step_back(h);
+	*ms = (render_wall_seconds() - t0) * 1000.0;
+	if (back < 0 || render_history_events(h) != e - 1) {
+		fprintf(stderr, "raftsim: bench: step back did not land on event %llu\n",
+		        (unsigned long long)(e - 1));
+		goto out;
+	}
+	rc = 0;
+out:
+	render_history_free(h);
+	return rc;
+}

@@ -1,0 +1,137 @@
+/* headless.c - frames without a display: SDL's software renderer on an offscreen surface, saved as PNG via a temporary file and rename(). */
+#include "gfx.h"
+
+#include <SDL_image.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct render_offscreen {
+	SDL_Surface *surf;
+	SDL_Renderer *ren;
+	struct render_gfx *g;
+	int w, h;
+};
+
+int render_headless_init(char *err, size_t errcap)
+{
+	/* No video subsystem: software renderers need none. */
+	if (SDL_Init(0) != 0) {
+		snprintf(err, errcap, "cannot start SDL: %s", SDL_GetError());
+		return -1;
+	}
+	if (!TTF_WasInit() && TTF_Init() != 0) {
+		snprintf(err, errcap, "cannot start SDL_ttf: %s", TTF_GetError());
+		SDL_Quit();
+		return -1;
+	}
+	return 0;
+}
+
+void render_headless_quit(void)
+{
+	if (TTF_WasInit())
+		TTF_Quit();
+	SDL_Quit();
+}
+
+struct render_offscreen *render_offscreen_new(int w, int h, char *err, size_t errcap)
+{
+	if (w < 1 || h < 1 || w > 16384 || h > 16384) {
+		snprintf(err, errcap, "bad frame size %dx%d", w, h);
+		return NULL;
+	}
+	struct render_offscreen *o = calloc(1, sizeof *o);
+	if (!o) {
+		snprintf(err, errcap, "out of memory");
+		return NULL;
+	}
+	o->w = w;
+	o->h = h;
+	o->surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+	if (!o->surf) {
+		snprintf(err, errcap, "cannot create a %dx%d surface: %s", w, h, SDL_GetError());
+		free(o);
+		return NULL;
+	}
+	o->ren = SDL_CreateSoftwareRenderer(o->surf);
+	if (!o->ren) {
+		snprintf(err, errcap, "cannot create the software renderer: %s", SDL_GetError());
+		render_offscreen_free(o);
+		return NULL;
+	}
+	o->g = render_gfx_new(o->ren, err, errcap);
+	if (!o->g) {
+		render_offscreen_free(o);
+		return NULL;
+	}
+	return o;
+}
+
+void render_offscreen_free(struct render_offscreen *o)
+{
+	if (!o)
+		return;
+	render_gfx_free(o->g);
+	if (o->ren)
+		SDL_DestroyRenderer(o->ren);
+	if (o->surf)
+		SDL_FreeSurface(o->surf);
+	free(o);
+}
+
+void render_offscreen_draw(struct render_offscreen *o, const struct render_frame *f)
+{
+	render_draw(o->g, f, o->w, o->h);
+	SDL_RenderPresent(o->ren);
+}
+
+uint32_t render_offscreen_pixel(const struct render_offscreen *o, int x, int y)
+{
+	if (x < 0 || y < 0 || x >= o->w || y >= o->h)
+		return 0;
+	const uint8_t *row = (const uint8_t *)o->surf->pixels + (size_t)y * (size_t)o->surf->pitch;
+	uint32_t p;
+	memcpy(&p, row + (size_t)x * 4, 4);
+	return p & 0xFFFFFFu; /* ARGB8888: the low 24 bits are RGB */
+}
+
+void *render_offscreen_surface(const struct render_offscreen *o)
+{
+	return o->surf;
+}
+
+int render_offscreen_save_png(const struct render_offscreen *o, const char *path, char *err,
+                              size_t errcap)
+{
+	/* a temporary name in the same directory, so rename() is atomic */
+	char tmp[4200];
+	if (snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid()) >= (int)sizeof tmp) {
+		snprintf(err, errcap, "%s: path too long", path);
+		return -1;
+	}
+	if (IMG_SavePNG(o->surf, tmp) != 0) {
+		snprintf(err, errcap, "%s: cannot write: %s", path, IMG_GetError());
+		remove(tmp);
+		return -1;
+	}
+	if (rename(tmp, path) != 0) {
+		snprintf(err, errcap, "%s: cannot rename the finished file into place", path);
+		remove(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int render_frame_png(const struct render_frame *f, int w, int h, const char *path, char *err,
+                     size_t errcap)
+{
+	struct render_offscreen *o = render_offscreen_new(w, h, err, errcap);
+	if (!o)
+		return -1;
+	render_offscreen_draw(o, f);
+	int rc = render_offscreen_save_png(o, path, err, errcap);
+	render_offscreen_free(o);
+	return rc;
+}

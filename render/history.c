@@ -1,0 +1,848 @@
+/* history.c - checkpoints, seek and step back over a scenario runner, with the user's commands recorded and replayed (SDL-free). */
+#include "history.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_CP_EVENTS 3000u
+#define DEFAULT_CP_US 2000000
+#define DEFAULT_CP_MAX 256u
+#define DEFAULT_CP_BYTES (768u * 1024u * 1024u)
+#define KEEP_RECENT 12u           /* newest checkpoints never thinned */
+#define CAPTION_HOLD_US 50000     /* a weaker event replaces a caption after this */
+#define MARKERS_MAX 200000u
+#define CHUNK_US_MIN 1000
+#define CHUNK_US_MAX 1000000
+
+/* The part of the history's own state that belongs to a position: it is
+ * saved with every checkpoint and restored with it. */
+struct hist_state {
+	uint64_t seq;       /* trace records seen since the start */
+	uint64_t commit_hi; /* highest committed index seen */
+	int64_t caption_us;
+	int caption_kind;
+	int caption_prio;
+	char caption[RENDER_CAPTION_MAX];
+	char error[SCN_ERR_MAX]; /* a failed expectation or violation, "" */
+};
+
+/* A user command stamped with where it was issued. */
+struct hist_action {
+	char *line;
+	uint64_t events; /* simulator events processed before it */
+	int64_t time_us;
+	size_t records;  /* runner history records before it */
+};
+
+struct hist_cp {
+	struct scn_runner *r;
+	uint64_t events;
+	int64_t time_us;
+	size_t acts; /* actions applied */
+	struct hist_state st;
+	int status;
+	bool at_pause;
+	size_t bytes;
+};
+
+struct render_history {
+	struct render_history_config cfg;
+	sim_trace_fn *user_fn;
+	void *user_ctx;
+	struct scn_runner *cur;
+	int status;
+	bool at_pause;
+	struct hist_state st;
+	bool saw_leader;   /* transient: set by the trace callback */
+	struct hist_action *acts;
+	size_t n_acts, cap_acts, next_act;
+	struct hist_cp *cps; /* sorted by (events, time_us, acts) */
+	size_t n_cps, cap_cps, cp_bytes;
+	struct render_marker *mk;
+	size_t n_mk, cap_mk;
+	uint64_t frontier_seq; /* markers are recorded past this */
+	int64_t end_us;
+	int64_t chunk_us;
+};
+
+/* ---- Small readers ---------------------------------------------------------- */
+static const struct sim *cur_sim(const struct render_history *h)
+{
+	return scn_runner_sim(h->cur);
+}
+
+static uint64_t cur_events(const struct render_history *h)
+{
+	return sim_counters(cur_sim(h))->events;
+}
+
+static int64_t cur_now(const struct render_history *h)
+{
+	return scn_runner_now_us(h->cur);
+}
+
+static size_t cur_records(const struct render_history *h)
+{
+	size_t n = 0;
+	scn_runner_history(h->cur, &n);
+	return n;
+}
+
+/* ---- The trace callback: caption and markers ---------------------------------- */
+static int caption_priority(const struct sim_trace *t)
+{
+	const struct raft_msg *m = t->msg;
+	switch (t->kind) {
+	case SIM_T_VIOLATION:
+		return 9;
+	case SIM_T_LEADER:
+		return 8;
+	case SIM_T_TIMEOUT:
+	case SIM_T_CRASH:
+	case SIM_T_RESTART:
+	case SIM_T_PARTITION:
+	case SIM_T_HEAL:
+	case SIM_T_LINK:
+	case SIM_T_SET:
+		return 7;
+	case SIM_T_COMMIT:
+		return 6;
+	case SIM_T_CLIENT:
+		return 5;
+	case SIM_T_FOLLOWER:
+		return t->success ? 5 : 0;
+	case SIM_T_SEND:
+	case SIM_T_DROP:
+		/* heartbeats and their acknowledgements are the background */
+		if (!m || (m->type == RAFT_MSG_APPEND && m->n_entries == 0) ||
+		    (m->type == RAFT_MSG_APPEND_REPLY && m->success))
+			return 0;
+		return t->kind == SIM_T_DROP ? 4 : 3;
+	default:
+		return 0; /* duplicates; `say` is shown on its own */
+	}
+}
+
+static void add_marker(struct render_history *h, const struct sim_trace *t, uint8_t kind,
+                       uint64_t index)
+{
+	if (h->n_mk >= MARKERS_MAX)
+		return;
+	if (h->n_mk == h->cap_mk) {
+		size_t cap = h->cap_mk ? h->cap_mk * 2 : 256;
+		struct render_marker *m = realloc(h->mk, cap * sizeof *m);
+		if (!m)
+			return; /* markers are decoration: losing one is fine */
+		h->mk = m;
+		h->cap_mk = cap;
+	}
+	h->mk[h->n_mk++] = (struct render_marker){
+	    .time_us = t->time_us, .seq = h->st.seq, .kind = kind, .node = t->node, .index = index};
+}
+
+static void on_trace(void *ctx, const struct sim_trace *t)
+{
+	struct render_history *h = ctx;
+	h->st.seq++;
+	if (t->kind == SIM_T_LEADER)
+		h->saw_leader = true;
+
+	int prio = caption_priority(t);
+	if (prio > 0 && (prio >= h->st.caption_prio ||
+	                 t->time_us - h->st.caption_us >= CAPTION_HOLD_US)) {
+		sim_trace_explain(t, h->st.caption, sizeof h->st.caption);
+		h->st.caption_us = t->time_us;
+		h->st.caption_kind = (int)t->kind;
+		h->st.caption_prio = prio;
+	}
+
+	bool fresh = h->st.seq > h->frontier_seq;
+	if (fresh) {
+		h->frontier_seq = h->st.seq;
+		if (t->time_us > h->end_us)
+			h->end_us = t->time_us;
+	}
+	switch (t->kind) {
+	case SIM_T_TIMEOUT:
+		if (fresh)
+			add_marker(h, t, RENDER_MK_ELECTION, t->term);
+		break;
+	case SIM_T_LEADER:
+		if (fresh)
+			add_marker(h, t, RENDER_MK_LEADER, t->term);
+		break;
+	case SIM_T_CRASH:
+		if (fresh)
+			add_marker(h, t, RENDER_MK_CRASH, 0);
+		break;
+	case SIM_T_RESTART:
+		if (fresh)
+			add_marker(h, t, RENDER_MK_RESTART, 0);
+		break;
+	case SIM_T_LINK:
+		if (fresh)
+			add_marker(h, t, t->success ? RENDER_MK_HEAL : RENDER_MK_NETWORK, 0);
+		break;
+	case SIM_T_PARTITION:
+		if (fresh)
+			add_marker(h, t, RENDER_MK_NETWORK, 0);
+		break;
+	case SIM_T_HEAL:
+		if (fresh)
+			add_marker(h, t, RENDER_MK_HEAL, 0);
+		break;
+	case SIM_T_COMMIT:
+		if (t->index > h->st.commit_hi) {
+			h->st.commit_hi = t->index;
+			if (fresh)
+				add_marker(h, t, RENDER_MK_COMMIT, t->index);
+		}
+		break;
+	case SIM_T_VIOLATION:
+		if (fresh)
+			add_marker(h, t, RENDER_MK_VIOLATION, 0);
+		break;
+	default:
+		break;
+	}
+	if (h->user_fn)
+		h->user_fn(h->user_ctx, t);
+}
+
+/* ---- Checkpoints -------------------------------------------------------------- */
+static size_t estimate_bytes(const struct sim *s)
+{
+	size_t b = 64 * 1024;
+	for (uint16_t i = 1; i <= sim_n_nodes(s); i++) {
+		const struct raft_node *n = sim_node(s, (uint8_t)i);
+		b += (size_t)raft_last_index(n) * (sizeof(struct raft_entry) + 16);
+		b += raft_map_capacity(n) * sizeof(struct raft_entry);
+	}
+	b += sim_msg_capacity(s) * (sizeof(struct sim_msg) + 64);
+	b += (size_t)sim_counters(s)->commits * 24;
+	return b;
+}
+
+static void cp_free(struct hist_cp *c)
+{
+	scn_runner_free(c->r);
+	c->r = NULL;
+}
+
+static int pos_cmp(uint64_t e1, int64_t t1, size_t a1, uint64_t e2, int64_t t2, size_t a2)
+{
+	if (e1 != e2)
+		return e1 < e2 ? -1 : 1;
+	if (t1 != t2)
+		return t1 < t2 ? -1 : 1;
+	if (a1 != a2)
+		return a1 < a2 ? -1 : 1;
+	return 0;
+}
+
+/* Index of the last checkpoint at or before the current position. */
+static size_t cp_before_here(const struct render_history *h)
+{
+	uint64_t e = cur_events(h);
+	int64_t t = cur_now(h);
+	size_t lo = 0, hi = h->n_cps; /* first one after */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct hist_cp *c = &h->cps[mid];
+		if (pos_cmp(c->events, c->time_us, c->acts, e, t, h->next_act) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? lo - 1 : 0;
+}
+
+static void cp_remove(struct render_history *h, size_t i)
+{
+	h->cp_bytes -= h->cps[i].bytes;
+	cp_free(&h->cps[i]);
+	memmove(&h->cps[i], &h->cps[i + 1], (h->n_cps - i - 1) * sizeof *h->cps);
+	h->n_cps--;
+}
+
+/* Keeps the base, the newest KEEP_RECENT, and every other one of the rest:
+ * older history gets sparser, step back near the present stays cheap. */
+static void cp_thin(struct render_history *h)
+{
+	while ((h->n_cps > h->cfg.checkpoints_max || h->cp_bytes > h->cfg.checkpoint_bytes_max) &&
+	       h->n_cps > KEEP_RECENT + 2) {
+		size_t end = h->n_cps - KEEP_RECENT;
+		size_t before = h->n_cps;
+		for (size_t i = end - 1; i >= 1; i--) {
+			if (i % 2 == 1)
+				cp_remove(h, i);
+			if (i == 1)
+				break;
+		}
+		if (h->n_cps == before)
+			break;
+	}
+}
+
+static int cp_take(struct render_history *h, size_t at)
+{
+	if (h->n_cps == h->cap_cps) {
+		size_t cap = h->cap_cps ? h->cap_cps * 2 : 64;
+		struct hist_cp *c = realloc(h->cps, cap * sizeof *c);
+		if (!c)
+			return -1;
+		h->cps = c;
+		h->cap_cps = cap;
+	}
+	struct scn_runner *r = scn_runner_clone(h->cur);
+	if (!r)
+		return -1;
+	memmove(&h->cps[at + 1], &h->cps[at], (h->n_cps - at) * sizeof *h->cps);
+	h->cps[at] = (struct hist_cp){
+	    .r = r,
+	    .events = cur_events(h),
+	    .time_us = cur_now(h),
+	    .acts = h->next_act,
+	    .st = h->st,
+	    .status = h->status,
+	    .at_pause = h->at_pause,
+	    .bytes = estimate_bytes(cur_sim(h)),
+	};
+	h->cp_bytes += h->cps[at].bytes;
+	h->n_cps++;
+	cp_thin(h);
+	return 0;
+}
+
+/* Takes a checkpoint here if the nearest earlier one is far enough. */
+static void maybe_checkpoint(struct render_history *h)
+{
+	size_t i = cp_before_here(h);
+	const struct hist_cp *c = &h->cps[i];
+	uint64_t e = cur_events(h);
+	int64_t t = cur_now(h);
+	if (e - c->events < h->cfg.checkpoint_events && t - c->time_us < h->cfg.checkpoint_us)
+		return;
+	if (i + 1 < h->n_cps && h->cps[i + 1].events - e < h->cfg.checkpoint_events / 2)
+		return; /* one just ahead already covers this stretch */
+	cp_take(h, i + 1); /* a failed checkpoint only costs speed later */
+}
+
+static int restore(struct render_history *h, size_t i)
+{
+	struct scn_runner *r = scn_runner_clone(h->cps[i].r);
+	if (!r)
+		return -1;
+	scn_runner_free(h->cur);
+	h->cur = r;
+	h->next_act = h->cps[i].acts;
+	h->st = h->cps[i].st;
+	h->status = h->cps[i].status;
+	h->at_pause = h->cps[i].at_pause;
+	return 0;
+}
+
+/* ---- Driving the runner ------------------------------------------------------ */
+/* Folds a runner status into the history's: a failed expectation is
+ * remembered and the script abandoned so the simulation can go on; a
+ * violation stops for good. */
+static int note(struct render_history *h, int rc)
+{
+	if (rc == SCN_FAILED) {
+		if (!h->st.error[0])
+			snprintf(h->st.error, sizeof h->st.error, "%s", scn_runner_error(h->cur));
+		if (!sim_violation(cur_sim(h)))
+			scn_runner_abandon(h->cur);
+	}
+	h->status = rc;
+	h->at_pause = rc == SCN_PAUSED;
+	int64_t now = cur_now(h);
+	if (now > h->end_us)
+		h->end_us = now;
+	return rc;
+}
+
+static bool stopped(const struct render_history *h)
+{
+	return sim_violation(cur_sim(h)) != NULL;
+}
+
+/* Brings the runner's records up to n by executing the commands due now
+ * (a `run until` that just reached its condition, a pause, ...). */
+static void catch_up_records(struct render_history *h, size_t n)
+{
+	for (int guard = 0; guard < 64 && cur_records(h) < n; guard++) {
+		size_t before = cur_records(h);
+		int rc = note(h, scn_runner_advance(h->cur, cur_now(h)));
+		if (cur_records(h) == before && rc != SCN_PAUSED)
+			break;
+	}
+}
+
+static void exec_action(struct render_history *h, const struct hist_action *a)
+{
+	char err[SCN_ERR_MAX];
+	catch_up_records(h, a->records);
+	/* It succeeded when it was recorded, at this same state. */
+	scn_runner_exec(h->cur, a->line, err, sizeof err);
+	h->at_pause = false;
+}
+
+/* Applies the recorded actions issued exactly here (same events, same
+ * time): a position always includes the actions taken at it. */
+static void apply_due_here(struct render_history *h)
+{
+	while (h->next_act < h->n_acts) {
+		const struct hist_action *a = &h->acts[h->next_act];
+		if (a->events != cur_events(h) || a->time_us != cur_now(h))
+			break;
+		exec_action(h, a);
+		h->next_act++;
+	}
+}
+
+/* Advances to t (t > now) without reaching past a pause unless asked,
+ * taking checkpoints on the way.  No recorded action lies before t. */
+static int advance_plain(struct render_history *h, int64_t t, bool ignore_pauses)
+{
+	int rc = SCN_RUNNING;
+	bool done = false;
+	while (cur_now(h) < t) {
+		int64_t to = cur_now(h) + h->chunk_us;
+		if (to > t || to < cur_now(h))
+			to = t;
+		uint64_t e0 = cur_events(h);
+		rc = note(h, scn_runner_advance(h->cur, to));
+		uint64_t de = cur_events(h) - e0;
+		/* keep about a fifth of a checkpoint interval per chunk */
+		if (de > h->cfg.checkpoint_events / 5 && h->chunk_us > CHUNK_US_MIN)
+			h->chunk_us /= 2;
+		else if (de < h->cfg.checkpoint_events / 40 && h->chunk_us < CHUNK_US_MAX)
+			h->chunk_us *= 2;
+		maybe_checkpoint(h);
+		if (rc == SCN_DONE)
+			done = true;
+		if (rc == SCN_FAILED && stopped(h))
+			return rc;
+		if (rc == SCN_FAILED)
+			return rc; /* reported once; the script is abandoned */
+		if (rc == SCN_PAUSED && !ignore_pauses)
+			return rc;
+	}
+	return done ? SCN_DONE : (rc == SCN_PAUSED ? SCN_RUNNING : rc);
+}
+
+/* Processes one simulator event (the runner may first stop at a pause or
+ * report the end of the script).  Returns the status and whether an event
+ * was processed. */
+static int step_once(struct render_history *h, bool *moved)
+{
+	uint64_t e0 = cur_events(h);
+	int rc = note(h, scn_runner_step_event(h->cur));
+	*moved = cur_events(h) != e0;
+	return rc;
+}
+
+/* Runs the recorded actions issued at this event count but later in time
+ * (after an advance), so the next event can be processed. */
+static int apply_before_next_event(struct render_history *h, bool ignore_pauses)
+{
+	while (h->next_act < h->n_acts && h->acts[h->next_act].events == cur_events(h)) {
+		const struct hist_action *a = &h->acts[h->next_act];
+		if (a->time_us > cur_now(h)) {
+			int rc = advance_plain(h, a->time_us, ignore_pauses);
+			if (rc == SCN_PAUSED || (rc == SCN_FAILED && stopped(h)))
+				return rc;
+			if (cur_now(h) < a->time_us)
+				return -1;
+		}
+		exec_action(h, a);
+		h->next_act++;
+	}
+	return SCN_RUNNING;
+}
+
+/* One event forward along the recording. */
+static int forward_event(struct render_history *h, bool ignore_pauses, bool *moved)
+{
+	*moved = false;
+	int rc = apply_before_next_event(h, ignore_pauses);
+	if (rc != SCN_RUNNING)
+		return rc;
+	for (int tries = 0; tries < 8; tries++) {
+		rc = step_once(h, moved);
+		if (*moved || (rc == SCN_FAILED && stopped(h)))
+			break;
+		if (rc == SCN_PAUSED && !ignore_pauses)
+			break;
+	}
+	if (*moved) {
+		apply_due_here(h);
+		maybe_checkpoint(h);
+	}
+	return rc;
+}
+
+/* Forward to time t along the recording, replaying recorded actions. */
+static int forward_to(struct render_history *h, int64_t t, bool ignore_pauses)
+{
+	int result = SCN_RUNNING;
+	apply_due_here(h);
+	if (t <= cur_now(h)) {
+		/* resume after a pause / run the commands due now */
+		size_t before = cur_records(h);
+		int rc = note(h, scn_runner_advance(h->cur, cur_now(h)));
+		if (cur_records(h) != before)
+			apply_due_here(h);
+		return rc;
+	}
+	while (!stopped(h)) {
+		if (h->next_act < h->n_acts && h->acts[h->next_act].time_us <= t) {
+			/* reach the next recorded action event by event */
+			const struct hist_action *a = &h->acts[h->next_act];
+			if (cur_events(h) < a->events) {
+				bool moved;
+				int rc = forward_event(h, ignore_pauses, &moved);
+				if (rc == SCN_DONE)
+					result = SCN_DONE;
+				if (rc == SCN_FAILED)
+					return rc;
+				if (rc == SCN_PAUSED && !ignore_pauses)
+					return rc;
+				if (!moved && rc != SCN_PAUSED)
+					return -1;
+				continue;
+			}
+			int rc = apply_before_next_event(h, ignore_pauses);
+			if (rc != SCN_RUNNING)
+				return rc;
+			continue;
+		}
+		int rc = advance_plain(h, t, ignore_pauses);
+		apply_due_here(h);
+		if (rc == SCN_DONE)
+			result = SCN_DONE;
+		else if (rc != SCN_RUNNING)
+			result = rc;
+		break;
+	}
+	return stopped(h) ? SCN_FAILED : result;
+}
+
+/* ---- Public: moving ------------------------------------------------------------- */
+int render_history_advance(struct render_history *h, int64_t t_us, bool ignore_pauses)
+{
+	return forward_to(h, t_us, ignore_pauses);
+}
+
+int render_history_step(struct render_history *h)
+{
+	if (stopped(h))
+		return SCN_FAILED;
+	bool moved;
+	return forward_event(h, false, &moved);
+}
+
+/* Index of the newest checkpoint strictly before event count `target` (the
+ * base for target 0). */
+static size_t cp_for_events(const struct render_history *h, uint64_t target)
+{
+	size_t best = 0;
+	for (size_t lo = 0, hi = h->n_cps; lo < hi;) {
+		size_t mid = (lo + hi) / 2;
+		if (h->cps[mid].events < target) {
+			best = mid;
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return best;
+}
+
+int render_history_step_back(struct render_history *h)
+{
+	uint64_t e = cur_events(h);
+	if (e == 0)
+		return -1;
+	uint64_t target = e - 1;
+	if (restore(h, cp_for_events(h, target)) != 0)
+		return -1;
+	apply_due_here(h);
+	while (cur_events(h) < target) {
+		bool moved;
+		int rc = forward_event(h, true, &moved);
+		if (!moved && rc != SCN_PAUSED && rc != SCN_DONE)
+			return -1;
+	}
+	return h->status;
+}
+
+int render_history_seek(struct render_history *h, int64_t t_us)
+{
+	if (t_us < 0)
+		t_us = 0;
+	if (t_us < cur_now(h) || (t_us == cur_now(h) && h->next_act > 0 &&
+	                          h->acts[h->next_act - 1].time_us == t_us)) {
+		/* the newest checkpoint at or before t */
+		size_t best = 0;
+		for (size_t lo = 0, hi = h->n_cps; lo < hi;) {
+			size_t mid = (lo + hi) / 2;
+			if (h->cps[mid].time_us <= t_us) {
+				best = mid;
+				lo = mid + 1;
+			} else {
+				hi = mid;
+			}
+		}
+		/* a checkpoint at exactly t may hold actions issued after an
+		 * event at t that the seek target, "time t", includes anyway */
+		if (restore(h, best) != 0)
+			return -1;
+	}
+	if (t_us == cur_now(h)) {
+		apply_due_here(h);
+		return h->status;
+	}
+	return forward_to(h, t_us, true);
+}
+
+int render_history_next_leader(struct render_history *h, int64_t limit_us)
+{
+	int64_t end = cur_now(h) + limit_us;
+	h->saw_leader = false;
+	while (!h->saw_leader && cur_now(h) < end && !stopped(h)) {
+		bool moved;
+		int rc = forward_event(h, true, &moved);
+		if (rc < 0)
+			return -1;
+		if (!moved && rc != SCN_PAUSED && rc != SCN_DONE)
+			return 0;
+	}
+	return h->saw_leader ? 1 : 0;
+}
+
+int render_history_restart(struct render_history *h)
+{
+	struct scn_runner *r = scn_runner_clone(h->cps[0].r);
+	if (!r)
+		return -1;
+	scn_runner_free(h->cur);
+	h->cur = r;
+	while (h->n_cps > 1)
+		cp_remove(h, h->n_cps - 1);
+	for (size_t i = 0; i < h->n_acts; i++)
+		free(h->acts[i].line);
+	h->n_acts = h->next_act = 0;
+	h->st = h->cps[0].st;
+	h->status = h->cps[0].status;
+	h->at_pause = false;
+	h->n_mk = 0;
+	h->frontier_seq = h->st.seq;
+	h->end_us = 0;
+	return 0;
+}
+
+/* ---- Public: acting --------------------------------------------------------------- */
+int render_history_exec(struct render_history *h, const char *line, char *err, size_t errcap)
+{
+	if (h->n_acts == h->cap_acts) {
+		size_t cap = h->cap_acts ? h->cap_acts * 2 : 16;
+		struct hist_action *a = realloc(h->acts, cap * sizeof *a);
+		if (!a) {
+			snprintf(err, errcap, "out of memory");
+			return -1;
+		}
+		h->acts = a;
+		h->cap_acts = cap;
+	}
+	char *copy = malloc(strlen(line) + 1);
+	if (!copy) {
+		snprintf(err, errcap, "out of memory");
+		return -1;
+	}
+	strcpy(copy, line);
+	struct hist_action a = {
+	    .line = copy, .events = cur_events(h), .time_us = cur_now(h), .records = cur_records(h)};
+	/* The future recorded after this point is rewritten: forget its
+	 * markers first so the command's own (a crash, a cut) are recorded. */
+	uint64_t seq = h->st.seq;
+	while (h->n_mk > 0 && h->mk[h->n_mk - 1].seq > seq)
+		h->n_mk--;
+	h->frontier_seq = seq;
+	int rc = scn_runner_exec(h->cur, line, err, errcap);
+	if (rc != 0) {
+		free(copy);
+		return rc;
+	}
+	for (size_t i = h->next_act; i < h->n_acts; i++)
+		free(h->acts[i].line);
+	h->n_acts = h->next_act;
+	while (h->n_cps > 1) {
+		const struct hist_cp *c = &h->cps[h->n_cps - 1];
+		if (pos_cmp(c->events, c->time_us, c->acts, a.events, a.time_us, h->next_act) <= 0)
+			break;
+		cp_remove(h, h->n_cps - 1);
+	}
+	h->end_us = cur_now(h);
+	h->acts[h->n_acts++] = a;
+	h->next_act = h->n_acts;
+	h->at_pause = false;
+	return 0;
+}
+
+int render_history_save(const struct render_history *h, const char *path, char *err,
+                        size_t errcap)
+{
+	return scn_runner_save(h->cur, path, err, errcap);
+}
+
+/* ---- Construction ------------------------------------------------------------------ */
+struct render_history *render_history_new(const struct scn_script *s,
+                                          const struct scn_options *o,
+                                          const struct render_history_config *c, char *err,
+                                          size_t errcap)
+{
+	struct render_history *h = calloc(1, sizeof *h);
+	if (!h) {
+		snprintf(err, errcap, "out of memory");
+		return NULL;
+	}
+	if (c)
+		h->cfg = *c;
+	if (!h->cfg.checkpoint_events)
+		h->cfg.checkpoint_events = DEFAULT_CP_EVENTS;
+	if (!h->cfg.checkpoint_us)
+		h->cfg.checkpoint_us = DEFAULT_CP_US;
+	if (!h->cfg.checkpoints_max)
+		h->cfg.checkpoints_max = DEFAULT_CP_MAX;
+	if (!h->cfg.checkpoint_bytes_max)
+		h->cfg.checkpoint_bytes_max = DEFAULT_CP_BYTES;
+	h->chunk_us = 10000;
+	h->st.caption_kind = -1;
+	struct scn_options opt = {0};
+	if (o)
+		opt = *o;
+	h->user_fn = opt.trace_fn;
+	h->user_ctx = opt.trace_ctx;
+	opt.trace_fn = on_trace;
+	opt.trace_ctx = h;
+	h->cur = scn_runner_new(s, &opt);
+	if (!h->cur) {
+		snprintf(err, errcap, "%s: the simulator refused this cluster (or out of memory)",
+		         scn_script_path(s));
+		free(h);
+		return NULL;
+	}
+	h->status = SCN_RUNNING;
+	h->frontier_seq = h->st.seq;
+	if (cp_take(h, 0) != 0) {
+		snprintf(err, errcap, "out of memory");
+		render_history_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void render_history_free(struct render_history *h)
+{
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->n_cps; i++)
+		cp_free(&h->cps[i]);
+	free(h->cps);
+	for (size_t i = 0; i < h->n_acts; i++)
+		free(h->acts[i].line);
+	free(h->acts);
+	free(h->mk);
+	scn_runner_free(h->cur);
+	free(h);
+}
+
+/* ---- Reading ----------------------------------------------------------------------- */
+const struct scn_runner *render_history_runner(const struct render_history *h)
+{
+	return h->cur;
+}
+
+const struct sim *render_history_sim(const struct render_history *h)
+{
+	return cur_sim(h);
+}
+
+int64_t render_history_now_us(const struct render_history *h)
+{
+	return cur_now(h);
+}
+
+uint64_t render_history_events(const struct render_history *h)
+{
+	return cur_events(h);
+}
+
+int render_history_status(const struct render_history *h)
+{
+	return h->status;
+}
+
+const char *render_history_error(const struct render_history *h)
+{
+	return h->st.error;
+}
+
+bool render_history_at_pause(const struct render_history *h)
+{
+	return h->at_pause;
+}
+
+const char *render_history_caption(const struct render_history *h)
+{
+	return h->st.caption;
+}
+
+int64_t render_history_caption_us(const struct render_history *h)
+{
+	return h->st.caption_us;
+}
+
+int render_history_caption_kind(const struct render_history *h)
+{
+	return h->st.caption[0] ? h->st.caption_kind : -1;
+}
+
+size_t render_history_markers(const struct render_history *h, const struct render_marker **out)
+{
+	*out = h->mk;
+	return h->n_mk;
+}
+
+int64_t render_history_end_us(const struct render_history *h)
+{
+	return h->end_us > cur_now(h) ? h->end_us : cur_now(h);
+}
+
+size_t render_history_n_actions(const struct render_history *h)
+{
+	return h->n_acts;
+}
+
+size_t render_history_actions_applied(const struct render_history *h)
+{
+	return h->next_act;
+}
+
+size_t render_history_n_checkpoints(const struct render_history *h)
+{
+	return h->n_cps;
+}
+
+size_t render_history_puts(const struct render_history *h)
+{
+	size_t n = 0, k = 0;
+	const struct scn_record *rec = scn_runner_history(h->cur, &n);
+	for (size_t i = 0; i < n; i++)
+		if (rec[i].kind == SCN_REC_EXEC && rec[i].cmd.kind == SCN_CMD_PUT)
+			k++;
+	return k;
+}

@@ -1,0 +1,137 @@
+/* history.h - a viewer session over a scenario runner: forward play, step,
+ * step back and seek via checkpoints and replay, and user actions recorded
+ * so that moving back and forth over the timeline replays them.  SDL-free.
+ *
+ * The session is a recording: the script plus the user's command lines,
+ * each stamped with the position it was issued at (simulator events
+ * processed, virtual time, runner records).  Moving forward follows the
+ * recording; issuing a new command at a position in the past discards the
+ * recorded commands after it (a fork).  Going back restores the nearest
+ * earlier checkpoint (a scn_runner_clone) and replays forward; it never
+ * undoes anything by hand.
+ *
+ * The history installs its own trace callback on the runner to keep the
+ * teacher's caption (the latest meaningful event, explained) and the
+ * timeline markers; both are part of the checkpointed state, so a position
+ * always shows the same caption however it was reached.
+ *
+ * Ownership: the history owns its runners, checkpoints and strings; const
+ * pointers it hands out are valid until the next non-const call.  Functions
+ * returning int return an enum scn_status (>= 0) or -1 on allocation
+ * failure / nothing to do, as documented per function.
+ */
+#ifndef RENDER_HISTORY_H
+#define RENDER_HISTORY_H
+
+#include "scn.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RENDER_CAPTION_MAX 320
+
+/* Timeline markers, recorded the first time the session passes them. */
+enum render_marker_kind {
+	RENDER_MK_ELECTION,  /* a node's election timeout fired */
+	RENDER_MK_LEADER,    /* a node became leader */
+	RENDER_MK_CRASH,     /* a node crashed */
+	RENDER_MK_RESTART,   /* a node restarted */
+	RENDER_MK_NETWORK,   /* a link cut, a partition, an isolation */
+	RENDER_MK_HEAL,      /* links mended / healed */
+	RENDER_MK_COMMIT,    /* the highest committed index advanced */
+	RENDER_MK_VIOLATION, /* the safety checker stopped the run */
+};
+
+struct render_marker {
+	int64_t time_us;
+	uint64_t seq; /* trace sequence number along the session */
+	uint8_t kind; /* enum render_marker_kind */
+	uint8_t node;
+	uint64_t index; /* COMMIT: the index; LEADER: the term */
+};
+
+struct render_history_config {
+	/* A checkpoint is taken when this many simulator events or this much
+	 * virtual time passed since the previous one (0: defaults, 3000
+	 * events / 2 s). */
+	uint64_t checkpoint_events;
+	int64_t checkpoint_us;
+	/* At most this many checkpoints and about this many bytes of them
+	 * (0: defaults, 256 / 768 MiB); older ones are thinned first. */
+	size_t checkpoints_max;
+	size_t checkpoint_bytes_max;
+};
+
+struct render_history;
+
+/* A session of script s (copied; the caller may free it afterwards) with
+ * options o (may be NULL; its trace callback, if any, is chained after the
+ * history's own).  c may be NULL for defaults.  NULL and a one-line reason
+ * in err on failure. */
+struct render_history *render_history_new(const struct scn_script *s,
+                                          const struct scn_options *o,
+                                          const struct render_history_config *c, char *err,
+                                          size_t errcap);
+void render_history_free(struct render_history *h);
+
+/* ---- Moving --------------------------------------------------------------- */
+/* Forward to virtual time t_us following the recording.  Stops at a script
+ * `pause` (SCN_PAUSED; the next call resumes after it) unless
+ * ignore_pauses.  Returns the runner status (SCN_RUNNING, SCN_PAUSED,
+ * SCN_DONE once, SCN_FAILED) or -1 on allocation failure.  A failed
+ * `expect` is reported once (SCN_FAILED, see render_history_error()) and
+ * the script is then abandoned so the simulation can go on; a safety
+ * violation stops the simulation for good. */
+int render_history_advance(struct render_history *h, int64_t t_us, bool ignore_pauses);
+/* Exactly one simulator event forward (recorded commands due first).
+ * Returns as advance(); SCN_PAUSED when it stopped at a pause instead. */
+int render_history_step(struct render_history *h);
+/* One simulator event back: the state right after the previous event,
+ * rebuilt from a checkpoint.  -1 if already at the start. */
+int render_history_step_back(struct render_history *h);
+/* To virtual time t_us (ignoring pauses), backwards or forwards. */
+int render_history_seek(struct render_history *h, int64_t t_us);
+/* Forward until some node becomes leader, at most limit_us of virtual
+ * time.  1 if it happened, 0 if not within the limit, -1 on failure. */
+int render_history_next_leader(struct render_history *h, int64_t limit_us);
+/* Back to the start of the script; forgets every user command. */
+int render_history_restart(struct render_history *h);
+
+/* ---- Acting --------------------------------------------------------------- */
+/* Executes one command line now (scn_runner_exec) and records it at this
+ * position, discarding recorded commands after it.  0; -1/-2 and err as
+ * scn_runner_exec(). */
+int render_history_exec(struct render_history *h, const char *line, char *err, size_t errcap);
+/* scn_runner_save() of the session up to now. */
+int render_history_save(const struct render_history *h, const char *path, char *err,
+                        size_t errcap);
+
+/* ---- Reading ------------------------------------------------------------- */
+const struct scn_runner *render_history_runner(const struct render_history *h);
+const struct sim *render_history_sim(const struct render_history *h);
+int64_t render_history_now_us(const struct render_history *h);
+uint64_t render_history_events(const struct render_history *h);
+/* The last status (enum scn_status) and, for SCN_FAILED, the reason. */
+int render_history_status(const struct render_history *h);
+const char *render_history_error(const struct render_history *h);
+/* True while sitting at a script `pause`. */
+bool render_history_at_pause(const struct render_history *h);
+/* The latest meaningful event explained in plain language ("" none), its
+ * time and enum sim_trace_kind (-1 none). */
+const char *render_history_caption(const struct render_history *h);
+int64_t render_history_caption_us(const struct render_history *h);
+int render_history_caption_kind(const struct render_history *h);
+/* Markers for the explored part of the session, in time order. */
+size_t render_history_markers(const struct render_history *h, const struct render_marker **out);
+/* How far the session has been explored (virtual time). */
+int64_t render_history_end_us(const struct render_history *h);
+/* User commands recorded, and how many of them are applied at this point. */
+size_t render_history_n_actions(const struct render_history *h);
+size_t render_history_actions_applied(const struct render_history *h);
+size_t render_history_n_checkpoints(const struct render_history *h);
+/* Number of `client put` commands executed so far (script and user), for
+ * generating the next value deterministically. */
+size_t render_history_puts(const struct render_history *h);
+
+#endif

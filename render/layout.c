@@ -1,0 +1,279 @@
+/* layout.c - where each part of the view goes for a window size: pure arithmetic shared by drawing, hit-testing and tests. */
+#include "render.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PI_F 3.14159265358979f
+
+static int iround(float v)
+{
+	return (int)lroundf(v);
+}
+
+void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nodes)
+{
+	memset(l, 0, sizeof *l);
+	if (w < 320)
+		w = 320;
+	if (h < 240)
+		h = 240;
+	if (n_nodes < 1)
+		n_nodes = 1;
+	if (n_nodes > RENDER_NODES_MAX)
+		n_nodes = RENDER_NODES_MAX;
+	l->w = w;
+	l->h = h;
+	l->n_nodes = n_nodes;
+	float u = fminf((float)w / RENDER_DEFAULT_W, (float)h / RENDER_DEFAULT_H);
+	if (u < 0.45f)
+		u = 0.45f;
+	l->u = u;
+	int m = iround(12 * u);
+
+	int cap_h = iround(116 * u), tl_h = iround(66 * u);
+	l->caption = (struct render_rect){0, 0, w, cap_h};
+	l->timeline = (struct render_rect){0, h - tl_h, w, tl_h};
+	int play = iround(44 * u);
+	l->play = (struct render_rect){m, h - tl_h + (tl_h - play) / 2, play, play};
+	int bar_x = m + play + iround(250 * u);
+	int bar_r = w - iround(86 * u);
+	int bar_h = iround(26 * u);
+	l->bar = (struct render_rect){bar_x, h - tl_h + (tl_h - bar_h) / 2 + iround(4 * u),
+	                              bar_r - bar_x, bar_h};
+
+	int mid_y = cap_h, mid_h = h - cap_h - tl_h;
+	int cluster_w = iround((float)w * 0.53f);
+	l->cluster = (struct render_rect){0, mid_y, cluster_w, mid_h};
+
+	/* the ring: nodes as large as the spacing allows, room for labels */
+	float cw = (float)cluster_w, ch = (float)mid_h;
+	float nr = 46 * u;
+	float below = 54 * u, side = 20 * u;
+	float R = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		R = fminf(cw / 2 - nr - side, ch / 2 - nr - below / 2 - 6 * u);
+		if (n_nodes > 1) {
+			float chord = 2 * R * sinf(PI_F / (float)n_nodes);
+			if (nr > chord * 0.30f)
+				nr = chord * 0.30f;
+		}
+	}
+	if (nr < 12 * u)
+		nr = 12 * u;
+	l->node_r = nr;
+	l->ring_r = n_nodes == 1 ? 0 : R;
+	l->ring_cx = cw / 2;
+	l->ring_cy = (float)mid_y + ch / 2 - below / 4;
+
+	/* the log panel and, under it, the details */
+	int px = cluster_w + m / 2, pw = w - px - m;
+	l->log_label_w = iround(74 * u);
+	l->log_header_h = iround(52 * u);
+	int avail = mid_h - 2 * m;
+	int row = iround(48 * u);
+	int max_rows_h = (int)((float)avail * 0.62f) - l->log_header_h;
+	if (row * (int)n_nodes > max_rows_h)
+		row = max_rows_h / (int)n_nodes;
+	if (row < iround(18 * u))
+		row = iround(18 * u);
+	l->log_row_h = row;
+	l->log_cell_h = row - iround(fminf(13 * u, (float)row * 0.3f));
+	l->log_cell_w = iround(64 * u);
+	int log_h = l->log_header_h + row * (int)n_nodes + iround(10 * u);
+	l->log = (struct render_rect){px, mid_y + m, pw, log_h};
+	int gap = iround(4 * u);
+	int usable = pw - l->log_label_w - iround(10 * u);
+	l->log_cells = usable > 0 ? (unsigned)(usable / (l->log_cell_w + gap)) : 1;
+	if (l->log_cells < 1)
+		l->log_cells = 1;
+	int dy = l->log.y + log_h + m;
+	l->details = (struct render_rect){px, dy, pw, mid_y + mid_h - m - dy};
+}
+
+bool render_layout_node(const struct render_layout *l, unsigned node, float *cx, float *cy,
+                        float *r)
+{
+	if (node < 1 || node > l->n_nodes)
+		return false;
+	float a = 2 * PI_F * (float)(node - 1) / (float)l->n_nodes;
+	*cx = l->ring_cx + l->ring_r * sinf(a);
+	*cy = l->ring_cy - l->ring_r * cosf(a);
+	*r = l->node_r;
+	return true;
+}
+
+uint64_t render_layout_log_first(const struct render_layout *l, const struct sim *s)
+{
+	uint64_t last = 0;
+	for (unsigned i = 1; i <= sim_n_nodes(s) && i <= l->n_nodes; i++) {
+		uint64_t li = raft_last_index(sim_node(s, (uint8_t)i));
+		if (li > last)
+			last = li;
+	}
+	/* keep the newest entry and one free cell (a nextIndex) in view */
+	if (last + 1 <= l->log_cells)
+		return 1;
+	return last + 2 - l->log_cells;
+}
+
+bool render_layout_log_cell(const struct render_layout *l, const struct sim *s,
+                            unsigned node, uint64_t index, struct render_rect *out)
+{
+	if (node < 1 || node > l->n_nodes || index < 1)
+		return false;
+	uint64_t first = render_layout_log_first(l, s);
+	if (index < first || index >= first + l->log_cells)
+		return false;
+	int gap = (int)lroundf(4 * l->u);
+	out->x = l->log.x + l->log_label_w + (int)(index - first) * (l->log_cell_w + gap);
+	out->y = l->log.y + l->log_header_h + (int)(node - 1) * l->log_row_h;
+	out->w = l->log_cell_w;
+	out->h = l->log_cell_h;
+	return true;
+}
+
+unsigned render_layout_hit_node(const struct render_layout *l, float x, float y)
+{
+	for (unsigned i = 1; i <= l->n_nodes; i++) {
+		float cx, cy, r;
+		render_layout_node(l, i, &cx, &cy, &r);
+		float dx = x - cx, dy = y - cy, rr = r + 6 * l->u;
+		if (dx * dx + dy * dy <= rr * rr)
+			return i;
+	}
+	return 0;
+}
+
+bool render_layout_hit_link(const struct render_layout *l, float x, float y, unsigned *a,
+                            unsigned *b)
+{
+	if (render_layout_hit_node(l, x, y))
+		return false;
+	float best = 10 * l->u;
+	bool found = false;
+	for (unsigned i = 1; i <= l->n_nodes; i++)
+		for (unsigned j = i + 1; j <= l->n_nodes; j++) {
+			float x0, y0, x1, y1, r;
+			render_layout_node(l, i, &x0, &y0, &r);
+			render_layout_node(l, j, &x1, &y1, &r);
+			float dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy;
+			if (len2 < 1)
+				continue;
+			float t = ((x - x0) * dx + (y - y0) * dy) / len2;
+			if (t < 0 || t > 1)
+				continue;
+			float px = x0 + t * dx - x, py = y0 + t * dy - y;
+			float d = sqrtf(px * px + py * py);
+			if (d < best) {
+				best = d;
+				found = true;
+				*a = t >= 0.5f ? j : i;
+				*b = t >= 0.5f ? i : j;
+			}
+		}
+	return found;
+}
+
+int64_t render_timeline_span(int64_t end_us, int64_t now_us)
+{
+	int64_t t = end_us > now_us ? end_us : now_us;
+	t += t / 8;
+	static const int64_t nice[] = {1, 2, 5};
+	for (int64_t p = 1000000; p < INT64_MAX / 20; p *= 10)
+		for (int i = 0; i < 3; i++)
+			if (nice[i] * p >= t && nice[i] * p >= 2000000)
+				return nice[i] * p;
+	return t;
+}
+
+int64_t render_layout_time_at(const struct render_layout *l, float x, int64_t end_us)
+{
+	float f = (x - (float)l->bar.x) / (float)(l->bar.w > 0 ? l->bar.w : 1);
+	if (f < 0)
+		f = 0;
+	if (f > 1)
+		f = 1;
+	return (int64_t)((double)f * (double)end_us);
+}
+
+float render_layout_time_x(const struct render_layout *l, int64_t t_us, int64_t end_us)
+{
+	double f = end_us > 0 ? (double)t_us / (double)end_us : 0;
+	if (f > 1)
+		f = 1;
+	if (f < 0)
+		f = 0;
+	return (float)l->bar.x + (float)(f * l->bar.w);
+}
+
+/* ---- The node menu ---------------------------------------------------------------- */
+static void item(struct render_menu_item *it, const char *key, const char *command,
+                 const char *label)
+{
+	snprintf(it->label, sizeof it->label, "%s", label);
+	snprintf(it->key, sizeof it->key, "%s", key);
+	snprintf(it->command, sizeof it->command, "%s", command);
+}
+
+size_t render_menu_items(const struct sim *s, unsigned node, const char *put,
+                         struct render_menu_item *items)
+{
+	size_t n = 0;
+	char cmd[64], label[48];
+	if (node < 1 || node > sim_n_nodes(s))
+		return 0;
+	if (sim_node_up(s, (uint8_t)node)) {
+		snprintf(cmd, sizeof cmd, "crash n%u", node);
+		snprintf(label, sizeof label, "Crash n%u", node);
+		item(&items[n++], "c", cmd, label);
+		snprintf(cmd, sizeof cmd, "timeout n%u", node);
+		snprintf(label, sizeof label, "Force election timeout");
+		item(&items[n++], "t", cmd, label);
+	} else {
+		snprintf(cmd, sizeof cmd, "restart n%u", node);
+		snprintf(label, sizeof label, "Restart n%u", node);
+		item(&items[n++], "r", cmd, label);
+	}
+	snprintf(cmd, sizeof cmd, "isolate n%u", node);
+	snprintf(label, sizeof label, "Isolate from the others");
+	item(&items[n++], "i", cmd, label);
+	snprintf(cmd, sizeof cmd, "client put %s to n%u", put, node);
+	snprintf(label, sizeof label, "Client request %s", put);
+	item(&items[n++], "p", cmd, label);
+	item(&items[n++], "H", "heal", "Heal every link");
+	return n;
+}
+
+struct render_rect render_menu_rect(const struct render_layout *l, int x, int y, size_t n)
+{
+	int iw = (int)lroundf(300 * l->u), ih = (int)lroundf(38 * l->u);
+	int pad = (int)lroundf(6 * l->u);
+	struct render_rect r = {x, y, iw, ih * (int)n + 2 * pad};
+	if (r.x + r.w > l->w)
+		r.x = l->w - r.w - 2;
+	if (r.y + r.h > l->h)
+		r.y = l->h - r.h - 2;
+	if (r.x < 0)
+		r.x = 0;
+	if (r.y < 0)
+		r.y = 0;
+	return r;
+}
+
+int render_menu_hit(const struct render_layout *l, int x, int y, size_t n, int px, int py)
+{
+	struct render_rect r = render_menu_rect(l, x, y, n);
+	int ih = (int)lroundf(38 * l->u), pad = (int)lroundf(6 * l->u);
+	if (px < r.x || px >= r.x + r.w || py < r.y + pad || py >= r.y + r.h - pad)
+		return -1;
+	int i = (py - r.y - pad) / ih;
+	return i >= 0 && (size_t)i < n ? i : -1;
+}
+
+void render_put_value(size_t k, char *buf, size_t cap)
+{
+	static const char keys[] = "xyzw";
+	snprintf(buf, cap, "%c=%zu", keys[k % 4], k + 1);
+}

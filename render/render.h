@@ -1,0 +1,204 @@
+/* render.h - the raftsim visualizer: the layout, one function that draws a
+ * frame into an SDL_Renderer, the window, headless PNG frames and benches.
+ *
+ * Everything here reads the simulation through the const sim/ and
+ * scenarios/ APIs and changes it only through scenario command lines (see
+ * history.h), so every action in the window can be replayed and saved.
+ * Only render/ and cli/cmd_view.c know SDL and the wall clock.
+ *
+ * Ownership: functions returning a pointer hand over ownership unless they
+ * say otherwise; errors come back as a one-line message in err (no
+ * newline) and a non-zero return.
+ */
+#ifndef RENDER_RENDER_H
+#define RENDER_RENDER_H
+
+#include "history.h"
+#include "scn.h"
+#include "sim.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct SDL_Renderer;
+
+#define RENDER_NODES_MAX 15    /* the ring view draws 1..15 nodes */
+#define RENDER_DEFAULT_W 1280
+#define RENDER_DEFAULT_H 720
+
+/* ---- Layout (pure arithmetic, no SDL) ------------------------------------ */
+struct render_rect {
+	int x, y, w, h;
+};
+
+/* Where everything goes for a window of w x h pixels and n nodes.  All
+ * coordinates are pixels from the top-left corner. */
+struct render_layout {
+	int w, h;
+	unsigned n_nodes;
+	float u;                    /* scale: 1.0 at 1280x720 */
+	struct render_rect caption; /* narration + latest event, top */
+	struct render_rect cluster; /* the ring of nodes and messages */
+	struct render_rect log;     /* the log panel */
+	struct render_rect details; /* the selected node's state */
+	struct render_rect timeline;/* the whole bottom bar */
+	struct render_rect bar;     /* the seekable part of the timeline */
+	struct render_rect play;    /* the play/pause button */
+	float ring_cx, ring_cy, ring_r;
+	float node_r;               /* radius of every node disc */
+	/* log panel geometry */
+	int log_label_w;            /* the "n1" column */
+	int log_header_h;           /* legend + index numbers */
+	int log_row_h, log_cell_w, log_cell_h;
+	unsigned log_cells;         /* visible indices per row */
+};
+
+/* Computes the layout; n_nodes is clamped to 1..RENDER_NODES_MAX. */
+void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nodes);
+/* Centre and radius of node 1..n; false for a node outside 1..n. */
+bool render_layout_node(const struct render_layout *l, unsigned node, float *cx, float *cy,
+                        float *r);
+/* The first log index shown: the rows scroll so that the newest entry of
+ * any node is visible. */
+uint64_t render_layout_log_first(const struct render_layout *l, const struct sim *s);
+/* The cell of (node, index) as drawn for sim s; false when that index is
+ * scrolled out of view or the node is out of range. */
+bool render_layout_log_cell(const struct render_layout *l, const struct sim *s,
+                            unsigned node, uint64_t index, struct render_rect *out);
+/* The node under (x, y), 0 for none. */
+unsigned render_layout_hit_node(const struct render_layout *l, float x, float y);
+/* The link under (x, y): true and the two nodes, *a being the end nearer
+ * the point.  Clicks on node discs are not links. */
+bool render_layout_hit_link(const struct render_layout *l, float x, float y, unsigned *a,
+                            unsigned *b);
+/* Virtual time at x on the timeline bar for a timeline ending at end_us. */
+int64_t render_layout_time_at(const struct render_layout *l, float x, int64_t end_us);
+/* The x of virtual time t on the timeline bar. */
+float render_layout_time_x(const struct render_layout *l, int64_t t_us, int64_t end_us);
+/* The right end of the timeline for a session explored to end_us, now at
+ * now_us: a round number with some room ahead. */
+int64_t render_timeline_span(int64_t end_us, int64_t now_us);
+
+/* ---- The node context menu ------------------------------------------------ */
+#define RENDER_MENU_MAX 6
+struct render_menu_item {
+	char label[48];    /* "Crash n3" */
+	char key[4];       /* the keyboard shortcut shown, "c" */
+	char command[64];  /* the scenario command it runs, "crash n3" */
+};
+/* The items for node (what makes sense in its state); put is the value a
+ * client request would write ("x=1").  Returns the count. */
+size_t render_menu_items(const struct sim *s, unsigned node, const char *put,
+                         struct render_menu_item *items);
+/* The menu's rectangle when opened at (x, y) with n items, kept inside the
+ * window, and the item under (px, py) (-1 none). */
+struct render_rect render_menu_rect(const struct render_layout *l, int x, int y, size_t n);
+int render_menu_hit(const struct render_layout *l, int x, int y, size_t n, int px, int py);
+
+/* The command a deterministic client request writes: the k-th put of the
+ * session (0-based) is "x=1", "y=2", "z=3", "w=4", "x=5", ... */
+void render_put_value(size_t k, char *buf, size_t cap);
+
+/* ---- One frame ------------------------------------------------------------ */
+/* What a frame shows besides the simulation: the view state.  The window
+ * fills every field; headless frames leave the interactive ones zero. */
+struct render_frame {
+	const struct sim *sim;             /* required */
+	const char *title;                 /* scenario title, may be NULL */
+	const char *say;                   /* latest narration, may be NULL */
+	const char *event;                 /* latest event explained, may be NULL */
+	int event_kind;                    /* enum sim_trace_kind, -1 none */
+	const struct render_marker *markers;
+	size_t n_markers;
+	int64_t timeline_end_us;           /* 0: from now */
+	const char *banner;                /* an error / violation line, may be NULL */
+	bool playing;
+	bool at_pause;                     /* stopped by the script's `pause` */
+	double speed;                      /* virtual seconds per real second */
+	unsigned selected;                 /* node shown in the details panel, 0 none */
+	unsigned hover_node;
+	unsigned hover_link_a, hover_link_b;
+	bool help;                         /* the help overlay */
+	bool hide_legend;                  /* no message legend in the corner */
+	bool menu_open;
+	int menu_x, menu_y;
+	int menu_hover;
+	size_t menu_n;
+	const struct render_menu_item *menu_items;
+	const char *toast;                 /* a short confirmation, may be NULL */
+	bool interactive;                  /* show clickable hints */
+};
+
+/* Drawing resources for one SDL_Renderer: fonts, cached text textures,
+ * geometry.  Fonts come from render_assets_dir(). */
+struct render_gfx;
+struct render_gfx *render_gfx_new(struct SDL_Renderer *r, char *err, size_t errcap);
+void render_gfx_free(struct render_gfx *g);
+
+/* Draws one whole frame of w x h pixels.  Never changes the simulation. */
+void render_draw(struct render_gfx *g, const struct render_frame *f, int w, int h);
+
+/* The frame fields the history provides (sim, title, say, caption,
+ * markers, banner); the caller sets the view state. */
+void render_frame_from_history(struct render_frame *f, const struct render_history *h);
+
+/* ---- Assets ---------------------------------------------------------------- */
+/* The directory holding DejaVuSans.ttf: $RAFTSIM_ASSETS, else the one
+ * compiled in, else ../assets and ./assets next to the executable.  NULL
+ * (and the places tried in err) if none has the font. */
+const char *render_assets_dir(char *buf, size_t cap, char *err, size_t errcap);
+
+/* ---- Headless -------------------------------------------------------------- */
+/* Starts SDL without a display (no video subsystem: the software renderer
+ * draws into a surface) and SDL_ttf; pair with render_headless_quit().
+ * 0 or -1 with err. */
+int render_headless_init(char *err, size_t errcap);
+void render_headless_quit(void);
+
+/* An offscreen w x h canvas drawn by SDL's software renderer: exactly what
+ * the window shows, without a display.  NULL with err on failure. */
+struct render_offscreen;
+struct render_offscreen *render_offscreen_new(int w, int h, char *err, size_t errcap);
+void render_offscreen_free(struct render_offscreen *o);
+void render_offscreen_draw(struct render_offscreen *o, const struct render_frame *f);
+/* The pixel at (x, y) of the last frame as 0xRRGGBB (0 outside). */
+uint32_t render_offscreen_pixel(const struct render_offscreen *o, int x, int y);
+/* The SDL_Surface it draws into (void * keeps SDL out of this header). */
+void *render_offscreen_surface(const struct render_offscreen *o);
+/* Saves the last frame as PNG: written to a temporary name in the same
+ * directory, then renamed over path.  0 or -1 with err. */
+int render_offscreen_save_png(const struct render_offscreen *o, const char *path, char *err,
+                              size_t errcap);
+/* One-shot: draws f at w x h and saves it to path. */
+int render_frame_png(const struct render_frame *f, int w, int h, const char *path, char *err,
+                     size_t errcap);
+
+/* ---- The window ------------------------------------------------------------ */
+struct render_view_options {
+	const char *path;        /* the script's path, for messages */
+	int w, h;                /* initial window size, 0: default */
+	double speed;            /* 0: default 1/20 */
+	const struct scn_options *scn;  /* may be NULL */
+};
+/* Opens the window on script s and runs until it is closed.  Returns the
+ * process exit code (0, or 2 with a message on stderr when there is no
+ * display or the cluster is too large). */
+int render_view_run(const struct scn_script *s, const struct render_view_options *o);
+
+/* ---- Benchmarks --------------------------------------------------------------- */
+/* Draws `frames` frames of w x h with the software renderer of a cluster of
+ * `nodes` nodes with at least min_msgs_in_flight messages in flight (high
+ * latency, a fast heartbeat and a steady client load), timing each frame
+ * with the wall clock.  0, or -1 if the cluster could not be built. */
+int render_bench_frames(int frames, int w, int h, int nodes, int min_msgs_in_flight,
+                        double *p50_ms, double *p99_ms);
+/* A busy run 10 virtual minutes in, then one step back with the window's
+ * checkpoint mechanism; *ms is the wall time of that step.  0 or -1. */
+int render_bench_step_back(double *ms);
+
+/* Seconds of the monotonic wall clock (SDL-free, for benches and the
+ * window). */
+double render_wall_seconds(void);
+
+#endif

@@ -1,0 +1,462 @@
+/* test_render.c - the visualizer, headless: pixels of real scenario frames at the positions the layout reports, step back/forward, recorded actions, PNG output. */
+#include <criterion/criterion.h>
+
+#include "render.h"
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MS 1000LL
+#define W 1280
+#define H 720
+
+static char root[4096];
+
+static void setup(void)
+{
+	const char *r = getenv("SOURCE_ROOT");
+#ifdef SOURCE_ROOT
+	if (!r)
+		r = SOURCE_ROOT;
+#endif
+	cr_assert(r, "SOURCE_ROOT is not set");
+	snprintf(root, sizeof root, "%s", r);
+	char assets[4200];
+	snprintf(assets, sizeof assets, "%s/assets", root);
+	setenv("RAFTSIM_ASSETS", assets, 1);
+	char err[512];
+	cr_assert(render_headless_init(err, sizeof err) == 0, "%s", err);
+}
+
+static void teardown(void)
+{
+	render_headless_quit();
+}
+
+TestSuite(render, .init = setup, .fini = teardown);
+
+static struct scn_script *script_file(const char *name)
+{
+	char path[4300], err[SCN_ERR_MAX];
+	snprintf(path, sizeof path, "%s/scenarios/%s", root, name);
+	struct scn_script *s = scn_load(path, err, sizeof err);
+	cr_assert(s, "%s", err);
+	return s;
+}
+
+static struct scn_script *script_text(const char *text)
+{
+	char err[SCN_ERR_MAX];
+	struct scn_script *s = scn_parse("test.scn", text, strlen(text), err, sizeof err);
+	cr_assert(s, "%s", err);
+	return s;
+}
+
+static struct render_history *history(struct scn_script *s)
+{
+	char err[512];
+	struct render_history *h = render_history_new(s, NULL, NULL, err, sizeof err);
+	cr_assert(h, "%s", err);
+	scn_script_free(s);
+	return h;
+}
+
+static struct render_offscreen *canvas(void)
+{
+	char err[512];
+	struct render_offscreen *o = render_offscreen_new(W, H, err, sizeof err);
+	cr_assert(o, "%s", err);
+	return o;
+}
+
+static void draw(struct render_offscreen *o, const struct render_history *h, unsigned selected)
+{
+	struct render_frame f = {0};
+	render_frame_from_history(&f, h);
+	f.selected = selected;
+	render_offscreen_draw(o, &f);
+}
+
+static bool near_rgb(uint32_t p, uint32_t want, int tol)
+{
+	int dr = (int)(p >> 16 & 255) - (int)(want >> 16 & 255);
+	int dg = (int)(p >> 8 & 255) - (int)(want >> 8 & 255);
+	int db = (int)(p & 255) - (int)(want & 255);
+	return abs(dr) <= tol && abs(dg) <= tol && abs(db) <= tol;
+}
+
+static void layout(struct render_layout *l, const struct render_history *h)
+{
+	render_layout_compute(l, W, H, sim_n_nodes(render_history_sim(h)));
+}
+
+/* A point inside node i's disc, clear of its text and outline. */
+static uint32_t node_fill(const struct render_offscreen *o, const struct render_layout *l,
+                          unsigned i)
+{
+	float x, y, r;
+	cr_assert(render_layout_node(l, i, &x, &y, &r));
+	return render_offscreen_pixel(o, (int)lroundf(x - r * 0.68f), (int)lroundf(y));
+}
+
+/* Copies the current frame's pixels. */
+static uint32_t *snapshot(const struct render_offscreen *o)
+{
+	SDL_Surface *s = render_offscreen_surface(o);
+	size_t n = (size_t)s->pitch * (size_t)s->h;
+	uint32_t *p = malloc(n);
+	cr_assert(p);
+	memcpy(p, s->pixels, n);
+	return p;
+}
+
+static bool same_pixels(const struct render_offscreen *o, const uint32_t *snap)
+{
+	SDL_Surface *s = render_offscreen_surface(o);
+	return memcmp(s->pixels, snap, (size_t)s->pitch * (size_t)s->h) == 0;
+}
+
+#define LEADER_BLUE 0x0072B2u
+#define CRASH_GREY 0xBEBEBEu
+#define FOLLOWER_SKY 0x56B4E9u
+#define VOTE_ORANGE 0xE69F00u
+
+Test(render, leader_drawn_in_leader_colour)
+{
+	struct render_history *h = history(script_file("tutorial.scn"));
+	render_history_advance(h, 400 * MS, true);
+	const struct sim *s = render_history_sim(h);
+	uint8_t leader = sim_stable_leader(s);
+	cr_assert(leader, "no leader at 400ms");
+	struct render_offscreen *o = canvas();
+	draw(o, h, 0);
+	struct render_layout l;
+	layout(&l, h);
+	uint32_t p = node_fill(o, &l, leader);
+	cr_assert(near_rgb(p, LEADER_BLUE, 2), "leader n%u drawn as %06x", leader, p);
+	for (unsigned i = 1; i <= sim_n_nodes(s); i++)
+		if (i != leader) {
+			uint32_t q = node_fill(o, &l, i);
+			cr_assert(near_rgb(q, FOLLOWER_SKY, 2), "follower n%u drawn as %06x", i, q);
+		}
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+Test(render, crashed_node_is_grey)
+{
+	struct render_history *h = history(script_text("cluster nodes=3 seed=2\n"
+	                                               "run until leader within 2s\n"
+	                                               "crash leader\n"
+	                                               "run 10ms\n"));
+	render_history_advance(h, 3000 * MS, true);
+	const struct sim *s = render_history_sim(h);
+	unsigned crashed = 0;
+	for (unsigned i = 1; i <= 3; i++)
+		if (!sim_node_up(s, (uint8_t)i))
+			crashed = i;
+	cr_assert(crashed, "nobody crashed");
+	struct render_offscreen *o = canvas();
+	draw(o, h, 0);
+	struct render_layout l;
+	layout(&l, h);
+	uint32_t p = node_fill(o, &l, crashed);
+	cr_assert(near_rgb(p, CRASH_GREY, 2), "crashed n%u drawn as %06x", crashed, p);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+Test(render, committed_cell_solid_uncommitted_outlined)
+{
+	/* at 725 ms the tutorial's leader has committed x=sally; the
+	 * followers have it in their logs but do not know yet */
+	struct render_history *h = history(script_file("tutorial.scn"));
+	render_history_advance(h, 725 * MS, true);
+	const struct sim *s = render_history_sim(h);
+	unsigned committed = 0, pending = 0;
+	for (unsigned i = 1; i <= sim_n_nodes(s); i++) {
+		const struct raft_node *n = sim_node(s, (uint8_t)i);
+		if (raft_last_index(n) >= 1 && raft_commit_index(n) >= 1)
+			committed = i;
+		if (raft_last_index(n) >= 1 && raft_commit_index(n) == 0)
+			pending = i;
+	}
+	cr_assert(committed && pending, "need one committed and one pending log at 725ms");
+	struct render_offscreen *o = canvas();
+	draw(o, h, 0);
+	struct render_layout l;
+	layout(&l, h);
+	struct render_rect a, b;
+	cr_assert(render_layout_log_cell(&l, s, committed, 1, &a));
+	cr_assert(render_layout_log_cell(&l, s, pending, 1, &b));
+	/* top-right inside the cell: clear of the term tag and the command */
+	uint32_t pa = render_offscreen_pixel(o, a.x + a.w - 8, a.y + 8);
+	uint32_t pb = render_offscreen_pixel(o, b.x + b.w - 8, b.y + 8);
+	uint32_t edge = render_offscreen_pixel(o, b.x + 1, b.y + b.h / 2);
+	cr_assert(near_rgb(pa, FOLLOWER_SKY, 2), "committed cell inside %06x", pa);
+	cr_assert(near_rgb(pb, 0xFFFFFFu, 2), "uncommitted cell inside %06x", pb);
+	cr_assert(!near_rgb(edge, 0xFFFFFFu, 40), "uncommitted cell has no outline (%06x)", edge);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+Test(render, message_dot_between_nodes)
+{
+	struct render_history *h = history(script_file("tutorial.scn"));
+	/* n5's RequestVotes leave at 156.554 ms and take 5..15 ms */
+	render_history_advance(h, 156554 + 2500, true);
+	const struct sim *s = render_history_sim(h);
+	int64_t now = sim_now_us(s);
+	const struct sim_msg *m = NULL;
+	for (size_t i = 0; i < sim_msg_capacity(s); i++) {
+		const struct sim_msg *x = sim_msg_slot(s, i);
+		if (!x || x->m.type != RAFT_MSG_VOTE || x->deliver_us <= x->send_us)
+			continue;
+		double f = (double)(now - x->send_us) / (double)(x->deliver_us - x->send_us);
+		if (f > 0.1 && f < 0.9) {
+			m = x;
+			break;
+		}
+	}
+	cr_assert(m, "no RequestVote mid-flight");
+	double f = (double)(now - m->send_us) / (double)(m->deliver_us - m->send_us);
+	struct render_offscreen *o = canvas();
+	draw(o, h, 0);
+	struct render_layout l;
+	layout(&l, h);
+	float x0, y0, x1, y1, r;
+	render_layout_node(&l, m->m.from, &x0, &y0, &r);
+	render_layout_node(&l, m->m.to, &x1, &y1, &r);
+	/* where the dot should be: between the rims, at the fraction flown */
+	float d = sqrtf((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0));
+	float ux = (x1 - x0) / d, uy = (y1 - y0) / d;
+	float sx = x0 + ux * r, sy = y0 + uy * r, ex = x1 - ux * r, ey = y1 - uy * r;
+	float px = sx + (ex - sx) * (float)f, py = sy + (ey - sy) * (float)f;
+	int found = 0;
+	for (int dy = -14; dy <= 14; dy++)
+		for (int dx = -14; dx <= 14; dx++)
+			if (near_rgb(render_offscreen_pixel(o, (int)px + dx, (int)py + dy), VOTE_ORANGE, 3))
+				found++;
+	cr_assert(found > 40, "no orange RequestVote dot near (%.0f, %.0f): %d pixels", px, py,
+	          found);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+static int bright_pixels(const struct render_offscreen *o, struct render_rect r)
+{
+	int n = 0;
+	for (int y = r.y; y < r.y + r.h; y++)
+		for (int x = r.x; x < r.x + r.w; x++) {
+			uint32_t p = render_offscreen_pixel(o, x, y);
+			if ((p >> 16 & 255) > 200 && (p >> 8 & 255) > 200 && (p & 255) > 200)
+				n++;
+		}
+	return n;
+}
+
+Test(render, caption_shows_say)
+{
+	struct render_history *quiet = history(script_text("cluster nodes=3\nrun 100ms\n"));
+	struct render_history *h = history(script_text(
+	    "cluster nodes=3\nsay \"Every server starts as a follower and waits.\"\nrun 100ms\n"));
+	render_history_advance(quiet, 50 * MS, true);
+	render_history_advance(h, 50 * MS, true);
+	cr_assert_str_eq(scn_runner_say(render_history_runner(h)),
+	                 "Every server starts as a follower and waits.");
+	struct render_offscreen *o = canvas();
+	struct render_layout l;
+	layout(&l, h);
+	draw(o, quiet, 0);
+	int before = bright_pixels(o, l.caption);
+	draw(o, h, 0);
+	int after = bright_pixels(o, l.caption);
+	cr_assert(after > before + 400, "caption text pixels: %d without say, %d with", before,
+	          after);
+	render_offscreen_free(o);
+	render_history_free(quiet);
+	render_history_free(h);
+}
+
+Test(render, step_back_then_forward_is_pixel_identical)
+{
+	struct render_history *h = history(script_file("tutorial.scn"));
+	render_history_advance(h, 165 * MS, true);
+	struct render_offscreen *o = canvas();
+	for (int k = 0; k < 5; k++)
+		render_history_step(h);
+	uint64_t e = render_history_events(h);
+	draw(o, h, 3);
+	uint32_t *a = snapshot(o);
+	cr_assert_eq(render_history_step_back(h), render_history_status(h));
+	cr_assert_eq(render_history_events(h), e - 1);
+	render_history_step(h);
+	cr_assert_eq(render_history_events(h), e);
+	draw(o, h, 3);
+	cr_assert(same_pixels(o, a), "step back + step forward changed the frame");
+	/* several steps back and forward */
+	for (int k = 0; k < 7; k++)
+		render_history_step_back(h);
+	for (int k = 0; k < 7; k++)
+		render_history_step(h);
+	draw(o, h, 3);
+	cr_assert(same_pixels(o, a), "7 steps back + 7 forward changed the frame");
+	free(a);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+Test(render, user_actions_replay_across_step_back_and_seek)
+{
+	struct render_history *h = history(script_file("tutorial.scn"));
+	render_history_advance(h, 300 * MS, true);
+	char err[SCN_ERR_MAX];
+	cr_assert_eq(render_history_exec(h, "crash n2", err, sizeof err), 0, "%s", err);
+	cr_assert(!sim_node_up(render_history_sim(h), 2));
+	for (int k = 0; k < 4; k++)
+		render_history_step(h);
+	struct render_offscreen *o = canvas();
+	draw(o, h, 0);
+	uint32_t *a = snapshot(o);
+	uint64_t e = render_history_events(h);
+	int64_t t = render_history_now_us(h);
+	/* back before the crash, then forward again: the crash is replayed */
+	for (int k = 0; k < 6; k++)
+		render_history_step_back(h);
+	cr_assert(sim_node_up(render_history_sim(h), 2), "stepping back did not undo the crash");
+	for (int k = 0; k < 6; k++)
+		render_history_step(h);
+	cr_assert_eq(render_history_events(h), e);
+	cr_assert(!sim_node_up(render_history_sim(h), 2), "the recorded crash was not replayed");
+	draw(o, h, 0);
+	cr_assert(same_pixels(o, a), "replayed crash differs");
+	/* seek far back and to the same time */
+	render_history_seek(h, 100 * MS);
+	cr_assert(sim_node_up(render_history_sim(h), 2));
+	render_history_seek(h, t);
+	cr_assert(!sim_node_up(render_history_sim(h), 2));
+	cr_assert_eq(render_history_n_actions(h), 1);
+	/* a new action in the past forks: the crash is forgotten */
+	render_history_seek(h, 200 * MS);
+	cr_assert_eq(render_history_exec(h, "crash n3", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(render_history_n_actions(h), 1);
+	render_history_seek(h, t);
+	cr_assert(sim_node_up(render_history_sim(h), 2));
+	cr_assert(!sim_node_up(render_history_sim(h), 3));
+	free(a);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+Test(render, saved_session_replays_the_same_state)
+{
+	struct render_history *h = history(script_file("tutorial.scn"));
+	render_history_advance(h, 250 * MS, true);
+	char err[SCN_ERR_MAX];
+	cr_assert_eq(render_history_exec(h, "crash n1", err, sizeof err), 0, "%s", err);
+	render_history_advance(h, 400 * MS, true);
+	cr_assert_eq(render_history_exec(h, "client put x=1", err, sizeof err), 0, "%s", err);
+	render_history_step(h);
+	render_history_step(h);
+	char path[] = "/tmp/raftsim-test-scn-XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	close(fd);
+	cr_assert_eq(render_history_save(h, path, err, sizeof err), 0, "%s", err);
+	FILE *f = fopen(path, "r");
+	char text[65536];
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	cr_assert(strstr(text, "crash n1"), "saved session lacks the crash:\n%s", text);
+	struct scn_script *s = scn_load(path, err, sizeof err);
+	cr_assert(s, "%s", err);
+	struct render_history *r = history(s);
+	render_history_advance(r, render_history_now_us(h), true);
+	const struct sim *a = render_history_sim(h), *b = render_history_sim(r);
+	cr_assert_eq(sim_now_us(a), sim_now_us(b));
+	for (unsigned i = 1; i <= sim_n_nodes(a); i++) {
+		const struct raft_node *x = sim_node(a, (uint8_t)i), *y = sim_node(b, (uint8_t)i);
+		cr_assert_eq(sim_node_up(a, (uint8_t)i), sim_node_up(b, (uint8_t)i));
+		cr_assert_eq(raft_term(x), raft_term(y));
+		cr_assert_eq(raft_last_index(x), raft_last_index(y));
+		cr_assert_eq(raft_commit_index(x), raft_commit_index(y));
+	}
+	remove(path);
+	render_history_free(r);
+	render_history_free(h);
+}
+
+Test(render, screenshot_is_a_valid_png)
+{
+	struct render_history *h = history(script_file("tutorial.scn"));
+	render_history_advance(h, 200 * MS, true);
+	struct render_offscreen *o = canvas();
+	draw(o, h, 1);
+	char path[] = "/tmp/raftsim-test-png-XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	close(fd);
+	char err[512];
+	cr_assert_eq(render_offscreen_save_png(o, path, err, sizeof err), 0, "%s", err);
+	FILE *f = fopen(path, "rb");
+	unsigned char sig[8];
+	cr_assert_eq(fread(sig, 1, 8, f), 8);
+	fclose(f);
+	cr_assert(!memcmp(sig, "\x89PNG\r\n\x1a\n", 8), "not a PNG signature");
+	SDL_Surface *back = IMG_Load(path);
+	cr_assert(back, "IMG_Load: %s", IMG_GetError());
+	cr_assert_eq(back->w, W);
+	cr_assert_eq(back->h, H);
+	SDL_FreeSurface(back);
+	/* no temporary file left behind */
+	char tmp[300];
+	snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+	cr_assert(access(tmp, F_OK) != 0);
+	remove(path);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+Test(render, layout_fits_every_cluster_size)
+{
+	static const int sizes[][2] = {{1280, 720}, {1920, 1080}, {1024, 768}, {800, 600}};
+	for (size_t k = 0; k < 4; k++)
+		for (unsigned n = 1; n <= RENDER_NODES_MAX; n++) {
+			struct render_layout l;
+			render_layout_compute(&l, sizes[k][0], sizes[k][1], n);
+			for (unsigned i = 1; i <= n; i++) {
+				float x, y, r;
+				cr_assert(render_layout_node(&l, i, &x, &y, &r));
+				cr_assert(x - r >= (float)l.cluster.x && x + r <= (float)(l.cluster.x + l.cluster.w),
+				          "n%u of %u outside at %dx%d", i, n, sizes[k][0], sizes[k][1]);
+				cr_assert(y - r >= (float)l.cluster.y && y + r <= (float)(l.cluster.y + l.cluster.h));
+				for (unsigned j = i + 1; j <= n; j++) {
+					float x2, y2, r2;
+					render_layout_node(&l, j, &x2, &y2, &r2);
+					cr_assert(hypotf(x2 - x, y2 - y) > r + r2, "n%u and n%u overlap", i, j);
+				}
+			}
+			cr_assert(l.log.y + l.log.h <= l.timeline.y);
+			cr_assert(l.caption.h > 0 && l.timeline.h > 0);
+			cr_assert(l.log_cells >= 4, "only %u log cells at %dx%d", l.log_cells, sizes[k][0],
+			          sizes[k][1]);
+		}
+}
+
+Test(render, timeline_seek_position)
+{
+	struct render_layout l;
+	render_layout_compute(&l, W, H, 5);
+	int64_t end = 4000 * MS;
+	float x = render_layout_time_x(&l, 1000 * MS, end);
+	int64_t t = render_layout_time_at(&l, x, end);
+	cr_assert(llabs(t - 1000 * MS) < 10 * MS, "%lld", (long long)t);
+	cr_assert_eq(render_layout_time_at(&l, (float)l.bar.x - 50, end), 0);
+	cr_assert_eq(render_layout_time_at(&l, (float)(l.bar.x + l.bar.w + 50), end), end);
+}
