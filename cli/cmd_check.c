@@ -69,14 +69,6 @@ static bool parse_seeds(const char *v, uint64_t *lo, uint64_t *hi)
 	return true;
 }
 
-static bool parse_bug(const char *v, uint32_t *bugs)
-{
-	if (scn_bug_from_name(v, bugs) == 0)
-		return true;
-	fprintf(stderr, "raftsim: --bug: unknown bug '%s' (expected one of %s)\n", v,
-	        scn_bug_names());
-	return false;
-}
 
 /* Parses flags; non-flag arguments go to files[].  Returns 0, 1 for --help,
  * 2 for bad usage. */
@@ -105,7 +97,7 @@ static int parse_flags(int argc, char **argv, bool run, struct check_flags *f,
 				return 2;
 			f->has_seed = true;
 		} else if (flag_is(a, "--bug")) {
-			if (!(v = cli_flag_value(argc, argv, &i, "--bug")) || !parse_bug(v, &f->bugs))
+			if (!(v = cli_flag_value(argc, argv, &i, "--bug")) || !cli_parse_bug("--bug", v, &f->bugs))
 				return 2;
 		} else if (flag_is(a, "--trace") && run) {
 			if (!(f->trace = cli_flag_value(argc, argv, &i, "--trace")))
@@ -163,8 +155,8 @@ static void print_reproduce(FILE *out, const char *path, uint64_t seed, uint32_t
 {
 	fprintf(out, "  reproduce: raftsim check %s --seed %" PRIu64, path, seed);
 	for (uint32_t b = 1; b != 0; b <<= 1)
-		if ((bugs & b) && scn_bug_name(b))
-			fprintf(out, " --bug %s", scn_bug_name(b));
+		if ((bugs & b) && raft_bug_name(b))
+			fprintf(out, " --bug %s", raft_bug_name(b));
 	fputc('\n', out);
 }
 

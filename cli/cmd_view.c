@@ -126,13 +126,9 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 				return 2;
 			f->scn.has_seed = true;
 		} else if (flag_is(a, "--bug")) {
-			if (!(v = cli_flag_value(argc, argv, &i, "--bug")))
+			if (!(v = cli_flag_value(argc, argv, &i, "--bug")) ||
+			    !cli_parse_bug("--bug", v, &f->scn.bugs))
 				return 2;
-			if (scn_bug_from_name(v, &f->scn.bugs) != 0) {
-				fprintf(stderr, "raftsim: --bug: unknown bug '%s' (expected one of %s)\n", v,
-				        scn_bug_names());
-				return 2;
-			}
 		} else if (!render && flag_is(a, "--speed")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--speed")) || !parse_speed(v, &f->speed))
 				return 2;

@@ -217,8 +217,15 @@ void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 	 * term T > currentTerm: set currentTerm = T, convert to follower
 	 * (section 5.1). */
 	if (m->term > n->term) {
-		if (is_reply(m->type) && (n->cfg.bugs & RAFT_BUG_NO_STEP_DOWN))
-			return; /* the bug: a higher term in a reply is ignored */
+		if (is_reply(m->type) && (n->cfg.bugs & RAFT_BUG_NO_STEP_DOWN)) {
+			/* the bug: the node takes the reply's term but does not
+			 * convert to follower, so a leader or candidate carries its
+			 * role (and a candidate its votes) into a term it never won */
+			n->term = m->term;
+			n->voted_for = 0;
+			n->leader = n->role == RAFT_LEADER ? n->cfg.id : 0;
+			return;
+		}
 		raft_become_follower(n, now_us, m->term);
 	}
 	switch (m->type) {

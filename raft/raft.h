@@ -49,7 +49,8 @@ enum raft_bug {
 	RAFT_BUG_NO_LOG_CHECK = 1u << 2,    /* skip the up-to-date check when voting */
 	RAFT_BUG_NO_TRUNCATE = 1u << 3,     /* overwrite in place, keep a conflicting suffix */
 	RAFT_BUG_FORGET_VOTE = 1u << 4,     /* votedFor is not persisted across a restart */
-	RAFT_BUG_NO_STEP_DOWN = 1u << 5,    /* ignore a higher term in replies */
+	RAFT_BUG_NO_STEP_DOWN = 1u << 5,    /* a higher term in a reply is adopted without
+	                                       converting to follower */
 };
 
 /* "commit-old-term" etc. -> the bit; 0 for an unknown name.  raft_bug_name

@@ -161,6 +161,36 @@ static int scn_eval_kv(const struct sim *s, const struct scn_cond *c, char *obs,
 	return SCN_FALSE;
 }
 
+/* acked-committed: every client put that was acknowledged (applied by the
+ * leader that accepted it) sits, with the same term, at or below the commit
+ * index of every live node. */
+static int scn_eval_acked(const struct sim *s, char *obs, size_t cap, size_t *len)
+{
+	struct sim_client_info ci;
+	size_t acked = 0;
+	for (size_t r = 0; r < sim_client_count(s); r++) {
+		sim_client_info(s, r, &ci);
+		if (ci.state != SIM_CLIENT_ACKED)
+			continue;
+		acked++;
+		for (unsigned i = 1; i <= sim_n_nodes(s); i++) {
+			const struct raft_node *n = sim_node(s, (uint8_t)i);
+			if (!sim_node_up(s, (uint8_t)i))
+				continue;
+			if (raft_commit_index(n) >= ci.index && raft_term_at(n, ci.index) == ci.term)
+				continue;
+			scn_appendf(obs, cap, len,
+			            "acknowledged put %.*s (index %" PRIu64 ", term %" PRIu64
+			            ") is not committed on n%u (commit %" PRIu64 ")",
+			            (int)ci.len, ci.cmd, ci.index, ci.term, i, raft_commit_index(n));
+			return false;
+		}
+	}
+	scn_appendf(obs, cap, len, "all %zu acknowledged puts are committed on every live node",
+	            acked);
+	return true;
+}
+
 static int scn_eval_logs_match(const struct sim *s, char *obs, size_t cap, size_t *len)
 {
 	uint16_t n = sim_n_nodes(s);
@@ -271,6 +301,8 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 		return scn_eval_terms(s, obs, cap, len);
 	case SCN_C_LOGS_MATCH:
 		return scn_eval_logs_match(s, obs, cap, len);
+	case SCN_C_ACKED:
+		return scn_eval_acked(s, obs, cap, len);
 	case SCN_C_COMMITTED:
 	case SCN_C_LOGGED:
 		return scn_eval_kv(s, c, obs, cap, len);

@@ -53,43 +53,6 @@ void scn_str_addf(struct scn_str *s, const char *fmt, ...)
 	}
 }
 
-/* ---- Bug names ---------------------------------------------------------- */
-
-static const struct {
-	const char *name;
-	uint32_t bit;
-} scn_bugs[] = {
-	{"commit-old-term", RAFT_BUG_COMMIT_OLD_TERM},
-	{"vote-twice", RAFT_BUG_VOTE_TWICE},
-	{"no-log-check", RAFT_BUG_NO_LOG_CHECK},
-	{"no-truncate", RAFT_BUG_NO_TRUNCATE},
-	{"forget-vote", RAFT_BUG_FORGET_VOTE},
-	{"no-step-down", RAFT_BUG_NO_STEP_DOWN},
-};
-
-int scn_bug_from_name(const char *name, uint32_t *bits)
-{
-	for (size_t i = 0; i < sizeof scn_bugs / sizeof scn_bugs[0]; i++)
-		if (strcmp(name, scn_bugs[i].name) == 0) {
-			*bits |= scn_bugs[i].bit;
-			return 0;
-		}
-	return -1;
-}
-
-const char *scn_bug_name(uint32_t bit)
-{
-	for (size_t i = 0; i < sizeof scn_bugs / sizeof scn_bugs[0]; i++)
-		if (scn_bugs[i].bit == bit)
-			return scn_bugs[i].name;
-	return NULL;
-}
-
-const char *scn_bug_names(void)
-{
-	return "commit-old-term, vote-twice, no-log-check, no-truncate, forget-vote, no-step-down";
-}
-
 /* ---- Settings ----------------------------------------------------------- */
 
 void scn_settings_apply(const struct scn_settings *st, struct sim_config *c)
@@ -291,6 +254,9 @@ static void scn_add_cond(char *buf, size_t cap, size_t *len, const struct scn_co
 		scn_add_node(buf, cap, len, c->node);
 		scn_appendf(buf, cap, len, " %.*s %s %.*s", (int)c->key_len, c->kv, scn_op_text[c->op],
 		            (int)(c->kv_len - c->key_len - 1), c->kv + c->key_len + 1);
+		break;
+	case SCN_C_ACKED:
+		scn_appendf(buf, cap, len, "acked-committed");
 		break;
 	case SCN_C_LOGS_MATCH:
 		scn_appendf(buf, cap, len, "logs-match");

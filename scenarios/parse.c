@@ -619,7 +619,7 @@ static int scn_parse_kv(struct scn_parser *p, const char *after, char *kv, uint8
 static const char *const scn_cond_words[] = {
 	"not", "leader", "no-leader", "leaders", "candidates", "followers", "role",
 	"term", "terms-agree", "commit", "log", "votes", "committed", "logged",
-	"value", "logs-match", "sent", "up", NULL,
+	"value", "logs-match", "acked-committed", "sent", "up", NULL,
 };
 
 static int scn_parse_op(struct scn_parser *p, const char *after, bool eq_only, enum scn_op *op)
@@ -781,6 +781,10 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 		c->kind = SCN_C_LOGS_MATCH;
 		return 0;
 	}
+	if (scn_tok_is(t, "acked-committed")) {
+		c->kind = SCN_C_ACKED;
+		return 0;
+	}
 	if (scn_tok_is(t, "committed") || scn_tok_is(t, "logged")) {
 		c->kind = scn_tok_is(t, "committed") ? SCN_C_COMMITTED : SCN_C_LOGGED;
 		char what[64];
@@ -840,7 +844,7 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 	if (s)
 		return scn_perr(p, t->col, "unknown condition '%s': did you mean '%s'?", b, s);
 	return scn_perr(p, t->col,
-	                "unknown condition '%s': expected leader, no-leader, leaders, role, term, terms-agree, commit, committed, value, logs-match, sent (or not COND)",
+	                "unknown condition '%s': expected leader, no-leader, leaders, role, term, terms-agree, commit, committed, value, logs-match, acked-committed, sent (or not COND)",
 	                b);
 }
 
@@ -1170,12 +1174,14 @@ static int scn_parse_cluster(struct scn_parser *p, struct scn_script *s)
 				char name[32];
 				if (j - i == 0 || j - i >= sizeof name)
 					return scn_perr(p, vc + (int)i, "bad bug name in '%s': expected one of %s",
-					                b, scn_bug_names());
+					                b, RAFT_BUG_NAMES);
 				memcpy(name, v + i, j - i);
 				name[j - i] = '\0';
-				if (scn_bug_from_name(name, &s->bugs) != 0)
+				uint32_t bit = raft_bug_from_name(name);
+				if (!bit)
 					return scn_perr(p, vc + (int)i, "unknown bug '%s': expected one of %s",
-					                name, scn_bug_names());
+					                name, RAFT_BUG_NAMES);
+				s->bugs |= bit;
 				i = j + 1;
 			}
 		} else {

@@ -787,8 +787,8 @@ char *scn_runner_save_text(const struct scn_runner *r)
 	             r->init_cfg.seed);
 	const char *sep = " bug=";
 	for (uint32_t b = 1; b != 0; b <<= 1)
-		if ((r->init_cfg.bugs & b) && scn_bug_name(b)) {
-			scn_str_addf(&o, "%s%s", sep, scn_bug_name(b));
+		if ((r->init_cfg.bugs & b) && raft_bug_name(b)) {
+			scn_str_addf(&o, "%s%s", sep, raft_bug_name(b));
 			sep = ",";
 		}
 	scn_str_addf(&o, "\n");

@@ -77,6 +77,8 @@ enum scn_cond_kind {
 	SCN_C_LOGGED,      /* logged KEY=VALUE on WHERE: in the log at all */
 	SCN_C_VALUE,       /* value NODE KEY ==|!= VALUE */
 	SCN_C_LOGS_MATCH,  /* logs-match */
+	SCN_C_ACKED,       /* acked-committed: every acknowledged put is
+	                      committed on every live node */
 	SCN_C_SENT,        /* sent OP K */
 	SCN_C_UP,          /* up NODE: the node is running */
 };
@@ -181,13 +183,7 @@ size_t scn_cond_format(const struct scn_cond *c, char *buf, size_t cap);
 /* "1.5s", "150ms", "7us": the shortest exact spelling. */
 size_t scn_duration_format(int64_t us, char *buf, size_t cap);
 
-/* Bug names for --bug and `cluster bug=`: commit-old-term, vote-twice,
- * no-log-check, no-truncate, forget-vote, no-step-down.  ORs the bit into
- * *bits; -1 for an unknown name.  scn_bug_names() lists them, comma
- * separated, for messages. */
-int scn_bug_from_name(const char *name, uint32_t *bits);
-const char *scn_bug_name(uint32_t bit); /* NULL if not exactly one known bit */
-const char *scn_bug_names(void);
+/* Bug names (--bug, `cluster bug=`): raft_bug_from_name() and friends. */
 
 /* ---- Runners ------------------------------------------------------------ */
 struct scn_options {

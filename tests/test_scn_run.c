@@ -264,6 +264,31 @@ Test(scn_run, conditions_hold)
 	scn_runner_free(r);
 }
 
+Test(scn_run, acked_committed_waits_for_every_follower)
+{
+	/* n1 leads; n5 is cut off, so the puts are acknowledged (a majority
+	 * has them) before n5 holds them: acked-committed is false until the
+	 * link is mended and n5 catches up. */
+	struct scn_runner *r = runner("cluster nodes=5 seed=3\n"
+	                              "timeout n1\n"
+	                              "run until leader == n1 within 1s\n"
+	                              "expect acked-committed\n"
+	                              "isolate n5\n"
+	                              "client putmany 3 k\n"
+	                              "run until committed k3=3 on n1 within 1s\n"
+	                              "run 200ms\n"
+	                              "expect not acked-committed\n"
+	                              "heal\n"
+	                              "run until acked-committed within 2s\n"
+	                              "expect committed k3=3 on n5\n",
+	                              NULL);
+	cr_expect_eq(scn_runner_run_all(r), SCN_DONE, "%s", scn_runner_error(r));
+	scn_runner_free(r);
+	char err[SCN_ERR_MAX];
+	cr_expect_null(scn_parse("x.scn", "cluster nodes=3\nexpect acked-committed n1\n", 37, err,
+	                         sizeof err));
+}
+
 /* ---- Runner semantics for the visualizer ----------------------------------- */
 
 Test(scn_run, pause_and_done_semantics)
