@@ -389,7 +389,7 @@ Test(scn_parse, errors)
 		{HDR "expect\n", "x.scn:2:8: missing condition after 'expect'"},
 		{HDR "expect not\n", "x.scn:2:12: missing condition after 'expect'"},
 		{HDR "expect ledaer\n", "x.scn:2:8: unknown condition 'ledaer': did you mean 'leader'?"},
-		{HDR "expect happiness\n", "x.scn:2:8: unknown condition 'happiness': expected leader, no-leader, leaders, role, term, terms-agree, commit, committed, value, logs-match, sent (or not COND)"},
+		{HDR "expect happiness\n", "x.scn:2:8: unknown condition 'happiness': expected leader, no-leader, leaders, role, term, terms-agree, commit, committed, value, logs-match, acked-committed, sent (or not COND)"},
 		{HDR "expect {n1}\n", "x.scn:2:8: expected a condition after 'expect'"},
 		{HDR "expect leader = n1\n", "x.scn:2:15: bad operator after 'leader': expected leader == NODE, leader != NODE or leader in {..}"},
 		{HDR "expect leader == n7\n", "x.scn:2:18: unknown node 'n7': the cluster has nodes n1..n5"},
