@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *cli_flag_value(int argc, char **argv, int *i, const char *flag)
 {
@@ -101,4 +102,67 @@ bool cli_parse_bug(const char *flag, const char *s, uint32_t *bugs)
 	}
 	*bugs |= bit;
 	return true;
+}
+
+int cli_trace_open(struct cli_trace *t, const char *path, enum sim_trace_format fmt)
+{
+	t->fmt = fmt;
+	t->path = path;
+	t->tmp[0] = '\0';
+	if (!strcmp(path, "-")) {
+		t->f = stdout;
+		return 0;
+	}
+	snprintf(t->tmp, sizeof t->tmp, "%s.tmp.%ld", path, (long)getpid());
+	if (!(t->f = fopen(t->tmp, "w"))) {
+		fprintf(stderr, "raftsim: --trace: cannot write '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void cli_trace_write(void *ctx, const struct sim_trace *tr)
+{
+	struct cli_trace *t = ctx;
+	size_t n = sim_trace_format(tr, t->fmt, t->line, sizeof t->line);
+	fwrite(t->line, 1, n, t->f);
+}
+
+int cli_trace_close(struct cli_trace *t, bool keep)
+{
+	if (!t->f)
+		return 0;
+	if (t->f == stdout) {
+		t->f = NULL;
+		return fflush(stdout) == 0 ? 0 : -1;
+	}
+	bool ok = !ferror(t->f);
+	ok = fclose(t->f) == 0 && ok;
+	t->f = NULL;
+	if (ok && keep && rename(t->tmp, t->path) == 0)
+		return 0;
+	int e = errno;
+	remove(t->tmp);
+	if (!keep)
+		return 0;
+	fprintf(stderr, "raftsim: --trace: cannot write '%s': %s\n", t->path, strerror(e));
+	return -1;
+}
+
+int cli_write_atomic(const char *path, const char *text)
+{
+	char tmp[4200];
+	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	bool ok = fputs(text, f) >= 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		int e = errno;
+		remove(tmp);
+		errno = e;
+		return -1;
+	}
+	return 0;
 }

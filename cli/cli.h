@@ -3,8 +3,11 @@
 #ifndef CLI_CLI_H
 #define CLI_CLI_H
 
+#include "sim.h"
+
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 int cli_run(int argc, char **argv);        /* cmd_run.c: a plain cluster */
 int cli_run_script(int argc, char **argv); /* cmd_check.c: `run FILE` */
@@ -21,5 +24,22 @@ bool cli_parse_duration(const char *flag, const char *s, int64_t *out_us);
 bool cli_parse_bug(const char *flag, const char *s, uint32_t *bugs);
 /* A value for flag argv[*i] ("--x V" or "--x=V"); NULL + message if missing. */
 const char *cli_flag_value(int argc, char **argv, int *i, const char *flag);
+
+/* A trace sink: stdout for "-", else a file written under a temporary name
+ * and renamed into place by cli_trace_close(), so an interrupted run never
+ * leaves half a trace over a good one.  open/close print a one-line error
+ * naming --trace and return -1 on failure. */
+struct cli_trace {
+	FILE *f;
+	enum sim_trace_format fmt;
+	const char *path;
+	char tmp[4200];
+	char line[8192];
+};
+int cli_trace_open(struct cli_trace *t, const char *path, enum sim_trace_format fmt);
+sim_trace_fn cli_trace_write;
+int cli_trace_close(struct cli_trace *t, bool keep);
+/* Writes text to path the same way (temporary name, then rename). */
+int cli_write_atomic(const char *path, const char *text);
 
 #endif

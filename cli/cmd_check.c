@@ -232,25 +232,13 @@ cleanup:
 	return rc;
 }
 
-struct trace_out {
-	FILE *f;
-	enum sim_trace_format fmt;
-	char line[8192];
-};
-
-static void on_trace(void *ctx, const struct sim_trace *t)
-{
-	struct trace_out *o = ctx;
-	size_t n = sim_trace_format(t, o->fmt, o->line, sizeof o->line);
-	fwrite(o->line, 1, n, o->f);
-}
 
 int cli_run_script(int argc, char **argv)
 {
 	struct check_flags f;
 	const char *files[2] = {NULL, NULL};
 	const char **fl = calloc((size_t)argc + 1, sizeof *fl);
-	struct trace_out *o = calloc(1, sizeof *o);
+	struct cli_trace *o = calloc(1, sizeof *o);
 	struct scn_script *s = NULL;
 	struct scn_runner *r = NULL;
 	int n = 0, rc = 0;
@@ -269,23 +257,18 @@ int cli_run_script(int argc, char **argv)
 		rc = 2;
 		goto cleanup;
 	}
-	o->fmt = f.fmt;
-	if (!strcmp(f.trace, "-"))
-		o->f = stdout;
-	else if (!(o->f = fopen(f.trace, "w"))) {
-		fprintf(stderr, "raftsim: --trace: cannot write '%s': %s\n", f.trace, strerror(errno));
+	if (cli_trace_open(o, f.trace, f.fmt) != 0) {
 		rc = 2;
 		goto cleanup;
 	}
 	struct scn_options opt = {.has_seed = f.has_seed, .seed = f.seed, .bugs = f.bugs,
-	                          .trace_fn = on_trace, .trace_ctx = o};
+	                          .trace_fn = cli_trace_write, .trace_ctx = o};
 	if (!(r = scn_runner_new(s, &opt))) {
 		fprintf(stderr, "raftsim: out of memory\n");
 		rc = 2;
 		goto cleanup;
 	}
 	int st = scn_runner_run_all(r);
-	fflush(o->f);
 	const struct sim *sim = scn_runner_sim(r);
 	if (st == SCN_DONE) {
 		fprintf(stderr, "PASS %s (seed %" PRIu64 ", %s)\n", files[0], sim_seed(sim),
@@ -296,10 +279,8 @@ int cli_run_script(int argc, char **argv)
 		rc = 1;
 	}
 cleanup:
-	if (o && o->f && o->f != stdout && fclose(o->f) != 0 && rc == 0) {
-		fprintf(stderr, "raftsim: --trace: cannot write '%s': %s\n", f.trace, strerror(errno));
+	if (o && cli_trace_close(o, rc != 2) != 0 && rc == 0)
 		rc = 2;
-	}
 	scn_runner_free(r);
 	scn_script_free(s);
 	free(o);

@@ -374,22 +374,6 @@ static void fz_shrink(struct fz_case *c, bool *keep, const struct fz_result *wan
 	}
 }
 
-static int write_atomic(const char *path, const char *text)
-{
-	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		return -1;
-	bool ok = fputs(text, f) >= 0;
-	ok = (fclose(f) == 0) && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		remove(tmp);
-		return -1;
-	}
-	return 0;
-}
-
 struct fz_opts {
 	uint64_t seed_lo, seed_hi;
 	uint64_t nodes_lo, nodes_hi;
@@ -634,7 +618,7 @@ int cli_fuzz(int argc, char **argv)
 	else
 		snprintf(path, sizeof path, "fuzz-seed-%llu.scn", (unsigned long long)bad);
 	int rc = 1;
-	if (!text || write_atomic(path, text) != 0) {
+	if (!text || cli_write_atomic(path, text) != 0) {
 		fprintf(stderr, "raftsim fuzz: cannot write '%s': %s\n", path, strerror(errno));
 		rc = 2;
 	} else {

@@ -15,26 +15,13 @@ static const char run_usage[] =
     "--for the virtual time to run (default 2s), --trace where the trace goes\n"
     "(default -, stdout).  Exit 1 if the safety checker finds a violation.\n";
 
-struct out {
-	FILE *f;
-	enum sim_trace_format fmt;
-	char line[8192];
-};
-
-static void on_trace(void *ctx, const struct sim_trace *t)
-{
-	struct out *o = ctx;
-	size_t n = sim_trace_format(t, o->fmt, o->line, sizeof o->line);
-	fwrite(o->line, 1, n, o->f);
-}
-
 int cli_run(int argc, char **argv)
 {
 	struct sim_config c;
 	sim_config_default(&c);
 	int64_t for_us = 2000000;
 	const char *trace = "-";
-	struct out o = {.fmt = SIM_TRACE_TEXT};
+	enum sim_trace_format fmt = SIM_TRACE_TEXT;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v;
 		uint64_t u;
@@ -61,9 +48,9 @@ int cli_run(int argc, char **argv)
 			if (!(v = cli_flag_value(argc, argv, &i, "--format")))
 				return 2;
 			if (!strcmp(v, "text"))
-				o.fmt = SIM_TRACE_TEXT;
+				fmt = SIM_TRACE_TEXT;
 			else if (!strcmp(v, "jsonl"))
-				o.fmt = SIM_TRACE_JSONL;
+				fmt = SIM_TRACE_JSONL;
 			else {
 				fprintf(stderr, "raftsim: --format: '%s' is not a format (text or jsonl)\n",
 				        v);
@@ -78,18 +65,16 @@ int cli_run(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!strcmp(trace, "-"))
-		o.f = stdout;
-	else if (!(o.f = fopen(trace, "w"))) {
-		fprintf(stderr, "raftsim: --trace: cannot write '%s': %s\n", trace, strerror(errno));
+	static struct cli_trace o;
+	if (cli_trace_open(&o, trace, fmt) != 0)
 		return 2;
-	}
 	struct sim *s = sim_new(&c);
 	if (!s) {
 		fprintf(stderr, "raftsim: out of memory\n");
+		cli_trace_close(&o, false);
 		return 2;
 	}
-	sim_set_trace(s, on_trace, &o);
+	sim_set_trace(s, cli_trace_write, &o);
 	sim_run_until(s, for_us);
 	int rc = 0;
 	const struct sim_violation *v = sim_violation(s);
@@ -113,9 +98,7 @@ int cli_run(int argc, char **argv)
 	fprintf(stderr, ", %llu events, %llu messages\n", (unsigned long long)k->events,
 	        (unsigned long long)k->msgs_sent);
 	sim_free(s);
-	if (o.f != stdout && fclose(o.f) != 0) {
-		fprintf(stderr, "raftsim: --trace: cannot write '%s': %s\n", trace, strerror(errno));
+	if (cli_trace_close(&o, true) != 0)
 		return 2;
-	}
 	return rc;
 }
