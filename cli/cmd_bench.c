@@ -113,22 +113,20 @@ static int bench_steady(uint16_t nodes, uint64_t entries)
 	uint64_t events0 = sim_counters(s)->events, applied0 = min_applied(s);
 	int64_t virt0 = sim_now_us(s);
 	double t0 = wall_s();
-	char cmd[32];
+	char cmd[32] = "k00=00000000";
 	for (uint64_t e = 0; e < entries; e += BATCH) {
 		leader = sim_stable_leader(s);
 		if (!leader && !(leader = await_leader(s)))
 			break;
 		/* "kNN=VVVVVVVV": 100 keys, 8-byte values (the fixture's payload),
 		 * formatted by hand so the harness costs little next to the sim */
-		memcpy(cmd, "k00=00000000", 12);
 		for (int k = 0; k < BATCH; k++) {
-			uint64_t v = (e + (uint64_t)k) % 100000000;
 			cmd[1] = (char)('0' + k / 10);
 			cmd[2] = (char)('0' + k % 10);
-			for (int d = 11; d >= 4; d--, v /= 10)
-				cmd[d] = (char)('0' + v % 10);
 			if (sim_propose(s, leader, cmd, 12) != SIM_OK)
 				break;
+			for (int d = 11; d >= 4 && ++cmd[d] > '9'; d--) /* the value counts up */
+				cmd[d] = '0';
 		}
 		/* wait until every node applied the batch: scan for the first node
 		 * still behind, resuming where the last scan stopped (O(1) a step) */

@@ -29,7 +29,7 @@ size_t raft_cmd_key_len(const struct raft_entry *e)
 	return eq != NULL ? (size_t)(eq - e->cmd) : len;
 }
 
-/* FNV-1a, 64 bits. */
+/* FNV-1a over a key. */
 static uint64_t key_hash(const char *key, size_t klen)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
@@ -40,22 +40,25 @@ static uint64_t key_hash(const char *key, size_t klen)
 	return h;
 }
 
-/* The slot holding key (which has no '='), or the empty slot where it
- * would go (the table is never full).  A slot's key is its command up to
- * the first '=', so "cmd starts with key '='" is an exact key match. */
-static size_t kv_slot(const struct raft_kv *kv, const char *key, size_t klen)
+/* The slot holding key (which has no '=') with hash h, or the empty slot
+ * where it would go (the table is never full).  A slot's key is its command
+ * up to the first '=', so "same hash, cmd starts with key '='" matches. */
+static size_t kv_slot(const struct raft_kv *kv, const char *key, size_t klen, uint64_t h)
 {
 	size_t mask = kv->cap - 1;
-	size_t i = (size_t)key_hash(key, klen) & mask;
-	for (;;) {
+	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
 		const struct raft_entry *s = &kv->slots[i];
 		if (s->len == 0)
 			return i;
-		size_t len = entry_len(s);
-		if (klen < len ? s->cmd[klen] == '=' && memcmp(s->cmd, key, klen) == 0
-		               : klen == len && memcmp(s->cmd, key, klen) == 0)
+		if (kv->hashes[i] != h)
+			continue;
+		size_t len = entry_len(s), k = 0;
+		if (klen < len ? s->cmd[klen] != '=' : klen != len)
+			continue;
+		while (k < klen && s->cmd[k] == key[k]) /* keys are short: no call */
+			k++;
+		if (k == klen)
 			return i;
-		i = (i + 1) & mask;
 	}
 }
 
@@ -64,19 +67,28 @@ static int kv_grow(struct raft_kv *kv)
 	size_t cap = kv->cap ? kv->cap * 2 : 16;
 	if (cap > SIZE_MAX / sizeof(struct raft_entry))
 		return RAFT_ENOMEM;
-	struct raft_entry *slots = malloc(cap * sizeof *slots);
-	if (slots == NULL)
+	struct raft_entry *slots = calloc(cap, sizeof *slots);
+	uint64_t *hashes = calloc(cap, sizeof *hashes);
+	if (slots == NULL || hashes == NULL) {
+		free(slots);
+		free(hashes);
 		return RAFT_ENOMEM;
-	memset(slots, 0, cap * sizeof *slots);
+	}
 	struct raft_kv old = *kv;
 	kv->slots = slots;
+	kv->hashes = hashes;
 	kv->cap = cap;
 	for (size_t i = 0; i < old.cap; i++) {
-		const struct raft_entry *e = &old.slots[i];
-		if (e->len != 0)
-			kv->slots[kv_slot(kv, e->cmd, raft_cmd_key_len(e))] = *e;
+		if (old.slots[i].len == 0)
+			continue;
+		size_t j = (size_t)old.hashes[i] & (cap - 1);
+		while (slots[j].len != 0)
+			j = (j + 1) & (cap - 1);
+		slots[j] = old.slots[i];
+		hashes[j] = old.hashes[i];
 	}
 	free(old.slots);
+	free(old.hashes);
 	return RAFT_OK;
 }
 
@@ -90,12 +102,19 @@ static int kv_set(struct raft_kv *kv, const struct raft_entry *e)
 		if (rv != RAFT_OK)
 			return rv;
 	}
-	size_t i = kv_slot(kv, e->cmd, raft_cmd_key_len(e));
+	/* the key's length and hash in one pass */
+	size_t len = entry_len(e), klen = 0;
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (; klen < len && e->cmd[klen] != '='; klen++) {
+		h ^= (unsigned char)e->cmd[klen];
+		h *= 0x100000001b3ull;
+	}
+	size_t i = kv_slot(kv, e->cmd, klen, h);
 	if (kv->slots[i].len == 0)
 		kv->count++;
 	kv->slots[i] = *e;
-	if (kv->slots[i].len > RAFT_CMD_MAX)
-		kv->slots[i].len = RAFT_CMD_MAX;
+	kv->slots[i].len = (uint8_t)len;
+	kv->hashes[i] = h;
 	return RAFT_OK;
 }
 
@@ -117,20 +136,28 @@ void raft_kv_clear(struct raft_kv *kv)
 {
 	if (kv->cap > 0)
 		memset(kv->slots, 0, kv->cap * sizeof *kv->slots);
-	kv->count = 0;
+	kv->count = 0; /* (hashes of empty slots are never read) */
 }
 
 int raft_kv_copy(struct raft_kv *dst, const struct raft_kv *src)
 {
 	dst->slots = NULL;
+	dst->hashes = NULL;
 	dst->cap = 0;
 	dst->count = 0;
 	if (src->cap == 0)
 		return RAFT_OK;
 	dst->slots = malloc(src->cap * sizeof *src->slots);
-	if (dst->slots == NULL)
+	dst->hashes = malloc(src->cap * sizeof *src->hashes);
+	if (dst->slots == NULL || dst->hashes == NULL) {
+		free(dst->slots);
+		free(dst->hashes);
+		dst->slots = NULL;
+		dst->hashes = NULL;
 		return RAFT_ENOMEM;
+	}
 	memcpy(dst->slots, src->slots, src->cap * sizeof *src->slots);
+	memcpy(dst->hashes, src->hashes, src->cap * sizeof *src->hashes);
 	dst->cap = src->cap;
 	dst->count = src->count;
 	return RAFT_OK;
@@ -139,7 +166,9 @@ int raft_kv_copy(struct raft_kv *dst, const struct raft_kv *src)
 void raft_kv_free(struct raft_kv *kv)
 {
 	free(kv->slots);
+	free(kv->hashes);
 	kv->slots = NULL;
+	kv->hashes = NULL;
 	kv->cap = 0;
 	kv->count = 0;
 }
@@ -152,7 +181,7 @@ const char *raft_map_get(const struct raft_node *n, const char *key, size_t klen
 	if (kv->cap == 0 || key == NULL || klen == 0 || klen > RAFT_CMD_MAX ||
 	    memchr(key, '=', klen) != NULL)
 		return NULL;
-	const struct raft_entry *s = &kv->slots[kv_slot(kv, key, klen)];
+	const struct raft_entry *s = &kv->slots[kv_slot(kv, key, klen, key_hash(key, klen))];
 	if (s->len == 0)
 		return NULL;
 	size_t len = entry_len(s);

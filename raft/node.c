@@ -149,6 +149,7 @@ struct raft_node *raft_clone(const struct raft_node *n)
 	c->msgs = NULL;
 	c->msgs_cap = 0;
 	c->kv.slots = NULL;
+	c->kv.hashes = NULL;
 	c->kv.cap = 0;
 	size_t peers = (size_t)n->cfg.n_nodes + 1;
 	c->peers = dup_array(n->peers, peers, sizeof *n->peers);

@@ -19,6 +19,7 @@ struct raft_peer {
  * the last applied entry for its key (len == 0: empty slot). */
 struct raft_kv {
 	struct raft_entry *slots;
+	uint64_t *hashes; /* the key hash of each slot, compared before the key */
 	size_t cap; /* 0 or a power of two */
 	size_t count;
 };

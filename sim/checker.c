@@ -32,9 +32,18 @@ static uint64_t entry_hash(uint64_t prev, const struct raft_entry *e)
 		h = (h ^ w) * 0x100000001b3ull;
 		h ^= h >> 29;
 	}
-	if (i < len) {
+	if (i < len) { /* 1..7 bytes: constant-size copies the compiler inlines */
 		uint64_t w = 0;
-		memcpy(&w, e->cmd + i, len - i);
+		const char *p = e->cmd + i;
+		switch (len - i) {
+		case 1: memcpy(&w, p, 1); break;
+		case 2: memcpy(&w, p, 2); break;
+		case 3: memcpy(&w, p, 3); break;
+		case 4: memcpy(&w, p, 4); break;
+		case 5: memcpy(&w, p, 5); break;
+		case 6: memcpy(&w, p, 6); break;
+		default: memcpy(&w, p, 7); break;
+		}
 		h = (h ^ w) * 0x100000001b3ull;
 	}
 	return mix64(h);
