@@ -38,6 +38,8 @@ struct app {
 	int out_w, out_h; /* renderer pixels */
 	float scale;      /* renderer pixels per window point */
 	struct render_layout lay;
+	SDL_Cursor *arrow, *hand;
+	bool hand_on;
 };
 
 static void toast(struct app *a, const char *fmt, const char *arg)
@@ -270,11 +272,15 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 		break;
 	case SDLK_n: {
 		a->playing = false;
+		int64_t t0 = render_history_now_us(a->h);
 		int rc = render_history_next_leader(a->h, LEADER_LIMIT_US);
-		if (rc == 1)
+		if (rc == 1) {
 			toast(a, "%s", "A new leader");
-		else
+		} else {
+			/* nothing to show: stay where we were */
+			render_history_seek(a->h, t0);
 			toast(a, "%s", "No leader change within 2 minutes of virtual time");
+		}
 		break;
 	}
 	case SDLK_PLUS:
@@ -302,6 +308,7 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 	case SDLK_r:
 		if (shift) {
 			render_history_restart(a->h);
+			render_history_advance(a->h, 0, false);
 			a->playing = false;
 			toast(a, "%s", "Restarted the scenario");
 		} else {
@@ -418,6 +425,13 @@ static void on_motion(struct app *a, const SDL_MouseMotionEvent *m)
 	a->hover_a = a->hover_b = 0;
 	if (!a->hover_node)
 		render_layout_hit_link(&a->lay, x, y, &a->hover_a, &a->hover_b);
+	/* a hand over whatever a click acts on */
+	bool hand = a->hover_node || a->hover_a || on_timeline(a, x, y) ||
+	            in_rect(&a->lay.play, x, y);
+	if (hand != a->hand_on && a->hand && a->arrow) {
+		SDL_SetCursor(hand ? a->hand : a->arrow);
+		a->hand_on = hand;
+	}
 }
 
 static void on_event(struct app *a, const SDL_Event *e)
@@ -463,7 +477,8 @@ static void update(struct app *a)
 	double now = render_wall_seconds();
 	double dt = now - a->last_wall;
 	a->last_wall = now;
-	if (!a->playing)
+	/* the world holds still while a menu or the help is open */
+	if (!a->playing || a->menu_open || a->help)
 		return;
 	if (dt > 0.1)
 		dt = 0.1; /* after a stall, do not jump */
@@ -522,11 +537,30 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 		        o->path, RENDER_NODES_MAX, n);
 		return 2;
 	}
+	const char *x11 = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY"),
+	           *drv = getenv("SDL_VIDEODRIVER");
+	if (!(x11 && *x11) && !(wl && *wl) && !(drv && *drv)) {
+		fprintf(stderr,
+		        "raftsim: view: cannot open a window: no display (DISPLAY and WAYLAND_DISPLAY "
+		        "are not set; `raftsim render` draws frames without one)\n");
+		return 2;
+	}
 	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
 		fprintf(stderr,
 		        "raftsim: view: cannot open a window: %s (no display? `raftsim render` draws "
 		        "frames without one)\n",
 		        SDL_GetError());
+		return 2;
+	}
+	const char *driver = SDL_GetCurrentVideoDriver();
+	const char *asked = SDL_getenv("SDL_VIDEODRIVER");
+	if (driver && (!strcmp(driver, "offscreen") || !strcmp(driver, "dummy")) &&
+	    !(asked && *asked)) {
+		/* SDL falls back to an invisible window when there is no display */
+		fprintf(stderr,
+		        "raftsim: view: cannot open a window: no display (DISPLAY and WAYLAND_DISPLAY "
+		        "are not set; `raftsim render` draws frames without one)\n");
+		SDL_Quit();
 		return 2;
 	}
 	if (TTF_Init() != 0) {
@@ -549,6 +583,8 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 		fprintf(stderr, "raftsim: %s\n", err);
 		goto out;
 	}
+	/* the commands due at time 0: the first narration, maybe a pause */
+	render_history_advance(a.h, 0, false);
 	int w = o->w > 0 ? o->w : RENDER_DEFAULT_W, h = o->h > 0 ? o->h : RENDER_DEFAULT_H;
 	SDL_Rect usable;
 	if (o->w <= 0 && SDL_GetDisplayUsableBounds(0, &usable) == 0) {
@@ -580,8 +616,14 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 		fprintf(stderr, "raftsim: view: %s\n", err);
 		goto out;
 	}
+	a.arrow = SDL_CreateSystemCursor(SDL_SYSTEM_CURSOR_ARROW);
+	a.hand = SDL_CreateSystemCursor(SDL_SYSTEM_CURSOR_HAND);
 	rc = loop(&a);
 out:
+	if (a.hand)
+		SDL_FreeCursor(a.hand);
+	if (a.arrow)
+		SDL_FreeCursor(a.arrow);
 	render_gfx_free(a.g);
 	if (a.ren)
 		SDL_DestroyRenderer(a.ren);

@@ -115,14 +115,20 @@ out:
 
 int render_bench_step_back(double *ms)
 {
-	static const char script[] = "title \"bench: busy run\"\n"
-	                             "cluster nodes=5 seed=3\n"
-	                             "set heartbeat=10ms latency=2ms..8ms\n"
-	                             "run until leader within 10s\n"
-	                             "client putmany 50000 k\n"
-	                             "run 10m\n";
+	/* 5 nodes, heartbeats every 20 ms and 100 client writes a second for
+	 * ten virtual minutes: 60000 entries, about 900000 events */
+	size_t cap = 64 * 1024, n = 0;
+	char *text = malloc(cap);
+	if (!text)
+		return -1;
+	n += (size_t)snprintf(text + n, cap - n,
+	                      "title \"bench: a busy run\"\ncluster nodes=5 seed=3\n"
+	                      "set heartbeat=20ms\nrun until leader within 10s\n");
+	for (int i = 0; i < 600 && n < cap - 64; i++)
+		n += (size_t)snprintf(text + n, cap - n, "client putmany 100 k%d\nrun 1s\n", i);
 	char err[SCN_ERR_MAX];
-	struct scn_script *sc = scn_parse("bench.scn", script, sizeof script - 1, err, sizeof err);
+	struct scn_script *sc = scn_parse("bench.scn", text, n, err, sizeof err);
+	free(text);
 	if (!sc) {
 		fprintf(stderr, "raftsim: bench: %s\n", err);
 		return -1;

@@ -15,6 +15,12 @@
 #define C_CAPEVENT RGBA(240, 228, 66, 255) /* Okabe-Ito yellow reads on the band */
 #define C_SELECT OI_YELLOW
 
+struct cut_label {
+	float x, y;
+	int64_t since;
+	char text[64];
+};
+
 struct ctx {
 	struct render_gfx *g;
 	const struct render_frame *f;
@@ -24,6 +30,8 @@ struct ctx {
 	int64_t now;
 	unsigned n;
 	uint8_t leader; /* the leader whose nextIndex/matchIndex are drawn */
+	struct cut_label cuts[RENDER_NODES_MAX * RENDER_NODES_MAX / 2 + 1];
+	size_t n_cuts;
 };
 
 static int px(const struct ctx *c, float size)
@@ -120,25 +128,38 @@ static void lane_end(const struct ctx *c, unsigned i, unsigned j, float lane, fl
 static void draw_caption(struct ctx *c)
 {
 	const struct render_rect *r = &c->l.caption;
-	gfx_rect(c->g, (float)r->x, (float)r->y, (float)r->w, (float)r->h, C_CAPBG);
+	render_gfx_rect(c->g, (float)r->x, (float)r->y, (float)r->w, (float)r->h, C_CAPBG);
 	float pad = 16 * c->u, x = (float)r->x + pad, maxw = (float)r->w - 2 * pad;
 	float y = (float)r->y + 7 * c->u;
 	const char *title = c->f->title && *c->f->title ? c->f->title : "raftsim";
-	gfx_text_fit(c->g, px(c, 15), true, C_CAPDIM, title, x, y, GFX_LEFT, maxw * 0.7f);
+	render_gfx_text_fit(c->g, px(c, 15), true, C_CAPDIM, title, x, y, GFX_LEFT, maxw * 0.7f);
 	y += 21 * c->u;
 	int say_px = px(c, 26);
 	float lh = 31 * c->u;
 	if (c->f->say && *c->f->say)
-		gfx_text_wrap(c->g, say_px, true, C_CAPTEXT, c->f->say, x, y, maxw, 2, lh, true);
+		render_gfx_text_wrap(c->g, say_px, true, C_CAPTEXT, c->f->say, x, y, maxw, 2, lh, true);
 	else if (c->f->interactive)
-		gfx_text(c->g, say_px, false, C_CAPDIM, "Press Space to play · ? for help", x, y,
+		render_gfx_text(c->g, say_px, false, C_CAPDIM, "Press Space to play · ? for help", x, y,
 		         GFX_LEFT);
+	else if (c->f->title && *c->f->title)
+		render_gfx_text_wrap(c->g, say_px, true, C_CAPDIM, c->f->title, x, y, maxw, 2, lh, true);
 	float ey = (float)(r->y + r->h) - 8 * c->u;
+	if (c->f->at_pause && c->f->interactive) {
+		/* the script is waiting for the teacher: say so where they read */
+		const char *msg = "❚❚ paused by the script · press Space";
+		int p = px(c, 16);
+		float tw = (float)render_gfx_text_w(c->g, p, true, msg);
+		float ph = (float)render_gfx_line_h(c->g, p, true) + 6 * c->u, pw = tw + 24 * c->u;
+		float bx = (float)(r->x + r->w) - pad - pw, by = ey - ph + 2 * c->u;
+		render_gfx_round_rect(c->g, bx, by, pw, ph, ph / 2, OI_ORANGE);
+		render_gfx_text(c->g, p, true, C_INK, msg, bx + pw / 2, by + ph / 2, GFX_CENTER | GFX_MIDDLE);
+		maxw -= pw + 16 * c->u;
+	}
 	if (c->f->event && *c->f->event) {
 		float dot = 6 * c->u;
 		struct rgba k = C_CAPEVENT;
-		gfx_disc(c->g, x + dot, ey - 11 * c->u, dot, k);
-		gfx_text_fit(c->g, px(c, 18), false, C_CAPEVENT, c->f->event, x + 3 * dot, ey,
+		render_gfx_disc(c->g, x + dot, ey - 11 * c->u, dot, k);
+		render_gfx_text_fit(c->g, px(c, 18), false, C_CAPEVENT, c->f->event, x + 3 * dot, ey,
 		             GFX_LEFT | GFX_BOTTOM, maxw - 3 * dot);
 	}
 }
@@ -149,38 +170,35 @@ static void arrow_head(struct render_gfx *g, float x, float y, float dx, float d
 {
 	/* a triangle pointing along (dx, dy), tip at (x, y) */
 	float bx = x - dx * s, by = y - dy * s;
-	gfx_triangle(g, x, y, bx - dy * s * 0.6f, by + dx * s * 0.6f, bx + dy * s * 0.6f,
+	render_gfx_triangle(g, x, y, bx - dy * s * 0.6f, by + dx * s * 0.6f, bx + dy * s * 0.6f,
 	             by - dx * s * 0.6f, col);
 }
 
 static void pill_text(struct ctx *c, const char *s, float x, float y, struct rgba bg,
                       struct rgba fg, int size)
 {
-	int w = gfx_text_w(c->g, size, true, s);
-	float h = (float)gfx_line_h(c->g, size, true);
+	int w = render_gfx_text_w(c->g, size, true, s);
+	float h = (float)render_gfx_line_h(c->g, size, true);
 	float pw = (float)w + 12 * c->u, ph = h + 2 * c->u;
-	gfx_round_rect(c->g, x - pw / 2, y - ph / 2, pw, ph, ph / 2, bg);
-	gfx_text(c->g, size, true, fg, s, x, y, GFX_CENTER | GFX_MIDDLE);
+	render_gfx_round_rect(c->g, x - pw / 2, y - ph / 2, pw, ph, ph / 2, bg);
+	render_gfx_text(c->g, size, true, fg, s, x, y, GFX_CENTER | GFX_MIDDLE);
 }
 
-struct cut_label {
-	float x, y;
-	int64_t since;
-	char text[64];
-};
 
 static void draw_links(struct ctx *c)
 {
 	float lane = 7 * c->u;
 	struct cut_label cuts[RENDER_NODES_MAX * RENDER_NODES_MAX / 2 + 1];
 	size_t n_cuts = 0;
-	float xs[RENDER_NODES_MAX * RENDER_NODES_MAX][2];
-	size_t n_xs = 0;
-	gfx_layer_begin(c->g, &c->l.cluster);
+	render_gfx_layer_begin(c->g, &c->l.cluster);
+	/* healthy links first, cut ones on top of them */
+	for (int pass = 0; pass < 2; pass++)
 	for (unsigned a = 1; a <= c->n; a++)
 		for (unsigned b = a + 1; b <= c->n; b++) {
 			bool ab = sim_link_up(c->s, (uint8_t)a, (uint8_t)b);
 			bool ba = sim_link_up(c->s, (uint8_t)b, (uint8_t)a);
+			if ((pass == 0) != (ab && ba))
+				continue;
 			bool hover = (c->f->hover_link_a == a && c->f->hover_link_b == b) ||
 			             (c->f->hover_link_a == b && c->f->hover_link_b == a);
 			float x0, y0, x1, y1;
@@ -191,7 +209,10 @@ static void draw_links(struct ctx *c)
 				continue;
 			dx /= len;
 			dy /= len;
+			/* labels sit a little inside the ring, clear of node labels */
 			float mx = (x0 + x1) / 2, my = (y0 + y1) / 2;
+			mx += (c->l.ring_cx - mx) * 0.4f;
+			my += (c->l.ring_cy - my) * 0.4f;
 			bool dead = !sim_node_up(c->s, (uint8_t)a) || !sim_node_up(c->s, (uint8_t)b);
 			if (ab && ba) {
 				int64_t ch = sim_link_changed_us(c->s, (uint8_t)a, (uint8_t)b);
@@ -210,16 +231,16 @@ static void draw_links(struct ctx *c)
 				}
 				if (hover)
 					col = C_INK2, w = 4 * c->u;
-				gfx_line(c->g, x0, y0, x1, y1, w, col);
+				render_gfx_line(c->g, x0, y0, x1, y1, w, col);
 				continue;
 			}
 			struct rgba red = OI_VERMILLION;
-			float w = (hover ? 5.0f : 3.5f) * c->u;
+			float w = (hover ? 5.5f : 4.0f) * c->u;
 			float dash = 12 * c->u, gap = 8 * c->u;
 			int64_t since = 0;
 			char label[64], dur[32];
 			if (!ab && !ba) {
-				gfx_dashed_line(c->g, x0, y0, x1, y1, w, dash, gap, red);
+				render_gfx_dashed_line(c->g, x0, y0, x1, y1, w, dash, gap, red);
 				since = sim_link_changed_us(c->s, (uint8_t)a, (uint8_t)b);
 				int64_t s2 = sim_link_changed_us(c->s, (uint8_t)b, (uint8_t)a);
 				if (s2 > since)
@@ -239,12 +260,10 @@ static void draw_links(struct ctx *c)
 				float ox, oy, px2, py2;
 				lane_end(c, to, from, lane, &ox, &oy);
 				lane_end(c, from, to, -lane, &px2, &py2);
-				gfx_line(c->g, ox, oy, px2, py2, 2.5f * c->u, C_LINE);
-				gfx_dashed_line(c->g, fx, fy, tx - ux * 12 * c->u, ty - uy * 12 * c->u, w,
+				render_gfx_line(c->g, ox, oy, px2, py2, 2.5f * c->u, C_LINE);
+				render_gfx_dashed_line(c->g, fx, fy, tx - ux * 12 * c->u, ty - uy * 12 * c->u, w,
 				                dash, gap, red);
-				arrow_head(c->g, tx, ty, ux, uy, 14 * c->u, red);
-				xs[n_xs][0] = tx - ux * 26 * c->u;
-				xs[n_xs++][1] = ty - uy * 26 * c->u;
+				arrow_head(c->g, tx, ty, ux, uy, 16 * c->u, red);
 				since = sim_link_changed_us(c->s, (uint8_t)from, (uint8_t)to);
 				fmt_dur(c->now - since, dur, sizeof dur);
 				snprintf(label, sizeof label, "n%u→n%u cut for %s", from, to, dur);
@@ -255,10 +274,33 @@ static void draw_links(struct ctx *c)
 			k->since = since;
 			snprintf(k->text, sizeof k->text, "%s", label);
 		}
-	gfx_layer_end(c->g);
-	for (size_t i = 0; i < n_xs; i++)
-		gfx_cross(c->g, xs[i][0], xs[i][1], 6 * c->u, 3 * c->u, OI_VERMILLION);
-	/* a few cuts: each says since when; a partition: one summary line */
+	render_gfx_layer_end(c->g);
+	c->n_cuts = n_cuts;
+	memcpy(c->cuts, cuts, n_cuts * sizeof cuts[0]);
+}
+
+/* The hovered link: what a click would do. */
+static void draw_link_hint(struct ctx *c)
+{
+	unsigned a = c->f->hover_link_a, b = c->f->hover_link_b;
+	if (!c->f->interactive || !a || !b || a > c->n || b > c->n || c->f->menu_open)
+		return;
+	float xa, ya, xb, yb, r;
+	render_layout_node(&c->l, a, &xa, &ya, &r);
+	render_layout_node(&c->l, b, &xb, &yb, &r);
+	bool up = sim_link_up(c->s, (uint8_t)a, (uint8_t)b) && sim_link_up(c->s, (uint8_t)b, (uint8_t)a);
+	char hint[96];
+	snprintf(hint, sizeof hint, "click: %s n%u↔n%u · shift-click: only toward n%u",
+	         up ? "cut" : "mend", a < b ? a : b, a < b ? b : a, a);
+	pill_text(c, hint, (xa + xb) / 2, (ya + yb) / 2 - 18 * c->u, RGBA(27, 36, 48, 235),
+	          C_WHITE, px(c, 13));
+}
+
+/* The cut links' labels, drawn over the nodes. */
+static void draw_link_labels(struct ctx *c)
+{
+	struct cut_label *cuts = c->cuts;
+	size_t n_cuts = c->n_cuts;
 	bool same = true;
 	for (size_t i = 1; i < n_cuts; i++)
 		same = same && cuts[i].since == cuts[0].since;
@@ -277,50 +319,61 @@ static void draw_links(struct ctx *c)
 			snprintf(msg, sizeof msg, "%zu links cut", n_cuts);
 		const struct render_rect *cl = &c->l.cluster;
 		int p = px(c, 15);
-		float w = (float)gfx_text_w(c->g, p, true, msg) + 44 * c->u;
-		float h = (float)gfx_line_h(c->g, p, true) + 10 * c->u;
+		float w = (float)render_gfx_text_w(c->g, p, true, msg) + 44 * c->u;
+		float h = (float)render_gfx_line_h(c->g, p, true) + 10 * c->u;
 		float x = (float)cl->x + 16 * c->u, y = (float)(cl->y + cl->h) - h - 12 * c->u;
-		gfx_round_rect(c->g, x, y, w, h, h / 2, rgba_alpha(C_WHITE, 0.95f));
-		gfx_dashed_line(c->g, x + 10 * c->u, y + h / 2, x + 30 * c->u, y + h / 2, 3.5f * c->u,
+		render_gfx_round_rect(c->g, x, y, w, h, h / 2, rgba_alpha(C_WHITE, 0.95f));
+		render_gfx_dashed_line(c->g, x + 10 * c->u, y + h / 2, x + 30 * c->u, y + h / 2, 3.5f * c->u,
 		                6 * c->u, 4 * c->u, OI_VERMILLION);
-		gfx_text(c->g, p, true, OI_VERMILLION, msg, x + 36 * c->u, y + h / 2,
+		render_gfx_text(c->g, p, true, OI_VERMILLION, msg, x + 36 * c->u, y + h / 2,
 		         GFX_LEFT | GFX_MIDDLE);
 	}
 }
 
 /* ---- Messages -------------------------------------------------------------------------- */
-static void draw_msg_dot(struct ctx *c, float x, float y, uint8_t type, bool success,
-                         uint32_t n_entries, float alpha)
+static void draw_msg_dot_scaled(struct ctx *c, float x, float y, uint8_t type, bool success,
+                                uint32_t n_entries, float alpha, float k)
 {
 	struct rgba col = rgba_alpha(msg_color(type, n_entries), alpha);
 	struct rgba ink = rgba_alpha(C_INK, alpha);
 	bool reply = type == RAFT_MSG_VOTE_REPLY || type == RAFT_MSG_APPEND_REPLY;
-	float r;
+	float u = c->u * k, r;
 	if (!reply) {
+		/* requests: filled */
 		r = (type == RAFT_MSG_APPEND && n_entries == 0 ? 7.0f
 		     : type == RAFT_MSG_APPEND                 ? 10.0f
 		                                               : 9.0f) *
-		    c->u;
-		gfx_disc(c->g, x, y, r + 1.5f * c->u, ink);
-		gfx_disc(c->g, x, y, r, col);
+		    u;
+		render_gfx_disc(c->g, x, y, r + 1.5f * u, ink);
+		render_gfx_disc(c->g, x, y, r, col);
 		if (type == RAFT_MSG_APPEND && n_entries > 0) /* entries: a white core */
-			gfx_disc(c->g, x, y, r * 0.38f, rgba_alpha(C_WHITE, alpha));
+			render_gfx_disc(c->g, x, y, r * 0.38f, rgba_alpha(C_WHITE, alpha));
 	} else {
-		r = 8 * c->u;
-		gfx_ring(c->g, x, y, r - 4.5f * c->u, r + 1.2f * c->u, ink);
-		gfx_ring(c->g, x, y, r - 3.5f * c->u, r, col);
-		gfx_disc(c->g, x, y, r - 3.5f * c->u, rgba_alpha(C_WHITE, alpha));
+		/* replies: hollow; a rejection has an X inside */
+		r = 8 * u;
+		render_gfx_ring(c->g, x, y, r - 4.5f * u, r + 1.2f * u, ink);
+		render_gfx_ring(c->g, x, y, r - 3.5f * u, r, col);
+		render_gfx_disc(c->g, x, y, r - 3.5f * u, rgba_alpha(C_WHITE, alpha));
 		if (!success)
-			gfx_cross(c->g, x, y, 3.2f * c->u, 2.2f * c->u, rgba_alpha(OI_VERMILLION, alpha));
+			render_gfx_cross(c->g, x, y, 3.2f * u, 2.2f * u, rgba_alpha(OI_VERMILLION, alpha));
 		else
-			gfx_disc(c->g, x, y, 2.2f * c->u, col);
+			render_gfx_disc(c->g, x, y, 2.2f * u, col);
 	}
+}
+
+static void draw_msg_dot(struct ctx *c, float x, float y, uint8_t type, bool success,
+                         uint32_t n_entries, float alpha)
+{
+	draw_msg_dot_scaled(c, x, y, type, success, n_entries, alpha, 1);
 }
 
 static void draw_messages(struct ctx *c)
 {
 	float lane = 7 * c->u;
 	size_t cap = sim_msg_capacity(c->s);
+	/* a crowded network gets smaller dots */
+	float k = 1.0f - ((float)sim_msgs_in_flight(c->s) - 60.0f) / 400.0f;
+	k = k > 1 ? 1 : k < 0.6f ? 0.6f : k;
 	for (size_t i = 0; i < cap; i++) {
 		const struct sim_msg *m = sim_msg_slot(c->s, i);
 		if (!m || m->m.from < 1 || m->m.to < 1 || m->m.from > c->n || m->m.to > c->n)
@@ -337,9 +390,9 @@ static void draw_messages(struct ctx *c)
 		lane_end(c, m->m.to, m->m.from, -lane, &x1, &y1);
 		float x = x0 + (x1 - x0) * f, y = y0 + (y1 - y0) * f;
 		float alpha = m->lost ? 1.0f - 0.8f * f : 1.0f;
-		draw_msg_dot(c, x, y, m->m.type, m->m.success, m->m.n_entries, alpha);
+		draw_msg_dot_scaled(c, x, y, m->m.type, m->m.success, m->m.n_entries, alpha, k);
 		if (m->lost && f > 0.5f)
-			gfx_cross(c->g, x, y, 7 * c->u, 3 * c->u, rgba_alpha(OI_VERMILLION, f));
+			render_gfx_cross(c->g, x, y, 7 * c->u, 3 * c->u, rgba_alpha(OI_VERMILLION, f));
 	}
 	/* messages that died recently: an X where they died, fading */
 	const struct sim_drop *d;
@@ -363,8 +416,8 @@ static void draw_messages(struct ctx *c)
 			x += dx / l * 10 * c->u;
 			y += dy / l * 10 * c->u;
 		}
-		gfx_cross(c->g, x, y, 9 * c->u, 6 * c->u, rgba_alpha(C_WHITE, a * 0.9f));
-		gfx_cross(c->g, x, y, 8 * c->u, 3.5f * c->u, rgba_alpha(OI_VERMILLION, a));
+		render_gfx_cross(c->g, x, y, 9 * c->u, 6 * c->u, rgba_alpha(C_WHITE, a * 0.9f));
+		render_gfx_cross(c->g, x, y, 8 * c->u, 3.5f * c->u, rgba_alpha(OI_VERMILLION, a));
 	}
 }
 
@@ -381,11 +434,11 @@ static void draw_node(struct ctx *c, unsigned i)
 	float u = c->u;
 
 	if (c->f->selected == i) {
-		gfx_ring(c->g, x, y, r + 13 * u, r + 19 * u, C_SELECT);
-		gfx_ring(c->g, x, y, r + 18.5f * u, r + 20 * u, C_INK2);
-		gfx_ring(c->g, x, y, r + 12 * u, r + 13.5f * u, C_INK2);
+		render_gfx_ring(c->g, x, y, r + 13 * u, r + 19 * u, C_SELECT);
+		render_gfx_ring(c->g, x, y, r + 18.5f * u, r + 20 * u, C_INK2);
+		render_gfx_ring(c->g, x, y, r + 12 * u, r + 13.5f * u, C_INK2);
 	} else if (c->f->hover_node == i) {
-		gfx_ring(c->g, x, y, r + 13 * u, r + 18 * u, rgba_alpha(C_SELECT, 0.7f));
+		render_gfx_ring(c->g, x, y, r + 13 * u, r + 18 * u, rgba_alpha(C_SELECT, 0.7f));
 	}
 
 	/* election timer: the arc left before the timeout fires */
@@ -397,28 +450,30 @@ static void draw_node(struct ctx *c, unsigned i)
 			frac = 0;
 		if (frac > 1)
 			frac = 1;
-		gfx_ring(c->g, x, y, r + 5 * u, r + 11 * u, RGBA(228, 228, 222, 255));
+		render_gfx_ring(c->g, x, y, r + 5 * u, r + 11 * u, RGBA(228, 228, 222, 255));
 		struct rgba tc = frac < 0.2f ? OI_VERMILLION : RGBA(112, 124, 140, 255);
-		gfx_arc(c->g, x, y, r + 5 * u, r + 11 * u, 0, 2 * PI_F * frac, tc);
+		render_gfx_arc(c->g, x, y, r + 5 * u, r + 11 * u, 0, 2 * PI_F * frac, tc);
 	}
 
 	/* the disc: shape tells the role as much as colour */
 	if (role == RAFT_LEADER && up) {
-		gfx_disc(c->g, x, y, r, ink);
-		gfx_disc(c->g, x, y, r - 6 * u, fill);
+		render_gfx_disc(c->g, x, y, r, ink);
+		render_gfx_disc(c->g, x, y, r - 6 * u, fill);
 	} else if (role == RAFT_CANDIDATE && up) {
-		gfx_disc(c->g, x, y, r, ink);
-		gfx_disc(c->g, x, y, r - 3 * u, fill);
-		gfx_dashed_ring(c->g, x, y, r - 9 * u, r - 6 * u, 12, 0, ink); /* double ring */
+		render_gfx_disc(c->g, x, y, r, ink);
+		render_gfx_disc(c->g, x, y, r - 3 * u, fill);
+		render_gfx_dashed_ring(c->g, x, y, r - 9 * u, r - 6 * u, 12, 0, ink); /* double ring */
 	} else if (up) {
-		gfx_disc(c->g, x, y, r, ink);
-		gfx_disc(c->g, x, y, r - 3 * u, fill);
+		render_gfx_disc(c->g, x, y, r, ink);
+		render_gfx_disc(c->g, x, y, r - 3 * u, fill);
 	} else {
-		gfx_disc(c->g, x, y, r, RGBA(150, 150, 150, 255));
-		gfx_disc(c->g, x, y, r - 2.5f * u, fill);
+		render_gfx_disc(c->g, x, y, r, RGBA(150, 150, 150, 255));
+		render_gfx_disc(c->g, x, y, r - 2.5f * u, fill);
 	}
 
-	struct rgba tc = up ? gfx_text_on(fill) : RGBA(90, 90, 90, 255);
+	if (!up)
+		render_gfx_cross(c->g, x, y, r * 0.62f, 7 * u, RGBA(120, 120, 120, 150));
+	struct rgba tc = up ? render_gfx_text_on(fill) : RGBA(60, 60, 60, 255);
 	char name[16], term[32];
 	snprintf(name, sizeof name, "n%u", i);
 	snprintf(term, sizeof term, "term %llu", (unsigned long long)raft_term(rn));
@@ -427,15 +482,13 @@ static void draw_node(struct ctx *c, unsigned i)
 		name_px = 10;
 	if (term_px < 9)
 		term_px = 9;
-	gfx_text(c->g, name_px, true, tc, name, x, y - r * 0.12f, GFX_CENTER | GFX_MIDDLE);
-	gfx_text(c->g, term_px, false, tc, term, x, y + r * 0.40f, GFX_CENTER | GFX_MIDDLE);
+	render_gfx_text(c->g, name_px, true, tc, name, x, y - r * 0.12f, GFX_CENTER | GFX_MIDDLE);
+	render_gfx_text(c->g, term_px, false, tc, term, x, y + r * 0.40f, GFX_CENTER | GFX_MIDDLE);
 
-	if (!up)
-		gfx_cross(c->g, x, y, r * 0.78f, 6 * u, RGBA(60, 60, 60, 220));
 	if (role == RAFT_LEADER && up) {
 		/* a star on the rim: the leader without needing colour */
-		gfx_star(c->g, x, y - r - 1 * u, 17 * u, 7.5f * u, 5, ink);
-		gfx_star(c->g, x, y - r - 1 * u, 13 * u, 5.5f * u, 5, OI_YELLOW);
+		render_gfx_star(c->g, x, y - r - 1 * u, 17 * u, 7.5f * u, 5, ink);
+		render_gfx_star(c->g, x, y - r - 1 * u, 13 * u, 5.5f * u, 5, OI_YELLOW);
 	}
 
 	/* label under the node */
@@ -448,59 +501,102 @@ static void draw_node(struct ctx *c, unsigned i)
 	struct rgba lc = !up ? C_INK2 : role == RAFT_LEADER ? OI_BLUE
 	                 : role == RAFT_CANDIDATE           ? RGBA(160, 100, 0, 255)
 	                                                    : C_INK2;
-	gfx_text(c->g, lpx, role != RAFT_FOLLOWER || !up, lc, label, x, ly, GFX_CENTER | GFX_TOP);
+	/* in a big ring "follower" under every node is noise: the default
+	 * needs no label, the others always have one */
+	if (role != RAFT_FOLLOWER || !up || c->n <= 6) {
+		/* a soft backdrop keeps it readable over passing messages */
+		bool bold = role != RAFT_FOLLOWER || !up;
+		float tw = (float)render_gfx_text_w(c->g, lpx, bold, label);
+		float th = (float)render_gfx_line_h(c->g, lpx, bold);
+		render_gfx_round_rect(c->g, x - tw / 2 - 4 * u, ly, tw + 8 * u, th, th / 3,
+		                      rgba_alpha(C_BG, 0.85f));
+	}
+	if (role != RAFT_FOLLOWER || !up || c->n <= 6)
+		render_gfx_text(c->g, lpx, role != RAFT_FOLLOWER || !up, lc, label, x, ly,
+		         GFX_CENTER | GFX_TOP);
 
 	/* a candidate's votes: one pip per node, filled when granted */
 	if (up && role == RAFT_CANDIDATE) {
 		float pr = (c->n > 9 ? 4.0f : 6.0f) * u, sp = pr * 2.6f;
-		float py = ly + (float)gfx_line_h(c->g, lpx, true) + pr + 2 * u;
+		float py = ly + (float)render_gfx_line_h(c->g, lpx, true) + pr + 2 * u;
 		char votes[32];
 		snprintf(votes, sizeof votes, "%u/%u", raft_votes(rn), c->n / 2 + 1);
 		int vp = px(c, c->n > 9 ? 11 : 14);
-		float vw = (float)gfx_text_w(c->g, vp, true, votes) + 6 * u;
+		float vw = (float)render_gfx_text_w(c->g, vp, true, votes) + 6 * u;
 		float px0 = x - (sp * (float)(c->n - 1) + vw) / 2;
-		gfx_text(c->g, vp, true, RGBA(160, 100, 0, 255), votes,
+		render_gfx_text(c->g, vp, true, RGBA(160, 100, 0, 255), votes,
 		         px0 + sp * (float)(c->n - 1) + pr + 6 * u, py, GFX_LEFT | GFX_MIDDLE);
 		for (unsigned v = 1; v <= c->n; v++) {
 			float vx = px0 + sp * (float)(v - 1);
 			if (raft_vote_granted_by(rn, (uint8_t)v)) {
-				gfx_disc(c->g, vx, py, pr + 1.2f * u, ink);
-				gfx_disc(c->g, vx, py, pr, OI_ORANGE);
+				render_gfx_disc(c->g, vx, py, pr + 1.2f * u, ink);
+				render_gfx_disc(c->g, vx, py, pr, OI_ORANGE);
 			} else {
-				gfx_ring(c->g, vx, py, pr - 1.5f * u, pr, C_INK3);
+				render_gfx_ring(c->g, vx, py, pr - 1.5f * u, pr, C_INK3);
 			}
 		}
 	}
 }
 
+static const struct {
+	uint8_t type;
+	bool success;
+	uint32_t entries;
+	const char *label, *brief;
+} legend_rows[] = {
+    {RAFT_MSG_VOTE, true, 0, "RequestVote", "RequestVote"},
+    {RAFT_MSG_VOTE_REPLY, true, 0, "vote granted", "vote"},
+    {RAFT_MSG_APPEND, true, 0, "heartbeat", "heartbeat"},
+    {RAFT_MSG_APPEND, true, 1, "AppendEntries + entries", "entries"},
+    {RAFT_MSG_APPEND_REPLY, true, 0, "AppendEntries reply", "append OK"},
+    {RAFT_MSG_APPEND_REPLY, false, 0, "rejected reply", "rejected"},
+};
+#define LEGEND_ROWS (sizeof legend_rows / sizeof legend_rows[0])
+
+/* The message legend as a column (the help overlay). */
+static void draw_legend_at(struct ctx *c, float x, float y)
+{
+	float u = c->u;
+	int tp = px(c, 13);
+	float lh = 21 * u;
+	for (size_t i = 0; i < LEGEND_ROWS; i++) {
+		draw_msg_dot(c, x + 8 * u, y + lh * (float)i + lh / 2, legend_rows[i].type,
+		             legend_rows[i].success, legend_rows[i].entries, 1);
+		render_gfx_text(c->g, tp, false, C_INK2, legend_rows[i].label, x + 24 * u,
+		         y + lh * (float)i + lh / 2, GFX_LEFT | GFX_MIDDLE);
+	}
+	float yy = y + lh * (float)LEGEND_ROWS + lh / 2;
+	render_gfx_cross(c->g, x + 8 * u, yy, 6 * u, 3 * u, OI_VERMILLION);
+	render_gfx_text(c->g, tp, false, C_INK2, "message lost", x + 24 * u, yy, GFX_LEFT | GFX_MIDDLE);
+}
+
+/* The message legend as one strip along the top of the cluster area. */
 static void draw_legend(struct ctx *c)
 {
 	const struct render_rect *cl = &c->l.cluster;
-	float u = c->u, x = (float)cl->x + 16 * u, y = (float)cl->y + 14 * u;
-	int tp = px(c, 13);
-	float lh = 21 * u;
-	struct {
-		uint8_t type;
-		bool success;
-		uint32_t entries;
-		const char *label;
-	} rows[] = {
-	    {RAFT_MSG_VOTE, true, 0, "RequestVote"},
-	    {RAFT_MSG_VOTE_REPLY, true, 0, "vote granted"},
-	    {RAFT_MSG_APPEND, true, 0, "heartbeat"},
-	    {RAFT_MSG_APPEND, true, 1, "AppendEntries + entries"},
-	    {RAFT_MSG_APPEND_REPLY, true, 0, "AppendEntries reply"},
-	    {RAFT_MSG_APPEND_REPLY, false, 0, "rejected reply"},
-	};
-	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-		draw_msg_dot(c, x + 8 * u, y + lh * (float)i + lh / 2, rows[i].type, rows[i].success,
-		             rows[i].entries, 1);
-		gfx_text(c->g, tp, false, C_INK2, rows[i].label, x + 24 * u, y + lh * (float)i + lh / 2,
-		         GFX_LEFT | GFX_MIDDLE);
+	float u = c->u, y = (float)cl->y + 14 * u;
+	float gap = 14 * u, icon = 23 * u;
+	int tp = 0;
+	float total = 0;
+	for (float size = 14; size >= 9; size -= 1) {
+		tp = px(c, size);
+		total = 0;
+		for (size_t i = 0; i < LEGEND_ROWS; i++)
+			total += icon + (float)render_gfx_text_w(c->g, tp, false, legend_rows[i].brief) + gap;
+		total += icon + (float)render_gfx_text_w(c->g, tp, false, "lost") ;
+		if (total <= (float)cl->w - 24 * u)
+			break;
 	}
-	float yy = y + lh * 6 + lh / 2;
-	gfx_cross(c->g, x + 8 * u, yy, 6 * u, 3 * u, OI_VERMILLION);
-	gfx_text(c->g, tp, false, C_INK2, "message lost", x + 24 * u, yy, GFX_LEFT | GFX_MIDDLE);
+	float x = (float)cl->x + ((float)cl->w - total) / 2;
+	for (size_t i = 0; i < LEGEND_ROWS; i++) {
+		draw_msg_dot(c, x + 8 * u, y, legend_rows[i].type, legend_rows[i].success,
+		             legend_rows[i].entries, 1);
+		x += icon;
+		x += render_gfx_text(c->g, tp, false, C_INK2, legend_rows[i].brief, x, y,
+		              GFX_LEFT | GFX_MIDDLE) + gap;
+	}
+	render_gfx_cross(c->g, x + 8 * u, y, 6 * u, 3 * u, OI_VERMILLION);
+	render_gfx_text(c->g, tp, false, C_INK2, "lost", x + icon, y, GFX_LEFT | GFX_MIDDLE);
 }
 
 /* The largest size from hi down to lo at which s fits max_w (lo if none). */
@@ -508,7 +604,7 @@ static int shrink_to_fit(struct ctx *c, const char *s, float hi, float lo, float
 {
 	for (float size = hi; size > lo; size -= 1) {
 		int p = px(c, size);
-		if ((float)gfx_text_w(c->g, p, true, s) <= max_w)
+		if ((float)render_gfx_text_w(c->g, p, true, s) <= max_w)
 			return p;
 	}
 	return px(c, lo);
@@ -520,30 +616,30 @@ static void draw_log(struct ctx *c)
 	const struct render_layout *l = &c->l;
 	const struct render_rect *p = &l->log;
 	float u = c->u;
-	gfx_round_rect(c->g, (float)p->x, (float)p->y, (float)p->w, (float)p->h, 10 * u, C_PANEL);
+	render_gfx_round_rect(c->g, (float)p->x, (float)p->y, (float)p->w, (float)p->h, 10 * u, C_PANEL);
 	float x0 = (float)p->x + 12 * u, y0 = (float)p->y + 7 * u;
-	gfx_text(c->g, px(c, 17), true, C_INK, "Logs", x0, y0, GFX_LEFT);
+	render_gfx_text(c->g, px(c, 17), true, C_INK, "Logs", x0, y0, GFX_LEFT);
 
 	/* the legend, right of the title */
 	int lp = px(c, 12);
 	float lx = x0 + 56 * u, ly = y0 + 10 * u, sq = 12 * u;
 	struct rgba tc = term_color(1);
-	gfx_rect(c->g, lx, ly - sq / 2, sq, sq, tc);
+	render_gfx_rect(c->g, lx, ly - sq / 2, sq, sq, tc);
 	lx += sq + 4 * u;
-	lx += gfx_text(c->g, lp, false, C_INK2, "committed", lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
-	gfx_rect(c->g, lx, ly - sq / 2, sq, sq, C_WHITE);
-	gfx_rect_outline(c->g, lx, ly - sq / 2, sq, sq, 2.5f * u, rgba_shade(tc, 0.25f));
+	lx += render_gfx_text(c->g, lp, false, C_INK2, "committed", lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
+	render_gfx_rect(c->g, lx, ly - sq / 2, sq, sq, C_WHITE);
+	render_gfx_rect_outline(c->g, lx, ly - sq / 2, sq, sq, 2.5f * u, rgba_shade(tc, 0.25f));
 	lx += sq + 4 * u;
-	lx += gfx_text(c->g, lp, false, C_INK2, "not yet", lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
-	gfx_rect(c->g, lx, ly - sq / 2 - 2 * u, 4 * u, sq + 4 * u, C_INK);
+	lx += render_gfx_text(c->g, lp, false, C_INK2, "not yet", lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
+	render_gfx_rect(c->g, lx, ly - sq / 2 - 2 * u, 4 * u, sq + 4 * u, C_INK);
 	lx += 8 * u;
-	lx += gfx_text(c->g, lp, false, C_INK2, "commitIndex", lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
-	gfx_triangle(c->g, lx + 6 * u, ly - 6 * u, lx + 12 * u, ly + 5 * u, lx, ly + 5 * u, OI_BLUE);
+	lx += render_gfx_text(c->g, lp, false, C_INK2, "commitIndex", lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
+	render_gfx_triangle(c->g, lx + 6 * u, ly - 6 * u, lx + 12 * u, ly + 5 * u, lx, ly + 5 * u, OI_BLUE);
 	lx += 16 * u;
-	lx += gfx_text(c->g, lp, false, C_INK2, "next", lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
-	gfx_rect(c->g, lx, ly + 2 * u, 16 * u, 4 * u, OI_BLUE);
+	lx += render_gfx_text(c->g, lp, false, C_INK2, "next", lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
+	render_gfx_rect(c->g, lx, ly + 2 * u, 16 * u, 4 * u, OI_BLUE);
 	lx += 20 * u;
-	gfx_text(c->g, lp, false, C_INK2, "match (leader's view)", lx, ly, GFX_LEFT | GFX_MIDDLE);
+	render_gfx_text(c->g, lp, false, C_INK2, "match (leader's view)", lx, ly, GFX_LEFT | GFX_MIDDLE);
 
 	uint64_t first = render_layout_log_first(l, c->s);
 	int gap = (int)lroundf(4 * u);
@@ -553,14 +649,14 @@ static void draw_log(struct ctx *c)
 	for (unsigned k = 0; k < l->log_cells; k++) {
 		char num[24];
 		snprintf(num, sizeof num, "%llu", (unsigned long long)(first + k));
-		gfx_text(c->g, px(c, 12), false, C_INK3, num,
+		render_gfx_text(c->g, px(c, 12), false, C_INK3, num,
 		         cx0 + (float)(k * (unsigned)(l->log_cell_w + gap)) + (float)l->log_cell_w / 2,
 		         hy, GFX_CENTER | GFX_BOTTOM);
 	}
 	if (first > 1) {
 		char more[32];
 		snprintf(more, sizeof more, "◀ %llu", (unsigned long long)(first - 1));
-		gfx_text(c->g, px(c, 12), false, C_INK3, more, cx0 - 6 * u, hy,
+		render_gfx_text(c->g, px(c, 12), false, C_INK3, more, cx0 - 6 * u, hy,
 		         GFX_RIGHT | GFX_BOTTOM);
 	}
 
@@ -569,17 +665,17 @@ static void draw_log(struct ctx *c)
 		bool up = sim_node_up(c->s, (uint8_t)i);
 		float ry = (float)(p->y + l->log_header_h + (int)(i - 1) * l->log_row_h);
 		if (c->f->selected == i)
-			gfx_round_rect(c->g, (float)p->x + 4 * u, ry - 2 * u, (float)p->w - 8 * u,
+			render_gfx_round_rect(c->g, (float)p->x + 4 * u, ry - 2 * u, (float)p->w - 8 * u,
 			               (float)l->log_row_h, 6 * u, rgba_alpha(C_SELECT, 0.45f));
 		float ch = (float)l->log_cell_h;
 		/* name and role chip */
 		float chip = fminf(ch * 0.28f, 8 * u);
-		gfx_disc(c->g, (float)p->x + 14 * u + chip, ry + ch / 2, chip + 1.2f * u, C_INK);
-		gfx_disc(c->g, (float)p->x + 14 * u + chip, ry + ch / 2, chip, node_color(c->s, i));
+		render_gfx_disc(c->g, (float)p->x + 14 * u + chip, ry + ch / 2, chip + 1.2f * u, C_INK);
+		render_gfx_disc(c->g, (float)p->x + 14 * u + chip, ry + ch / 2, chip, node_color(c->s, i));
 		char name[8];
 		snprintf(name, sizeof name, "n%u", i);
 		int npx = px(c, l->log_row_h < 30 * u ? 13 : 17);
-		gfx_text(c->g, npx, true, up ? C_INK : C_INK3, name, (float)p->x + 20 * u + 2 * chip,
+		render_gfx_text(c->g, npx, true, up ? C_INK : C_INK3, name, (float)p->x + 20 * u + 2 * chip,
 		         ry + ch / 2, GFX_LEFT | GFX_MIDDLE);
 
 		uint64_t last = raft_last_index(rn), commit = raft_commit_index(rn);
@@ -588,7 +684,7 @@ static void draw_log(struct ctx *c)
 			float x = cx0 + (float)(k * (unsigned)(l->log_cell_w + gap));
 			float w = (float)l->log_cell_w;
 			if (idx > last) {
-				gfx_rect_outline(c->g, x, ry, w, ch, 1.0f * u, RGBA(214, 214, 208, 255));
+				render_gfx_rect_outline(c->g, x, ry, w, ch, 1.0f * u, RGBA(214, 214, 208, 255));
 				continue;
 			}
 			const struct raft_entry *e = raft_entry_at(rn, idx);
@@ -597,15 +693,15 @@ static void draw_log(struct ctx *c)
 			bool committed = idx <= commit;
 			struct rgba text;
 			if (committed) {
-				gfx_rect(c->g, x, ry, w, ch, col);
-				text = gfx_text_on(col);
+				render_gfx_rect(c->g, x, ry, w, ch, col);
+				text = render_gfx_text_on(col);
 			} else {
-				gfx_rect(c->g, x, ry, w, ch, C_WHITE);
-				gfx_rect_outline(c->g, x, ry, w, ch, 3.5f * u, rgba_shade(col, 0.25f));
+				render_gfx_rect(c->g, x, ry, w, ch, C_WHITE);
+				render_gfx_rect_outline(c->g, x, ry, w, ch, 3.5f * u, rgba_shade(col, 0.25f));
 				text = C_INK;
 			}
 			if (!up)
-				gfx_rect(c->g, x, ry, w, ch, rgba_alpha(C_PANEL, 0.55f));
+				render_gfx_rect(c->g, x, ry, w, ch, rgba_alpha(C_PANEL, 0.55f));
 			char cmd[RAFT_CMD_MAX + 1] = "";
 			if (e && e->len)
 				snprintf(cmd, sizeof cmd, "%.*s", (int)e->len, e->cmd);
@@ -613,13 +709,13 @@ static void draw_log(struct ctx *c)
 			snprintf(tl, sizeof tl, "t%llu", (unsigned long long)et);
 			const char *label = cmd[0] ? cmd : "·";
 			if (ch >= 28 * u) {
-				gfx_text(c->g, px(c, 11), false, text, tl, x + 4 * u, ry + 1 * u, GFX_LEFT);
+				render_gfx_text(c->g, px(c, 11), false, text, tl, x + 4 * u, ry + 1 * u, GFX_LEFT);
 				int cp = shrink_to_fit(c, label, 15, 11, w - 6 * u);
-				gfx_text_fit(c->g, cp, true, text, label, x + w / 2, ry + ch - 2 * u,
+				render_gfx_text_fit(c->g, cp, true, text, label, x + w / 2, ry + ch - 2 * u,
 				             GFX_CENTER | GFX_BOTTOM, w - 6 * u);
 			} else {
 				int cp = shrink_to_fit(c, cmd[0] ? cmd : tl, 13, 9, w - 4 * u);
-				gfx_text_fit(c->g, cp, true, text, cmd[0] ? cmd : tl, x + w / 2, ry + ch / 2,
+				render_gfx_text_fit(c->g, cp, true, text, cmd[0] ? cmd : tl, x + w / 2, ry + ch / 2,
 				             GFX_CENTER | GFX_MIDDLE, w - 4 * u);
 			}
 		}
@@ -627,10 +723,10 @@ static void draw_log(struct ctx *c)
 		if (commit >= first && commit < first + l->log_cells) {
 			float bx = cx0 + (float)((commit - first + 1) * (uint64_t)(l->log_cell_w + gap)) -
 			           (float)gap / 2;
-			gfx_rect(c->g, bx - 2.5f * u, ry - 3 * u, 5 * u, ch + 6 * u, C_INK);
+			render_gfx_rect(c->g, bx - 2.5f * u, ry - 3 * u, 5 * u, ch + 6 * u, C_INK);
 		} else if (commit >= first + l->log_cells) {
 			float bx = cx0 + (float)(l->log_cells * (unsigned)(l->log_cell_w + gap));
-			gfx_rect(c->g, bx - 2.5f * u, ry - 3 * u, 5 * u, ch + 6 * u, C_INK);
+			render_gfx_rect(c->g, bx - 2.5f * u, ry - 3 * u, 5 * u, ch + 6 * u, C_INK);
 		}
 
 		/* the leader's view of this follower */
@@ -643,14 +739,15 @@ static void draw_log(struct ctx *c)
 				uint64_t m_end = match < first + l->log_cells ? match : first + l->log_cells - 1;
 				float mx1 = cx0 + (float)((m_end - first + 1) * (uint64_t)(l->log_cell_w + gap)) -
 				            (float)gap;
-				gfx_rect(c->g, cx0, sy + 1 * u, mx1 - cx0, fmaxf(3 * u, sh * 0.28f), OI_BLUE);
+				render_gfx_rect(c->g, cx0, sy + 1 * u, mx1 - cx0, fmaxf(3 * u, sh * 0.28f), OI_BLUE);
 			}
 			if (next >= first && next < first + l->log_cells) {
 				float nx = cx0 + (float)((next - first) * (uint64_t)(l->log_cell_w + gap)) +
 				           (float)l->log_cell_w / 2;
-				float th = fmaxf(sh, 6 * u);
-				gfx_triangle(c->g, nx, sy, nx + th * 0.75f, sy + th, nx - th * 0.75f, sy + th,
-				             OI_BLUE);
+				/* a small arrow pointing up into the cell it names */
+				float th = fminf(fmaxf(sh * 0.75f, 5 * u), 9 * u);
+				render_gfx_triangle(c->g, nx, sy - 1 * u, nx + th * 0.8f, sy + th, nx - th * 0.8f,
+				             sy + th, OI_BLUE);
 			}
 		}
 	}
@@ -659,9 +756,9 @@ static void draw_log(struct ctx *c)
 /* ---- Details panel ------------------------------------------------------------------------- */
 static float stat(struct ctx *c, float x, float y, const char *label, const char *value)
 {
-	gfx_text(c->g, px(c, 12), false, C_INK2, label, x, y, GFX_LEFT);
-	float w1 = (float)gfx_text_w(c->g, px(c, 12), false, label);
-	float w2 = gfx_text(c->g, px(c, 22), true, C_INK, value, x, y + 15 * c->u, GFX_LEFT);
+	render_gfx_text(c->g, px(c, 12), false, C_INK2, label, x, y, GFX_LEFT);
+	float w1 = (float)render_gfx_text_w(c->g, px(c, 12), false, label);
+	float w2 = render_gfx_text(c->g, px(c, 22), true, C_INK, value, x, y + 15 * c->u, GFX_LEFT);
 	return fmaxf(w1, w2) + 22 * c->u;
 }
 
@@ -679,7 +776,7 @@ static void draw_cluster_table(struct ctx *c, float x, float y, float maxw, floa
 	snprintf(buf, sizeof buf, "Cluster · %s · %zu message%s in flight · %llu election%s", v,
 	         sim_msgs_in_flight(c->s), sim_msgs_in_flight(c->s) == 1 ? "" : "s",
 	         (unsigned long long)k->elections, k->elections == 1 ? "" : "s");
-	gfx_text_fit(c->g, px(c, 17), true, C_INK, buf, x, y, GFX_LEFT, maxw);
+	render_gfx_text_fit(c->g, px(c, 17), true, C_INK, buf, x, y, GFX_LEFT, maxw);
 	y += 28 * u;
 	static const char *const head[] = {"node", "role", "term", "votedFor", "log",
 	                                   "commit", "applied", "timeout in"};
@@ -687,12 +784,12 @@ static void draw_cluster_table(struct ctx *c, float x, float y, float maxw, floa
 	float sc = fminf(1.0f, maxw / (560 * u));
 	int hp = px(c, 12);
 	for (size_t i = 0; i < 8; i++)
-		gfx_text(c->g, hp, false, C_INK2, head[i], x + colx[i] * u * sc, y, GFX_LEFT);
+		render_gfx_text(c->g, hp, false, C_INK2, head[i], x + colx[i] * u * sc, y, GFX_LEFT);
 	y += 18 * u;
 	float avail = bottom - y;
 	float lh = fminf(24 * u, avail / (float)c->n);
 	if (lh < 13 * u) {
-		gfx_text(c->g, hp, false, C_INK2, "(select a node for its details)", x, y, GFX_LEFT);
+		render_gfx_text(c->g, hp, false, C_INK2, "(select a node for its details)", x, y, GFX_LEFT);
 		return;
 	}
 	int tp = px(c, lh >= 22 * u ? 16 : lh >= 17 * u ? 13 : 11);
@@ -702,42 +799,59 @@ static void draw_cluster_table(struct ctx *c, float x, float y, float maxw, floa
 		enum raft_role role = raft_role(rn);
 		float ry = y + lh * (float)(i - 1), mid = ry + lh / 2;
 		if (i % 2 == 0)
-			gfx_rect(c->g, x - 4 * u, ry, maxw + 8 * u, lh, RGBA(229, 229, 223, 255));
+			render_gfx_rect(c->g, x - 4 * u, ry, maxw + 8 * u, lh, RGBA(229, 229, 223, 255));
 		struct rgba ink = up ? C_INK : C_INK3;
 		float chip = fminf(lh * 0.28f, 7 * u);
-		gfx_disc(c->g, x + chip + 1 * u, mid, chip + 1.2f * u, C_INK);
-		gfx_disc(c->g, x + chip + 1 * u, mid, chip, node_color(c->s, i));
+		render_gfx_disc(c->g, x + chip + 1 * u, mid, chip + 1.2f * u, C_INK);
+		render_gfx_disc(c->g, x + chip + 1 * u, mid, chip, node_color(c->s, i));
 		snprintf(buf, sizeof buf, "n%u", i);
-		gfx_text(c->g, tp, true, ink, buf, x + 2 * chip + 8 * u, mid, GFX_LEFT | GFX_MIDDLE);
+		render_gfx_text(c->g, tp, true, ink, buf, x + 2 * chip + 8 * u, mid, GFX_LEFT | GFX_MIDDLE);
 		const char *rname = up ? raft_role_name(role) : "crashed";
-		gfx_text(c->g, tp, role == RAFT_LEADER && up, ink, rname, x + colx[1] * u * sc, mid,
+		render_gfx_text(c->g, tp, role == RAFT_LEADER && up, ink, rname, x + colx[1] * u * sc, mid,
 		         GFX_LEFT | GFX_MIDDLE);
 		snprintf(buf, sizeof buf, "%llu", (unsigned long long)raft_term(rn));
-		gfx_text(c->g, tp, false, ink, buf, x + colx[2] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
+		render_gfx_text(c->g, tp, false, ink, buf, x + colx[2] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
 		uint8_t vf = raft_voted_for(rn);
 		snprintf(buf, sizeof buf, vf ? "n%u" : "—", vf);
-		gfx_text(c->g, tp, false, ink, buf, x + colx[3] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
+		render_gfx_text(c->g, tp, false, ink, buf, x + colx[3] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
 		snprintf(buf, sizeof buf, "%llu", (unsigned long long)raft_last_index(rn));
-		gfx_text(c->g, tp, false, ink, buf, x + colx[4] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
+		render_gfx_text(c->g, tp, false, ink, buf, x + colx[4] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
 		snprintf(buf, sizeof buf, "%llu", (unsigned long long)raft_commit_index(rn));
-		gfx_text(c->g, tp, false, ink, buf, x + colx[5] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
+		render_gfx_text(c->g, tp, false, ink, buf, x + colx[5] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
 		snprintf(buf, sizeof buf, "%llu", (unsigned long long)raft_last_applied(rn));
-		gfx_text(c->g, tp, false, ink, buf, x + colx[6] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
+		render_gfx_text(c->g, tp, false, ink, buf, x + colx[6] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
 		if (up && role != RAFT_LEADER)
 			fmt_dur(raft_election_deadline_us(rn) - c->now, buf, sizeof buf);
 		else
 			snprintf(buf, sizeof buf, "—");
-		gfx_text(c->g, tp, false, ink, buf, x + colx[7] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
+		render_gfx_text(c->g, tp, false, ink, buf, x + colx[7] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
 	}
 }
 
+/* Keys in natural order: v2 before v10. */
 static int cmp_entry(const void *a, const void *b)
 {
 	const struct raft_entry *x = *(const struct raft_entry *const *)a;
 	const struct raft_entry *y = *(const struct raft_entry *const *)b;
-	size_t n = x->len < y->len ? x->len : y->len;
-	int d = memcmp(x->cmd, y->cmd, n);
-	return d ? d : (int)x->len - (int)y->len;
+	size_t i = 0, j = 0;
+	while (i < x->len && j < y->len) {
+		char p = x->cmd[i], q = y->cmd[j];
+		if (p >= '0' && p <= '9' && q >= '0' && q <= '9') {
+			unsigned long long u = 0, v = 0;
+			while (i < x->len && x->cmd[i] >= '0' && x->cmd[i] <= '9')
+				u = u * 10 + (unsigned)(x->cmd[i++] - '0');
+			while (j < y->len && y->cmd[j] >= '0' && y->cmd[j] <= '9')
+				v = v * 10 + (unsigned)(y->cmd[j++] - '0');
+			if (u != v)
+				return u < v ? -1 : 1;
+			continue;
+		}
+		if (p != q)
+			return (unsigned char)p < (unsigned char)q ? -1 : 1;
+		i++;
+		j++;
+	}
+	return (int)(x->len - i) - (int)(y->len - j);
 }
 
 static void draw_details(struct ctx *c)
@@ -746,7 +860,7 @@ static void draw_details(struct ctx *c)
 	if (p->h < 40 * c->u)
 		return;
 	float u = c->u;
-	gfx_round_rect(c->g, (float)p->x, (float)p->y, (float)p->w, (float)p->h, 10 * u, C_PANEL);
+	render_gfx_round_rect(c->g, (float)p->x, (float)p->y, (float)p->w, (float)p->h, 10 * u, C_PANEL);
 	float x = (float)p->x + 12 * u, y = (float)p->y + 8 * u, maxw = (float)p->w - 24 * u;
 	float bottom = (float)(p->y + p->h) - 6 * u;
 	char buf[256], v[64];
@@ -759,12 +873,12 @@ static void draw_details(struct ctx *c)
 	bool up = sim_node_up(c->s, (uint8_t)sel);
 	enum raft_role role = raft_role(rn);
 	struct rgba fill = node_color(c->s, sel);
-	gfx_disc(c->g, x + 9 * u, y + 11 * u, 10 * u, C_INK);
-	gfx_disc(c->g, x + 9 * u, y + 11 * u, 8 * u, fill);
+	render_gfx_disc(c->g, x + 9 * u, y + 11 * u, 10 * u, C_INK);
+	render_gfx_disc(c->g, x + 9 * u, y + 11 * u, 8 * u, fill);
 	snprintf(buf, sizeof buf, "n%u · %s · term %llu", sel,
 	         up ? raft_role_name(role) : "crashed (durable state)",
 	         (unsigned long long)raft_term(rn));
-	gfx_text_fit(c->g, px(c, 17), true, C_INK, buf, x + 26 * u, y + 11 * u,
+	render_gfx_text_fit(c->g, px(c, 17), true, C_INK, buf, x + 26 * u, y + 11 * u,
 	             GFX_LEFT | GFX_MIDDLE, maxw - 26 * u);
 	y += 30 * u;
 	float sx = x;
@@ -792,7 +906,7 @@ static void draw_details(struct ctx *c)
 	int sp = px(c, 14);
 	float lh = 20 * u;
 	if (up && role == RAFT_LEADER && y + lh < bottom) {
-		gfx_text(c->g, px(c, 12), false, C_INK2, "per follower: nextIndex / matchIndex", x, y,
+		render_gfx_text(c->g, px(c, 12), false, C_INK2, "per follower: nextIndex / matchIndex", x, y,
 		         GFX_LEFT);
 		y += 17 * u;
 		float colw = 118 * u, cx = x;
@@ -808,7 +922,7 @@ static void draw_details(struct ctx *c)
 			snprintf(buf, sizeof buf, "n%u  %llu / %llu", i,
 			         (unsigned long long)raft_next_index(rn, (uint8_t)i),
 			         (unsigned long long)raft_match_index(rn, (uint8_t)i));
-			gfx_text(c->g, sp, false, C_INK, buf, cx, y, GFX_LEFT);
+			render_gfx_text(c->g, sp, false, C_INK, buf, cx, y, GFX_LEFT);
 			cx += colw;
 		}
 		y += lh + 6 * u;
@@ -816,7 +930,7 @@ static void draw_details(struct ctx *c)
 	if (y + lh < bottom) {
 		size_t nk = raft_map_count(rn);
 		snprintf(buf, sizeof buf, "key-value map (%zu key%s)", nk, nk == 1 ? "" : "s");
-		gfx_text(c->g, px(c, 12), false, C_INK2, buf, x, y, GFX_LEFT);
+		render_gfx_text(c->g, px(c, 12), false, C_INK2, buf, x, y, GFX_LEFT);
 		y += 17 * u;
 		char kv[1024];
 		size_t len = 0;
@@ -840,7 +954,7 @@ static void draw_details(struct ctx *c)
 			snprintf(kv, sizeof kv, "(empty: nothing applied yet)");
 		int lines = (int)((bottom - y) / lh);
 		if (lines > 0)
-			gfx_text_wrap(c->g, sp, true, C_INK, kv, x, y, maxw, lines, lh, true);
+			render_gfx_text_wrap(c->g, sp, true, C_INK, kv, x, y, maxw, lines, lh, true);
 	}
 }
 
@@ -850,26 +964,26 @@ static void draw_timeline(struct ctx *c)
 	const struct render_layout *l = &c->l;
 	const struct render_rect *t = &l->timeline;
 	float u = c->u;
-	gfx_rect(c->g, (float)t->x, (float)t->y, (float)t->w, (float)t->h, C_PANEL);
-	gfx_rect(c->g, (float)t->x, (float)t->y, (float)t->w, 1.5f * u, C_PANEL2);
+	render_gfx_rect(c->g, (float)t->x, (float)t->y, (float)t->w, (float)t->h, C_PANEL);
+	render_gfx_rect(c->g, (float)t->x, (float)t->y, (float)t->w, 1.5f * u, C_PANEL2);
 
 	/* play / pause button */
 	const struct render_rect *b = &l->play;
 	float bx = (float)b->x + (float)b->w / 2, by = (float)b->y + (float)b->h / 2,
 	      br = (float)b->w / 2;
-	gfx_disc(c->g, bx, by, br, c->f->at_pause ? OI_ORANGE : C_INK);
+	render_gfx_disc(c->g, bx, by, br, c->f->at_pause ? OI_ORANGE : C_INK);
 	if (c->f->playing) {
-		gfx_rect(c->g, bx - br * 0.36f, by - br * 0.4f, br * 0.24f, br * 0.8f, C_WHITE);
-		gfx_rect(c->g, bx + br * 0.12f, by - br * 0.4f, br * 0.24f, br * 0.8f, C_WHITE);
+		render_gfx_rect(c->g, bx - br * 0.36f, by - br * 0.4f, br * 0.24f, br * 0.8f, C_WHITE);
+		render_gfx_rect(c->g, bx + br * 0.12f, by - br * 0.4f, br * 0.24f, br * 0.8f, C_WHITE);
 	} else {
-		gfx_triangle(c->g, bx - br * 0.3f, by - br * 0.45f, bx + br * 0.5f, by,
+		render_gfx_triangle(c->g, bx - br * 0.3f, by - br * 0.45f, bx + br * 0.5f, by,
 		             bx - br * 0.3f, by + br * 0.45f, C_WHITE);
 	}
 
 	char buf[96], sp[48];
 	float tx = (float)(b->x + b->w) + 14 * u;
 	fmt_secs(c->now, buf, sizeof buf);
-	gfx_text(c->g, px(c, 22), true, C_INK, buf, tx, by - 2 * u, GFX_LEFT | GFX_BOTTOM);
+	render_gfx_text(c->g, px(c, 22), true, C_INK, buf, tx, by - 2 * u, GFX_LEFT | GFX_BOTTOM);
 	double speed = c->f->speed > 0 ? c->f->speed : 0;
 	if (speed >= 1)
 		snprintf(sp, sizeof sp, "real time");
@@ -882,7 +996,7 @@ static void draw_timeline(struct ctx *c)
 	                    : c->f->interactive ? "paused"
 	                                        : "";
 	snprintf(buf, sizeof buf, "%s%s%s", state, *state && *sp ? " · " : "", sp);
-	gfx_text(c->g, px(c, 13), false, c->f->at_pause ? RGBA(160, 100, 0, 255) : C_INK2, buf, tx,
+	render_gfx_text(c->g, px(c, 13), false, c->f->at_pause ? RGBA(160, 100, 0, 255) : C_INK2, buf, tx,
 	         by + 2 * u, GFX_LEFT | GFX_TOP);
 
 	/* the bar */
@@ -891,9 +1005,9 @@ static void draw_timeline(struct ctx *c)
 	                                        : render_timeline_span(c->now, c->now);
 	float ry = (float)r->y, rh = (float)r->h;
 	float track_y = ry + rh * 0.35f, track_h = rh * 0.34f;
-	gfx_round_rect(c->g, (float)r->x, track_y, (float)r->w, track_h, track_h / 2, C_PANEL2);
+	render_gfx_round_rect(c->g, (float)r->x, track_y, (float)r->w, track_h, track_h / 2, C_PANEL2);
 	float nx = render_layout_time_x(l, c->now, end);
-	gfx_round_rect(c->g, (float)r->x, track_y, nx - (float)r->x, track_h, track_h / 2,
+	render_gfx_round_rect(c->g, (float)r->x, track_y, nx - (float)r->x, track_h, track_h / 2,
 	               rgba_tint(OI_SKY, 0.35f));
 	/* markers: one per pixel column and kind */
 	float last_x[8];
@@ -908,47 +1022,47 @@ static void draw_timeline(struct ctx *c)
 			last_x[m->kind] = mx;
 		switch (m->kind) {
 		case RENDER_MK_ELECTION:
-			gfx_rect(c->g, mx - 1.2f * u, ry - 2 * u, 2.5f * u, rh * 0.38f, OI_ORANGE);
+			render_gfx_rect(c->g, mx - 1.2f * u, ry - 2 * u, 2.5f * u, rh * 0.38f, OI_ORANGE);
 			break;
 		case RENDER_MK_LEADER:
-			gfx_star(c->g, mx, ry + 1 * u, 7 * u, 3 * u, 5, OI_BLUE);
+			render_gfx_star(c->g, mx, ry + 1 * u, 7 * u, 3 * u, 5, OI_BLUE);
 			break;
 		case RENDER_MK_CRASH:
-			gfx_cross(c->g, mx, track_y + track_h / 2, 5 * u, 2.5f * u, C_INK);
+			render_gfx_cross(c->g, mx, track_y + track_h / 2, 5 * u, 2.5f * u, C_INK);
 			break;
 		case RENDER_MK_RESTART:
-			gfx_triangle(c->g, mx, track_y - 1 * u, mx + 5 * u, track_y + track_h + 1 * u,
+			render_gfx_triangle(c->g, mx, track_y - 1 * u, mx + 5 * u, track_y + track_h + 1 * u,
 			             mx - 5 * u, track_y + track_h + 1 * u, OI_GREEN);
 			break;
 		case RENDER_MK_NETWORK:
-			gfx_rect(c->g, mx - 1.5f * u, track_y - 3 * u, 3 * u, track_h + 6 * u, OI_VERMILLION);
+			render_gfx_rect(c->g, mx - 1.5f * u, track_y - 3 * u, 3 * u, track_h + 6 * u, OI_VERMILLION);
 			break;
 		case RENDER_MK_HEAL:
-			gfx_rect(c->g, mx - 1.5f * u, track_y - 3 * u, 3 * u, track_h + 6 * u, OI_GREEN);
+			render_gfx_rect(c->g, mx - 1.5f * u, track_y - 3 * u, 3 * u, track_h + 6 * u, OI_GREEN);
 			break;
 		case RENDER_MK_COMMIT:
-			gfx_disc(c->g, mx, ry + rh - 1 * u, 2.2f * u, OI_GREEN);
+			render_gfx_disc(c->g, mx, ry + rh - 1 * u, 2.2f * u, OI_GREEN);
 			break;
 		case RENDER_MK_VIOLATION:
-			gfx_cross(c->g, mx, track_y + track_h / 2, 7 * u, 3 * u, OI_VERMILLION);
+			render_gfx_cross(c->g, mx, track_y + track_h / 2, 7 * u, 3 * u, OI_VERMILLION);
 			break;
 		default:
 			break;
 		}
 	}
 	/* the playhead */
-	gfx_rect(c->g, nx - 1.5f * u, ry - 4 * u, 3 * u, rh + 8 * u, C_INK);
-	gfx_disc(c->g, nx, track_y + track_h / 2, 6.5f * u, C_INK);
+	render_gfx_rect(c->g, nx - 1.5f * u, ry - 4 * u, 3 * u, rh + 8 * u, C_INK);
+	render_gfx_disc(c->g, nx, track_y + track_h / 2, 6.5f * u, C_INK);
 	/* scale */
 	fmt_dur(end, buf, sizeof buf);
-	gfx_text(c->g, px(c, 11), false, C_INK3, "0", (float)r->x, ry + rh + 1 * u, GFX_LEFT);
-	gfx_text(c->g, px(c, 11), false, C_INK3, buf, (float)(r->x + r->w), ry + rh + 1 * u,
+	render_gfx_text(c->g, px(c, 11), false, C_INK3, "0", (float)r->x, ry + rh + 1 * u, GFX_LEFT);
+	render_gfx_text(c->g, px(c, 11), false, C_INK3, buf, (float)(r->x + r->w), ry + rh + 1 * u,
 	         GFX_RIGHT);
 	if (c->f->interactive)
-		gfx_text(c->g, px(c, 15), true, C_INK2, "? help", (float)(t->x + t->w) - 12 * u,
+		render_gfx_text(c->g, px(c, 15), true, C_INK2, "? help", (float)(t->x + t->w) - 12 * u,
 		         by, GFX_RIGHT | GFX_MIDDLE);
 	else
-		gfx_text(c->g, px(c, 12), false, C_INK3, "raftsim", (float)(t->x + t->w) - 12 * u, by,
+		render_gfx_text(c->g, px(c, 12), false, C_INK3, "raftsim", (float)(t->x + t->w) - 12 * u, by,
 		         GFX_RIGHT | GFX_MIDDLE);
 }
 
@@ -958,11 +1072,11 @@ static void draw_banner(struct ctx *c, const char *s, struct rgba bg)
 	const struct render_rect *cl = &c->l.cluster;
 	float u = c->u, w = (float)cl->w - 40 * u;
 	int p = px(c, 15);
-	float h = (float)gfx_line_h(c->g, p, true) * 2 + 12 * u;
+	float h = (float)render_gfx_line_h(c->g, p, true) * 2 + 12 * u;
 	float x = (float)cl->x + 20 * u, y = (float)(cl->y + cl->h) - h - 10 * u;
-	gfx_round_rect(c->g, x, y, w, h, 8 * u, bg);
-	gfx_text_wrap(c->g, p, true, C_WHITE, s, x + 12 * u, y + 6 * u, w - 24 * u, 2,
-	              (float)gfx_line_h(c->g, p, true), true);
+	render_gfx_round_rect(c->g, x, y, w, h, 8 * u, bg);
+	render_gfx_text_wrap(c->g, p, true, C_WHITE, s, x + 12 * u, y + 6 * u, w - 24 * u, 2,
+	              (float)render_gfx_line_h(c->g, p, true), true);
 }
 
 static void draw_menu(struct ctx *c)
@@ -970,20 +1084,20 @@ static void draw_menu(struct ctx *c)
 	const struct render_layout *l = &c->l;
 	struct render_rect r = render_menu_rect(l, c->f->menu_x, c->f->menu_y, c->f->menu_n);
 	float u = c->u, ih = 38 * u, pad = 6 * u;
-	gfx_round_rect(c->g, (float)r.x + 3 * u, (float)r.y + 4 * u, (float)r.w, (float)r.h, 8 * u,
+	render_gfx_round_rect(c->g, (float)r.x + 3 * u, (float)r.y + 4 * u, (float)r.w, (float)r.h, 8 * u,
 	               RGBA(0, 0, 0, 60));
-	gfx_round_rect(c->g, (float)r.x, (float)r.y, (float)r.w, (float)r.h, 8 * u, C_WHITE);
-	gfx_rect_outline(c->g, (float)r.x, (float)r.y, (float)r.w, (float)r.h, 1, C_LINE);
+	render_gfx_round_rect(c->g, (float)r.x, (float)r.y, (float)r.w, (float)r.h, 8 * u, C_WHITE);
+	render_gfx_rect_outline(c->g, (float)r.x, (float)r.y, (float)r.w, (float)r.h, 1, C_LINE);
 	for (size_t i = 0; i < c->f->menu_n; i++) {
 		float y = (float)r.y + pad + ih * (float)i;
 		if ((int)i == c->f->menu_hover)
-			gfx_round_rect(c->g, (float)r.x + 4 * u, y, (float)r.w - 8 * u, ih, 6 * u,
+			render_gfx_round_rect(c->g, (float)r.x + 4 * u, y, (float)r.w - 8 * u, ih, 6 * u,
 			               rgba_tint(OI_SKY, 0.5f));
-		gfx_text_fit(c->g, px(c, 16), false, C_INK, c->f->menu_items[i].label,
+		render_gfx_text_fit(c->g, px(c, 16), false, C_INK, c->f->menu_items[i].label,
 		             (float)r.x + 14 * u, y + ih / 2, GFX_LEFT | GFX_MIDDLE, (float)r.w - 64 * u);
 		float kx = (float)(r.x + r.w) - 30 * u;
-		gfx_round_rect(c->g, kx - 11 * u, y + ih / 2 - 12 * u, 24 * u, 24 * u, 5 * u, C_PANEL2);
-		gfx_text(c->g, px(c, 14), true, C_INK2, c->f->menu_items[i].key, kx + 1 * u,
+		render_gfx_round_rect(c->g, kx - 11 * u, y + ih / 2 - 12 * u, 24 * u, 24 * u, 5 * u, C_PANEL2);
+		render_gfx_text(c->g, px(c, 14), true, C_INK2, c->f->menu_items[i].key, kx + 1 * u,
 		         y + ih / 2, GFX_CENTER | GFX_MIDDLE);
 	}
 }
@@ -991,11 +1105,11 @@ static void draw_menu(struct ctx *c)
 static void draw_help(struct ctx *c)
 {
 	float u = c->u;
-	gfx_rect(c->g, 0, 0, (float)c->l.w, (float)c->l.h, RGBA(10, 14, 20, 170));
+	render_gfx_rect(c->g, 0, 0, (float)c->l.w, (float)c->l.h, RGBA(10, 14, 20, 170));
 	float w = fminf((float)c->l.w - 60 * u, 1100 * u), h = fminf((float)c->l.h - 40 * u, 640 * u);
 	float x = ((float)c->l.w - w) / 2, y = ((float)c->l.h - h) / 2;
-	gfx_round_rect(c->g, x, y, w, h, 14 * u, C_BG);
-	gfx_text(c->g, px(c, 24), true, C_INK, "raftsim — controls", x + 28 * u, y + 18 * u,
+	render_gfx_round_rect(c->g, x, y, w, h, 14 * u, C_BG);
+	render_gfx_text(c->g, px(c, 24), true, C_INK, "raftsim — controls", x + 28 * u, y + 18 * u,
 	         GFX_LEFT);
 	static const char *const keys[][2] = {
 	    {"Space", "play / pause (also continues after a script pause)"},
@@ -1005,7 +1119,7 @@ static void draw_help(struct ctx *c)
 	    {"+  −", "faster / slower (real time … 1/1000)"},
 	    {"click node", "select it (details panel)"},
 	    {"right-click node", "menu: crash, restart, timeout, isolate, put"},
-	    {"c r t i p", "on the selected node: crash, restart, timeout, isolate, put"},
+	    {"c r t i p", "the same, on the selected node"},
 	    {"click link", "cut / mend it both ways"},
 	    {"shift-click link", "cut one way: toward the nearer node"},
 	    {"H", "heal every link"},
@@ -1023,13 +1137,13 @@ static void draw_help(struct ctx *c)
 	if (lh < 22 * u)
 		kp = px(c, 13);
 	for (size_t i = 0; i < n; i++) {
-		gfx_text(c->g, kp, true, C_INK, keys[i][0], x + 28 * u, ky + lh * (float)i, GFX_LEFT);
-		gfx_text_fit(c->g, kp, false, C_INK2, keys[i][1], x + 210 * u, ky + lh * (float)i,
+		render_gfx_text(c->g, kp, true, C_INK, keys[i][0], x + 28 * u, ky + lh * (float)i, GFX_LEFT);
+		render_gfx_text_fit(c->g, kp, false, C_INK2, keys[i][1], x + 210 * u, ky + lh * (float)i,
 		             GFX_LEFT, w * 0.58f - 210 * u);
 	}
 	/* what the shapes mean */
 	float lx = x + w * 0.60f, ly = y + 70 * u, r = 17 * u;
-	gfx_text(c->g, px(c, 17), true, C_INK, "Nodes", lx, ly - 10 * u, GFX_LEFT | GFX_BOTTOM);
+	render_gfx_text(c->g, px(c, 17), true, C_INK, "Nodes", lx, ly - 10 * u, GFX_LEFT | GFX_BOTTOM);
 	struct {
 		struct rgba col;
 		int shape;
@@ -1042,33 +1156,38 @@ static void draw_help(struct ctx *c)
 	};
 	for (size_t i = 0; i < 4; i++) {
 		float cy = ly + r + (float)i * 46 * u;
-		gfx_disc(c->g, lx + r, cy, r, C_INK);
-		gfx_disc(c->g, lx + r, cy, nodes[i].shape == 2 ? r - 4 * u : r - 2 * u, nodes[i].col);
+		render_gfx_disc(c->g, lx + r, cy, r, C_INK);
+		render_gfx_disc(c->g, lx + r, cy, nodes[i].shape == 2 ? r - 4 * u : r - 2 * u, nodes[i].col);
 		if (nodes[i].shape == 1)
-			gfx_dashed_ring(c->g, lx + r, cy, r - 7 * u, r - 5 * u, 10, 0, C_INK);
+			render_gfx_dashed_ring(c->g, lx + r, cy, r - 7 * u, r - 5 * u, 10, 0, C_INK);
 		if (nodes[i].shape == 2)
-			gfx_star(c->g, lx + r, cy - r, 9 * u, 4 * u, 5, OI_YELLOW);
+			render_gfx_star(c->g, lx + r, cy - r, 9 * u, 4 * u, 5, OI_YELLOW);
 		if (nodes[i].shape == 3)
-			gfx_cross(c->g, lx + r, cy, r * 0.6f, 3 * u, RGBA(60, 60, 60, 220));
-		gfx_text(c->g, px(c, 14), false, C_INK2, nodes[i].label, lx + 2 * r + 12 * u, cy,
+			render_gfx_cross(c->g, lx + r, cy, r * 0.6f, 3 * u, RGBA(60, 60, 60, 220));
+		render_gfx_text(c->g, px(c, 14), false, C_INK2, nodes[i].label, lx + 2 * r + 12 * u, cy,
 		         GFX_LEFT | GFX_MIDDLE);
 	}
 	float ay = ly + 4 * 46 * u + 8 * u;
-	gfx_ring(c->g, lx + r, ay, r - 6 * u, r, RGBA(222, 222, 216, 255));
-	gfx_arc(c->g, lx + r, ay, r - 6 * u, r, 0, 4.2f, C_INK2);
-	gfx_text(c->g, px(c, 14), false, C_INK2, "arc: time left to election timeout",
+	render_gfx_ring(c->g, lx + r, ay, r - 6 * u, r, RGBA(222, 222, 216, 255));
+	render_gfx_arc(c->g, lx + r, ay, r - 6 * u, r, 0, 4.2f, C_INK2);
+	render_gfx_text(c->g, px(c, 14), false, C_INK2, "arc: time left to election timeout",
 	         lx + 2 * r + 12 * u, ay, GFX_LEFT | GFX_MIDDLE);
 	float my = ay + 40 * u;
-	gfx_text(c->g, px(c, 17), true, C_INK, "Links", lx, my, GFX_LEFT);
+	render_gfx_text(c->g, px(c, 17), true, C_INK, "Links", lx, my, GFX_LEFT);
 	my += 32 * u;
-	gfx_dashed_line(c->g, lx, my, lx + 60 * u, my, 3.5f * u, 10 * u, 6 * u, OI_VERMILLION);
-	gfx_text(c->g, px(c, 14), false, C_INK2, "cut (arrow: one way only)", lx + 72 * u, my,
+	render_gfx_dashed_line(c->g, lx, my, lx + 60 * u, my, 3.5f * u, 10 * u, 6 * u, OI_VERMILLION);
+	render_gfx_text(c->g, px(c, 14), false, C_INK2, "cut (arrow: one way only)", lx + 72 * u, my,
 	         GFX_LEFT | GFX_MIDDLE);
 	my += 26 * u;
-	gfx_line(c->g, lx, my, lx + 60 * u, my, 4 * u, OI_GREEN);
-	gfx_text(c->g, px(c, 14), false, C_INK2, "just mended", lx + 72 * u, my,
+	render_gfx_line(c->g, lx, my, lx + 60 * u, my, 4 * u, OI_GREEN);
+	render_gfx_text(c->g, px(c, 14), false, C_INK2, "just mended", lx + 72 * u, my,
 	         GFX_LEFT | GFX_MIDDLE);
-	gfx_text(c->g, px(c, 12), false, C_INK3, "Colours: Okabe–Ito, safe for colour-blind viewers",
+	my += 26 * u;
+	if (my + 190 * u < y + h) {
+		render_gfx_text(c->g, px(c, 17), true, C_INK, "Messages", lx, my, GFX_LEFT);
+		draw_legend_at(c, lx - 4 * u, my + 26 * u);
+	}
+	render_gfx_text(c->g, px(c, 12), false, C_INK3, "Colours: Okabe–Ito, safe for colour-blind viewers",
 	         x + 28 * u, y + h - 14 * u, GFX_LEFT | GFX_BOTTOM);
 }
 
@@ -1098,11 +1217,13 @@ void render_draw(struct render_gfx *g, const struct render_frame *f, int w, int 
 	c.now = sim_now_us(f->sim);
 	c.n = n > RENDER_NODES_MAX ? RENDER_NODES_MAX : n;
 	c.leader = pick_leader(f->sim);
-	gfx_begin(g, C_BG);
+	render_gfx_begin(g, C_BG);
 	draw_links(&c);
 	draw_messages(&c);
 	for (unsigned i = 1; i <= c.n; i++)
 		draw_node(&c, i);
+	draw_link_labels(&c);
+	draw_link_hint(&c);
 	if (!f->help && !f->hide_legend)
 		draw_legend(&c);
 	draw_log(&c);
@@ -1111,19 +1232,17 @@ void render_draw(struct render_gfx *g, const struct render_frame *f, int w, int 
 	draw_timeline(&c);
 	if (f->banner && *f->banner)
 		draw_banner(&c, f->banner, RGBA(180, 50, 20, 240));
-	else if (f->at_pause && f->interactive)
-		draw_banner(&c, "The script paused here — press Space to continue.",
-		            RGBA(27, 36, 48, 230));
 	if (f->toast && *f->toast) {
 		const struct render_rect *cl = &c.l.cluster;
-		pill_text(&c, f->toast, (float)cl->x + (float)cl->w / 2, (float)cl->y + 24 * c.u,
-		          RGBA(27, 36, 48, 235), C_WHITE, px(&c, 16));
+		(void)cl;
+		pill_text(&c, f->toast, c.l.ring_cx, c.l.ring_cy, RGBA(27, 36, 48, 235), C_WHITE,
+		          px(&c, 16));
 	}
 	if (f->menu_open && f->menu_n)
 		draw_menu(&c);
 	if (f->help)
 		draw_help(&c);
-	gfx_end(g);
+	render_gfx_end(g);
 }
 
 void render_frame_from_history(struct render_frame *f, const struct render_history *h)

@@ -185,12 +185,12 @@ void render_gfx_free(struct render_gfx *g)
 	free(g);
 }
 
-SDL_Renderer *gfx_renderer(struct render_gfx *g)
+SDL_Renderer *render_gfx_renderer(struct render_gfx *g)
 {
 	return g->r;
 }
 
-struct rgba gfx_text_on(struct rgba c)
+struct rgba render_gfx_text_on(struct rgba c)
 {
 	/* relative luminance, roughly (sRGB weights on gamma values) */
 	float l = 0.2126f * c.r + 0.7152f * c.g + 0.0722f * c.b;
@@ -198,7 +198,7 @@ struct rgba gfx_text_on(struct rgba c)
 }
 
 /* ---- The batch ----------------------------------------------------------------- */
-void gfx_flush(struct render_gfx *g)
+void render_gfx_flush(struct render_gfx *g)
 {
 	if (g->ni > 0)
 		SDL_RenderGeometry(g->r, NULL, g->v, g->nv, g->idx, g->ni);
@@ -208,7 +208,7 @@ void gfx_flush(struct render_gfx *g)
 static bool reserve(struct render_gfx *g, int nv, int ni)
 {
 	if (g->nv + nv > 60000)
-		gfx_flush(g);
+		render_gfx_flush(g);
 	if (g->nv + nv > g->cap_v) {
 		int cap = g->cap_v ? g->cap_v : 4096;
 		while (cap < g->nv + nv)
@@ -253,7 +253,7 @@ static inline void tri(struct render_gfx *g, int a, int b, int c)
 	g->idx[g->ni++] = c;
 }
 
-void gfx_begin(struct render_gfx *g, struct rgba c)
+void render_gfx_begin(struct render_gfx *g, struct rgba c)
 {
 	g->frame++;
 	g->nv = g->ni = 0;
@@ -262,14 +262,14 @@ void gfx_begin(struct render_gfx *g, struct rgba c)
 	SDL_RenderClear(g->r);
 }
 
-void gfx_end(struct render_gfx *g)
+void render_gfx_end(struct render_gfx *g)
 {
-	gfx_flush(g);
+	render_gfx_flush(g);
 }
 
-void gfx_clip(struct render_gfx *g, const struct render_rect *r)
+void render_gfx_clip(struct render_gfx *g, const struct render_rect *r)
 {
-	gfx_flush(g);
+	render_gfx_flush(g);
 	if (r) {
 		SDL_Rect c = {r->x, r->y, r->w, r->h};
 		SDL_RenderSetClipRect(g->r, &c);
@@ -518,7 +518,7 @@ static void blit(struct render_gfx *g, struct sprite *sp, float cx, float cy, st
 {
 	if (!sp || c.a == 0)
 		return;
-	gfx_flush(g);
+	render_gfx_flush(g);
 	SDL_SetTextureColorMod(sp->tex, c.r, c.g, c.b);
 	SDL_SetTextureAlphaMod(sp->tex, c.a);
 	int half = sp->size / 2;
@@ -532,19 +532,19 @@ static void blit(struct render_gfx *g, struct sprite *sp, float cx, float cy, st
 	SDL_RenderCopy(g->r, sp->tex, src, &dst);
 }
 
-void gfx_disc(struct render_gfx *g, float cx, float cy, float r, struct rgba c)
+void render_gfx_disc(struct render_gfx *g, float cx, float cy, float r, struct rgba c)
 {
 	if (r > 0)
 		blit(g, sprite(g, SP_DISC, q4(r), 0, 0), cx, cy, c, NULL);
 }
 
-void gfx_ring(struct render_gfx *g, float cx, float cy, float r_in, float r_out, struct rgba c)
+void render_gfx_ring(struct render_gfx *g, float cx, float cy, float r_in, float r_out, struct rgba c)
 {
 	if (r_out > r_in)
 		blit(g, sprite(g, SP_RING, q4(r_in), q4(r_out), 0), cx, cy, c, NULL);
 }
 
-void gfx_arc(struct render_gfx *g, float cx, float cy, float r_in, float r_out, float a0,
+void render_gfx_arc(struct render_gfx *g, float cx, float cy, float r_in, float r_out, float a0,
              float a1, struct rgba c)
 {
 	/* arcs start at 12 o'clock (a0 is 0 everywhere in the view) */
@@ -553,12 +553,12 @@ void gfx_arc(struct render_gfx *g, float cx, float cy, float r_in, float r_out, 
 	if (steps <= 0 || r_out <= r_in)
 		return;
 	if (steps >= ARC_STEPS)
-		gfx_ring(g, cx, cy, r_in, r_out, c);
+		render_gfx_ring(g, cx, cy, r_in, r_out, c);
 	else
 		blit(g, sprite(g, SP_ARC, q4(r_in), q4(r_out), steps), cx, cy, c, NULL);
 }
 
-void gfx_dashed_ring(struct render_gfx *g, float cx, float cy, float r_in, float r_out,
+void render_gfx_dashed_ring(struct render_gfx *g, float cx, float cy, float r_in, float r_out,
                      int dashes, float rot, struct rgba c)
 {
 	(void)rot;
@@ -566,24 +566,24 @@ void gfx_dashed_ring(struct render_gfx *g, float cx, float cy, float r_in, float
 		blit(g, sprite(g, SP_DASHRING, q4(r_in), q4(r_out), dashes), cx, cy, c, NULL);
 }
 
-void gfx_star(struct render_gfx *g, float cx, float cy, float r_out, float r_in, int points,
+void render_gfx_star(struct render_gfx *g, float cx, float cy, float r_out, float r_in, int points,
               struct rgba c)
 {
 	if (points >= 2 && points <= 16)
 		blit(g, sprite(g, SP_STAR, q4(r_out), q4(r_in), points), cx, cy, c, NULL);
 }
 
-void gfx_cross(struct render_gfx *g, float cx, float cy, float half, float w, struct rgba c)
+void render_gfx_cross(struct render_gfx *g, float cx, float cy, float half, float w, struct rgba c)
 {
 	blit(g, sprite(g, SP_CROSS, q4(half), q4(w), 0), cx, cy, c, NULL);
 }
 
 /* ---- Rectangles: the renderer's own fills, the fastest path ------------------- */
-void gfx_rect(struct render_gfx *g, float x, float y, float w, float h, struct rgba c)
+void render_gfx_rect(struct render_gfx *g, float x, float y, float w, float h, struct rgba c)
 {
 	if (w <= 0 || h <= 0 || c.a == 0)
 		return;
-	gfx_flush(g);
+	render_gfx_flush(g);
 	int x0 = (int)lroundf(x), y0 = (int)lroundf(y), x1 = (int)lroundf(x + w),
 	    y1 = (int)lroundf(y + h);
 	if (x1 <= x0)
@@ -602,16 +602,16 @@ void gfx_rect(struct render_gfx *g, float x, float y, float w, float h, struct r
 	}
 }
 
-void gfx_rect_outline(struct render_gfx *g, float x, float y, float w, float h, float t,
+void render_gfx_rect_outline(struct render_gfx *g, float x, float y, float w, float h, float t,
                       struct rgba c)
 {
-	gfx_rect(g, x, y, w, t, c);
-	gfx_rect(g, x, y + h - t, w, t, c);
-	gfx_rect(g, x, y + t, t, h - 2 * t, c);
-	gfx_rect(g, x + w - t, y + t, t, h - 2 * t, c);
+	render_gfx_rect(g, x, y, w, t, c);
+	render_gfx_rect(g, x, y + h - t, w, t, c);
+	render_gfx_rect(g, x, y + t, t, h - 2 * t, c);
+	render_gfx_rect(g, x + w - t, y + t, t, h - 2 * t, c);
 }
 
-void gfx_round_rect(struct render_gfx *g, float x, float y, float w, float h, float rad,
+void render_gfx_round_rect(struct render_gfx *g, float x, float y, float w, float h, float rad,
                     struct rgba c)
 {
 	if (rad > w / 2)
@@ -620,15 +620,15 @@ void gfx_round_rect(struct render_gfx *g, float x, float y, float w, float h, fl
 		rad = h / 2;
 	int R = (int)lroundf(rad);
 	if (R < 2) {
-		gfx_rect(g, x, y, w, h, c);
+		render_gfx_rect(g, x, y, w, h, c);
 		return;
 	}
 	int x0 = (int)lroundf(x), y0 = (int)lroundf(y), x1 = (int)lroundf(x + w),
 	    y1 = (int)lroundf(y + h);
 	/* the body in three rectangles that do not overlap */
-	gfx_rect(g, (float)(x0 + R), (float)y0, (float)(x1 - x0 - 2 * R), (float)(y1 - y0), c);
-	gfx_rect(g, (float)x0, (float)(y0 + R), (float)R, (float)(y1 - y0 - 2 * R), c);
-	gfx_rect(g, (float)(x1 - R), (float)(y0 + R), (float)R, (float)(y1 - y0 - 2 * R), c);
+	render_gfx_rect(g, (float)(x0 + R), (float)y0, (float)(x1 - x0 - 2 * R), (float)(y1 - y0), c);
+	render_gfx_rect(g, (float)x0, (float)(y0 + R), (float)R, (float)(y1 - y0 - 2 * R), c);
+	render_gfx_rect(g, (float)(x1 - R), (float)(y0 + R), (float)R, (float)(y1 - y0 - 2 * R), c);
 	/* the corners: quarters of one disc sprite centred on a pixel corner */
 	struct sprite *sp = sprite(g, SP_DISC, R * 4, 0, 0);
 	if (!sp)
@@ -642,7 +642,7 @@ void gfx_round_rect(struct render_gfx *g, float x, float y, float w, float h, fl
 		blit(g, sp, cxs[k], cys[k], c, &q[k]);
 }
 
-void gfx_triangle(struct render_gfx *g, float x0, float y0, float x1, float y1, float x2,
+void render_gfx_triangle(struct render_gfx *g, float x0, float y0, float x1, float y1, float x2,
                   float y2, struct rgba c)
 {
 	if (g->layer_on) {
@@ -653,7 +653,7 @@ void gfx_triangle(struct render_gfx *g, float x0, float y0, float x1, float y1, 
 	poly(g, p, 3, c);
 }
 
-void gfx_line(struct render_gfx *g, float x0, float y0, float x1, float y1, float w,
+void render_gfx_line(struct render_gfx *g, float x0, float y0, float x1, float y1, float w,
               struct rgba c)
 {
 	float dx = x1 - x0, dy = y1 - y0, l = sqrtf(dx * dx + dy * dy);
@@ -667,9 +667,9 @@ void gfx_line(struct render_gfx *g, float x0, float y0, float x1, float y1, floa
 		/* axis-aligned: a rectangle */
 		float xa = fminf(x0, x1), ya = fminf(y0, y1);
 		if (fabsf(dx) < 1e-3f)
-			gfx_rect(g, xa - w / 2, ya, w, fabsf(dy), c);
+			render_gfx_rect(g, xa - w / 2, ya, w, fabsf(dy), c);
 		else
-			gfx_rect(g, xa, ya - w / 2, fabsf(dx), w, c);
+			render_gfx_rect(g, xa, ya - w / 2, fabsf(dx), w, c);
 		return;
 	}
 	if (w < 1) {
@@ -682,7 +682,7 @@ void gfx_line(struct render_gfx *g, float x0, float y0, float x1, float y1, floa
 	poly(g, p, 4, c);
 }
 
-void gfx_dashed_line(struct render_gfx *g, float x0, float y0, float x1, float y1, float w,
+void render_gfx_dashed_line(struct render_gfx *g, float x0, float y0, float x1, float y1, float w,
                      float dash, float gap, struct rgba c)
 {
 	float dx = x1 - x0, dy = y1 - y0, l = sqrtf(dx * dx + dy * dy);
@@ -691,7 +691,7 @@ void gfx_dashed_line(struct render_gfx *g, float x0, float y0, float x1, float y
 	float ux = dx / l, uy = dy / l;
 	for (float s = 0; s < l; s += dash + gap) {
 		float e = s + dash > l ? l : s + dash;
-		gfx_line(g, x0 + ux * s, y0 + uy * s, x0 + ux * e, y0 + uy * e, w, c);
+		render_gfx_line(g, x0 + ux * s, y0 + uy * s, x0 + ux * e, y0 + uy * e, w, c);
 	}
 }
 
@@ -710,9 +710,9 @@ static void layer_add(struct render_gfx *g, int kind, float a, float b, float c2
 	g->prims[g->n_prims++] = (struct layer_prim){kind, {a, b, c2, d, e, f}, col};
 }
 
-void gfx_layer_begin(struct render_gfx *g, const struct render_rect *r)
+void render_gfx_layer_begin(struct render_gfx *g, const struct render_rect *r)
 {
-	gfx_flush(g);
+	render_gfx_flush(g);
 	g->layer_on = true;
 	g->layer_rect = *r;
 	g->n_prims = 0;
@@ -812,7 +812,7 @@ static void raster_tri(uint32_t *buf, int bw, int bh, const struct layer_prim *p
 		}
 }
 
-void gfx_layer_end(struct render_gfx *g)
+void render_gfx_layer_end(struct render_gfx *g)
 {
 	g->layer_on = false;
 	const struct render_rect *r = &g->layer_rect;
@@ -986,7 +986,7 @@ static struct text_entry *text_get(struct render_gfx *g, int px, bool bold, stru
 	return e;
 }
 
-float gfx_text(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s, float x,
+float render_gfx_text(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s, float x,
                float y, int align)
 {
 	if (!s || !*s || c.a == 0)
@@ -994,7 +994,7 @@ float gfx_text(struct render_gfx *g, int px, bool bold, struct rgba c, const cha
 	struct text_entry *e = text_get(g, px, bold, c, s);
 	if (!e)
 		return 0;
-	gfx_flush(g);
+	render_gfx_flush(g);
 	int ha = align & 3, va = align & 12;
 	float dx = ha == GFX_CENTER ? (float)e->w / 2 : ha == GFX_RIGHT ? (float)e->w : 0;
 	float dy = va == GFX_MIDDLE ? (float)e->h / 2 : va == GFX_BOTTOM ? (float)e->h : 0;
@@ -1004,7 +1004,7 @@ float gfx_text(struct render_gfx *g, int px, bool bold, struct rgba c, const cha
 	return (float)e->w;
 }
 
-int gfx_text_w(struct render_gfx *g, int px, bool bold, const char *s)
+int render_gfx_text_w(struct render_gfx *g, int px, bool bold, const char *s)
 {
 	TTF_Font *f = font(g, px, bold);
 	int w = 0, h = 0;
@@ -1013,7 +1013,7 @@ int gfx_text_w(struct render_gfx *g, int px, bool bold, const char *s)
 	return w;
 }
 
-int gfx_line_h(struct render_gfx *g, int px, bool bold)
+int render_gfx_line_h(struct render_gfx *g, int px, bool bold)
 {
 	TTF_Font *f = font(g, px, bold);
 	return f ? TTF_FontHeight(f) : px;
@@ -1024,7 +1024,7 @@ static void fit(struct render_gfx *g, int px, bool bold, const char *s, float ma
                 size_t cap)
 {
 	snprintf(out, cap, "%s", s);
-	if (gfx_text_w(g, px, bold, out) <= max_w)
+	if (render_gfx_text_w(g, px, bold, out) <= max_w)
 		return;
 	size_t n = strlen(out);
 	/* binary search on byte length, then back off to a UTF-8 boundary */
@@ -1033,7 +1033,7 @@ static void fit(struct render_gfx *g, int px, bool bold, const char *s, float ma
 	while (lo < hi) {
 		size_t mid = (lo + hi + 1) / 2;
 		snprintf(tmp, sizeof tmp, "%.*s…", (int)mid, s);
-		if (gfx_text_w(g, px, bold, tmp) <= max_w)
+		if (render_gfx_text_w(g, px, bold, tmp) <= max_w)
 			lo = mid;
 		else
 			hi = mid - 1;
@@ -1045,17 +1045,17 @@ static void fit(struct render_gfx *g, int px, bool bold, const char *s, float ma
 	snprintf(out, cap, "%.*s…", (int)lo, s);
 }
 
-float gfx_text_fit(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s,
+float render_gfx_text_fit(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s,
                    float x, float y, int align, float max_w)
 {
 	if (!s || !*s)
 		return 0;
 	char buf[1024];
 	fit(g, px, bold, s, max_w, buf, sizeof buf);
-	return gfx_text(g, px, bold, c, buf, x, y, align);
+	return render_gfx_text(g, px, bold, c, buf, x, y, align);
 }
 
-int gfx_text_wrap(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s,
+int render_gfx_text_wrap(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s,
                   float x, float y, float max_w, int max_lines, float lh, bool draw)
 {
 	if (!s || !*s || max_lines < 1)
@@ -1077,11 +1077,11 @@ int gfx_text_wrap(struct render_gfx *g, int px, bool bold, struct rgba c, const 
 				break;
 			memcpy(line, p, n);
 			line[n] = '\0';
-			if (gfx_text_w(g, px, bold, line) > max_w && best)
+			if (render_gfx_text_w(g, px, bold, line) > max_w && best)
 				break;
 			best = q;
 			end = q;
-			if (!*q || gfx_text_w(g, px, bold, line) > max_w)
+			if (!*q || render_gfx_text_w(g, px, bold, line) > max_w)
 				break;
 			end = q + 1;
 		}
@@ -1091,11 +1091,11 @@ int gfx_text_wrap(struct render_gfx *g, int px, bool bold, struct rgba c, const 
 		bool last = lines == max_lines - 1;
 		if (last && *best) {
 			if (draw)
-				gfx_text_fit(g, px, bold, c, p, x, y + lh * (float)lines, GFX_LEFT, max_w);
+				render_gfx_text_fit(g, px, bold, c, p, x, y + lh * (float)lines, GFX_LEFT, max_w);
 		} else if (draw) {
 			memcpy(line, p, n);
 			line[n] = '\0';
-			gfx_text_fit(g, px, bold, c, line, x, y + lh * (float)lines, GFX_LEFT, max_w);
+			render_gfx_text_fit(g, px, bold, c, line, x, y + lh * (float)lines, GFX_LEFT, max_w);
 		}
 		lines++;
 		p = best;

@@ -52,68 +52,68 @@ static inline struct rgba rgba_shade(struct rgba c, float t)
 	return c;
 }
 /* Black or white, whichever reads better on c. */
-struct rgba gfx_text_on(struct rgba c);
+struct rgba render_gfx_text_on(struct rgba c);
 
 /* ---- Text ------------------------------------------------------------------ */
-enum gfx_align { GFX_LEFT = 0, GFX_CENTER = 1, GFX_RIGHT = 2 };
-enum gfx_valign { GFX_TOP = 0, GFX_MIDDLE = 4, GFX_BOTTOM = 8 };
+enum render_gfx_align { GFX_LEFT = 0, GFX_CENTER = 1, GFX_RIGHT = 2 };
+enum render_gfx_valign { GFX_TOP = 0, GFX_MIDDLE = 4, GFX_BOTTOM = 8 };
 
 /* ---- The context ----------------------------------------------------------- */
 struct render_gfx;
 
-SDL_Renderer *gfx_renderer(struct render_gfx *g);
+SDL_Renderer *render_gfx_renderer(struct render_gfx *g);
 /* Starts a frame (clears to c) / ends it (flushes the batch). */
-void gfx_begin(struct render_gfx *g, struct rgba c);
-void gfx_end(struct render_gfx *g);
-void gfx_flush(struct render_gfx *g);
+void render_gfx_begin(struct render_gfx *g, struct rgba c);
+void render_gfx_end(struct render_gfx *g);
+void render_gfx_flush(struct render_gfx *g);
 /* Clipping (flushes first); NULL clears. */
-void gfx_clip(struct render_gfx *g, const struct render_rect *r);
+void render_gfx_clip(struct render_gfx *g, const struct render_rect *r);
 
 /* Shapes.  Angles are radians, 0 at 12 o'clock, clockwise. */
-void gfx_rect(struct render_gfx *g, float x, float y, float w, float h, struct rgba c);
-void gfx_rect_outline(struct render_gfx *g, float x, float y, float w, float h, float t,
+void render_gfx_rect(struct render_gfx *g, float x, float y, float w, float h, struct rgba c);
+void render_gfx_rect_outline(struct render_gfx *g, float x, float y, float w, float h, float t,
                       struct rgba c);
-void gfx_round_rect(struct render_gfx *g, float x, float y, float w, float h, float rad,
+void render_gfx_round_rect(struct render_gfx *g, float x, float y, float w, float h, float rad,
                     struct rgba c);
-void gfx_disc(struct render_gfx *g, float cx, float cy, float r, struct rgba c);
-void gfx_ring(struct render_gfx *g, float cx, float cy, float r_in, float r_out, struct rgba c);
-void gfx_arc(struct render_gfx *g, float cx, float cy, float r_in, float r_out, float a0,
+void render_gfx_disc(struct render_gfx *g, float cx, float cy, float r, struct rgba c);
+void render_gfx_ring(struct render_gfx *g, float cx, float cy, float r_in, float r_out, struct rgba c);
+void render_gfx_arc(struct render_gfx *g, float cx, float cy, float r_in, float r_out, float a0,
              float a1, struct rgba c);
-void gfx_dashed_ring(struct render_gfx *g, float cx, float cy, float r_in, float r_out,
+void render_gfx_dashed_ring(struct render_gfx *g, float cx, float cy, float r_in, float r_out,
                      int dashes, float rot, struct rgba c);
-void gfx_line(struct render_gfx *g, float x0, float y0, float x1, float y1, float w,
+void render_gfx_line(struct render_gfx *g, float x0, float y0, float x1, float y1, float w,
               struct rgba c);
-void gfx_dashed_line(struct render_gfx *g, float x0, float y0, float x1, float y1, float w,
+void render_gfx_dashed_line(struct render_gfx *g, float x0, float y0, float x1, float y1, float w,
                      float dash, float gap, struct rgba c);
-void gfx_triangle(struct render_gfx *g, float x0, float y0, float x1, float y1, float x2,
+void render_gfx_triangle(struct render_gfx *g, float x0, float y0, float x1, float y1, float x2,
                   float y2, struct rgba c);
 /* A filled star with `points` points. */
-void gfx_star(struct render_gfx *g, float cx, float cy, float r_out, float r_in, int points,
+void render_gfx_star(struct render_gfx *g, float cx, float cy, float r_out, float r_in, int points,
               struct rgba c);
 /* An X of two strokes. */
-void gfx_cross(struct render_gfx *g, float cx, float cy, float half, float w, struct rgba c);
+void render_gfx_cross(struct render_gfx *g, float cx, float cy, float half, float w, struct rgba c);
 
-/* Between begin and end, gfx_line and gfx_triangle go to a layer covering
+/* Between begin and end, render_gfx_line and render_gfx_triangle go to a layer covering
  * r, rasterised on the CPU with exact anti-aliasing and drawn at end; the
  * layer is kept while its contents do not change (the links). */
-void gfx_layer_begin(struct render_gfx *g, const struct render_rect *r);
-void gfx_layer_end(struct render_gfx *g);
+void render_gfx_layer_begin(struct render_gfx *g, const struct render_rect *r);
+void render_gfx_layer_end(struct render_gfx *g);
 
 /* Text: px is the font size in pixels; bold picks DejaVu Sans Bold.
  * Draws at (x, y) with align = horizontal | vertical; returns the width.
  * Textures are cached by (font, colour, text). */
-float gfx_text(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s, float x,
+float render_gfx_text(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s, float x,
                float y, int align);
 /* Measures without drawing. */
-int gfx_text_w(struct render_gfx *g, int px, bool bold, const char *s);
-int gfx_line_h(struct render_gfx *g, int px, bool bold);
-/* Like gfx_text but shortens s with "…" to fit max_w. */
-float gfx_text_fit(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s,
+int render_gfx_text_w(struct render_gfx *g, int px, bool bold, const char *s);
+int render_gfx_line_h(struct render_gfx *g, int px, bool bold);
+/* Like render_gfx_text but shortens s with "…" to fit max_w. */
+float render_gfx_text_fit(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s,
                    float x, float y, int align, float max_w);
 /* Word-wraps s into at most max_lines lines of max_w (the last one
  * shortened with "…"); draws them from y down with line spacing lh;
  * returns the number of lines.  draw=false only counts. */
-int gfx_text_wrap(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s,
+int render_gfx_text_wrap(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s,
                   float x, float y, float max_w, int max_lines, float lh, bool draw);
 
 #endif

@@ -16,14 +16,12 @@ struct render_offscreen {
 
 int render_headless_init(char *err, size_t errcap)
 {
-	/* No video subsystem: software renderers need none. */
-	if (SDL_Init(0) != 0) {
-		snprintf(err, errcap, "cannot start SDL: %s", SDL_GetError());
-		return -1;
-	}
+	/* No SDL_Init at all: surfaces, the software renderer and PNG
+	 * output need no subsystem, and SDL_Init would also connect to D-Bus
+	 * (autolaunched through $DISPLAY), which a headless tool has no use
+	 * for. */
 	if (!TTF_WasInit() && TTF_Init() != 0) {
 		snprintf(err, errcap, "cannot start SDL_ttf: %s", TTF_GetError());
-		SDL_Quit();
 		return -1;
 	}
 	return 0;
@@ -33,7 +31,6 @@ void render_headless_quit(void)
 {
 	if (TTF_WasInit())
 		TTF_Quit();
-	SDL_Quit();
 }
 
 struct render_offscreen *render_offscreen_new(int w, int h, char *err, size_t errcap)

@@ -4,12 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
-#define DEFAULT_CP_EVENTS 3000u
+#define DEFAULT_CP_EVENTS 2000u
 #define DEFAULT_CP_US 2000000
 #define DEFAULT_CP_MAX 256u
-#define DEFAULT_CP_BYTES (768u * 1024u * 1024u)
-#define KEEP_RECENT 12u           /* newest checkpoints never thinned */
+#define DEFAULT_CP_BYTES (320u * 1024u * 1024u)
+#define KEEP_RECENT 8u            /* newest checkpoints never thinned */
 #define CAPTION_HOLD_US 50000     /* a weaker event replaces a caption after this */
 #define MARKERS_MAX 200000u
 #define CHUNK_US_MIN 1000
@@ -211,16 +214,22 @@ static void on_trace(void *ctx, const struct sim_trace *t)
 }
 
 /* ---- Checkpoints -------------------------------------------------------------- */
-static size_t estimate_bytes(const struct sim *s)
+/* What a clone of the runner takes, roughly: logs and maps, messages,
+ * client requests, the checker's per-index tables, the runner's records. */
+static size_t estimate_bytes(const struct scn_runner *r)
 {
-	size_t b = 64 * 1024;
+	const struct sim *s = scn_runner_sim(r);
+	const struct sim_counters *k = sim_counters(s);
+	size_t b = 64 * 1024, records = 0;
 	for (uint16_t i = 1; i <= sim_n_nodes(s); i++) {
 		const struct raft_node *n = sim_node(s, (uint8_t)i);
-		b += (size_t)raft_last_index(n) * (sizeof(struct raft_entry) + 16);
-		b += raft_map_capacity(n) * sizeof(struct raft_entry);
+		b += (size_t)raft_last_index(n) * (sizeof(struct raft_entry) + 24);
+		b += raft_map_capacity(n) * (sizeof(struct raft_entry) + 8);
 	}
-	b += sim_msg_capacity(s) * (sizeof(struct sim_msg) + 64);
-	b += (size_t)sim_counters(s)->commits * 24;
+	b += sim_msg_capacity(s) * (sizeof(struct sim_msg) + 96);
+	b += (size_t)k->commits * 120 + (size_t)k->client_requests * 72;
+	scn_runner_history(r, &records);
+	b += records * 400;
 	return b;
 }
 
@@ -307,7 +316,7 @@ static int cp_take(struct render_history *h, size_t at)
 	    .st = h->st,
 	    .status = h->status,
 	    .at_pause = h->at_pause,
-	    .bytes = estimate_bytes(cur_sim(h)),
+	    .bytes = estimate_bytes(h->cur),
 	};
 	h->cp_bytes += h->cps[at].bytes;
 	h->n_cps++;
@@ -407,7 +416,7 @@ static void apply_due_here(struct render_history *h)
 static int advance_plain(struct render_history *h, int64_t t, bool ignore_pauses)
 {
 	int rc = SCN_RUNNING;
-	bool done = false;
+	bool done = false, failed = false;
 	while (cur_now(h) < t) {
 		int64_t to = cur_now(h) + h->chunk_us;
 		if (to > t || to < cur_now(h))
@@ -425,11 +434,18 @@ static int advance_plain(struct render_history *h, int64_t t, bool ignore_pauses
 			done = true;
 		if (rc == SCN_FAILED && stopped(h))
 			return rc;
-		if (rc == SCN_FAILED)
-			return rc; /* reported once; the script is abandoned */
+		if (rc == SCN_FAILED) {
+			/* a failed expectation: reported once, the script is
+			 * abandoned; playing stops there, replays go on */
+			failed = true;
+			if (!ignore_pauses)
+				return rc;
+		}
 		if (rc == SCN_PAUSED && !ignore_pauses)
 			return rc;
 	}
+	if (failed)
+		return SCN_FAILED;
 	return done ? SCN_DONE : (rc == SCN_PAUSED ? SCN_RUNNING : rc);
 }
 
@@ -452,7 +468,7 @@ static int apply_before_next_event(struct render_history *h, bool ignore_pauses)
 		const struct hist_action *a = &h->acts[h->next_act];
 		if (a->time_us > cur_now(h)) {
 			int rc = advance_plain(h, a->time_us, ignore_pauses);
-			if (rc == SCN_PAUSED || (rc == SCN_FAILED && stopped(h)))
+			if (rc == SCN_PAUSED || (rc == SCN_FAILED && (stopped(h) || !ignore_pauses)))
 				return rc;
 			if (cur_now(h) < a->time_us)
 				return -1;
@@ -506,24 +522,28 @@ static int forward_to(struct render_history *h, int64_t t, bool ignore_pauses)
 				int rc = forward_event(h, ignore_pauses, &moved);
 				if (rc == SCN_DONE)
 					result = SCN_DONE;
-				if (rc == SCN_FAILED)
+				if (rc == SCN_FAILED && (stopped(h) || !ignore_pauses))
 					return rc;
+				if (rc == SCN_FAILED)
+					result = SCN_FAILED;
 				if (rc == SCN_PAUSED && !ignore_pauses)
 					return rc;
-				if (!moved && rc != SCN_PAUSED)
+				if (!moved && rc != SCN_PAUSED && rc != SCN_DONE && rc != SCN_FAILED)
 					return -1;
 				continue;
 			}
 			int rc = apply_before_next_event(h, ignore_pauses);
-			if (rc != SCN_RUNNING)
+			if (rc == SCN_FAILED && !stopped(h) && ignore_pauses)
+				result = SCN_FAILED;
+			else if (rc != SCN_RUNNING)
 				return rc;
 			continue;
 		}
 		int rc = advance_plain(h, t, ignore_pauses);
 		apply_due_here(h);
-		if (rc == SCN_DONE)
+		if (rc == SCN_DONE && result != SCN_FAILED)
 			result = SCN_DONE;
-		else if (rc != SCN_RUNNING)
+		else if (rc != SCN_RUNNING && rc != SCN_DONE)
 			result = rc;
 		break;
 	}
@@ -583,8 +603,7 @@ int render_history_seek(struct render_history *h, int64_t t_us)
 {
 	if (t_us < 0)
 		t_us = 0;
-	if (t_us < cur_now(h) || (t_us == cur_now(h) && h->next_act > 0 &&
-	                          h->acts[h->next_act - 1].time_us == t_us)) {
+	if (t_us < cur_now(h)) {
 		/* the newest checkpoint at or before t */
 		size_t best = 0;
 		for (size_t lo = 0, hi = h->n_cps; lo < hi;) {
@@ -596,8 +615,6 @@ int render_history_seek(struct render_history *h, int64_t t_us)
 				hi = mid;
 			}
 		}
-		/* a checkpoint at exactly t may hold actions issued after an
-		 * event at t that the seek target, "time t", includes anyway */
 		if (restore(h, best) != 0)
 			return -1;
 	}
@@ -709,6 +726,14 @@ struct render_history *render_history_new(const struct scn_script *s,
 		snprintf(err, errcap, "out of memory");
 		return NULL;
 	}
+#ifdef __GLIBC__
+	/* A step back clones a checkpoint of tens of megabytes.  glibc hands
+	 * blocks that large back to the kernel on free(), and faulting fresh
+	 * pages in costs several times the copy itself; keeping them in the
+	 * heap makes a restore a plain memcpy into warm memory. */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
+#endif
 	if (c)
 		h->cfg = *c;
 	if (!h->cfg.checkpoint_events)

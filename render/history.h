@@ -53,12 +53,12 @@ struct render_marker {
 
 struct render_history_config {
 	/* A checkpoint is taken when this many simulator events or this much
-	 * virtual time passed since the previous one (0: defaults, 3000
+	 * virtual time passed since the previous one (0: defaults, 2000
 	 * events / 2 s). */
 	uint64_t checkpoint_events;
 	int64_t checkpoint_us;
 	/* At most this many checkpoints and about this many bytes of them
-	 * (0: defaults, 256 / 768 MiB); older ones are thinned first. */
+	 * (0: defaults, 256 / 320 MiB); older ones are thinned first. */
 	size_t checkpoints_max;
 	size_t checkpoint_bytes_max;
 };

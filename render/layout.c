@@ -47,9 +47,11 @@ void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nod
 	int cluster_w = iround((float)w * 0.53f);
 	l->cluster = (struct render_rect){0, mid_y, cluster_w, mid_h};
 
-	/* the ring: nodes as large as the spacing allows, room for labels */
-	float cw = (float)cluster_w, ch = (float)mid_h;
-	float nr = 46 * u;
+	/* the ring: nodes as large as the spacing allows, room for labels
+	 * and for the message legend along the top */
+	float legend_h = 28 * u;
+	float cw = (float)cluster_w, ch = (float)mid_h - legend_h;
+	float nr = (n_nodes <= 5 ? 50 : 46) * u;
 	float below = 54 * u, side = 20 * u;
 	float R = 0;
 	for (int pass = 0; pass < 2; pass++) {
@@ -65,7 +67,7 @@ void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nod
 	l->node_r = nr;
 	l->ring_r = n_nodes == 1 ? 0 : R;
 	l->ring_cx = cw / 2;
-	l->ring_cy = (float)mid_y + ch / 2 - below / 4;
+	l->ring_cy = (float)mid_y + legend_h + ch / 2 - below / 4;
 
 	/* the log panel and, under it, the details */
 	int px = cluster_w + m / 2, pw = w - px - m;

@@ -48,7 +48,12 @@ xdotool getdisplaygeometry >/dev/null 2>&1 || fail "Xvfb :$display does not answ
 step "Xvfb on :$display"
 
 cd "$work" || exit 1
-RAFTSIM_ASSETS=$src/assets "$raftsim" view "$src/scenarios/tutorial.scn" --size 1280x720 \
+# Under AddressSanitizer the window process does not check leaks: the X11
+# and D-Bus libraries SDL loads (and unloads) leak a few bytes at exit that
+# cannot be suppressed by name.  Memory errors are still caught, and leaks
+# in raftsim's own code are checked by test_render and the commands below.
+view_asan="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+ASAN_OPTIONS=$view_asan RAFTSIM_ASSETS=$src/assets "$raftsim" view "$src/scenarios/tutorial.scn" --size 1280x720 \
   >"$work/view.out" 2>"$work/view.err" &
 view_pid=$!
 win=$(timeout 15 xdotool search --sync --onlyvisible --name 'raftsim' 2>/dev/null | head -1)
@@ -58,8 +63,8 @@ sleep 0.5
 step "window $win"
 
 key() { xdotool key --clearmodifiers "$@"; sleep 0.25; }
-# Node centres at 1280x720 for 5 nodes (render_layout_node): n1 (339,182),
-# n2 (520,313), n3 (451,525), n4 (227,525), n5 (158,313).
+# Node centres at 1280x720 for 5 nodes (render_layout_node): n1 (339,214),
+# n2 (503,332), n3 (440,525), n4 (238,525), n5 (175,332), radius 50.
 click() { xdotool mousemove --window "$win" "$1" "$2" click "$3"; sleep 0.3; }
 
 # Play through the tutorial's first pauses.
@@ -69,11 +74,11 @@ sleep 1.5
 key space   # pause playback
 
 # Select n3, open its menu with a right click, choose "Crash n3" (first item).
-click 451 525 1
-click 451 525 3
-click 480 556 1
+click 440 525 1
+click 440 525 3
+click 470 556 1
 # Select n5 and crash it with the c key.
-click 158 313 1
+click 175 332 1
 key c
 # Step forward, back, forward.
 key Right; key Right; key Right; key Left; key Right
@@ -108,7 +113,7 @@ step "saved $session with both crashes"
 
 # The session replays: it is a valid script that passes.
 "$raftsim" check "$session" >"$work/check.out" 2>&1 || fail "the saved session does not replay: $(cat "$work/check.out")"
-"$raftsim" render "$session" --at 10s --out "$work/replayed.png" >/dev/null 2>&1 ||
-  fail "the saved session does not render"
+"$raftsim" render "$session" --at 10s --out "$work/replayed.png" >/dev/null 2>"$work/render.err" ||
+  fail "the saved session does not render: $(cat "$work/render.err")"
 step "ok"
 exit 0

@@ -460,3 +460,96 @@ Test(render, timeline_seek_position)
 	cr_assert_eq(render_layout_time_at(&l, (float)l.bar.x - 50, end), 0);
 	cr_assert_eq(render_layout_time_at(&l, (float)(l.bar.x + l.bar.w + 50), end), end);
 }
+
+/* ---- The history against the runner's own record -------------------------- */
+static unsigned walk_rand(uint64_t *state, unsigned n)
+{
+	*state = *state * 6364136223846793005ull + 1442695040888963407ull;
+	return (unsigned)((*state >> 33) % n);
+}
+
+static void assert_same_state(const struct sim *a, const struct sim *b, int op, const char *what)
+{
+	cr_assert_eq(sim_now_us(a), sim_now_us(b), "op %d (%s): time differs", op, what);
+	cr_assert_eq(sim_counters(a)->events, sim_counters(b)->events, "op %d (%s): events differ",
+	             op, what);
+	cr_assert_eq(sim_msgs_in_flight(a), sim_msgs_in_flight(b), "op %d (%s)", op, what);
+	for (unsigned i = 1; i <= sim_n_nodes(a); i++) {
+		const struct raft_node *x = sim_node(a, (uint8_t)i), *y = sim_node(b, (uint8_t)i);
+		cr_assert_eq(sim_node_up(a, (uint8_t)i), sim_node_up(b, (uint8_t)i), "op %d (%s) n%u",
+		             op, what, i);
+		cr_assert_eq(raft_term(x), raft_term(y), "op %d (%s) n%u term", op, what, i);
+		cr_assert_eq(raft_role(x), raft_role(y), "op %d (%s) n%u role", op, what, i);
+		cr_assert_eq(raft_last_index(x), raft_last_index(y), "op %d (%s) n%u log", op, what, i);
+		cr_assert_eq(raft_commit_index(x), raft_commit_index(y), "op %d (%s) n%u commit", op,
+		             what, i);
+	}
+}
+
+/* Random plays, steps, steps back, seeks and commands, with checkpoints
+ * every few events: after each one the state must be what the saved
+ * session (the runner's record of it) replays to from scratch. */
+static void random_walk(const char *scenario, uint64_t seed)
+{
+	static const char *const cmds[] = {
+	    "crash n1",    "crash n2",     "restart n1",     "restart n2",
+	    "timeout n3",  "isolate n4",   "heal",           "cut n1<->n2",
+	    "mend n1<->n2", "cut n3->n5",  "client put x=1", "client put y=2 to n2",
+	};
+	uint64_t rs = seed;
+	struct render_history_config cfg = {
+	    .checkpoint_events = 25, .checkpoint_us = 20000, .checkpoints_max = 40};
+	char err[SCN_ERR_MAX];
+	struct scn_script *script = script_file(scenario);
+	struct render_history *h = render_history_new(script, NULL, &cfg, err, sizeof err);
+	scn_script_free(script);
+	cr_assert(h, "%s", err);
+	for (int op = 0; op < 80; op++) {
+		const char *what = "";
+		int64_t now = render_history_now_us(h);
+		switch (walk_rand(&rs, 10)) {
+		case 0:
+		case 1:
+			render_history_advance(h, now + walk_rand(&rs, 300000), walk_rand(&rs, 2));
+			what = "advance";
+			break;
+		case 2:
+		case 3:
+			render_history_step(h);
+			what = "step";
+			break;
+		case 4:
+		case 5:
+			render_history_step_back(h);
+			what = "step back";
+			break;
+		case 6:
+			render_history_seek(h, walk_rand(&rs, (unsigned)render_history_end_us(h) + 1));
+			what = "seek";
+			break;
+		default:
+			what = cmds[walk_rand(&rs, sizeof cmds / sizeof cmds[0])];
+			render_history_exec(h, what, err, sizeof err);
+		}
+		char *text = scn_runner_save_text(render_history_runner(h));
+		cr_assert(text);
+		struct scn_script *s = scn_parse("saved.scn", text, strlen(text), err, sizeof err);
+		cr_assert(s, "op %d (%s): the saved session does not parse: %s\n%s", op, what, err, text);
+		struct scn_runner *r = scn_runner_new(s, NULL);
+		scn_script_free(s);
+		scn_runner_run_all(r);
+		assert_same_state(render_history_sim(h), scn_runner_sim(r), op, what);
+		scn_runner_free(r);
+		free(text);
+	}
+	cr_assert(render_history_n_checkpoints(h) > 1 || render_history_now_us(h) < 100000);
+	render_history_free(h);
+}
+
+Test(render, history_random_walk_matches_saved_session)
+{
+	for (uint64_t seed = 1; seed <= 3; seed++) {
+		random_walk("tutorial.scn", seed);
+		random_walk("lossy_network.scn", seed);
+	}
+}
