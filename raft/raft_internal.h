@@ -8,6 +8,10 @@
  * leaders").  In replicate mode the leader streams entries and advances
  * next optimistically (pipelining); in probe mode it sends one
  * AppendEntries from next and waits for the answer or the next heartbeat. */
+/* Replicate mode sends ahead of the replies by at most this many full
+ * AppendEntries. */
+#define RAFT_PIPELINE_MSGS 8
+
 struct raft_peer {
 	uint64_t next;   /* nextIndex */
 	uint64_t match;  /* matchIndex; the leader's own slot holds its persisted index */

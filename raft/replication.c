@@ -140,7 +140,13 @@ static void send_to(struct raft_node *n, uint8_t to, bool heartbeat)
 		send_append(n, to, p->next, 0);
 		return;
 	}
-	while (p->next <= n->log_len) { /* pipelining: no wait for replies */
+	/* Pipelining: no wait for replies, but at most RAFT_PIPELINE_MSGS
+	 * messages' worth of entries unacknowledged (flow control, as etcd's
+	 * inflight window): on a network that reorders, a burst that arrives
+	 * out of order is rejected and resent, and an unbounded burst would
+	 * be resent whole each time. */
+	uint64_t window = (uint64_t)RAFT_PIPELINE_MSGS * n->cfg.entries_per_msg_max;
+	while (p->next <= n->log_len && p->next - p->match - 1 < window) {
 		uint64_t count = chunk(n, p->next);
 		if (!send_append(n, to, p->next, count)) {
 			p->probe = true; /* out of memory: the heartbeat re-probes */

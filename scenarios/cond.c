@@ -70,30 +70,58 @@ static bool scn_compare(uint64_t a, enum scn_op op, uint64_t b)
 }
 
 /* Index of KEY=VALUE in n's log at 1..limit (the newest match), 0 if none. */
-static uint64_t scn_find(const struct raft_node *n, const struct scn_cond *c, uint64_t limit)
+static bool scn_entry_is(const struct raft_entry *e, const struct scn_cond *c)
+{
+	return e->len == c->kv_len && e->cmd[0] == c->kv[0] && memcmp(e->cmd, c->kv, c->kv_len) == 0;
+}
+
+/* The first index <= limit holding the condition's KEY=VALUE, or 0. */
+static uint64_t scn_find(const struct raft_node *n, const struct scn_cond *c, uint64_t limit,
+                         uint8_t node, struct scn_find_cache *fc)
 {
 	uint64_t last = raft_last_index(n);
 	if (limit > last)
 		limit = last;
-	for (uint64_t i = limit; i >= 1; i--) {
-		const struct raft_entry *e = raft_entry_at(n, i);
-		if (e && e->len == c->kv_len && memcmp(e->cmd, c->kv, c->kv_len) == 0)
-			return i;
+	if (limit == 0)
+		return 0;
+	const struct raft_entry *log = raft_entry_at(n, 1); /* contiguous: log[i - 1] */
+	if (!fc) {
+		for (uint64_t i = 1; i <= limit; i++)
+			if (scn_entry_is(&log[i - 1], c))
+				return i;
+		return 0;
 	}
-	return 0;
+	/* forget what a rewritten log no longer holds */
+	if (fc->found[node] && (fc->found[node] > last ||
+	                        raft_term_at(n, fc->found[node]) != fc->found_term[node]))
+		fc->found[node] = 0;
+	if (fc->scanned[node] && (fc->scanned[node] > last ||
+	                          raft_term_at(n, fc->scanned[node]) != fc->scanned_term[node]))
+		fc->scanned[node] = fc->found[node] = 0;
+	for (uint64_t i = fc->scanned[node] + 1; i <= last && !fc->found[node]; i++)
+		if (scn_entry_is(&log[i - 1], c)) {
+			fc->found[node] = i;
+			fc->found_term[node] = log[i - 1].term;
+		}
+	if (!fc->found[node]) {
+		fc->scanned[node] = last;
+		fc->scanned_term[node] = log[last - 1].term;
+	}
+	return fc->found[node] && fc->found[node] <= limit ? fc->found[node] : 0;
 }
 
 /* COMMITTED / LOGGED on one node: the index where it is, or 0. */
-static uint64_t scn_has_kv(const struct sim *s, uint8_t node, const struct scn_cond *c)
+static uint64_t scn_has_kv(const struct sim *s, uint8_t node, const struct scn_cond *c,
+                           struct scn_find_cache *fc)
 {
 	const struct raft_node *n = sim_node(s, node);
 	if (c->kind == SCN_C_COMMITTED)
-		return sim_node_up(s, node) ? scn_find(n, c, raft_commit_index(n)) : 0;
-	return scn_find(n, c, raft_last_index(n));
+		return sim_node_up(s, node) ? scn_find(n, c, raft_commit_index(n), node, fc) : 0;
+	return scn_find(n, c, raft_last_index(n), node, fc);
 }
 
 static int scn_eval_kv(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
-                       size_t *len)
+                       size_t *len, struct scn_find_cache *fc)
 {
 	uint16_t n = sim_n_nodes(s);
 	struct scn_nodeset want = c->set;
@@ -118,7 +146,7 @@ static int scn_eval_kv(const struct sim *s, const struct scn_cond *c, char *obs,
 			live++;
 		if (!listed)
 			continue;
-		uint64_t at = scn_has_kv(s, (uint8_t)i, c);
+		uint64_t at = scn_has_kv(s, (uint8_t)i, c, fc);
 		if (at) {
 			yes++;
 			scn_appendf(obs, cap, len, " n%u", i);
@@ -255,7 +283,7 @@ static int scn_eval_terms(const struct sim *s, char *obs, size_t cap, size_t *le
 }
 
 static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
-                         size_t *len)
+                         size_t *len, struct scn_find_cache *fc)
 {
 	uint8_t node = 0;
 	const struct raft_node *rn = NULL;
@@ -305,7 +333,7 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 		return scn_eval_acked(s, obs, cap, len);
 	case SCN_C_COMMITTED:
 	case SCN_C_LOGGED:
-		return scn_eval_kv(s, c, obs, cap, len);
+		return scn_eval_kv(s, c, obs, cap, len, fc);
 	case SCN_C_SENT: {
 		uint64_t sent = sim_counters(s)->msgs_sent;
 		scn_appendf(obs, cap, len, "%" PRIu64 " messages sent", sent);
@@ -370,13 +398,19 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 	return SCN_FALSE;
 }
 
-bool scn_cond_eval(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap)
+bool scn_cond_eval_cached(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                          struct scn_find_cache *fc)
 {
 	size_t len = 0;
 	if (cap)
 		obs[0] = '\0';
-	int r = scn_eval_base(s, c, obs, cap, &len);
+	int r = scn_eval_base(s, c, obs, cap, &len, fc);
 	if (r == SCN_UNRESOLVED)
 		return false;
 	return (r == SCN_TRUE) != c->negate;
+}
+
+bool scn_cond_eval(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap)
+{
+	return scn_cond_eval_cached(s, c, obs, cap, NULL);
 }

@@ -8,6 +8,8 @@
 
 void scn_vappendf(char *buf, size_t cap, size_t *len, const char *fmt, va_list ap)
 {
+	if (cap == 0)
+		return; /* nobody reads the text: do not format it */
 	size_t at = *len < cap ? *len : (cap ? cap - 1 : 0);
 	int n = vsnprintf(cap ? buf + at : NULL, cap ? cap - at : 0, fmt, ap);
 	if (n > 0)

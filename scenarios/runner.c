@@ -18,6 +18,7 @@ struct scn_shared {
 struct scn_runner {
 	struct scn_shared *sh;
 	struct sim *sim;
+	struct scn_find_cache find; /* for the `run until` in progress */
 	struct scn_options opt;
 	struct sim_config init_cfg; /* the config the sim started with */
 	size_t fold_end;            /* `set`s before this index were folded into it */
@@ -501,6 +502,7 @@ static int scn_start(struct scn_runner *r)
 		r->busy = true;
 		r->target_us = now + c->us;
 		r->steps_left = c->count;
+		memset(&r->find, 0, sizeof r->find);
 		return -1;
 	case SCN_CMD_PAUSE:
 		if (scn_record(r, SCN_REC_EXEC, c, false, false) != 0)
@@ -542,7 +544,7 @@ static int scn_continue(struct scn_runner *r, int64_t until, uint64_t *budget)
 		/* A condition is checked when every event of the instant is done
 		 * (so a command after `run until` never splits an instant). */
 		if (c->kind == SCN_CMD_RUN_UNTIL && !scn_mid_slice(r) &&
-		    scn_cond_eval(r->sim, &c->cond, obs, sizeof obs)) {
+		    scn_cond_eval_cached(r->sim, &c->cond, NULL, 0, &r->find)) {
 			if (scn_record(r, SCN_REC_REACHED, c, false, false) != 0)
 				return scn_fail(r, c, "out of memory");
 			r->busy = false;

@@ -51,6 +51,19 @@ void scn_settings_from_config(const struct sim_config *c, struct scn_settings *s
 /* Evaluates a condition now.  Writes what was observed into obs (one
  * phrase, e.g. "leader is n2, term 3").  Returns true if it holds. */
 bool scn_cond_eval(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap);
+
+/* What `committed`/`logged KEY=VALUE` found so far in each node's log, so a
+ * `run until` that re-checks after every instant reads each entry once:
+ * entries 1..scanned (whose term at `scanned` was scanned_term) hold no
+ * match past `found`; found (term found_term) is the first match, or 0.
+ * A log rewritten below `scanned` changes the term there and resets it. */
+struct scn_find_cache {
+	uint64_t scanned[RAFT_NODES_MAX + 1], scanned_term[RAFT_NODES_MAX + 1];
+	uint64_t found[RAFT_NODES_MAX + 1], found_term[RAFT_NODES_MAX + 1];
+};
+/* The same, with a cache for the condition (NULL: none). */
+bool scn_cond_eval_cached(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                          struct scn_find_cache *fc);
 /* "n1 leader t2, n2 follower t2, n3 down, ...": the cluster at a glance. */
 void scn_describe_roles(const struct sim *s, char *buf, size_t cap);
 

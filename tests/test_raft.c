@@ -1668,6 +1668,32 @@ Test(bugs, no_step_down)
 	}
 }
 
+Test(replication, pipelining_is_bounded_by_a_window)
+{
+	/* 1,000 entries with 4 per message: replicate mode sends 8 messages
+	 * ahead of the replies, not 250, so a reordering network cannot make
+	 * the leader resend an unbounded burst. */
+	struct cluster c;
+	steady(&c, 4);
+	struct raft_node *l = c.node[1];
+	char cmd[16];
+	for (int k = 0; k < 1000; k++) {
+		snprintf(cmd, sizeof cmd, "k%d=%d", k, k);
+		cl_propose(&c, 1, cmd);
+	}
+	struct batch b;
+	cl_take(&c, 1, true, &b);
+	size_t to2 = 0;
+	for (size_t i = 0; i < b.n; i++)
+		to2 += b.m[i].type == RAFT_MSG_APPEND && b.m[i].to == 2;
+	cr_assert_eq(to2, 8, "8 messages of 4 entries go out, got %zu", to2);
+	cr_assert_eq(raft_next_index(l, 2), 2 + 32);
+	cl_run(&c); /* each reply opens the window again */
+	cr_assert_eq(raft_commit_index(l), 1001);
+	cr_assert_eq(raft_match_index(l, 2), 1001);
+	cl_free(&c);
+}
+
 /* ---- A randomized group: reordering, loss, duplication, crashes ---------------
  * Checks Election Safety (one leader per term) and State Machine Safety (no
  * two nodes apply different entries at one index) after every event, then
