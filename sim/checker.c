@@ -95,27 +95,17 @@ void sim_checker_free(struct sim_checker *c)
 	memset(c, 0, sizeof *c);
 }
 
-static void *dup_mem(const void *p, size_t size)
-{
-	if (!p)
-		return NULL;
-	void *q = malloc(size ? size : 1);
-	if (q)
-		memcpy(q, p, size);
-	return q;
-}
-
 int sim_checker_copy(struct sim_checker *dst, const struct sim_checker *src)
 {
 	*dst = *src;
 	dst->nodes = calloc((size_t)src->n + 1, sizeof *dst->nodes);
-	dst->leader_of_term = dup_mem(src->leader_of_term, src->leader_of_term_cap);
-	dst->seen = dup_mem(src->seen, src->seen_cap * sizeof *src->seen);
-	dst->first = dup_mem(src->first, src->first_cap * sizeof *src->first);
-	dst->first_node = dup_mem(src->first_node, src->first_cap);
-	dst->committed_term = dup_mem(src->committed_term, src->committed_cap * 8);
-	dst->committed_hash = dup_mem(src->committed_hash, src->committed_cap * 8);
-	dst->committed_in = dup_mem(src->committed_in, src->committed_cap * 8);
+	dst->leader_of_term = sim_dup_array(src->leader_of_term, src->leader_of_term_cap, 1);
+	dst->seen = sim_dup_array(src->seen, src->seen_cap, sizeof *src->seen);
+	dst->first = sim_dup_array(src->first, src->first_cap, sizeof *src->first);
+	dst->first_node = sim_dup_array(src->first_node, src->first_cap, 1);
+	dst->committed_term = sim_dup_array(src->committed_term, src->committed_cap, 8);
+	dst->committed_hash = sim_dup_array(src->committed_hash, src->committed_cap, 8);
+	dst->committed_in = sim_dup_array(src->committed_in, src->committed_cap, 8);
 	bool ok = dst->nodes && (!src->leader_of_term || dst->leader_of_term) &&
 	          (!src->seen || dst->seen) && (!src->first || dst->first) &&
 	          (!src->first_node || dst->first_node) &&
@@ -124,7 +114,7 @@ int sim_checker_copy(struct sim_checker *dst, const struct sim_checker *src)
 	          (!src->committed_in || dst->committed_in);
 	for (uint16_t i = 1; ok && i <= src->n; i++) {
 		dst->nodes[i] = src->nodes[i];
-		dst->nodes[i].hash = dup_mem(src->nodes[i].hash, src->nodes[i].cap * 8);
+		dst->nodes[i].hash = sim_dup_array(src->nodes[i].hash, src->nodes[i].cap, 8);
 		ok = dst->nodes[i].hash != NULL;
 	}
 	if (!ok) {

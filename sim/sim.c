@@ -158,7 +158,7 @@ void sim_free(struct sim *s)
 	free(s);
 }
 
-static void *dup_array(const void *p, size_t n, size_t size)
+void *sim_dup_array(const void *p, size_t n, size_t size)
 {
 	if (!p || n == 0)
 		return NULL;
@@ -193,8 +193,8 @@ struct sim *sim_clone(const struct sim *s)
 		struct sim_nodestate *dn = &d->nodes[i];
 		*dn = *sn;
 		dn->raft = raft_clone(sn->raft);
-		dn->writes = dup_array(sn->writes, sn->writes_cap, sizeof *sn->writes);
-		dn->waiting = dup_array(sn->waiting, sn->waiting_cap, sizeof *sn->waiting);
+		dn->writes = sim_dup_array(sn->writes, sn->writes_cap, sizeof *sn->writes);
+		dn->waiting = sim_dup_array(sn->waiting, sn->waiting_cap, sizeof *sn->waiting);
 		if (!dn->raft || (sn->writes_cap && !dn->writes) ||
 		    (sn->waiting_cap && !dn->waiting)) {
 			if (!dn->writes)
@@ -204,8 +204,8 @@ struct sim *sim_clone(const struct sim *s)
 			goto fail;
 		}
 	}
-	d->link_up = dup_array(s->link_up, links, 1);
-	d->link_changed_us = dup_array(s->link_changed_us, links, sizeof *s->link_changed_us);
+	d->link_up = sim_dup_array(s->link_up, links, 1);
+	d->link_changed_us = sim_dup_array(s->link_changed_us, links, sizeof *s->link_changed_us);
 	if (!d->link_up || !d->link_changed_us)
 		goto fail;
 	if (s->slots_cap) {
@@ -221,7 +221,7 @@ struct sim *sim_clone(const struct sim *s)
 			ds->buf_cap = 0;
 			d->slots_n = i + 1;
 			if (ss->state != SIM_SLOT_FREE && ss->msg.m.n_entries) {
-				ds->buf = dup_array(ss->buf, ss->msg.m.n_entries, sizeof *ss->buf);
+				ds->buf = sim_dup_array(ss->buf, ss->msg.m.n_entries, sizeof *ss->buf);
 				if (!ds->buf)
 					goto fail;
 				ds->buf_cap = ss->msg.m.n_entries;
@@ -230,7 +230,7 @@ struct sim *sim_clone(const struct sim *s)
 		}
 	}
 	if (s->reqs_cap) {
-		d->reqs = dup_array(s->reqs, s->reqs_cap, sizeof *s->reqs);
+		d->reqs = sim_dup_array(s->reqs, s->reqs_cap, sizeof *s->reqs);
 		if (!d->reqs)
 			goto fail;
 	}

@@ -28,6 +28,10 @@ static inline bool sim_rand_ppm(uint64_t *state, uint32_t ppm)
 	return ppm > 0 && sim_rand_next(state) % SIM_PPM < ppm;
 }
 
+/* A malloc()ed copy of n elements of size bytes; NULL if p is NULL, n is 0
+ * or memory runs out. */
+void *sim_dup_array(const void *p, size_t n, size_t size);
+
 /* ---- Event queue: a binary min-heap ordered by (time, seq) ------------- */
 enum sim_event_kind {
 	SIM_EV_TIMER,   /* node's raft deadline; arg: timer generation */
