@@ -88,14 +88,6 @@ static int fz_push(struct fz_case *c, int64_t t, const char *text)
 	return 0;
 }
 
-static void fz_percent(char *buf, size_t cap, uint32_t ppm)
-{
-	if (ppm % 10000 == 0)
-		snprintf(buf, cap, "%u%%", ppm / 10000);
-	else
-		snprintf(buf, cap, "%u.%04u%%", ppm / 10000, ppm % 10000);
-}
-
 /* The scenario command for an action (not RUN). */
 static void fz_action_text(const struct sim_action *a, uint16_t nodes, char *buf, size_t cap)
 {
@@ -130,8 +122,8 @@ static void fz_action_text(const struct sim_action *a, uint16_t nodes, char *buf
 		snprintf(buf, cap, "client put %s", a->cmd);
 		break;
 	case SIM_A_SET:
-		fz_percent(x, sizeof x, a->drop_ppm);
-		fz_percent(y, sizeof y, a->dup_ppm);
+		scn_percent_format(a->drop_ppm, x, sizeof x);
+		scn_percent_format(a->dup_ppm, y, sizeof y);
 		scn_duration_format(a->latency_us_min, d, sizeof d);
 		scn_duration_format(a->latency_us_max, e, sizeof e);
 		snprintf(buf, cap, "set drop=%s duplicate=%s latency=%s..%s", x, y, d, e);

@@ -149,6 +149,15 @@ static void scn_add_percent(char *buf, size_t cap, size_t *len, uint32_t ppm)
 	scn_appendf(buf, cap, len, "%u.%s%%", whole, f);
 }
 
+size_t scn_percent_format(uint32_t ppm, char *buf, size_t cap)
+{
+	size_t len = 0;
+	if (cap)
+		buf[0] = '\0';
+	scn_add_percent(buf, cap, &len, ppm);
+	return len;
+}
+
 static void scn_add_node(char *buf, size_t cap, size_t *len, uint8_t node)
 {
 	if (node == SCN_LEADER)

@@ -182,6 +182,8 @@ size_t scn_cmd_format(const struct scn_cmd *c, char *buf, size_t cap);
 size_t scn_cond_format(const struct scn_cond *c, char *buf, size_t cap);
 /* "1.5s", "150ms", "7us": the shortest exact spelling. */
 size_t scn_duration_format(int64_t us, char *buf, size_t cap);
+/* "5%", "0.5%", "4.6611%": parts per million as the language spells them. */
+size_t scn_percent_format(uint32_t ppm, char *buf, size_t cap);
 
 /* Bug names (--bug, `cluster bug=`): raft_bug_from_name() and friends. */
 
