@@ -93,7 +93,7 @@ static int kv_grow(struct raft_kv *kv)
 }
 
 /* Applying "k=v" sets map[k] = v: the slot keeps the entry itself. */
-static int kv_set(struct raft_kv *kv, const struct raft_entry *e)
+int raft_kv_set(struct raft_kv *kv, const struct raft_entry *e)
 {
 	if (e->len == 0)
 		return RAFT_OK; /* not a command: nothing to apply */
@@ -126,7 +126,7 @@ void raft_apply(struct raft_node *n)
 {
 	uint64_t to = n->commit < n->persisted ? n->commit : n->persisted;
 	while (n->applied < to) {
-		if (kv_set(&n->kv, &n->log[n->applied]) != RAFT_OK)
+		if (raft_kv_set(&n->kv, raft_log_at(n, n->applied + 1)) != RAFT_OK)
 			return; /* out of memory: retried on the next advance */
 		n->applied++;
 	}

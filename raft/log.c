@@ -1,4 +1,5 @@
-/* log.c - the log: one contiguous array of entries, writes and term search. */
+/* log.c - the log: one contiguous array of entries, writes, term search and
+ * compaction. */
 #include "raft_internal.h"
 
 #include <assert.h>
@@ -6,8 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-int raft_log_reserve(struct raft_node *n, uint64_t len)
+int raft_log_reserve(struct raft_node *n, uint64_t last)
 {
+	uint64_t len = last - n->log_base;
 	if (len <= n->log_cap)
 		return RAFT_OK;
 	uint64_t cap = n->log_cap ? n->log_cap : 64;
@@ -44,8 +46,8 @@ static void drop_pending_appends(struct raft_node *n, uint64_t at)
 void raft_log_write(struct raft_node *n, uint64_t at, const struct raft_entry *e,
                     uint64_t count, bool keep_suffix)
 {
-	assert(at >= 1 && at <= n->log_len + 1);
-	assert(at - 1 + count <= n->log_cap);
+	assert(at > n->log_base && at <= n->log_len + 1);
+	assert(at - 1 + count - n->log_base <= n->log_cap);
 	if (at <= n->log_len) {
 		/* Existing entries change: the disk holds log[1..at-1] of the
 		 * new log at most. */
@@ -60,10 +62,11 @@ void raft_log_write(struct raft_node *n, uint64_t at, const struct raft_entry *e
 		n->wr_from = at;
 	if (count == 0)
 		return;
-	memcpy(&n->log[at - 1], e, (size_t)count * sizeof *e);
-	for (uint64_t i = at - 1; i < at - 1 + count; i++)
-		if (n->log[i].len > RAFT_CMD_MAX)
-			n->log[i].len = RAFT_CMD_MAX; /* a malformed message */
+	struct raft_entry *dst = raft_log_at(n, at);
+	memcpy(dst, e, (size_t)count * sizeof *e);
+	for (uint64_t i = 0; i < count; i++)
+		if (dst[i].len > RAFT_CMD_MAX)
+			dst[i].len = RAFT_CMD_MAX; /* a malformed message */
 	if (at - 1 + count > n->log_len)
 		n->log_len = at - 1 + count;
 }
@@ -73,9 +76,11 @@ void raft_log_write(struct raft_node *n, uint64_t at, const struct raft_entry *e
  * a hint (the leader clamps it). */
 uint64_t raft_log_first_of_term(const struct raft_node *n, uint64_t term, uint64_t hi)
 {
-	uint64_t lo = 1;
+	uint64_t lo = n->log_base + 1;
 	if (hi > n->log_len)
 		hi = n->log_len;
+	if (hi < lo)
+		return hi;
 	while (lo < hi) {
 		uint64_t mid = lo + (hi - lo) / 2;
 		if (raft_term_at(n, mid) >= term)
@@ -88,7 +93,7 @@ uint64_t raft_log_first_of_term(const struct raft_node *n, uint64_t term, uint64
 
 uint64_t raft_log_last_of_term(const struct raft_node *n, uint64_t term)
 {
-	uint64_t lo = 0, hi = n->log_len;
+	uint64_t lo = n->log_base, hi = n->log_len;
 	while (lo < hi) {
 		uint64_t mid = lo + (hi - lo + 1) / 2;
 		if (raft_term_at(n, mid) <= term)
@@ -97,4 +102,28 @@ uint64_t raft_log_last_of_term(const struct raft_node *n, uint64_t term)
 			hi = mid - 1;
 	}
 	return lo > 0 && raft_term_at(n, lo) == term ? lo : 0;
+}
+
+/* Pending AppendEntries whose entries start at or below the new base are
+ * dropped, as if lost: their entries are about to leave memory. */
+void raft_log_compact(struct raft_node *n, uint64_t upto)
+{
+	assert(upto <= n->log_len);
+	if (upto <= n->log_base)
+		return;
+	uint64_t term = raft_term_at(n, upto);
+	uint64_t keep = n->log_len - upto;
+	memmove(n->log, raft_log_at(n, upto + 1), (size_t)keep * sizeof *n->log);
+	n->log_base = upto;
+	n->base_term = term;
+	size_t k = 0;
+	for (size_t i = 0; i < n->n_msgs; i++) {
+		const struct raft_msg *m = &n->msgs[i];
+		if (m->type == RAFT_MSG_APPEND && m->n_entries > 0 && m->index < upto)
+			continue;
+		if (k != i)
+			n->msgs[k] = *m;
+		k++;
+	}
+	n->n_msgs = k;
 }

@@ -120,6 +120,7 @@ void raft_free(struct raft_node *n)
 	if (n == NULL)
 		return;
 	free(n->log);
+	free(n->snap);
 	free(n->peers);
 	free(n->scratch);
 	free(n->msgs);
@@ -146,6 +147,8 @@ struct raft_node *raft_clone(const struct raft_node *n)
 	*c = *n;
 	c->log = NULL;
 	c->log_cap = 0;
+	c->snap = NULL;
+	c->snap_cap = 0;
 	c->msgs = NULL;
 	c->msgs_cap = 0;
 	c->kv.slots = NULL;
@@ -156,11 +159,18 @@ struct raft_node *raft_clone(const struct raft_node *n)
 	c->scratch = zalloc(peers, sizeof *c->scratch);
 	if (c->peers == NULL || c->scratch == NULL)
 		goto fail;
-	if (n->log_len > 0) {
-		c->log = dup_array(n->log, (size_t)n->log_len, sizeof *n->log);
+	if (n->log_len > n->log_base) {
+		size_t len = (size_t)(n->log_len - n->log_base);
+		c->log = dup_array(n->log, len, sizeof *n->log);
 		if (c->log == NULL)
 			goto fail;
-		c->log_cap = n->log_len;
+		c->log_cap = len;
+	}
+	if (n->snap_n > 0) {
+		c->snap = dup_array(n->snap, n->snap_n, sizeof *n->snap);
+		if (c->snap == NULL)
+			goto fail;
+		c->snap_cap = n->snap_n;
 	}
 	if (n->n_msgs > 0) {
 		c->msgs = dup_array(n->msgs, n->n_msgs, sizeof *n->msgs);
@@ -212,7 +222,7 @@ void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 {
 	assert(n != NULL && m != NULL);
 	if (m->from < 1 || m->from > n->cfg.n_nodes || m->from == n->cfg.id ||
-	    m->to != n->cfg.id || m->type > RAFT_MSG_APPEND_REPLY)
+	    m->to != n->cfg.id || m->type > RAFT_MSG_SNAPSHOT)
 		return; /* not addressed to this node: a caller bug, ignored */
 	/* From Figure 2 (All Servers): if RPC request or response contains
 	 * term T > currentTerm: set currentTerm = T, convert to follower
@@ -241,6 +251,9 @@ void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 		break;
 	case RAFT_MSG_APPEND_REPLY:
 		raft_recv_append_reply(n, m);
+		break;
+	case RAFT_MSG_SNAPSHOT:
+		raft_recv_snapshot(n, now_us, m);
 		break;
 	default:
 		break;
@@ -274,6 +287,13 @@ void raft_set_timing(struct raft_node *n, int64_t election_timeout_us_min,
 	n->cfg.heartbeat_us = heartbeat_us;
 }
 
+void raft_set_snapshot(struct raft_node *n, uint32_t threshold, uint32_t trailing)
+{
+	assert(n != NULL);
+	n->cfg.snapshot_threshold = threshold;
+	n->cfg.snapshot_trailing = trailing;
+}
+
 int64_t raft_next_deadline_us(const struct raft_node *n)
 {
 	return n->role == RAFT_LEADER ? n->heartbeat_deadline_us : n->election_deadline_us;
@@ -305,19 +325,30 @@ int64_t raft_election_timeout_us(const struct raft_node *n) { return n->election
 uint64_t raft_last_index(const struct raft_node *n) { return n->log_len; }
 uint64_t raft_last_term(const struct raft_node *n) { return raft_term_at(n, n->log_len); }
 
+uint64_t raft_log_first(const struct raft_node *n) { return n->log_base + 1; }
+
 const struct raft_entry *raft_entry_at(const struct raft_node *n, uint64_t index)
 {
-	if (index < 1 || index > n->log_len)
+	if (index <= n->log_base || index > n->log_len)
 		return NULL;
-	return &n->log[index - 1];
+	return raft_log_at(n, index);
 }
 
 uint64_t raft_term_at(const struct raft_node *n, uint64_t index)
 {
-	if (index < 1 || index > n->log_len)
-		return 0;
-	return n->log[index - 1].term;
+	if (index > n->log_base && index <= n->log_len)
+		return raft_log_at(n, index)->term;
+	if (index == n->log_base)
+		return n->base_term;
+	if (index == n->snap_index)
+		return n->snap_term;
+	return 0;
 }
+
+uint64_t raft_snapshot_index(const struct raft_node *n) { return n->snap_index; }
+uint64_t raft_snapshot_term(const struct raft_node *n) { return n->snap_term; }
+size_t raft_snapshot_count(const struct raft_node *n) { return n->snap_n; }
+const struct raft_entry *raft_snapshot_entries(const struct raft_node *n) { return n->snap; }
 
 uint64_t raft_commit_index(const struct raft_node *n) { return n->commit; }
 uint64_t raft_last_applied(const struct raft_node *n) { return n->applied; }
@@ -363,6 +394,8 @@ const char *raft_msg_type_name(enum raft_msg_type t)
 		return "AppendEntries";
 	case RAFT_MSG_APPEND_REPLY:
 		return "AppendEntriesReply";
+	case RAFT_MSG_SNAPSHOT:
+		return "InstallSnapshot";
 	}
 	return "?";
 }

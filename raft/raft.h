@@ -15,7 +15,8 @@
  *   - messages to send, which the caller must send only AFTER the batch's
  *     persistent state is durable (this is how a vote or an AppendEntries
  *     success is never sent before the state that justifies it is on disk),
- *   - the range of committed entries the node applied to its key-value map.
+ *   - the range of committed entries the node applied to its key-value map,
+ *   - a snapshot taken (log compaction) or installed from the leader.
  *
  * Time is an int64_t count of microseconds.  Randomness is a per-node
  * splitmix64/xoshiro stream seeded by the caller.  Memory: every node owns
@@ -72,6 +73,8 @@ enum raft_msg_type {
 	RAFT_MSG_VOTE_REPLY = 1,   /* RequestVote response */
 	RAFT_MSG_APPEND = 2,       /* AppendEntries (a heartbeat when n_entries == 0) */
 	RAFT_MSG_APPEND_REPLY = 3, /* AppendEntries response */
+	RAFT_MSG_SNAPSHOT = 4,     /* InstallSnapshot (paper section 7); answered
+	                              with an APPEND_REPLY */
 };
 
 struct raft_msg {
@@ -81,8 +84,10 @@ struct raft_msg {
 	uint64_t term; /* sender's currentTerm */
 	/* VOTE: candidate's last log index/term.
 	 * APPEND: prevLogIndex/prevLogTerm.
-	 * APPEND_REPLY: index is the prevLogIndex of the AppendEntries it
-	 * answers (the leader uses it to ignore answers to old messages). */
+	 * SNAPSHOT: lastIncludedIndex/lastIncludedTerm.
+	 * APPEND_REPLY: index is the prevLogIndex of the AppendEntries (or
+	 * the lastIncludedIndex of the snapshot) it answers (the leader uses
+	 * it to ignore answers to old messages). */
 	uint64_t index, log_term;
 	/* APPEND: leaderCommit.
 	 * APPEND_REPLY success: the last index the follower now matches.
@@ -92,9 +97,11 @@ struct raft_msg {
 	/* APPEND_REPLY failure: the term of the follower's conflicting entry
 	 * (0 when its log is simply too short). */
 	uint64_t conflict_term;
-	/* APPEND: the entries; in a message handed out by raft_take_ready()
-	 * they point into the leader's log and are valid until the next
-	 * non-const call on that node; the caller copies what it keeps. */
+	/* APPEND: the entries; SNAPSHOT: the state machine as of
+	 * lastIncludedIndex, one entry per key (the last applied "KEY=VALUE").
+	 * In a message handed out by raft_take_ready() they point into the
+	 * sender's memory and are valid until the next non-const call on that
+	 * node; the caller copies what it keeps. */
 	uint32_t n_entries;
 	const struct raft_entry *entries;
 };
@@ -107,6 +114,15 @@ struct raft_config {
 	int64_t heartbeat_us;            /* default 50 ms */
 	uint32_t entries_per_msg_max;    /* cap per AppendEntries, default 64 */
 	uint32_t bugs;                   /* enum raft_bug bits, default 0 */
+	/* Log compaction (paper section 7): once this many applied entries
+	 * follow the last snapshot (and at least as many as the map has keys,
+	 * so a snapshot's O(keys) copy is paid once per O(keys) entries), the
+	 * node snapshots its map and drops its log up to the last applied
+	 * entry, keeping snapshot_trailing entries before it so a follower
+	 * that lags a little still gets entries rather than a snapshot.
+	 * 0 (the default): never compact. */
+	uint32_t snapshot_threshold;
+	uint32_t snapshot_trailing;
 	uint64_t seed;                   /* this node's PRNG seed */
 };
 
@@ -133,6 +149,13 @@ struct raft_ready {
 	/* Entries (apply_from, apply_to] were applied to the map during the
 	 * batch; apply_from == apply_to: none. */
 	uint64_t apply_from, apply_to;
+	/* A snapshot reached the disk in this batch: the node's map as of
+	 * snapshot_index (term snapshot_term), and the log from
+	 * raft_log_first() on.  installed: it came from the leader (the log
+	 * before it was discarded and the map replaced); else the node
+	 * compacted its own log.  snapshot_index == 0: none. */
+	uint64_t snapshot_index, snapshot_term;
+	bool snapshot_installed;
 };
 
 struct raft_node;
@@ -158,6 +181,8 @@ void raft_timeout_now(struct raft_node *n, int64_t now_us);
 /* Changes timing for the next timer draws (scenario `set`). */
 void raft_set_timing(struct raft_node *n, int64_t election_timeout_us_min,
                      int64_t election_timeout_us_max, int64_t heartbeat_us);
+/* Changes the log compaction settings (scenario `set snapshot`). */
+void raft_set_snapshot(struct raft_node *n, uint32_t threshold, uint32_t trailing);
 /* The disk wrote the batch whose log part ended at (index, term) and whose
  * hard state was (hs_term, hs_vote).  index == 0: no log part.  Lets the
  * leader count itself and a follower apply committed entries. */
@@ -192,10 +217,22 @@ int64_t raft_election_deadline_us(const struct raft_node *n);
 int64_t raft_election_timeout_us(const struct raft_node *n); /* the drawn length */
 uint64_t raft_last_index(const struct raft_node *n);
 uint64_t raft_last_term(const struct raft_node *n);
-/* Entry at index 1..raft_last_index(), NULL outside.  The log is one array:
- * raft_entry_at(n, i) + 1 == raft_entry_at(n, i + 1) inside the log. */
+/* The log in memory holds raft_log_first() .. raft_last_index(); entries
+ * before it were compacted into a snapshot (1 when nothing was).
+ * Entry at index raft_log_first()..raft_last_index(), NULL outside.  The
+ * log is one array: raft_entry_at(n, i) + 1 == raft_entry_at(n, i + 1)
+ * inside it. */
+uint64_t raft_log_first(const struct raft_node *n);
 const struct raft_entry *raft_entry_at(const struct raft_node *n, uint64_t index);
-uint64_t raft_term_at(const struct raft_node *n, uint64_t index); /* 0 outside */
+/* Term of the entry at index: also known for raft_log_first() - 1 and for
+ * the snapshot's last index; 0 for anything else outside the log. */
+uint64_t raft_term_at(const struct raft_node *n, uint64_t index);
+/* The last snapshot: lastIncludedIndex/Term (0: none), and its map as
+ * raft_snapshot_count() entries, one per key. */
+uint64_t raft_snapshot_index(const struct raft_node *n);
+uint64_t raft_snapshot_term(const struct raft_node *n);
+size_t raft_snapshot_count(const struct raft_node *n);
+const struct raft_entry *raft_snapshot_entries(const struct raft_node *n);
 uint64_t raft_commit_index(const struct raft_node *n);
 uint64_t raft_last_applied(const struct raft_node *n);
 uint64_t raft_persisted_index(const struct raft_node *n);

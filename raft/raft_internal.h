@@ -37,8 +37,18 @@ struct raft_node {
 	uint64_t term;     /* currentTerm */
 	uint8_t voted_for; /* votedFor, 0: none */
 	uint8_t leader;    /* the leader heard from in this term, 0: none */
-	struct raft_entry *log; /* log[i - 1] is entry i */
-	uint64_t log_len, log_cap;
+	/* The log in memory: entries log_base + 1 .. log_len, entry i at
+	 * log[i - log_base - 1] (raft_log_at); base_term is the term of entry
+	 * log_base (0 when log_base == 0).  log_cap counts array slots. */
+	struct raft_entry *log;
+	uint64_t log_base, base_term, log_len, log_cap;
+
+	/* The snapshot (section 7), durable: the map as of snap_index, packed
+	 * as snap_n entries (snap_cap allocated).  log_base <= snap_index. */
+	uint64_t snap_index, snap_term;
+	struct raft_entry *snap;
+	size_t snap_n, snap_cap;
+	bool snap_new, snap_installed; /* for the pending ready batch */
 
 	/* Figure 2 "Volatile state on all servers". */
 	uint64_t commit;  /* commitIndex */
@@ -91,7 +101,12 @@ void raft_timer_reset(struct raft_node *n, int64_t now_us);
 struct raft_msg *raft_msg_push(struct raft_node *n, uint8_t type, uint8_t to);
 
 /* log.c */
-int raft_log_reserve(struct raft_node *n, uint64_t len);
+static inline struct raft_entry *raft_log_at(const struct raft_node *n, uint64_t index)
+{
+	return &n->log[index - n->log_base - 1];
+}
+/* Room for entries up to index last. */
+int raft_log_reserve(struct raft_node *n, uint64_t last);
 /* Writes count entries at index at (1 <= at <= log_len + 1) after
  * raft_log_reserve(n, at - 1 + count).  Existing entries from at on are
  * deleted first unless keep_suffix (RAFT_BUG_NO_TRUNCATE: overwrite in
@@ -102,6 +117,16 @@ void raft_log_write(struct raft_node *n, uint64_t at, const struct raft_entry *e
 uint64_t raft_log_first_of_term(const struct raft_node *n, uint64_t term, uint64_t hi);
 /* Last index holding term, 0 if the log has no entry of that term. */
 uint64_t raft_log_last_of_term(const struct raft_node *n, uint64_t term);
+/* Drops entries log_base + 1 .. upto (upto <= log_len) from memory. */
+void raft_log_compact(struct raft_node *n, uint64_t upto);
+
+/* snapshot.c */
+/* Takes a snapshot if the configuration asks for one (start of a batch). */
+void raft_snapshot_maybe(struct raft_node *n);
+void raft_snapshot_send(struct raft_node *n, uint8_t to);
+void raft_recv_snapshot(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
+/* Restores the map from the snapshot (restart). */
+int raft_snapshot_restore(struct raft_node *n);
 
 /* election.c */
 void raft_election_start(struct raft_node *n, int64_t now_us);
@@ -116,6 +141,9 @@ void raft_repl_flush(struct raft_node *n);
 void raft_repl_self_persisted(struct raft_node *n);
 int raft_repl_propose(struct raft_node *n, const char *cmd, size_t len, uint64_t *index);
 void raft_recv_append(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
+/* Queues an APPEND_REPLY to m (index = m->index). */
+void raft_append_reply(struct raft_node *n, const struct raft_msg *m, bool success,
+                       uint64_t commit, uint64_t conflict_term);
 void raft_recv_append_reply(struct raft_node *n, const struct raft_msg *m);
 
 /* kv.c */
@@ -125,6 +153,7 @@ int raft_cmd_check(const char *cmd, size_t len);
 void raft_apply(struct raft_node *n);
 void raft_kv_clear(struct raft_kv *kv);
 int raft_kv_copy(struct raft_kv *dst, const struct raft_kv *src);
+int raft_kv_set(struct raft_kv *kv, const struct raft_entry *e);
 void raft_kv_free(struct raft_kv *kv);
 
 #endif

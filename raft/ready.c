@@ -7,7 +7,7 @@
 
 bool raft_has_ready(const struct raft_node *n)
 {
-	return n->n_msgs > 0 || n->wr_from != 0 || n->term != n->rd_term ||
+	return n->n_msgs > 0 || n->wr_from != 0 || n->snap_new || n->term != n->rd_term ||
 	       n->voted_for != n->rd_vote || n->applied != n->rd_applied ||
 	       (n->role == RAFT_LEADER && n->flush_all);
 }
@@ -15,6 +15,7 @@ bool raft_has_ready(const struct raft_node *n)
 void raft_take_ready(struct raft_node *n, struct raft_ready *rd)
 {
 	assert(n != NULL && rd != NULL);
+	raft_snapshot_maybe(n);
 	raft_repl_flush(n);
 	memset(rd, 0, sizeof *rd);
 
@@ -23,7 +24,7 @@ void raft_take_ready(struct raft_node *n, struct raft_ready *rd)
 	rd->voted_for = n->voted_for;
 
 	if (n->wr_from != 0) {
-		assert(n->wr_from <= n->log_len);
+		assert(n->wr_from > n->log_base && n->wr_from <= n->log_len);
 		rd->persist_from = n->wr_from;
 		rd->persist_to = n->log_len;
 		rd->persist_term = raft_term_at(n, n->log_len);
@@ -35,21 +36,35 @@ void raft_take_ready(struct raft_node *n, struct raft_ready *rd)
 	 * messages whose entries it changes). */
 	for (size_t i = 0; i < n->n_msgs; i++) {
 		struct raft_msg *m = &n->msgs[i];
+		if (m->type == RAFT_MSG_SNAPSHOT) {
+			m->index = n->snap_index;
+			m->log_term = n->snap_term;
+			m->n_entries = (uint32_t)n->snap_n;
+			m->entries = n->snap;
+			continue;
+		}
 		if (m->type != RAFT_MSG_APPEND || m->n_entries == 0)
 			continue;
-		assert(m->index + m->n_entries <= n->log_len);
-		m->entries = &n->log[m->index];
+		assert(m->index >= n->log_base && m->index + m->n_entries <= n->log_len);
+		m->entries = raft_log_at(n, m->index + 1);
 	}
 	rd->msgs = n->n_msgs > 0 ? n->msgs : NULL;
 	rd->n_msgs = n->n_msgs;
 
 	rd->apply_from = n->rd_applied;
 	rd->apply_to = n->applied;
+	if (n->snap_new) {
+		rd->snapshot_index = n->snap_index;
+		rd->snapshot_term = n->snap_term;
+		rd->snapshot_installed = n->snap_installed;
+	}
 
 	/* Start the next batch; the message array is reused by the next
 	 * call, which is what "valid until the next non-const call" allows. */
 	n->wr_from = 0;
 	n->wr_trunc = false;
+	n->snap_new = false;
+	n->snap_installed = false;
 	n->rd_term = n->term;
 	n->rd_vote = n->voted_for;
 	n->rd_applied = n->applied;
@@ -85,11 +100,13 @@ void raft_restart(struct raft_node *n, int64_t now_us)
 	n->leader = 0;
 	if (n->log_len > n->persisted)
 		n->log_len = n->persisted;
-	/* Volatile state is lost: commitIndex and lastApplied restart at 0,
-	 * the map is rebuilt by applying again. */
-	n->commit = 0;
-	n->applied = 0;
-	raft_kv_clear(&n->kv);
+	/* Volatile state is lost: commitIndex and lastApplied restart at the
+	 * snapshot (0 without one), the map is rebuilt from the snapshot and
+	 * by applying again.  (Out of memory while rebuilding leaves a
+	 * partial map, as a failed allocation in raft_apply() would.) */
+	n->commit = n->snap_index;
+	n->applied = n->snap_index;
+	(void)raft_snapshot_restore(n);
 	memset(n->votes, 0, sizeof n->votes);
 	n->n_votes = 0;
 	memset(n->peers, 0, ((size_t)n->cfg.n_nodes + 1) * sizeof *n->peers);
@@ -101,9 +118,11 @@ void raft_restart(struct raft_node *n, int64_t now_us)
 	/* Whatever was not yet taken is gone with the process. */
 	n->wr_from = 0;
 	n->wr_trunc = false;
+	n->snap_new = false;
+	n->snap_installed = false;
 	n->n_msgs = 0;
 	n->rd_term = n->term;
 	n->rd_vote = n->voted_for;
-	n->rd_applied = 0;
+	n->rd_applied = n->applied;
 	raft_timer_reset(n, now_us);
 }

@@ -129,6 +129,16 @@ static uint64_t chunk(const struct raft_node *n, uint64_t next)
 static void send_to(struct raft_node *n, uint8_t to, bool heartbeat)
 {
 	struct raft_peer *p = &n->peers[to];
+	if (p->next <= n->log_base) {
+		/* The entries it needs were compacted: send the snapshot and
+		 * wait for the answer (or the next heartbeat to resend it). */
+		if (p->probe && p->probe_sent && !heartbeat)
+			return;
+		raft_snapshot_send(n, to);
+		p->probe = true;
+		p->probe_sent = true;
+		return;
+	}
 	if (p->probe) {
 		if (p->probe_sent && !heartbeat)
 			return; /* wait for the reply or the next heartbeat */
@@ -225,8 +235,8 @@ int raft_repl_propose(struct raft_node *n, const char *cmd, size_t len, uint64_t
 
 /* The reply carries the request's prevLogIndex in index, so the leader can
  * recognise the answer to an old message. */
-static void append_reply(struct raft_node *n, const struct raft_msg *m, bool success,
-                         uint64_t commit, uint64_t conflict_term)
+void raft_append_reply(struct raft_node *n, const struct raft_msg *m, bool success,
+                       uint64_t commit, uint64_t conflict_term)
 {
 	struct raft_msg *r = raft_msg_push(n, RAFT_MSG_APPEND_REPLY, m->from);
 	if (r == NULL)
@@ -244,7 +254,7 @@ void raft_recv_append(struct raft_node *n, int64_t now_us, const struct raft_msg
 {
 	/* 1. Reply false if term < currentTerm (section 5.1). */
 	if (m->term < n->term) {
-		append_reply(n, m, false, 0, 0);
+		raft_append_reply(n, m, false, 0, 0);
 		return;
 	}
 	if (n->role == RAFT_LEADER)
@@ -260,20 +270,33 @@ void raft_recv_append(struct raft_node *n, int64_t now_us, const struct raft_msg
 	 * term matches prevLogTerm (section 5.3).  The failure carries a hint
 	 * (section 5.3, "the follower can include the term of the conflicting
 	 * entry and the first index it stores for that term"). */
-	uint64_t prev = m->index;
-	if (prev > n->log_len) {
-		append_reply(n, m, false, n->log_len + 1, 0);
-		return;
-	}
-	if (prev > 0 && raft_term_at(n, prev) != m->log_term) {
-		uint64_t ct = raft_term_at(n, prev);
-		append_reply(n, m, false, raft_log_first_of_term(n, ct, prev), ct);
-		return;
-	}
+	uint64_t prev = m->index, prev_term = m->log_term;
 	uint64_t count = m->n_entries;
 	const struct raft_entry *e = m->entries;
 	if (count > 0 && e == NULL)
 		return; /* malformed */
+	if (prev < n->log_base) {
+		/* Entries up to log_base are in this node's snapshot: committed,
+		 * so the leader holds the same ones.  Skip them. */
+		uint64_t skip = n->log_base - prev;
+		if (skip >= count) {
+			raft_append_reply(n, m, true, prev + count, 0);
+			return;
+		}
+		prev_term = e[skip - 1].term;
+		prev = n->log_base;
+		e += skip;
+		count -= skip;
+	}
+	if (prev > n->log_len) {
+		raft_append_reply(n, m, false, n->log_len + 1, 0);
+		return;
+	}
+	if (prev > 0 && raft_term_at(n, prev) != prev_term) {
+		uint64_t ct = raft_term_at(n, prev);
+		raft_append_reply(n, m, false, raft_log_first_of_term(n, ct, prev), ct);
+		return;
+	}
 
 	/* 3. If an existing entry conflicts with a new one (same index but
 	 * different terms), delete the existing entry and all that follow it
@@ -282,7 +305,8 @@ void raft_recv_append(struct raft_node *n, int64_t now_us, const struct raft_msg
 	 * Entries that match are left alone, so a duplicated, reordered or
 	 * stale AppendEntries never truncates the log. */
 	uint64_t i = 0;
-	while (i < count && prev + 1 + i <= n->log_len && n->log[prev + i].term == e[i].term)
+	while (i < count && prev + 1 + i <= n->log_len &&
+	       raft_log_at(n, prev + 1 + i)->term == e[i].term)
 		i++;
 	if (i < count) {
 		uint64_t at = prev + 1 + i;
@@ -302,7 +326,7 @@ void raft_recv_append(struct raft_node *n, int64_t now_us, const struct raft_msg
 			raft_apply(n);
 		}
 	}
-	append_reply(n, m, true, last_new, 0);
+	raft_append_reply(n, m, true, last_new, 0);
 }
 
 /* ---- Receiving AppendEntries replies -------------------------------------- */

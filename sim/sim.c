@@ -43,6 +43,8 @@ int sim_config_validate(const struct sim_config *c, char *err, size_t errcap)
 		why = "drop and duplicate must be 0%..100%";
 	else if (c->entries_per_msg_max < 1 || c->entries_per_msg_max > 65536)
 		why = "entries per message must be 1..65536";
+	else if (c->snapshot_threshold > 1000000000u || c->snapshot_trailing > 1000000000u)
+		why = "snapshot settings must be 0..1000000000 entries";
 	else if (c->client_retry_us <= 0 || c->client_retry_us > HOUR_US)
 		why = "client retry must be > 0 and <= 1h";
 	if (why && err && errcap)
@@ -120,6 +122,8 @@ struct sim *sim_new(const struct sim_config *c)
 		rc.heartbeat_us = c->heartbeat_us;
 		rc.entries_per_msg_max = c->entries_per_msg_max;
 		rc.bugs = c->bugs;
+		rc.snapshot_threshold = c->snapshot_threshold;
+		rc.snapshot_trailing = c->snapshot_trailing;
 		rc.seed = derive_seed(c->seed, 1000 + i);
 		struct sim_nodestate *ns = &s->nodes[i];
 		ns->raft = raft_new(&rc, 0);
@@ -436,6 +440,12 @@ static void observe(struct sim *s, uint8_t i, const struct raft_ready *rd)
 		if (s->trace_fn)
 			emit(s, &t);
 	}
+	if (rd && rd->snapshot_index && s->trace_fn) {
+		struct sim_trace t = {.kind = SIM_T_SNAPSHOT, .node = i, .index = rd->snapshot_index,
+		                      .term = rd->snapshot_term, .success = rd->snapshot_installed,
+		                      .peer = rd->snapshot_installed ? raft_leader_hint(r) : 0};
+		emit(s, &t);
+	}
 	uint64_t commit = raft_commit_index(r);
 	if (commit > ns->commit) {
 		if (commit > s->counters.commits)
@@ -744,6 +754,12 @@ static void client_applied(struct sim *s, uint8_t i, uint64_t applied)
 			s->counters.client_acks++;
 			client_note(s, i, "put %s committed: n%llu applied it at index %llu", q, i,
 			            q->index);
+		} else if (raft_term_at(ns->raft, q->index) == 0) {
+			/* the node installed a snapshot past it: whether the put is
+			 * in it is unknown here, so the client asks again */
+			client_note(s, i, "put %s: n%llu skipped index %llu by a snapshot; retrying", q,
+			            i, q->index);
+			client_send(s, r, s->client_leader ? s->client_leader : next_node(s, i), 0);
 		} else {
 			client_note(s, i, "put %s was overwritten at n%llu index %llu; retrying", q, i,
 			            q->index);
@@ -1042,6 +1058,13 @@ int sim_reconfigure(struct sim *s, const struct sim_config *c)
 	s->cfg.drop_ppm = c->drop_ppm;
 	s->cfg.dup_ppm = c->dup_ppm;
 	s->cfg.client_retry_us = c->client_retry_us;
+	s->cfg.snapshot_threshold = c->snapshot_threshold;
+	s->cfg.snapshot_trailing = c->snapshot_trailing;
+	if (old.snapshot_threshold != c->snapshot_threshold ||
+	    old.snapshot_trailing != c->snapshot_trailing)
+		for (uint16_t i = 1; i <= s->cfg.nodes; i++)
+			raft_set_snapshot(s->nodes[i].raft, c->snapshot_threshold,
+			                  c->snapshot_trailing);
 	if (old.election_us_min != c->election_us_min || old.election_us_max != c->election_us_max ||
 	    old.heartbeat_us != c->heartbeat_us)
 		for (uint16_t i = 1; i <= s->cfg.nodes; i++) {
@@ -1081,6 +1104,9 @@ int sim_reconfigure(struct sim *s, const struct sim_config *c)
 			fmt_pct(a, sizeof a, c->dup_ppm);
 			ADD(" duplicate=%s", a);
 		}
+		if (old.snapshot_threshold != c->snapshot_threshold ||
+		    old.snapshot_trailing != c->snapshot_trailing)
+			ADD(" snapshot=%u trailing=%u", c->snapshot_threshold, c->snapshot_trailing);
 #undef ADD
 		if (len)
 			emit_text(s, SIM_T_SET, 0, text + 1);

@@ -42,6 +42,10 @@ struct sim_config {
 	uint32_t dup_ppm;                /* per message, default 0 */
 	uint32_t entries_per_msg_max;    /* default 64 */
 	uint32_t bugs;                   /* enum raft_bug bits */
+	/* Log compaction: snapshot every this many applied entries (0, the
+	 * default: never), keeping snapshot_trailing entries before it. */
+	uint32_t snapshot_threshold;
+	uint32_t snapshot_trailing;
 	int64_t client_retry_us;         /* client gives up on a request, default 1 s */
 	bool checker;                    /* default true */
 };
@@ -174,6 +178,9 @@ enum sim_trace_kind {
 	SIM_T_CLIENT,     /* text: what happened to a client request */
 	SIM_T_SAY,        /* text */
 	SIM_T_SET,        /* text: the settings changed */
+	SIM_T_SNAPSHOT,   /* node: a snapshot up to index (term); success: it
+	                     was installed from the leader, else the node
+	                     compacted its own log; peer: the leader */
 	SIM_T_VIOLATION,  /* text: the report */
 };
 

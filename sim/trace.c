@@ -63,6 +63,8 @@ static const char *msg_short_name(const struct raft_msg *m)
 		return "Vote";
 	case RAFT_MSG_APPEND:
 		return "AppendEntries";
+	case RAFT_MSG_SNAPSHOT:
+		return "InstallSnapshot";
 	default:
 		return "AppendEntriesReply";
 	}
@@ -98,6 +100,10 @@ static void sb_msg(struct sb *b, const struct raft_msg *m)
 			       ull(m->index + m->n_entries));
 		}
 		sb_add(b, "commit %llu)", ull(m->commit));
+		break;
+	case RAFT_MSG_SNAPSHOT:
+		sb_add(b, "last %llu/%llu, %u key%s, commit %llu)", ull(m->index), ull(m->log_term),
+		       m->n_entries, m->n_entries == 1 ? "" : "s", ull(m->commit));
 		break;
 	default:
 		if (m->success)
@@ -187,6 +193,13 @@ static void format_text(struct sb *b, const struct sim_trace *t)
 	case SIM_T_SET:
 		sb_add(b, "set %s", t->text ? t->text : "");
 		break;
+	case SIM_T_SNAPSHOT:
+		if (t->success)
+			sb_add(b, "n%u installs snapshot %llu/%llu from n%u", t->node, ull(t->index),
+			       ull(t->term), t->peer);
+		else
+			sb_add(b, "n%u snapshot %llu/%llu", t->node, ull(t->index), ull(t->term));
+		break;
 	case SIM_T_VIOLATION:
 		sb_add(b, "VIOLATION %s", t->text ? t->text : "");
 		break;
@@ -205,6 +218,7 @@ static const char *kind_name(enum sim_trace_kind k)
 	    [SIM_T_HEAL] = "heal",         [SIM_T_PARTITION] = "partition",
 	    [SIM_T_CLIENT] = "client",     [SIM_T_SAY] = "say",
 	    [SIM_T_SET] = "set",           [SIM_T_VIOLATION] = "violation",
+	    [SIM_T_SNAPSHOT] = "snapshot",
 	};
 	return names[k];
 }
@@ -253,6 +267,17 @@ static void format_json(struct sb *b, const struct sim_trace *t)
 			}
 			sb_add(b, "]");
 		}
+		if (m->type == RAFT_MSG_SNAPSHOT) {
+			sb_add(b, ",\"last_index\":%llu,\"last_term\":%llu,\"commit\":%llu,\"keys\":[",
+			       ull(m->index), ull(m->log_term), ull(m->commit));
+			for (uint32_t k = 0; k < m->n_entries; k++) {
+				sb_add(b, "%s{\"term\":%llu,\"cmd\":", k ? "," : "",
+				       ull(m->entries[k].term));
+				sb_json_str(b, m->entries[k].cmd, m->entries[k].len);
+				sb_add(b, "}");
+			}
+			sb_add(b, "]");
+		}
 		if (m->type == RAFT_MSG_APPEND_REPLY)
 			sb_add(b, ",\"%s\":%llu,\"conflict_term\":%llu",
 			       m->success ? "match" : "hint", ull(m->commit), ull(m->conflict_term));
@@ -279,6 +304,10 @@ static void format_json(struct sb *b, const struct sim_trace *t)
 		break;
 	case SIM_T_VIOLATION:
 		sb_add(b, ",\"term\":%llu,\"index\":%llu", ull(t->term), ull(t->index));
+		break;
+	case SIM_T_SNAPSHOT:
+		sb_add(b, ",\"index\":%llu,\"term\":%llu,\"installed\":%s", ull(t->index),
+		       ull(t->term), t->success ? "true" : "false");
 		break;
 	default:
 		break;
@@ -348,6 +377,12 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 			else
 				sb_add(&b, "Leader n%u sends n%u a heartbeat.", t->node, t->peer);
 			break;
+		case RAFT_MSG_SNAPSHOT:
+			sb_add(&b,
+			       "Leader n%u no longer holds the entries n%u needs, so it sends its "
+			       "snapshot (everything up to index %llu) instead.",
+			       t->node, t->peer, ull(m->index));
+			break;
 		default:
 			if (m->success)
 				sb_add(&b, "n%u tells leader n%u its log matches up to index %llu.",
@@ -399,6 +434,18 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 		break;
 	case SIM_T_SET:
 		sb_add(&b, "Settings changed: %s.", t->text ? t->text : "");
+		break;
+	case SIM_T_SNAPSHOT:
+		if (t->success)
+			sb_add(&b,
+			       "n%u replaces its log with leader n%u's snapshot up to index %llu and "
+			       "rebuilds its state from it.",
+			       t->node, t->peer, ull(t->index));
+		else
+			sb_add(&b,
+			       "n%u saved its state as of index %llu in a snapshot and dropped the "
+			       "log entries before it.",
+			       t->node, ull(t->index));
 		break;
 	case SIM_T_VIOLATION:
 		sb_add(&b, "Safety violation! %s", t->text ? t->text : "");
