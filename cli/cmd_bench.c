@@ -16,11 +16,13 @@
 
 static const char bench_usage[] =
     "usage: raftsim bench [--workload steady|idle] [--entries N] [--events N] [--nodes N]\n"
-    "                     [--render] [--step-back]\n"
+    "                     [--snapshot N[:TRAILING]] [--render] [--step-back]\n"
     "steady: 5 voters (or --nodes), election timeout 1000-2000 ms, heartbeat 100 ms,\n"
     "  one-way latency 15 ms, disk latency 10 ms; a client submits batches of 100 puts\n"
     "  (8-byte values) to the leader and waits until every node applied the batch,\n"
-    "  until --entries (default 100000) are applied everywhere.  Checker on.\n"
+    "  until --entries (default 100000) are applied everywhere.  Checker on.  Logs are\n"
+    "  compacted every --snapshot N applied entries keeping TRAILING (default 64:32,\n"
+    "  the anchor's setting; 0 keeps every entry in memory).\n"
     "idle: the same cluster with no clients, heartbeats only, for --events (default\n"
     "  2000000) simulator events.  Checker on.\n"
     "--render: 1000 frames at 1280x720, 9 nodes, >= 300 messages in flight, software\n"
@@ -54,6 +56,8 @@ static long peak_rss_kb(void)
 	return ru.ru_maxrss;
 }
 
+static uint64_t snap_threshold = 64, snap_trailing = 32;
+
 static struct sim *steady_cluster(uint16_t nodes, uint64_t seed)
 {
 	struct sim_config c;
@@ -66,6 +70,8 @@ static struct sim *steady_cluster(uint16_t nodes, uint64_t seed)
 	c.latency_us_min = c.latency_us_max = 15 * MS;
 	c.disk_us = 10 * MS;
 	c.entries_per_msg_max = 128;
+	c.snapshot_threshold = (uint32_t)snap_threshold;
+	c.snapshot_trailing = (uint32_t)snap_trailing;
 	return sim_new(&c);
 }
 
@@ -146,10 +152,12 @@ static int bench_steady(uint16_t nodes, uint64_t entries)
 	uint64_t events = sim_counters(s)->events - events0;
 	long peak_kb = peak_rss_kb();
 	int rc = sim_violation(s) || applied < entries ? 1 : 0;
-	printf("steady: nodes=%u entries=%llu applied_min=%llu events=%llu events_per_entry=%.2f "
+	printf("steady: nodes=%u snapshot=%llu:%llu entries=%llu applied_min=%llu events=%llu "
+	       "events_per_entry=%.2f "
 	       "wall_s=%.3f virtual_s=%.1f entries_per_s=%.0f events_per_s=%.0f peak_rss_kb=%ld "
 	       "base_rss_kb=%ld bytes_per_entry_node=%.1f\n",
-	       nodes, (unsigned long long)entries, (unsigned long long)applied,
+	       nodes, (unsigned long long)snap_threshold, (unsigned long long)snap_trailing,
+	       (unsigned long long)entries, (unsigned long long)applied,
 	       (unsigned long long)events, applied ? (double)events / (double)applied : 0.0, wall,
 	       (double)(sim_now_us(s) - virt0) / 1e6, (double)applied / wall,
 	       (double)events / wall, peak_kb, base_kb,
@@ -214,6 +222,18 @@ int cli_bench(int argc, char **argv)
 		} else if (!strncmp(a, "--nodes", 7) && (a[7] == 0 || a[7] == '=')) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--nodes")) ||
 			    !cli_parse_u64("--nodes", v, 1, 255, &nodes))
+				return 2;
+		} else if (!strncmp(a, "--snapshot", 10) && (a[10] == 0 || a[10] == '=')) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--snapshot")))
+				return 2;
+			char num[32];
+			const char *colon = strchr(v, ':');
+			size_t len = colon ? (size_t)(colon - v) : strlen(v);
+			snprintf(num, sizeof num, "%.*s", (int)(len < 31 ? len : 31), v);
+			snap_trailing = 0;
+			if (!cli_parse_u64("--snapshot", num, 0, 1000000000, &snap_threshold) ||
+			    (colon && !cli_parse_u64("--snapshot", colon + 1, 0, 1000000000,
+			                             &snap_trailing)))
 				return 2;
 		} else if (!strcmp(a, "--render")) {
 			render = true;

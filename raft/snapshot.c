@@ -30,31 +30,33 @@ static int snap_reserve(struct raft_node *n, size_t count)
 	return RAFT_OK;
 }
 
-/* Called at the start of raft_take_ready(), between batches.  The entries
- * applied in the batch being taken stay in memory, so the caller can still
- * read the range the batch reports as applied. */
+/* Called at the start of raft_take_ready(), between batches: takes a
+ * snapshot when one is due, then drops the log behind the snapshot (minus
+ * the trailing entries).  The entries applied in the batch being taken
+ * stay in memory, so the caller can still read the range the batch reports
+ * as applied. */
 void raft_snapshot_maybe(struct raft_node *n)
 {
 	uint64_t thr = n->cfg.snapshot_threshold;
-	if (thr == 0 || n->applied <= n->snap_index || n->applied > n->log_len)
+	if (thr == 0)
 		return;
 	uint64_t since = n->applied - n->snap_index;
-	if (since < thr || since < n->kv.count)
-		return; /* a snapshot costs O(keys): at most one per O(keys) entries */
-	if (snap_reserve(n, n->kv.count) != RAFT_OK)
-		return; /* out of memory: the next batch tries again */
-	size_t k = 0;
-	for (size_t i = 0; i < n->kv.cap; i++)
-		if (n->kv.slots[i].len != 0)
-			n->snap[k++] = n->kv.slots[i];
-	n->snap_n = k;
-	n->snap_term = raft_term_at(n, n->applied);
-	n->snap_index = n->applied;
-	n->snap_new = true;
-	n->snap_installed = false;
-	uint64_t upto = n->rd_applied < n->applied ? n->rd_applied : n->applied;
+	if (n->applied > n->snap_index && n->applied <= n->log_len && since >= thr &&
+	    since >= n->kv.count && /* a snapshot costs O(keys): one per O(keys) entries */
+	    snap_reserve(n, n->kv.count) == RAFT_OK) {
+		size_t k = 0;
+		for (size_t i = 0; i < n->kv.cap; i++)
+			if (n->kv.slots[i].len != 0)
+				n->snap[k++] = n->kv.slots[i];
+		n->snap_n = k;
+		n->snap_term = raft_term_at(n, n->applied);
+		n->snap_index = n->applied;
+		n->snap_new = true;
+		n->snap_installed = false;
+	}
+	uint64_t upto = n->rd_applied < n->snap_index ? n->rd_applied : n->snap_index;
 	uint64_t trailing = n->cfg.snapshot_trailing;
-	if (upto > trailing && upto - trailing > n->log_base)
+	if (upto > trailing && upto - trailing > n->log_base && upto <= n->log_len)
 		raft_log_compact(n, upto - trailing);
 }
 

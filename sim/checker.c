@@ -5,6 +5,12 @@
  * entry and of every entry before it), so "these two logs are identical up
  * to index k" is one comparison.  Work per event is O(entries written +
  * entries newly committed), never a scan of whole logs.
+ *
+ * Log compaction: a node's log may start after a snapshot.  Its hashes
+ * then start at its base (the snapshot's side of the log), whose chain hash
+ * is the committed one: a snapshot may only hold committed entries, which
+ * is checked when the base moves.  Per-index records below every node's
+ * base are dropped, so memory follows the logs in memory, not the run.
  */
 #include "sim_internal.h"
 
@@ -77,6 +83,53 @@ int sim_checker_init(struct sim_checker *c, uint16_t n)
 		c->nodes[i].hash[0] = 0;
 	}
 	return SIM_OK;
+}
+
+/* ---- Windowed per-index records ------------------------------------------ */
+
+static uint64_t *node_hash(const struct sim_checker_node *cn, uint64_t k)
+{
+	return &cn->hash[k - cn->base];
+}
+
+static uint64_t ctd_term(const struct sim_checker *c, uint64_t k)
+{
+	return c->committed_term[k - c->off];
+}
+
+static uint64_t ctd_hash(const struct sim_checker *c, uint64_t k)
+{
+	return c->committed_hash[k - c->off];
+}
+
+static uint64_t ctd_in(const struct sim_checker *c, uint64_t k)
+{
+	return c->committed_in[k - c->off];
+}
+
+/* Drops the records at indices every node has compacted, once they
+ * outnumber the live ones (amortised O(1) per index). */
+static void window_advance(struct sim_checker *c)
+{
+	uint64_t lo = UINT64_MAX;
+	for (uint16_t i = 1; i <= c->n; i++)
+		if (c->nodes[i].base < lo)
+			lo = c->nodes[i].base;
+	if (lo > c->committed)
+		lo = c->committed;
+	if (lo > c->first_len)
+		lo = c->first_len;
+	uint64_t dead = lo - c->off;
+	uint64_t top = c->committed > c->first_len ? c->committed : c->first_len;
+	if (dead < 1024 || dead < top - lo)
+		return;
+	uint64_t nf = c->first_len - lo + 1, nc = c->committed - lo + 1;
+	memmove(c->first, c->first + dead, nf * sizeof *c->first);
+	memmove(c->first_node, c->first_node + dead, nf);
+	memmove(c->committed_term, c->committed_term + dead, nc * 8);
+	memmove(c->committed_hash, c->committed_hash + dead, nc * 8);
+	memmove(c->committed_in, c->committed_in + dead, nc * 8);
+	c->off = lo;
 }
 
 void sim_checker_free(struct sim_checker *c)
@@ -181,9 +234,10 @@ static const struct sim_checker_pair *seen_table_get(struct sim_checker *c, uint
 static int seen_check(struct sim_checker *c, uint64_t index, uint64_t term, uint64_t hash,
                       uint8_t node)
 {
-	if (index >= c->first_cap) {
+	uint64_t at = index - c->off; /* index > every node's base >= off */
+	if (at >= c->first_cap) {
 		uint64_t cap = c->first_cap ? c->first_cap : 1024;
-		while (cap <= index)
+		while (cap <= at)
 			cap *= 2;
 		struct sim_checker_first *f = realloc(c->first, cap * sizeof *f);
 		if (!f)
@@ -196,18 +250,19 @@ static int seen_check(struct sim_checker *c, uint64_t index, uint64_t term, uint
 		c->first_cap = cap;
 	}
 	if (index > c->first_len) {
-		memset(c->first + c->first_len + 1, 0, (index - c->first_len) * sizeof *c->first);
+		memset(c->first + (c->first_len - c->off) + 1, 0,
+		       (index - c->first_len) * sizeof *c->first);
 		c->first_len = index;
 	}
-	struct sim_checker_first *f = &c->first[index];
+	struct sim_checker_first *f = &c->first[at];
 	if (!f->term) {
 		f->term = term;
 		f->hash = hash;
-		c->first_node[index] = node;
+		c->first_node[at] = node;
 		return 0;
 	}
 	if (f->term == term)
-		return f->hash == hash ? 0 : c->first_node[index];
+		return f->hash == hash ? 0 : c->first_node[at];
 	const struct sim_checker_pair *p = seen_table_get(c, index, term, hash, node);
 	if (!p)
 		return -1;
@@ -237,14 +292,15 @@ static bool report(struct sim_violation *v, const char *invariant, uint8_t a, ui
 	return true;
 }
 
-/* First index k in 1..upto where node's log differs from the committed one. */
+/* First index k in base+1..upto where node's log differs from the
+ * committed one (its snapshot, up to base, is committed). */
 static uint64_t first_committed_mismatch(const struct sim_checker *c,
                                          const struct sim_checker_node *cn, uint64_t upto)
 {
-	uint64_t lo = 1, hi = upto; /* the answer is in [lo, hi] */
+	uint64_t lo = cn->base + 1, hi = upto; /* the answer is in [lo, hi] */
 	while (lo < hi) {
 		uint64_t mid = lo + (hi - lo) / 2;
-		if (mid <= cn->len && cn->hash[mid] == c->committed_hash[mid])
+		if (mid <= cn->len && *node_hash(cn, mid) == ctd_hash(c, mid))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -255,7 +311,7 @@ static uint64_t first_committed_mismatch(const struct sim_checker *c,
 static bool leader_has(const struct sim_checker *c, const struct sim_checker_node *cn,
                        uint64_t k)
 {
-	return k == 0 || (k <= cn->len && cn->hash[k] == c->committed_hash[k]);
+	return k <= cn->base || (k <= cn->len && *node_hash(cn, k) == ctd_hash(c, k));
 }
 
 /* Leader Completeness for a node that just became leader of `term`: it holds
@@ -264,10 +320,12 @@ static bool leader_has(const struct sim_checker *c, const struct sim_checker_nod
 static bool check_new_leader(struct sim_checker *c, uint8_t id, const struct raft_node *n,
                              uint64_t term, struct sim_violation *v)
 {
-	uint64_t lo = 0, hi = c->committed; /* largest k with committed_in[k] < term */
+	/* largest k with committed_in[k] < term; below off every node holds
+	 * the committed entries in its snapshot, so off will do */
+	uint64_t lo = c->off, hi = c->committed;
 	while (lo < hi) {
 		uint64_t mid = hi - (hi - lo) / 2;
-		if (c->committed_in[mid] < term)
+		if (ctd_in(c, mid) < term)
 			lo = mid;
 		else
 			hi = mid - 1;
@@ -283,7 +341,7 @@ static bool check_new_leader(struct sim_checker *c, uint8_t id, const struct raf
 	         "n%u became leader of term %llu without committed entry %llu (term %llu); its "
 	         "entry %llu is %s",
 	         id, (unsigned long long)term, (unsigned long long)k,
-	         (unsigned long long)c->committed_term[k], (unsigned long long)k, have);
+	         (unsigned long long)ctd_term(c, k), (unsigned long long)k, have);
 	return true;
 }
 
@@ -310,12 +368,57 @@ static bool oom(struct sim_violation *v)
 	return true;
 }
 
+/* The node's log now starts after base: it compacted its log or installed
+ * a snapshot.  A snapshot holds applied, hence committed, entries only:
+ * the entry at base must be the committed one.  If the node still holds
+ * the committed entry there, its hashes after it stay; otherwise (a
+ * snapshot replaced its log) they start again from the committed hash. */
+static bool observe_base(struct sim_checker *c, uint8_t id, const struct raft_node *n,
+                         uint64_t base, struct sim_violation *v)
+{
+	struct sim_checker_node *cn = &c->nodes[id];
+	uint64_t term = raft_term_at(n, base);
+	if (base < cn->base || base > c->committed || base < c->off) {
+		report(v, "State Machine Safety", id, 0, base, term);
+		snprintf(v->detail, sizeof v->detail,
+		         "n%u's snapshot reaches index %llu (term %llu), but only %llu entries "
+		         "are committed",
+		         id, (unsigned long long)base, (unsigned long long)term,
+		         (unsigned long long)c->committed);
+		return true;
+	}
+	if (base <= cn->len && *node_hash(cn, base) == ctd_hash(c, base)) {
+		uint64_t drop = base - cn->base;
+		memmove(cn->hash, cn->hash + drop, (cn->len - base + 1) * sizeof *cn->hash);
+		cn->base = base;
+	} else {
+		if (term != ctd_term(c, base)) {
+			report(v, "State Machine Safety", id, 0, base, term);
+			snprintf(v->detail, sizeof v->detail,
+			         "n%u holds a snapshot up to index %llu with term %llu, but index %llu "
+			         "was committed with term %llu",
+			         id, (unsigned long long)base, (unsigned long long)term,
+			         (unsigned long long)base, (unsigned long long)ctd_term(c, base));
+			return true;
+		}
+		cn->base = cn->len = base;
+		cn->hash[0] = ctd_hash(c, base);
+	}
+	if (cn->commit < base)
+		cn->commit = base;
+	window_advance(c);
+	return false;
+}
+
 /* Log writes: rehash what changed and check Log Matching and Leader
  * Append-Only. */
 static bool observe_log(struct sim_checker *c, uint8_t id, const struct raft_node *n,
                         const struct raft_ready *rd, struct sim_violation *v)
 {
 	struct sim_checker_node *cn = &c->nodes[id];
+	uint64_t base = raft_log_first(n) - 1;
+	if (base != cn->base && observe_base(c, id, n, base, v))
+		return true;
 	uint64_t last = raft_last_index(n);
 	uint64_t from = cn->len + 1;
 	if (rd && rd->persist_from && rd->persist_from < from)
@@ -335,13 +438,13 @@ static bool observe_log(struct sim_checker *c, uint8_t id, const struct raft_nod
 		cn->len = last;
 		return false;
 	}
-	if (grow_u64(&cn->hash, &cn->cap, last + 1) != 0)
+	if (grow_u64(&cn->hash, &cn->cap, last - cn->base + 1) != 0)
 		return oom(v);
-	const struct raft_entry *base = raft_entry_at(n, from) - from; /* contiguous */
-	for (uint64_t k = from; k <= last; k++) {
-		const struct raft_entry *e = base + k;
-		uint64_t h = entry_hash(cn->hash[k - 1], e);
-		cn->hash[k] = h;
+	const struct raft_entry *e = raft_entry_at(n, from); /* contiguous */
+	uint64_t *hp = node_hash(cn, from);
+	for (uint64_t k = from; k <= last; k++, e++, hp++) {
+		uint64_t h = entry_hash(hp[-1], e);
+		*hp = h;
 		int other = seen_check(c, k, e->term, h, id);
 		if (other < 0)
 			return oom(v);
@@ -416,17 +519,18 @@ static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_
 	if (commit < cn->commit)
 		cn->commit = commit; /* restarted: it re-learns */
 	if (commit > c->committed) {
-		uint64_t cap = c->committed_cap;
-		if (grow_u64(&c->committed_term, &cap, commit + 1) != 0)
+		uint64_t need = commit - c->off + 1, cap = c->committed_cap;
+		if (grow_u64(&c->committed_term, &cap, need) != 0)
 			return oom(v);
 		cap = c->committed_cap;
-		if (grow_u64(&c->committed_hash, &cap, commit + 1) != 0)
+		if (grow_u64(&c->committed_hash, &cap, need) != 0)
 			return oom(v);
 		cap = c->committed_cap;
-		if (grow_u64(&c->committed_in, &cap, commit + 1) != 0)
+		if (grow_u64(&c->committed_in, &cap, need) != 0)
 			return oom(v);
 		c->committed_cap = cap;
-		c->committed_term[0] = c->committed_hash[0] = c->committed_in[0] = 0;
+		if (c->off == 0)
+			c->committed_term[0] = c->committed_hash[0] = c->committed_in[0] = 0;
 	}
 	for (uint64_t k = cn->commit + 1; k <= commit; k++) {
 		if (k > cn->len) {
@@ -437,7 +541,7 @@ static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_
 			return true;
 		}
 		if (k <= c->committed) {
-			if (cn->hash[k] == c->committed_hash[k])
+			if (*node_hash(cn, k) == ctd_hash(c, k))
 				continue;
 			const struct raft_entry *e = raft_entry_at(n, k);
 			char have[40];
@@ -447,26 +551,26 @@ static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_
 			         "n%u commits index %llu as %s (term %llu), but index %llu was "
 			         "already committed with term %llu and a different history",
 			         id, (unsigned long long)k, have, (unsigned long long)e->term,
-			         (unsigned long long)k, (unsigned long long)c->committed_term[k]);
+			         (unsigned long long)k, (unsigned long long)ctd_term(c, k));
 			cn->commit = k - 1;
 			return true;
 		}
 		uint64_t term = raft_term_at(n, k);
-		c->committed_term[k] = term;
-		c->committed_hash[k] = cn->hash[k];
-		c->committed_in[k] = raft_term(n);
+		c->committed_term[k - c->off] = term;
+		c->committed_hash[k - c->off] = *node_hash(cn, k);
+		c->committed_in[k - c->off] = raft_term(n);
 		c->committed = k;
 		for (uint16_t i = 0; i < c->n_leaders; i++) {
 			uint8_t l = c->leaders[i];
 			const struct sim_checker_node *ln = &c->nodes[l];
-			if (ln->term <= c->committed_in[k] || leader_has(c, ln, k))
+			if (ln->term <= ctd_in(c, k) || leader_has(c, ln, k))
 				continue;
 			report(v, "Leader Completeness", l, id, k, ln->term);
 			snprintf(v->detail, sizeof v->detail,
 			         "entry %llu (term %llu) was committed in term %llu, but n%u, leader "
 			         "of later term %llu, does not hold it",
 			         (unsigned long long)k, (unsigned long long)term,
-			         (unsigned long long)c->committed_in[k], l,
+			         (unsigned long long)ctd_in(c, k), l,
 			         (unsigned long long)ln->term);
 			return true;
 		}

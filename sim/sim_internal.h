@@ -114,8 +114,12 @@ struct sim_req {
 
 /* ---- Checker ------------------------------------------------------------- */
 struct sim_checker_node {
-	uint64_t *hash; /* chain hash of log[1..len], hash[0] = 0 */
-	uint64_t len, cap;
+	/* chain hash of the node's log [base..len] at hash[k - base]; base is
+	 * the index before the node's first entry in memory (0 without a
+	 * snapshot; hash[0] is then 0), and hash[0] is the committed chain
+	 * hash at base. */
+	uint64_t *hash;
+	uint64_t base, len, cap;
 	uint8_t role;
 	uint64_t term;
 	uint64_t commit;
@@ -129,6 +133,9 @@ struct sim_checker {
 	struct sim_checker_node *nodes; /* [1..n] */
 	uint8_t *leader_of_term;        /* [term] */
 	size_t leader_of_term_cap;
+	/* The dense per-index arrays below hold index k at [k - off]: indices
+	 * at or below every node's base (compacted everywhere) are dropped. */
+	uint64_t off;
 	/* The first (term, chain hash, node) seen at each index, dense; other
 	 * terms at an index go to the open-addressing table `seen`. */
 	struct sim_checker_first *first;
@@ -136,8 +143,8 @@ struct sim_checker {
 	uint64_t first_len, first_cap;
 	struct sim_checker_pair *seen;
 	size_t seen_n, seen_cap;
-	/* the committed prefix [1..committed]: entry term, chain hash, and the
-	 * term in which the commit was first seen */
+	/* the committed prefix [off..committed]: entry term, chain hash, and
+	 * the term in which the commit was first seen */
 	uint64_t *committed_term, *committed_hash, *committed_in;
 	uint64_t committed, committed_cap;
 	uint8_t leaders[RAFT_NODES_MAX]; /* nodes now in the leader role */

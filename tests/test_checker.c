@@ -225,3 +225,91 @@ Test(checker, copies_are_independent)
 	raft_free(b);
 	sim_checker_free(&cp);
 }
+
+/* ---- Snapshots ------------------------------------------------------------ */
+
+static struct raft_msg forged_snapshot(uint8_t from, uint64_t term, uint64_t last,
+                                       uint64_t last_term, const struct raft_entry *e,
+                                       uint32_t n)
+{
+	return (struct raft_msg){.type = RAFT_MSG_SNAPSHOT, .from = from, .term = term,
+	                         .index = last, .log_term = last_term, .n_entries = n,
+	                         .entries = e};
+}
+
+Test(checker, compaction_and_a_true_snapshot_pass)
+{
+	struct sim_checker ck;
+	struct sim_violation v;
+	sim_checker_init(&ck, 3);
+	struct raft_node *a = node(1, 3), *c = node(3, 3);
+	raft_set_snapshot(a, 2, 1);
+	make_leader(a, 1, (uint8_t[]){2}, 1);
+	const char *cmds[] = {"x=1", "y=2", "x=3", "z=4", "x=5", "y=6", "x=7", "z=8"};
+	for (int i = 0; i < 8; i++)
+		leader_commits(&ck, a, cmds[i], (uint8_t[]){2}, 1);
+	cr_assert_null(settle(&ck, a, &v));
+	cr_assert_gt(raft_log_first(a), 2, "the leader compacted its log");
+	cr_assert_eq(ck.nodes[1].base, raft_log_first(a) - 1, "the checker followed it");
+	/* n3 installs the leader's real snapshot */
+	struct raft_msg m = forged_snapshot(1, 1, raft_snapshot_index(a), 1,
+	                                    raft_snapshot_entries(a),
+	                                    (uint32_t)raft_snapshot_count(a));
+	deliver(c, m);
+	cr_assert_null(settle(&ck, c, &v));
+	cr_assert_eq(raft_log_first(c), raft_snapshot_index(a) + 1);
+	/* and takes entries after it: Log Matching still holds against n1 */
+	uint64_t s = raft_snapshot_index(a);
+	deliver(c, (struct raft_msg){.type = RAFT_MSG_APPEND, .from = 1, .term = 1, .index = s,
+	                             .log_term = 1, .commit = 8,
+	                             .n_entries = (uint32_t)(8 - s),
+	                             .entries = raft_entry_at(a, s + 1)});
+	cr_assert_null(settle(&ck, c, &v));
+	cr_assert_eq(raft_commit_index(c), 8);
+	raft_free(a);
+	raft_free(c);
+	sim_checker_free(&ck);
+}
+
+Test(checker, a_snapshot_beyond_the_committed_entries_breaks_state_machine_safety)
+{
+	struct sim_checker ck;
+	struct sim_violation v;
+	sim_checker_init(&ck, 3);
+	struct raft_node *a = node(1, 3), *c = node(3, 3);
+	make_leader(a, 1, (uint8_t[]){2}, 1);
+	leader_commits(&ck, a, "x=1", (uint8_t[]){2}, 1);
+	struct raft_entry e = entry(1, "x=9");
+	deliver(c, forged_snapshot(1, 1, 4, 1, &e, 1)); /* only 1 entry is committed */
+	const struct sim_violation *got = settle(&ck, c, &v);
+	cr_assert(got);
+	cr_assert_str_eq(got->invariant, "State Machine Safety");
+	cr_assert_eq(got->node_a, 3);
+	cr_assert_eq(got->index, 4);
+	cr_assert(strstr(got->detail, "snapshot reaches index 4"), "%s", got->detail);
+	raft_free(a);
+	raft_free(c);
+	sim_checker_free(&ck);
+}
+
+Test(checker, a_snapshot_of_another_history_breaks_state_machine_safety)
+{
+	struct sim_checker ck;
+	struct sim_violation v;
+	sim_checker_init(&ck, 3);
+	struct raft_node *a = node(1, 3), *c = node(3, 3);
+	make_leader(a, 2, (uint8_t[]){2}, 1);
+	leader_commits(&ck, a, "x=1", (uint8_t[]){2}, 1);
+	leader_commits(&ck, a, "x=2", (uint8_t[]){2}, 1);
+	struct raft_entry e = entry(1, "x=9");
+	/* index 2 was committed with term 2; this snapshot says term 1 */
+	deliver(c, forged_snapshot(1, 2, 2, 1, &e, 1));
+	const struct sim_violation *got = settle(&ck, c, &v);
+	cr_assert(got);
+	cr_assert_str_eq(got->invariant, "State Machine Safety");
+	cr_assert_eq(got->index, 2);
+	cr_assert(strstr(got->detail, "was committed with term 2"), "%s", got->detail);
+	raft_free(a);
+	raft_free(c);
+	sim_checker_free(&ck);
+}
