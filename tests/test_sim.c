@@ -2,7 +2,7 @@
  * checkpoints and the teaching bugs the checker must catch. */
 #include <criterion/criterion.h>
 
-#include "sim.h"
+#include "sim_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -392,13 +392,16 @@ static const struct sim_violation *faulty_run(struct sim *s, uint64_t seed)
 	return sim_violation(s);
 }
 
-static uint64_t first_violating_seed(uint32_t bugs, const char *invariant, uint64_t max_seed)
+static uint64_t first_violating_seed_snap(uint32_t bugs, const char *invariant,
+                                         uint64_t max_seed, uint32_t snapshot)
 {
 	for (uint64_t seed = 1; seed <= max_seed; seed++) {
 		struct sim_config c;
 		sim_config_default(&c);
 		c.seed = seed;
 		c.bugs = bugs;
+		c.snapshot_threshold = snapshot;
+		c.snapshot_trailing = snapshot / 4;
 		struct sim *s = sim_new(&c);
 		const struct sim_violation *v = faulty_run(s, seed);
 		bool hit = v && (!invariant || !strcmp(v->invariant, invariant));
@@ -409,6 +412,80 @@ static uint64_t first_violating_seed(uint32_t bugs, const char *invariant, uint6
 			return seed;
 	}
 	return 0;
+}
+
+static uint64_t first_violating_seed(uint32_t bugs, const char *invariant, uint64_t max_seed)
+{
+	return first_violating_seed_snap(bugs, invariant, max_seed, 0);
+}
+
+/* With logs compacted at every few entries (3 keys: a snapshot every 3 or
+ * 4 applied entries), runs stay clean and the bugs are still caught. */
+Test(sim, snapshots_keep_runs_clean_and_bugs_caught)
+{
+	cr_assert_eq(first_violating_seed_snap(0, NULL, 60, 3), 0);
+	cr_assert_neq(first_violating_seed_snap(RAFT_BUG_VOTE_TWICE, "Election Safety", 300, 3), 0);
+	cr_assert_neq(first_violating_seed_snap(RAFT_BUG_NO_TRUNCATE, NULL, 300, 3), 0);
+	cr_assert_neq(first_violating_seed_snap(RAFT_BUG_NO_LOG_CHECK, NULL, 300, 3), 0);
+}
+
+static void count_installs(void *ctx, const struct sim_trace *t)
+{
+	unsigned *installs = ctx;
+	if (t->kind == SIM_T_SNAPSHOT && t->success)
+		installs[t->node]++;
+}
+
+/* A long run with compaction: a follower down for a while comes back
+ * through InstallSnapshot; the checker's per-index records stay bounded. */
+Test(sim, long_run_with_snapshots_installs_and_bounds_the_checker)
+{
+	struct sim_config c;
+	sim_config_default(&c);
+	c.nodes = 3;
+	c.snapshot_threshold = 16;
+	c.snapshot_trailing = 4;
+	struct sim *s = sim_new(&c);
+	cr_assert(s);
+	unsigned installs[4] = {0};
+	sim_set_trace(s, count_installs, installs);
+	uint8_t l = await_leader(s, 5 * SEC);
+	cr_assert(l);
+	uint8_t down = l == 3 ? 2 : 3;
+	char cmd[32];
+	for (int round = 0; round < 60; round++) {
+		if (round == 20)
+			sim_crash(s, down);
+		if (round == 40)
+			sim_restart(s, down);
+		for (int k = 0; k < 100; k++) {
+			int n = snprintf(cmd, sizeof cmd, "k%d=%d", k % 10, round * 100 + k);
+			cr_assert_eq(sim_propose(s, sim_stable_leader(s), cmd, (size_t)n), SIM_OK);
+		}
+		run_for(s, 500 * MS);
+	}
+	run_for(s, 2 * SEC);
+	cr_assert_gt(installs[down], 0, "n%u caught up through InstallSnapshot", down);
+	const struct raft_node *r1 = sim_node(s, 1);
+	for (uint8_t i = 1; i <= 3; i++) {
+		const struct raft_node *r = sim_node(s, i);
+		cr_assert_eq(raft_last_applied(r), 6000, "n%u applied %llu", i,
+		             (unsigned long long)raft_last_applied(r));
+		cr_assert_gt(raft_log_first(r), 5000, "n%u compacted", i);
+		cr_assert_eq(raft_map_count(r), 10);
+		for (size_t k = 0; k < raft_map_count(r); k++) {
+			char key[32];
+			snprintf(key, sizeof key, "k%zu", k);
+			size_t a = 0, z = 0;
+			const char *va = raft_map_get(r1, key, strlen(key), &a);
+			const char *vz = raft_map_get(r, key, strlen(key), &z);
+			cr_assert(va && vz && a == z && !memcmp(va, vz, a), "n%u %s differs", i, key);
+		}
+	}
+	cr_assert_gt(s->checker.off, 4000, "the checker dropped compacted records");
+	/* 2000 entries were committed while n_down kept its log: 4096 slots */
+	cr_assert_leq(s->checker.committed_cap, 4096);
+	sim_free(s);
 }
 
 Test(sim, faulty_runs_without_bugs_are_clean)
