@@ -69,55 +69,89 @@ static bool scn_compare(uint64_t a, enum scn_op op, uint64_t b)
 	return false;
 }
 
-/* Index of KEY=VALUE in n's log at 1..limit (the newest match), 0 if none. */
 static bool scn_entry_is(const struct raft_entry *e, const struct scn_cond *c)
 {
 	return e->len == c->kv_len && e->cmd[0] == c->kv[0] && memcmp(e->cmd, c->kv, c->kv_len) == 0;
 }
 
-/* The first index <= limit holding the condition's KEY=VALUE, or 0. */
+/* The first index <= limit holding the condition's KEY=VALUE in the part of
+ * n's log that is in memory (raft_log_first()..last; entries before it were
+ * compacted into a snapshot), or 0. */
 static uint64_t scn_find(const struct raft_node *n, const struct scn_cond *c, uint64_t limit,
                          uint8_t node, struct scn_find_cache *fc)
 {
-	uint64_t last = raft_last_index(n);
+	uint64_t last = raft_last_index(n), first = raft_log_first(n);
 	if (limit > last)
 		limit = last;
-	if (limit == 0)
+	if (last < first || limit == 0)
 		return 0;
-	const struct raft_entry *log = raft_entry_at(n, 1); /* contiguous: log[i - 1] */
+	const struct raft_entry *log = raft_entry_at(n, first); /* contiguous: log[i - first] */
 	if (!fc) {
-		for (uint64_t i = 1; i <= limit; i++)
-			if (scn_entry_is(&log[i - 1], c))
+		for (uint64_t i = first; i <= limit; i++)
+			if (scn_entry_is(&log[i - first], c))
 				return i;
 		return 0;
 	}
-	/* forget what a rewritten log no longer holds */
-	if (fc->found[node] && (fc->found[node] > last ||
+	/* forget what a rewritten log no longer holds, and a match compacted
+	 * away (its term can no longer be checked); a scan position before
+	 * the log in memory has no term either, so the scan restarts there */
+	if (fc->found[node] && (fc->found[node] > last || fc->found[node] < first ||
 	                        raft_term_at(n, fc->found[node]) != fc->found_term[node]))
 		fc->found[node] = 0;
 	if (fc->scanned[node] && (fc->scanned[node] > last ||
 	                          raft_term_at(n, fc->scanned[node]) != fc->scanned_term[node]))
 		fc->scanned[node] = fc->found[node] = 0;
-	for (uint64_t i = fc->scanned[node] + 1; i <= last && !fc->found[node]; i++)
-		if (scn_entry_is(&log[i - 1], c)) {
+	uint64_t from = fc->scanned[node] + 1 > first ? fc->scanned[node] + 1 : first;
+	for (uint64_t i = from; i <= last && !fc->found[node]; i++)
+		if (scn_entry_is(&log[i - first], c)) {
 			fc->found[node] = i;
-			fc->found_term[node] = log[i - 1].term;
+			fc->found_term[node] = log[i - first].term;
 		}
 	if (!fc->found[node]) {
 		fc->scanned[node] = last;
-		fc->scanned_term[node] = log[last - 1].term;
+		fc->scanned_term[node] = log[last - first].term;
 	}
 	return fc->found[node] && fc->found[node] <= limit ? fc->found[node] : 0;
 }
 
-/* COMMITTED / LOGGED on one node: the index where it is, or 0. */
+/* Whether KEY=VALUE went into n's state machine: its applied map holds it
+ * (up), or its snapshot does (down: the map is volatile, the snapshot
+ * durable).  Either means some put KEY=VALUE was committed at or before
+ * the last applied index. */
+static bool scn_in_state(const struct raft_node *n, bool up, const struct scn_cond *c)
+{
+	const char *want = c->kv + c->key_len + 1;
+	size_t wlen = (size_t)c->kv_len - c->key_len - 1;
+	if (up) {
+		size_t vlen = 0;
+		const char *v = raft_map_get(n, c->kv, c->key_len, &vlen);
+		return v && vlen == wlen && memcmp(v, want, wlen) == 0;
+	}
+	const struct raft_entry *e = raft_snapshot_entries(n);
+	for (size_t i = 0; i < raft_snapshot_count(n); i++)
+		if (scn_entry_is(&e[i], c))
+			return true;
+	return false;
+}
+
+/* COMMITTED / LOGGED on one node: the index where it is, or 0.  A node that
+ * compacted its log no longer holds the entries before raft_log_first():
+ * those are committed, and a command among them still counts when the
+ * node's state machine shows it (it was not overwritten since); it is then
+ * reported at raft_log_first() - 1, the last compacted index. */
 static uint64_t scn_has_kv(const struct sim *s, uint8_t node, const struct scn_cond *c,
                            struct scn_find_cache *fc)
 {
 	const struct raft_node *n = sim_node(s, node);
-	if (c->kind == SCN_C_COMMITTED)
-		return sim_node_up(s, node) ? scn_find(n, c, raft_commit_index(n), node, fc) : 0;
-	return scn_find(n, c, raft_last_index(n), node, fc);
+	bool up = sim_node_up(s, node);
+	if (c->kind == SCN_C_COMMITTED && !up)
+		return 0;
+	uint64_t at = scn_find(n, c, c->kind == SCN_C_COMMITTED ? raft_commit_index(n)
+	                                                       : raft_last_index(n),
+	                       node, fc);
+	if (at == 0 && raft_log_first(n) > 1 && scn_in_state(n, up, c))
+		at = raft_log_first(n) - 1;
+	return at;
 }
 
 static int scn_eval_kv(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
@@ -207,6 +241,10 @@ static int scn_eval_acked(const struct sim *s, char *obs, size_t cap, size_t *le
 				continue;
 			if (raft_commit_index(n) >= ci.index && raft_term_at(n, ci.index) == ci.term)
 				continue;
+			/* compacted into n's snapshot: committed there, its term no
+			 * longer known (the safety checker compares what was applied) */
+			if (ci.index < raft_log_first(n) && raft_term_at(n, ci.index) == 0)
+				continue;
 			scn_appendf(obs, cap, len,
 			            "acknowledged put %.*s (index %" PRIu64 ", term %" PRIu64
 			            ") is not committed on n%u (commit %" PRIu64 ")",
@@ -219,15 +257,23 @@ static int scn_eval_acked(const struct sim *s, char *obs, size_t cap, size_t *le
 	return true;
 }
 
+/* Every live node's log holds the same entries.  Where a node compacted its
+ * log, only the overlap of what both nodes hold in memory is compared (from
+ * the larger raft_log_first() on), plus the term just before it, which both
+ * still know: the entries before it are committed, and committed entries
+ * agree (that is the checker's business, not this condition's). */
 static int scn_eval_logs_match(const struct sim *s, char *obs, size_t cap, size_t *len)
 {
 	uint16_t n = sim_n_nodes(s);
 	const struct raft_node *ref = NULL;
 	unsigned ref_id = 0;
+	uint64_t first_max = 1;
 	for (unsigned i = 1; i <= n; i++) {
 		if (!sim_node_up(s, (uint8_t)i))
 			continue;
 		const struct raft_node *rn = sim_node(s, (uint8_t)i);
+		if (raft_log_first(rn) > first_max)
+			first_max = raft_log_first(rn);
 		if (!ref) {
 			ref = rn;
 			ref_id = i;
@@ -235,7 +281,16 @@ static int scn_eval_logs_match(const struct sim *s, char *obs, size_t cap, size_
 		}
 		uint64_t a = raft_last_index(ref), b = raft_last_index(rn);
 		uint64_t m = a < b ? a : b;
-		for (uint64_t k = 1; k <= m; k++) {
+		uint64_t fa = raft_log_first(ref), fb = raft_log_first(rn);
+		uint64_t lo = fa > fb ? fa : fb;
+		if (lo > 1 && lo - 1 <= m && raft_term_at(ref, lo - 1) != raft_term_at(rn, lo - 1)) {
+			scn_appendf(obs, cap, len,
+			            "n%u and n%u differ at index %" PRIu64 ": term %" PRIu64
+			            " vs term %" PRIu64,
+			            ref_id, i, lo - 1, raft_term_at(ref, lo - 1), raft_term_at(rn, lo - 1));
+			return SCN_FALSE;
+		}
+		for (uint64_t k = lo; k <= m; k++) {
 			const struct raft_entry *x = raft_entry_at(ref, k), *y = raft_entry_at(rn, k);
 			if (x->term != y->term || x->len != y->len || memcmp(x->cmd, y->cmd, x->len) != 0) {
 				scn_appendf(obs, cap, len,
@@ -258,6 +313,9 @@ static int scn_eval_logs_match(const struct sim *s, char *obs, size_t cap, size_
 	}
 	scn_appendf(obs, cap, len, "every live node has the same %" PRIu64 " entries",
 	            raft_last_index(ref));
+	if (first_max > 1)
+		scn_appendf(obs, cap, len, " (compared from index %" PRIu64
+		            " on; the ones before are in snapshots)", first_max);
 	return SCN_TRUE;
 }
 
@@ -355,9 +413,22 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 		scn_appendf(obs, cap, len, "n%u is at term %" PRIu64, node, raft_term(rn));
 		return scn_compare(raft_term(rn), c->op, c->k);
 	case SCN_C_LOG:
-		scn_appendf(obs, cap, len, "n%u's log has %" PRIu64 " entries (last term %" PRIu64 ")",
+		scn_appendf(obs, cap, len, "n%u's log has %" PRIu64 " entries (last term %" PRIu64,
 		            node, raft_last_index(rn), raft_last_term(rn));
+		if (raft_log_first(rn) > 1)
+			scn_appendf(obs, cap, len, "; 1..%" PRIu64 " compacted", raft_log_first(rn) - 1);
+		scn_appendf(obs, cap, len, ")");
 		return scn_compare(raft_last_index(rn), c->op, c->k);
+	case SCN_C_SNAPSHOT: /* durable, like the log */
+		if (raft_snapshot_index(rn))
+			scn_appendf(obs, cap, len,
+			            "n%u's snapshot holds the log up to index %" PRIu64 " (term %" PRIu64
+			            ", %zu key%s)",
+			            node, raft_snapshot_index(rn), raft_snapshot_term(rn),
+			            raft_snapshot_count(rn), raft_snapshot_count(rn) == 1 ? "" : "s");
+		else
+			scn_appendf(obs, cap, len, "n%u has no snapshot", node);
+		return scn_compare(raft_snapshot_index(rn), c->op, c->k);
 	default:
 		break;
 	}

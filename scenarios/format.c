@@ -77,6 +77,10 @@ void scn_settings_apply(const struct scn_settings *st, struct sim_config *c)
 		c->dup_ppm = st->dup_ppm;
 	if (st->mask & SCN_SET_RETRY)
 		c->client_retry_us = st->retry_us;
+	if (st->mask & SCN_SET_SNAPSHOT)
+		c->snapshot_threshold = st->snapshot_threshold;
+	if (st->mask & SCN_SET_TRAILING)
+		c->snapshot_trailing = st->snapshot_trailing;
 }
 
 void scn_settings_from_config(const struct sim_config *c, struct scn_settings *st)
@@ -93,6 +97,13 @@ void scn_settings_from_config(const struct sim_config *c, struct scn_settings *s
 	st->drop_ppm = c->drop_ppm;
 	st->dup_ppm = c->dup_ppm;
 	st->retry_us = c->client_retry_us;
+	/* Compaction only when it is on, so a saved session without it reads
+	 * as before (a script starts with it off). */
+	if (c->snapshot_threshold || c->snapshot_trailing) {
+		st->mask |= SCN_SET_SNAPSHOT | SCN_SET_TRAILING;
+		st->snapshot_threshold = c->snapshot_threshold;
+		st->snapshot_trailing = c->snapshot_trailing;
+	}
 }
 
 /* ---- Canonical text ----------------------------------------------------- */
@@ -236,11 +247,13 @@ static void scn_add_cond(char *buf, size_t cap, size_t *len, const struct scn_co
 	case SCN_C_COMMIT:
 	case SCN_C_LOG:
 	case SCN_C_VOTES:
+	case SCN_C_SNAPSHOT:
 		scn_appendf(buf, cap, len, "%s ",
 		            c->kind == SCN_C_TERM     ? "term"
 		            : c->kind == SCN_C_COMMIT ? "commit"
 		            : c->kind == SCN_C_LOG    ? "log"
-		                                      : "votes");
+		            : c->kind == SCN_C_VOTES  ? "votes"
+		                                      : "snapshot");
 		scn_add_node(buf, cap, len, c->node);
 		scn_appendf(buf, cap, len, " %s %" PRIu64, scn_op_text[c->op], c->k);
 		break;
@@ -321,6 +334,10 @@ static void scn_add_settings(char *buf, size_t cap, size_t *len, const struct sc
 		scn_appendf(buf, cap, len, " retry=");
 		scn_add_duration(buf, cap, len, st->retry_us);
 	}
+	if (st->mask & SCN_SET_SNAPSHOT)
+		scn_appendf(buf, cap, len, " snapshot=%u", st->snapshot_threshold);
+	if (st->mask & SCN_SET_TRAILING)
+		scn_appendf(buf, cap, len, " trailing=%u", st->snapshot_trailing);
 }
 
 size_t scn_cmd_format(const struct scn_cmd *c, char *buf, size_t cap)

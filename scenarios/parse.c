@@ -619,7 +619,7 @@ static int scn_parse_kv(struct scn_parser *p, const char *after, char *kv, uint8
 static const char *const scn_cond_words[] = {
 	"not", "leader", "no-leader", "leaders", "candidates", "followers", "role",
 	"term", "terms-agree", "commit", "log", "votes", "committed", "logged",
-	"value", "logs-match", "acked-committed", "sent", "up", NULL,
+	"value", "logs-match", "acked-committed", "sent", "up", "snapshot", NULL,
 };
 
 static int scn_parse_op(struct scn_parser *p, const char *after, bool eq_only, enum scn_op *op)
@@ -759,11 +759,12 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 		return 0;
 	}
 	if (scn_tok_is(t, "term") || scn_tok_is(t, "commit") || scn_tok_is(t, "log") ||
-	    scn_tok_is(t, "votes")) {
+	    scn_tok_is(t, "votes") || scn_tok_is(t, "snapshot")) {
 		c->kind = scn_tok_is(t, "term")     ? SCN_C_TERM
 		          : scn_tok_is(t, "commit") ? SCN_C_COMMIT
 		          : scn_tok_is(t, "log")    ? SCN_C_LOG
-		                                    : SCN_C_VOTES;
+		          : scn_tok_is(t, "votes")  ? SCN_C_VOTES
+		                                    : SCN_C_SNAPSHOT;
 		char what[64];
 		snprintf(what, sizeof what, "'%s'", b);
 		if (scn_parse_node(p, what, &c->node) != 0)
@@ -895,15 +896,36 @@ static int scn_parse_string(struct scn_parser *p, const char *after, char **out)
 	return 0;
 }
 
+/* snapshot=N, trailing=N: a count of log entries, 0..SCN_SNAPSHOT_MAX. */
+static int scn_entries(struct scn_parser *p, const char *s, size_t n, int col, const char *key,
+                       uint32_t *out)
+{
+	char b[SCN_TOKBUF];
+	scn_tokstr(s, n, b, sizeof b);
+	uint64_t v = 0;
+	int rc = scn_number(s, n, &v);
+	const char *hint = strcmp(key, "snapshot") == 0 ? " (0 turns compaction off)" : "";
+	if (rc == 1)
+		return scn_perr(p, col, "bad %s '%s': expected a number of log entries 0..%u%s", key, b,
+		                SCN_SNAPSHOT_MAX, hint);
+	if (rc == 2 || v > SCN_SNAPSHOT_MAX)
+		return scn_perr(p, col, "%s %s is out of range: expected 0..%u entries", key, b,
+		                SCN_SNAPSHOT_MAX);
+	*out = (uint32_t)v;
+	return 0;
+}
+
 static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 {
 	char b[SCN_TOKBUF];
-	static const char *const keys[] = {"election", "heartbeat", "latency", "disk",
-	                                   "drop",     "duplicate", "retry",   NULL};
+	/* The index of a key is its SCN_SET_* bit. */
+	static const char *const keys[] = {"election", "heartbeat", "latency",  "disk",
+	                                   "drop",     "duplicate", "retry",    "snapshot",
+	                                   "trailing", NULL};
 	memset(st, 0, sizeof *st);
 	if (!scn_peek(p))
 		return scn_perr(p, p->eol_col,
-		                "missing settings after 'set': e.g. set election=150..300ms heartbeat=50ms latency=5..15ms disk=0ms drop=0%% duplicate=0%%");
+		                "missing settings after 'set': e.g. set election=150..300ms heartbeat=50ms latency=5..15ms disk=0ms drop=0%% duplicate=0%% snapshot=64 trailing=8");
 	struct scn_tok *t;
 	while ((t = scn_peek(p)) != NULL) {
 		if (t->kind != SCN_TOK_WORD)
@@ -921,15 +943,17 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 				return scn_perr(p, t->col, "unknown setting '%.*s': did you mean '%s'?",
 				                (int)(kn > 40 ? 40 : kn), t->p, s);
 			return scn_perr(p, t->col,
-			                "unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate or retry",
+			                "unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot or trailing",
 			                (int)(kn > 40 ? 40 : kn), t->p);
 		}
 		if (!eq || kn + 1 == t->n)
 			return scn_perr(p, t->col, "missing value in '%s': write it like %s=%s", b,
 			                keys[bit],
-			                bit == 0   ? "150..300ms"
-			                : bit == 2 ? "5..15ms"
+			                bit == 0               ? "150..300ms"
+			                : bit == 2             ? "5..15ms"
 			                : bit >= 4 && bit <= 5 ? "1%"
+			                : bit == 7             ? "64"
+			                : bit == 8             ? "8"
 			                                       : "50ms");
 		if (st->mask & (1u << bit))
 			return scn_perr(p, t->col, "'%s' is set twice in this line", keys[bit]);
@@ -962,11 +986,15 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 		case 5:
 			rc = scn_percent(p, v, vn, vc, &st->dup_ppm);
 			break;
-		default:
+		case 6:
 			rc = scn_duration(p, v, vn, vc, &one);
 			st->retry_us = one;
 			if (rc == 0 && one < 1)
 				rc = scn_perr(p, vc, "retry must be positive");
+			break;
+		default:
+			rc = scn_entries(p, v, vn, vc, bit == 7 ? "snapshot" : "trailing",
+			                 bit == 7 ? &st->snapshot_threshold : &st->snapshot_trailing);
 			break;
 		}
 		if (rc != 0)

@@ -81,6 +81,7 @@ enum scn_cond_kind {
 	                      committed on every live node */
 	SCN_C_SENT,        /* sent OP K */
 	SCN_C_UP,          /* up NODE: the node is running */
+	SCN_C_SNAPSHOT,    /* snapshot NODE OP K: index of its latest snapshot */
 };
 
 enum scn_op { SCN_OP_EQ, SCN_OP_NE, SCN_OP_GE, SCN_OP_LE, SCN_OP_GT, SCN_OP_LT };
@@ -121,13 +122,19 @@ enum {
 	SCN_SET_DROP = 1u << 4,
 	SCN_SET_DUPLICATE = 1u << 5,
 	SCN_SET_RETRY = 1u << 6,
+	SCN_SET_SNAPSHOT = 1u << 7, /* snapshot=N: sim_config.snapshot_threshold */
+	SCN_SET_TRAILING = 1u << 8, /* trailing=N: sim_config.snapshot_trailing */
 };
+
+/* snapshot= and trailing= take 0..this many entries (sim_config_validate). */
+#define SCN_SNAPSHOT_MAX 1000000000u
 
 struct scn_settings {
 	uint32_t mask; /* SCN_SET_* */
 	int64_t election_us_min, election_us_max, heartbeat_us;
 	int64_t latency_us_min, latency_us_max, disk_us, retry_us;
 	uint32_t drop_ppm, dup_ppm;
+	uint32_t snapshot_threshold, snapshot_trailing; /* log entries; 0: off */
 };
 
 /* One command.  Fields not used by a kind are zero. */

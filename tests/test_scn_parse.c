@@ -182,6 +182,12 @@ Test(scn_parse, canonical_round_trip)
 	format_is("set drop=0.5% duplicate=12.25% retry=60s",
 	          "set drop=0.5% duplicate=12.25% retry=60s");
 	format_is("set drop=0.0001% duplicate=100%", "set drop=0.0001% duplicate=100%");
+	format_is("set snapshot=64 trailing=32", "set snapshot=64 trailing=32");
+	format_is("set trailing=2 snapshot=8", "set snapshot=8 trailing=2");
+	format_is("set snapshot=0", "set snapshot=0");
+	format_is("set trailing=0007", "set trailing=7");
+	format_is("set heartbeat=20ms snapshot=1000000000 drop=1%",
+	          "set heartbeat=20ms drop=1% snapshot=1000000000");
 	format_is("say   \"a \\\"quoted\\\" \\\\ word\"", "say \"a \\\"quoted\\\" \\\\ word\"");
 	format_is("pause", "pause");
 	format_is("run 1.5s", "run 1500ms");
@@ -238,6 +244,9 @@ Test(scn_parse, every_condition)
 		{"sent <= 100", "sent <= 100"},
 		{"up n4", "up n4"},
 		{"not up n4", "not up n4"},
+		{"snapshot n3 >= 8", "snapshot n3 >= 8"},
+		{"snapshot leader == 0", "snapshot leader == 0"},
+		{"not snapshot n1 > 100", "not snapshot n1 > 100"},
 	};
 	for (size_t i = 0; i < sizeof conds / sizeof conds[0]; i++) {
 		char a[256], b[256];
@@ -269,6 +278,32 @@ Test(scn_parse, condition_fields)
 	scn_script_free(s);
 	s = parse_ok(HDR "expect sent <= 18446744073709551615\n");
 	cr_expect_eq(one(s)->cond.k, UINT64_MAX);
+	scn_script_free(s);
+}
+
+/* set snapshot=N trailing=N: log compaction, in entries. */
+Test(scn_parse, snapshot_settings)
+{
+	struct scn_script *s = parse_ok(HDR "set snapshot=64 trailing=32\n");
+	const struct scn_cmd *c = one(s);
+	cr_expect_eq(c->set.mask, SCN_SET_SNAPSHOT | SCN_SET_TRAILING);
+	cr_expect_eq(c->set.snapshot_threshold, 64);
+	cr_expect_eq(c->set.snapshot_trailing, 32);
+	scn_script_free(s);
+	s = parse_ok(HDR "set trailing=1000000000\n");
+	cr_expect_eq(one(s)->set.mask, SCN_SET_TRAILING);
+	cr_expect_eq(one(s)->set.snapshot_trailing, 1000000000u);
+	scn_script_free(s);
+	s = parse_ok(HDR "set snapshot=0\n");
+	cr_expect_eq(one(s)->set.mask, SCN_SET_SNAPSHOT);
+	cr_expect_eq(one(s)->set.snapshot_threshold, 0);
+	scn_script_free(s);
+	/* the condition reading it */
+	s = parse_ok(HDR "expect snapshot n2 >= 16\n");
+	cr_expect_eq(one(s)->cond.kind, SCN_C_SNAPSHOT);
+	cr_expect_eq(one(s)->cond.node, 2);
+	cr_expect_eq(one(s)->cond.op, SCN_OP_GE);
+	cr_expect_eq(one(s)->cond.k, 16);
 	scn_script_free(s);
 }
 
@@ -470,7 +505,16 @@ Test(scn_parse, errors)
 		{HDR "mend n1 -> n2 -> n3\n", "x.scn:2:15: unexpected '->' after the link"},
 		/* settings */
 		{HDR "set\n", "x.scn:2:5: missing settings after 'set': e.g. set election=150..300ms heartbeat=50ms"},
-		{HDR "set foo=1\n", "x.scn:2:5: unknown setting 'foo': expected election, heartbeat, latency, disk, drop, duplicate or retry"},
+		{HDR "set foo=1\n", "x.scn:2:5: unknown setting 'foo': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot or trailing"},
+		{HDR "set snapshto=8\n", "x.scn:2:5: unknown setting 'snapshto': did you mean 'snapshot'?"},
+		{HDR "set snapshot\n", "x.scn:2:5: missing value in 'snapshot': write it like snapshot=64"},
+		{HDR "set trailing=\n", "x.scn:2:5: missing value in 'trailing=': write it like trailing=8"},
+		{HDR "set snapshot=64ms\n", "x.scn:2:14: bad snapshot '64ms': expected a number of log entries 0..1000000000 (0 turns compaction off)"},
+		{HDR "set snapshot=-1\n", "x.scn:2:14: bad snapshot '-1': expected a number of log entries 0..1000000000"},
+		{HDR "set trailing=x\n", "x.scn:2:14: bad trailing 'x': expected a number of log entries 0..1000000000"},
+		{HDR "set snapshot=1000000001\n", "x.scn:2:14: snapshot 1000000001 is out of range: expected 0..1000000000 entries"},
+		{HDR "set trailing=99999999999999999999999\n", "x.scn:2:14: trailing 99999999999999999999999 is out of range: expected 0..1000000000 entries"},
+		{HDR "set snapshot=8 trailing=2 snapshot=9\n", "x.scn:2:27: 'snapshot' is set twice in this line"},
 		{HDR "set heartbaet=1ms\n", "x.scn:2:5: unknown setting 'heartbaet': did you mean 'heartbeat'?"},
 		{HDR "set heartbeat\n", "x.scn:2:5: missing value in 'heartbeat': write it like heartbeat=50ms"},
 		{HDR "set election=\n", "x.scn:2:5: missing value in 'election=': write it like election=150..300ms"},
