@@ -15,6 +15,7 @@ static const char *const library[] = {
 	"tutorial.scn",          "leader_crash.scn",      "split_vote.scn",
 	"partition_two_leaders.scn", "follower_catch_up.scn", "log_repair.scn",
 	"figure8.scn",           "crash_restart_persistence.scn", "lossy_network.scn",
+	"snapshot.scn",
 };
 
 static void scenario_path(const char *name, char *buf, size_t cap)
@@ -89,7 +90,9 @@ static void expect_same_state(const struct sim *a, const struct sim *b)
 		cr_expect_eq(raft_role(x), raft_role(y), "n%u role", i);
 		cr_expect_eq(raft_commit_index(x), raft_commit_index(y), "n%u commit", i);
 		cr_assert_eq(raft_last_index(x), raft_last_index(y), "n%u log length", i);
-		for (uint64_t k = 1; k <= raft_last_index(x); k++) {
+		cr_assert_eq(raft_log_first(x), raft_log_first(y), "n%u compacted log", i);
+		cr_expect_eq(raft_snapshot_index(x), raft_snapshot_index(y), "n%u snapshot", i);
+		for (uint64_t k = raft_log_first(x); k <= raft_last_index(x); k++) {
 			const struct raft_entry *e = raft_entry_at(x, k), *f = raft_entry_at(y, k);
 			cr_expect(e->term == f->term && e->len == f->len &&
 			              memcmp(e->cmd, f->cmd, e->len) == 0,
@@ -287,6 +290,125 @@ Test(scn_run, acked_committed_waits_for_every_follower)
 	char err[SCN_ERR_MAX];
 	cr_expect_null(scn_parse("x.scn", "cluster nodes=3\nexpect acked-committed n1\n", 37, err,
 	                         sizeof err));
+}
+
+/* With compaction on, the conditions read what a node still holds: the log
+ * from raft_log_first() on, and its state machine for what was compacted. */
+#define COMPACTED                                                                          \
+	"cluster nodes=3 seed=3\n"                                                             \
+	"set snapshot=8 trailing=2\n"                                                          \
+	"timeout n1\n"                                                                         \
+	"run until leader == n1 within 1s\n"                                                   \
+	"client put x=1\n"                                                                     \
+	"run until committed x=1 on all within 1s\n"                                           \
+	"crash n3\n"                                                                           \
+	"client putmany 4 k\n"                                                                 \
+	"client putmany 4 k\n"                                                                 \
+	"run until commit n2 >= 9 within 2s\n"                                                 \
+	"client putmany 4 k\n"                                                                 \
+	"client putmany 4 k\n"                                                                 \
+	"run until commit n2 >= 17 within 2s\n"                                                \
+	"run until snapshot n2 >= 9 within 1s\n"
+
+Test(scn_run, conditions_on_compacted_logs)
+{
+	struct scn_runner *r = runner(COMPACTED
+	                              "expect snapshot n1 >= 9\n"
+	                              "expect snapshot n3 == 0\n"
+	                              "expect log n1 == 17\n"
+	                              /* x=1 (index 1) is compacted on n1 and n2 */
+	                              "expect committed x=1 on {n1 n2}\n"
+	                              "run until committed x=1 on {n1 n2} within 1s\n"
+	                              "expect logged x=1 on all\n"
+	                              "expect logged x=1 on n3\n"
+	                              "expect committed k4=4 on majority\n"
+	                              "expect not logged nope=1 on any\n"
+	                              "expect logs-match\n"
+	                              "expect acked-committed\n"
+	                              "run until acked-committed within 1s\n"
+	                              /* a crashed node: its snapshot is durable */
+	                              "crash n2\n"
+	                              "expect logged x=1 on n2\n"
+	                              "expect snapshot n2 >= 9\n"
+	                              "expect not committed x=1 on n2\n"
+	                              "restart n2\n"
+	                              "restart n3\n"
+	                              "run until snapshot n3 >= 9 within 2s\n"
+	                              "run until commit n3 >= 17 within 2s\n"
+	                              "run until commit n2 >= 17 within 2s\n"
+	                              "expect committed x=1 on all\n"
+	                              "expect value n3 k4 == 4\n"
+	                              "expect logs-match\n"
+	                              "expect acked-committed\n",
+	                              NULL);
+	cr_expect_eq(scn_runner_run_all(r), SCN_DONE, "%s", scn_runner_error(r));
+	cr_expect_null(sim_violation(scn_runner_sim(r)));
+	const struct raft_node *n1 = sim_node(scn_runner_sim(r), 1);
+	cr_expect_gt(raft_log_first(n1), 2, "the leader compacted past n3's log");
+	scn_runner_free(r);
+}
+
+Test(scn_run, observations_on_compacted_logs)
+{
+	struct scn_runner *r = runner(COMPACTED, NULL);
+	cr_assert_eq(scn_runner_run_all(r), SCN_DONE, "%s", scn_runner_error(r));
+	const struct raft_node *n1 = sim_node(scn_runner_sim(r), 1);
+	cr_assert_gt(raft_log_first(n1), 1);
+	char err[SCN_ERR_MAX], want[256];
+	cr_expect_eq(scn_runner_exec(r, "expect log n1 == 0", err, sizeof err), -2);
+	snprintf(want, sizeof want,
+	         "FAIL expect log n1 == 0 (n1's log has 17 entries (last term 1; 1..%llu compacted))",
+	         (unsigned long long)raft_log_first(n1) - 1);
+	cr_expect_str_eq(err, want);
+	cr_expect_eq(scn_runner_exec(r, "expect snapshot n3 > 0", err, sizeof err), -2);
+	cr_expect_str_eq(err, "FAIL expect snapshot n3 > 0 (n3 has no snapshot)");
+	cr_expect_eq(scn_runner_exec(r, "expect snapshot n1 == 0", err, sizeof err), -2);
+	snprintf(want, sizeof want,
+	         "FAIL expect snapshot n1 == 0 (n1's snapshot holds the log up to index %llu "
+	         "(term 1, 5 keys))",
+	         (unsigned long long)raft_snapshot_index(n1));
+	cr_expect_str_eq(err, want);
+	cr_expect_eq(scn_runner_exec(r, "expect not logs-match", err, sizeof err), -2);
+	cr_expect(strstr(err, "(every live node has the same 17 entries (compared from index ") != NULL,
+	          "%s", err);
+	cr_expect(strstr(err, " on; the ones before are in snapshots))") != NULL, "%s", err);
+	scn_runner_free(r);
+}
+
+Test(scn_run, snapshot_settings)
+{
+	struct trace t = {0};
+	struct scn_options o = {.trace_fn = on_trace, .trace_ctx = &t};
+	struct scn_runner *r = runner("cluster nodes=3 seed=2\n"
+	                              "set snapshot=8 trailing=2\n"
+	                              "run until leader within 1s\n"
+	                              "set trailing=4\n"
+	                              "set snapshot=0\n"
+	                              "set snapshot=0\n",
+	                              &o);
+	const struct sim *s = scn_runner_sim(r);
+	cr_expect_eq(sim_config(s)->snapshot_threshold, 8, "folded into the initial config");
+	cr_expect_eq(sim_config(s)->snapshot_trailing, 2);
+	cr_expect_eq(scn_runner_run_all(r), SCN_DONE, "%s", scn_runner_error(r));
+	cr_expect_eq(sim_config(s)->snapshot_threshold, 0);
+	cr_expect_eq(sim_config(s)->snapshot_trailing, 4);
+	cr_assert_not_null(t.p);
+	cr_expect(strstr(t.p, "] set snapshot=8 trailing=4\n") != NULL, "%s", t.p);
+	cr_expect(strstr(t.p, "] set snapshot=0 trailing=4\n") != NULL, "%s", t.p);
+	char *text = scn_runner_save_text(r);
+	cr_assert_not_null(text);
+	cr_expect(strstr(text, " retry=1s snapshot=8 trailing=2\n") != NULL, "%s", text);
+	free(text);
+	scn_runner_free(r);
+	free(t.p);
+	/* a session without compaction saves as it always did */
+	r = runner("cluster nodes=3\nrun 10ms\n", NULL);
+	cr_expect_eq(scn_runner_run_all(r), SCN_DONE);
+	text = scn_runner_save_text(r);
+	cr_assert_not_null(text);
+	cr_expect(strstr(text, "snapshot") == NULL, "%s", text);
+	free(text);
+	scn_runner_free(r);
 }
 
 /* ---- Runner semantics for the visualizer ----------------------------------- */
@@ -756,6 +878,24 @@ Test(scn_run, save_and_replay_reach_the_identical_state)
 	for (size_t i = 0; i < n; i++)
 		split |= h[i].mid_slice && h[i].user;
 	cr_expect(split, "no command was typed in the middle of an instant");
+	replay_matches(r, &t);
+	scn_runner_free(r);
+	free(t.p);
+}
+
+/* A session with compaction, typed settings and an InstallSnapshot. */
+Test(scn_run, save_and_replay_with_snapshots)
+{
+	struct trace t = {0};
+	struct scn_options o = {.trace_fn = on_trace, .trace_ctx = &t};
+	struct scn_runner *r = runner(COMPACTED "restart n3\nrun until snapshot n3 > 0 within 2s\n", &o);
+	cr_assert_eq(scn_runner_run_all(r), SCN_DONE, "%s", scn_runner_error(r));
+	char err[SCN_ERR_MAX];
+	cr_expect_eq(scn_runner_exec(r, "set snapshot=4 trailing=0", err, sizeof err), 0, "%s", err);
+	cr_expect_eq(scn_runner_exec(r, "client putmany 6 q", err, sizeof err), 0, "%s", err);
+	cr_expect_eq(scn_runner_advance(r, scn_runner_now_us(r) + 500000), SCN_RUNNING);
+	cr_assert_not_null(t.p);
+	cr_expect(strstr(t.p, " n3 installs snapshot ") != NULL, "%s", t.p);
 	replay_matches(r, &t);
 	scn_runner_free(r);
 	free(t.p);
