@@ -161,9 +161,14 @@ static void format_text(struct sb *b, const struct sim_trace *t)
 		if (t->first == t->index)
 			sb_add(b, "n%u commit %llu (", t->node, ull(t->index));
 		else
-			sb_add(b, "n%u commit %llu..%llu (last ", t->node, ull(t->first),
-			       ull(t->index));
-		sb_entry(b, t->entry);
+			sb_add(b, "n%u commit %llu..%llu (%s", t->node, ull(t->first), ull(t->index),
+			       t->entry ? "last " : "");
+		/* no entry: the commit came with a snapshot, the log no longer
+		 * holds it */
+		if (t->entry)
+			sb_entry(b, t->entry);
+		else
+			sb_add(b, "in the snapshot");
 		sb_add(b, ")");
 		break;
 	case SIM_T_CRASH:
@@ -402,6 +407,13 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 		sb_add(&b, "The network duplicated a message from n%u to n%u.", t->node, t->peer);
 		break;
 	case SIM_T_COMMIT:
+		if (!t->entry) {
+			sb_add(&b,
+			       "n%u now knows entries up to %llu are committed: they came applied, in "
+			       "the leader's snapshot.",
+			       t->node, ull(t->index));
+			break;
+		}
 		sb_add(&b, "n%u now knows entry %llu (", t->node, ull(t->index));
 		sb_entry(&b, t->entry);
 		sb_add(&b, ") is committed: stored on a majority, it is applied.");
