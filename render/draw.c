@@ -77,6 +77,8 @@ static struct rgba msg_color(uint8_t type, uint32_t n_entries)
 		return OI_PURPLE;
 	case RAFT_MSG_APPEND:
 		return n_entries ? OI_BLUE : OI_SKY;
+	case RAFT_MSG_SNAPSHOT:
+		return OI_YELLOW;
 	default:
 		return OI_GREEN;
 	}
@@ -338,6 +340,17 @@ static void draw_msg_dot_scaled(struct ctx *c, float x, float y, uint8_t type, b
 	struct rgba ink = rgba_alpha(C_INK, alpha);
 	bool reply = type == RAFT_MSG_VOTE_REPLY || type == RAFT_MSG_APPEND_REPLY;
 	float u = c->u * k, r;
+	if (type == RAFT_MSG_SNAPSHOT) {
+		/* InstallSnapshot: the whole state machine travels, so a square
+		 * "package" rather than a dot, with two lines of "pages" */
+		r = 9.5f * u;
+		render_gfx_round_rect(c->g, x - r - 1.5f * u, y - r - 1.5f * u, 2 * r + 3 * u,
+		                      2 * r + 3 * u, 3.5f * u, ink);
+		render_gfx_round_rect(c->g, x - r, y - r, 2 * r, 2 * r, 2.5f * u, col);
+		render_gfx_rect(c->g, x - r * 0.55f, y - r * 0.35f, r * 1.1f, 1.8f * u, ink);
+		render_gfx_rect(c->g, x - r * 0.55f, y + r * 0.2f, r * 1.1f, 1.8f * u, ink);
+		return;
+	}
 	if (!reply) {
 		/* requests: filled */
 		r = (type == RAFT_MSG_APPEND && n_entries == 0 ? 7.0f
@@ -548,6 +561,7 @@ static const struct {
     {RAFT_MSG_VOTE_REPLY, true, 0, "vote granted", "vote"},
     {RAFT_MSG_APPEND, true, 0, "heartbeat", "heartbeat"},
     {RAFT_MSG_APPEND, true, 1, "AppendEntries + entries", "entries"},
+    {RAFT_MSG_SNAPSHOT, true, 0, "InstallSnapshot", "snapshot"},
     {RAFT_MSG_APPEND_REPLY, true, 0, "AppendEntries reply", "append OK"},
     {RAFT_MSG_APPEND_REPLY, false, 0, "rejected reply", "rejected"},
 };
@@ -570,32 +584,41 @@ static void draw_legend_at(struct ctx *c, float x, float y)
 	render_gfx_text(c->g, tp, false, C_INK2, "message lost", x + 24 * u, yy, GFX_LEFT | GFX_MIDDLE);
 }
 
-/* The message legend as one strip along the top of the cluster area. */
+/* The message legend as one strip along the top of the cluster area: the
+ * largest text that fits, then (small windows) smaller icons and gaps. */
 static void draw_legend(struct ctx *c)
 {
 	const struct render_rect *cl = &c->l.cluster;
 	float u = c->u, y = (float)cl->y + 14 * u;
-	float gap = 14 * u, icon = 23 * u;
+	float gap = 11 * u, icon = 22 * u, k = 1;
+	float avail = (float)cl->w - 24 * u;
 	int tp = 0;
-	float total = 0;
+	float total = 0, texts = 0;
 	for (float size = 14; size >= 9; size -= 1) {
 		tp = px(c, size);
-		total = 0;
+		texts = (float)render_gfx_text_w(c->g, tp, false, "lost");
 		for (size_t i = 0; i < LEGEND_ROWS; i++)
-			total += icon + (float)render_gfx_text_w(c->g, tp, false, legend_rows[i].brief) + gap;
-		total += icon + (float)render_gfx_text_w(c->g, tp, false, "lost") ;
-		if (total <= (float)cl->w - 24 * u)
+			texts += (float)render_gfx_text_w(c->g, tp, false, legend_rows[i].brief);
+		total = texts + icon * (float)(LEGEND_ROWS + 1) + gap * (float)LEGEND_ROWS;
+		if (total <= avail)
 			break;
+	}
+	if (total > avail) {
+		k = 0.8f;
+		icon = 18 * u;
+		gap = (avail - texts - icon * (float)(LEGEND_ROWS + 1)) / (float)LEGEND_ROWS;
+		gap = gap < 4 * u ? 4 * u : gap > 11 * u ? 11 * u : gap;
+		total = texts + icon * (float)(LEGEND_ROWS + 1) + gap * (float)LEGEND_ROWS;
 	}
 	float x = (float)cl->x + ((float)cl->w - total) / 2;
 	for (size_t i = 0; i < LEGEND_ROWS; i++) {
-		draw_msg_dot(c, x + 8 * u, y, legend_rows[i].type, legend_rows[i].success,
-		             legend_rows[i].entries, 1);
+		draw_msg_dot_scaled(c, x + 8 * u * k, y, legend_rows[i].type, legend_rows[i].success,
+		                    legend_rows[i].entries, 1, k);
 		x += icon;
 		x += render_gfx_text(c->g, tp, false, C_INK2, legend_rows[i].brief, x, y,
 		              GFX_LEFT | GFX_MIDDLE) + gap;
 	}
-	render_gfx_cross(c->g, x + 8 * u, y, 6 * u, 3 * u, OI_VERMILLION);
+	render_gfx_cross(c->g, x + 8 * u * k, y, 6 * u * k, 3 * u * k, OI_VERMILLION);
 	render_gfx_text(c->g, tp, false, C_INK2, "lost", x + icon, y, GFX_LEFT | GFX_MIDDLE);
 }
 
@@ -611,6 +634,53 @@ static int shrink_to_fit(struct ctx *c, const char *s, float hi, float lo, float
 }
 
 /* ---- Log panel ------------------------------------------------------------------------------ */
+/* A node's compacted prefix (indices first..mem_first-1 of the view) as one
+ * block, "snapshot ≤ N"; when it is scrolled out of view to the left, a
+ * narrow tab before the row's first cell says a snapshot is there. */
+static void draw_log_snapshot(struct ctx *c, const struct raft_node *rn, bool up, uint64_t first,
+                              uint64_t mem_first, float cx0, float ry, float gap)
+{
+	const struct render_layout *l = &c->l;
+	float u = c->u, ch = (float)l->log_cell_h;
+	struct rgba fill = C_PANEL2, edge = C_INK2;
+	char label[48], tag[40];
+	unsigned long long snap = (unsigned long long)raft_snapshot_index(rn);
+	if (mem_first <= first) {
+		float tw = 6 * u, tx = cx0 - tw - gap;
+		render_gfx_round_rect(c->g, tx - 1.5f * u, ry - 1.5f * u, tw + 3 * u, ch + 3 * u, 2.5f * u,
+		                      edge);
+		render_gfx_round_rect(c->g, tx, ry, tw, ch, 1.5f * u, fill);
+		return;
+	}
+	uint64_t end = mem_first - 1; /* the last compacted index in view */
+	if (end >= first + l->log_cells)
+		end = first + l->log_cells - 1;
+	float step = (float)l->log_cell_w + gap;
+	float x = cx0, w = (float)(end - first) * step + (float)l->log_cell_w;
+	render_gfx_round_rect(c->g, x, ry, w, ch, 4 * u, edge);
+	render_gfx_round_rect(c->g, x + 2 * u, ry + 2 * u, w - 4 * u, ch - 4 * u, 3 * u, fill);
+	snprintf(label, sizeof label, "snapshot ≤ %llu", snap);
+	size_t keys = raft_snapshot_count(rn);
+	snprintf(tag, sizeof tag, "t%llu · %zu key%s", (unsigned long long)raft_snapshot_term(rn), keys,
+	         keys == 1 ? "" : "s");
+	bool two = ch >= 28 * u;
+	float tx = x + w / 2, ty = two ? ry + ch - 3 * u : ry + ch / 2;
+	int align = GFX_CENTER | (two ? GFX_BOTTOM : GFX_MIDDLE);
+	int lp = px(c, 14);
+	if ((float)render_gfx_text_w(c->g, lp, true, label) > w - 10 * u)
+		snprintf(label, sizeof label, "≤ %llu", snap); /* one cell: the tag says what it is */
+	lp = shrink_to_fit(c, label, 14, 10, w - 8 * u);
+	render_gfx_text_fit(c->g, lp, true, C_INK, label, tx, ty, align, w - 8 * u);
+	if (two) {
+		if ((float)render_gfx_text_w(c->g, px(c, 11), false, tag) > w - 8 * u)
+			snprintf(tag, sizeof tag, "snapshot");
+		render_gfx_text_fit(c->g, px(c, 11), false, C_INK2, tag, x + 5 * u, ry + 2 * u, GFX_LEFT,
+		                    w - 8 * u);
+	}
+	if (!up)
+		render_gfx_round_rect(c->g, x, ry, w, ch, 4 * u, rgba_alpha(C_PANEL, 0.55f));
+}
+
 static void draw_log(struct ctx *c)
 {
 	const struct render_layout *l = &c->l;
@@ -679,10 +749,16 @@ static void draw_log(struct ctx *c)
 		         ry + ch / 2, GFX_LEFT | GFX_MIDDLE);
 
 		uint64_t last = raft_last_index(rn), commit = raft_commit_index(rn);
+		/* entries before raft_log_first() live only in the snapshot */
+		uint64_t mem_first = raft_log_first(rn);
+		if (mem_first > 1)
+			draw_log_snapshot(c, rn, up, first, mem_first, cx0, ry, (float)gap);
 		for (unsigned k = 0; k < l->log_cells; k++) {
 			uint64_t idx = first + k;
 			float x = cx0 + (float)(k * (unsigned)(l->log_cell_w + gap));
 			float w = (float)l->log_cell_w;
+			if (idx < mem_first)
+				continue;
 			if (idx > last) {
 				render_gfx_rect_outline(c->g, x, ry, w, ch, 1.0f * u, RGBA(214, 214, 208, 255));
 				continue;
@@ -905,6 +981,26 @@ static void draw_details(struct ctx *c)
 	y += 50 * u;
 	int sp = px(c, 14);
 	float lh = 20 * u;
+	if (raft_snapshot_index(rn) && y + lh < bottom) {
+		/* log compaction: what the snapshot covers, what is left in memory */
+		size_t keys = raft_snapshot_count(rn);
+		uint64_t mf = raft_log_first(rn), last = raft_last_index(rn);
+		char mem[64];
+		if (mf <= last)
+			snprintf(mem, sizeof mem, "the log holds %llu..%llu", (unsigned long long)mf,
+			         (unsigned long long)last);
+		else
+			snprintf(mem, sizeof mem, "the log is empty after it");
+		snprintf(buf, sizeof buf, "snapshot ≤ %llu (term %llu, %zu key%s) · %s",
+		         (unsigned long long)raft_snapshot_index(rn),
+		         (unsigned long long)raft_snapshot_term(rn), keys, keys == 1 ? "" : "s", mem);
+		float r = 7 * u;
+		render_gfx_round_rect(c->g, x, y + 1 * u, 2 * r + 3 * u, 2 * r + 3 * u, 3 * u, C_INK2);
+		render_gfx_round_rect(c->g, x + 1.5f * u, y + 2.5f * u, 2 * r, 2 * r, 2 * u, C_PANEL2);
+		render_gfx_text_fit(c->g, sp, true, C_INK, buf, x + 2 * r + 10 * u, y + r + 2.5f * u,
+		                    GFX_LEFT | GFX_MIDDLE, maxw - 2 * r - 10 * u);
+		y += lh + 8 * u;
+	}
 	if (up && role == RAFT_LEADER && y + lh < bottom) {
 		render_gfx_text(c->g, px(c, 12), false, C_INK2, "per follower: nextIndex / matchIndex", x, y,
 		         GFX_LEFT);
@@ -1010,15 +1106,15 @@ static void draw_timeline(struct ctx *c)
 	render_gfx_round_rect(c->g, (float)r->x, track_y, nx - (float)r->x, track_h, track_h / 2,
 	               rgba_tint(OI_SKY, 0.35f));
 	/* markers: one per pixel column and kind */
-	float last_x[8];
-	for (int k = 0; k < 8; k++)
+	float last_x[RENDER_MK_KINDS];
+	for (int k = 0; k < RENDER_MK_KINDS; k++)
 		last_x[k] = -1e9f;
 	for (size_t i = 0; i < c->f->n_markers; i++) {
 		const struct render_marker *m = &c->f->markers[i];
 		float mx = render_layout_time_x(l, m->time_us, end);
-		if (m->kind < 8 && mx - last_x[m->kind] < 2.5f * u)
+		if (m->kind < RENDER_MK_KINDS && mx - last_x[m->kind] < 2.5f * u)
 			continue;
-		if (m->kind < 8)
+		if (m->kind < RENDER_MK_KINDS)
 			last_x[m->kind] = mx;
 		switch (m->kind) {
 		case RENDER_MK_ELECTION:
@@ -1045,6 +1141,10 @@ static void draw_timeline(struct ctx *c)
 			break;
 		case RENDER_MK_VIOLATION:
 			render_gfx_cross(c->g, mx, track_y + track_h / 2, 7 * u, 3 * u, OI_VERMILLION);
+			break;
+		case RENDER_MK_SNAPSHOT: /* the InstallSnapshot package, small */
+			render_gfx_rect(c->g, mx - 5 * u, ry - 4 * u, 10 * u, 10 * u, C_INK);
+			render_gfx_rect(c->g, mx - 3.5f * u, ry - 2.5f * u, 7 * u, 7 * u, OI_YELLOW);
 			break;
 		default:
 			break;
@@ -1183,7 +1283,7 @@ static void draw_help(struct ctx *c)
 	render_gfx_text(c->g, px(c, 14), false, C_INK2, "just mended", lx + 72 * u, my,
 	         GFX_LEFT | GFX_MIDDLE);
 	my += 26 * u;
-	if (my + 190 * u < y + h) {
+	if (my + 26 * u + 21 * u * (float)(LEGEND_ROWS + 1) + 20 * u < y + h) {
 		render_gfx_text(c->g, px(c, 17), true, C_INK, "Messages", lx, my, GFX_LEFT);
 		draw_legend_at(c, lx - 4 * u, my + 26 * u);
 	}

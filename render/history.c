@@ -109,6 +109,10 @@ static int caption_priority(const struct sim_trace *t)
 	case SIM_T_LINK:
 	case SIM_T_SET:
 		return 7;
+	case SIM_T_SNAPSHOT:
+		/* installing the leader's snapshot is the news; a node compacting
+		 * its own log is worth a line when nothing else happens */
+		return t->success ? 7 : 4;
 	case SIM_T_COMMIT:
 		return 6;
 	case SIM_T_CLIENT:
@@ -205,6 +209,10 @@ static void on_trace(void *ctx, const struct sim_trace *t)
 	case SIM_T_VIOLATION:
 		if (fresh)
 			add_marker(h, t, RENDER_MK_VIOLATION, 0);
+		break;
+	case SIM_T_SNAPSHOT:
+		if (fresh && t->success)
+			add_marker(h, t, RENDER_MK_SNAPSHOT, t->index);
 		break;
 	default:
 		break;

@@ -41,6 +41,8 @@ enum render_marker_kind {
 	RENDER_MK_HEAL,      /* links mended / healed */
 	RENDER_MK_COMMIT,    /* the highest committed index advanced */
 	RENDER_MK_VIOLATION, /* the safety checker stopped the run */
+	RENDER_MK_SNAPSHOT,  /* a node installed the leader's snapshot */
+	RENDER_MK_KINDS
 };
 
 struct render_marker {
@@ -48,7 +50,7 @@ struct render_marker {
 	uint64_t seq; /* trace sequence number along the session */
 	uint8_t kind; /* enum render_marker_kind */
 	uint8_t node;
-	uint64_t index; /* COMMIT: the index; LEADER: the term */
+	uint64_t index; /* COMMIT, SNAPSHOT: the index; LEADER: the term */
 };
 
 struct render_history_config {

@@ -125,6 +125,8 @@ static bool same_pixels(const struct render_offscreen *o, const uint32_t *snap)
 #define CRASH_GREY 0xBEBEBEu
 #define FOLLOWER_SKY 0x56B4E9u
 #define VOTE_ORANGE 0xE69F00u
+#define SNAPSHOT_YELLOW 0xF0E442u
+#define SNAPSHOT_BLOCK 0xE2E2DCu /* C_PANEL2: a compacted prefix in the log panel */
 
 Test(render, leader_drawn_in_leader_colour)
 {
@@ -244,6 +246,97 @@ Test(render, message_dot_between_nodes)
 				found++;
 	cr_assert(found > 40, "no orange RequestVote dot near (%.0f, %.0f): %d pixels", px, py,
 	          found);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+/* The lesson's follower n3 catches up through InstallSnapshot: the message
+ * flies as a yellow package, not as an AppendEntries dot. */
+Test(render, install_snapshot_drawn_as_a_yellow_package)
+{
+	struct render_history *h = history(script_file("snapshot.scn"));
+	const struct sim *s = NULL;
+	const struct sim_msg *m = NULL;
+	for (int64_t t = 380 * MS; t < 1000 * MS && !m; t += 500) {
+		render_history_advance(h, t, true);
+		s = render_history_sim(h);
+		int64_t now = sim_now_us(s);
+		for (size_t i = 0; i < sim_msg_capacity(s); i++) {
+			const struct sim_msg *x = sim_msg_slot(s, i);
+			if (!x || x->m.type != RAFT_MSG_SNAPSHOT || x->deliver_us <= x->send_us)
+				continue;
+			double f = (double)(now - x->send_us) / (double)(x->deliver_us - x->send_us);
+			if (f > 0.2 && f < 0.8) {
+				m = x;
+				break;
+			}
+		}
+	}
+	cr_assert(m, "no InstallSnapshot mid-flight");
+	double f = (double)(sim_now_us(s) - m->send_us) / (double)(m->deliver_us - m->send_us);
+	struct render_offscreen *o = canvas();
+	draw(o, h, 0);
+	struct render_layout l;
+	layout(&l, h);
+	float x0, y0, x1, y1, r;
+	render_layout_node(&l, m->m.from, &x0, &y0, &r);
+	render_layout_node(&l, m->m.to, &x1, &y1, &r);
+	float d = sqrtf((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0));
+	float ux = (x1 - x0) / d, uy = (y1 - y0) / d;
+	float sx = x0 + ux * r, sy = y0 + uy * r, ex = x1 - ux * r, ey = y1 - uy * r;
+	float px = sx + (ex - sx) * (float)f, py = sy + (ey - sy) * (float)f;
+	int found = 0;
+	for (int dy = -16; dy <= 16; dy++)
+		for (int dx = -16; dx <= 16; dx++)
+			if (near_rgb(render_offscreen_pixel(o, (int)px + dx, (int)py + dy), SNAPSHOT_YELLOW, 3))
+				found++;
+	cr_assert(found > 60, "no yellow InstallSnapshot near (%.0f, %.0f): %d pixels", px, py, found);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+/* A compacted prefix is one block; the entries in memory keep their cells. */
+Test(render, compacted_log_drawn_as_one_snapshot_block)
+{
+	struct render_history *h = history(script_file("snapshot.scn"));
+	render_history_advance(h, 2000 * MS, true);
+	const struct sim *s = render_history_sim(h);
+	struct render_layout l;
+	layout(&l, h);
+	uint64_t view = render_layout_log_first(&l, s);
+	unsigned shown = 0;
+	struct render_offscreen *o = canvas();
+	draw(o, h, 0);
+	for (unsigned i = 1; i <= sim_n_nodes(s); i++) {
+		const struct raft_node *n = sim_node(s, (uint8_t)i);
+		uint64_t mf = raft_log_first(n);
+		cr_assert_gt(raft_snapshot_index(n), 0, "n%u has a snapshot", i);
+		if (mf <= view + 1)
+			continue; /* not two compacted cells in view */
+		shown++;
+		/* inside the block, where a cell's term tag and command would be */
+		struct render_rect a, b;
+		cr_assert(render_layout_log_cell(&l, s, i, view, &a));
+		cr_assert(render_layout_log_cell(&l, s, i, mf - 1, &b));
+		uint32_t pa = render_offscreen_pixel(o, a.x + a.w - 6, a.y + 6);
+		uint32_t pb = render_offscreen_pixel(o, b.x + b.w - 6, b.y + 6);
+		cr_expect(near_rgb(pa, SNAPSHOT_BLOCK, 2), "n%u block at %llu is %06x", i,
+		          (unsigned long long)view, pa);
+		cr_expect(near_rgb(pb, SNAPSHOT_BLOCK, 2), "n%u block at %llu is %06x", i,
+		          (unsigned long long)mf - 1, pb);
+		/* one block: no cell border between two compacted cells */
+		uint32_t between = render_offscreen_pixel(o, a.x + a.w + 2, a.y + a.h / 2 - 4);
+		cr_expect(near_rgb(between, SNAPSHOT_BLOCK, 2), "n%u gap inside the block is %06x", i,
+		          between);
+		/* the first entry in memory: a committed cell of term 1 */
+		struct render_rect e;
+		if (render_layout_log_cell(&l, s, i, mf, &e) && mf <= raft_commit_index(n)) {
+			uint32_t pe = render_offscreen_pixel(o, e.x + e.w - 8, e.y + 8);
+			cr_expect(near_rgb(pe, FOLLOWER_SKY, 2), "n%u entry %llu is %06x", i,
+			          (unsigned long long)mf, pe);
+		}
+	}
+	cr_assert(shown > 0, "no compacted prefix in view");
 	render_offscreen_free(o);
 	render_history_free(h);
 }
