@@ -35,7 +35,9 @@ static const char fuzz_usage[] =
     "committed on all nodes.  --nodes: fixed or drawn per seed (default 3..7, at\n"
     "most 99).  On the first failure: prints the seed, writes a shrunk script that\n"
     "reproduces it (--out, default fuzz-seed-S.scn), exits 1.  --jobs: parallel\n"
-    "processes.  --bug: switch off one rule of Raft (" RAFT_BUG_NAMES ").\n";
+    "processes.  --bug: switch off one rule of Raft (" RAFT_BUG_NAMES ").\n"
+    "Seeds 1, 5, 9, ... (seed mod 4 = 1) compact their logs every few entries, so\n"
+    "snapshots are taken and installed under the same faults.\n";
 
 struct fz_cmd {
 	int64_t t_us;
@@ -46,6 +48,7 @@ struct fz_case {
 	uint64_t seed;
 	uint16_t nodes;
 	uint32_t bugs;
+	uint32_t snapshot, trailing; /* log compaction, 0: off */
 	int64_t for_us;
 	struct fz_cmd *cmds;
 	size_t n, cap;
@@ -202,6 +205,8 @@ static char *fz_script(const struct fz_case *c, const bool *keep, const char *ti
 		fz_addf(&b, "title \"%s\"\n", title);
 	fz_addf(&b, "cluster nodes=%u seed=%llu%s%s\n", c->nodes, (unsigned long long)c->seed,
 	        bug ? " bug=" : "", bug ? bug : "");
+	if (c->snapshot)
+		fz_addf(&b, "set snapshot=%u trailing=%u\n", c->snapshot, c->trailing);
 	int64_t t = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		if (keep && !keep[i])
@@ -284,8 +289,11 @@ static int fz_verdict(const char *path, const char *text, struct fz_result *r)
 static int fz_generate(struct fz_case *c)
 {
 	char text[160], line[1400];
-	snprintf(text, sizeof text, "cluster nodes=%u seed=%llu\n", c->nodes,
-	         (unsigned long long)c->seed);
+	int len = snprintf(text, sizeof text, "cluster nodes=%u seed=%llu\n", c->nodes,
+	                   (unsigned long long)c->seed);
+	if (c->snapshot)
+		snprintf(text + len, sizeof text - (size_t)len, "set snapshot=%u trailing=%u\n",
+		         c->snapshot, c->trailing);
 	char err[SCN_ERR_MAX];
 	struct scn_script *s = scn_parse("fuzz", text, strlen(text), err, sizeof err);
 	if (!s)
@@ -392,6 +400,10 @@ static int fz_one(const struct fz_opts *o, uint64_t seed, struct fz_case *c, str
 	c->seed = seed;
 	c->nodes = fz_nodes_for(o, seed);
 	c->bugs = o->bugs;
+	if (seed % 4 == 1) { /* a quarter of the seeds compact: 2..16 entries */
+		c->snapshot = 2 + (uint32_t)(seed / 4 % 15);
+		c->trailing = (uint32_t)(seed / 4 % 3);
+	}
 	c->for_us = o->for_us;
 	if (fz_generate(c) != 0)
 		return -1;

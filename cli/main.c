@@ -17,7 +17,7 @@ static const char usage[] =
     "                  draw what the window shows at a virtual time, without a display\n"
     "  fuzz [--seeds A..B] [--nodes N|MIN..MAX] [--for DURATION] [--jobs J] [--bug NAME]\n"
     "                  randomized fault campaigns with the safety checker\n"
-    "  bench [--workload steady|idle] [--entries N] [--nodes N] [--render] [--step-back]\n"
+    "  bench [--workload steady|idle] [--entries N] [--nodes N] [--snapshot N[:T]] [--render] [--step-back]\n"
     "                  measure the simulator\n"
     "\n"
     "`raftsim COMMAND --help` describes each command.  Exit codes: 0 ok, 1 a safety\n"
