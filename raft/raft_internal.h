@@ -141,6 +141,10 @@ void raft_repl_flush(struct raft_node *n);
 void raft_repl_self_persisted(struct raft_node *n);
 int raft_repl_propose(struct raft_node *n, const char *cmd, size_t len, uint64_t *index);
 void raft_recv_append(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
+/* AppendEntries and InstallSnapshot from a leader: false (after replying
+ * to a stale term) if m must be ignored; else the node follows m's sender
+ * and restarts its election timer. */
+bool raft_accept_leader(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
 /* Queues an APPEND_REPLY to m (index = m->index). */
 void raft_append_reply(struct raft_node *n, const struct raft_msg *m, bool success,
                        uint64_t commit, uint64_t conflict_term);

@@ -250,21 +250,28 @@ void raft_append_reply(struct raft_node *n, const struct raft_msg *m, bool succe
 /* From Figure 2, AppendEntries RPC, receiver implementation.  The reply
  * leaves in the ready batch that writes the entries it acknowledges
  * ("Updated on stable storage before responding to RPCs"). */
-void raft_recv_append(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
+bool raft_accept_leader(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 {
 	/* 1. Reply false if term < currentTerm (section 5.1). */
 	if (m->term < n->term) {
 		raft_append_reply(n, m, false, 0, 0);
-		return;
+		return false;
 	}
 	if (n->role == RAFT_LEADER)
-		return; /* a second leader of this term: only a teaching bug makes one */
+		return false; /* a second leader of this term: only a teaching bug makes one */
 	/* From Figure 2 (Candidates): "If AppendEntries RPC received from
 	 * new leader: convert to follower". */
 	if (n->role == RAFT_CANDIDATE)
 		raft_become_follower(n, now_us, m->term);
 	n->leader = m->from;
 	raft_timer_reset(n, now_us);
+	return true;
+}
+
+void raft_recv_append(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
+{
+	if (!raft_accept_leader(n, now_us, m))
+		return;
 
 	/* 2. Reply false if log doesn't contain an entry at prevLogIndex whose
 	 * term matches prevLogTerm (section 5.3).  The failure carries a hint

@@ -88,16 +88,8 @@ int raft_snapshot_restore(struct raft_node *n)
  * (steps 2-4 split a snapshot into chunks; here it travels whole). */
 void raft_recv_snapshot(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 {
-	if (m->term < n->term) {
-		raft_append_reply(n, m, false, 0, 0);
+	if (!raft_accept_leader(n, now_us, m))
 		return;
-	}
-	if (n->role == RAFT_LEADER)
-		return; /* a second leader of this term: only a teaching bug makes one */
-	if (n->role == RAFT_CANDIDATE)
-		raft_become_follower(n, now_us, m->term);
-	n->leader = m->from;
-	raft_timer_reset(n, now_us);
 
 	uint64_t idx = m->index;
 	if (idx <= n->commit) { /* it holds all of it already */

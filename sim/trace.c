@@ -228,6 +228,17 @@ static const char *kind_name(enum sim_trace_kind k)
 	return names[k];
 }
 
+/* A message's entries as [{"term":T,"cmd":"..."},...], closing its array. */
+static void sb_json_entries(struct sb *b, const struct raft_msg *m)
+{
+	for (uint32_t k = 0; k < m->n_entries; k++) {
+		sb_add(b, "%s{\"term\":%llu,\"cmd\":", k ? "," : "", ull(m->entries[k].term));
+		sb_json_str(b, m->entries[k].cmd, m->entries[k].len);
+		sb_add(b, "}");
+	}
+	sb_add(b, "]");
+}
+
 static void format_json(struct sb *b, const struct sim_trace *t)
 {
 	sb_add(b, "{\"t_us\":%lld,\"kind\":\"%s\"", (long long)t->time_us, kind_name(t->kind));
@@ -264,24 +275,12 @@ static void format_json(struct sb *b, const struct sim_trace *t)
 		if (m->type == RAFT_MSG_APPEND) {
 			sb_add(b, ",\"prev_index\":%llu,\"prev_term\":%llu,\"commit\":%llu,\"entries\":[",
 			       ull(m->index), ull(m->log_term), ull(m->commit));
-			for (uint32_t k = 0; k < m->n_entries; k++) {
-				sb_add(b, "%s{\"term\":%llu,\"cmd\":", k ? "," : "",
-				       ull(m->entries[k].term));
-				sb_json_str(b, m->entries[k].cmd, m->entries[k].len);
-				sb_add(b, "}");
-			}
-			sb_add(b, "]");
+			sb_json_entries(b, m);
 		}
 		if (m->type == RAFT_MSG_SNAPSHOT) {
 			sb_add(b, ",\"last_index\":%llu,\"last_term\":%llu,\"commit\":%llu,\"keys\":[",
 			       ull(m->index), ull(m->log_term), ull(m->commit));
-			for (uint32_t k = 0; k < m->n_entries; k++) {
-				sb_add(b, "%s{\"term\":%llu,\"cmd\":", k ? "," : "",
-				       ull(m->entries[k].term));
-				sb_json_str(b, m->entries[k].cmd, m->entries[k].len);
-				sb_add(b, "}");
-			}
-			sb_add(b, "]");
+			sb_json_entries(b, m);
 		}
 		if (m->type == RAFT_MSG_APPEND_REPLY)
 			sb_add(b, ",\"%s\":%llu,\"conflict_term\":%llu",
