@@ -84,6 +84,8 @@ fuzz --jobs 0|--jobs: 0 is out of range
 fuzz --for 0s|--for: must be > 0
 bench --workload heavy|--workload: 'heavy' is not a workload
 bench --entries 5|--entries: 5 is out of range
+bench --snapshot 64:x|--snapshot: 'x' is not a number
+bench --snapshot 2000000000|--snapshot: 2000000000 is out of range
 render|usage
 EOF
 
