@@ -207,6 +207,35 @@ Test(render, committed_cell_solid_uncommitted_outlined)
 	render_history_free(h);
 }
 
+/* Draws h and counts the pixels of colour within radius of where message m
+ * should be now: between the rims of its nodes, at the fraction flown
+ * (*px, *py get that point). */
+static int pixels_near_flight(const struct render_history *h, const struct sim_msg *m,
+                              int radius, uint32_t colour, float *px, float *py)
+{
+	const struct sim *s = render_history_sim(h);
+	double f = (double)(sim_now_us(s) - m->send_us) / (double)(m->deliver_us - m->send_us);
+	struct render_offscreen *o = canvas();
+	draw(o, h, 0);
+	struct render_layout l;
+	layout(&l, h);
+	float x0, y0, x1, y1, r;
+	render_layout_node(&l, m->m.from, &x0, &y0, &r);
+	render_layout_node(&l, m->m.to, &x1, &y1, &r);
+	float d = sqrtf((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0));
+	float ux = (x1 - x0) / d, uy = (y1 - y0) / d;
+	float sx = x0 + ux * r, sy = y0 + uy * r, ex = x1 - ux * r, ey = y1 - uy * r;
+	*px = sx + (ex - sx) * (float)f;
+	*py = sy + (ey - sy) * (float)f;
+	int found = 0;
+	for (int dy = -radius; dy <= radius; dy++)
+		for (int dx = -radius; dx <= radius; dx++)
+			if (near_rgb(render_offscreen_pixel(o, (int)*px + dx, (int)*py + dy), colour, 3))
+				found++;
+	render_offscreen_free(o);
+	return found;
+}
+
 Test(render, message_dot_between_nodes)
 {
 	struct render_history *h = history(script_file("tutorial.scn"));
@@ -226,27 +255,10 @@ Test(render, message_dot_between_nodes)
 		}
 	}
 	cr_assert(m, "no RequestVote mid-flight");
-	double f = (double)(now - m->send_us) / (double)(m->deliver_us - m->send_us);
-	struct render_offscreen *o = canvas();
-	draw(o, h, 0);
-	struct render_layout l;
-	layout(&l, h);
-	float x0, y0, x1, y1, r;
-	render_layout_node(&l, m->m.from, &x0, &y0, &r);
-	render_layout_node(&l, m->m.to, &x1, &y1, &r);
-	/* where the dot should be: between the rims, at the fraction flown */
-	float d = sqrtf((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0));
-	float ux = (x1 - x0) / d, uy = (y1 - y0) / d;
-	float sx = x0 + ux * r, sy = y0 + uy * r, ex = x1 - ux * r, ey = y1 - uy * r;
-	float px = sx + (ex - sx) * (float)f, py = sy + (ey - sy) * (float)f;
-	int found = 0;
-	for (int dy = -14; dy <= 14; dy++)
-		for (int dx = -14; dx <= 14; dx++)
-			if (near_rgb(render_offscreen_pixel(o, (int)px + dx, (int)py + dy), VOTE_ORANGE, 3))
-				found++;
+	float px, py;
+	int found = pixels_near_flight(h, m, 14, VOTE_ORANGE, &px, &py);
 	cr_assert(found > 40, "no orange RequestVote dot near (%.0f, %.0f): %d pixels", px, py,
 	          found);
-	render_offscreen_free(o);
 	render_history_free(h);
 }
 
@@ -273,25 +285,9 @@ Test(render, install_snapshot_drawn_as_a_yellow_package)
 		}
 	}
 	cr_assert(m, "no InstallSnapshot mid-flight");
-	double f = (double)(sim_now_us(s) - m->send_us) / (double)(m->deliver_us - m->send_us);
-	struct render_offscreen *o = canvas();
-	draw(o, h, 0);
-	struct render_layout l;
-	layout(&l, h);
-	float x0, y0, x1, y1, r;
-	render_layout_node(&l, m->m.from, &x0, &y0, &r);
-	render_layout_node(&l, m->m.to, &x1, &y1, &r);
-	float d = sqrtf((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0));
-	float ux = (x1 - x0) / d, uy = (y1 - y0) / d;
-	float sx = x0 + ux * r, sy = y0 + uy * r, ex = x1 - ux * r, ey = y1 - uy * r;
-	float px = sx + (ex - sx) * (float)f, py = sy + (ey - sy) * (float)f;
-	int found = 0;
-	for (int dy = -16; dy <= 16; dy++)
-		for (int dx = -16; dx <= 16; dx++)
-			if (near_rgb(render_offscreen_pixel(o, (int)px + dx, (int)py + dy), SNAPSHOT_YELLOW, 3))
-				found++;
+	float px, py;
+	int found = pixels_near_flight(h, m, 16, SNAPSHOT_YELLOW, &px, &py);
 	cr_assert(found > 60, "no yellow InstallSnapshot near (%.0f, %.0f): %d pixels", px, py, found);
-	render_offscreen_free(o);
 	render_history_free(h);
 }
 
