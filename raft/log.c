@@ -25,16 +25,13 @@ int raft_log_reserve(struct raft_node *n, uint64_t last)
 	return RAFT_OK;
 }
 
-/* AppendEntries still in the pending batch, built while this node led an
- * earlier term, may carry entries from `at` on.  Those entries are about to
- * change, so the messages are dropped, as if the network lost them. */
-static void drop_pending_appends(struct raft_node *n, uint64_t at)
+void raft_log_drop_appends(struct raft_node *n, uint64_t lo, uint64_t hi)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < n->n_msgs; i++) {
 		const struct raft_msg *m = &n->msgs[i];
-		if (m->type == RAFT_MSG_APPEND && m->n_entries > 0 &&
-		    m->index + m->n_entries >= at)
+		if (m->type == RAFT_MSG_APPEND && m->n_entries > 0 && m->index + 1 <= hi &&
+		    m->index + m->n_entries >= lo)
 			continue;
 		if (k != i)
 			n->msgs[k] = *m;
@@ -54,7 +51,9 @@ void raft_log_write(struct raft_node *n, uint64_t at, const struct raft_entry *e
 		if (n->persisted >= at)
 			n->persisted = at - 1;
 		n->wr_trunc = true;
-		drop_pending_appends(n, at);
+		/* AppendEntries still pending, built while this node led an
+		 * earlier term, may carry the entries about to change */
+		raft_log_drop_appends(n, at, UINT64_MAX);
 		if (!keep_suffix)
 			n->log_len = at - 1;
 	}
@@ -116,14 +115,5 @@ void raft_log_compact(struct raft_node *n, uint64_t upto)
 	memmove(n->log, raft_log_at(n, upto + 1), (size_t)keep * sizeof *n->log);
 	n->log_base = upto;
 	n->base_term = term;
-	size_t k = 0;
-	for (size_t i = 0; i < n->n_msgs; i++) {
-		const struct raft_msg *m = &n->msgs[i];
-		if (m->type == RAFT_MSG_APPEND && m->n_entries > 0 && m->index < upto)
-			continue;
-		if (k != i)
-			n->msgs[k] = *m;
-		k++;
-	}
-	n->n_msgs = k;
+	raft_log_drop_appends(n, 1, upto);
 }

@@ -117,6 +117,10 @@ void raft_log_write(struct raft_node *n, uint64_t at, const struct raft_entry *e
 uint64_t raft_log_first_of_term(const struct raft_node *n, uint64_t term, uint64_t hi);
 /* Last index holding term, 0 if the log has no entry of that term. */
 uint64_t raft_log_last_of_term(const struct raft_node *n, uint64_t term);
+/* Drops the pending AppendEntries that carry any entry in lo..hi, as if
+ * the network lost them: those entries are about to change or leave
+ * memory, and raft_take_ready() could not point at them. */
+void raft_log_drop_appends(struct raft_node *n, uint64_t lo, uint64_t hi);
 /* Drops entries log_base + 1 .. upto (upto <= log_len) from memory. */
 void raft_log_compact(struct raft_node *n, uint64_t upto);
 

@@ -123,7 +123,7 @@ void raft_recv_snapshot(struct raft_node *n, int64_t now_us, const struct raft_m
 	} else {
 		n->log_base = n->log_len = idx; /* 7. */
 		n->base_term = m->log_term;
-		n->n_msgs = 0; /* a follower has no AppendEntries pending */
+		raft_log_drop_appends(n, 1, UINT64_MAX); /* only a node that just led has some */
 	}
 	if (n->wr_from != 0 && n->wr_from <= idx)
 		n->wr_from = idx < n->log_len ? idx + 1 : 0;
