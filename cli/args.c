@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 const char *cli_flag_value(int argc, char **argv, int *i, const char *flag)
 {
@@ -106,16 +105,10 @@ bool cli_parse_bug(const char *flag, const char *s, uint32_t *bugs)
 
 int cli_trace_open(struct cli_trace *t, const char *path, enum sim_trace_format fmt)
 {
+	char err[512];
 	t->fmt = fmt;
-	t->path = path;
-	t->tmp[0] = '\0';
-	if (!strcmp(path, "-")) {
-		t->f = stdout;
-		return 0;
-	}
-	snprintf(t->tmp, sizeof t->tmp, "%s.tmp.%ld", path, (long)getpid());
-	if (!(t->f = fopen(t->tmp, "w"))) {
-		fprintf(stderr, "raftsim: --trace: cannot write '%s': %s\n", path, strerror(errno));
+	if (!(t->out = sim_out_open(path, err, sizeof err))) {
+		fprintf(stderr, "raftsim: --trace: %s\n", err);
 		return -1;
 	}
 	return 0;
@@ -125,44 +118,38 @@ void cli_trace_write(void *ctx, const struct sim_trace *tr)
 {
 	struct cli_trace *t = ctx;
 	size_t n = sim_trace_format(tr, t->fmt, t->line, sizeof t->line);
-	fwrite(t->line, 1, n, t->f);
+	sim_out_write(t->out, t->line, n);
 }
 
 int cli_trace_close(struct cli_trace *t, bool keep)
 {
-	if (!t->f)
+	char err[512];
+	struct sim_out *o = t->out;
+	t->out = NULL;
+	if (!o)
 		return 0;
-	if (t->f == stdout) {
-		t->f = NULL;
-		return fflush(stdout) == 0 ? 0 : -1;
+	if (!keep) {
+		sim_out_abort(o);
+		return 0;
 	}
-	bool ok = !ferror(t->f);
-	ok = fclose(t->f) == 0 && ok;
-	t->f = NULL;
-	if (ok && keep && rename(t->tmp, t->path) == 0)
-		return 0;
-	int e = errno;
-	remove(t->tmp);
-	if (!keep)
-		return 0;
-	fprintf(stderr, "raftsim: --trace: cannot write '%s': %s\n", t->path, strerror(e));
-	return -1;
-}
-
-int cli_write_atomic(const char *path, const char *text)
-{
-	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		return -1;
-	bool ok = fputs(text, f) >= 0;
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		int e = errno;
-		remove(tmp);
-		errno = e;
+	if (sim_out_commit(o, err, sizeof err) != 0) {
+		fprintf(stderr, "raftsim: --trace: %s\n", err);
 		return -1;
 	}
 	return 0;
+}
+
+int cli_write_atomic(const char *path, const char *text, char *err, size_t errcap)
+{
+	return sim_out_write_file(path, text, strlen(text), err, errcap);
+}
+
+bool cli_output_ok(const char *flag, const char *path, const char *input)
+{
+	char err[512];
+	if (sim_out_check(path, input, err, sizeof err) != 0) {
+		fprintf(stderr, "raftsim: %s: %s\n", flag, err);
+		return false;
+	}
+	return true;
 }

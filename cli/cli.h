@@ -3,6 +3,7 @@
 #ifndef CLI_CLI_H
 #define CLI_CLI_H
 
+#include "outfile.h"
 #include "sim.h"
 
 #include <stdbool.h>
@@ -25,21 +26,24 @@ bool cli_parse_bug(const char *flag, const char *s, uint32_t *bugs);
 /* A value for flag argv[*i] ("--x V" or "--x=V"); NULL + message if missing. */
 const char *cli_flag_value(int argc, char **argv, int *i, const char *flag);
 
-/* A trace sink: stdout for "-", else a file written under a temporary name
- * and renamed into place by cli_trace_close(), so an interrupted run never
- * leaves half a trace over a good one.  open/close print a one-line error
- * naming --trace and return -1 on failure. */
+/* A trace sink: stdout for "-", else a file written by sim/outfile.c's
+ * rules (a regular file is replaced only when the run finishes; devices and
+ * FIFOs are written in place), so an interrupted run never leaves half a
+ * trace over a good one.  open/close print a one-line error naming --trace
+ * and return -1 on failure. */
 struct cli_trace {
-	FILE *f;
+	struct sim_out *out;
 	enum sim_trace_format fmt;
-	const char *path;
-	char tmp[4200];
 	char line[8192];
 };
 int cli_trace_open(struct cli_trace *t, const char *path, enum sim_trace_format fmt);
 sim_trace_fn cli_trace_write;
 int cli_trace_close(struct cli_trace *t, bool keep);
-/* Writes text to path the same way (temporary name, then rename). */
-int cli_write_atomic(const char *path, const char *text);
+/* Writes text to path by the same rules; -1 with a one-line message in err. */
+int cli_write_atomic(const char *path, const char *text, char *err, size_t errcap);
+/* Refuses, before a run, an output path that cannot be written, is a
+ * directory, is empty or is the input script (input may be NULL): prints
+ * `raftsim: FLAG: PATH: why` and returns false. */
+bool cli_output_ok(const char *flag, const char *path, const char *input);
 
 #endif

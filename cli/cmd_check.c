@@ -257,7 +257,7 @@ int cli_run_script(int argc, char **argv)
 		rc = 2;
 		goto cleanup;
 	}
-	if (cli_trace_open(o, f.trace, f.fmt) != 0) {
+	if (!cli_output_ok("--trace", f.trace, files[0]) || cli_trace_open(o, f.trace, f.fmt) != 0) {
 		rc = 2;
 		goto cleanup;
 	}

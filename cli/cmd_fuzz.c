@@ -566,6 +566,9 @@ int cli_fuzz(int argc, char **argv)
 		}
 #undef FLAG
 	}
+	/* a bad --out is refused now, not after the campaign */
+	if (o.out && !cli_output_ok("--out", o.out, NULL))
+		return 2;
 	double t0 = wall_s();
 	uint64_t runs = 0, events = 0;
 	uint64_t bad = o.jobs > 1 ? fz_parallel(&o, &runs, &events)
@@ -622,8 +625,12 @@ int cli_fuzz(int argc, char **argv)
 	else
 		snprintf(path, sizeof path, "fuzz-seed-%llu.scn", (unsigned long long)bad);
 	int rc = 1;
-	if (!text || cli_write_atomic(path, text) != 0) {
-		fprintf(stderr, "raftsim fuzz: cannot write '%s': %s\n", path, strerror(errno));
+	char err[512];
+	if (!text) {
+		fprintf(stderr, "raftsim fuzz: out of memory writing '%s'\n", path);
+		rc = 2;
+	} else if (cli_write_atomic(path, text, err, sizeof err) != 0) {
+		fprintf(stderr, "raftsim fuzz: --out: %s\n", err);
 		rc = 2;
 	} else {
 		printf("repro: %s (%zu of %zu fault commands kept)\nreproduce: raftsim check %s\n", path,

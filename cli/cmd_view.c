@@ -263,6 +263,16 @@ int cli_render(int argc, char **argv)
 	struct scn_script *s = load(f.file);
 	if (!s)
 		return 2;
+	/* a bad output path is refused before any frame is drawn */
+	char first_out[4200];
+	if (f.every_us)
+		numbered(f.out, 0, first_out, sizeof first_out);
+	else
+		snprintf(first_out, sizeof first_out, "%s", f.out);
+	if (!cli_output_ok("--out", first_out, f.file)) {
+		scn_script_free(s);
+		return 2;
+	}
 	if (scn_script_nodes(s) > RENDER_NODES_MAX) {
 		fprintf(stderr, "raftsim: %s: the view draws at most %d nodes and this cluster has %u\n",
 		        f.file, RENDER_NODES_MAX, scn_script_nodes(s));

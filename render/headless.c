@@ -1,5 +1,8 @@
-/* headless.c - frames without a display: SDL's software renderer on an offscreen surface, saved as PNG via a temporary file and rename(). */
+/* headless.c - frames without a display: SDL's software renderer on an
+ * offscreen surface, saved as PNG through the one output writer
+ * (sim/outfile.h: a finished file or none, never a truncated one). */
 #include "gfx.h"
+#include "outfile.h"
 
 #include <SDL_image.h>
 #include <stdio.h>
@@ -102,23 +105,23 @@ void *render_offscreen_surface(const struct render_offscreen *o)
 int render_offscreen_save_png(const struct render_offscreen *o, const char *path, char *err,
                               size_t errcap)
 {
-	/* a temporary name in the same directory, so rename() is atomic */
-	char tmp[4200];
-	if (snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid()) >= (int)sizeof tmp) {
-		snprintf(err, errcap, "%s: path too long", path);
+	struct sim_out *out = sim_out_open(path, err, errcap);
+	if (!out)
+		return -1;
+	SDL_RWops *rw = SDL_RWFromFP(sim_out_stream(out), SDL_FALSE);
+	if (!rw) {
+		snprintf(err, errcap, "%s: cannot write: %s", path, SDL_GetError());
+		sim_out_abort(out);
 		return -1;
 	}
-	if (IMG_SavePNG(o->surf, tmp) != 0) {
+	int rc = IMG_SavePNG_RW(o->surf, rw, 0);
+	SDL_RWclose(rw); /* frees rw; the stream stays open */
+	if (rc != 0) {
 		snprintf(err, errcap, "%s: cannot write: %s", path, IMG_GetError());
-		remove(tmp);
+		sim_out_abort(out);
 		return -1;
 	}
-	if (rename(tmp, path) != 0) {
-		snprintf(err, errcap, "%s: cannot rename the finished file into place", path);
-		remove(tmp);
-		return -1;
-	}
-	return 0;
+	return sim_out_commit(out, err, errcap);
 }
 
 int render_frame_png(const struct render_frame *f, int w, int h, const char *path, char *err,

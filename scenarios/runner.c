@@ -1,13 +1,11 @@
 /* runner.c - executes a script on a sim: advance, pause, step, clone, inject. */
 #include "scn_internal.h"
+#include "outfile.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* The script, shared read-only by a runner and its clones. */
 struct scn_shared {
@@ -842,50 +840,14 @@ char *scn_runner_save_text(const struct scn_runner *r)
 
 int scn_runner_save(const struct scn_runner *r, const char *path, char *err, size_t errcap)
 {
-	int rc = -1, fd = -1;
-	bool created = false;
-	FILE *f = NULL;
 	char *text = scn_runner_save_text(r);
-	size_t n = strlen(path);
-	char *tmp = malloc(n + 16);
-	if (!text || !tmp) {
+	if (!text) {
 		if (err && errcap)
 			snprintf(err, errcap, "%s: out of memory", path);
-		goto cleanup;
+		return -1;
 	}
-	/* Write beside the target, then rename: never a half-written file. */
-	snprintf(tmp, n + 16, "%s.XXXXXX", path);
-	fd = mkstemp(tmp);
-	created = fd >= 0;
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		if (err && errcap)
-			snprintf(err, errcap, "%s: cannot write: %s", path, strerror(errno));
-		goto cleanup;
-	}
-	fd = -1;
-	size_t len = strlen(text);
-	if (fwrite(text, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0 ||
-	    fchmod(fileno(f), 0644) != 0) {
-		if (err && errcap)
-			snprintf(err, errcap, "%s: cannot write: %s", path, strerror(errno));
-		goto cleanup;
-	}
-	int cl = fclose(f);
-	f = NULL;
-	if (cl != 0 || rename(tmp, path) != 0) {
-		if (err && errcap)
-			snprintf(err, errcap, "%s: cannot write: %s", path, strerror(errno));
-		goto cleanup;
-	}
-	rc = 0;
-cleanup:
-	if (f)
-		fclose(f);
-	if (fd >= 0)
-		close(fd);
-	if (rc != 0 && created)
-		remove(tmp);
-	free(tmp);
+	/* sim/outfile.h: a finished file or the old one, never half of one */
+	int rc = sim_out_write_file(path, text, strlen(text), err, errcap);
 	free(text);
 	return rc;
 }

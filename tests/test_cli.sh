@@ -66,7 +66,7 @@ run --for 10parsecs|--for: '10parsecs' is not a duration
 run --for 99999h|--for: '99999h' is too long
 run --format xml|--format: 'xml' is not a format
 run --bug off-by-one|--bug: unknown bug 'off-by-one'
-run --trace /nonexistent/dir/t.txt|--trace: cannot write
+run --trace /nonexistent/dir/t.txt|--trace: /nonexistent/dir/t.txt: cannot write
 run --nodes|--nodes: missing value
 check|missing scenario FILE
 check badnode.scn|badnode.scn:2:7:

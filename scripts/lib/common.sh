@@ -7,7 +7,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD_PACKAGES="meson ninja-build pkg-config gcc libc6-dev libsdl2-dev libsdl2-ttf-dev
 libsdl2-image-dev libcriterion-dev"
 # Packages for the end-to-end window test, fuzzing and leak checks.
-TEST_PACKAGES="xvfb xdotool imagemagick x11-utils valgrind clang libclang-rt-14-dev"
+TEST_PACKAGES="xvfb xdotool imagemagick x11-utils valgrind clang libclang-rt-14-dev strace"
 
 ensure_packages() {
   local missing=()
