@@ -114,6 +114,8 @@ EOF
 out=$(cd "$tmp" && "$R" lint lint-clean.scn 2>&1) || fail "lint of a clean script: exit $?: $out"
 [ -z "$out" ] || fail "lint of a clean script printed: $out"
 out=$(cd "$tmp" && "$R" check --lint lint-clean.scn 2>&1) || fail "check --lint lint-clean.scn: $out"
+out=$(cd "$SRC" && "$R" lint scenarios/*.scn scenarios/bugs/*.scn 2>&1) ||
+  fail "the shipped scenarios are not lint-clean: $out"
 while IFS='|' read -r args want; do
   # shellcheck disable=SC2086
   out=$(cd "$tmp" && "$R" $args 2>&1 >/dev/null)
