@@ -17,6 +17,13 @@ int cli_view(int argc, char **argv);       /* cmd_view.c */
 int cli_render(int argc, char **argv);     /* cmd_view.c */
 int cli_bench(int argc, char **argv);      /* cmd_bench.c */
 int cli_fuzz(int argc, char **argv);       /* cmd_fuzz.c */
+int cli_lint(int argc, char **argv);       /* cmd_lint.c */
+
+struct scn_script;
+/* cmd_lint.c, for `check --lint`: lints loaded scripts (each with its own
+ * seed, or seed when has_seed), warnings on stdout.  0 clean, 1 warnings,
+ * 2 with a message on stderr when the captions cannot be measured. */
+int cli_lint_scripts(struct scn_script *const *scripts, int n, bool has_seed, uint64_t seed);
 
 /* Shared flag parsing; each prints `raftsim: --flag: what was wrong` on
  * stderr and returns false for a bad value. */

@@ -11,13 +11,14 @@
 #include <string.h>
 
 static const char check_usage[] =
-	"usage: raftsim check FILE... [--seed S | --seeds A..B] [--bug NAME]...\n"
+	"usage: raftsim check FILE... [--seed S | --seeds A..B] [--bug NAME]... [--lint]\n"
 	"Runs each scenario headless to its end (pauses ignored) and prints one line\n"
 	"per run: 'PASS FILE' or 'FAIL FILE:LINE: COMMAND (what was observed)'.\n"
 	"  --seed S      run with seed S instead of the script's cluster seed\n"
 	"  --seeds A..B  run every seed from A to B (PASS lines then name the seed)\n"
 	"  --bug NAME    switch off one rule of Raft (repeatable): commit-old-term,\n"
 	"                vote-twice, no-log-check, no-truncate, forget-vote, no-step-down\n"
+	"  --lint        also report narration the window never shows (raftsim lint)\n"
 	"A safety violation found by the checker is a FAIL too, with a command that\n"
 	"reproduces it.  Exit 0 if every run passed, 1 if any failed, 2 for bad\n"
 	"usage or a bad script (one line: FILE:LINE:COL: message).\n";
@@ -32,6 +33,7 @@ static const char run_script_usage[] =
 /* Flags shared by check and run. */
 struct check_flags {
 	bool has_seed, has_range;
+	bool lint; /* check --lint */
 	uint64_t seed, seed_lo, seed_hi;
 	uint32_t bugs;
 	const char *trace;
@@ -99,6 +101,8 @@ static int parse_flags(int argc, char **argv, bool run, struct check_flags *f,
 		} else if (flag_is(a, "--bug")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--bug")) || !cli_parse_bug("--bug", v, &f->bugs))
 				return 2;
+		} else if (!strcmp(a, "--lint") && !run) {
+			f->lint = true;
 		} else if (flag_is(a, "--trace") && run) {
 			if (!(f->trace = cli_flag_value(argc, argv, &i, "--trace")))
 				return 2;
@@ -221,6 +225,10 @@ int cli_check(int argc, char **argv)
 			if (seed == f.seed_hi)
 				break;
 		}
+	}
+	if (f.lint) {
+		int lint = cli_lint_scripts(scripts, n, f.has_seed, f.seed);
+		rc = lint == 2 ? 2 : rc | lint;
 	}
 	fflush(stdout);
 cleanup:

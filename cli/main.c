@@ -17,6 +17,8 @@ static const char usage[] =
     "                  draw what the window shows at a virtual time, without a display\n"
     "  fuzz [--seeds A..B] [--nodes N|MIN..MAX] [--for DURATION] [--jobs J] [--bug NAME]\n"
     "                  randomized fault campaigns with the safety checker\n"
+    "  lint FILE... [--seed S]\n"
+    "                  find narration the window never shows\n"
     "  bench [--workload steady|idle] [--entries N] [--nodes N] [--snapshot N[:T]] [--render] [--step-back]\n"
     "                  measure the simulator\n"
     "\n"
@@ -58,6 +60,8 @@ int main(int argc, char **argv)
 		return cli_bench(sub_argc, sub_argv);
 	if (!strcmp(cmd, "fuzz"))
 		return cli_fuzz(sub_argc, sub_argv);
+	if (!strcmp(cmd, "lint"))
+		return cli_lint(sub_argc, sub_argv);
 	fprintf(stderr, "raftsim: unknown command '%s' (try: run, check, view, render, fuzz, bench; "
 	                "raftsim --help)\n", cmd);
 	return 2;

@@ -94,6 +94,14 @@ void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nod
 	l->details = (struct render_rect){px, dy, pw, mid_y + mid_h - m - dy};
 }
 
+void render_layout_say(const struct render_layout *l, int *px, float *max_w)
+{
+	/* as draw_caption() draws it: 26 px at 1280x720, 16 px of padding */
+	int p = iround(26 * l->u);
+	*px = p < 9 ? 9 : p;
+	*max_w = (float)l->caption.w - 2 * (16 * l->u);
+}
+
 bool render_layout_node(const struct render_layout *l, unsigned node, float *cx, float *cy,
                         float *r)
 {

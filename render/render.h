@@ -56,6 +56,12 @@ struct render_layout {
 
 /* Computes the layout; n_nodes is clamped to 1..RENDER_NODES_MAX. */
 void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nodes);
+/* The narration in the caption band: a `say` is drawn in DejaVu Sans Bold
+ * of *px pixels, word-wrapped to lines of *max_w pixels, and the window
+ * shows RENDER_SAY_LINES of them (the last one cut with "…" when more
+ * text follows). */
+#define RENDER_SAY_LINES 2
+void render_layout_say(const struct render_layout *l, int *px, float *max_w);
 /* Centre and radius of node 1..n; false for a node outside 1..n. */
 bool render_layout_node(const struct render_layout *l, unsigned node, float *cx, float *cy,
                         float *r);
@@ -174,7 +180,22 @@ int render_offscreen_save_png(const struct render_offscreen *o, const char *path
 int render_frame_png(const struct render_frame *f, int w, int h, const char *path, char *err,
                      size_t errcap);
 
+/* ---- Measuring narration without a window ------------------------------------ */
+/* The fonts the window uses, for measuring text.  Call
+ * render_headless_init() first.  NULL with err when the font is missing. */
+struct render_caption_meter;
+struct render_caption_meter *render_caption_meter_new(char *err, size_t errcap);
+void render_caption_meter_free(struct render_caption_meter *m);
+/* The lines `say` takes in the caption of a w x h window, wrapped by the
+ * same code that draws it; a word wider than a whole line counts as one
+ * line more than there is room for (the window cuts it).  The caption
+ * fits when this is at most RENDER_SAY_LINES. */
+int render_caption_lines(struct render_caption_meter *m, const char *say, int w, int h);
+
 /* ---- The window ------------------------------------------------------------ */
+/* The pace the window starts at: virtual time runs at 1/RENDER_PACE_DIV of
+ * wall time (app.c's DEFAULT_SPEED; --speed and the + and - keys change it). */
+#define RENDER_PACE_DIV 20
 struct render_view_options {
 	const char *path;        /* the script's path, for messages */
 	int w, h;                /* initial window size, 0: default */

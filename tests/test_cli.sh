@@ -89,5 +89,47 @@ bench --snapshot 2000000000|--snapshot: 2000000000 is out of range
 render|usage
 EOF
 
+# --- lint: narration that is seen -------------------------------------------
+# Each bad script plants one problem; lint names its line and exits 1.
+printf 'cluster nodes=3 seed=1\nsay "Both of these land at 0 s."\nsay "Only this one is seen."\nrun 100ms\n' >"$tmp/lint-same.scn"
+printf 'cluster nodes=3 seed=1\nsay "%s"\nrun 100ms\n' \
+  "$(printf 'WWWWWWWWWW %.0s' 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)" >"$tmp/lint-long.scn"
+printf 'cluster nodes=3 seed=1\nsay "Watch."\nrun 200ms\nrun 1s\nrun 1s\nsay "Done."\n' >"$tmp/lint-quiet.scn"
+printf 'cluster nodes=3 seed=1\nsay "One."\nrun 100ms\nsay "Two."\npause\nsay "Three."\nrun 1s\nsay "Four."\n' >"$tmp/lint-clean.scn"
+while IFS='|' read -r file want; do
+  out=$(cd "$tmp" && "$R" lint "$file" 2>&1)
+  rc=$?
+  [ $rc = 1 ] || fail "lint $file: exit $rc, want 1: $out"
+  [ "$(grep -c . <<<"$out")" = 1 ] || fail "lint $file: want one warning: $out"
+  grep -q "^$want" <<<"$out" || fail "lint $file: '$out' does not match '$want'"
+  out2=$(cd "$tmp" && "$R" lint "$file" 2>&1)
+  [ "$out" = "$out2" ] || fail "lint $file is not deterministic: '$out' then '$out2'"
+  out=$(cd "$tmp" && "$R" check --lint "$file" 2>&1)
+  [ $? = 1 ] && grep -q "^$want" <<<"$out" || fail "check --lint $file: $out"
+done <<'EOF'
+lint-same.scn|lint-same.scn:2: warning: say .* never seen
+lint-long.scn|lint-long.scn:2: warning: say .* two lines
+lint-quiet.scn|lint-quiet.scn:5: warning: .* without a say or pause
+EOF
+out=$(cd "$tmp" && "$R" lint lint-clean.scn 2>&1) || fail "lint of a clean script: exit $?: $out"
+[ -z "$out" ] || fail "lint of a clean script printed: $out"
+out=$(cd "$tmp" && "$R" check --lint lint-clean.scn 2>&1) || fail "check --lint lint-clean.scn: $out"
+out=$(cd "$SRC" && "$R" lint scenarios/*.scn scenarios/bugs/*.scn 2>&1) ||
+  fail "the shipped scenarios are not lint-clean: $out"
+while IFS='|' read -r args want; do
+  # shellcheck disable=SC2086
+  out=$(cd "$tmp" && "$R" $args 2>&1 >/dev/null)
+  rc=$?
+  [ $rc = 2 ] || fail "raftsim $args: exit $rc, want 2 ($out)"
+  [ "$(grep -c . <<<"$out")" = 1 ] || fail "raftsim $args: want one line: $out"
+  grep -qF -- "$want" <<<"$out" || fail "raftsim $args: '$out' lacks '$want'"
+done <<'EOF'
+lint|missing scenario FILE
+lint --frobnicate lint-clean.scn|unknown argument '--frobnicate'
+lint badnode.scn|badnode.scn:2:7:
+lint missing.scn|missing.scn: cannot read
+lint --seed x lint-clean.scn|--seed: 'x' is not a number
+EOF
+
 if [ $fails -gt 0 ]; then echo "$fails failure(s)"; exit 1; fi
 echo "cli: all checks passed"
