@@ -386,6 +386,15 @@ size_t scn_cmd_format(const struct scn_cmd *c, char *buf, size_t cap)
 	case SCN_CMD_RESTART:
 	case SCN_CMD_TIMEOUT:
 	case SCN_CMD_ISOLATE:
+		if (c->kind == SCN_CMD_TIMEOUT && c->followers) {
+			scn_appendf(buf, cap, &len, "timeout followers");
+			break;
+		}
+		if (c->kind == SCN_CMD_TIMEOUT && c->n_groups) {
+			scn_appendf(buf, cap, &len, "timeout ");
+			scn_add_set(buf, cap, &len, &c->groups[0]);
+			break;
+		}
 		scn_appendf(buf, cap, &len, "%s ",
 		            c->kind == SCN_CMD_CRASH     ? "crash"
 		            : c->kind == SCN_CMD_RESTART ? "restart"

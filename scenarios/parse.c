@@ -1328,6 +1328,22 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 			                "'within' belongs to 'run until': expect checks the present moment");
 		return scn_expect_end(p, "the condition");
 	}
+	if (scn_tok_is(t, "timeout") && scn_peek(p) &&
+	    (scn_peek(p)->kind == SCN_TOK_LBRACE || scn_tok_is(scn_peek(p), "followers"))) {
+		/* several election timers that run out at the same instant */
+		c->kind = SCN_CMD_TIMEOUT;
+		if (scn_tok_is(scn_peek(p), "followers")) {
+			p->i++;
+			c->followers = true;
+			return scn_expect_end(p, "'timeout followers'");
+		}
+		if (!(c->groups = malloc(sizeof *c->groups)))
+			return scn_perr(p, t->col, "out of memory");
+		c->n_groups = 1;
+		if (scn_parse_set(p, "'timeout'", &c->groups[0]) != 0)
+			return -1;
+		return scn_expect_end(p, "'timeout {..}'");
+	}
 	if (scn_tok_is(t, "crash") || scn_tok_is(t, "restart") || scn_tok_is(t, "timeout") ||
 	    scn_tok_is(t, "isolate")) {
 		c->kind = scn_tok_is(t, "crash")     ? SCN_CMD_CRASH

@@ -194,6 +194,66 @@ static int scn_node(struct scn_runner *r, uint8_t ref, uint8_t *out, char *obs, 
 	return -1;
 }
 
+static const char *scn_sim_err(int rc);
+
+/* `timeout {..}` and `timeout followers`: every named election timer runs
+ * out at this same instant, in node order, before any message moves (a
+ * split vote by timing, like RaftScope's "align timers").  done records the
+ * nodes it resolved to, so a saved session replays it exactly. */
+static int scn_timeout_many(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd *done,
+                            char *obs, size_t cap)
+{
+	struct sim *s = r->sim;
+	struct scn_nodeset who = {{0}, false};
+	unsigned n_nodes = sim_config(s)->nodes;
+	if (c->followers) {
+		for (unsigned n = 1; n <= n_nodes; n++)
+			if (sim_node_up(s, (uint8_t)n) &&
+			    raft_role(sim_node(s, (uint8_t)n)) == RAFT_FOLLOWER)
+				scn_set_add(&who, n);
+	} else {
+		who = c->groups[0];
+		who.leader = false;
+		if (c->groups[0].leader) {
+			uint8_t l;
+			if (scn_node(r, SCN_LEADER, &l, obs, cap) != 0)
+				return -1;
+			scn_set_add(&who, l);
+		}
+	}
+	unsigned count = 0;
+	for (unsigned n = 1; n <= n_nodes; n++) {
+		if (!scn_set_has(&who, n))
+			continue;
+		if (!sim_node_up(s, (uint8_t)n)) {
+			snprintf(obs, cap, "n%u is down", n);
+			return -1;
+		}
+		count++;
+	}
+	if (!count) {
+		snprintf(obs, cap, "no live follower to time out");
+		return -1;
+	}
+	if (!(done->groups = malloc(sizeof *done->groups))) {
+		snprintf(obs, cap, "out of memory");
+		return -1;
+	}
+	done->groups[0] = who;
+	done->n_groups = 1;
+	done->followers = false;
+	for (unsigned n = 1; n <= n_nodes; n++) {
+		if (!scn_set_has(&who, n))
+			continue;
+		int rc = sim_timeout(s, (uint8_t)n);
+		if (rc != SIM_OK) {
+			snprintf(obs, cap, "n%u: %s", n, scn_sim_err(rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static const char *scn_sim_err(int rc)
 {
 	switch (rc) {
@@ -251,9 +311,12 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 		rc = sim_reconfigure(s, &cfg);
 		break;
 	}
+	case SCN_CMD_TIMEOUT:
+		if (c->followers || c->n_groups)
+			return scn_timeout_many(r, c, done, obs, cap);
+		/* fall through */
 	case SCN_CMD_CRASH:
 	case SCN_CMD_RESTART:
-	case SCN_CMD_TIMEOUT:
 	case SCN_CMD_ISOLATE:
 		if (scn_node(r, c->a, &done->a, obs, cap) != 0)
 			return -1;

@@ -52,7 +52,7 @@ enum scn_cmd_kind {
 	SCN_CMD_EXPECT,    /* expect COND */
 	SCN_CMD_CRASH,     /* crash NODE */
 	SCN_CMD_RESTART,   /* restart NODE */
-	SCN_CMD_TIMEOUT,   /* timeout NODE */
+	SCN_CMD_TIMEOUT,   /* timeout NODE | {..} | followers: timers fire at once */
 	SCN_CMD_PARTITION, /* partition {..} {..} */
 	SCN_CMD_ISOLATE,   /* isolate NODE */
 	SCN_CMD_HEAL,      /* heal */
@@ -153,8 +153,9 @@ struct scn_cmd {
 	char *str;                   /* TITLE, SAY: the text, unescaped */
 	struct scn_cond cond;        /* RUN_UNTIL, EXPECT */
 	struct scn_settings set;     /* SET */
-	struct scn_nodeset *groups;  /* PARTITION */
+	struct scn_nodeset *groups;  /* PARTITION; TIMEOUT {..}: groups[0] */
 	size_t n_groups;
+	bool followers;              /* TIMEOUT followers: every live follower */
 };
 
 /* ---- Scripts ------------------------------------------------------------ */

@@ -197,6 +197,8 @@ Test(scn_parse, canonical_round_trip)
 	format_is("run until no-leader within 1s", "run until no-leader within 1s");
 	format_is("step", "step 1");
 	format_is("crash leader", "crash leader");
+	format_is("timeout  {n4 n2 leader}", "timeout {leader n2 n4}");
+	format_is("timeout followers", "timeout followers");
 	format_is("partition {n3 n1}   {leader}", "partition {n1 n3} {leader}");
 	format_is("cut n1 <-> n2", "cut n1<->n2");
 	format_is("mend leader->n3", "mend leader->n3");
@@ -533,6 +535,12 @@ Test(scn_parse, errors)
 		{HDR "set duplicate=0.00001%\n", "x.scn:2:15: percentage '0.00001%' is too precise: at most 4 decimals (0.0001% = 1 in a million)"},
 		{HDR "set retry=0s\n", "x.scn:2:11: retry must be positive"},
 		{HDR "set \"x\"\n", "x.scn:2:5: expected a setting like heartbeat=50ms after 'set'"},
+		/* timers that run out together */
+		{HDR "timeout {}\n", "x.scn:2:9: empty group: list at least one node, like {n1 n2}"},
+		{HDR "timeout {n2 n2}\n", "x.scn:2:13: n2 is listed twice in this group"},
+		{HDR "timeout {n2 n9}\n", "x.scn:2:13: unknown node 'n9'"},
+		{HDR "timeout followers n2\n", "x.scn:2:19: unexpected 'n2' after 'timeout followers'"},
+		{HDR "timeout {n2} {n3}\n", "x.scn:2:14: unexpected '{' after 'timeout {..}'"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		expect_error(bad[i].text, strlen(bad[i].text), bad[i].err);

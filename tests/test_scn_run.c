@@ -806,6 +806,64 @@ Test(scn_run, save_and_replay_a_library_session)
 	free(t.p);
 }
 
+/* `timeout followers` and `timeout {..}`: every named timer runs out at one
+ * instant, so a five-node cluster with four candidates cannot elect anyone in
+ * that term (at most 2 votes each); the session replays it exactly. */
+Test(scn_run, timeouts_at_one_instant_split_the_vote)
+{
+	struct trace t = {0};
+	struct scn_options o = {.trace_fn = on_trace, .trace_ctx = &t};
+	struct scn_runner *r = runner("cluster nodes=5 seed=2\n"
+	                              "run until leader within 2s\n"
+	                              "run 100ms\n"
+	                              "timeout followers\n"
+	                              "run 140ms\n"
+	                              "expect no-leader\n"
+	                              "expect candidates == 4\n"
+	                              "expect followers == 1\n"
+	                              "run until leader within 3s\n"
+	                              "run 100ms\n"
+	                              "timeout {n1 n3}\n",
+	                              &o);
+	int st = scn_runner_run_all(r);
+	cr_assert_eq(st, SCN_DONE, "%s", scn_runner_error(r));
+	/* the four timeouts share one timestamp */
+	char stamp[32] = "";
+	int same = 0;
+	for (const char *l = t.p; (l = strstr(l, " timeout → candidate term 2")); l++) {
+		const char *bol = l;
+		while (bol > t.p && bol[-1] != '\n')
+			bol--;
+		char s2[32];
+		snprintf(s2, sizeof s2, "%.*s", (int)(strchr(bol, ']') - bol), bol);
+		if (!stamp[0])
+			snprintf(stamp, sizeof stamp, "%s", s2);
+		same += !strcmp(stamp, s2);
+	}
+	cr_expect_eq(same, 4, "four timeouts at %s, got %d", stamp, same);
+	/* the session names the nodes it resolved to */
+	char *text = scn_runner_save_text(r);
+	cr_assert_not_null(text);
+	cr_expect(strstr(text, "timeout {") != NULL, "%s", text);
+	cr_expect(strstr(text, "\ntimeout followers") == NULL, "%s", text);
+	cr_expect(strstr(text, "timeout {n1 n3}") != NULL, "%s", text);
+	free(text);
+	replay_matches(r, &t);
+	scn_runner_free(r);
+	free(t.p);
+}
+
+Test(scn_run, timeouts_at_one_instant_refuse_crashed_nodes)
+{
+	struct scn_runner *r = runner("cluster nodes=3 seed=1\n"
+	                              "crash n2\n"
+	                              "timeout {n1 n2}\n",
+	                              NULL);
+	cr_expect_eq(scn_runner_run_all(r), SCN_FAILED);
+	cr_expect(strstr(scn_runner_error(r), "n2 is down") != NULL, "%s", scn_runner_error(r));
+	scn_runner_free(r);
+}
+
 /* A fixed latency makes many events share an instant, so single steps and
  * typed commands split instants; the replay must split them the same way. */
 Test(scn_run, save_and_replay_reach_the_identical_state)
