@@ -27,6 +27,12 @@ while read -r bug seed invariant; do
   chk=$("$R" check "$SRC/scenarios/bugs/$bug.scn" 2>&1)
   [ $? = 1 ] && grep -q "safety violation: $invariant" <<<"$chk" ||
     fail "scenarios/bugs/$bug.scn does not fail with $invariant: $chk"
+  # the hand-written lesson breaks the rule at the same line for every seed
+  chk=$("$R" check "$SRC/scenarios/bugs/$bug.scn" --seeds 1..50 2>&1)
+  n=$(grep -c "^FAIL .*safety violation: $invariant" <<<"$chk")
+  lines=$(grep '^FAIL' <<<"$chk" | sed 's/^FAIL [^:]*:\([0-9]*\):.*/\1/' | sort -u | wc -l)
+  [ "$n" = 50 ] && [ "$lines" = 1 ] ||
+    fail "scenarios/bugs/$bug.scn: $n of 50 seeds fail with $invariant, at $lines different lines"
 done <<'EOF'
 commit-old-term 1026 Leader Completeness
 vote-twice 3 Election Safety
