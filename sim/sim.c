@@ -983,7 +983,7 @@ int sim_run_until(struct sim *s, int64_t t_us)
 		sim_step(s);
 	}
 	if (s->stopped)
-		return SIM_ESTOPPED;
+		return s->halt;
 	if (t_us > s->now_us)
 		s->now_us = t_us;
 	return SIM_OK;

@@ -96,7 +96,8 @@ int64_t sim_next_event_us(const struct sim *s); /* INT64_MAX if none */
  * Returns false if there is none or the run is stopped by a violation. */
 bool sim_step(struct sim *s);
 /* Processes every event with time <= t_us, then sets the clock to t_us.
- * Stops early (returns SIM_ESTOPPED) on a violation. */
+ * Stops early when the run stops, returning why (sim_halt()): SIM_ESTOPPED
+ * on a violation, SIM_ENOMEM out of memory, SIM_ELIMIT a budget. */
 int sim_run_until(struct sim *s, int64_t t_us);
 
 /* ---- Faults and actions (all are traced) ------------------------------ */
