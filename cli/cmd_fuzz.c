@@ -359,6 +359,8 @@ static int fz_generate(struct fz_case *c, const struct fz_budget *bg, struct fz_
 	int h = scn_runner_halt(r);
 	if (h == SIM_ENOMEM || h == SIM_ELIMIT) {
 		res->resource = true;
+		res->events = sim_counters(scn_runner_sim(r))->events;
+		res->time_us = sim_now_us(scn_runner_sim(r));
 		scn_runner_halt_text(r, res->message, sizeof res->message);
 		scn_runner_free(r);
 		return 3;
