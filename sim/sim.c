@@ -191,6 +191,7 @@ struct sim *sim_clone(const struct sim *s)
 	d->link_changed_us = NULL;
 	d->slots = NULL;
 	d->slots_n = d->slots_cap = 0;
+	d->slot_buf_bytes = 0;
 	d->reqs = NULL;
 	memset(&d->q, 0, sizeof d->q);
 	memset(&d->checker, 0, sizeof d->checker);
@@ -235,6 +236,7 @@ struct sim *sim_clone(const struct sim *s)
 				if (!ds->buf)
 					goto fail;
 				ds->buf_cap = ss->msg.m.n_entries;
+				d->slot_buf_bytes += (uint64_t)ds->buf_cap * sizeof *ds->buf;
 			}
 			ds->msg.m.entries = ds->buf;
 		}
@@ -304,6 +306,7 @@ static uint32_t msg_store(struct sim *s, const struct raft_msg *m)
 			slot_free(s, i);
 			return SIM_NONE;
 		}
+		s->slot_buf_bytes += (uint64_t)(cap - sl->buf_cap) * sizeof *b;
 		sl->buf = b;
 		sl->buf_cap = cap;
 	}
@@ -1396,9 +1399,7 @@ uint64_t sim_memory_bytes(const struct sim *s)
 		b += (uint64_t)raft_map_capacity(r) * (sizeof(struct raft_entry) + sizeof(uint64_t));
 		b += ns->writes_cap * sizeof *ns->writes + ns->waiting_cap * sizeof *ns->waiting;
 	}
-	b += (uint64_t)s->slots_cap * sizeof *s->slots;
-	for (uint32_t i = 0; i < s->slots_n; i++)
-		b += (uint64_t)s->slots[i].buf_cap * sizeof(struct raft_entry);
+	b += (uint64_t)s->slots_cap * sizeof *s->slots + s->slot_buf_bytes;
 	b += s->q.cap * sizeof *s->q.ev;
 	b += s->reqs_cap * sizeof *s->reqs;
 	const struct sim_checker *c = &s->checker;

@@ -178,6 +178,7 @@ struct sim {
 	int64_t *link_changed_us;
 	struct sim_slot *slots;
 	uint32_t slots_n, slots_cap, free_head;
+	uint64_t slot_buf_bytes; /* sum of the slots' buf_cap entries, in bytes */
 	size_t in_flight;
 	uint64_t next_msg_id;
 	struct sim_drop drops[SIM_DROPS_MAX];
