@@ -1,5 +1,6 @@
 /* cli.h - the raftsim subcommands; each takes the arguments after its name
- * and returns the process exit code (0 ok, 1 failure found, 2 bad usage). */
+ * and returns the process exit code (0 ok, 1 failure found, 2 bad usage,
+ * 3 a resource limit: out of memory or a run's event/memory budget). */
 #ifndef CLI_CLI_H
 #define CLI_CLI_H
 
@@ -30,6 +31,14 @@ int cli_lint_scripts(struct scn_script *const *scripts, int n, bool has_seed, ui
 bool cli_parse_u64(const char *flag, const char *s, uint64_t min, uint64_t max, uint64_t *out);
 bool cli_parse_duration(const char *flag, const char *s, int64_t *out_us);
 bool cli_parse_bug(const char *flag, const char *s, uint32_t *bugs);
+/* Budgets (cmd_run.c): --max-events N (0..10^12, 0: no limit) and
+ * --max-memory SIZE (512MiB, 2GiB, ...; 0: no limit).  If argv[*i] is one
+ * of them, parses its value into *events / *bytes and returns 1; 0 if it is
+ * another flag; -1 (message printed) for a bad value. */
+int cli_parse_budget(int argc, char **argv, int *i, uint64_t *events, uint64_t *bytes);
+/* The exit code for a resource stop. */
+#define CLI_EXIT_RESOURCE 3
+
 /* A value for flag argv[*i] ("--x V" or "--x=V"); NULL + message if missing. */
 const char *cli_flag_value(int argc, char **argv, int *i, const char *flag);
 

@@ -26,7 +26,10 @@ static const char bench_usage[] =
     "idle: the same cluster with no clients, heartbeats only, for --events (default\n"
     "  2000000) simulator events.  Checker on.\n"
     "--render: 1000 frames at 1280x720, 9 nodes, >= 300 messages in flight, software\n"
-    "  renderer.  --step-back: one step back 10 virtual minutes into a busy run.\n";
+    "  renderer.  --step-back: one step back 10 virtual minutes into a busy run.\n"
+    "The run's event and memory budgets are off: --entries and --events bound it.\n"
+    "Exit 0 ok, 1 the workload failed (a violation, no leader), 2 bad usage, 3 out\n"
+    "of memory.\n";
 
 static double wall_s(void)
 {
@@ -72,6 +75,8 @@ static struct sim *steady_cluster(uint16_t nodes, uint64_t seed)
 	c.entries_per_msg_max = 128;
 	c.snapshot_threshold = (uint32_t)snap_threshold;
 	c.snapshot_trailing = (uint32_t)snap_trailing;
+	c.max_events = 0;       /* --entries / --events bound the run */
+	c.max_memory_bytes = 0;
 	return sim_new(&c);
 }
 
@@ -98,8 +103,23 @@ static uint64_t min_applied(const struct sim *s)
 	return m;
 }
 
+/* Says why a benchmark stopped and returns the exit code.  s is NULL when
+ * the simulator could not be created (the config is valid: out of memory);
+ * out of memory is exit 3, never a failed workload. */
 static int fail(const char *what, const struct sim *s)
 {
+	if (!s) {
+		fprintf(stderr, "raftsim: out of memory at 0.000ms virtual time: the simulator could "
+		                "not be created\n");
+		return CLI_EXIT_RESOURCE;
+	}
+	int h = sim_halt(s);
+	if (h == SIM_ENOMEM || h == SIM_ELIMIT) {
+		char why[400];
+		sim_halt_format(s, why, sizeof why);
+		fprintf(stderr, "raftsim: %s\n", why);
+		return CLI_EXIT_RESOURCE;
+	}
 	const struct sim_violation *v = sim_violation(s);
 	fprintf(stderr, "raftsim bench: %s%s%s\n", what, v ? ": " : "", v ? v->detail : "");
 	return 1;
@@ -112,8 +132,9 @@ static int bench_steady(uint16_t nodes, uint64_t entries)
 		return fail("out of memory", NULL);
 	uint8_t leader = await_leader(s);
 	if (!leader) {
+		int rc = fail("no leader", s);
 		sim_free(s);
-		return fail("no leader", s);
+		return rc;
 	}
 	long base_kb = rss_kb();
 	uint64_t events0 = sim_counters(s)->events, applied0 = min_applied(s);
@@ -130,7 +151,7 @@ static int bench_steady(uint16_t nodes, uint64_t entries)
 			cmd[1] = (char)('0' + k / 10);
 			cmd[2] = (char)('0' + k % 10);
 			if (sim_propose(s, leader, cmd, 12) != SIM_OK)
-				break;
+				break; /* out of memory stops the sim: reported below */
 			for (int d = 11; d >= 4 && ++cmd[d] > '9'; d--) /* the value counts up */
 				cmd[d] = '0';
 		}
@@ -144,7 +165,7 @@ static int bench_steady(uint16_t nodes, uint64_t entries)
 			else if (!sim_step(s))
 				break;
 		}
-		if (sim_violation(s))
+		if (sim_violation(s)) /* a violation, or out of memory */
 			break;
 	}
 	double wall = wall_s() - t0;
@@ -152,6 +173,11 @@ static int bench_steady(uint16_t nodes, uint64_t entries)
 	uint64_t events = sim_counters(s)->events - events0;
 	long peak_kb = peak_rss_kb();
 	int rc = sim_violation(s) || applied < entries ? 1 : 0;
+	if (sim_halt(s) == SIM_ENOMEM) { /* no figures from a run cut short */
+		rc = fail("out of memory", s);
+		sim_free(s);
+		return rc;
+	}
 	printf("steady: nodes=%u snapshot=%llu:%llu entries=%llu applied_min=%llu events=%llu "
 	       "events_per_entry=%.2f "
 	       "wall_s=%.3f virtual_s=%.1f entries_per_s=%.0f events_per_s=%.0f peak_rss_kb=%ld "
@@ -163,7 +189,7 @@ static int bench_steady(uint16_t nodes, uint64_t entries)
 	       (double)events / wall, peak_kb, base_kb,
 	       applied ? (double)(peak_kb - base_kb) * 1024.0 / ((double)applied * nodes) : 0.0);
 	if (rc)
-		fail("the workload did not complete", s);
+		rc = fail("the workload did not complete", s);
 	sim_free(s);
 	return rc;
 }
@@ -174,8 +200,9 @@ static int bench_idle(uint16_t nodes, uint64_t events)
 	if (!s)
 		return fail("out of memory", NULL);
 	if (!await_leader(s)) {
+		int rc = fail("no leader", s);
 		sim_free(s);
-		return fail("no leader", s);
+		return rc;
 	}
 	uint64_t e0 = sim_counters(s)->events;
 	int64_t v0 = sim_now_us(s);

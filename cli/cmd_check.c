@@ -19,16 +19,22 @@ static const char check_usage[] =
 	"  --bug NAME    switch off one rule of Raft (repeatable): commit-old-term,\n"
 	"                vote-twice, no-log-check, no-truncate, forget-vote, no-step-down\n"
 	"  --lint        also report narration the window never shows (raftsim lint)\n"
+	"  --max-events N, --max-memory SIZE  budgets per run (default 100000000\n"
+	"                events and 1GiB; 0: no limit), over the script's `set`\n"
 	"A safety violation found by the checker is a FAIL too, with a command that\n"
-	"reproduces it.  Exit 0 if every run passed, 1 if any failed, 2 for bad\n"
-	"usage or a bad script (one line: FILE:LINE:COL: message).\n";
+	"reproduces it.  A run that exhausts a budget or runs out of memory prints\n"
+	"'LIMIT ...' or 'OOM ...' instead: no verdict on the script.  Exit 0 if every\n"
+	"run passed, 1 if any failed, 2 for bad usage or a bad script (one line:\n"
+	"FILE:LINE:COL: message), 3 if none failed but one hit a resource limit.\n";
 
 static const char run_script_usage[] =
 	"usage: raftsim run FILE [--trace FILE|-] [--format text|jsonl] [--seed S] [--bug NAME]...\n"
 	"Runs the scenario FILE headless to its end and prints its trace, one line\n"
 	"per event, narration (say) included.  --trace where the trace goes (default\n"
-	"-, stdout).  The verdict (PASS or FAIL) goes to stderr.  Exit 0 if the\n"
-	"script passed, 1 if it failed, 2 for bad usage or a bad script.\n";
+	"-, stdout).  The verdict (PASS or FAIL) goes to stderr.  --max-events N and\n"
+	"--max-memory SIZE bound the run (default 100000000 events, 1GiB; 0: none).\n"
+	"Exit 0 if the script passed, 1 if it failed, 2 for bad usage or a bad\n"
+	"script, 3 for a resource limit (a budget ran out, or out of memory).\n";
 
 /* Flags shared by check and run. */
 struct check_flags {
@@ -36,6 +42,7 @@ struct check_flags {
 	bool lint; /* check --lint */
 	uint64_t seed, seed_lo, seed_hi;
 	uint32_t bugs;
+	uint64_t max_events, max_memory; /* 0: not given; UINT64_MAX: no limit */
 	const char *trace;
 	enum sim_trace_format fmt;
 };
@@ -85,9 +92,13 @@ static int parse_flags(int argc, char **argv, bool run, struct check_flags *f,
 	*n_files = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v;
+		int b;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(usage, stdout);
 			return 1;
+		} else if ((b = cli_parse_budget(argc, argv, &i, &f->max_events, &f->max_memory)) != 0) {
+			if (b < 0)
+				return 2;
 		} else if (flag_is(a, "--seeds") && !run) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--seeds")) ||
 			    !parse_seeds(v, &f->seed_lo, &f->seed_hi))
@@ -164,16 +175,19 @@ static void print_reproduce(FILE *out, const char *path, uint64_t seed, uint32_t
 	fputc('\n', out);
 }
 
-/* One run of one script; prints its verdict.  0 pass, 1 fail. */
+/* One run of one script; prints its verdict.  0 pass, 1 fail, 3 a
+ * resource limit (no verdict). */
 static int check_one(const struct scn_script *s, const struct check_flags *f, bool has_seed,
                      uint64_t seed, bool say_seed)
 {
-	struct scn_options o = {.has_seed = has_seed, .seed = seed, .bugs = f->bugs};
+	struct scn_options o = {.has_seed = has_seed, .seed = seed, .bugs = f->bugs,
+	                        .max_events = f->max_events, .max_memory_bytes = f->max_memory};
 	const char *path = scn_script_path(s);
 	struct scn_runner *r = scn_runner_new(s, &o);
 	if (!r) {
-		printf("FAIL %s: cannot start the simulation (out of memory)\n", path);
-		return 1;
+		printf("OOM %s (out of memory at 0.000ms virtual time: the simulation could not be "
+		       "created)\n", path);
+		return CLI_EXIT_RESOURCE;
 	}
 	int st = scn_runner_run_all(r);
 	const struct sim *sim = scn_runner_sim(r);
@@ -184,6 +198,9 @@ static int check_one(const struct scn_script *s, const struct check_flags *f, bo
 			printf("PASS %s seed %" PRIu64 "\n", path, used);
 		else
 			printf("PASS %s\n", path);
+	} else if (scn_runner_halt(r) == SIM_ENOMEM || scn_runner_halt(r) == SIM_ELIMIT) {
+		printf("%s\n", scn_runner_error(r));
+		rc = CLI_EXIT_RESOURCE;
 	} else {
 		printf("%s\n", scn_runner_error(r));
 		print_reproduce(stdout, path, used, sim_config(sim)->bugs);
@@ -191,6 +208,14 @@ static int check_one(const struct scn_script *s, const struct check_flags *f, bo
 	}
 	scn_runner_free(r);
 	return rc;
+}
+
+/* Failures win over resource limits. */
+static int worst(int a, int b)
+{
+	if (a == 1 || b == 1)
+		return 1;
+	return a > b ? a : b;
 }
 
 int cli_check(int argc, char **argv)
@@ -217,11 +242,11 @@ int cli_check(int argc, char **argv)
 		goto cleanup;
 	for (int i = 0; i < n; i++) {
 		if (!f.has_range) {
-			rc |= check_one(scripts[i], &f, f.has_seed, f.seed, false);
+			rc = worst(rc, check_one(scripts[i], &f, f.has_seed, f.seed, false));
 			continue;
 		}
 		for (uint64_t seed = f.seed_lo;; seed++) {
-			rc |= check_one(scripts[i], &f, true, seed, true);
+			rc = worst(rc, check_one(scripts[i], &f, true, seed, true));
 			if (seed == f.seed_hi)
 				break;
 		}
@@ -270,10 +295,12 @@ int cli_run_script(int argc, char **argv)
 		goto cleanup;
 	}
 	struct scn_options opt = {.has_seed = f.has_seed, .seed = f.seed, .bugs = f.bugs,
-	                          .trace_fn = cli_trace_write, .trace_ctx = o};
+	                          .trace_fn = cli_trace_write, .trace_ctx = o,
+	                          .max_events = f.max_events, .max_memory_bytes = f.max_memory};
 	if (!(r = scn_runner_new(s, &opt))) {
-		fprintf(stderr, "raftsim: out of memory\n");
-		rc = 2;
+		fprintf(stderr, "raftsim: out of memory at 0.000ms virtual time: the simulation "
+		                "could not be created\n");
+		rc = CLI_EXIT_RESOURCE;
 		goto cleanup;
 	}
 	int st = scn_runner_run_all(r);
@@ -281,6 +308,14 @@ int cli_run_script(int argc, char **argv)
 	if (st == SCN_DONE) {
 		fprintf(stderr, "PASS %s (seed %" PRIu64 ", %s)\n", files[0], sim_seed(sim),
 		        scn_runner_title(r)[0] ? scn_runner_title(r) : "untitled");
+	} else if (scn_runner_halt(r) == SIM_ENOMEM || scn_runner_halt(r) == SIM_ELIMIT) {
+		char why[512];
+		scn_runner_halt_text(r, why, sizeof why);
+		if (scn_runner_line(r))
+			fprintf(stderr, "raftsim: %s (%s:%d)\n", why, files[0], scn_runner_line(r));
+		else
+			fprintf(stderr, "raftsim: %s (%s, after the last command)\n", why, files[0]);
+		rc = CLI_EXIT_RESOURCE;
 	} else {
 		fprintf(stderr, "%s\n", scn_runner_error(r));
 		print_reproduce(stderr, files[0], sim_seed(sim), sim_config(sim)->bugs);

@@ -6,13 +6,15 @@
  * in which a leader must emerge and every acknowledged put must be
  * committed on every node.  On the first failure the script is shrunk by
  * removing commands while the same failure persists, written to a file, and
- * the command exits 1. */
+ * the command exits 1.  A seed that exhausts a budget or runs out of memory
+ * is no verdict: the campaign stops there and exits 3. */
 #include "cli.h"
 
 #include "nemesis.h"
 #include "scn.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,7 +39,11 @@ static const char fuzz_usage[] =
     "reproduces it (--out, default fuzz-seed-S.scn), exits 1.  --jobs: parallel\n"
     "processes.  --bug: switch off one rule of Raft (" RAFT_BUG_NAMES ").\n"
     "Seeds 1, 5, 9, ... (seed mod 4 = 1) compact their logs every few entries, so\n"
-    "snapshots are taken and installed under the same faults.\n";
+    "snapshots are taken and installed under the same faults.  --max-events N and\n"
+    "--max-memory SIZE: budgets per run (default 100000000 events, 1GiB; 0: none).\n"
+    "With --jobs, the first failure in any process stops the others once none can\n"
+    "find a lower failing seed; the lowest is reported.  Exit 0 no violations, 1 a\n"
+    "failure, 2 bad usage, 3 a run hit a resource limit (budget, out of memory).\n";
 
 struct fz_cmd {
 	int64_t t_us;
@@ -59,6 +65,7 @@ struct fz_case {
 
 struct fz_result {
 	bool failed;
+	bool resource;      /* a budget ran out or memory did: no verdict */
 	char invariant[64]; /* the failure's signature */
 	char message[768];
 	int64_t time_us;
@@ -246,8 +253,14 @@ static char *fz_script(const struct fz_case *c, const bool *keep, const char *ti
 	return b.s;
 }
 
+/* The run budgets (--max-events, --max-memory), for every runner. */
+struct fz_budget {
+	uint64_t max_events, max_memory;
+};
+
 /* Runs a script; fills r. */
-static int fz_verdict(const char *path, const char *text, struct fz_result *r)
+static int fz_verdict(const char *path, const char *text, const struct fz_budget *bg,
+                      struct fz_result *r)
 {
 	char err[SCN_ERR_MAX];
 	memset(r, 0, sizeof *r);
@@ -256,18 +269,24 @@ static int fz_verdict(const char *path, const char *text, struct fz_result *r)
 		fprintf(stderr, "raftsim fuzz: internal error: generated script is invalid: %s\n", err);
 		return -1;
 	}
-	struct scn_options o = {0};
+	struct scn_options o = {.max_events = bg->max_events, .max_memory_bytes = bg->max_memory};
 	struct scn_runner *run = scn_runner_new(s, &o);
 	scn_script_free(s);
 	if (!run) {
-		fprintf(stderr, "raftsim fuzz: out of memory\n");
-		return -1;
+		r->resource = true;
+		snprintf(r->message, sizeof r->message,
+		         "out of memory at 0.000ms virtual time: the simulation could not be created");
+		return 0;
 	}
 	int st = scn_runner_run_all(run);
 	const struct sim *sim = scn_runner_sim(run);
 	r->events = sim_counters(sim)->events;
 	r->time_us = sim_now_us(sim);
-	if (st == SCN_FAILED) {
+	int h = scn_runner_halt(run);
+	if (st == SCN_FAILED && (h == SIM_ENOMEM || h == SIM_ELIMIT)) {
+		r->resource = true;
+		scn_runner_halt_text(run, r->message, sizeof r->message);
+	} else if (st == SCN_FAILED) {
 		r->failed = true;
 		const struct sim_violation *v = sim_violation(sim);
 		if (v) {
@@ -285,8 +304,9 @@ static int fz_verdict(const char *path, const char *text, struct fz_result *r)
 }
 
 /* Plays the nemesis through a runner for the safety phase, recording every
- * command with its time. */
-static int fz_generate(struct fz_case *c)
+ * command with its time.  0, -1 on an internal error, or 3 if the run hit a
+ * resource limit (r says which). */
+static int fz_generate(struct fz_case *c, const struct fz_budget *bg, struct fz_result *res)
 {
 	char text[160], line[1400];
 	int len = snprintf(text, sizeof text, "cluster nodes=%u seed=%llu\n", c->nodes,
@@ -298,11 +318,16 @@ static int fz_generate(struct fz_case *c)
 	struct scn_script *s = scn_parse("fuzz", text, strlen(text), err, sizeof err);
 	if (!s)
 		return -1;
-	struct scn_options o = {.bugs = c->bugs};
+	struct scn_options o = {.bugs = c->bugs, .max_events = bg->max_events,
+	                        .max_memory_bytes = bg->max_memory};
 	struct scn_runner *r = scn_runner_new(s, &o);
 	scn_script_free(s);
-	if (!r)
-		return -1;
+	if (!r) {
+		res->resource = true;
+		snprintf(res->message, sizeof res->message,
+		         "out of memory at 0.000ms virtual time: the simulation could not be created");
+		return 3;
+	}
 	scn_runner_run_all(r);
 	struct sim_nemesis nm;
 	sim_nemesis_init(&nm, c->seed, c->nodes);
@@ -331,6 +356,15 @@ static int fz_generate(struct fz_case *c)
 		}
 		failed = rc == -2 && sim_violation(scn_runner_sim(r));
 	}
+	int h = scn_runner_halt(r);
+	if (h == SIM_ENOMEM || h == SIM_ELIMIT) {
+		res->resource = true;
+		res->events = sim_counters(scn_runner_sim(r))->events;
+		res->time_us = sim_now_us(scn_runner_sim(r));
+		scn_runner_halt_text(r, res->message, sizeof res->message);
+		scn_runner_free(r);
+		return 3;
+	}
 	const struct sim *sim = scn_runner_sim(r);
 	c->end_us = sim_violation(sim) ? sim_violation(sim)->time_us + 1 : c->for_us;
 	c->liveness = !sim_violation(sim);
@@ -343,7 +377,7 @@ static int fz_generate(struct fz_case *c)
 /* Removes commands while the same failure persists (delta debugging with
  * halving chunks).  keep[] ends with the survivors. */
 static void fz_shrink(struct fz_case *c, bool *keep, const struct fz_result *want,
-                      unsigned budget)
+                      const struct fz_budget *bg, unsigned budget)
 {
 	size_t n = c->n;
 	for (size_t chunk = n / 2 ? n / 2 : 1; chunk >= 1 && budget; chunk /= 2) {
@@ -362,7 +396,7 @@ static void fz_shrink(struct fz_case *c, bool *keep, const struct fz_result *wan
 			char *text = fz_script(c, keep, NULL);
 			struct fz_result r;
 			budget--;
-			bool same = text && fz_verdict("fuzz", text, &r) == 0 && r.failed &&
+			bool same = text && fz_verdict("fuzz", text, bg, &r) == 0 && r.failed &&
 			            !strcmp(r.invariant, want->invariant);
 			free(text);
 			if (!same)
@@ -382,6 +416,7 @@ struct fz_opts {
 	uint32_t bugs;
 	const char *out;
 	bool quiet;
+	struct fz_budget budget;
 };
 
 static uint16_t fz_nodes_for(const struct fz_opts *o, uint64_t seed)
@@ -393,7 +428,8 @@ static uint16_t fz_nodes_for(const struct fz_opts *o, uint64_t seed)
 	return (uint16_t)(o->nodes_lo + (st >> 32) % (o->nodes_hi - o->nodes_lo + 1));
 }
 
-/* Runs one seed; returns 1 if it failed (r filled), 0 if clean, -1 error. */
+/* Runs one seed; returns 1 if it failed (r filled), 0 if clean, -1 error,
+ * 3 if it hit a resource limit (r->message says which). */
 static int fz_one(const struct fz_opts *o, uint64_t seed, struct fz_case *c, struct fz_result *r)
 {
 	memset(c, 0, sizeof *c);
@@ -405,34 +441,49 @@ static int fz_one(const struct fz_opts *o, uint64_t seed, struct fz_case *c, str
 		c->trailing = (uint32_t)(seed / 4 % 3);
 	}
 	c->for_us = o->for_us;
-	if (fz_generate(c) != 0)
-		return -1;
+	memset(r, 0, sizeof *r);
+	int g = fz_generate(c, &o->budget, r);
+	if (g != 0)
+		return g;
 	char *text = fz_script(c, NULL, NULL);
 	if (!text)
 		return -1;
-	int rc = fz_verdict("fuzz", text, r);
+	int rc = fz_verdict("fuzz", text, &o->budget, r);
 	free(text);
 	if (rc != 0)
 		return -1;
-	return r->failed ? 1 : 0;
+	return r->resource ? 3 : r->failed ? 1 : 0;
 }
 
-/* Runs seeds lo, lo+step, ... up to hi; stops at the first failure.
- * Returns the failing seed or 0; *runs, *events accumulate. */
+/* Runs seeds lo, lo+step, ... up to hi; stops at the first failure or
+ * resource limit.  Returns that seed (*kind 1 or 3) or 0; UINT64_MAX on an
+ * internal error.  *runs, *events accumulate.  report (may be -1): after
+ * every seed, one line "SEED KIND EVENTS" (KIND 0 clean, 1 failed, 2
+ * internal error, 3 resource limit) is written there. */
 static uint64_t fz_range(const struct fz_opts *o, uint64_t lo, uint64_t step, uint64_t *runs,
-                         uint64_t *events, volatile sig_atomic_t *stop)
+                         uint64_t *events, int *kind, int report)
 {
-	for (uint64_t seed = lo; seed <= o->seed_hi && !(stop && *stop); seed += step) {
+	*kind = 0;
+	for (uint64_t seed = lo; seed <= o->seed_hi; seed += step) {
 		struct fz_case c;
 		struct fz_result r;
 		int rc = fz_one(o, seed, &c, &r);
 		fz_case_free(&c);
+		if (report >= 0) {
+			char msg[96];
+			int n = snprintf(msg, sizeof msg, "%llu %d %llu\n", (unsigned long long)seed,
+			                 rc < 0 ? 2 : rc, (unsigned long long)r.events);
+			if (write(report, msg, (size_t)n) != n)
+				return UINT64_MAX;
+		}
 		if (rc < 0)
 			return UINT64_MAX;
 		(*runs)++;
 		*events += r.events;
-		if (rc == 1)
+		if (rc == 1 || rc == 3) {
+			*kind = rc;
 			return seed;
+		}
 		if (seed > UINT64_MAX - step)
 			break;
 	}
@@ -469,56 +520,119 @@ static double wall_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* --jobs: one child per job takes every J-th seed and reports
- * "failing-seed runs events" on a pipe; the first failure stops the rest. */
-static uint64_t fz_parallel(const struct fz_opts *o, uint64_t *runs, uint64_t *events)
+/* --jobs: one child per job takes every J-th seed and reports each seed on
+ * its pipe as it finishes ("SEED KIND EVENTS", see fz_range).  The parent
+ * polls every pipe, so a failure in any child is seen at once; from then
+ * on a child whose next seed is above the lowest failing one cannot find a
+ * lower one and is stopped, while the others go on until they pass it.
+ * Returns the lowest failing seed (*kind 1, or 3 for a resource limit) or
+ * 0; UINT64_MAX on an internal error. */
+static uint64_t fz_parallel(const struct fz_opts *o, uint64_t *runs, uint64_t *events, int *kind)
 {
 	uint64_t j = o->jobs;
 	pid_t pids[64];
-	int fds[64];
-	for (uint64_t k = 0; k < j; k++) {
+	struct pollfd pfd[64];
+	uint64_t next[64];        /* the seed child k runs next; UINT64_MAX: done */
+	char buf[64][128];
+	size_t used[64];
+	uint64_t n = 0;
+	bool broken = false;
+	*kind = 0;
+	for (uint64_t k = 0; k < j && o->seed_lo + k <= o->seed_hi; k++) {
 		int p[2];
-		if (pipe(p) != 0)
-			return UINT64_MAX;
+		if (pipe(p) != 0) {
+			broken = true;
+			break;
+		}
 		pid_t pid = fork();
-		if (pid < 0)
-			return UINT64_MAX;
+		if (pid < 0) {
+			close(p[0]);
+			close(p[1]);
+			broken = true;
+			break;
+		}
 		if (pid == 0) {
 			close(p[0]);
+			for (uint64_t m = 0; m < n; m++)
+				close(pfd[m].fd);
 			uint64_t r = 0, e = 0;
-			uint64_t bad = o->seed_lo + k <= o->seed_hi
-			                   ? fz_range(o, o->seed_lo + k, j, &r, &e, NULL)
-			                   : 0;
-			char msg[96];
-			int n = snprintf(msg, sizeof msg, "%llu %llu %llu\n", (unsigned long long)bad,
-			                 (unsigned long long)r, (unsigned long long)e);
-			if (write(p[1], msg, (size_t)n) != n)
-				_exit(3);
-			_exit(0);
+			int kd;
+			uint64_t bad = fz_range(o, o->seed_lo + k, j, &r, &e, &kd, p[1]);
+			_exit(bad == UINT64_MAX ? 2 : 0);
 		}
 		close(p[1]);
-		pids[k] = pid;
-		fds[k] = p[0];
+		pids[n] = pid;
+		pfd[n] = (struct pollfd){.fd = p[0], .events = POLLIN};
+		next[n] = o->seed_lo + k;
+		used[n] = 0;
+		n++;
 	}
-	uint64_t first = 0;
-	for (uint64_t k = 0; k < j; k++) {
-		char msg[96] = {0};
-		ssize_t got = read(fds[k], msg, sizeof msg - 1);
-		close(fds[k]);
-		unsigned long long bad = UINT64_MAX, r = 0, e = 0;
-		if (got > 0)
-			sscanf(msg, "%llu %llu %llu", &bad, &r, &e);
-		*runs += r;
-		*events += e;
-		if (bad && (first == 0 || bad < first))
-			first = bad;
-		if (first && first != UINT64_MAX)
-			for (uint64_t m = k + 1; m < j; m++)
-				kill(pids[m], SIGTERM);
+	uint64_t first = 0; /* the lowest failing seed so far */
+	uint64_t open_n = n;
+	while (open_n > 0 && !broken) {
+		if (poll(pfd, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			broken = true;
+			break;
+		}
+		for (uint64_t k = 0; k < n; k++) {
+			if (pfd[k].fd < 0 || !(pfd[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			ssize_t got = read(pfd[k].fd, buf[k] + used[k], sizeof buf[k] - 1 - used[k]);
+			if (got <= 0) { /* the child finished (or died) */
+				if (next[k] != UINT64_MAX && next[k] <= o->seed_hi &&
+				    (first == 0 || next[k] < first))
+					broken = true; /* it stopped before its seeds were done */
+				close(pfd[k].fd);
+				pfd[k].fd = -1;
+				open_n--;
+				continue;
+			}
+			used[k] += (size_t)got;
+			buf[k][used[k]] = '\0';
+			char *line = buf[k], *nl;
+			while ((nl = strchr(line, '\n')) != NULL) {
+				*nl = '\0';
+				unsigned long long seed = 0, ev = 0;
+				int kd = 2;
+				if (sscanf(line, "%llu %d %llu", &seed, &kd, &ev) != 3 || kd == 2) {
+					broken = true;
+					break;
+				}
+				(*runs)++;
+				*events += ev;
+				next[k] = seed + j > o->seed_hi || seed > UINT64_MAX - j ? UINT64_MAX
+				                                                         : seed + j;
+				if (kd == 1 || kd == 3) {
+					next[k] = UINT64_MAX;
+					if (first == 0 || seed < first) {
+						first = seed;
+						*kind = kd;
+					}
+				}
+				line = nl + 1;
+			}
+			used[k] = strlen(line);
+			memmove(buf[k], line, used[k] + 1);
+		}
+		/* children that can only find higher seeds than the lowest failure stop */
+		for (uint64_t k = 0; k < n && first; k++)
+			if (pfd[k].fd >= 0 && (next[k] == UINT64_MAX || next[k] > first)) {
+				kill(pids[k], SIGTERM);
+				close(pfd[k].fd);
+				pfd[k].fd = -1;
+				open_n--;
+			}
 	}
-	for (uint64_t k = 0; k < j; k++)
+	for (uint64_t k = 0; k < n; k++) {
+		if (pfd[k].fd >= 0) {
+			kill(pids[k], SIGTERM);
+			close(pfd[k].fd);
+		}
 		waitpid(pids[k], NULL, 0);
-	return first;
+	}
+	return broken ? UINT64_MAX : first;
 }
 
 int cli_fuzz(int argc, char **argv)
@@ -527,10 +641,15 @@ int cli_fuzz(int argc, char **argv)
 	                    .for_us = 30 * SEC, .jobs = 1};
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v;
+		int b;
 #define FLAG(name) (!strncmp(a, name, strlen(name)) && (a[strlen(name)] == 0 || a[strlen(name)] == '='))
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(fuzz_usage, stdout);
 			return 0;
+		} else if ((b = cli_parse_budget(argc, argv, &i, &o.budget.max_events,
+		                                 &o.budget.max_memory)) != 0) {
+			if (b < 0)
+				return 2;
 		} else if (FLAG("--seeds")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--seeds")) ||
 			    !parse_range("--seeds", v, 0, UINT64_MAX / 2, &o.seed_lo, &o.seed_hi))
@@ -571,8 +690,9 @@ int cli_fuzz(int argc, char **argv)
 		return 2;
 	double t0 = wall_s();
 	uint64_t runs = 0, events = 0;
-	uint64_t bad = o.jobs > 1 ? fz_parallel(&o, &runs, &events)
-	                          : fz_range(&o, o.seed_lo, 1, &runs, &events, NULL);
+	int kind = 0;
+	uint64_t bad = o.jobs > 1 ? fz_parallel(&o, &runs, &events, &kind)
+	                          : fz_range(&o, o.seed_lo, 1, &runs, &events, &kind, -1);
 	double wall = wall_s() - t0;
 	if (bad == UINT64_MAX) {
 		fprintf(stderr, "raftsim fuzz: internal error\n");
@@ -582,9 +702,19 @@ int cli_fuzz(int argc, char **argv)
 		printf("fuzz: seeds %llu..%llu, %llu runs, %llu events, %.1f s, %s\n",
 		       (unsigned long long)o.seed_lo, (unsigned long long)o.seed_hi,
 		       (unsigned long long)runs, (unsigned long long)events, wall,
-		       bad ? "FAILED" : "no violations");
+		       !bad ? "no violations" : kind == 3 ? "RESOURCE LIMIT" : "FAILED");
 	if (!bad)
 		return 0;
+	if (kind == 3) { /* no verdict on this seed: say why, no shrinking */
+		struct fz_case c;
+		struct fz_result r;
+		int rc = fz_one(&o, bad, &c, &r);
+		fz_case_free(&c);
+		fprintf(stderr, "raftsim: %s (fuzz seed %llu; --max-events / --max-memory)\n",
+		        rc == 3 ? r.message : "resource limit (not reproduced on replay)",
+		        (unsigned long long)bad);
+		return CLI_EXIT_RESOURCE;
+	}
 	/* reproduce the failing seed, shrink it, write the script */
 	struct fz_case c;
 	struct fz_result r;
@@ -602,7 +732,7 @@ int cli_fuzz(int argc, char **argv)
 	}
 	for (size_t i = 0; i < c.n; i++)
 		keep[i] = true;
-	fz_shrink(&c, keep, &r, 400);
+	fz_shrink(&c, keep, &r, &o.budget, 400);
 	size_t kept = 0;
 	for (size_t i = 0; i < c.n; i++)
 		kept += keep[i];
@@ -610,7 +740,7 @@ int cli_fuzz(int argc, char **argv)
 	snprintf(title, sizeof title, "fuzz seed %llu: %s", (unsigned long long)bad, r.invariant);
 	char *text = fz_script(&c, keep, title);
 	struct fz_result check;
-	if (text && fz_verdict("fuzz", text, &check) == 0 && check.failed &&
+	if (text && fz_verdict("fuzz", text, &o.budget, &check) == 0 && check.failed &&
 	    strcmp(check.invariant, "liveness")) {
 		/* end the script just after the violation */
 		c.end_us = check.time_us + 1;
@@ -618,7 +748,7 @@ int cli_fuzz(int argc, char **argv)
 		free(text);
 		text = fz_script(&c, keep, title);
 	}
-	if (text && fz_verdict("fuzz", text, &check) == 0 && check.failed)
+	if (text && fz_verdict("fuzz", text, &o.budget, &check) == 0 && check.failed)
 		printf("shrunk: %s\n", check.message);
 	if (o.out)
 		snprintf(path, sizeof path, "%s", o.out);

@@ -1,6 +1,7 @@
 /* cmd_run.c - `raftsim run`: a plain cluster, headless, printing its trace. */
 #include "cli.h"
 
+#include "scn.h"
 #include "sim.h"
 
 #include <errno.h>
@@ -13,7 +14,47 @@ static const char run_usage[] =
     "Runs a cluster with the default settings (or the scenario FILE) headless and\n"
     "prints one line per event.  --nodes 1..255 (default 5), --seed (default 1),\n"
     "--for the virtual time to run (default 2s), --trace where the trace goes\n"
-    "(default -, stdout).  Exit 1 if the safety checker finds a violation.\n";
+    "(default -, stdout).  --max-events N (default 100000000) and --max-memory SIZE\n"
+    "(default 1GiB, the simulator's own accounting) bound the run; 0: no limit.\n"
+    "Exit 0 ok, 1 if the safety checker finds a violation, 2 bad usage, 3 a\n"
+    "resource limit (a budget ran out, or out of memory).\n";
+
+static bool flag_named(const char *a, const char *flag)
+{
+	size_t n = strlen(flag);
+	return !strncmp(a, flag, n) && (a[n] == '\0' || a[n] == '=');
+}
+
+int cli_parse_budget(int argc, char **argv, int *i, uint64_t *events, uint64_t *bytes)
+{
+	const char *a = argv[*i], *v;
+	if (flag_named(a, "--max-events")) {
+		if (!(v = cli_flag_value(argc, argv, i, "--max-events")) ||
+		    !cli_parse_u64("--max-events", v, 0, SCN_MAX_EVENTS_MAX, events))
+			return -1;
+		if (*events == 0)
+			*events = UINT64_MAX; /* no limit (0 in an option means "unset") */
+		return 1;
+	}
+	if (flag_named(a, "--max-memory")) {
+		if (!(v = cli_flag_value(argc, argv, i, "--max-memory")))
+			return -1;
+		int rc = scn_size_parse(v, strlen(v), bytes);
+		if (rc == -1) {
+			fprintf(stderr, "raftsim: --max-memory: '%s' is not a size (expected e.g. 512MiB "
+			                "or 2GiB; units B, KiB, MiB, GiB, TiB; 0: no limit)\n", v);
+			return -1;
+		}
+		if (rc == -2 || *bytes > SCN_MAX_MEMORY_MAX) {
+			fprintf(stderr, "raftsim: --max-memory: %s is out of range (expected 0..1TiB)\n", v);
+			return -1;
+		}
+		if (*bytes == 0)
+			*bytes = UINT64_MAX;
+		return 1;
+	}
+	return 0;
+}
 
 int cli_run(int argc, char **argv)
 {
@@ -22,12 +63,17 @@ int cli_run(int argc, char **argv)
 	int64_t for_us = 2000000;
 	const char *trace = "-";
 	enum sim_trace_format fmt = SIM_TRACE_TEXT;
+	uint64_t max_events = 0, max_memory = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v;
 		uint64_t u;
+		int b;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(run_usage, stdout);
 			return 0;
+		} else if ((b = cli_parse_budget(argc, argv, &i, &max_events, &max_memory)) != 0) {
+			if (b < 0)
+				return 2;
 		} else if (!strncmp(a, "--nodes", 7) && (a[7] == 0 || a[7] == '=')) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--nodes")) ||
 			    !cli_parse_u64("--nodes", v, 1, 255, &u))
@@ -65,20 +111,32 @@ int cli_run(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (max_events)
+		c.max_events = max_events == UINT64_MAX ? 0 : max_events;
+	if (max_memory)
+		c.max_memory_bytes = max_memory == UINT64_MAX ? 0 : max_memory;
 	static struct cli_trace o;
 	if (cli_trace_open(&o, trace, fmt) != 0)
 		return 2;
 	struct sim *s = sim_new(&c);
 	if (!s) {
-		fprintf(stderr, "raftsim: out of memory\n");
+		fprintf(stderr, "raftsim: out of memory at 0.000ms virtual time, seed %llu: the "
+		                "simulator could not be created\n", (unsigned long long)c.seed);
 		cli_trace_close(&o, false);
-		return 2;
+		return CLI_EXIT_RESOURCE;
 	}
 	sim_set_trace(s, cli_trace_write, &o);
 	sim_run_until(s, for_us);
 	int rc = 0;
 	const struct sim_violation *v = sim_violation(s);
-	if (v) {
+	if (v && sim_halt(s) != SIM_ESTOPPED) {
+		char why[400];
+		sim_halt_format(s, why, sizeof why);
+		fprintf(stderr, "raftsim: %s%s\n", why,
+		        sim_halt(s) == SIM_ELIMIT ? " (raise it with --max-events / --max-memory)"
+		                                  : "");
+		rc = CLI_EXIT_RESOURCE;
+	} else if (v) {
 		fprintf(stderr,
 		        "raftsim: safety violation: %s: %s (at %lld us, seed %llu)\n"
 		        "reproduce: raftsim run --nodes %u --seed %llu --for %lldus\n",

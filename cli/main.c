@@ -23,7 +23,8 @@ static const char usage[] =
     "                  measure the simulator\n"
     "\n"
     "`raftsim COMMAND --help` describes each command.  Exit codes: 0 ok, 1 a safety\n"
-    "violation or failed expectation, 2 bad usage or bad input.\n";
+    "violation or failed expectation, 2 bad usage or bad input, 3 a resource limit\n"
+    "(a run's event or memory budget ran out, or memory did).\n";
 
 int main(int argc, char **argv)
 {

@@ -126,8 +126,10 @@ void raft_apply(struct raft_node *n)
 {
 	uint64_t to = n->commit < n->persisted ? n->commit : n->persisted;
 	while (n->applied < to) {
-		if (raft_kv_set(&n->kv, raft_log_at(n, n->applied + 1)) != RAFT_OK)
-			return; /* out of memory: retried on the next advance */
+		if (raft_kv_set(&n->kv, raft_log_at(n, n->applied + 1)) != RAFT_OK) {
+			n->oom = true; /* the driver is told; retried on the next advance */
+			return;
+		}
 		n->applied++;
 	}
 }

@@ -15,11 +15,15 @@ int raft_log_reserve(struct raft_node *n, uint64_t last)
 	uint64_t cap = n->log_cap ? n->log_cap : 64;
 	while (cap < len)
 		cap *= 2;
-	if (cap > SIZE_MAX / sizeof(struct raft_entry))
+	if (cap > SIZE_MAX / sizeof(struct raft_entry)) {
+		n->oom = true;
 		return RAFT_ENOMEM;
+	}
 	struct raft_entry *e = realloc(n->log, (size_t)cap * sizeof *e);
-	if (e == NULL)
+	if (e == NULL) {
+		n->oom = true;
 		return RAFT_ENOMEM;
+	}
 	n->log = e;
 	n->log_cap = cap;
 	return RAFT_OK;

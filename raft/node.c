@@ -77,8 +77,10 @@ struct raft_msg *raft_msg_push(struct raft_node *n, uint8_t type, uint8_t to)
 	if (n->n_msgs == n->msgs_cap) {
 		size_t cap = n->msgs_cap ? n->msgs_cap * 2 : 16;
 		struct raft_msg *m = realloc(n->msgs, cap * sizeof *m);
-		if (m == NULL)
+		if (m == NULL) {
+			n->oom = true;
 			return NULL;
+		}
 		n->msgs = m;
 		n->msgs_cap = cap;
 	}
@@ -353,6 +355,7 @@ const struct raft_entry *raft_snapshot_entries(const struct raft_node *n) { retu
 uint64_t raft_commit_index(const struct raft_node *n) { return n->commit; }
 uint64_t raft_last_applied(const struct raft_node *n) { return n->applied; }
 uint64_t raft_persisted_index(const struct raft_node *n) { return n->persisted; }
+bool raft_out_of_memory(const struct raft_node *n) { return n->oom; }
 
 uint64_t raft_next_index(const struct raft_node *n, uint8_t peer)
 {

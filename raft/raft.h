@@ -236,6 +236,10 @@ const struct raft_entry *raft_snapshot_entries(const struct raft_node *n);
 uint64_t raft_commit_index(const struct raft_node *n);
 uint64_t raft_last_applied(const struct raft_node *n);
 uint64_t raft_persisted_index(const struct raft_node *n);
+/* An allocation failed in this node at some point (sticky): it dropped
+ * work (a message, an append, an apply) it could not do, so a driver that
+ * wants a faithful run must stop and say so. */
+bool raft_out_of_memory(const struct raft_node *n);
 /* Leader only (0 otherwise): nextIndex / matchIndex for peer 1..n_nodes. */
 uint64_t raft_next_index(const struct raft_node *n, uint8_t peer);
 uint64_t raft_match_index(const struct raft_node *n, uint8_t peer);

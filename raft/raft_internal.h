@@ -32,6 +32,10 @@ struct raft_node {
 	struct raft_config cfg;
 	uint64_t rng; /* splitmix64 state */
 	uint8_t role; /* enum raft_role */
+	/* An allocation failed (sticky): some work was left undone, so the
+	 * node no longer behaves as Raft says; raft_out_of_memory() tells the
+	 * driver, which must stop trusting the run. */
+	bool oom;
 
 	/* Figure 2 "Persistent state on all servers", in memory. */
 	uint64_t term;     /* currentTerm */

@@ -159,7 +159,7 @@ static void send_to(struct raft_node *n, uint8_t to, bool heartbeat)
 	while (p->next <= n->log_len && p->next - p->match - 1 < window) {
 		uint64_t count = chunk(n, p->next);
 		if (!send_append(n, to, p->next, count)) {
-			p->probe = true; /* out of memory: the heartbeat re-probes */
+			p->probe = true; /* out of memory (n->oom is set): the heartbeat re-probes */
 			p->probe_sent = false;
 			return;
 		}
@@ -318,7 +318,7 @@ void raft_recv_append(struct raft_node *n, int64_t now_us, const struct raft_msg
 	if (i < count) {
 		uint64_t at = prev + 1 + i;
 		if (raft_log_reserve(n, at - 1 + (count - i)) != RAFT_OK)
-			return; /* out of memory: as if the message were lost */
+			return; /* out of memory (n->oom is set): as if the message were lost */
 		bool keep_suffix = at <= n->log_len && (n->cfg.bugs & RAFT_BUG_NO_TRUNCATE);
 		raft_log_write(n, at, e + i, count - i, keep_suffix);
 	}

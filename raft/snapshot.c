@@ -20,11 +20,15 @@ static int snap_reserve(struct raft_node *n, size_t count)
 	size_t cap = n->snap_cap ? n->snap_cap : 16;
 	while (cap < count)
 		cap *= 2;
-	if (cap > SIZE_MAX / sizeof(struct raft_entry))
+	if (cap > SIZE_MAX / sizeof(struct raft_entry)) {
+		n->oom = true;
 		return RAFT_ENOMEM;
+	}
 	struct raft_entry *s = realloc(n->snap, cap * sizeof *s);
-	if (s == NULL)
+	if (s == NULL) {
+		n->oom = true;
 		return RAFT_ENOMEM;
+	}
 	n->snap = s;
 	n->snap_cap = cap;
 	return RAFT_OK;
@@ -73,8 +77,10 @@ int raft_snapshot_restore(struct raft_node *n)
 {
 	raft_kv_clear(&n->kv);
 	for (size_t i = 0; i < n->snap_n; i++)
-		if (raft_kv_set(&n->kv, &n->snap[i]) != RAFT_OK)
+		if (raft_kv_set(&n->kv, &n->snap[i]) != RAFT_OK) {
+			n->oom = true;
 			return RAFT_ENOMEM;
+		}
 	return RAFT_OK;
 }
 
@@ -103,7 +109,8 @@ void raft_recv_snapshot(struct raft_node *n, int64_t now_us, const struct raft_m
 	for (uint32_t i = 0; i < m->n_entries; i++)
 		if (raft_kv_set(&kv, &m->entries[i]) != RAFT_OK) {
 			raft_kv_free(&kv);
-			return; /* as if the message were lost */
+			n->oom = true;
+			return; /* as if the message were lost; the driver is told */
 		}
 	if (snap_reserve(n, m->n_entries) != RAFT_OK) {
 		raft_kv_free(&kv);

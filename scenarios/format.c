@@ -81,6 +81,10 @@ void scn_settings_apply(const struct scn_settings *st, struct sim_config *c)
 		c->snapshot_threshold = st->snapshot_threshold;
 	if (st->mask & SCN_SET_TRAILING)
 		c->snapshot_trailing = st->snapshot_trailing;
+	if (st->mask & SCN_SET_MAX_EVENTS)
+		c->max_events = st->max_events;
+	if (st->mask & SCN_SET_MAX_MEMORY)
+		c->max_memory_bytes = st->max_memory_bytes;
 }
 
 void scn_settings_from_config(const struct sim_config *c, struct scn_settings *st)
@@ -103,6 +107,15 @@ void scn_settings_from_config(const struct sim_config *c, struct scn_settings *s
 		st->mask |= SCN_SET_SNAPSHOT | SCN_SET_TRAILING;
 		st->snapshot_threshold = c->snapshot_threshold;
 		st->snapshot_trailing = c->snapshot_trailing;
+	}
+	/* Budgets only when they differ from the defaults, likewise. */
+	if (c->max_events != SIM_MAX_EVENTS_DEFAULT) {
+		st->mask |= SCN_SET_MAX_EVENTS;
+		st->max_events = c->max_events;
+	}
+	if (c->max_memory_bytes != SIM_MAX_MEMORY_DEFAULT) {
+		st->mask |= SCN_SET_MAX_MEMORY;
+		st->max_memory_bytes = c->max_memory_bytes;
 	}
 }
 
@@ -338,6 +351,13 @@ static void scn_add_settings(char *buf, size_t cap, size_t *len, const struct sc
 		scn_appendf(buf, cap, len, " snapshot=%u", st->snapshot_threshold);
 	if (st->mask & SCN_SET_TRAILING)
 		scn_appendf(buf, cap, len, " trailing=%u", st->snapshot_trailing);
+	if (st->mask & SCN_SET_MAX_EVENTS)
+		scn_appendf(buf, cap, len, " max_events=%llu", (unsigned long long)st->max_events);
+	if (st->mask & SCN_SET_MAX_MEMORY) {
+		char z[32];
+		scn_size_format(st->max_memory_bytes, z, sizeof z);
+		scn_appendf(buf, cap, len, " max_memory=%s", z);
+	}
 }
 
 size_t scn_cmd_format(const struct scn_cmd *c, char *buf, size_t cap)

@@ -284,6 +284,45 @@ static int scn_number(const char *s, size_t n, uint64_t *out)
 	return 0;
 }
 
+int scn_size_parse(const char *s, size_t n, uint64_t *out)
+{
+	size_t d = 0;
+	while (d < n && s[d] >= '0' && s[d] <= '9')
+		d++;
+	if (d == 0)
+		return -1;
+	uint64_t v = 0;
+	int rc = scn_number(s, d, &v);
+	if (rc == 2)
+		return -2;
+	static const struct {
+		const char *unit;
+		unsigned shift;
+	} units[] = {{"", 0},     {"B", 0},    {"K", 10},  {"KB", 10}, {"KiB", 10}, {"M", 20},
+	             {"MB", 20},  {"MiB", 20}, {"G", 30},  {"GB", 30}, {"GiB", 30}, {"T", 40},
+	             {"TB", 40},  {"TiB", 40}};
+	for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
+		if (strlen(units[u].unit) == n - d && memcmp(units[u].unit, s + d, n - d) == 0) {
+			unsigned sh = units[u].shift;
+			if (sh && v > (UINT64_MAX >> sh))
+				return -2;
+			*out = v << sh;
+			return 0;
+		}
+	return -1;
+}
+
+size_t scn_size_format(uint64_t bytes, char *buf, size_t cap)
+{
+	static const char *const names[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	unsigned k = 0;
+	while (k < 4 && bytes && bytes % 1024 == 0) {
+		bytes /= 1024;
+		k++;
+	}
+	return (size_t)snprintf(buf, cap, "%" PRIu64 "%s", bytes, names[k]);
+}
+
 static int scn_parse_count(struct scn_parser *p, const char *what, uint64_t lo, uint64_t hi,
                            uint64_t *out)
 {
@@ -921,7 +960,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 	/* The index of a key is its SCN_SET_* bit. */
 	static const char *const keys[] = {"election", "heartbeat", "latency",  "disk",
 	                                   "drop",     "duplicate", "retry",    "snapshot",
-	                                   "trailing", NULL};
+	                                   "trailing", "max_events", "max_memory", NULL};
 	memset(st, 0, sizeof *st);
 	if (!scn_peek(p))
 		return scn_perr(p, p->eol_col,
@@ -943,7 +982,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 				return scn_perr(p, t->col, "unknown setting '%.*s': did you mean '%s'?",
 				                (int)(kn > 40 ? 40 : kn), t->p, s);
 			return scn_perr(p, t->col,
-			                "unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot or trailing",
+			                "unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events or max_memory",
 			                (int)(kn > 40 ? 40 : kn), t->p);
 		}
 		if (!eq || kn + 1 == t->n)
@@ -954,6 +993,8 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			                : bit >= 4 && bit <= 5 ? "1%"
 			                : bit == 7             ? "64"
 			                : bit == 8             ? "8"
+			                : bit == 9             ? "1000000"
+			                : bit == 10            ? "512MiB"
 			                                       : "50ms");
 		if (st->mask & (1u << bit))
 			return scn_perr(p, t->col, "'%s' is set twice in this line", keys[bit]);
@@ -968,11 +1009,15 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			rc = scn_duration_range(p, v, vn, vc, &st->election_us_min, &st->election_us_max);
 			if (rc == 0 && st->election_us_min < 1)
 				rc = scn_perr(p, vc, "election timeout must be positive");
+			else if (rc == 0 && st->election_us_min < SIM_TIMER_US_MIN)
+				rc = scn_perr(p, vc, "election timeout %s is below 1ms: timers that short make virtual time crawl (millions of events per virtual second); use 1ms or more", b + kn + 1);
 			break;
 		case 1:
 			rc = scn_duration(p, v, vn, vc, &st->heartbeat_us);
 			if (rc == 0 && st->heartbeat_us < 1)
 				rc = scn_perr(p, vc, "heartbeat must be positive");
+			else if (rc == 0 && st->heartbeat_us < SIM_TIMER_US_MIN)
+				rc = scn_perr(p, vc, "heartbeat %s is below 1ms: timers that short make virtual time crawl (millions of events per virtual second); use 1ms or more", b + kn + 1);
 			break;
 		case 2:
 			rc = scn_duration_range(p, v, vn, vc, &st->latency_us_min, &st->latency_us_max);
@@ -992,6 +1037,26 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			if (rc == 0 && one < 1)
 				rc = scn_perr(p, vc, "retry must be positive");
 			break;
+		case 9: {
+			uint64_t ev = 0;
+			int nrc = scn_number(v, vn, &ev);
+			if (nrc == 1)
+				rc = scn_perr(p, vc, "bad max_events '%s': expected a number of simulator events 0..%llu (0: no limit)", b + kn + 1, SCN_MAX_EVENTS_MAX);
+			else if (nrc == 2 || ev > SCN_MAX_EVENTS_MAX)
+				rc = scn_perr(p, vc, "max_events %s is out of range: expected 0..%llu events", b + kn + 1, SCN_MAX_EVENTS_MAX);
+			st->max_events = ev;
+			break;
+		}
+		case 10: {
+			uint64_t by = 0;
+			int src = scn_size_parse(v, vn, &by);
+			if (src == -1)
+				rc = scn_perr(p, vc, "bad max_memory '%s': expected a size like 512MiB or 2GiB (units B, KiB, MiB, GiB, TiB; 0: no limit)", b + kn + 1);
+			else if (src == -2 || by > SCN_MAX_MEMORY_MAX)
+				rc = scn_perr(p, vc, "max_memory %s is out of range: expected 0..1TiB", b + kn + 1);
+			st->max_memory_bytes = by;
+			break;
+		}
 		default:
 			rc = scn_entries(p, v, vn, vc, bit == 7 ? "snapshot" : "trailing",
 			                 bit == 7 ? &st->snapshot_threshold : &st->snapshot_trailing);

@@ -29,6 +29,7 @@ struct scn_runner {
 	bool done;                  /* the script is over */
 	bool done_reported;
 	bool ignore_pauses;
+	bool oom;                   /* the runner itself ran out of memory */
 	/* Events processed, and where the current time slice began: events
 	 * with time < slice_us numbered slice_base. */
 	uint64_t events;
@@ -39,6 +40,8 @@ struct scn_runner {
 	struct scn_record *hist;
 	size_t n_hist, cap_hist;
 };
+
+static void scn_budget_override(const struct scn_options *o, struct sim_config *cfg);
 
 /* ---- Small helpers ------------------------------------------------------ */
 
@@ -103,11 +106,35 @@ static void scn_fail_text(const struct scn_runner *r, const struct scn_cmd *cmd,
 		            text, obs);
 }
 
+static void scn_halt_text(const struct scn_runner *r, char *out, size_t cap);
+
+/* A run that stopped for want of resources is not a failed script: its
+ * line says OOM or LIMIT instead of FAIL (see scn_runner_halt()). */
 static int scn_fail(struct scn_runner *r, const struct scn_cmd *cmd, const char *obs)
 {
-	scn_fail_text(r, cmd, false, obs, r->error, sizeof r->error);
+	int h = scn_runner_halt(r);
+	if (h == SIM_ENOMEM || h == SIM_ELIMIT) {
+		char why[400], text[256];
+		scn_halt_text(r, why, sizeof why);
+		if (cmd->text)
+			snprintf(text, sizeof text, "%s", cmd->text);
+		else
+			scn_cmd_format(cmd, text, sizeof text);
+		snprintf(r->error, sizeof r->error, "%s %s:%d: %s (%s)",
+		         h == SIM_ENOMEM ? "OOM" : "LIMIT", scn_script_of(r)->path, cmd->line, text,
+		         why);
+	} else {
+		scn_fail_text(r, cmd, false, obs, r->error, sizeof r->error);
+	}
 	r->busy = false;
 	return scn_set_status(r, SCN_FAILED);
+}
+
+/* The runner could not allocate what it needed to go on. */
+static int scn_fail_oom(struct scn_runner *r, const struct scn_cmd *cmd)
+{
+	r->oom = true;
+	return scn_fail(r, cmd, "out of memory");
 }
 
 /* "521.132ms": the simulator's time stamp without its brackets. */
@@ -140,9 +167,74 @@ static void scn_violation_text(const struct sim *s, char *out, size_t cap)
 	            v->index, v->term, t, v->seed);
 }
 
+/* "out of memory at 1.5s virtual time, seed 3: a message could not be
+ * allocated" or "resource limit: the event budget (...) ran out at 2s
+ * virtual time, seed 3". */
+static void scn_halt_text(const struct scn_runner *r, char *out, size_t cap)
+{
+	int h = sim_halt(r->sim);
+	if (h == SIM_ENOMEM || h == SIM_ELIMIT) {
+		sim_halt_format(r->sim, out, cap);
+		return;
+	}
+	/* the runner's own allocation failed */
+	char t[48];
+	scn_time_text(sim_now_us(r->sim), t, sizeof t);
+	snprintf(out, cap, "out of memory at %s virtual time, seed %" PRIu64
+	         ": memory for the scenario runner could not be allocated", t, sim_seed(r->sim));
+}
+
+int scn_runner_halt(const struct scn_runner *r)
+{
+	if (!r->sim)
+		return SIM_ENOMEM;
+	int h = sim_halt(r->sim);
+	if (h == SIM_ESTOPPED || h == SIM_ELIMIT || h == SIM_ENOMEM)
+		return h;
+	return r->oom ? SIM_ENOMEM : SIM_OK;
+}
+
+size_t scn_runner_halt_text(const struct scn_runner *r, char *out, size_t cap)
+{
+	if (cap)
+		out[0] = '\0';
+	int h = scn_runner_halt(r);
+	if (h == SIM_ENOMEM || h == SIM_ELIMIT)
+		scn_halt_text(r, out, cap);
+	return cap ? strlen(out) : 0;
+}
+
+/* Why the run stopped, as one phrase: a violation, out of memory, a limit. */
+static void scn_stop_text(const struct scn_runner *r, char *out, size_t cap)
+{
+	int h = scn_runner_halt(r);
+	if (h == SIM_ENOMEM || h == SIM_ELIMIT)
+		scn_halt_text(r, out, cap);
+	else
+		scn_violation_text(r->sim, out, cap);
+}
+
+/* The first word of the line for a stopped run. */
+static const char *scn_stop_word(const struct scn_runner *r)
+{
+	int h = scn_runner_halt(r);
+	return h == SIM_ENOMEM ? "OOM" : h == SIM_ELIMIT ? "LIMIT" : "FAIL";
+}
+
 static int scn_fail_violation(struct scn_runner *r)
 {
 	char obs[512];
+	int h = scn_runner_halt(r);
+	if (h == SIM_ENOMEM || h == SIM_ELIMIT) {
+		if (!r->done)
+			return scn_fail(r, &scn_script_of(r)->cmds[r->pc], "");
+		char why[400];
+		scn_halt_text(r, why, sizeof why);
+		snprintf(r->error, sizeof r->error, "%s %s: after the last command (%s)",
+		         h == SIM_ENOMEM ? "OOM" : "LIMIT", scn_script_of(r)->path, why);
+		r->busy = false;
+		return scn_set_status(r, SCN_FAILED);
+	}
 	scn_violation_text(r->sim, obs, sizeof obs);
 	if (r->done) {
 		snprintf(r->error, sizeof r->error, "FAIL %s: after the last command (%s)",
@@ -303,6 +395,7 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 	case SCN_CMD_SET: {
 		struct sim_config cfg = *sim_config(s);
 		scn_settings_apply(&c->set, &cfg);
+		scn_budget_override(&r->opt, &cfg);
 		char why[200] = "";
 		if (sim_config_validate(&cfg, why, sizeof why) != SIM_OK) {
 			snprintf(obs, cap, "the simulator refused it: %s", why);
@@ -357,6 +450,7 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 				return -1;
 		done->groups = malloc(c->n_groups * sizeof *done->groups);
 		if (!done->groups) {
+			r->oom = true;
 			snprintf(obs, cap, "out of memory");
 			return -1;
 		}
@@ -437,6 +531,7 @@ static int scn_exec_cmd(struct scn_runner *r, const struct scn_cmd *c, bool user
 	int rc = scn_record(r, SCN_REC_EXEC, &done, user, false);
 	free(groups);
 	if (rc != 0) {
+		r->oom = true;
 		snprintf(obs, cap, "out of memory");
 		return -1;
 	}
@@ -451,6 +546,16 @@ static bool scn_foldable(enum scn_cmd_kind k)
 	       k == SCN_CMD_PAUSE || k == SCN_CMD_EXPECT;
 }
 
+/* Budgets given by the caller (flags) win over the script's `set`. */
+static void scn_budget_override(const struct scn_options *o, struct sim_config *cfg)
+{
+	/* UINT64_MAX: "no limit" from a caller for whom 0 means "not given" */
+	if (o && o->max_events)
+		cfg->max_events = o->max_events == UINT64_MAX ? 0 : o->max_events;
+	if (o && o->max_memory_bytes)
+		cfg->max_memory_bytes = o->max_memory_bytes == UINT64_MAX ? 0 : o->max_memory_bytes;
+}
+
 /* The simulator config a script starts with. */
 static size_t scn_initial_config(const struct scn_script *s, const struct scn_options *o,
                                  struct sim_config *cfg)
@@ -463,6 +568,7 @@ static size_t scn_initial_config(const struct scn_script *s, const struct scn_op
 	for (; i < s->n_cmds && scn_foldable(s->cmds[i].kind); i++)
 		if (s->cmds[i].kind == SCN_CMD_SET)
 			scn_settings_apply(&s->cmds[i].set, cfg);
+	scn_budget_override(o, cfg);
 	return i;
 }
 
@@ -559,7 +665,7 @@ static int scn_start(struct scn_runner *r)
 	case SCN_CMD_RUN_UNTIL:
 	case SCN_CMD_STEP:
 		if (scn_record(r, SCN_REC_EXEC, c, false, false) != 0)
-			return scn_fail(r, c, "out of memory");
+			return scn_fail_oom(r, c);
 		r->busy = true;
 		r->target_us = now + c->us;
 		r->steps_left = c->count;
@@ -567,7 +673,7 @@ static int scn_start(struct scn_runner *r)
 		return -1;
 	case SCN_CMD_PAUSE:
 		if (scn_record(r, SCN_REC_EXEC, c, false, false) != 0)
-			return scn_fail(r, c, "out of memory");
+			return scn_fail_oom(r, c);
 		r->pc++;
 		if (r->ignore_pauses)
 			return -1;
@@ -576,7 +682,7 @@ static int scn_start(struct scn_runner *r)
 	case SCN_CMD_SET:
 		if (r->pc < r->fold_end) {
 			if (scn_record(r, SCN_REC_EXEC, c, false, true) != 0)
-				return scn_fail(r, c, "out of memory");
+				return scn_fail_oom(r, c);
 			r->pc++;
 			return -1;
 		}
@@ -607,7 +713,7 @@ static int scn_continue(struct scn_runner *r, int64_t until, uint64_t *budget)
 		if (c->kind == SCN_CMD_RUN_UNTIL && !scn_mid_slice(r) &&
 		    scn_cond_eval_cached(r->sim, &c->cond, NULL, 0, &r->find)) {
 			if (scn_record(r, SCN_REC_REACHED, c, false, false) != 0)
-				return scn_fail(r, c, "out of memory");
+				return scn_fail_oom(r, c);
 			r->busy = false;
 			r->pc++;
 			return -1;
@@ -751,18 +857,23 @@ int scn_runner_exec(struct scn_runner *r, const char *line, char *err, size_t er
 			snprintf(err, errcap, "command:1:%d: '%s' cannot be executed here: advance the runner instead",
 			         c.col, c.kind == SCN_CMD_PAUSE ? "pause" : c.kind == SCN_CMD_STEP ? "step" : "run");
 		rc = -1;
-	} else if (sim_violation(r->sim)) {
+	} else if (sim_violation(r->sim) || r->oom) {
 		char v[512];
-		scn_violation_text(r->sim, v, sizeof v);
+		scn_stop_text(r, v, sizeof v);
 		scn_fail_text(r, &c, true, v, err, errcap);
 		rc = -2;
 	} else if (scn_exec_cmd(r, &c, true, obs, sizeof obs) != 0) {
+		if (scn_runner_halt(r) != SIM_OK) {
+			scn_stop_text(r, obs, sizeof obs);
+			snprintf(r->error, sizeof r->error, "%s %s (%s)", scn_stop_word(r), c.text, obs);
+			r->status = SCN_FAILED;
+		}
 		scn_fail_text(r, &c, true, obs, err, errcap);
 		rc = -2;
 	} else if (sim_violation(r->sim)) {
 		char v[512];
-		scn_violation_text(r->sim, v, sizeof v);
-		snprintf(r->error, sizeof r->error, "FAIL %s (%s)", c.text, v);
+		scn_stop_text(r, v, sizeof v);
+		snprintf(r->error, sizeof r->error, "%s %s (%s)", scn_stop_word(r), c.text, v);
 		r->status = SCN_FAILED;
 	}
 	scn_cmd_clear(&c);

@@ -124,6 +124,8 @@ enum {
 	SCN_SET_RETRY = 1u << 6,
 	SCN_SET_SNAPSHOT = 1u << 7, /* snapshot=N: sim_config.snapshot_threshold */
 	SCN_SET_TRAILING = 1u << 8, /* trailing=N: sim_config.snapshot_trailing */
+	SCN_SET_MAX_EVENTS = 1u << 9, /* max_events=N: sim_config.max_events (0: none) */
+	SCN_SET_MAX_MEMORY = 1u << 10, /* max_memory=SIZE: sim_config.max_memory_bytes */
 };
 
 /* snapshot= and trailing= take 0..this many entries (sim_config_validate). */
@@ -135,7 +137,19 @@ struct scn_settings {
 	int64_t latency_us_min, latency_us_max, disk_us, retry_us;
 	uint32_t drop_ppm, dup_ppm;
 	uint32_t snapshot_threshold, snapshot_trailing; /* log entries; 0: off */
+	uint64_t max_events, max_memory_bytes;          /* budgets; 0: no limit */
 };
+
+/* max_events= takes 0..this many events; max_memory= 0..this many bytes. */
+#define SCN_MAX_EVENTS_MAX 1000000000000ull       /* 10^12 */
+#define SCN_MAX_MEMORY_MAX (1ull << 40)            /* 1 TiB */
+
+/* A byte count: digits with an optional unit B, K/KB/KiB, M/MB/MiB,
+ * G/GB/GiB, T/TB/TiB (all binary: K = 1024).  0, or -1 if s[0..n) is not
+ * one; -2 if it overflows 64 bits. */
+int scn_size_parse(const char *s, size_t n, uint64_t *out);
+/* "512MiB", "1GiB", "1000B": the shortest exact spelling. */
+size_t scn_size_format(uint64_t bytes, char *buf, size_t cap);
 
 /* One command.  Fields not used by a kind are zero. */
 struct scn_cmd {
@@ -202,6 +216,11 @@ struct scn_options {
 	uint32_t bugs;       /* enum raft_bug bits, ORed with the script's */
 	sim_trace_fn *trace_fn; /* installed on the sim (may be NULL) */
 	void *trace_ctx;
+	/* Budgets (--max-events, --max-memory); they win over the script's
+	 * `set max_events= max_memory=`.  0: keep the script's or the default;
+	 * UINT64_MAX: no limit. */
+	uint64_t max_events;
+	uint64_t max_memory_bytes;
 };
 
 enum scn_status {
@@ -284,6 +303,18 @@ const struct sim *scn_runner_sim(const struct scn_runner *r);
 int64_t scn_runner_now_us(const struct scn_runner *r);
 int scn_runner_status(const struct scn_runner *r); /* the last status returned */
 const char *scn_runner_error(const struct scn_runner *r); /* "" unless FAILED */
+/* Why the run stopped, when it stopped for want of resources or on a
+ * violation (see sim_halt()): SIM_OK (running, or a failed expectation),
+ * SIM_ESTOPPED (a safety violation), SIM_ENOMEM (the simulator or the
+ * runner ran out of memory), SIM_ELIMIT (an event or memory budget).  For
+ * the last two scn_runner_error() starts with "OOM " or "LIMIT " instead
+ * of "FAIL ": they are not verdicts on the script. */
+int scn_runner_halt(const struct scn_runner *r);
+/* For SIM_ENOMEM / SIM_ELIMIT, one phrase: "out of memory at 1.5s virtual
+ * time, seed 3: a message could not be allocated" or "resource limit: the
+ * event budget (max_events=1000 events) ran out at 2s virtual time, seed 3";
+ * "" otherwise.  Returns its length. */
+size_t scn_runner_halt_text(const struct scn_runner *r, char *out, size_t cap);
 const struct scn_script *scn_runner_script(const struct scn_runner *r);
 const char *scn_runner_title(const struct scn_runner *r);
 const char *scn_runner_say(const struct scn_runner *r); /* latest narration, "" */

@@ -361,10 +361,12 @@ void sim_checker_crash(struct sim_checker *c, uint8_t id)
 	c->nodes[id].role = RAFT_FOLLOWER;
 }
 
-static bool oom(struct sim_violation *v)
+/* Out of memory is not a violation: the checker can no longer vouch for
+ * the run, so it says so (c->oom) and the simulator stops as out of memory. */
+static bool oom(struct sim_checker *c, struct sim_violation *v)
 {
-	report(v, "checker", 0, 0, 0, 0);
-	snprintf(v->detail, sizeof v->detail, "out of memory");
+	c->oom = true;
+	memset(v, 0, sizeof *v);
 	return true;
 }
 
@@ -439,7 +441,7 @@ static bool observe_log(struct sim_checker *c, uint8_t id, const struct raft_nod
 		return false;
 	}
 	if (grow_u64(&cn->hash, &cn->cap, last - cn->base + 1) != 0)
-		return oom(v);
+		return oom(c, v);
 	const struct raft_entry *e = raft_entry_at(n, from); /* contiguous */
 	uint64_t *hp = node_hash(cn, from);
 	for (uint64_t k = from; k <= last; k++, e++, hp++) {
@@ -447,7 +449,7 @@ static bool observe_log(struct sim_checker *c, uint8_t id, const struct raft_nod
 		*hp = h;
 		int other = seen_check(c, k, e->term, h, id);
 		if (other < 0)
-			return oom(v);
+			return oom(c, v);
 		if (other) {
 			report(v, "Log Matching", (uint8_t)other, id, k, e->term);
 			if (other == id)
@@ -492,7 +494,7 @@ static bool observe_role(struct sim_checker *c, uint8_t id, const struct raft_no
 			cap *= 2;
 		uint8_t *t = realloc(c->leader_of_term, cap);
 		if (!t)
-			return oom(v);
+			return oom(c, v);
 		memset(t + c->leader_of_term_cap, 0, cap - c->leader_of_term_cap);
 		c->leader_of_term = t;
 		c->leader_of_term_cap = cap;
@@ -521,13 +523,13 @@ static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_
 	if (commit > c->committed) {
 		uint64_t need = commit - c->off + 1, cap = c->committed_cap;
 		if (grow_u64(&c->committed_term, &cap, need) != 0)
-			return oom(v);
+			return oom(c, v);
 		cap = c->committed_cap;
 		if (grow_u64(&c->committed_hash, &cap, need) != 0)
-			return oom(v);
+			return oom(c, v);
 		cap = c->committed_cap;
 		if (grow_u64(&c->committed_in, &cap, need) != 0)
-			return oom(v);
+			return oom(c, v);
 		c->committed_cap = cap;
 		if (c->off == 0)
 			c->committed_term[0] = c->committed_hash[0] = c->committed_in[0] = 0;

@@ -22,6 +22,8 @@ void sim_config_default(struct sim_config *c)
 	c->entries_per_msg_max = 64;
 	c->client_retry_us = 1000000;
 	c->checker = true;
+	c->max_events = SIM_MAX_EVENTS_DEFAULT;
+	c->max_memory_bytes = SIM_MAX_MEMORY_DEFAULT;
 }
 
 int sim_config_validate(const struct sim_config *c, char *err, size_t errcap)
@@ -32,8 +34,12 @@ int sim_config_validate(const struct sim_config *c, char *err, size_t errcap)
 	else if (c->election_us_min <= 0 || c->election_us_max < c->election_us_min ||
 	         c->election_us_max > HOUR_US)
 		why = "election timeout must be a range MIN..MAX with 0 < MIN <= MAX <= 1h";
+	else if (c->election_us_min < SIM_TIMER_US_MIN)
+		why = "election timeout below 1ms: timers that short make virtual time crawl (use 1ms or more)";
 	else if (c->heartbeat_us <= 0 || c->heartbeat_us > HOUR_US)
 		why = "heartbeat must be > 0 and <= 1h";
+	else if (c->heartbeat_us < SIM_TIMER_US_MIN)
+		why = "heartbeat below 1ms: timers that short make virtual time crawl (use 1ms or more)";
 	else if (c->latency_us_min < 0 || c->latency_us_max < c->latency_us_min ||
 	         c->latency_us_max > HOUR_US)
 		why = "latency must be a range MIN..MAX with 0 <= MIN <= MAX <= 1h";
@@ -185,6 +191,7 @@ struct sim *sim_clone(const struct sim *s)
 	d->link_changed_us = NULL;
 	d->slots = NULL;
 	d->slots_n = d->slots_cap = 0;
+	d->slot_buf_bytes = 0;
 	d->reqs = NULL;
 	memset(&d->q, 0, sizeof d->q);
 	memset(&d->checker, 0, sizeof d->checker);
@@ -229,6 +236,7 @@ struct sim *sim_clone(const struct sim *s)
 				if (!ds->buf)
 					goto fail;
 				ds->buf_cap = ss->msg.m.n_entries;
+				d->slot_buf_bytes += (uint64_t)ds->buf_cap * sizeof *ds->buf;
 			}
 			ds->msg.m.entries = ds->buf;
 		}
@@ -298,6 +306,7 @@ static uint32_t msg_store(struct sim *s, const struct raft_msg *m)
 			slot_free(s, i);
 			return SIM_NONE;
 		}
+		s->slot_buf_bytes += (uint64_t)(cap - sl->buf_cap) * sizeof *b;
 		sl->buf = b;
 		sl->buf_cap = cap;
 	}
@@ -312,16 +321,28 @@ static uint32_t msg_store(struct sim *s, const struct raft_msg *m)
 	return i;
 }
 
-static void stop_oom(struct sim *s)
+/* Stops the run for a reason that is not a safety violation. */
+static void halt(struct sim *s, int why, const char *invariant, const char *detail)
 {
 	if (s->stopped)
 		return;
 	s->stopped = true;
+	s->halt = why;
 	memset(&s->violation, 0, sizeof s->violation);
-	s->violation.invariant = "simulator";
+	s->violation.invariant = invariant;
 	s->violation.time_us = s->now_us;
 	s->violation.seed = s->cfg.seed;
-	snprintf(s->violation.detail, sizeof s->violation.detail, "out of memory");
+	snprintf(s->violation.detail, sizeof s->violation.detail, "%s", detail);
+}
+
+/* An allocation failed: whatever needed it (a message, an event, a log
+ * entry, a checker record) would otherwise be silently missing, so the run
+ * stops and says so. */
+static void stop_oom(struct sim *s, const char *what)
+{
+	char d[200];
+	snprintf(d, sizeof d, "%s could not be allocated", what);
+	halt(s, SIM_ENOMEM, "out of memory", d);
 }
 
 /* Puts a stored message on the wire: latency, loss and duplication. */
@@ -340,7 +361,7 @@ static void msg_launch(struct sim *s, uint32_t i)
 	s->counters.msgs_sent++;
 	emit_msg(s, SIM_T_SEND, &sm->m, NULL);
 	if (sim_queue_push(&s->q, sm->deliver_us, SIM_EV_DELIVER, sm->m.to, i, 0) != SIM_OK) {
-		stop_oom(s);
+		stop_oom(s, "an event for a message in flight");
 		return;
 	}
 	if (!sim_rand_ppm(&s->rng_net, s->cfg.dup_ppm))
@@ -348,7 +369,7 @@ static void msg_launch(struct sim *s, uint32_t i)
 	struct raft_msg copy = s->slots[i].msg.m; /* msg_store may move the slots */
 	uint32_t j = msg_store(s, &copy);
 	if (j == SIM_NONE) {
-		stop_oom(s);
+		stop_oom(s, "a duplicated message");
 		return;
 	}
 	struct sim_slot *dl = &s->slots[j];
@@ -364,7 +385,7 @@ static void msg_launch(struct sim *s, uint32_t i)
 	emit_msg(s, SIM_T_DUPLICATE, &dl->msg.m, NULL);
 	if (sim_queue_push(&s->q, dl->msg.deliver_us, SIM_EV_DELIVER, dl->msg.m.to, j, 0) !=
 	    SIM_OK)
-		stop_oom(s);
+		stop_oom(s, "an event for a duplicated message");
 }
 
 static void record_drop(struct sim *s, const struct sim_msg *sm, const char *why)
@@ -395,14 +416,21 @@ static void node_timer(struct sim *s, uint8_t i)
 	ns->timer_gen++;
 	ns->timer_at = d;
 	if (sim_queue_push(&s->q, d, SIM_EV_TIMER, i, 0, ns->timer_gen) != SIM_OK)
-		stop_oom(s);
+		stop_oom(s, "a timer event");
 }
 
 static void client_applied(struct sim *s, uint8_t i, uint64_t applied);
 
 static void violation(struct sim *s, const struct sim_violation *v)
 {
+	if (s->checker.oom) { /* not a violation: the checker ran out of memory */
+		stop_oom(s, "a safety checker record");
+		return;
+	}
+	if (s->stopped)
+		return;
 	s->stopped = true;
+	s->halt = SIM_ESTOPPED;
 	s->violation = *v;
 	s->violation.time_us = s->now_us;
 	s->violation.seed = s->cfg.seed;
@@ -468,8 +496,16 @@ static void flush(struct sim *s, uint8_t i)
 {
 	struct sim_nodestate *ns = &s->nodes[i];
 	struct raft_ready rd;
+	if (raft_out_of_memory(ns->raft)) {
+		stop_oom(s, "memory for a Raft node's log, messages or state machine");
+		return;
+	}
 	while (!s->stopped && ns->up && raft_has_ready(ns->raft)) {
 		raft_take_ready(ns->raft, &rd);
+		if (raft_out_of_memory(ns->raft)) {
+			stop_oom(s, "memory for a Raft node's log, messages or state machine");
+			return;
+		}
 		observe(s, i, &rd);
 		if (s->stopped)
 			return;
@@ -479,7 +515,7 @@ static void flush(struct sim *s, uint8_t i)
 			for (size_t k = 0; k < rd.n_msgs; k++) {
 				uint32_t j = msg_store(s, &rd.msgs[k]);
 				if (j == SIM_NONE) {
-					stop_oom(s);
+					stop_oom(s, "a message");
 					return;
 				}
 				msg_launch(s, j);
@@ -495,7 +531,7 @@ static void flush(struct sim *s, uint8_t i)
 				size_t cap = ns->writes_cap ? ns->writes_cap * 2 : 8;
 				struct sim_write *w = malloc(cap * sizeof *w);
 				if (!w) {
-					stop_oom(s);
+					stop_oom(s, "a disk write");
 					return;
 				}
 				for (size_t k = 0; k < ns->writes_n; k++)
@@ -513,7 +549,7 @@ static void flush(struct sim *s, uint8_t i)
 				                        .hs_vote = rd.voted_for, .held_first = SIM_NONE};
 				if (sim_queue_push(&s->q, s->now_us + s->cfg.disk_us, SIM_EV_DISK, i,
 				                   ns->incarnation, 0) != SIM_OK) {
-					stop_oom(s);
+					stop_oom(s, "a disk event");
 					return;
 				}
 			} else {
@@ -527,7 +563,7 @@ static void flush(struct sim *s, uint8_t i)
 			for (size_t k = 0; k < rd.n_msgs; k++) {
 				uint32_t j = msg_store(s, &rd.msgs[k]);
 				if (j == SIM_NONE) {
-					stop_oom(s);
+					stop_oom(s, "a message");
 					return;
 				}
 				if (tail == SIM_NONE)
@@ -607,7 +643,47 @@ static void client_send(struct sim *s, uint32_t r, uint8_t to, int64_t delay_us)
 	int64_t at = s->now_us + delay_us +
 	             sim_rand_range(&s->rng_client, s->cfg.latency_us_min, s->cfg.latency_us_max);
 	if (sim_queue_push(&s->q, at, SIM_EV_CLIENT, to, r, q->gen) != SIM_OK)
-		stop_oom(s);
+		stop_oom(s, "a client event");
+}
+
+/* How long a client waits before its next try.  The first
+ * SIM_CLIENT_BACKOFF_AFTER retries of a put wait exactly base (and draw
+ * nothing), as a client that just missed a leader change should; after
+ * that the wait doubles with every retry, capped at SIM_CLIENT_BACKOFF_MAX
+ * times the retry time (and 1h), plus up to half of it again as jitter
+ * drawn from the clients' own stream. */
+static int64_t client_wait_us(struct sim *s, const struct sim_req *q, int64_t base_us)
+{
+	if (q->retries < SIM_CLIENT_BACKOFF_AFTER)
+		return base_us;
+	int64_t cap = s->cfg.client_retry_us * SIM_CLIENT_BACKOFF_MAX;
+	if (cap > HOUR_US)
+		cap = HOUR_US;
+	if (cap < base_us)
+		cap = base_us;
+	int64_t d = base_us;
+	for (uint32_t k = SIM_CLIENT_BACKOFF_AFTER - 1; k < q->retries && d < cap; k++)
+		d *= 2;
+	if (d > cap)
+		d = cap;
+	return d + sim_rand_range(&s->rng_client, 0, d / 2);
+}
+
+static void client_retried(struct sim_req *q)
+{
+	if (q->retries < UINT32_MAX)
+		q->retries++;
+}
+
+/* The put's first copy is still in the log of the node that accepted it,
+ * that node still leads the same term and is the stable leader (it reaches
+ * a majority): it will commit, so sending another copy would only grow the
+ * log. */
+static bool client_copy_alive(const struct sim *s, const struct sim_req *q)
+{
+	const struct sim_nodestate *ns = &s->nodes[q->target];
+	return ns->up && raft_role(ns->raft) == RAFT_LEADER && raft_term(ns->raft) == q->term &&
+	       raft_term_at(ns->raft, q->index) == q->term && sim_stable_leader(s) == q->target;
 }
 
 static void client_note(struct sim *s, uint8_t node, const char *fmt, const struct sim_req *q,
@@ -646,8 +722,10 @@ int64_t sim_client_put(struct sim *s, const char *cmd, size_t len, uint8_t to)
 	if (s->reqs_n == s->reqs_cap) {
 		size_t cap = s->reqs_cap ? s->reqs_cap * 2 : 16;
 		struct sim_req *r = realloc(s->reqs, cap * sizeof *r);
-		if (!r)
+		if (!r) {
+			stop_oom(s, "a client request");
 			return SIM_ENOMEM;
+		}
 		s->reqs = r;
 		s->reqs_cap = cap;
 	}
@@ -693,7 +771,9 @@ static void client_arrive(struct sim *s, uint32_t r)
 	q->attempts++;
 	if (!ns->up) {
 		client_note(s, to, "put %s to n%llu lost: the node is down; retrying", q, to, 0);
-		client_send(s, r, next_node(s, to), s->cfg.client_retry_us);
+		int64_t wait = client_wait_us(s, q, s->cfg.client_retry_us);
+		client_retried(q);
+		client_send(s, r, next_node(s, to), wait);
 		return;
 	}
 	uint64_t index = 0;
@@ -707,9 +787,9 @@ static void client_arrive(struct sim *s, uint32_t r)
 		s->client_leader = to;
 		client_note(s, to, "put %s accepted by n%llu at index %llu", q, to, index);
 		if (push_waiting(ns, r) != SIM_OK ||
-		    sim_queue_push(&s->q, s->now_us + s->cfg.client_retry_us, SIM_EV_CLIENT, to, r,
-		                   q->gen) != SIM_OK) {
-			stop_oom(s);
+		    sim_queue_push(&s->q, s->now_us + client_wait_us(s, q, s->cfg.client_retry_us),
+		                   SIM_EV_CLIENT, to, r, q->gen) != SIM_OK) {
+			stop_oom(s, "a client's wait");
 			return;
 		}
 		flush(s, to);
@@ -721,13 +801,25 @@ static void client_arrive(struct sim *s, uint32_t r)
 		client_send(s, r, hint, 0);
 	} else {
 		client_note(s, to, "put %s rejected by n%llu: no leader known; retrying", q, to, 0);
-		client_send(s, r, next_node(s, to), s->cfg.election_us_min);
+		int64_t wait = client_wait_us(s, q, s->cfg.election_us_min);
+		client_retried(q);
+		client_send(s, r, next_node(s, to), wait);
 	}
 }
 
 static void client_timeout(struct sim *s, uint32_t r)
 {
 	struct sim_req *q = &s->reqs[r];
+	client_retried(q);
+	if (client_copy_alive(s, q)) {
+		client_note(s, q->target,
+		            "put %s still waiting at leader n%llu, index %llu: waiting longer", q,
+		            q->target, q->index);
+		if (sim_queue_push(&s->q, s->now_us + client_wait_us(s, q, s->cfg.client_retry_us),
+		                   SIM_EV_CLIENT, q->target, r, q->gen) != SIM_OK)
+			stop_oom(s, "a client's wait");
+		return;
+	}
 	client_note(s, q->target, "put %s not committed within the retry time at n%llu; retrying",
 	            q, q->target, 0);
 	uint8_t to = s->client_leader && s->client_leader != q->target ? s->client_leader
@@ -759,10 +851,12 @@ static void client_applied(struct sim *s, uint8_t i, uint64_t applied)
 			 * in it is unknown here, so the client asks again */
 			client_note(s, i, "put %s: n%llu skipped index %llu by a snapshot; retrying", q,
 			            i, q->index);
+			client_retried(q);
 			client_send(s, r, s->client_leader ? s->client_leader : next_node(s, i), 0);
 		} else {
 			client_note(s, i, "put %s was overwritten at n%llu index %llu; retrying", q, i,
 			            q->index);
+			client_retried(q);
 			client_send(s, r, s->client_leader ? s->client_leader : next_node(s, i), 0);
 		}
 	}
@@ -784,8 +878,10 @@ int sim_propose(struct sim *s, uint8_t node, const char *cmd, size_t len)
 	}
 	if (rc == RAFT_ENOTLEADER)
 		return SIM_ENOLEADER;
-	if (rc == RAFT_ENOMEM)
+	if (rc == RAFT_ENOMEM) {
+		stop_oom(s, "a log entry for a proposal");
 		return SIM_ENOMEM;
+	}
 	return rc == RAFT_OK ? SIM_OK : SIM_EINVAL;
 }
 
@@ -829,6 +925,15 @@ int64_t sim_next_event_us(const struct sim *s)
 	return e ? e->time_us : INT64_MAX;
 }
 
+static void stop_limit(struct sim *s, const char *budget, const char *key, uint64_t limit,
+                       const char *unit)
+{
+	char d[200];
+	snprintf(d, sizeof d, "the %s budget (%s=%llu %s) ran out", budget, key,
+	         (unsigned long long)limit, unit);
+	halt(s, SIM_ELIMIT, "resource limit", d);
+}
+
 bool sim_step(struct sim *s)
 {
 	if (s->stopped)
@@ -836,6 +941,10 @@ bool sim_step(struct sim *s)
 	flush_pending(s);
 	if (s->stopped || !peek_live(s))
 		return false;
+	if (s->cfg.max_events && s->counters.events >= s->cfg.max_events) {
+		stop_limit(s, "event", "max_events", s->cfg.max_events, "events");
+		return false;
+	}
 	struct sim_event e;
 	sim_queue_pop(&s->q, &e);
 	s->now_us = e.time_us;
@@ -861,6 +970,9 @@ bool sim_step(struct sim *s)
 			client_timeout(s, e.arg);
 		break;
 	}
+	if (s->cfg.max_memory_bytes && s->counters.events % SIM_MEMORY_CHECK_EVENTS == 0 &&
+	    !s->stopped && sim_memory_bytes(s) > s->cfg.max_memory_bytes)
+		stop_limit(s, "memory", "max_memory", s->cfg.max_memory_bytes, "bytes");
 	return true;
 }
 
@@ -874,7 +986,7 @@ int sim_run_until(struct sim *s, int64_t t_us)
 		sim_step(s);
 	}
 	if (s->stopped)
-		return SIM_ESTOPPED;
+		return s->halt;
 	if (t_us > s->now_us)
 		s->now_us = t_us;
 	return SIM_OK;
@@ -1060,6 +1172,8 @@ int sim_reconfigure(struct sim *s, const struct sim_config *c)
 	s->cfg.client_retry_us = c->client_retry_us;
 	s->cfg.snapshot_threshold = c->snapshot_threshold;
 	s->cfg.snapshot_trailing = c->snapshot_trailing;
+	s->cfg.max_events = c->max_events;
+	s->cfg.max_memory_bytes = c->max_memory_bytes;
 	if (old.snapshot_threshold != c->snapshot_threshold ||
 	    old.snapshot_trailing != c->snapshot_trailing)
 		for (uint16_t i = 1; i <= s->cfg.nodes; i++)
@@ -1107,6 +1221,10 @@ int sim_reconfigure(struct sim *s, const struct sim_config *c)
 		if (old.snapshot_threshold != c->snapshot_threshold ||
 		    old.snapshot_trailing != c->snapshot_trailing)
 			ADD(" snapshot=%u trailing=%u", c->snapshot_threshold, c->snapshot_trailing);
+		if (old.max_events != c->max_events)
+			ADD(" max_events=%llu", (unsigned long long)c->max_events);
+		if (old.max_memory_bytes != c->max_memory_bytes)
+			ADD(" max_memory=%llu", (unsigned long long)c->max_memory_bytes);
 #undef ADD
 		if (len)
 			emit_text(s, SIM_T_SET, 0, text + 1);
@@ -1234,4 +1352,64 @@ bool sim_client_info(const struct sim *s, size_t i, struct sim_client_info *out)
 const struct sim_violation *sim_violation(const struct sim *s)
 {
 	return s->stopped ? &s->violation : NULL;
+}
+
+int sim_halt(const struct sim *s)
+{
+	return s->stopped ? s->halt : SIM_OK;
+}
+
+size_t sim_halt_format(const struct sim *s, char *buf, size_t cap)
+{
+	char t[48], at[48];
+	size_t n = 0;
+	sim_format_time(s->violation.time_us, t, sizeof t);
+	for (const char *p = t; *p && n + 1 < sizeof at; p++)
+		if (*p != '[' && *p != ']' && *p != ' ')
+			at[n++] = *p;
+	at[n] = '\0';
+	int len = 0;
+	int h = sim_halt(s);
+	if (h == SIM_ENOMEM)
+		len = snprintf(buf, cap, "out of memory at %s virtual time, seed %llu: %s", at,
+		               (unsigned long long)s->violation.seed, s->violation.detail);
+	else if (h == SIM_ELIMIT)
+		len = snprintf(buf, cap, "resource limit: %s at %s virtual time, seed %llu",
+		               s->violation.detail, at, (unsigned long long)s->violation.seed);
+	else if (cap)
+		buf[0] = '\0';
+	return len < 0 ? 0 : (size_t)len;
+}
+
+uint64_t sim_memory_bytes(const struct sim *s)
+{
+	uint64_t b = sizeof *s;
+	uint16_t n = s->cfg.nodes;
+	size_t links = ((size_t)n + 1) * ((size_t)n + 1);
+	b += links * (1 + sizeof *s->link_changed_us);
+	b += ((uint64_t)n + 1) * sizeof *s->nodes;
+	for (uint16_t i = 1; i <= n; i++) {
+		const struct sim_nodestate *ns = &s->nodes[i];
+		const struct raft_node *r = ns->raft;
+		/* entries held: the log in memory, the snapshot, the map */
+		uint64_t first = raft_log_first(r), last = raft_last_index(r);
+		uint64_t held = last >= first ? last - first + 1 : 0;
+		held += raft_snapshot_count(r);
+		b += held * sizeof(struct raft_entry);
+		b += (uint64_t)raft_map_capacity(r) * (sizeof(struct raft_entry) + sizeof(uint64_t));
+		b += ns->writes_cap * sizeof *ns->writes + ns->waiting_cap * sizeof *ns->waiting;
+	}
+	b += (uint64_t)s->slots_cap * sizeof *s->slots + s->slot_buf_bytes;
+	b += s->q.cap * sizeof *s->q.ev;
+	b += s->reqs_cap * sizeof *s->reqs;
+	const struct sim_checker *c = &s->checker;
+	if (s->cfg.checker && c->nodes) {
+		for (uint16_t i = 1; i <= c->n; i++)
+			b += c->nodes[i].cap * sizeof(uint64_t);
+		b += c->leader_of_term_cap;
+		b += c->first_cap * (sizeof *c->first + 1);
+		b += c->seen_cap * sizeof *c->seen;
+		b += c->committed_cap * 3 * sizeof(uint64_t);
+	}
+	return b;
 }

@@ -25,6 +25,7 @@ enum {
 	SIM_EINVAL = -2,    /* bad node id, bad command, bad config value */
 	SIM_ENOLEADER = -3, /* an action needed a leader and there is none */
 	SIM_ESTOPPED = -4,  /* the checker found a violation; the run is over */
+	SIM_ELIMIT = -5,    /* a budget (max_events, max_memory) ran out; the run is over */
 };
 
 #define SIM_PPM 1000000u /* probabilities are parts per million */
@@ -48,7 +49,27 @@ struct sim_config {
 	uint32_t snapshot_trailing;
 	int64_t client_retry_us;         /* client gives up on a request, default 1 s */
 	bool checker;                    /* default true */
+	/* Budgets: the run stops (sim_halt() == SIM_ELIMIT) once it has
+	 * processed max_events events, or once the simulator holds more than
+	 * max_memory_bytes (sim_memory_bytes(), checked every
+	 * SIM_MEMORY_CHECK_EVENTS events).  0: no limit. */
+	uint64_t max_events;             /* default SIM_MAX_EVENTS_DEFAULT */
+	uint64_t max_memory_bytes;       /* default SIM_MAX_MEMORY_DEFAULT */
 };
+
+#define SIM_MAX_EVENTS_DEFAULT 100000000ull      /* 100 M events */
+#define SIM_MAX_MEMORY_DEFAULT (1ull << 30)      /* 1 GiB */
+#define SIM_MEMORY_CHECK_EVENTS 1024u
+/* Timers (election timeout, heartbeat) shorter than this are refused: they
+ * make virtual time crawl (a 1 us heartbeat on 255 nodes is 65 billion
+ * messages per virtual second). */
+#define SIM_TIMER_US_MIN 1000
+/* A client's retries back off: after SIM_CLIENT_BACKOFF_AFTER retries at
+ * the base wait (client_retry_us, or the election timeout while no leader
+ * is known), each retry doubles it, up to SIM_CLIENT_BACKOFF_MAX times
+ * client_retry_us, plus up to half of that again as jitter. */
+#define SIM_CLIENT_BACKOFF_AFTER 3
+#define SIM_CLIENT_BACKOFF_MAX 8
 
 void sim_config_default(struct sim_config *c);
 /* Checks ranges; on error writes a one-line reason into err (may be NULL). */
@@ -75,7 +96,8 @@ int64_t sim_next_event_us(const struct sim *s); /* INT64_MAX if none */
  * Returns false if there is none or the run is stopped by a violation. */
 bool sim_step(struct sim *s);
 /* Processes every event with time <= t_us, then sets the clock to t_us.
- * Stops early (returns SIM_ESTOPPED) on a violation. */
+ * Stops early when the run stops, returning why (sim_halt()): SIM_ESTOPPED
+ * on a violation, SIM_ENOMEM out of memory, SIM_ELIMIT a budget. */
 int sim_run_until(struct sim *s, int64_t t_us);
 
 /* ---- Faults and actions (all are traced) ------------------------------ */
@@ -93,8 +115,11 @@ void sim_heal(struct sim *s);
  * leads, initially the current stable leader or n1).  It travels like a
  * message; a rejection redirects the client to the hinted leader, a lost
  * request or one not acknowledged within client_retry_us is retried, until
- * the command is applied on the leader that accepted it.  Returns the
- * request id (>= 1) or a negative code. */
+ * the command is applied on the leader that accepted it.  Retries back off
+ * exponentially with jitter (SIM_CLIENT_BACKOFF_MAX), and a put still
+ * waiting in the log of the stable leader that accepted it (same term) is
+ * waited for, not sent again.  Returns the request id (>= 1) or a negative
+ * code. */
 int64_t sim_client_put(struct sim *s, const char *cmd, size_t len, uint8_t to);
 /* Proposes directly on a node, now, bypassing the client (benchmarks). */
 int sim_propose(struct sim *s, uint8_t node, const char *cmd, size_t len);
@@ -221,7 +246,27 @@ struct sim_violation {
 	uint64_t index, term;
 	char detail[256]; /* one line */
 };
-/* NULL while every invariant holds. */
+/* NULL while the run goes on.  Non-NULL once it has stopped, for any
+ * reason (see sim_halt()): for a stop that is not a safety violation,
+ * invariant is "out of memory" or "resource limit" and detail says which
+ * budget, so a caller that only asks "has it stopped?" keeps working; a
+ * caller that reports must ask sim_halt() first. */
 const struct sim_violation *sim_violation(const struct sim *s);
+
+/* Why the run stopped: SIM_OK while it goes on; SIM_ESTOPPED a safety
+ * violation; SIM_ENOMEM an allocation failed (anywhere: simulator, checker
+ * or a Raft node), so the run cannot go on faithfully; SIM_ELIMIT the event
+ * or memory budget ran out. */
+int sim_halt(const struct sim *s);
+/* For SIM_ENOMEM and SIM_ELIMIT, one phrase without newline: "out of
+ * memory at 1500.000ms virtual time, seed 3: a message could not be
+ * allocated" or "resource limit: the event budget (max_events=1000 events)
+ * ran out at 2000.000ms virtual time, seed 3"; "" otherwise.  Like
+ * snprintf, returns the length it needed. */
+size_t sim_halt_format(const struct sim *s, char *buf, size_t cap);
+/* Bytes the simulator holds for this run (its own accounting, not the
+ * process's RSS): log entries, snapshots and state machines of every node,
+ * messages, the event queue, client requests, the checker's records. */
+uint64_t sim_memory_bytes(const struct sim *s);
 
 #endif

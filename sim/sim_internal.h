@@ -110,6 +110,7 @@ struct sim_req {
 	uint16_t gen;     /* bumped to invalidate pending events */
 	uint64_t index, term; /* where it was accepted */
 	uint32_t attempts;
+	uint32_t retries; /* back-off exponent: retries so far */
 };
 
 /* ---- Checker ------------------------------------------------------------- */
@@ -149,13 +150,16 @@ struct sim_checker {
 	uint64_t committed, committed_cap;
 	uint8_t leaders[RAFT_NODES_MAX]; /* nodes now in the leader role */
 	uint16_t n_leaders;
+	bool oom; /* an allocation failed: the checks are incomplete from here */
 };
 
 int sim_checker_init(struct sim_checker *c, uint16_t n);
 void sim_checker_free(struct sim_checker *c);
 int sim_checker_copy(struct sim_checker *dst, const struct sim_checker *src);
 /* Called after every batch a node hands back (rd may be NULL after a
- * restart).  Returns true and fills *v on a violation. */
+ * restart).  Returns true and fills *v on a violation, or returns true with
+ * c->oom set when it ran out of memory (not a violation: the run must stop
+ * as out of memory). */
 bool sim_checker_observe(struct sim_checker *c, uint8_t id, const struct raft_node *n,
                          const struct raft_ready *rd, struct sim_violation *v);
 /* The node crashed: it holds no role any more. */
@@ -174,6 +178,7 @@ struct sim {
 	int64_t *link_changed_us;
 	struct sim_slot *slots;
 	uint32_t slots_n, slots_cap, free_head;
+	uint64_t slot_buf_bytes; /* sum of the slots' buf_cap entries, in bytes */
 	size_t in_flight;
 	uint64_t next_msg_id;
 	struct sim_drop drops[SIM_DROPS_MAX];
@@ -187,6 +192,7 @@ struct sim {
 	uint16_t n_dirty;
 	struct sim_checker checker;
 	bool stopped;
+	int halt; /* why it stopped: SIM_ESTOPPED, SIM_ENOMEM or SIM_ELIMIT */
 	struct sim_violation violation;
 	sim_trace_fn *trace_fn;
 	void *trace_ctx;

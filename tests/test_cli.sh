@@ -136,6 +136,81 @@ lint badnode.scn|badnode.scn:2:7:
 lint missing.scn|missing.scn: cannot read
 lint --seed x lint-clean.scn|--seed: 'x' is not a number
 EOF
+# --- resources: budgets, refused settings, out of memory (exit 3) -----------
+printf 'cluster nodes=3\nset max_events=2000\nrun 60s\n' >"$tmp/budget.scn"
+printf 'cluster nodes=255\nset election=1us heartbeat=1us latency=0us\nrun 3600s\n' >"$tmp/crawl.scn"
+printf 'cluster nodes=3\nclient putmany 50000 k\nrun 3600s\nexpect acked-committed\nexpect log leader <= 50000\n' >"$tmp/putmany.scn"
+printf 'cluster nodes=3\nrun until leader within 5s\nexpect term n1 == 99\n' >"$tmp/fails.scn"
+# one line (stdout for check and fuzz, stderr for run) naming the budget and
+# the virtual time reached, exit 3
+while IFS='|' read -r stream args want; do
+  # shellcheck disable=SC2086
+  if [ "$stream" = out ]; then out=$(cd "$tmp" && "$R" $args 2>/dev/null | grep -v '^fuzz:')
+  else out=$(cd "$tmp" && "$R" $args 2>&1 >/dev/null | grep -v '^#'); fi
+  # shellcheck disable=SC2086
+  rc=$(cd "$tmp" && "$R" $args >/dev/null 2>&1; echo $?)
+  lines=$(printf '%s\n' "$out" | grep -c .)
+  [ "$rc" = 3 ] || fail "raftsim $args: exit $rc, want 3 ($out)"
+  [ "$lines" = 1 ] || fail "raftsim $args: $lines lines, want 1: $out"
+  grep -qF -- "$want" <<<"$out" || fail "raftsim $args: '$out' lacks '$want'"
+  grep -q "virtual time" <<<"$out" || fail "raftsim $args: no virtual time in '$out'"
+done <<'EOF'
+out|check budget.scn|LIMIT budget.scn:3: run 60s (resource limit: the event budget (max_events=2000 events) ran out at
+out|check budget.scn --max-events 3000|the event budget (max_events=3000 events) ran out
+out|check putmany.scn --max-memory 1MiB|the memory budget (max_memory=1048576 bytes) ran out
+err|run budget.scn|raftsim: resource limit: the event budget (max_events=2000 events) ran out at
+err|run --nodes 3 --for 60s --max-events 500|raftsim: resource limit: the event budget (max_events=500 events) ran out at
+err|fuzz --seeds 1..20 --max-events 3000|raftsim: resource limit: the event budget (max_events=3000 events) ran out at
+EOF
+# a flag of 0 lifts the script's budget
+out=$(cd "$tmp" && "$R" check budget.scn --max-events 0 2>&1) || fail "check --max-events 0: $out"
+# a failure and a resource limit in one check: the failure wins (exit 1)
+out=$(cd "$tmp" && "$R" check fails.scn budget.scn 2>&1); rc=$?
+[ $rc = 1 ] || fail "check fails.scn budget.scn: exit $rc, want 1: $out"
+# timers that make virtual time crawl are refused where they are written
+out=$(cd "$tmp" && "$R" check crawl.scn 2>&1); rc=$?
+[ $rc = 2 ] && grep -q '^crawl.scn:2:14: election timeout 1us is below 1ms' <<<"$out" ||
+  fail "check crawl.scn: exit $rc: $out"
+while IFS='|' read -r args want; do
+  # shellcheck disable=SC2086
+  out=$(cd "$tmp" && "$R" $args 2>&1 >/dev/null); rc=$?
+  [ $rc = 2 ] && grep -qF -- "$want" <<<"$out" || fail "raftsim $args: exit $rc: $out"
+done <<'EOF'
+run --max-events lots|--max-events: 'lots' is not a number
+run --max-memory 12parsecs|--max-memory: '12parsecs' is not a size
+check budget.scn --max-memory 2TiB|--max-memory: 2TiB is out of range
+fuzz --max-events -1|--max-events: '-1' is not a number
+EOF
+# 50,000 puts at once settle: each put once in the log, all acknowledged
+out=$("$R" check "$tmp/putmany.scn" 2>&1) || fail "50,000 puts did not settle: $out"
+# out of memory is exit 3 with the virtual time, never a violation or a crash
+if ldd "$R" 2>/dev/null | grep -q libasan; then
+  echo "cli: the out-of-memory check is skipped (sanitizer build)"
+else
+  out=$( (ulimit -v 100000; "$R" bench --entries 100000000 --snapshot 0) 2>&1 >/dev/null); rc=$?
+  [ $rc = 3 ] && grep -q '^raftsim: out of memory at [0-9.]*ms virtual time' <<<"$out" ||
+    fail "bench out of memory: exit $rc: $out"
+fi
+# every usage text that lists exit codes names 3
+for c in "" run check fuzz bench; do
+  # shellcheck disable=SC2086
+  "$R" $c --help 2>&1 | tr '\n' ' ' | grep -q '[ ,]3 [a-z (]' ||
+    fail "raftsim $c --help does not document exit code 3"
+done
+
+# --- fuzz --jobs: a failure in any worker is noticed at once -----------------
+# The second worker fails at seed 1026 first; the first (odd seeds) must stop
+# once it is past 1026, not after its whole share (930 runs before).
+out=$("$R" fuzz --bug commit-old-term --seeds 1025..20000 --jobs 2 --out "$tmp/j.scn" 2>&1); rc=$?
+runs=$(sed -n 's/^fuzz: .*, \([0-9]*\) runs,.*/\1/p' <<<"$out")
+[ $rc = 1 ] && grep -q '^FAIL seed 1026 ' <<<"$out" && [ "${runs:-999}" -le 10 ] ||
+  fail "fuzz --jobs 2 did not stop early at seed 1026 ($runs runs): $out"
+# ... and still reports the lowest failing seed, as --jobs 1 does
+for bug in no-truncate no-log-check vote-twice; do
+  one=$("$R" fuzz --bug $bug --seeds 3..60 --jobs 1 --out "$tmp/j1.scn" 2>&1 | grep '^FAIL seed')
+  par=$("$R" fuzz --bug $bug --seeds 3..60 --jobs 3 --out "$tmp/j3.scn" 2>&1 | grep '^FAIL seed')
+  [ -n "$one" ] && [ "$one" = "$par" ] || fail "fuzz --bug $bug --jobs 3: '$par', --jobs 1: '$one'"
+done
 
 if [ $fails -gt 0 ]; then echo "$fails failure(s)"; exit 1; fi
 echo "cli: all checks passed"

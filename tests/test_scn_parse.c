@@ -309,6 +309,41 @@ Test(scn_parse, snapshot_settings)
 	scn_script_free(s);
 }
 
+Test(scn_parse, budget_settings)
+{
+	struct scn_script *s = parse_ok(HDR "set max_events=5000 max_memory=64MiB\n");
+	const struct scn_cmd *c = one(s);
+	cr_expect_eq(c->set.mask, SCN_SET_MAX_EVENTS | SCN_SET_MAX_MEMORY);
+	cr_expect_eq(c->set.max_events, 5000);
+	cr_expect_eq(c->set.max_memory_bytes, 64ull << 20);
+	char buf[128];
+	scn_cmd_format(c, buf, sizeof buf);
+	cr_expect_str_eq(buf, "set max_events=5000 max_memory=64MiB");
+	scn_script_free(s);
+	s = parse_ok(HDR "set max_memory=1000 max_events=0\n");
+	cr_expect_eq(one(s)->set.max_memory_bytes, 1000);
+	cr_expect_eq(one(s)->set.max_events, 0);
+	scn_script_free(s);
+	/* sizes */
+	uint64_t b = 0;
+	cr_expect_eq(scn_size_parse("2GiB", 4, &b), 0);
+	cr_expect_eq(b, 2ull << 30);
+	cr_expect_eq(scn_size_parse("3K", 2, &b), 0);
+	cr_expect_eq(b, 3072);
+	cr_expect_eq(scn_size_parse("17", 2, &b), 0);
+	cr_expect_eq(b, 17);
+	cr_expect_eq(scn_size_parse("MiB", 3, &b), -1);
+	cr_expect_eq(scn_size_parse("5XB", 3, &b), -1);
+	cr_expect_eq(scn_size_parse("99999999999999TiB", 17, &b), -2);
+	scn_size_format(3ull << 30, buf, sizeof buf);
+	cr_expect_str_eq(buf, "3GiB");
+	scn_size_format(1000, buf, sizeof buf);
+	cr_expect_str_eq(buf, "1000B");
+	/* the timer floor: 1 ms is fine */
+	s = parse_ok(HDR "set election=1..2ms heartbeat=1ms\n");
+	scn_script_free(s);
+}
+
 Test(scn_parse, durations_and_percentages)
 {
 	static const struct {
@@ -507,7 +542,14 @@ Test(scn_parse, errors)
 		{HDR "mend n1 -> n2 -> n3\n", "x.scn:2:15: unexpected '->' after the link"},
 		/* settings */
 		{HDR "set\n", "x.scn:2:5: missing settings after 'set': e.g. set election=150..300ms heartbeat=50ms"},
-		{HDR "set foo=1\n", "x.scn:2:5: unknown setting 'foo': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot or trailing"},
+		{HDR "set foo=1\n", "x.scn:2:5: unknown setting 'foo': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events or max_memory"},
+		{HDR "set heartbeat=1us\n", "x.scn:2:15: heartbeat 1us is below 1ms: timers that short make virtual time crawl (millions of events per virtual second); use 1ms or more"},
+		{HDR "set election=1us..2ms\n", "x.scn:2:14: election timeout 1us..2ms is below 1ms: timers that short make virtual time crawl (millions of events per virtual second); use 1ms or more"},
+		{HDR "set max_events=lots\n", "x.scn:2:16: bad max_events 'lots': expected a number of simulator events 0..1000000000000 (0: no limit)"},
+		{HDR "set max_events=1000000000001\n", "x.scn:2:16: max_events 1000000000001 is out of range: expected 0..1000000000000 events"},
+		{HDR "set max_memory=12parsecs\n", "x.scn:2:16: bad max_memory '12parsecs': expected a size like 512MiB or 2GiB (units B, KiB, MiB, GiB, TiB; 0: no limit)"},
+		{HDR "set max_memory=2TiB\n", "x.scn:2:16: max_memory 2TiB is out of range: expected 0..1TiB"},
+		{HDR "set max_memory\n", "x.scn:2:5: missing value in 'max_memory': write it like max_memory=512MiB"},
 		{HDR "set snapshto=8\n", "x.scn:2:5: unknown setting 'snapshto': did you mean 'snapshot'?"},
 		{HDR "set snapshot\n", "x.scn:2:5: missing value in 'snapshot': write it like snapshot=64"},
 		{HDR "set trailing=\n", "x.scn:2:5: missing value in 'trailing=': write it like trailing=8"},

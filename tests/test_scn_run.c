@@ -990,3 +990,54 @@ Test(scn_run, long_gaps_split_into_hour_long_runs)
 	free(text);
 	scn_runner_free(r);
 }
+
+/* ---- Budgets ------------------------------------------------------------- */
+
+Test(scn_run, a_budget_is_a_limit_line_not_a_failure)
+{
+	struct scn_runner *r = runner("cluster nodes=3\nset max_events=2000\nrun 60s\n", NULL);
+	cr_assert_eq(scn_runner_run_all(r), SCN_FAILED);
+	cr_assert_eq(scn_runner_halt(r), SIM_ELIMIT);
+	const char *e = scn_runner_error(r);
+	const char *want = "LIMIT x.scn:3: run 60s (resource limit: the event budget "
+	                   "(max_events=2000 events) ran out at ";
+	cr_assert(!strncmp(e, want, strlen(want)), "%s", e);
+	char why[300];
+	scn_runner_halt_text(r, why, sizeof why);
+	cr_assert(!strncmp(why, "resource limit: ", 16), "%s", why);
+	/* a command typed afterwards is refused with the same reason */
+	char err[512];
+	cr_assert_eq(scn_runner_exec(r, "crash n1", err, sizeof err), -2);
+	cr_assert(strstr(err, "resource limit: the event budget"), "%s", err);
+	scn_runner_free(r);
+	/* the caller's budget wins over the script's; UINT64_MAX: none */
+	struct scn_options o = {.max_events = UINT64_MAX};
+	r = runner("cluster nodes=3\nset max_events=2000\nrun 60s\n", &o);
+	cr_assert_eq(scn_runner_run_all(r), SCN_DONE, "%s", scn_runner_error(r));
+	cr_assert_eq(scn_runner_halt(r), SIM_OK);
+	scn_runner_free(r);
+	/* a failed expectation is not a halt */
+	r = runner("cluster nodes=3\nexpect leader\n", NULL);
+	cr_assert_eq(scn_runner_run_all(r), SCN_FAILED);
+	cr_assert_eq(scn_runner_halt(r), SIM_OK);
+	scn_runner_free(r);
+}
+
+Test(scn_run, a_saved_session_keeps_its_budgets)
+{
+	struct scn_runner *r =
+	    runner("cluster nodes=3\nset max_events=900000 max_memory=64MiB\nrun 1s\n", NULL);
+	cr_assert_eq(scn_runner_run_all(r), SCN_DONE);
+	char *text = scn_runner_save_text(r);
+	cr_assert(text);
+	cr_assert(strstr(text, " max_events=900000 max_memory=64MiB\n"), "%s", text);
+	free(text);
+	scn_runner_free(r);
+	/* defaults are left out, so older sessions read the same */
+	r = runner("cluster nodes=3\nrun 1s\n", NULL);
+	cr_assert_eq(scn_runner_run_all(r), SCN_DONE);
+	text = scn_runner_save_text(r);
+	cr_assert(!strstr(text, "max_"), "%s", text);
+	free(text);
+	scn_runner_free(r);
+}

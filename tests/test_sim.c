@@ -507,3 +507,141 @@ Test(sim, checker_catches_no_log_check)
 {
 	cr_assert_neq(first_violating_seed(RAFT_BUG_NO_LOG_CHECK, NULL, 300), 0);
 }
+
+/* ---- Resources ------------------------------------------------------------ */
+
+Test(sim, timers_below_one_millisecond_are_refused)
+{
+	struct sim_config c;
+	char err[200];
+	sim_config_default(&c);
+	c.heartbeat_us = 999;
+	cr_assert_eq(sim_config_validate(&c, err, sizeof err), SIM_EINVAL);
+	cr_assert(strstr(err, "heartbeat below 1ms"), "%s", err);
+	sim_config_default(&c);
+	c.election_us_min = 1;
+	c.election_us_max = 1;
+	cr_assert_eq(sim_config_validate(&c, err, sizeof err), SIM_EINVAL);
+	cr_assert(strstr(err, "election timeout below 1ms"), "%s", err);
+	sim_config_default(&c);
+	c.election_us_min = c.election_us_max = c.heartbeat_us = 1000;
+	c.latency_us_min = c.latency_us_max = 0;
+	cr_assert_eq(sim_config_validate(&c, err, sizeof err), SIM_OK);
+}
+
+Test(sim, the_event_budget_stops_the_run_as_a_limit_not_a_violation)
+{
+	struct sim_config c;
+	sim_config_default(&c);
+	c.nodes = 3;
+	c.max_events = 1000;
+	struct sim *s = sim_new(&c);
+	cr_assert(s);
+	cr_assert_eq(sim_run_until(s, 60 * SEC), SIM_ELIMIT);
+	cr_assert_eq(sim_halt(s), SIM_ELIMIT);
+	cr_assert_eq(sim_counters(s)->events, 1000);
+	cr_assert_lt(sim_now_us(s), 60 * SEC);
+	char line[300];
+	sim_halt_format(s, line, sizeof line);
+	char want[200];
+	snprintf(want, sizeof want,
+	         "resource limit: the event budget (max_events=1000 events) ran out at ");
+	cr_assert(!strncmp(line, want, strlen(want)), "%s", line);
+	cr_assert(strstr(line, "ms virtual time, seed 1"), "%s", line);
+	cr_assert_str_eq(sim_violation(s)->invariant, "resource limit");
+	cr_assert(!sim_step(s));
+	sim_free(s);
+	/* 0: no limit */
+	c.max_events = 0;
+	s = sim_new(&c);
+	cr_assert_eq(sim_run_until(s, 10 * SEC), SIM_OK);
+	cr_assert_gt(sim_counters(s)->events, 1000);
+	sim_free(s);
+}
+
+Test(sim, the_memory_budget_counts_what_the_simulator_holds)
+{
+	struct sim_config c;
+	sim_config_default(&c);
+	c.nodes = 3;
+	struct sim *s = sim_new(&c);
+	cr_assert(s);
+	uint64_t empty = sim_memory_bytes(s);
+	for (int k = 0; k < 5000; k++) {
+		char cmd[32];
+		snprintf(cmd, sizeof cmd, "k%d=%d", k, k);
+		cr_assert_gt(sim_client_put(s, cmd, strlen(cmd), 0), 0);
+	}
+	cr_assert_eq(sim_run_until(s, 20 * SEC), SIM_OK);
+	uint64_t full = sim_memory_bytes(s);
+	/* three logs of 5,000 entries, three maps, the checker, the requests */
+	cr_assert_gt(full - empty, 3 * 5000 * sizeof(struct raft_entry), "%llu -> %llu",
+	             (unsigned long long)empty, (unsigned long long)full);
+	sim_free(s);
+	c.max_memory_bytes = empty + (full - empty) / 2;
+	s = sim_new(&c);
+	for (int k = 0; k < 5000; k++) {
+		char cmd[32];
+		snprintf(cmd, sizeof cmd, "k%d=%d", k, k);
+		sim_client_put(s, cmd, strlen(cmd), 0);
+	}
+	cr_assert_eq(sim_run_until(s, 20 * SEC), SIM_ELIMIT);
+	char line[300];
+	sim_halt_format(s, line, sizeof line);
+	cr_assert(strstr(line, "the memory budget (max_memory="), "%s", line);
+	sim_free(s);
+}
+
+/* A put still waiting at the stable leader that accepted it is not sent
+ * again, however long the commit takes. */
+Test(sim, a_put_waiting_at_a_working_leader_is_not_resent)
+{
+	struct sim_config c;
+	sim_config_default(&c);
+	c.nodes = 3;
+	struct sim *s = sim_new(&c);
+	cr_assert(s);
+	cr_assert(await_leader(s, 10 * SEC));
+	c.disk_us = 100 * MS;        /* every commit takes a while ... */
+	c.client_retry_us = 20 * MS; /* ... far longer than the client waits */
+	cr_assert_eq(sim_reconfigure(s, &c), SIM_OK);
+	uint8_t l = sim_stable_leader(s);
+	uint64_t last = raft_last_index(sim_node(s, l));
+	cr_assert_gt(sim_client_put(s, "x=1", 3, 0), 0);
+	run_for(s, 5 * SEC);
+	struct sim_client_info ci;
+	cr_assert(sim_client_info(s, 0, &ci));
+	cr_assert_eq(ci.state, SIM_CLIENT_ACKED);
+	cr_assert_eq(ci.attempts, 1, "the put was sent %u times", ci.attempts);
+	cr_assert_eq(raft_last_index(sim_node(s, l)), last + 1, "the log holds %llu copies",
+	             (unsigned long long)(raft_last_index(sim_node(s, l)) - last));
+	sim_free(s);
+}
+
+/* With every node down, a client's retries back off: 3 at the base wait,
+ * then doubling to 8 x retry, with jitter. */
+Test(sim, retries_back_off)
+{
+	struct sim *s = make(3, 1);
+	for (uint8_t i = 1; i <= 3; i++)
+		cr_assert_eq(sim_crash(s, i), SIM_OK);
+	cr_assert_gt(sim_client_put(s, "x=1", 3, 0), 0);
+	run_for(s, 60 * SEC);
+	struct sim_client_info ci;
+	cr_assert(sim_client_info(s, 0, &ci));
+	/* a fixed 1 s retry makes about 60 attempts; backing off: 3 + 2 s +
+	 * 4 s + 8..12 s each after that, 10 or so */
+	cr_assert_geq(ci.attempts, 6, "%u attempts", ci.attempts);
+	cr_assert_leq(ci.attempts, 14, "%u attempts", ci.attempts);
+	/* and the jitter comes from the seed: same seed, same attempts */
+	struct sim *t = make(3, 1);
+	for (uint8_t i = 1; i <= 3; i++)
+		sim_crash(t, i);
+	sim_client_put(t, "x=1", 3, 0);
+	run_for(t, 60 * SEC);
+	struct sim_client_info cj;
+	sim_client_info(t, 0, &cj);
+	cr_assert_eq(cj.attempts, ci.attempts);
+	sim_free(t);
+	sim_free(s);
+}
