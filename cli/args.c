@@ -104,6 +104,32 @@ bool cli_parse_bug(const char *flag, const char *s, uint32_t *bugs)
 	return true;
 }
 
+const char *cli_shell_word(const char *s, char *buf, size_t cap)
+{
+	bool plain = *s != '\0';
+	for (const char *p = s; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=.,/:@%",
+		            *p))
+			plain = false;
+	if (plain)
+		return s;
+	size_t n = 0;
+	if (cap < 3)
+		return s;
+	buf[n++] = '\'';
+	for (const char *p = s; *p && n + 6 < cap; p++) {
+		if (*p == '\'') {
+			memcpy(buf + n, "'\\''", 4); /* close, escaped quote, reopen */
+			n += 4;
+		} else {
+			buf[n++] = *p;
+		}
+	}
+	buf[n++] = '\'';
+	buf[n] = '\0';
+	return buf;
+}
+
 int cli_trace_open(struct cli_trace *t, const char *path, enum sim_trace_format fmt)
 {
 	t->fmt = fmt;

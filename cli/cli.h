@@ -25,6 +25,10 @@ bool cli_parse_bug(const char *flag, const char *s, uint32_t *bugs);
 /* A value for flag argv[*i] ("--x V" or "--x=V"); NULL + message if missing. */
 const char *cli_flag_value(int argc, char **argv, int *i, const char *flag);
 
+/* s as one shell word: s itself when it needs no quoting, else a quoted
+ * copy in buf (for the reproduce: lines, which users paste into a shell). */
+const char *cli_shell_word(const char *s, char *buf, size_t cap);
+
 /* A trace sink: stdout for "-", else a file written under a temporary name
  * and renamed into place by cli_trace_close(), so an interrupted run never
  * leaves half a trace over a good one.  open/close print a one-line error

@@ -150,13 +150,17 @@ static struct scn_script *load_checked(const char *path)
 	return s;
 }
 
-/* The flags that reproduce a run. */
-static void print_reproduce(FILE *out, const char *path, uint64_t seed, uint32_t bugs)
+/* The command that reproduces a run: the seed it used and the bugs the
+ * command line added to the script's own. */
+static void print_reproduce(FILE *out, const struct scn_script *s, const struct sim *sim)
 {
-	fprintf(out, "  reproduce: raftsim check %s --seed %" PRIu64, path, seed);
-	for (uint32_t b = 1; b != 0; b <<= 1)
-		if ((bugs & b) && raft_bug_name(b))
-			fprintf(out, " --bug %s", raft_bug_name(b));
+	static char q[16400];
+	uint32_t bugs = sim_config(sim)->bugs & ~scn_script_bugs(s);
+	fprintf(out, "  reproduce: raftsim check %s --seed %" PRIu64,
+	        cli_shell_word(scn_script_path(s), q, sizeof q), sim_seed(sim));
+	const char *bug;
+	for (uint32_t left = bugs; (bug = raft_bug_next(&left));)
+		fprintf(out, " --bug %s", bug);
 	fputc('\n', out);
 }
 
@@ -182,7 +186,7 @@ static int check_one(const struct scn_script *s, const struct check_flags *f, bo
 			printf("PASS %s\n", path);
 	} else {
 		printf("%s\n", scn_runner_error(r));
-		print_reproduce(stdout, path, used, sim_config(sim)->bugs);
+		print_reproduce(stdout, s, sim);
 		rc = 1;
 	}
 	scn_runner_free(r);
@@ -275,7 +279,7 @@ int cli_run_script(int argc, char **argv)
 		        scn_runner_title(r)[0] ? scn_runner_title(r) : "untitled");
 	} else {
 		fprintf(stderr, "%s\n", scn_runner_error(r));
-		print_reproduce(stderr, files[0], sim_seed(sim), sim_config(sim)->bugs);
+		print_reproduce(stderr, s, sim);
 		rc = 1;
 	}
 cleanup:

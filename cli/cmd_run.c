@@ -9,11 +9,14 @@
 
 static const char run_usage[] =
     "usage: raftsim run [FILE] [--nodes N] [--seed S] [--for DURATION] [--trace FILE|-]\n"
-    "                   [--format text|jsonl] [--bug NAME]\n"
+    "                   [--format text|jsonl] [--bug NAME]...\n"
     "Runs a cluster with the default settings (or the scenario FILE) headless and\n"
     "prints one line per event.  --nodes 1..255 (default 5), --seed (default 1),\n"
     "--for the virtual time to run (default 2s), --trace where the trace goes\n"
-    "(default -, stdout).  Exit 1 if the safety checker finds a violation.\n";
+    "(default -, stdout), --bug switches off one rule of Raft (repeatable):\n"
+    "  " RAFT_BUG_NAMES "\n"
+    "Exit 1 if the safety checker finds a violation, with the command that\n"
+    "reproduces it.\n";
 
 int cli_run(int argc, char **argv)
 {
@@ -81,9 +84,13 @@ int cli_run(int argc, char **argv)
 	if (v) {
 		fprintf(stderr,
 		        "raftsim: safety violation: %s: %s (at %lld us, seed %llu)\n"
-		        "reproduce: raftsim run --nodes %u --seed %llu --for %lldus\n",
+		        "reproduce: raftsim run --nodes %u --seed %llu --for %lldus",
 		        v->invariant, v->detail, (long long)v->time_us, (unsigned long long)v->seed,
 		        c.nodes, (unsigned long long)c.seed, (long long)v->time_us + 1);
+		const char *bug;
+		for (uint32_t left = c.bugs; (bug = raft_bug_next(&left));)
+			fprintf(stderr, " --bug %s", bug);
+		fputc('\n', stderr);
 		rc = 1;
 	}
 	uint8_t l = sim_stable_leader(s);

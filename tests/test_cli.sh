@@ -6,7 +6,7 @@
 # and a table of hostile inputs each gives its one-line message and exit 2.
 set -u
 R=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-SRC=$2
+SRC=$(cd "$2" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
@@ -39,6 +39,62 @@ EOF
 # --- without bugs the same fault campaigns are clean -------------------------
 out=$("$R" fuzz --seeds 1..1500 --jobs 2 2>&1) || fail "fuzz without bugs failed: $out"
 grep -q "1500 runs.*no violations" <<<"$out" || fail "fuzz summary: $out"
+
+# --- every reproduce: line the CLI prints reproduces the same failure ------
+# sig OUTPUT-LINE: the failure a line reports, in the form run, check and
+# fuzz share ("Election Safety: n5 and n4 are both leaders of term 1", or a
+# failed expectation's whole FAIL line).
+sig() {
+  local s=$1
+  case $s in
+    'shrunk: '*) s=${s#shrunk: }; s=${s%% (at *} ;;
+    *'safety violation: '*) s=${s#*safety violation: }; s=${s%%;*}; s=${s%% (at *} ;;
+  esac
+  printf '%s' "$s"
+}
+printf 'cluster nodes=3 seed=4\nrun until leader within 5s\nclient put x=1\nrun 500ms\nexpect not committed x=1 on any\n' >"$tmp/expect-fails.scn"
+cp "$SRC/scenarios/bugs/no-truncate.scn" "$tmp/has bug.scn"
+n_repro=0
+while IFS= read -r args; do
+  out=$(cd "$tmp" && eval "\"\$R\" $args" 2>&1)
+  rc=$?
+  [ $rc = 1 ] || { fail "raftsim $args: exit $rc, want 1: $out"; continue; }
+  want="" seen=0
+  while IFS= read -r line; do
+    case $line in
+      'shrunk: '* | *'safety violation: '* | 'FAIL '*.scn:*) want=$(sig "$line") ;;
+      *'reproduce: raftsim '*)
+        seen=$((seen + 1)) n_repro=$((n_repro + 1))
+        cmd=${line#*reproduce: raftsim }
+        again=$(cd "$tmp" && eval "\"\$R\" $cmd" 2>&1)
+        rc=$?
+        [ $rc = 1 ] || fail "'$line' (from raftsim $args): exit $rc, want 1: $(head -3 <<<"$again")"
+        got=""
+        while IFS= read -r l2; do
+          case $l2 in *'safety violation: '* | 'FAIL '*) got=$(sig "$l2"); break ;; esac
+        done <<<"$again"
+        [ -n "$want" ] && [ "$got" = "$want" ] ||
+          fail "'$line' (from raftsim $args) gives '$got', want '$want'"
+        ;;
+    esac
+  done <<<"$out"
+  [ $seen -gt 0 ] || fail "raftsim $args printed no reproduce: line: $out"
+done <<'EOF'
+run --nodes 5 --seed 1 --for 2s --bug vote-twice
+run --nodes 5 --seed 1 --for 2s --bug no-truncate --bug vote-twice
+run "$SRC/scenarios/bugs/vote-twice.scn"
+run "$SRC/scenarios/tutorial.scn" --bug vote-twice --trace t.txt
+run expect-fails.scn
+run "has bug.scn" --seed 2
+check "$SRC/scenarios/bugs/no-truncate.scn"
+check expect-fails.scn --seeds 1..2
+check "$SRC/scenarios/figure8.scn" --bug commit-old-term
+check "$SRC/scenarios/tutorial.scn" --seeds 1..2 --bug vote-twice --bug no-truncate
+fuzz --bug vote-twice --seeds 3..3 --out v.scn
+fuzz --bug no-truncate --bug vote-twice --seeds 1..5 --out "two bugs.scn"
+fuzz --bug forget-vote --bug no-step-down --seeds 1..40 --jobs 2
+EOF
+[ $n_repro -ge 14 ] || fail "only $n_repro reproduce: lines were tried"
 
 # --- hostile input: exit 2 and one line naming the problem -------------------
 printf 'cluster nodes=5\ncrash n9\n' >"$tmp/badnode.scn"

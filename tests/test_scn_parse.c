@@ -721,6 +721,23 @@ Test(scn_parse, bug_names)
 	cr_expect_null(raft_bug_name(3));
 }
 
+Test(scn_parse, bug_next_names_every_bit)
+{
+	/* two bugs at once: both names, in table order, then NULL */
+	uint32_t left = RAFT_BUG_NO_TRUNCATE | RAFT_BUG_VOTE_TWICE;
+	cr_expect_str_eq(raft_bug_next(&left), "vote-twice");
+	cr_expect_str_eq(raft_bug_next(&left), "no-truncate");
+	cr_expect_null(raft_bug_next(&left));
+	cr_expect_eq(left, 0);
+	/* every bug, and an unknown bit is skipped */
+	left = 63u | (1u << 30);
+	int n = 0;
+	while (raft_bug_next(&left))
+		n++;
+	cr_expect_eq(n, 6);
+	cr_expect_eq(left, 0);
+}
+
 Test(scn_parse, duration_format)
 {
 	char b[32];
