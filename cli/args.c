@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "raft.h"
+#include "scn.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -102,6 +103,38 @@ bool cli_parse_bug(const char *flag, const char *s, uint32_t *bugs)
 	}
 	*bugs |= bit;
 	return true;
+}
+
+int cli_unknown_flag(const char *cmd, const char *arg, const char *const *flags)
+{
+	int n = (int)strcspn(arg, "=");
+	const char *s = scn_suggest(arg, (size_t)n, flags);
+	if (s)
+		fprintf(stderr, "raftsim %s: unknown flag '%.*s': did you mean '%s'? (raftsim %s --help)\n",
+		        cmd, n, arg, s, cmd);
+	else
+		fprintf(stderr, "raftsim %s: unknown flag '%.*s' (raftsim %s --help)\n", cmd, n, arg,
+		        cmd);
+	return 2;
+}
+
+bool cli_script_sets(const char *cmd, const char *arg)
+{
+	static const struct {
+		const char *flag, *why;
+	} set_by_script[] = {
+	    {"--nodes", "it sets 'cluster nodes='"},
+	    {"--for", "its run commands say how long it runs"},
+	};
+	for (size_t i = 0; i < sizeof set_by_script / sizeof set_by_script[0]; i++) {
+		size_t n = strlen(set_by_script[i].flag);
+		if (!strncmp(arg, set_by_script[i].flag, n) && (arg[n] == '\0' || arg[n] == '=')) {
+			fprintf(stderr, "raftsim %s: %s cannot be combined with a scenario script (%s)\n",
+			        cmd, set_by_script[i].flag, set_by_script[i].why);
+			return true;
+		}
+	}
+	return false;
 }
 
 const char *cli_shell_word(const char *s, char *buf, size_t cap)

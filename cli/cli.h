@@ -25,6 +25,13 @@ bool cli_parse_bug(const char *flag, const char *s, uint32_t *bugs);
 /* A value for flag argv[*i] ("--x V" or "--x=V"); NULL + message if missing. */
 const char *cli_flag_value(int argc, char **argv, int *i, const char *flag);
 
+/* "raftsim CMD: unknown flag '--node': did you mean '--nodes'?" for the
+ * closest of the NULL-terminated flags; returns 2, the exit code. */
+int cli_unknown_flag(const char *cmd, const char *arg, const char *const *flags);
+/* True (and a one-line error) if arg is a flag of `raftsim run` without a
+ * script that a script sets itself (--nodes, --for). */
+bool cli_script_sets(const char *cmd, const char *arg);
+
 /* s as one shell word: s itself when it needs no quoting, else a quoted
  * copy in buf (for the reproduce: lines, which users paste into a shell). */
 const char *cli_shell_word(const char *s, char *buf, size_t cap);

@@ -113,10 +113,14 @@ static int parse_flags(int argc, char **argv, bool run, struct check_flags *f,
 				fprintf(stderr, "raftsim: --format: '%s' is not a format (text or jsonl)\n", v);
 				return 2;
 			}
-		} else if (a[0] == '-' && a[1] != '\0') {
-			fprintf(stderr, "raftsim %s: unknown argument '%s' (raftsim %s --help)\n", name, a,
-			        name);
+		} else if (cli_script_sets(name, a)) {
 			return 2;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			static const char *const run_flags[] = {"--seed", "--bug",  "--trace",
+			                                        "--format", "--help", NULL};
+			static const char *const check_flags[] = {"--seed", "--seeds", "--bug", "--help",
+			                                          NULL};
+			return cli_unknown_flag(name, a, run ? run_flags : check_flags);
 		} else {
 			files[(*n_files)++] = a;
 		}

@@ -565,8 +565,13 @@ int cli_fuzz(int argc, char **argv)
 				return 2;
 		} else if (!strcmp(a, "--quiet")) {
 			o.quiet = true;
+		} else if (a[0] == '-') {
+			static const char *const flags[] = {"--seeds", "--nodes", "--for",   "--jobs",
+			                                    "--bug",   "--out",   "--quiet", "--help", NULL};
+			return cli_unknown_flag("fuzz", a, flags);
 		} else {
-			fprintf(stderr, "raftsim fuzz: unknown argument '%s' (raftsim fuzz --help)\n", a);
+			fprintf(stderr, "raftsim fuzz: unexpected argument '%s' (fuzz takes no files; "
+			                "raftsim fuzz --help)\n", a);
 			return 2;
 		}
 #undef FLAG

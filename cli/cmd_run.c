@@ -64,8 +64,9 @@ int cli_run(int argc, char **argv)
 			    !cli_parse_bug("--bug", v, &c.bugs))
 				return 2;
 		} else {
-			fprintf(stderr, "raftsim run: unknown argument '%s' (raftsim run --help)\n", a);
-			return 2;
+			static const char *const flags[] = {"--nodes", "--seed",  "--for", "--trace",
+			                                    "--format", "--bug", "--help", NULL};
+			return cli_unknown_flag("run", a, flags);
 		}
 	}
 	static struct cli_trace o;

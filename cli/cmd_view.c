@@ -155,10 +155,16 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 		} else if (render && flag_is(a, "--select")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--select")) || !parse_node(v, &f->select))
 				return 2;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "raftsim: %s: unknown flag (try raftsim %s --help)\n", a,
-			        render ? "render" : "view");
+		} else if (cli_script_sets(render ? "render" : "view", a)) {
 			return 2;
+		} else if (a[0] == '-' && a[1]) {
+			static const char *const view_flags[] = {"--size", "--speed", "--seed", "--bug",
+			                                         "--help", NULL};
+			static const char *const render_flags[] = {"--at",     "--out",  "--size",
+			                                           "--every",  "--select", "--seed",
+			                                           "--bug",    "--help", NULL};
+			return cli_unknown_flag(render ? "render" : "view", a,
+			                        render ? render_flags : view_flags);
 		} else if (!f->file) {
 			f->file = a;
 		} else {

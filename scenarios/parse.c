@@ -98,7 +98,7 @@ static unsigned scn_distance(const char *a, size_t na, const char *b)
 	return row[nb];
 }
 
-static const char *scn_suggest(const char *w, size_t n, const char *const *words)
+const char *scn_suggest(const char *w, size_t n, const char *const *words)
 {
 	const char *best = NULL;
 	unsigned bd = 3;

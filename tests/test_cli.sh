@@ -104,6 +104,7 @@ printf 'run 1s\n' >"$tmp/nocluster.scn"
 printf 'cluster nodes=5\n\001\002\000garbage\n' >"$tmp/binary.scn"
 head -c 3000 /dev/zero | tr '\0' 'x' | sed 's/^/say /' >"$tmp/long.scn"
 head -c 2000000 /dev/zero | tr '\0' '#' >"$tmp/huge.scn"
+cp "$SRC/scenarios/tutorial.scn" "$tmp/tutorial.scn"
 while IFS='|' read -r args want; do
   # shellcheck disable=SC2086
   out=$(cd "$tmp" && "$R" $args 2>&1 >/dev/null)
@@ -143,6 +144,22 @@ bench --entries 5|--entries: 5 is out of range
 bench --snapshot 64:x|--snapshot: 'x' is not a number
 bench --snapshot 2000000000|--snapshot: 2000000000 is out of range
 render|usage
+chek|unknown command 'chek': did you mean 'check'?
+fuzzz --seeds 1..2|did you mean 'fuzz'?
+run --node 3|unknown flag '--node': did you mean '--nodes'?
+run --sede=4|unknown flag '--sede': did you mean '--seed'?
+check badnode.scn --seeds=1..2 --bgu vote-twice|unknown flag '--bgu': did you mean '--bug'?
+fuzz --job 2|unknown flag '--job': did you mean '--jobs'?
+render badnode.scn --at 1s --outt x.png|unknown flag '--outt': did you mean '--out'?
+view --sped 1/2|unknown flag '--sped': did you mean '--speed'?
+run --for 5 min|unexpected 'min' after '--for 5'
+run --seed 1 2|unexpected '2' after '--seed 1'
+run tutorial.scn --nodes 3|--nodes cannot be combined with a scenario script (it sets 'cluster nodes=')
+run --nodes=3 tutorial.scn|--nodes cannot be combined with a scenario script (it sets 'cluster nodes=')
+run tutorial.scn --for 2s|--for cannot be combined with a scenario script
+check tutorial.scn --nodes 3|--nodes cannot be combined with a scenario script
+render tutorial.scn --at 1s --out x.png --nodes 3|--nodes cannot be combined with a scenario script
+run --bug vote-twice --bug nope|--bug: unknown bug 'nope'
 EOF
 
 if [ $fails -gt 0 ]; then echo "$fails failure(s)"; exit 1; fi
