@@ -84,6 +84,11 @@ bool cli_parse_duration(const char *flag, const char *s, int64_t *out_us)
 		        flag, s);
 		return false;
 	}
+	if (frac * unit % frac_div != 0) {
+		fprintf(stderr, "raftsim: %s: '%s' is too precise: durations are whole microseconds\n",
+		        flag, s);
+		return false;
+	}
 	uint64_t us = whole * unit + frac * unit / frac_div;
 	if (us > 24ull * 3600000000ull) {
 		fprintf(stderr, "raftsim: %s: '%s' is too long (at most 24h)\n", flag, s);
@@ -103,6 +108,16 @@ bool cli_parse_bug(const char *flag, const char *s, uint32_t *bugs)
 	}
 	*bugs |= bit;
 	return true;
+}
+
+int cli_stdout_flush(void)
+{
+	int e = fflush(stdout) != 0 ? errno : 0;
+	if (!e && !ferror(stdout))
+		return 0;
+	fprintf(stderr, "raftsim: cannot write standard output%s%s\n", e ? ": " : "",
+	        e ? strerror(e) : "");
+	return -1;
 }
 
 int cli_unknown_flag(const char *cmd, const char *arg, const char *const *flags)

@@ -25,6 +25,10 @@ bool cli_parse_bug(const char *flag, const char *s, uint32_t *bugs);
 /* A value for flag argv[*i] ("--x V" or "--x=V"); NULL + message if missing. */
 const char *cli_flag_value(int argc, char **argv, int *i, const char *flag);
 
+/* Flushes standard output; if that or any earlier write to it failed
+ * (a full disk, a closed pipe), prints one line naming standard output and
+ * returns -1.  Every command's output passes this check before exit 0 or 1. */
+int cli_stdout_flush(void);
 /* "raftsim CMD: unknown flag '--node': did you mean '--nodes'?" for the
  * closest of the NULL-terminated flags; returns 2, the exit code. */
 int cli_unknown_flag(const char *cmd, const char *arg, const char *const *flags);

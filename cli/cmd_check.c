@@ -278,7 +278,9 @@ int cli_run_script(int argc, char **argv)
 	}
 	int st = scn_runner_run_all(r);
 	const struct sim *sim = scn_runner_sim(r);
-	if (st == SCN_DONE) {
+	if (!strcmp(f.trace, "-") && cli_stdout_flush() != 0) {
+		rc = 2;
+	} else if (st == SCN_DONE) {
 		fprintf(stderr, "PASS %s (seed %" PRIu64 ", %s)\n", files[0], sim_seed(sim),
 		        scn_runner_title(r)[0] ? scn_runner_title(r) : "untitled");
 	} else {

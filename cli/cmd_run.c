@@ -80,6 +80,11 @@ int cli_run(int argc, char **argv)
 	}
 	sim_set_trace(s, cli_trace_write, &o);
 	sim_run_until(s, for_us);
+	if (!strcmp(trace, "-") && cli_stdout_flush() != 0) {
+		sim_free(s);
+		cli_trace_close(&o, false);
+		return 2;
+	}
 	int rc = 0;
 	const struct sim_violation *v = sim_violation(s);
 	if (v) {

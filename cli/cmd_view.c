@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define DEFAULT_SCRIPT "scenarios/tutorial.scn"
@@ -152,6 +153,14 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 				fprintf(stderr, "raftsim: --out: empty file name\n");
 				return 2;
 			}
+			size_t n = strlen(f->out);
+			if (n < 4 || strcasecmp(f->out + n - 4, ".png") != 0) {
+				fprintf(stderr,
+				        "raftsim: --out: '%s' is not a .png name (render writes PNG files, "
+				        "e.g. --out frame.png)\n",
+				        f->out);
+				return 2;
+			}
 		} else if (render && flag_is(a, "--select")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--select")) || !parse_node(v, &f->select))
 				return 2;
@@ -272,6 +281,12 @@ int cli_render(int argc, char **argv)
 	if (scn_script_nodes(s) > RENDER_NODES_MAX) {
 		fprintf(stderr, "raftsim: %s: the view draws at most %d nodes and this cluster has %u\n",
 		        f.file, RENDER_NODES_MAX, scn_script_nodes(s));
+		scn_script_free(s);
+		return 2;
+	}
+	if (f.select > scn_script_nodes(s)) {
+		fprintf(stderr, "raftsim: --select: n%u is not in the cluster (%s has n1..n%u)\n",
+		        f.select, f.file, scn_script_nodes(s));
 		scn_script_free(s);
 		return 2;
 	}

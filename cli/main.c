@@ -99,5 +99,8 @@ int main(int argc, char **argv)
 			        cmd);
 		return 2;
 	}
+	/* a command that failed (2) has said why; one line is enough */
+	if (rc != 2 && cli_stdout_flush() != 0)
+		rc = 2;
 	return rc;
 }

@@ -105,6 +105,9 @@ printf 'cluster nodes=5\n\001\002\000garbage\n' >"$tmp/binary.scn"
 head -c 3000 /dev/zero | tr '\0' 'x' | sed 's/^/say /' >"$tmp/long.scn"
 head -c 2000000 /dev/zero | tr '\0' '#' >"$tmp/huge.scn"
 cp "$SRC/scenarios/tutorial.scn" "$tmp/tutorial.scn"
+printf '\357\273\277cluster nodes=3\nrun 1s\n' >"$tmp/bom.scn"
+printf '\357\273\277cluster nodes=3\nclster nodes=3\n' >"$tmp/bom-bad.scn"
+printf 'cluster nodes=3\nclient put k=a{b\n' >"$tmp/put-brace.scn"
 while IFS='|' read -r args want; do
   # shellcheck disable=SC2086
   out=$(cd "$tmp" && "$R" $args 2>&1 >/dev/null)
@@ -160,7 +163,42 @@ run tutorial.scn --for 2s|--for cannot be combined with a scenario script
 check tutorial.scn --nodes 3|--nodes cannot be combined with a scenario script
 render tutorial.scn --at 1s --out x.png --nodes 3|--nodes cannot be combined with a scenario script
 run --bug vote-twice --bug nope|--bug: unknown bug 'nope'
+run --for 1.5us|--for: '1.5us' is too precise: durations are whole microseconds
+render tutorial.scn --at 1s --out x.png --select n9|--select: n9 is not in the cluster (tutorial.scn has n1..n5)
+render tutorial.scn --at 1s --out x.jpg|--out: 'x.jpg' is not a .png name (render writes PNG files
+render tutorial.scn --at 1s --out frame|--out: 'frame' is not a .png name
+check bom-bad.scn|bom-bad.scn:2:1: unknown command 'clster'
+check put-brace.scn|put-brace.scn:2:
 EOF
+
+# --- a full standard output: one line and exit 2, for every command ----------
+if [ -w /dev/full ]; then
+  while IFS= read -r args; do
+    # shellcheck disable=SC2086
+    out=$(cd "$tmp" && "$R" $args 2>&1 >/dev/full)
+    rc=$?
+    lines=$(printf '%s\n' "$out" | grep -c .)
+    [ $rc = 2 ] && [ "$lines" = 1 ] && grep -q "cannot write standard output" <<<"$out" ||
+      fail "raftsim $args >/dev/full: exit $rc, $lines lines, want 2 and one line: $out"
+  done <<'EOF'
+--help
+--version
+run --for 1s
+run --for 1s --bug vote-twice
+run tutorial.scn
+run tutorial.scn --format jsonl --bug vote-twice
+run --help
+check tutorial.scn
+check tutorial.scn --seeds 1..3 --bug vote-twice
+check --help
+fuzz --seeds 1..2
+fuzz --help
+render tutorial.scn --at 100ms --out full.png
+render --help
+view --help
+bench --help
+EOF
+fi
 
 if [ $fails -gt 0 ]; then echo "$fails failure(s)"; exit 1; fi
 echo "cli: all checks passed"
