@@ -59,6 +59,7 @@ while IFS= read -r args; do
   out=$(cd "$tmp" && eval "\"\$R\" $args" 2>&1)
   rc=$?
   [ $rc = 1 ] || { fail "raftsim $args: exit $rc, want 1: $out"; continue; }
+  dup=$(grep -E 'nodes (n[0-9]+) \1\b' <<<"$out") && fail "raftsim $args names a node twice: $dup"
   want="" seen=0
   while IFS= read -r line; do
     case $line in
