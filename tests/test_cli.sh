@@ -201,5 +201,61 @@ bench --help
 EOF
 fi
 
+# --- the scripts: --help prints usage and exits 0, building nothing ----------
+# The tools they would run are stubs here that fail loudly, so a script that
+# ignores --help stops at once instead of installing, building or testing.
+mkdir -p "$tmp/stub"
+for c in meson ninja apt-get dpkg-query sudo clang valgrind Xvfb; do
+  printf '#!/bin/sh\necho "%s was run" >&2\nexit 97\n' "$c" >"$tmp/stub/$c"
+  chmod +x "$tmp/stub/$c"
+done
+for s in "$SRC"/scripts/*; do
+  [ -f "$s" ] && grep -q 'lib/common.sh' "$s" || continue
+  name=scripts/$(basename "$s")
+  out=$(PATH="$tmp/stub:$PATH" timeout 20 "$s" --help 2>&1)
+  rc=$?
+  [ $rc = 0 ] && [ -n "$out" ] && ! grep -q '^==>\| was run$' <<<"$out" ||
+    fail "$name --help: exit $rc, want 0 and its usage: $(head -3 <<<"$out")"
+done
+for name in run test; do
+  PATH="$tmp/stub:$PATH" "$SRC/scripts/$name" --help 2>&1 | grep -q "scripts/$name --help" ||
+    fail "scripts/$name --help does not show its usage lines"
+done
+out=$(PATH="$tmp/stub:$PATH" "$SRC/scripts/test" --frobnicate 2>&1)
+rc=$?
+[ $rc = 2 ] && grep -q "takes no arguments" <<<"$out" || fail "scripts/test --frobnicate: exit $rc: $out"
+
+# scripts/lib/common.sh compares a build directory's options with the ones
+# asked for, so scripts/test reconfigures a build/ scripts/run set up.
+bdir=$(dirname "$R")
+if [ -f "$bdir/meson-info/intro-buildoptions.json" ] && command -v meson >/dev/null; then
+  out=$(
+    set --
+    # shellcheck source=/dev/null
+    source "$SRC/scripts/lib/common.sh"
+    w=$(python3 -c 'import json, sys
+print(str([o["value"] for o in json.load(open(sys.argv[1])) if o["name"] == "werror"][0]).lower())' \
+      "$bdir/meson-info/intro-buildoptions.json")
+    other=true
+    [ "$w" = true ] && other=false
+    options_same "$bdir" "-Dwerror=$w" || echo "-Dwerror=$w should match $bdir"
+    options_same "$bdir" "-Dwerror=$other" && echo "-Dwerror=$other should differ from $bdir"
+    options_same "$bdir" "-Dwerror=$w" -Dno_such_option=1 && echo "an unknown option matched"
+    true
+  )
+  [ -z "$out" ] || fail "options_same: $out"
+fi
+
+# scripts/run with a display that answers nothing says so and runs headless
+# (only where scripts/run would use this very build).
+if [ "$R" -ef "$SRC/build/raftsim" ]; then
+  out=$(cd "$tmp" && DISPLAY=:8765 WAYLAND_DISPLAY= timeout 120 "$SRC/scripts/run" \
+    "$SRC/scenarios/tutorial.scn" 2>"$tmp/run.err")
+  rc=$?
+  [ $rc = 0 ] && grep -q "no window opens there" "$tmp/run.err" && grep -q "headless" "$tmp/run.err" &&
+    grep -q ' say "' <<<"$out" ||
+    fail "scripts/run with an unusable DISPLAY: exit $rc: $(cat "$tmp/run.err")"
+fi
+
 if [ $fails -gt 0 ]; then echo "$fails failure(s)"; exit 1; fi
 echo "cli: all checks passed"
