@@ -201,6 +201,18 @@ bench --help
 EOF
 fi
 
+# --- the documented commands name scripts that exist from the project root --
+# (session.scn is the name the docs give a session the reader saves)
+while IFS=: read -r doc word; do
+  case $word in session.scn) continue ;; esac
+  # shellcheck disable=SC2086
+  ls -d "$SRC"/$word >/dev/null 2>&1 ||
+    fail "$doc: 'raftsim ... $word' does not work from the project root (no $word)"
+done < <(cd "$SRC" && grep -oE 'raftsim (check|run|view|render) [^`|#]*' README.md docs/*.md |
+  while IFS=: read -r doc cmd; do
+    for w in $cmd; do case $w in *.scn) echo "$doc:$w" ;; esac; done
+  done)
+
 # --- the scripts: --help prints usage and exits 0, building nothing ----------
 # The tools they would run are stubs here that fail loudly, so a script that
 # ignores --help stops at once instead of installing, building or testing.
