@@ -158,7 +158,7 @@ static struct scn_script *load_checked(const char *path)
  * command line added to the script's own. */
 static void print_reproduce(FILE *out, const struct scn_script *s, const struct sim *sim)
 {
-	static char q[16400];
+	char q[16400];
 	uint32_t bugs = sim_config(sim)->bugs & ~scn_script_bugs(s);
 	fprintf(out, "  reproduce: raftsim check %s --seed %" PRIu64,
 	        cli_shell_word(scn_script_path(s), q, sizeof q), sim_seed(sim));

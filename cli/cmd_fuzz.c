@@ -636,7 +636,7 @@ int cli_fuzz(int argc, char **argv)
 		fprintf(stderr, "raftsim fuzz: cannot write '%s': %s\n", path, strerror(errno));
 		rc = 2;
 	} else {
-		static char q[16400];
+		char q[16400];
 		printf("repro: %s (%zu of %zu fault commands kept)\nreproduce: raftsim check %s\n", path,
 		       kept, c.n, cli_shell_word(path, q, sizeof q));
 	}
