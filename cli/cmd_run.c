@@ -101,15 +101,17 @@ int cli_run(int argc, char **argv)
 	}
 	uint8_t l = sim_stable_leader(s);
 	const struct sim_counters *k = sim_counters(s);
-	fprintf(stderr, "# %u nodes, seed %llu, %lld ms virtual: ", c.nodes,
-	        (unsigned long long)c.seed, (long long)(sim_now_us(s) / 1000));
+	fprintf(stderr, "# %u node%s, seed %llu, %lld ms virtual: ", c.nodes,
+	        c.nodes == 1 ? "" : "s", (unsigned long long)c.seed,
+	        (long long)(sim_now_us(s) / 1000));
 	if (l)
 		fprintf(stderr, "leader n%u term %llu", l,
 		        (unsigned long long)raft_term(sim_node(s, l)));
 	else
 		fprintf(stderr, "no stable leader");
-	fprintf(stderr, ", %llu events, %llu messages\n", (unsigned long long)k->events,
-	        (unsigned long long)k->msgs_sent);
+	fprintf(stderr, ", %llu event%s, %llu message%s\n", (unsigned long long)k->events,
+	        k->events == 1 ? "" : "s", (unsigned long long)k->msgs_sent,
+	        k->msgs_sent == 1 ? "" : "s");
 	sim_free(s);
 	if (cli_trace_close(&o, true) != 0)
 		return 2;

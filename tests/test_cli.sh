@@ -201,6 +201,10 @@ bench --help
 EOF
 fi
 
+# --- counts agree with their nouns ----------------------------------------------
+out=$("$R" run --nodes 1 --for 1ms 2>&1 >/dev/null)
+grep -q '^# 1 node, .* 0 events, 0 messages$' <<<"$out" || fail "run --nodes 1 summary: $out"
+
 # --- the documented commands name scripts that exist from the project root --
 # (session.scn is the name the docs give a session the reader saves)
 while IFS=: read -r doc word; do
