@@ -265,7 +265,7 @@ fi
 # scripts/run with a display that answers nothing says so and runs headless
 # (only where scripts/run would use this very build).
 if [ "$R" -ef "$SRC/build/raftsim" ]; then
-  out=$(cd "$tmp" && DISPLAY=:8765 WAYLAND_DISPLAY= timeout 120 "$SRC/scripts/run" \
+  out=$(cd "$tmp" && DISPLAY=:8765 WAYLAND_DISPLAY='' timeout 120 "$SRC/scripts/run" \
     "$SRC/scenarios/tutorial.scn" 2>"$tmp/run.err")
   rc=$?
   [ $rc = 0 ] && grep -q "no window opens there" "$tmp/run.err" && grep -q "headless" "$tmp/run.err" &&
