@@ -3,7 +3,11 @@
 # finds every teaching bug in a seed range known to hold one, its shrunk
 # script reproduces the same violation and is smaller than the run it came
 # from; clean seeds stay clean; the shipped bug scripts fail as documented;
-# and a table of hostile inputs each gives its one-line message and exit 2.
+# every reproduce: line run, check and fuzz print (bugs alone and together)
+# reproduces the same failure; a table of hostile inputs each gives its
+# one-line message and exit 2, and so does every command writing to a full
+# standard output; documented example paths exist; scripts/* --help prints
+# usage without building anything.
 set -u
 R=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 SRC=$(cd "$2" && pwd)
