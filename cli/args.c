@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "raft.h"
+#include "scn.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -82,6 +83,11 @@ bool cli_parse_duration(const char *flag, const char *s, int64_t *out_us)
 		        flag, s);
 		return false;
 	}
+	if (frac * unit % frac_div != 0) {
+		fprintf(stderr, "raftsim: %s: '%s' is too precise: durations are whole microseconds\n",
+		        flag, s);
+		return false;
+	}
 	uint64_t us = whole * unit + frac * unit / frac_div;
 	if (us > 24ull * 3600000000ull) {
 		fprintf(stderr, "raftsim: %s: '%s' is too long (at most 24h)\n", flag, s);
@@ -101,6 +107,74 @@ bool cli_parse_bug(const char *flag, const char *s, uint32_t *bugs)
 	}
 	*bugs |= bit;
 	return true;
+}
+
+int cli_stdout_flush(void)
+{
+	int e = fflush(stdout) != 0 ? errno : 0;
+	if (!e && !ferror(stdout))
+		return 0;
+	fprintf(stderr, "raftsim: cannot write standard output%s%s\n", e ? ": " : "",
+	        e ? strerror(e) : "");
+	return -1;
+}
+
+int cli_unknown_flag(const char *cmd, const char *arg, const char *const *flags)
+{
+	int n = (int)strcspn(arg, "=");
+	const char *s = scn_suggest(arg, (size_t)n, flags);
+	if (s)
+		fprintf(stderr, "raftsim %s: unknown flag '%.*s': did you mean '%s'? (raftsim %s --help)\n",
+		        cmd, n, arg, s, cmd);
+	else
+		fprintf(stderr, "raftsim %s: unknown flag '%.*s' (raftsim %s --help)\n", cmd, n, arg,
+		        cmd);
+	return 2;
+}
+
+bool cli_script_sets(const char *cmd, const char *arg)
+{
+	static const struct {
+		const char *flag, *why;
+	} set_by_script[] = {
+	    {"--nodes", "it sets 'cluster nodes='"},
+	    {"--for", "its run commands say how long it runs"},
+	};
+	for (size_t i = 0; i < sizeof set_by_script / sizeof set_by_script[0]; i++) {
+		size_t n = strlen(set_by_script[i].flag);
+		if (!strncmp(arg, set_by_script[i].flag, n) && (arg[n] == '\0' || arg[n] == '=')) {
+			fprintf(stderr, "raftsim %s: %s cannot be combined with a scenario script (%s)\n",
+			        cmd, set_by_script[i].flag, set_by_script[i].why);
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *cli_shell_word(const char *s, char *buf, size_t cap)
+{
+	bool plain = *s != '\0';
+	for (const char *p = s; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=.,/:@%",
+		            *p))
+			plain = false;
+	if (plain)
+		return s;
+	size_t n = 0;
+	if (cap < 3)
+		return s;
+	buf[n++] = '\'';
+	for (const char *p = s; *p && n + 6 < cap; p++) {
+		if (*p == '\'') {
+			memcpy(buf + n, "'\\''", 4); /* close, escaped quote, reopen */
+			n += 4;
+		} else {
+			buf[n++] = *p;
+		}
+	}
+	buf[n++] = '\'';
+	buf[n] = '\0';
+	return buf;
 }
 
 int cli_trace_open(struct cli_trace *t, const char *path, enum sim_trace_format fmt)

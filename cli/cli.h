@@ -42,6 +42,21 @@ int cli_parse_budget(int argc, char **argv, int *i, uint64_t *events, uint64_t *
 /* A value for flag argv[*i] ("--x V" or "--x=V"); NULL + message if missing. */
 const char *cli_flag_value(int argc, char **argv, int *i, const char *flag);
 
+/* Flushes standard output; if that or any earlier write to it failed
+ * (a full disk, a closed pipe), prints one line naming standard output and
+ * returns -1.  Every command's output passes this check before exit 0 or 1. */
+int cli_stdout_flush(void);
+/* "raftsim CMD: unknown flag '--node': did you mean '--nodes'?" for the
+ * closest of the NULL-terminated flags; returns 2, the exit code. */
+int cli_unknown_flag(const char *cmd, const char *arg, const char *const *flags);
+/* True (and a one-line error) if arg is a flag of `raftsim run` without a
+ * script that a script sets itself (--nodes, --for). */
+bool cli_script_sets(const char *cmd, const char *arg);
+
+/* s as one shell word: s itself when it needs no quoting, else a quoted
+ * copy in buf (for the reproduce: lines, which users paste into a shell). */
+const char *cli_shell_word(const char *s, char *buf, size_t cap);
+
 /* A trace sink: stdout for "-", else a file written by sim/outfile.c's
  * rules (a regular file is replaced only when the run finishes; devices and
  * FIFOs are written in place), so an interrupted run never leaves half a

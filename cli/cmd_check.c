@@ -128,10 +128,16 @@ static int parse_flags(int argc, char **argv, bool run, struct check_flags *f,
 				fprintf(stderr, "raftsim: --format: '%s' is not a format (text or jsonl)\n", v);
 				return 2;
 			}
-		} else if (a[0] == '-' && a[1] != '\0') {
-			fprintf(stderr, "raftsim %s: unknown argument '%s' (raftsim %s --help)\n", name, a,
-			        name);
+		} else if (cli_script_sets(name, a)) {
 			return 2;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			static const char *const run_flags[] = {
+				"--seed", "--bug", "--trace", "--format", "--max-events", "--max-memory",
+				"--help", NULL};
+			static const char *const check_flags[] = {
+				"--seed", "--seeds", "--bug", "--lint", "--max-events", "--max-memory",
+				"--help", NULL};
+			return cli_unknown_flag(name, a, run ? run_flags : check_flags);
 		} else {
 			files[(*n_files)++] = a;
 		}
@@ -165,13 +171,17 @@ static struct scn_script *load_checked(const char *path)
 	return s;
 }
 
-/* The flags that reproduce a run. */
-static void print_reproduce(FILE *out, const char *path, uint64_t seed, uint32_t bugs)
+/* The command that reproduces a run: the seed it used and the bugs the
+ * command line added to the script's own. */
+static void print_reproduce(FILE *out, const struct scn_script *s, const struct sim *sim)
 {
-	fprintf(out, "  reproduce: raftsim check %s --seed %" PRIu64, path, seed);
-	for (uint32_t b = 1; b != 0; b <<= 1)
-		if ((bugs & b) && raft_bug_name(b))
-			fprintf(out, " --bug %s", raft_bug_name(b));
+	char q[16400];
+	uint32_t bugs = sim_config(sim)->bugs & ~scn_script_bugs(s);
+	fprintf(out, "  reproduce: raftsim check %s --seed %" PRIu64,
+	        cli_shell_word(scn_script_path(s), q, sizeof q), sim_seed(sim));
+	const char *bug;
+	for (uint32_t left = bugs; (bug = raft_bug_next(&left));)
+		fprintf(out, " --bug %s", bug);
 	fputc('\n', out);
 }
 
@@ -203,7 +213,7 @@ static int check_one(const struct scn_script *s, const struct check_flags *f, bo
 		rc = CLI_EXIT_RESOURCE;
 	} else {
 		printf("%s\n", scn_runner_error(r));
-		print_reproduce(stdout, path, used, sim_config(sim)->bugs);
+		print_reproduce(stdout, s, sim);
 		rc = 1;
 	}
 	scn_runner_free(r);
@@ -305,7 +315,9 @@ int cli_run_script(int argc, char **argv)
 	}
 	int st = scn_runner_run_all(r);
 	const struct sim *sim = scn_runner_sim(r);
-	if (st == SCN_DONE) {
+	if (!strcmp(f.trace, "-") && cli_stdout_flush() != 0) {
+		rc = 2;
+	} else if (st == SCN_DONE) {
 		fprintf(stderr, "PASS %s (seed %" PRIu64 ", %s)\n", files[0], sim_seed(sim),
 		        scn_runner_title(r)[0] ? scn_runner_title(r) : "untitled");
 	} else if (scn_runner_halt(r) == SIM_ENOMEM || scn_runner_halt(r) == SIM_ELIMIT) {
@@ -318,7 +330,7 @@ int cli_run_script(int argc, char **argv)
 		rc = CLI_EXIT_RESOURCE;
 	} else {
 		fprintf(stderr, "%s\n", scn_runner_error(r));
-		print_reproduce(stderr, files[0], sim_seed(sim), sim_config(sim)->bugs);
+		print_reproduce(stderr, s, sim);
 		rc = 1;
 	}
 cleanup:

@@ -29,7 +29,7 @@
 
 static const char fuzz_usage[] =
     "usage: raftsim fuzz [--seeds A..B] [--nodes N|MIN..MAX] [--for DURATION] [--jobs J]\n"
-    "                    [--bug NAME] [--out FILE] [--quiet]\n"
+    "                    [--bug NAME]... [--out FILE] [--quiet]\n"
     "One randomized run per seed (default 1..100): the seed draws its own fault mix\n"
     "(drop and duplicate rates, latency, crashes, partitions, one-way cuts, client\n"
     "load), runs a safety phase of --for (default 30s) virtual time with faults,\n"
@@ -37,7 +37,8 @@ static const char fuzz_usage[] =
     "committed on all nodes.  --nodes: fixed or drawn per seed (default 3..7, at\n"
     "most 99).  On the first failure: prints the seed, writes a shrunk script that\n"
     "reproduces it (--out, default fuzz-seed-S.scn), exits 1.  --jobs: parallel\n"
-    "processes.  --bug: switch off one rule of Raft (" RAFT_BUG_NAMES ").\n"
+    "processes.  --bug: switch off one rule of Raft (repeatable):\n"
+    "  " RAFT_BUG_NAMES "\n"
     "Seeds 1, 5, 9, ... (seed mod 4 = 1) compact their logs every few entries, so\n"
     "snapshots are taken and installed under the same faults.  --max-events N and\n"
     "--max-memory SIZE: budgets per run (default 100000000 events, 1GiB; 0: none).\n"
@@ -203,15 +204,19 @@ static char *fz_script(const struct fz_case *c, const bool *keep, const char *ti
 {
 	struct fz_buf b = {0};
 	char d[32];
-	const char *bug = c->bugs ? raft_bug_name(c->bugs) : NULL;
-	fz_addf(&b, "# Found by: raftsim fuzz --seeds %llu..%llu --nodes %u%s%s\n",
-	        (unsigned long long)c->seed, (unsigned long long)c->seed, c->nodes,
-	        bug ? " --bug " : "", bug ? bug : "");
-	fz_addf(&b, "# Reproduce: raftsim check THIS_FILE\n");
+	const char *bug, *sep = " bug=";
+	scn_duration_format(c->for_us, d, sizeof d);
+	fz_addf(&b, "# Found by: raftsim fuzz --seeds %llu..%llu --nodes %u --for %s",
+	        (unsigned long long)c->seed, (unsigned long long)c->seed, c->nodes, d);
+	for (uint32_t left = c->bugs; (bug = raft_bug_next(&left));)
+		fz_addf(&b, " --bug %s", bug);
+	fz_addf(&b, "\n# Reproduce: raftsim check THIS_FILE\n");
 	if (title)
 		fz_addf(&b, "title \"%s\"\n", title);
-	fz_addf(&b, "cluster nodes=%u seed=%llu%s%s\n", c->nodes, (unsigned long long)c->seed,
-	        bug ? " bug=" : "", bug ? bug : "");
+	fz_addf(&b, "cluster nodes=%u seed=%llu", c->nodes, (unsigned long long)c->seed);
+	for (uint32_t left = c->bugs; (bug = raft_bug_next(&left)); sep = ",")
+		fz_addf(&b, "%s%s", sep, bug);
+	fz_addf(&b, "\n");
 	if (c->snapshot)
 		fz_addf(&b, "set snapshot=%u trailing=%u\n", c->snapshot, c->trailing);
 	int64_t t = 0;
@@ -679,8 +684,14 @@ int cli_fuzz(int argc, char **argv)
 				return 2;
 		} else if (!strcmp(a, "--quiet")) {
 			o.quiet = true;
+		} else if (a[0] == '-') {
+			static const char *const flags[] = {
+				"--seeds", "--nodes", "--for", "--jobs", "--bug", "--out", "--quiet",
+				"--max-events", "--max-memory", "--help", NULL};
+			return cli_unknown_flag("fuzz", a, flags);
 		} else {
-			fprintf(stderr, "raftsim fuzz: unknown argument '%s' (raftsim fuzz --help)\n", a);
+			fprintf(stderr, "raftsim fuzz: unexpected argument '%s' (fuzz takes no files; "
+			                "raftsim fuzz --help)\n", a);
 			return 2;
 		}
 #undef FLAG
@@ -763,8 +774,9 @@ int cli_fuzz(int argc, char **argv)
 		fprintf(stderr, "raftsim fuzz: --out: %s\n", err);
 		rc = 2;
 	} else {
+		char q[16400];
 		printf("repro: %s (%zu of %zu fault commands kept)\nreproduce: raftsim check %s\n", path,
-		       kept, c.n, path);
+		       kept, c.n, cli_shell_word(path, q, sizeof q));
 	}
 	free(text);
 	free(keep);

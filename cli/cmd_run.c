@@ -10,14 +10,17 @@
 
 static const char run_usage[] =
     "usage: raftsim run [FILE] [--nodes N] [--seed S] [--for DURATION] [--trace FILE|-]\n"
-    "                   [--format text|jsonl] [--bug NAME]\n"
+    "                   [--format text|jsonl] [--bug NAME]...\n"
     "Runs a cluster with the default settings (or the scenario FILE) headless and\n"
     "prints one line per event.  --nodes 1..255 (default 5), --seed (default 1),\n"
     "--for the virtual time to run (default 2s), --trace where the trace goes\n"
-    "(default -, stdout).  --max-events N (default 100000000) and --max-memory SIZE\n"
+    "(default -, stdout), --bug switches off one rule of Raft (repeatable):\n"
+    "  " RAFT_BUG_NAMES "\n"
+    "--max-events N (default 100000000) and --max-memory SIZE\n"
     "(default 1GiB, the simulator's own accounting) bound the run; 0: no limit.\n"
-    "Exit 0 ok, 1 if the safety checker finds a violation, 2 bad usage, 3 a\n"
-    "resource limit (a budget ran out, or out of memory).\n";
+    "Exit 0 ok, 1 if the safety checker finds a violation (with the command that\n"
+    "reproduces it), 2 bad usage, 3 a resource limit (a budget ran out, or out of\n"
+    "memory).\n";
 
 static bool flag_named(const char *a, const char *flag)
 {
@@ -107,8 +110,10 @@ int cli_run(int argc, char **argv)
 			    !cli_parse_bug("--bug", v, &c.bugs))
 				return 2;
 		} else {
-			fprintf(stderr, "raftsim run: unknown argument '%s' (raftsim run --help)\n", a);
-			return 2;
+			static const char *const flags[] = {
+				"--nodes", "--seed", "--for", "--trace", "--format", "--bug",
+				"--max-events", "--max-memory", "--help", NULL};
+			return cli_unknown_flag("run", a, flags);
 		}
 	}
 	if (max_events)
@@ -127,6 +132,11 @@ int cli_run(int argc, char **argv)
 	}
 	sim_set_trace(s, cli_trace_write, &o);
 	sim_run_until(s, for_us);
+	if (!strcmp(trace, "-") && cli_stdout_flush() != 0) {
+		sim_free(s);
+		cli_trace_close(&o, false);
+		return 2;
+	}
 	int rc = 0;
 	const struct sim_violation *v = sim_violation(s);
 	if (v && sim_halt(s) != SIM_ESTOPPED) {
@@ -139,22 +149,28 @@ int cli_run(int argc, char **argv)
 	} else if (v) {
 		fprintf(stderr,
 		        "raftsim: safety violation: %s: %s (at %lld us, seed %llu)\n"
-		        "reproduce: raftsim run --nodes %u --seed %llu --for %lldus\n",
+		        "reproduce: raftsim run --nodes %u --seed %llu --for %lldus",
 		        v->invariant, v->detail, (long long)v->time_us, (unsigned long long)v->seed,
 		        c.nodes, (unsigned long long)c.seed, (long long)v->time_us + 1);
+		const char *bug;
+		for (uint32_t left = c.bugs; (bug = raft_bug_next(&left));)
+			fprintf(stderr, " --bug %s", bug);
+		fputc('\n', stderr);
 		rc = 1;
 	}
 	uint8_t l = sim_stable_leader(s);
 	const struct sim_counters *k = sim_counters(s);
-	fprintf(stderr, "# %u nodes, seed %llu, %lld ms virtual: ", c.nodes,
-	        (unsigned long long)c.seed, (long long)(sim_now_us(s) / 1000));
+	fprintf(stderr, "# %u node%s, seed %llu, %lld ms virtual: ", c.nodes,
+	        c.nodes == 1 ? "" : "s", (unsigned long long)c.seed,
+	        (long long)(sim_now_us(s) / 1000));
 	if (l)
 		fprintf(stderr, "leader n%u term %llu", l,
 		        (unsigned long long)raft_term(sim_node(s, l)));
 	else
 		fprintf(stderr, "no stable leader");
-	fprintf(stderr, ", %llu events, %llu messages\n", (unsigned long long)k->events,
-	        (unsigned long long)k->msgs_sent);
+	fprintf(stderr, ", %llu event%s, %llu message%s\n", (unsigned long long)k->events,
+	        k->events == 1 ? "" : "s", (unsigned long long)k->msgs_sent,
+	        k->msgs_sent == 1 ? "" : "s");
 	sim_free(s);
 	if (cli_trace_close(&o, true) != 0)
 		return 2;

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define DEFAULT_SCRIPT "scenarios/tutorial.scn"
@@ -152,13 +154,32 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 				fprintf(stderr, "raftsim: --out: empty file name\n");
 				return 2;
 			}
+			/* a file name says what it holds; a device or a FIFO
+			 * (--out /dev/stdout) names no format */
+			size_t n = strlen(f->out);
+			struct stat st;
+			bool special = stat(f->out, &st) == 0 && !S_ISREG(st.st_mode) &&
+			               !S_ISDIR(st.st_mode);
+			if (!special && (n < 4 || strcasecmp(f->out + n - 4, ".png") != 0)) {
+				fprintf(stderr,
+				        "raftsim: --out: '%s' is not a .png name (render writes PNG files, "
+				        "e.g. --out frame.png)\n",
+				        f->out);
+				return 2;
+			}
 		} else if (render && flag_is(a, "--select")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--select")) || !parse_node(v, &f->select))
 				return 2;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "raftsim: %s: unknown flag (try raftsim %s --help)\n", a,
-			        render ? "render" : "view");
+		} else if (cli_script_sets(render ? "render" : "view", a)) {
 			return 2;
+		} else if (a[0] == '-' && a[1]) {
+			static const char *const view_flags[] = {"--size", "--speed", "--seed", "--bug",
+			                                         "--help", NULL};
+			static const char *const render_flags[] = {"--at",     "--out",  "--size",
+			                                           "--every",  "--select", "--seed",
+			                                           "--bug",    "--help", NULL};
+			return cli_unknown_flag(render ? "render" : "view", a,
+			                        render ? render_flags : view_flags);
 		} else if (!f->file) {
 			f->file = a;
 		} else {
@@ -276,6 +297,12 @@ int cli_render(int argc, char **argv)
 	if (scn_script_nodes(s) > RENDER_NODES_MAX) {
 		fprintf(stderr, "raftsim: %s: the view draws at most %d nodes and this cluster has %u\n",
 		        f.file, RENDER_NODES_MAX, scn_script_nodes(s));
+		scn_script_free(s);
+		return 2;
+	}
+	if (f.select > scn_script_nodes(s)) {
+		fprintf(stderr, "raftsim: --select: n%u is not in the cluster (%s has n1..n%u)\n",
+		        f.select, f.file, scn_script_nodes(s));
 		scn_script_free(s);
 		return 2;
 	}

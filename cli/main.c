@@ -1,8 +1,11 @@
 /* main.c - the raftsim command line: dispatches to the subcommands. */
 #include "cli.h"
 
+#include "scn.h"
+
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
     "usage: raftsim COMMAND [ARGS]\n"
@@ -10,12 +13,12 @@ static const char usage[] =
     "commands:\n"
     "  run [FILE] [--nodes N] [--seed S] [--for DURATION] [--trace FILE|-] [--format text|jsonl]\n"
     "                  run a cluster (or a scenario script) headless and print its trace\n"
-    "  check FILE... [--seed S | --seeds A..B] [--bug NAME]\n"
+    "  check FILE... [--seed S | --seeds A..B] [--bug NAME]...\n"
     "                  run scenario scripts and report PASS/FAIL\n"
     "  view [FILE]     open the visualizer (default scenarios/tutorial.scn)\n"
     "  render FILE --at TIME --out PNG [--size WxH] [--every DURATION]\n"
     "                  draw what the window shows at a virtual time, without a display\n"
-    "  fuzz [--seeds A..B] [--nodes N|MIN..MAX] [--for DURATION] [--jobs J] [--bug NAME]\n"
+    "  fuzz [--seeds A..B] [--nodes N|MIN..MAX] [--for DURATION] [--jobs J] [--bug NAME]...\n"
     "                  randomized fault campaigns with the safety checker\n"
     "  lint FILE... [--seed S]\n"
     "                  find narration the window never shows\n"
@@ -26,6 +29,39 @@ static const char usage[] =
     "violation or failed expectation, 2 bad usage or bad input, 3 a resource limit\n"
     "(a run's event or memory budget ran out, or memory did).\n";
 
+/* `raftsim run` takes a scenario FILE anywhere among its flags: the first
+ * argument that is neither a flag nor a flag's value.  Every flag of run
+ * takes a value, so a second word after a flag is a stray piece of that
+ * value ("--for 5 min"), unless it names a file. */
+static int run(int argc, char **argv)
+{
+	int value_of = -2; /* the flag whose value argv[value_of + 1] was */
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (a[0] == '-' && a[1] != '\0') {
+			if (!strchr(a, '=') && strcmp(a, "--help") && strcmp(a, "-h") && i + 1 < argc) {
+				value_of = i;
+				i++;
+			}
+			continue;
+		}
+		size_t n = strlen(a);
+		bool scn = n > 4 && !strcmp(a + n - 4, ".scn");
+		if (value_of >= 0 && value_of == i - 2 && !scn && access(a, F_OK) != 0) {
+			fprintf(stderr,
+			        "raftsim run: unexpected '%s' after '%s %s' (a flag takes one word; no "
+			        "scenario file '%s' either)\n",
+			        a, argv[i - 2], argv[i - 1], a);
+			return 2;
+		}
+		return cli_run_script(argc, argv);
+	}
+	return cli_run(argc, argv);
+}
+
+static const char *const commands[] = {"run",   "check", "view", "render", "fuzz",
+                                       "bench", "lint",  "help", NULL};
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -35,35 +71,41 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1];
 	int sub_argc = argc - 2;
 	char **sub_argv = argv + 2;
+	int rc;
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage, stdout);
-		return 0;
-	}
-	if (!strcmp(cmd, "--version")) {
+		rc = 0;
+	} else if (!strcmp(cmd, "--version")) {
 		puts("raftsim 0.1.0");
-		return 0;
+		rc = 0;
+	} else if (!strcmp(cmd, "run")) {
+		rc = run(sub_argc, sub_argv);
+	} else if (!strcmp(cmd, "check")) {
+		rc = cli_check(sub_argc, sub_argv);
+	} else if (!strcmp(cmd, "view")) {
+		rc = cli_view(sub_argc, sub_argv);
+	} else if (!strcmp(cmd, "render")) {
+		rc = cli_render(sub_argc, sub_argv);
+	} else if (!strcmp(cmd, "bench")) {
+		rc = cli_bench(sub_argc, sub_argv);
+	} else if (!strcmp(cmd, "fuzz")) {
+		rc = cli_fuzz(sub_argc, sub_argv);
+	} else if (!strcmp(cmd, "lint")) {
+		rc = cli_lint(sub_argc, sub_argv);
+	} else {
+		const char *s = scn_suggest(cmd, strlen(cmd), commands);
+		if (s)
+			fprintf(stderr, "raftsim: unknown command '%s': did you mean '%s'? (raftsim --help)\n",
+			        cmd, s);
+		else
+			fprintf(stderr,
+			        "raftsim: unknown command '%s' (try: run, check, view, render, fuzz, bench, lint; "
+			        "raftsim --help)\n",
+			        cmd);
+		return 2;
 	}
-	if (!strcmp(cmd, "run")) {
-		/* a first argument that is not a flag is a scenario file */
-		for (int i = 0; i < sub_argc; i++)
-			if (sub_argv[i][0] != '-' && (i == 0 || sub_argv[i - 1][0] != '-' ||
-			                              strchr(sub_argv[i - 1], '=')))
-				return cli_run_script(sub_argc, sub_argv);
-		return cli_run(sub_argc, sub_argv);
-	}
-	if (!strcmp(cmd, "check"))
-		return cli_check(sub_argc, sub_argv);
-	if (!strcmp(cmd, "view"))
-		return cli_view(sub_argc, sub_argv);
-	if (!strcmp(cmd, "render"))
-		return cli_render(sub_argc, sub_argv);
-	if (!strcmp(cmd, "bench"))
-		return cli_bench(sub_argc, sub_argv);
-	if (!strcmp(cmd, "fuzz"))
-		return cli_fuzz(sub_argc, sub_argv);
-	if (!strcmp(cmd, "lint"))
-		return cli_lint(sub_argc, sub_argv);
-	fprintf(stderr, "raftsim: unknown command '%s' (try: run, check, view, render, fuzz, bench; "
-	                "raftsim --help)\n", cmd);
-	return 2;
+	/* a command that failed (2) has said why; one line is enough */
+	if (rc != 2 && cli_stdout_flush() != 0)
+		rc = 2;
+	return rc;
 }

@@ -27,3 +27,14 @@ const char *raft_bug_name(uint32_t bit)
 			return bugs[i].name;
 	return NULL;
 }
+
+const char *raft_bug_next(uint32_t *bits)
+{
+	for (size_t i = 0; i < sizeof bugs / sizeof bugs[0]; i++)
+		if (*bits & bugs[i].bit) {
+			*bits &= ~bugs[i].bit;
+			return bugs[i].name;
+		}
+	*bits = 0; /* only unknown bits were left */
+	return NULL;
+}

@@ -60,6 +60,10 @@ enum raft_bug {
 #define RAFT_BUG_NAMES "commit-old-term, vote-twice, no-log-check, no-truncate, forget-vote, no-step-down"
 uint32_t raft_bug_from_name(const char *name);
 const char *raft_bug_name(uint32_t bit);
+/* The name of the first bug set in *bits (table order), which it clears;
+ * NULL once none is left.  Walks a set of several bugs:
+ *     for (uint32_t left = bugs; (name = raft_bug_next(&left));) ... */
+const char *raft_bug_next(uint32_t *bits);
 
 /* One log entry: 40 bytes, the command stored inline. */
 struct raft_entry {

@@ -71,6 +71,13 @@ static void scn_tokstr(const char *s, size_t n, char *buf, size_t cap)
 
 #define SCN_TOKBUF 48
 #define TOKSTR(tok, buf) (scn_tokstr((tok)->p, (tok)->n, (buf), sizeof(buf)), (buf))
+/* What a user typed for token t: its word, or the '"', '{' or '}' that
+ * opened it. */
+#define TOKSHOW(tok, buf)                                                              \
+	((tok)->kind == SCN_TOK_WORD     ? TOKSTR(tok, buf)                               \
+	 : (tok)->kind == SCN_TOK_STR    ? "\""                                           \
+	 : (tok)->kind == SCN_TOK_LBRACE ? "{"                                            \
+	                                 : "}")
 
 /* Edit distance for "did you mean" (short words only). */
 static unsigned scn_distance(const char *a, size_t na, const char *b)
@@ -98,7 +105,7 @@ static unsigned scn_distance(const char *a, size_t na, const char *b)
 	return row[nb];
 }
 
-static const char *scn_suggest(const char *w, size_t n, const char *const *words)
+const char *scn_suggest(const char *w, size_t n, const char *const *words)
 {
 	const char *best = NULL;
 	unsigned bd = 3;
@@ -630,6 +637,21 @@ static int scn_parse_kv(struct scn_parser *p, const char *after, char *kv, uint8
 		return scn_perr(p, p->eol_col, "missing KEY=VALUE after %s: write it like x=1", after);
 	if (t->kind != SCN_TOK_WORD)
 		return scn_perr(p, t->col, "expected KEY=VALUE after %s, like x=1 (no quotes)", after);
+	/* "k=a{b" lexes as k=a, '{', b: a quote or brace right after the word
+	 * is part of what the user meant as KEY=VALUE */
+	const struct scn_tok *x = t;
+	while (x + 1 < p->t + p->nt && x[1].col == x->end_col)
+		x++;
+	if (x != t) {
+		const struct scn_tok *bad = t + 1;
+		int len = x->end_col - t->col;
+		if (len > 40)
+			len = 40;
+		return scn_perr(p, bad->col,
+		                "'%s' in KEY=VALUE '%.*s': keys and values are printable ASCII without "
+		                "spaces, quotes or braces",
+		                TOKSHOW(bad, b), len, t->p);
+	}
 	TOKSTR(t, b);
 	const char *eq = memchr(t->p, '=', t->n);
 	if (!eq)
@@ -678,7 +700,7 @@ static int scn_parse_op(struct scn_parser *p, const char *after, bool eq_only, e
 		return scn_perr(p, p->eol_col, "missing operator after %s: expected %s", after, want);
 	char b[SCN_TOKBUF];
 	return scn_perr(p, t->col, "bad operator '%s' after %s: expected %s (with spaces around it)",
-	                t->kind == SCN_TOK_WORD ? TOKSTR(t, b) : "\"", after, want);
+	                TOKSHOW(t, b), after, want);
 }
 
 static int scn_parse_where(struct scn_parser *p, struct scn_cond *c)
@@ -793,7 +815,7 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 			                "missing role: expected follower, candidate or leader");
 		else
 			return scn_perr(p, r->col, "unknown role '%s': expected follower, candidate or leader",
-			                r->kind == SCN_TOK_WORD ? TOKSTR(r, b) : "\"");
+			                TOKSHOW(r, b));
 		p->i++;
 		return 0;
 	}
@@ -1155,7 +1177,7 @@ static int scn_parse_to(struct scn_parser *p, struct scn_cmd *c)
 	if (!scn_accept(p, "to")) {
 		char b[SCN_TOKBUF];
 		return scn_perr(p, t->col, "unexpected '%s': expected 'to NODE' or the end of the line",
-		                t->kind == SCN_TOK_WORD ? TOKSTR(t, b) : "\"");
+		                TOKSHOW(t, b));
 	}
 	c->has_to = true;
 	return scn_parse_node(p, "'to'", &c->a);
@@ -1218,7 +1240,7 @@ static int scn_parse_client(struct scn_parser *p, struct scn_cmd *c)
 		                "missing client command: expected 'client put KEY=VALUE' or 'client putmany COUNT PREFIX'");
 	return scn_perr(p, t->col,
 	                "unknown client command '%s': expected 'client put KEY=VALUE' or 'client putmany COUNT PREFIX'",
-	                t->kind == SCN_TOK_WORD ? TOKSTR(t, b) : "\"");
+	                TOKSHOW(t, b));
 }
 
 static int scn_parse_cluster(struct scn_parser *p, struct scn_script *s)
@@ -1364,7 +1386,7 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 			if (x)
 				return scn_perr(p, x->col,
 				                "unexpected '%s' after the condition: expected 'within DURATION' or the end of the line",
-				                x->kind == SCN_TOK_WORD ? TOKSTR(x, b) : "\"");
+				                TOKSHOW(x, b));
 			return 0;
 		}
 		c->kind = SCN_CMD_RUN;
@@ -1576,6 +1598,11 @@ struct scn_script *scn_parse(const char *path, const char *buf, size_t len, char
 	if (err && errcap)
 		err[0] = '\0';
 	p.line = 1;
+	/* A UTF-8 byte-order mark (some editors write one) is not text. */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		buf += 3;
+		len -= 3;
+	}
 	if (len > SCN_FILE_MAX) {
 		scn_perr(&p, 1, "file too large (%zu bytes): the limit is %u bytes (1 MiB)", len,
 		         SCN_FILE_MAX);

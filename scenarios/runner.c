@@ -159,9 +159,11 @@ static void scn_violation_text(const struct sim *s, char *out, size_t cap)
 	size_t len = 0;
 	if (cap)
 		out[0] = '\0';
-	scn_appendf(out, cap, &len, "safety violation: %s: %s; nodes n%u", v->invariant, v->detail,
-	            v->node_a);
-	if (v->node_b)
+	scn_appendf(out, cap, &len, "safety violation: %s: %s", v->invariant, v->detail);
+	bool two = v->node_b && v->node_b != v->node_a;
+	if (v->node_a)
+		scn_appendf(out, cap, &len, "; node%s n%u", two ? "s" : "", v->node_a);
+	if (two)
 		scn_appendf(out, cap, &len, " n%u", v->node_b);
 	scn_appendf(out, cap, &len, ", index %" PRIu64 ", term %" PRIu64 ", at %s, seed %" PRIu64,
 	            v->index, v->term, t, v->seed);
@@ -437,9 +439,8 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 			snprintf(obs, cap, "the leader is n%u: a link joins two different nodes", done->a);
 			return -1;
 		}
-		rc = sim_link_set(s, done->a, done->b, c->kind == SCN_CMD_MEND);
-		if (rc == SIM_OK && c->both)
-			rc = sim_link_set(s, done->b, done->a, c->kind == SCN_CMD_MEND);
+		rc = c->both ? sim_link_set_both(s, done->a, done->b, c->kind == SCN_CMD_MEND)
+		             : sim_link_set(s, done->a, done->b, c->kind == SCN_CMD_MEND);
 		break;
 	case SCN_CMD_PARTITION: {
 		uint8_t group[RAFT_NODES_MAX];

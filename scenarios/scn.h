@@ -207,6 +207,10 @@ size_t scn_duration_format(int64_t us, char *buf, size_t cap);
 /* "5%", "0.5%", "4.6611%": parts per million as the language spells them. */
 size_t scn_percent_format(uint32_t ppm, char *buf, size_t cap);
 
+/* "Did you mean": the word of the NULL-terminated list words closest to the
+ * n bytes at w (fewer than 3 edits away), or NULL. */
+const char *scn_suggest(const char *w, size_t n, const char *const *words);
+
 /* Bug names (--bug, `cluster bug=`): raft_bug_from_name() and friends. */
 
 /* ---- Runners ------------------------------------------------------------ */

@@ -145,11 +145,8 @@ int sim_action_apply(struct sim *s, const struct sim_action *a)
 	case SIM_A_CUT:
 		return sim_link_set(s, a->a, a->b, false);
 	case SIM_A_CUT_BOTH:
-	case SIM_A_MEND_BOTH: {
-		bool up = a->kind == SIM_A_MEND_BOTH;
-		int rc = sim_link_set(s, a->a, a->b, up);
-		return rc ? rc : sim_link_set(s, a->b, a->a, up);
-	}
+	case SIM_A_MEND_BOTH:
+		return sim_link_set_both(s, a->a, a->b, a->kind == SIM_A_MEND_BOTH);
 	case SIM_A_HEAL:
 		sim_heal(s);
 		return SIM_OK;

@@ -315,6 +315,7 @@ static uint32_t msg_store(struct sim *s, const struct raft_msg *m)
 		memcpy(sl->buf, m->entries, m->n_entries * sizeof *sl->buf);
 	sl->msg.m.entries = sl->buf;
 	sl->msg.lost = false;
+	sl->msg.sent_cut = false;
 	sl->msg.duplicate = false;
 	sl->state = SIM_SLOT_HELD;
 	sl->next = SIM_NONE;
@@ -356,8 +357,8 @@ static void msg_launch(struct sim *s, uint32_t i)
 	sm->send_us = s->now_us;
 	sm->deliver_us =
 	    s->now_us + sim_rand_range(&s->rng_net, s->cfg.latency_us_min, s->cfg.latency_us_max);
-	sm->lost = !s->link_up[link_at(s, sm->m.from, sm->m.to)] ||
-	           sim_rand_ppm(&s->rng_net, s->cfg.drop_ppm);
+	sm->sent_cut = !s->link_up[link_at(s, sm->m.from, sm->m.to)];
+	sm->lost = sm->sent_cut || sim_rand_ppm(&s->rng_net, s->cfg.drop_ppm);
 	s->counters.msgs_sent++;
 	emit_msg(s, SIM_T_SEND, &sm->m, NULL);
 	if (sim_queue_push(&s->q, sm->deliver_us, SIM_EV_DELIVER, sm->m.to, i, 0) != SIM_OK) {
@@ -381,6 +382,7 @@ static void msg_launch(struct sim *s, uint32_t i)
 	dl->msg.deliver_us =
 	    s->now_us + sim_rand_range(&s->rng_net, s->cfg.latency_us_min, s->cfg.latency_us_max);
 	dl->msg.lost = s->slots[i].msg.lost;
+	dl->msg.sent_cut = s->slots[i].msg.sent_cut;
 	s->counters.msgs_duplicated++;
 	emit_msg(s, SIM_T_DUPLICATE, &dl->msg.m, NULL);
 	if (sim_queue_push(&s->q, dl->msg.deliver_us, SIM_EV_DELIVER, dl->msg.m.to, j, 0) !=
@@ -611,7 +613,9 @@ static void deliver(struct sim *s, uint32_t slot)
 	uint8_t to = sm->m.to;
 	const char *why = NULL;
 	if (sm->lost)
-		why = s->link_up[link_at(s, sm->m.from, to)] ? "lost" : "link down";
+		why = !s->link_up[link_at(s, sm->m.from, to)] ? "link down"
+		      : sm->sent_cut                          ? "cut link"
+		                                              : "lost";
 	else if (!s->link_up[link_at(s, sm->m.from, to)])
 		why = "link down";
 	else if (!s->nodes[to].up)
@@ -1072,6 +1076,20 @@ int sim_link_set(struct sim *s, uint8_t from, uint8_t to, bool up)
 	link_put(s, from, to, up);
 	if (s->trace_fn) {
 		struct sim_trace t = {.kind = SIM_T_LINK, .node = from, .peer = to, .success = up};
+		emit(s, &t);
+	}
+	return SIM_OK;
+}
+
+int sim_link_set_both(struct sim *s, uint8_t a, uint8_t b, bool up)
+{
+	if (!valid_node(s, a) || !valid_node(s, b) || a == b)
+		return SIM_EINVAL;
+	link_put(s, a, b, up);
+	link_put(s, b, a, up);
+	if (s->trace_fn) {
+		struct sim_trace t = {
+		    .kind = SIM_T_LINK, .node = a, .peer = b, .success = up, .both = true};
 		emit(s, &t);
 	}
 	return SIM_OK;

@@ -106,6 +106,8 @@ int sim_restart(struct sim *s, uint8_t node);
 int sim_timeout(struct sim *s, uint8_t node); /* election timer fires now */
 /* One direction; messages in flight on a cut link die on arrival. */
 int sim_link_set(struct sim *s, uint8_t from, uint8_t to, bool up);
+/* Both directions between a and b, traced as one event (both = true). */
+int sim_link_set_both(struct sim *s, uint8_t a, uint8_t b, bool up);
 /* group[i] is the group of node i+1 (n entries); links between different
  * groups are cut, links inside a group are up. */
 int sim_partition(struct sim *s, const uint8_t *group, size_t n);
@@ -142,7 +144,8 @@ struct sim_msg {
 	uint64_t id;          /* unique per run, in send order */
 	int64_t send_us;      /* when it left the sender */
 	int64_t deliver_us;   /* when it arrives (or dies) */
-	bool lost;            /* will be dropped on arrival (random loss) */
+	bool lost;            /* will be dropped on arrival (random loss or cut link) */
+	bool sent_cut;        /* sent over a cut link (lost, even if mended since) */
 	bool duplicate;       /* a copy made by the network */
 	struct raft_msg m;    /* m.entries points into sim-owned memory */
 };
@@ -192,12 +195,13 @@ enum sim_trace_kind {
 	SIM_T_FOLLOWER,   /* node: follower of a new term; success: it stepped
 	                     down from candidate/leader */
 	SIM_T_SEND,       /* msg */
-	SIM_T_DROP,       /* msg; text: why ("link down", "lost", "crashed") */
+	SIM_T_DROP,       /* msg; text: why ("lost", "link down", "cut link",
+	                     "receiver down") */
 	SIM_T_DUPLICATE,  /* msg: the network duplicated it */
 	SIM_T_COMMIT,     /* node: commitIndex advanced to index; entry */
 	SIM_T_CRASH,      /* node */
 	SIM_T_RESTART,    /* node: rebooted, term, index = last log index */
-	SIM_T_LINK,       /* node -> peer: up (success) or cut */
+	SIM_T_LINK,       /* node -> peer (both: and back): up (success) or cut */
 	SIM_T_HEAL,       /* every link up */
 	SIM_T_PARTITION,  /* text: the groups, "{n1 n2} {n3 n4 n5}" */
 	SIM_T_CLIENT,     /* text: what happened to a client request */
@@ -214,6 +218,7 @@ struct sim_trace {
 	int64_t time_us;
 	uint8_t node, peer;
 	bool success;
+	bool both;                      /* LINK: both directions */
 	uint64_t term, index;
 	uint64_t first;                 /* COMMIT: first newly committed index */
 	const struct raft_msg *msg;     /* SEND, DROP, DUPLICATE */

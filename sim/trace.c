@@ -178,7 +178,8 @@ static void format_text(struct sb *b, const struct sim_trace *t)
 		sb_add(b, "n%u restart (term %llu, log %llu)", t->node, ull(t->term), ull(t->index));
 		break;
 	case SIM_T_LINK:
-		sb_add(b, "%s n%u → n%u", t->success ? "mend" : "cut", t->node, t->peer);
+		sb_add(b, "%s n%u %s n%u", t->success ? "mend" : "cut", t->node, t->both ? "↔" : "→",
+		       t->peer);
 		break;
 	case SIM_T_HEAL:
 		sb_add(b, "heal");
@@ -304,7 +305,8 @@ static void format_json(struct sb *b, const struct sim_trace *t)
 		sb_add(b, ",\"term\":%llu,\"last_index\":%llu", ull(t->term), ull(t->index));
 		break;
 	case SIM_T_LINK:
-		sb_add(b, ",\"up\":%s", t->success ? "true" : "false");
+		sb_add(b, ",\"up\":%s,\"both\":%s", t->success ? "true" : "false",
+		       t->both ? "true" : "false");
 		break;
 	case SIM_T_VIOLATION:
 		sb_add(b, ",\"term\":%llu,\"index\":%llu", ull(t->term), ull(t->index));
@@ -421,12 +423,16 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 		sb_add(&b, "n%u crashed: it keeps only what it wrote to disk.", t->node);
 		break;
 	case SIM_T_RESTART:
-		sb_add(&b, "n%u restarts from disk: term %llu, %llu log entries, as a follower.",
-		       t->node, ull(t->term), ull(t->index));
+		sb_add(&b, "n%u restarts from disk: term %llu, %llu log entr%s, as a follower.",
+		       t->node, ull(t->term), ull(t->index), t->index == 1 ? "y" : "ies");
 		break;
 	case SIM_T_LINK:
-		sb_add(&b, "The link from n%u to n%u is %s.", t->node, t->peer,
-		       t->success ? "mended" : "cut");
+		if (t->both)
+			sb_add(&b, "The link between n%u and n%u is %s, both ways.", t->node, t->peer,
+			       t->success ? "mended" : "cut");
+		else
+			sb_add(&b, "The link from n%u to n%u is %s.", t->node, t->peer,
+			       t->success ? "mended" : "cut");
 		break;
 	case SIM_T_HEAL:
 		sb_add(&b, "The network is healed: every link works again.");

@@ -3,10 +3,14 @@
 # finds every teaching bug in a seed range known to hold one, its shrunk
 # script reproduces the same violation and is smaller than the run it came
 # from; clean seeds stay clean; the shipped bug scripts fail as documented;
-# and a table of hostile inputs each gives its one-line message and exit 2.
+# every reproduce: line run, check and fuzz print (bugs alone and together)
+# reproduces the same failure; a table of hostile inputs each gives its
+# one-line message and exit 2, and so does every command writing to a full
+# standard output; documented example paths exist; scripts/* --help prints
+# usage without building anything.
 set -u
 R=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-SRC=$2
+SRC=$(cd "$2" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
@@ -46,6 +50,63 @@ EOF
 out=$("$R" fuzz --seeds 1..1500 --jobs 2 2>&1) || fail "fuzz without bugs failed: $out"
 grep -q "1500 runs.*no violations" <<<"$out" || fail "fuzz summary: $out"
 
+# --- every reproduce: line the CLI prints reproduces the same failure ------
+# sig OUTPUT-LINE: the failure a line reports, in the form run, check and
+# fuzz share ("Election Safety: n5 and n4 are both leaders of term 1", or a
+# failed expectation's whole FAIL line).
+sig() {
+  local s=$1
+  case $s in
+    'shrunk: '*) s=${s#shrunk: }; s=${s%% (at *} ;;
+    *'safety violation: '*) s=${s#*safety violation: }; s=${s%%;*}; s=${s%% (at *} ;;
+  esac
+  printf '%s' "$s"
+}
+printf 'cluster nodes=3 seed=4\nrun until leader within 5s\nclient put x=1\nrun 500ms\nexpect not committed x=1 on any\n' >"$tmp/expect-fails.scn"
+cp "$SRC/scenarios/bugs/no-truncate.scn" "$tmp/has bug.scn"
+n_repro=0
+while IFS= read -r args; do
+  out=$(cd "$tmp" && eval "\"\$R\" $args" 2>&1)
+  rc=$?
+  [ $rc = 1 ] || { fail "raftsim $args: exit $rc, want 1: $out"; continue; }
+  dup=$(grep -E 'nodes (n[0-9]+) \1\b' <<<"$out") && fail "raftsim $args names a node twice: $dup"
+  want="" seen=0
+  while IFS= read -r line; do
+    case $line in
+      'shrunk: '* | *'safety violation: '* | 'FAIL '*.scn:*) want=$(sig "$line") ;;
+      *'reproduce: raftsim '*)
+        seen=$((seen + 1)) n_repro=$((n_repro + 1))
+        cmd=${line#*reproduce: raftsim }
+        again=$(cd "$tmp" && eval "\"\$R\" $cmd" 2>&1)
+        rc=$?
+        [ $rc = 1 ] || fail "'$line' (from raftsim $args): exit $rc, want 1: $(head -3 <<<"$again")"
+        got=""
+        while IFS= read -r l2; do
+          case $l2 in *'safety violation: '* | 'FAIL '*) got=$(sig "$l2"); break ;; esac
+        done <<<"$again"
+        [ -n "$want" ] && [ "$got" = "$want" ] ||
+          fail "'$line' (from raftsim $args) gives '$got', want '$want'"
+        ;;
+    esac
+  done <<<"$out"
+  [ $seen -gt 0 ] || fail "raftsim $args printed no reproduce: line: $out"
+done <<'EOF'
+run --nodes 5 --seed 1 --for 2s --bug vote-twice
+run --nodes 5 --seed 1 --for 2s --bug no-truncate --bug vote-twice
+run "$SRC/scenarios/bugs/vote-twice.scn"
+run "$SRC/scenarios/tutorial.scn" --bug vote-twice --trace t.txt
+run expect-fails.scn
+run "has bug.scn" --seed 2
+check "$SRC/scenarios/bugs/no-truncate.scn"
+check expect-fails.scn --seeds 1..2
+check "$SRC/scenarios/figure8.scn" --bug commit-old-term
+check "$SRC/scenarios/tutorial.scn" --seeds 1..2 --bug vote-twice --bug no-truncate
+fuzz --bug vote-twice --seeds 3..3 --out v.scn
+fuzz --bug no-truncate --bug vote-twice --seeds 1..5 --out "two bugs.scn"
+fuzz --bug forget-vote --bug no-step-down --seeds 1..40 --jobs 2
+EOF
+[ $n_repro -ge 14 ] || fail "only $n_repro reproduce: lines were tried"
+
 # --- hostile input: exit 2 and one line naming the problem -------------------
 printf 'cluster nodes=5\ncrash n9\n' >"$tmp/badnode.scn"
 printf 'cluster nodes=5\nsay "unterminated\n' >"$tmp/unterminated.scn"
@@ -54,6 +115,10 @@ printf 'run 1s\n' >"$tmp/nocluster.scn"
 printf 'cluster nodes=5\n\001\002\000garbage\n' >"$tmp/binary.scn"
 head -c 3000 /dev/zero | tr '\0' 'x' | sed 's/^/say /' >"$tmp/long.scn"
 head -c 2000000 /dev/zero | tr '\0' '#' >"$tmp/huge.scn"
+cp "$SRC/scenarios/tutorial.scn" "$tmp/tutorial.scn"
+printf '\357\273\277cluster nodes=3\nrun 1s\n' >"$tmp/bom.scn"
+printf '\357\273\277cluster nodes=3\nclster nodes=3\n' >"$tmp/bom-bad.scn"
+printf 'cluster nodes=3\nclient put k=a{b\n' >"$tmp/put-brace.scn"
 while IFS='|' read -r args want; do
   # shellcheck disable=SC2086
   out=$(cd "$tmp" && "$R" $args 2>&1 >/dev/null)
@@ -93,6 +158,28 @@ bench --entries 5|--entries: 5 is out of range
 bench --snapshot 64:x|--snapshot: 'x' is not a number
 bench --snapshot 2000000000|--snapshot: 2000000000 is out of range
 render|usage
+chek|unknown command 'chek': did you mean 'check'?
+fuzzz --seeds 1..2|did you mean 'fuzz'?
+run --node 3|unknown flag '--node': did you mean '--nodes'?
+run --sede=4|unknown flag '--sede': did you mean '--seed'?
+check badnode.scn --seeds=1..2 --bgu vote-twice|unknown flag '--bgu': did you mean '--bug'?
+fuzz --job 2|unknown flag '--job': did you mean '--jobs'?
+render badnode.scn --at 1s --outt x.png|unknown flag '--outt': did you mean '--out'?
+view --sped 1/2|unknown flag '--sped': did you mean '--speed'?
+run --for 5 min|unexpected 'min' after '--for 5'
+run --seed 1 2|unexpected '2' after '--seed 1'
+run tutorial.scn --nodes 3|--nodes cannot be combined with a scenario script (it sets 'cluster nodes=')
+run --nodes=3 tutorial.scn|--nodes cannot be combined with a scenario script (it sets 'cluster nodes=')
+run tutorial.scn --for 2s|--for cannot be combined with a scenario script
+check tutorial.scn --nodes 3|--nodes cannot be combined with a scenario script
+render tutorial.scn --at 1s --out x.png --nodes 3|--nodes cannot be combined with a scenario script
+run --bug vote-twice --bug nope|--bug: unknown bug 'nope'
+run --for 1.5us|--for: '1.5us' is too precise: durations are whole microseconds
+render tutorial.scn --at 1s --out x.png --select n9|--select: n9 is not in the cluster (tutorial.scn has n1..n5)
+render tutorial.scn --at 1s --out x.jpg|--out: 'x.jpg' is not a .png name (render writes PNG files
+render tutorial.scn --at 1s --out frame|--out: 'frame' is not a .png name
+check bom-bad.scn|bom-bad.scn:2:1: unknown command 'clster'
+check put-brace.scn|put-brace.scn:2:
 EOF
 
 # --- lint: narration that is seen -------------------------------------------
@@ -211,6 +298,106 @@ for bug in no-truncate no-log-check vote-twice; do
   par=$("$R" fuzz --bug $bug --seeds 3..60 --jobs 3 --out "$tmp/j3.scn" 2>&1 | grep '^FAIL seed')
   [ -n "$one" ] && [ "$one" = "$par" ] || fail "fuzz --bug $bug --jobs 3: '$par', --jobs 1: '$one'"
 done
+# --- a full standard output: one line and exit 2, for every command ----------
+if [ -w /dev/full ]; then
+  while IFS= read -r args; do
+    # shellcheck disable=SC2086
+    out=$(cd "$tmp" && "$R" $args 2>&1 >/dev/full)
+    rc=$?
+    lines=$(printf '%s\n' "$out" | grep -c .)
+    [ $rc = 2 ] && [ "$lines" = 1 ] && grep -q "cannot write standard output" <<<"$out" ||
+      fail "raftsim $args >/dev/full: exit $rc, $lines lines, want 2 and one line: $out"
+  done <<'EOF'
+--help
+--version
+run --for 1s
+run --for 1s --bug vote-twice
+run tutorial.scn
+run tutorial.scn --format jsonl --bug vote-twice
+run --help
+check tutorial.scn
+check tutorial.scn --seeds 1..3 --bug vote-twice
+check --help
+fuzz --seeds 1..2
+fuzz --help
+render tutorial.scn --at 100ms --out full.png
+render --help
+view --help
+bench --help
+EOF
+fi
+
+# --- counts agree with their nouns ----------------------------------------------
+out=$("$R" run --nodes 1 --for 1ms 2>&1 >/dev/null)
+grep -q '^# 1 node, .* 0 events, 0 messages$' <<<"$out" || fail "run --nodes 1 summary: $out"
+
+# --- the documented commands name scripts that exist from the project root --
+# (session.scn is the name the docs give a session the reader saves)
+while IFS=: read -r doc word; do
+  case $word in session.scn) continue ;; esac
+  # shellcheck disable=SC2086
+  ls -d "$SRC"/$word >/dev/null 2>&1 ||
+    fail "$doc: 'raftsim ... $word' does not work from the project root (no $word)"
+done < <(cd "$SRC" && grep -oE 'raftsim (check|run|view|render) [^`|#]*' README.md docs/*.md |
+  while IFS=: read -r doc cmd; do
+    for w in $cmd; do case $w in *.scn) echo "$doc:$w" ;; esac; done
+  done)
+
+# --- the scripts: --help prints usage and exits 0, building nothing ----------
+# The tools they would run are stubs here that fail loudly, so a script that
+# ignores --help stops at once instead of installing, building or testing.
+mkdir -p "$tmp/stub"
+for c in meson ninja apt-get dpkg-query sudo clang valgrind Xvfb; do
+  printf '#!/bin/sh\necho "%s was run" >&2\nexit 97\n' "$c" >"$tmp/stub/$c"
+  chmod +x "$tmp/stub/$c"
+done
+for s in "$SRC"/scripts/*; do
+  [ -f "$s" ] && grep -q 'lib/common.sh' "$s" || continue
+  name=scripts/$(basename "$s")
+  out=$(PATH="$tmp/stub:$PATH" timeout 20 "$s" --help 2>&1)
+  rc=$?
+  [ $rc = 0 ] && [ -n "$out" ] && ! grep -q '^==>\| was run$' <<<"$out" ||
+    fail "$name --help: exit $rc, want 0 and its usage: $(head -3 <<<"$out")"
+done
+for name in run test; do
+  PATH="$tmp/stub:$PATH" "$SRC/scripts/$name" --help 2>&1 | grep -q "scripts/$name --help" ||
+    fail "scripts/$name --help does not show its usage lines"
+done
+out=$(PATH="$tmp/stub:$PATH" "$SRC/scripts/test" --frobnicate 2>&1)
+rc=$?
+[ $rc = 2 ] && grep -q "takes no arguments" <<<"$out" || fail "scripts/test --frobnicate: exit $rc: $out"
+
+# scripts/lib/common.sh compares a build directory's options with the ones
+# asked for, so scripts/test reconfigures a build/ scripts/run set up.
+bdir=$(dirname "$R")
+if [ -f "$bdir/meson-info/intro-buildoptions.json" ] && command -v meson >/dev/null; then
+  out=$(
+    set --
+    # shellcheck source=/dev/null
+    source "$SRC/scripts/lib/common.sh"
+    w=$(python3 -c 'import json, sys
+print(str([o["value"] for o in json.load(open(sys.argv[1])) if o["name"] == "werror"][0]).lower())' \
+      "$bdir/meson-info/intro-buildoptions.json")
+    other=true
+    [ "$w" = true ] && other=false
+    options_same "$bdir" "-Dwerror=$w" || echo "-Dwerror=$w should match $bdir"
+    options_same "$bdir" "-Dwerror=$other" && echo "-Dwerror=$other should differ from $bdir"
+    options_same "$bdir" "-Dwerror=$w" -Dno_such_option=1 && echo "an unknown option matched"
+    true
+  )
+  [ -z "$out" ] || fail "options_same: $out"
+fi
+
+# scripts/run with a display that answers nothing says so and runs headless
+# (only where scripts/run would use this very build).
+if [ "$R" -ef "$SRC/build/raftsim" ]; then
+  out=$(cd "$tmp" && DISPLAY=:8765 WAYLAND_DISPLAY='' timeout 120 "$SRC/scripts/run" \
+    "$SRC/scenarios/tutorial.scn" 2>"$tmp/run.err")
+  rc=$?
+  [ $rc = 0 ] && grep -q "no window opens there" "$tmp/run.err" && grep -q "headless" "$tmp/run.err" &&
+    grep -q ' say "' <<<"$out" ||
+    fail "scripts/run with an unusable DISPLAY: exit $rc: $(cat "$tmp/run.err")"
+fi
 
 if [ $fails -gt 0 ]; then echo "$fails failure(s)"; exit 1; fi
 echo "cli: all checks passed"

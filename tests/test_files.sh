@@ -97,11 +97,14 @@ cp "$tmp/s.scn" "$tmp/keep.scn"
 out=$("$R" run "$tmp/s.scn" --trace "$tmp/s.scn" 2>&1 >/dev/null)
 want_one_line "run x.scn --trace x.scn" $? "$out" "is the input script"
 cmp -s "$tmp/s.scn" "$tmp/keep.scn" || fail "run x.scn --trace x.scn changed the script"
-out=$("$R" render "$tmp/s.scn" --at 10ms --out "$tmp/s.scn" 2>&1 >/dev/null)
+cp "$tmp/s.scn" "$tmp/s.png" # a script under a PNG name is still the input
+out=$("$R" render "$tmp/s.png" --at 10ms --out "$tmp/s.png" 2>&1 >/dev/null)
 want_one_line "render --out INPUT" $? "$out" "is the input script"
+cmp -s "$tmp/s.png" "$tmp/keep.scn" || fail "render --out INPUT changed the script"
 cmp -s "$tmp/s.scn" "$tmp/keep.scn" || fail "render --out INPUT changed the script"
-out=$("$R" render "$tmp/s.scn" --at 10ms --out "$tmp/adir" 2>&1 >/dev/null)
-want_one_line "render --out DIR" $? "$out" "adir: is a directory"
+mkdir "$tmp/dir.png"
+out=$("$R" render "$tmp/s.scn" --at 10ms --out "$tmp/dir.png" 2>&1 >/dev/null)
+want_one_line "render --out DIR" $? "$out" "dir.png: is a directory"
 start=$(date +%s)
 out=$("$R" fuzz --seeds 1..100000 --out "$tmp/adir" 2>&1 >/dev/null)
 want_one_line "fuzz --out DIR" $? "$out" "adir: is a directory"

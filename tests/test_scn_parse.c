@@ -514,6 +514,11 @@ Test(scn_parse, errors)
 		{HDR "client put x=1 to n7\n", "x.scn:2:19: unknown node 'n7': the cluster has nodes n1..n5"},
 		{HDR "client put x=1 to\n", "x.scn:2:19: missing node after 'to'"},
 		{HDR "client put x=1 for n1\n", "x.scn:2:16: unexpected 'for': expected 'to NODE' or the end of the line"},
+		{HDR "client put k=a{b\n", "x.scn:2:15: '{' in KEY=VALUE 'k=a{b': keys and values are printable ASCII without spaces, quotes or braces"},
+		{HDR "client put k={b}\n", "x.scn:2:14: '{' in KEY=VALUE 'k={b}': keys and values are printable ASCII without spaces, quotes or braces"},
+		{HDR "client put k=a\"b\"\n", "x.scn:2:15: '\"' in KEY=VALUE 'k=a\"b\"': keys and values are printable ASCII without spaces, quotes or braces"},
+		{HDR "client put x=1 {n1}\n", "x.scn:2:16: unexpected '{': expected 'to NODE' or the end of the line"},
+		{HDR "client put x=1 \"n1\"\n", "x.scn:2:16: unexpected '\"': expected 'to NODE' or the end of the line"},
 		{HDR "client put x=1 to n1 now\n", "x.scn:2:22: unexpected 'now' after the client command"},
 		{HDR "client putmany 0 k\n", "x.scn:2:16: count 0 is out of range: expected 1..1000000"},
 		{HDR "client putmany 1000001 k\n", "x.scn:2:16: count 1000001 is out of range: expected 1..1000000"},
@@ -600,6 +605,14 @@ Test(scn_parse, binary_and_encoding)
 	expect_error("cluster\nsay \"\xc0\xaf\"\n", 17, "x.scn:2:6: binary data (byte 0xC0 is not UTF-8 text)");
 	expect_error("cluster\nheal\x7f\n", 13, "x.scn:2:5: binary data (byte 0x7F)");
 	expect_error("cluster\r\nheal\rx\n", 16, "x.scn:2:5: binary data (byte 0x0D)");
+	/* A byte-order mark opens the file invisibly: skipped, and not counted
+	 * in columns; anywhere else it is an unknown word. */
+	struct scn_script *bom = parse_ok("\xef\xbb\xbf" "cluster nodes=3\nheal\n");
+	cr_expect_eq(scn_script_nodes(bom), 3);
+	scn_script_free(bom);
+	expect_error("\xef\xbb\xbf" "cluster nodes=0\n", 19, "x.scn:1:15: nodes=0 is out of range");
+	expect_error("\xef\xbb\xbf" "\xef\xbb\xbf" "cluster\n", 11, "x.scn:1:1: unknown command");
+	expect_error("cluster\n\xef\xbb\xbf" "heal\n", 16, "x.scn:2:1: unknown command");
 	/* UTF-8 text, tabs and CRLF line ends are fine. */
 	const char *ok = "title \"Raft \xe9\xa2\x86\xe5\xaf\xbc\xe8\x80\x85 \xf0\x9f\x9a\x80\"\r\n"
 	                 "cluster\tnodes=3\r\n\tsay \"caf\xc3\xa9\"\r\n";
@@ -769,6 +782,23 @@ Test(scn_parse, bug_names)
 	cr_expect_eq(bits, 63);
 	cr_expect_eq(raft_bug_from_name("nope"), 0);
 	cr_expect_null(raft_bug_name(3));
+}
+
+Test(scn_parse, bug_next_names_every_bit)
+{
+	/* two bugs at once: both names, in table order, then NULL */
+	uint32_t left = RAFT_BUG_NO_TRUNCATE | RAFT_BUG_VOTE_TWICE;
+	cr_expect_str_eq(raft_bug_next(&left), "vote-twice");
+	cr_expect_str_eq(raft_bug_next(&left), "no-truncate");
+	cr_expect_null(raft_bug_next(&left));
+	cr_expect_eq(left, 0);
+	/* every bug, and an unknown bit is skipped */
+	left = 63u | (1u << 30);
+	int n = 0;
+	while (raft_bug_next(&left))
+		n++;
+	cr_expect_eq(n, 6);
+	cr_expect_eq(left, 0);
 }
 
 Test(scn_parse, duration_format)

@@ -294,6 +294,75 @@ Test(sim, checkpoint_restore_replays_identically)
 	free(b.s);
 }
 
+Test(sim, message_sent_over_a_cut_link_says_so_when_it_arrives_after_the_heal)
+{
+	struct sim *s = make(3, 5);
+	struct tracebuf tb = {0};
+	uint8_t l = await_leader(s, 5 * SEC);
+	uint8_t f = l % 3 + 1;
+	sim_link_set(s, l, f, false);
+	/* step until the leader sends to f over the cut link */
+	const struct sim_msg *found = NULL;
+	for (int k = 0; k < 10000 && !found; k++) {
+		sim_step(s);
+		for (size_t i = 0; i < sim_msg_capacity(s); i++) {
+			const struct sim_msg *m = sim_msg_slot(s, i);
+			if (m && m->m.from == l && m->m.to == f && m->send_us == sim_now_us(s))
+				found = m;
+		}
+	}
+	cr_assert(found);
+	int64_t arrive = found->deliver_us;
+	sim_set_trace(s, collect, &tb);
+	sim_heal(s); /* before it arrives; drop is 0%: nothing is lost at random */
+	sim_run_until(s, arrive);
+	cr_assert(tb.s && strstr(tb.s, "dropped (cut link)"), "%s", tb.s ? tb.s : "");
+	cr_assert_null(strstr(tb.s, "dropped (lost)"), "%s", tb.s);
+	free(tb.s);
+	sim_free(s);
+}
+
+Test(sim, a_two_way_cut_is_one_event_naming_both_directions)
+{
+	struct sim *s = make(3, 5);
+	struct tracebuf tb = {0};
+	sim_set_trace(s, collect, &tb);
+	cr_assert_eq(sim_link_set_both(s, 1, 2, false), SIM_OK);
+	cr_assert(!sim_link_up(s, 1, 2) && !sim_link_up(s, 2, 1) && sim_link_up(s, 1, 3));
+	cr_assert_str_eq(tb.s, "[    0.000ms] cut n1 ↔ n2\n");
+	cr_assert_eq(sim_link_set_both(s, 2, 1, true), SIM_OK);
+	cr_assert(sim_link_up(s, 1, 2) && sim_link_up(s, 2, 1));
+	cr_assert_eq(sim_link_set_both(s, 2, 2, true), SIM_EINVAL);
+	free(tb.s);
+	sim_free(s);
+
+	char buf[256];
+	struct sim_trace both = {.kind = SIM_T_LINK, .node = 1, .peer = 2, .both = true};
+	sim_trace_explain(&both, buf, sizeof buf);
+	cr_assert_str_eq(buf, "The link between n1 and n2 is cut, both ways.");
+	sim_trace_format(&both, SIM_TRACE_JSONL, buf, sizeof buf);
+	cr_assert(strstr(buf, "\"both\":true"), "%s", buf);
+	struct sim_trace one = {.kind = SIM_T_LINK, .node = 2, .peer = 1, .success = true};
+	sim_trace_explain(&one, buf, sizeof buf);
+	cr_assert_str_eq(buf, "The link from n2 to n1 is mended.");
+	sim_trace_format(&one, SIM_TRACE_TEXT, buf, sizeof buf);
+	cr_assert_str_eq(buf, "[    0.000ms] mend n2 → n1\n");
+}
+
+Test(sim, restart_counts_its_log_entries_in_words)
+{
+	char buf[256];
+	struct sim_trace r = {.kind = SIM_T_RESTART, .node = 2, .term = 3, .index = 1};
+	sim_trace_explain(&r, buf, sizeof buf);
+	cr_assert_str_eq(buf, "n2 restarts from disk: term 3, 1 log entry, as a follower.");
+	r.index = 0;
+	sim_trace_explain(&r, buf, sizeof buf);
+	cr_assert_str_eq(buf, "n2 restarts from disk: term 3, 0 log entries, as a follower.");
+	r.index = 4;
+	sim_trace_explain(&r, buf, sizeof buf);
+	cr_assert_str_eq(buf, "n2 restarts from disk: term 3, 4 log entries, as a follower.");
+}
+
 Test(sim, trace_formats)
 {
 	char buf[256];
