@@ -473,15 +473,15 @@ static void draw_legend_at(struct ctx *c, float x, float y)
 	int tp = px(c, 13);
 	float lh = 21 * u;
 	for (size_t i = 0; i < LEGEND_ROWS; i++) {
-		render_shape_msg(c->g, (enum render_msg_kind)i, 1, x + 10 * u, y + lh * (float)i + lh / 2,
-		                 u * 0.85f, 1, false);
+		render_shape_msg(c->g, (enum render_msg_kind)i, 1, x + 11 * u, y + lh * (float)i + lh / 2,
+		                 u * 0.72f, 1, false);
 		render_gfx_text(c->g, tp, false, C_INK2, render_msg_kind_label((enum render_msg_kind)i),
-		                x + 26 * u,
+		                x + 28 * u,
 		         y + lh * (float)i + lh / 2, GFX_LEFT | GFX_MIDDLE);
 	}
 	float yy = y + lh * (float)LEGEND_ROWS + lh / 2;
-	render_gfx_cross(c->g, x + 8 * u, yy, 6 * u, 3 * u, OI_VERMILLION);
-	render_gfx_text(c->g, tp, false, C_INK2, "message lost", x + 24 * u, yy, GFX_LEFT | GFX_MIDDLE);
+	render_gfx_cross(c->g, x + 11 * u, yy, 6 * u, 3 * u, OI_VERMILLION);
+	render_gfx_text(c->g, tp, false, C_INK2, "message lost", x + 28 * u, yy, GFX_LEFT | GFX_MIDDLE);
 }
 
 /* The message legend as one strip along the top of the cluster area: the
