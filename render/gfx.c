@@ -494,11 +494,11 @@ static float sprite_extent(enum sprite_kind kind, const float *p)
 	case SP_DASHRING:
 		return p[1];
 	case SP_DIAMOND:
-		return p[0] * 1.41421356f;
+		return p[0] * 1.41421356f; /* the corners */
 	case SP_BOX:
-		return p[0] * 1.41421356f;
+		return p[0];
 	case SP_PAGE:
-		return fmaxf(p[0], p[1]) * 1.41421356f;
+		return fmaxf(p[0], p[1]);
 	}
 	return p[0];
 }
