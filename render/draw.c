@@ -406,6 +406,12 @@ static void draw_node(struct ctx *c, unsigned i)
 		name_px = 10;
 	if (term_px < 9)
 		term_px = 9;
+	if (!up) {
+		/* the X passes behind the name, which stays readable */
+		float nw = (float)render_gfx_text_w(c->g, name_px, true, name) + 2 * u;
+		float nh = (float)render_gfx_line_h(c->g, name_px, true) * 0.8f;
+		render_gfx_round_rect(c->g, x - nw / 2, y - r * 0.14f - nh / 2, nw, nh, nh / 3, fill);
+	}
 	render_gfx_text(c->g, name_px, true, tc, name, x, y - r * 0.14f, GFX_CENTER | GFX_MIDDLE);
 	/* the term badge, in the term's own colour: the colour of its log cells */
 	struct rgba tb = render_term_colour(raft_term(rn));

@@ -295,7 +295,7 @@ void render_shape_role(struct render_gfx *g, enum render_role_look look, float x
 	case RENDER_ROLE_CRASHED:
 		render_gfx_disc(g, x, y, r, RGBA(150, 150, 150, 255));
 		render_gfx_disc(g, x, y, r - fmaxf(r * 0.05f, 1), fill);
-		render_gfx_cross(g, x, y, r * 0.62f, fmaxf(r * 0.14f, 2), RGBA(60, 60, 60, 190));
+		render_gfx_cross(g, x, y, r * 0.7f, fmaxf(r * 0.14f, 2), RGBA(60, 60, 60, 190));
 		return;
 	}
 }
