@@ -1046,9 +1046,8 @@ static void draw_timeline(struct ctx *c)
 		case RENDER_MK_VIOLATION:
 			render_gfx_cross(c->g, mx, track_y + track_h / 2, 7 * u, 3 * u, OI_VERMILLION);
 			break;
-		case RENDER_MK_SNAPSHOT: /* the InstallSnapshot package, small */
-			render_gfx_rect(c->g, mx - 5 * u, ry - 4 * u, 10 * u, 10 * u, C_INK);
-			render_gfx_rect(c->g, mx - 3.5f * u, ry - 2.5f * u, 7 * u, 7 * u, OI_YELLOW);
+		case RENDER_MK_SNAPSHOT: /* the InstallSnapshot page, small */
+			render_shape_msg(c->g, RENDER_MSG_SNAPSHOT, 0, mx, ry + 1 * u, u * 0.55f, 1, false);
 			break;
 		default:
 			break;
