@@ -490,43 +490,73 @@ static void draw_legend_at(struct ctx *c, float x, float y)
 	render_gfx_text(c->g, tp, false, C_INK2, "message lost", x + 28 * u, yy, GFX_LEFT | GFX_MIDDLE);
 }
 
-/* The message legend as one strip along the top of the cluster area: the
- * largest text that fits, then (small windows) smaller icons and gaps. */
+/* Kinds a..b-1 of the legend strip (and "lost"), as one row: its width, or
+ * drawn from x when draw is set.  Neighbours with the same short form (a
+ * granted and a denied vote) share one label after both their shapes. */
+static float legend_row(struct ctx *c, size_t a, size_t b, bool lost, float x, float y, int tp,
+                        float icon, float gap, float k, bool draw)
+{
+	float u = c->u, x0 = x;
+	for (size_t i = a; i < b; i++) {
+		const char *brief = render_msg_kind_brief((enum render_msg_kind)i);
+		if (draw)
+			render_shape_msg(c->g, (enum render_msg_kind)i, 1, x + 11 * u * k, y, u * k * 0.85f, 1,
+			                 false);
+		if (i + 1 < b && !strcmp(brief, render_msg_kind_brief((enum render_msg_kind)(i + 1)))) {
+			x += icon - 3 * u; /* the next shape, then the shared label */
+			continue;
+		}
+		if (draw)
+			x += icon + render_gfx_text(c->g, tp, false, C_INK2, brief, x + icon, y,
+			                            GFX_LEFT | GFX_MIDDLE);
+		else
+			x += icon + (float)render_gfx_text_w(c->g, tp, false, brief);
+		if (i + 1 < b || lost)
+			x += gap;
+	}
+	if (lost) {
+		if (draw) {
+			render_gfx_cross(c->g, x + 8 * u * k, y, 6 * u * k, 3 * u * k, OI_VERMILLION);
+			render_gfx_text(c->g, tp, false, C_INK2, "lost", x + icon, y, GFX_LEFT | GFX_MIDDLE);
+		}
+		x += icon + (float)render_gfx_text_w(c->g, tp, false, "lost");
+	}
+	return x - x0;
+}
+
+/* The message legend along the top of the cluster area: one strip at the
+ * largest text that fits; in small windows two, requests (and losses)
+ * above replies.  The kinds come in the enum's order, requests first. */
 static void draw_legend(struct ctx *c)
 {
 	const struct render_rect *cl = &c->l.cluster;
-	float u = c->u, y = (float)cl->y + 14 * u;
-	float gap = 11 * u, icon = 27 * u, k = 1;
+	float u = c->u, y = (float)cl->y + 14 * u, cx = (float)cl->x + (float)cl->w / 2;
+	float gap = 12 * u, icon = 28 * u;
 	float avail = (float)cl->w - 24 * u;
-	int tp = 0;
-	float total = 0, texts = 0;
+	size_t split = RENDER_MSG_VOTE_GRANTED; /* the first reply */
+	for (float size = 14; size >= 9; size -= 1) {
+		int tp = px(c, size);
+		float w = legend_row(c, 0, LEGEND_ROWS, true, 0, 0, tp, icon, gap, 1, false);
+		if (w <= avail) {
+			legend_row(c, 0, LEGEND_ROWS, true, cx - w / 2, y, tp, icon, gap, 1, true);
+			return;
+		}
+	}
+	float k = 0.8f;
+	icon = 21 * u;
+	int tp = px(c, 9);
 	for (float size = 14; size >= 9; size -= 1) {
 		tp = px(c, size);
-		texts = (float)render_gfx_text_w(c->g, tp, false, "lost");
-		for (size_t i = 0; i < LEGEND_ROWS; i++)
-			texts += (float)render_gfx_text_w(c->g, tp, false,
-			                                  render_msg_kind_brief((enum render_msg_kind)i));
-		total = texts + icon * (float)(LEGEND_ROWS + 1) + gap * (float)LEGEND_ROWS;
-		if (total <= avail)
+		float w1 = legend_row(c, 0, split, true, 0, 0, tp, icon, gap, k, false);
+		float w2 = legend_row(c, split, LEGEND_ROWS, false, 0, 0, tp, icon, gap, k, false);
+		if (fmaxf(w1, w2) <= avail)
 			break;
 	}
-	if (total > avail) {
-		k = 0.8f;
-		icon = 22 * u;
-		gap = (avail - texts - icon * (float)(LEGEND_ROWS + 1)) / (float)LEGEND_ROWS;
-		gap = gap < 4 * u ? 4 * u : gap > 11 * u ? 11 * u : gap;
-		total = texts + icon * (float)(LEGEND_ROWS + 1) + gap * (float)LEGEND_ROWS;
-	}
-	float x = (float)cl->x + ((float)cl->w - total) / 2;
-	for (size_t i = 0; i < LEGEND_ROWS; i++) {
-		render_shape_msg(c->g, (enum render_msg_kind)i, 1, x + 11 * u * k, y, u * k * 0.85f, 1,
-		                 false);
-		x += icon;
-		x += render_gfx_text(c->g, tp, false, C_INK2, render_msg_kind_brief((enum render_msg_kind)i), x, y,
-		              GFX_LEFT | GFX_MIDDLE) + gap;
-	}
-	render_gfx_cross(c->g, x + 8 * u * k, y, 6 * u * k, 3 * u * k, OI_VERMILLION);
-	render_gfx_text(c->g, tp, false, C_INK2, "lost", x + icon, y, GFX_LEFT | GFX_MIDDLE);
+	float w1 = legend_row(c, 0, split, true, 0, 0, tp, icon, gap, k, false);
+	float w2 = legend_row(c, split, LEGEND_ROWS, false, 0, 0, tp, icon, gap, k, false);
+	y -= 4 * u;
+	legend_row(c, 0, split, true, cx - w1 / 2, y, tp, icon, gap, k, true);
+	legend_row(c, split, LEGEND_ROWS, false, cx - w2 / 2, y + 19 * u, tp, icon, gap, k, true);
 }
 
 /* The largest size from hi down to lo at which s fits max_w (lo if none). */

@@ -175,8 +175,9 @@ enum render_role_look {
 /* What a message of this type is drawn as; RENDER_MSG_KINDS for a type
  * the view does not know (drawn as nothing rather than as the wrong thing). */
 enum render_msg_kind render_msg_kind_of(uint8_t type, bool success, uint32_t n_entries);
-/* The legend's words: a label ("RequestVote") and a short form for the
- * strip ("vote yes"); NULL outside the enum. */
+/* The legend's words: a label ("vote granted") and a short form for the
+ * strip ("vote reply": neighbours with the same short form share it, their
+ * marks telling them apart); NULL outside the enum. */
 const char *render_msg_kind_label(enum render_msg_kind k);
 const char *render_msg_kind_brief(enum render_msg_kind k);
 /* Colours as 0xRRGGBB. */

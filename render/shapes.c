@@ -32,12 +32,12 @@ static const struct msg_look {
                             "entries"},
     [RENDER_MSG_SNAPSHOT] = {SHAPE_PAGE, false, true, K_SNAPSHOT, "InstallSnapshot", "snapshot"},
     [RENDER_MSG_VOTE_GRANTED] = {SHAPE_DIAMOND, true, true, K_ELECTION, "vote granted",
-                                 "vote yes"},
-    [RENDER_MSG_VOTE_DENIED] = {SHAPE_DIAMOND, true, false, K_ELECTION, "vote denied", "vote no"},
+                                 "vote reply"},
+    [RENDER_MSG_VOTE_DENIED] = {SHAPE_DIAMOND, true, false, K_ELECTION, "vote denied", "vote reply"},
     [RENDER_MSG_APPEND_OK] = {SHAPE_BOX, true, true, K_LOG, "AppendEntries reply: OK",
-                              "append OK"},
+                              "append reply"},
     [RENDER_MSG_APPEND_REJECTED] = {SHAPE_BOX, true, false, K_LOG, "AppendEntries reply: rejected",
-                                    "append no"},
+                                    "append reply"},
 };
 _Static_assert(sizeof msg_looks / sizeof msg_looks[0] == RENDER_MSG_KINDS,
                "one look per message kind");
