@@ -157,9 +157,9 @@ enum render_msg_kind {
 	RENDER_MSG_ENTRIES,         /* AppendEntries with entries: a filled square, the count */
 	RENDER_MSG_SNAPSHOT,        /* InstallSnapshot: a filled page with a folded corner */
 	RENDER_MSG_VOTE_GRANTED,    /* a hollow diamond, solid rim, a check */
-	RENDER_MSG_VOTE_DENIED,     /* a hollow diamond, dashed rim, a cross */
+	RENDER_MSG_VOTE_DENIED,     /* a hollow diamond, broken rim, a cross */
 	RENDER_MSG_APPEND_OK,       /* a hollow square, solid rim, a check */
-	RENDER_MSG_APPEND_REJECTED, /* a hollow square, dashed rim, a cross */
+	RENDER_MSG_APPEND_REJECTED, /* a hollow square, broken rim, a cross */
 };
 #define RENDER_MSG_KINDS 8
 

@@ -21,7 +21,7 @@ enum msg_shape { SHAPE_DIAMOND, SHAPE_DOT, SHAPE_BOX, SHAPE_PAGE };
 static const struct msg_look {
 	enum msg_shape shape;
 	bool reply; /* hollow */
-	bool ok;    /* replies: a check and a solid rim; else a cross and a dashed rim */
+	bool ok;    /* replies: a check and a solid rim; else a cross and a broken rim */
 	struct rgba colour;
 	const char *label, *brief;
 } msg_looks[RENDER_MSG_KINDS] = {
@@ -225,7 +225,7 @@ void render_shape_msg(struct render_gfx *g, enum render_msg_kind k, uint32_t n_e
 		size = 6.0f * u;
 		break;
 	case SHAPE_BOX:
-		size = (m->reply ? 9.5f : 9.5f) * u;
+		size = 9.5f * u;
 		mark = 6.4f * u;
 		break;
 	case SHAPE_PAGE:
