@@ -500,7 +500,7 @@ static float legend_row(struct ctx *c, size_t a, size_t b, bool lost, float x, f
 	for (size_t i = a; i < b; i++) {
 		const char *brief = render_msg_kind_brief((enum render_msg_kind)i);
 		if (draw)
-			render_shape_msg(c->g, (enum render_msg_kind)i, 1, x + 11 * u * k, y, u * k * 0.85f, 1,
+			render_shape_msg(c->g, (enum render_msg_kind)i, 1, x + 10 * u * k, y, u * k * 0.78f, 1,
 			                 false);
 		if (i + 1 < b && !strcmp(brief, render_msg_kind_brief((enum render_msg_kind)(i + 1)))) {
 			x += icon - 3 * u; /* the next shape, then the shared label */
@@ -531,7 +531,7 @@ static void draw_legend(struct ctx *c)
 {
 	const struct render_rect *cl = &c->l.cluster;
 	float u = c->u, y = (float)cl->y + 14 * u, cx = (float)cl->x + (float)cl->w / 2;
-	float gap = 12 * u, icon = 28 * u;
+	float gap = 10 * u, icon = 25 * u;
 	float avail = (float)cl->w - 24 * u;
 	size_t split = RENDER_MSG_VOTE_GRANTED; /* the first reply */
 	for (float size = 14; size >= 9; size -= 1) {
