@@ -183,7 +183,7 @@ const char *render_msg_kind_brief(enum render_msg_kind k);
 /* Colours as 0xRRGGBB. */
 uint32_t render_msg_kind_rgb(enum render_msg_kind k);
 uint32_t render_role_rgb(enum render_role_look r);
-uint32_t render_term_rgb(uint64_t term);
+uint32_t render_term_rgb(uint64_t term); /* term 0 (no election yet): white */
 /* How node (1..n) of s is drawn. */
 enum render_role_look render_role_look_of(const struct sim *s, unsigned node);
 /* "follower: plain circle, thin rim" (the help overlay); NULL outside the enum. */

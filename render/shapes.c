@@ -129,7 +129,9 @@ const char *render_role_look_label(enum render_role_look r)
 
 struct rgba render_term_colour(uint64_t term)
 {
-	return term_ramp[(term ? term - 1 : 0) % RENDER_TERM_COLOURS];
+	if (!term)
+		return C_WHITE; /* before the first election: no term yet */
+	return term_ramp[(term - 1) % RENDER_TERM_COLOURS];
 }
 
 uint32_t render_term_rgb(uint64_t term)

@@ -890,6 +890,7 @@ Test(render, term_colours_keep_contrast_in_grey_and_for_colour_blindness)
 	for (size_t i = 0; i < RENDER_TERM_COLOURS; i++)
 		for (size_t j = i + 1; j < RENDER_TERM_COLOURS; j++)
 			cr_assert_neq(c[i], c[j], "terms %zu and %zu share a colour", i + 1, j + 1);
+	cr_assert_eq(render_term_rgb(RENDER_TERM_COLOURS + 1), render_term_rgb(1), "terms cycle");
 	/* terms sit in big cells with their number written: one ramp step */
 	assert_contrast(c, RENDER_TERM_COLOURS, 9, "term colours");
 }
