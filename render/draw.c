@@ -40,48 +40,15 @@ static int px(const struct ctx *c, float size)
 	return p < 9 ? 9 : p;
 }
 
-static struct rgba role_color(enum raft_role r)
-{
-	switch (r) {
-	case RAFT_LEADER:
-		return OI_BLUE;
-	case RAFT_CANDIDATE:
-		return OI_ORANGE;
-	default:
-		return OI_SKY;
-	}
-}
-
 static struct rgba node_color(const struct sim *s, unsigned i)
 {
-	if (!sim_node_up(s, (uint8_t)i))
-		return C_CRASH;
-	return role_color(raft_role(sim_node(s, (uint8_t)i)));
+	return render_role_colour(render_role_look_of(s, i));
 }
 
-static struct rgba term_color(uint64_t term)
+/* A node's small role chip in the panels: the node's shape in little. */
+static void role_chip(struct ctx *c, unsigned i, float x, float y, float r)
 {
-	static const struct rgba pal[] = {
-	    {86, 180, 233, 255}, {230, 159, 0, 255}, {0, 158, 115, 255}, {204, 121, 167, 255},
-	    {240, 228, 66, 255}, {0, 114, 178, 255}, {213, 94, 0, 255},
-	};
-	return pal[(term ? term - 1 : 0) % 7];
-}
-
-static struct rgba msg_color(uint8_t type, uint32_t n_entries)
-{
-	switch (type) {
-	case RAFT_MSG_VOTE:
-		return OI_ORANGE;
-	case RAFT_MSG_VOTE_REPLY:
-		return OI_PURPLE;
-	case RAFT_MSG_APPEND:
-		return n_entries ? OI_BLUE : OI_SKY;
-	case RAFT_MSG_SNAPSHOT:
-		return OI_YELLOW;
-	default:
-		return OI_GREEN;
-	}
+	render_shape_role(c->g, render_role_look_of(c->s, i), x, y, r, true, false);
 }
 
 static void fmt_secs(int64_t us, char *buf, size_t cap)
@@ -336,48 +303,8 @@ static void draw_link_labels(struct ctx *c)
 static void draw_msg_dot_scaled(struct ctx *c, float x, float y, uint8_t type, bool success,
                                 uint32_t n_entries, float alpha, float k)
 {
-	struct rgba col = rgba_alpha(msg_color(type, n_entries), alpha);
-	struct rgba ink = rgba_alpha(C_INK, alpha);
-	bool reply = type == RAFT_MSG_VOTE_REPLY || type == RAFT_MSG_APPEND_REPLY;
-	float u = c->u * k, r;
-	if (type == RAFT_MSG_SNAPSHOT) {
-		/* InstallSnapshot: the whole state machine travels, so a square
-		 * "package" rather than a dot, with two lines of "pages" */
-		r = 9.5f * u;
-		render_gfx_round_rect(c->g, x - r - 1.5f * u, y - r - 1.5f * u, 2 * r + 3 * u,
-		                      2 * r + 3 * u, 3.5f * u, ink);
-		render_gfx_round_rect(c->g, x - r, y - r, 2 * r, 2 * r, 2.5f * u, col);
-		render_gfx_rect(c->g, x - r * 0.55f, y - r * 0.35f, r * 1.1f, 1.8f * u, ink);
-		render_gfx_rect(c->g, x - r * 0.55f, y + r * 0.2f, r * 1.1f, 1.8f * u, ink);
-		return;
-	}
-	if (!reply) {
-		/* requests: filled */
-		r = (type == RAFT_MSG_APPEND && n_entries == 0 ? 7.0f
-		     : type == RAFT_MSG_APPEND                 ? 10.0f
-		                                               : 9.0f) *
-		    u;
-		render_gfx_disc(c->g, x, y, r + 1.5f * u, ink);
-		render_gfx_disc(c->g, x, y, r, col);
-		if (type == RAFT_MSG_APPEND && n_entries > 0) /* entries: a white core */
-			render_gfx_disc(c->g, x, y, r * 0.38f, rgba_alpha(C_WHITE, alpha));
-	} else {
-		/* replies: hollow; a rejection has an X inside */
-		r = 8 * u;
-		render_gfx_ring(c->g, x, y, r - 4.5f * u, r + 1.2f * u, ink);
-		render_gfx_ring(c->g, x, y, r - 3.5f * u, r, col);
-		render_gfx_disc(c->g, x, y, r - 3.5f * u, rgba_alpha(C_WHITE, alpha));
-		if (!success)
-			render_gfx_cross(c->g, x, y, 3.2f * u, 2.2f * u, rgba_alpha(OI_VERMILLION, alpha));
-		else
-			render_gfx_disc(c->g, x, y, 2.2f * u, col);
-	}
-}
-
-static void draw_msg_dot(struct ctx *c, float x, float y, uint8_t type, bool success,
-                         uint32_t n_entries, float alpha)
-{
-	draw_msg_dot_scaled(c, x, y, type, success, n_entries, alpha, 1);
+	render_shape_msg(c->g, render_msg_kind_of(type, success, n_entries), n_entries, x, y, c->u * k,
+	                 alpha, false);
 }
 
 static void draw_messages(struct ctx *c)
@@ -468,24 +395,8 @@ static void draw_node(struct ctx *c, unsigned i)
 		render_gfx_arc(c->g, x, y, r + 5 * u, r + 11 * u, 0, 2 * PI_F * frac, tc);
 	}
 
-	/* the disc: shape tells the role as much as colour */
-	if (role == RAFT_LEADER && up) {
-		render_gfx_disc(c->g, x, y, r, ink);
-		render_gfx_disc(c->g, x, y, r - 6 * u, fill);
-	} else if (role == RAFT_CANDIDATE && up) {
-		render_gfx_disc(c->g, x, y, r, ink);
-		render_gfx_disc(c->g, x, y, r - 3 * u, fill);
-		render_gfx_dashed_ring(c->g, x, y, r - 9 * u, r - 6 * u, 12, 0, ink); /* double ring */
-	} else if (up) {
-		render_gfx_disc(c->g, x, y, r, ink);
-		render_gfx_disc(c->g, x, y, r - 3 * u, fill);
-	} else {
-		render_gfx_disc(c->g, x, y, r, RGBA(150, 150, 150, 255));
-		render_gfx_disc(c->g, x, y, r - 2.5f * u, fill);
-	}
-
-	if (!up)
-		render_gfx_cross(c->g, x, y, r * 0.62f, 7 * u, RGBA(120, 120, 120, 150));
+	/* the disc: its shape tells the role as much as its colour */
+	render_shape_role(c->g, render_role_look_of(c->s, i), x, y, r, false, false);
 	struct rgba tc = up ? render_gfx_text_on(fill) : RGBA(60, 60, 60, 255);
 	char name[16], term[32];
 	snprintf(name, sizeof name, "n%u", i);
@@ -495,14 +406,22 @@ static void draw_node(struct ctx *c, unsigned i)
 		name_px = 10;
 	if (term_px < 9)
 		term_px = 9;
-	render_gfx_text(c->g, name_px, true, tc, name, x, y - r * 0.12f, GFX_CENTER | GFX_MIDDLE);
-	render_gfx_text(c->g, term_px, false, tc, term, x, y + r * 0.40f, GFX_CENTER | GFX_MIDDLE);
-
-	if (role == RAFT_LEADER && up) {
-		/* a star on the rim: the leader without needing colour */
-		render_gfx_star(c->g, x, y - r - 1 * u, 17 * u, 7.5f * u, 5, ink);
-		render_gfx_star(c->g, x, y - r - 1 * u, 13 * u, 5.5f * u, 5, OI_YELLOW);
+	if (!up) {
+		/* the X passes behind the name, which stays readable */
+		float nw = (float)render_gfx_text_w(c->g, name_px, true, name) + 2 * u;
+		float nh = (float)render_gfx_line_h(c->g, name_px, true) * 0.8f;
+		render_gfx_round_rect(c->g, x - nw / 2, y - r * 0.14f - nh / 2, nw, nh, nh / 3, fill);
 	}
+	render_gfx_text(c->g, name_px, true, tc, name, x, y - r * 0.14f, GFX_CENTER | GFX_MIDDLE);
+	/* the term badge, in the term's own colour: the colour of its log cells */
+	struct rgba tb = render_term_colour(raft_term(rn));
+	float bw = (float)render_gfx_text_w(c->g, term_px, false, term) + 10 * u;
+	float bh = (float)render_gfx_line_h(c->g, term_px, false) + 1 * u, by = y + r * 0.42f;
+	render_gfx_round_rect(c->g, x - bw / 2 - 1.2f * u, by - bh / 2 - 1.2f * u, bw + 2.4f * u,
+	                      bh + 2.4f * u, bh / 2 + 1.2f * u, up ? ink : RGBA(120, 120, 120, 255));
+	render_gfx_round_rect(c->g, x - bw / 2, by - bh / 2, bw, bh, bh / 2, tb);
+	render_gfx_text(c->g, term_px, false, render_gfx_text_on(tb), term, x, by,
+	                GFX_CENTER | GFX_MIDDLE);
 
 	/* label under the node */
 	float ly = y + r + 20 * u;
@@ -551,21 +470,7 @@ static void draw_node(struct ctx *c, unsigned i)
 	}
 }
 
-static const struct {
-	uint8_t type;
-	bool success;
-	uint32_t entries;
-	const char *label, *brief;
-} legend_rows[] = {
-    {RAFT_MSG_VOTE, true, 0, "RequestVote", "RequestVote"},
-    {RAFT_MSG_VOTE_REPLY, true, 0, "vote granted", "vote"},
-    {RAFT_MSG_APPEND, true, 0, "heartbeat", "heartbeat"},
-    {RAFT_MSG_APPEND, true, 1, "AppendEntries + entries", "entries"},
-    {RAFT_MSG_SNAPSHOT, true, 0, "InstallSnapshot", "snapshot"},
-    {RAFT_MSG_APPEND_REPLY, true, 0, "AppendEntries reply", "append OK"},
-    {RAFT_MSG_APPEND_REPLY, false, 0, "rejected reply", "rejected"},
-};
-#define LEGEND_ROWS (sizeof legend_rows / sizeof legend_rows[0])
+#define LEGEND_ROWS RENDER_MSG_KINDS
 
 /* The message legend as a column (the help overlay). */
 static void draw_legend_at(struct ctx *c, float x, float y)
@@ -574,52 +479,84 @@ static void draw_legend_at(struct ctx *c, float x, float y)
 	int tp = px(c, 13);
 	float lh = 21 * u;
 	for (size_t i = 0; i < LEGEND_ROWS; i++) {
-		draw_msg_dot(c, x + 8 * u, y + lh * (float)i + lh / 2, legend_rows[i].type,
-		             legend_rows[i].success, legend_rows[i].entries, 1);
-		render_gfx_text(c->g, tp, false, C_INK2, legend_rows[i].label, x + 24 * u,
+		render_shape_msg(c->g, (enum render_msg_kind)i, 1, x + 11 * u, y + lh * (float)i + lh / 2,
+		                 u * 0.72f, 1, false);
+		render_gfx_text(c->g, tp, false, C_INK2, render_msg_kind_label((enum render_msg_kind)i),
+		                x + 28 * u,
 		         y + lh * (float)i + lh / 2, GFX_LEFT | GFX_MIDDLE);
 	}
 	float yy = y + lh * (float)LEGEND_ROWS + lh / 2;
-	render_gfx_cross(c->g, x + 8 * u, yy, 6 * u, 3 * u, OI_VERMILLION);
-	render_gfx_text(c->g, tp, false, C_INK2, "message lost", x + 24 * u, yy, GFX_LEFT | GFX_MIDDLE);
+	render_gfx_cross(c->g, x + 11 * u, yy, 6 * u, 3 * u, OI_VERMILLION);
+	render_gfx_text(c->g, tp, false, C_INK2, "message lost", x + 28 * u, yy, GFX_LEFT | GFX_MIDDLE);
 }
 
-/* The message legend as one strip along the top of the cluster area: the
- * largest text that fits, then (small windows) smaller icons and gaps. */
+/* Kinds a..b-1 of the legend strip (and "lost"), as one row: its width, or
+ * drawn from x when draw is set.  Neighbours with the same short form (a
+ * granted and a denied vote) share one label after both their shapes. */
+static float legend_row(struct ctx *c, size_t a, size_t b, bool lost, float x, float y, int tp,
+                        float icon, float gap, float k, bool draw)
+{
+	float u = c->u, x0 = x;
+	for (size_t i = a; i < b; i++) {
+		const char *brief = render_msg_kind_brief((enum render_msg_kind)i);
+		if (draw)
+			render_shape_msg(c->g, (enum render_msg_kind)i, 1, x + 10 * u * k, y, u * k * 0.78f, 1,
+			                 false);
+		if (i + 1 < b && !strcmp(brief, render_msg_kind_brief((enum render_msg_kind)(i + 1)))) {
+			x += icon - 3 * u; /* the next shape, then the shared label */
+			continue;
+		}
+		if (draw)
+			x += icon + render_gfx_text(c->g, tp, false, C_INK2, brief, x + icon, y,
+			                            GFX_LEFT | GFX_MIDDLE);
+		else
+			x += icon + (float)render_gfx_text_w(c->g, tp, false, brief);
+		if (i + 1 < b || lost)
+			x += gap;
+	}
+	if (lost) {
+		if (draw) {
+			render_gfx_cross(c->g, x + 8 * u * k, y, 6 * u * k, 3 * u * k, OI_VERMILLION);
+			render_gfx_text(c->g, tp, false, C_INK2, "lost", x + icon, y, GFX_LEFT | GFX_MIDDLE);
+		}
+		x += icon + (float)render_gfx_text_w(c->g, tp, false, "lost");
+	}
+	return x - x0;
+}
+
+/* The message legend along the top of the cluster area: one strip at the
+ * largest text that fits; in small windows two, requests (and losses)
+ * above replies.  The kinds come in the enum's order, requests first. */
 static void draw_legend(struct ctx *c)
 {
 	const struct render_rect *cl = &c->l.cluster;
-	float u = c->u, y = (float)cl->y + 14 * u;
-	float gap = 11 * u, icon = 22 * u, k = 1;
+	float u = c->u, y = (float)cl->y + 14 * u, cx = (float)cl->x + (float)cl->w / 2;
+	float gap = 10 * u, icon = 25 * u;
 	float avail = (float)cl->w - 24 * u;
-	int tp = 0;
-	float total = 0, texts = 0;
+	size_t split = RENDER_MSG_VOTE_GRANTED; /* the first reply */
+	for (float size = 14; size >= 9; size -= 1) {
+		int tp = px(c, size);
+		float w = legend_row(c, 0, LEGEND_ROWS, true, 0, 0, tp, icon, gap, 1, false);
+		if (w <= avail) {
+			legend_row(c, 0, LEGEND_ROWS, true, cx - w / 2, y, tp, icon, gap, 1, true);
+			return;
+		}
+	}
+	float k = 0.8f;
+	icon = 21 * u;
+	int tp = px(c, 9);
 	for (float size = 14; size >= 9; size -= 1) {
 		tp = px(c, size);
-		texts = (float)render_gfx_text_w(c->g, tp, false, "lost");
-		for (size_t i = 0; i < LEGEND_ROWS; i++)
-			texts += (float)render_gfx_text_w(c->g, tp, false, legend_rows[i].brief);
-		total = texts + icon * (float)(LEGEND_ROWS + 1) + gap * (float)LEGEND_ROWS;
-		if (total <= avail)
+		float w1 = legend_row(c, 0, split, true, 0, 0, tp, icon, gap, k, false);
+		float w2 = legend_row(c, split, LEGEND_ROWS, false, 0, 0, tp, icon, gap, k, false);
+		if (fmaxf(w1, w2) <= avail)
 			break;
 	}
-	if (total > avail) {
-		k = 0.8f;
-		icon = 18 * u;
-		gap = (avail - texts - icon * (float)(LEGEND_ROWS + 1)) / (float)LEGEND_ROWS;
-		gap = gap < 4 * u ? 4 * u : gap > 11 * u ? 11 * u : gap;
-		total = texts + icon * (float)(LEGEND_ROWS + 1) + gap * (float)LEGEND_ROWS;
-	}
-	float x = (float)cl->x + ((float)cl->w - total) / 2;
-	for (size_t i = 0; i < LEGEND_ROWS; i++) {
-		draw_msg_dot_scaled(c, x + 8 * u * k, y, legend_rows[i].type, legend_rows[i].success,
-		                    legend_rows[i].entries, 1, k);
-		x += icon;
-		x += render_gfx_text(c->g, tp, false, C_INK2, legend_rows[i].brief, x, y,
-		              GFX_LEFT | GFX_MIDDLE) + gap;
-	}
-	render_gfx_cross(c->g, x + 8 * u * k, y, 6 * u * k, 3 * u * k, OI_VERMILLION);
-	render_gfx_text(c->g, tp, false, C_INK2, "lost", x + icon, y, GFX_LEFT | GFX_MIDDLE);
+	float w1 = legend_row(c, 0, split, true, 0, 0, tp, icon, gap, k, false);
+	float w2 = legend_row(c, split, LEGEND_ROWS, false, 0, 0, tp, icon, gap, k, false);
+	y -= 4 * u;
+	legend_row(c, 0, split, true, cx - w1 / 2, y, tp, icon, gap, k, true);
+	legend_row(c, split, LEGEND_ROWS, false, cx - w2 / 2, y + 19 * u, tp, icon, gap, k, true);
 }
 
 /* The largest size from hi down to lo at which s fits max_w (lo if none). */
@@ -693,12 +630,12 @@ static void draw_log(struct ctx *c)
 	/* the legend, right of the title */
 	int lp = px(c, 12);
 	float lx = x0 + 56 * u, ly = y0 + 10 * u, sq = 12 * u;
-	struct rgba tc = term_color(1);
+	struct rgba tc = render_term_colour(1);
 	render_gfx_rect(c->g, lx, ly - sq / 2, sq, sq, tc);
 	lx += sq + 4 * u;
 	lx += render_gfx_text(c->g, lp, false, C_INK2, "committed", lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
 	render_gfx_rect(c->g, lx, ly - sq / 2, sq, sq, C_WHITE);
-	render_gfx_rect_outline(c->g, lx, ly - sq / 2, sq, sq, 2.5f * u, rgba_shade(tc, 0.25f));
+	render_gfx_rect_outline(c->g, lx, ly - sq / 2, sq, sq, 2.5f * u, rgba_shade(tc, 0.45f));
 	lx += sq + 4 * u;
 	lx += render_gfx_text(c->g, lp, false, C_INK2, "not yet", lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
 	render_gfx_rect(c->g, lx, ly - sq / 2 - 2 * u, 4 * u, sq + 4 * u, C_INK);
@@ -740,8 +677,7 @@ static void draw_log(struct ctx *c)
 		float ch = (float)l->log_cell_h;
 		/* name and role chip */
 		float chip = fminf(ch * 0.28f, 8 * u);
-		render_gfx_disc(c->g, (float)p->x + 14 * u + chip, ry + ch / 2, chip + 1.2f * u, C_INK);
-		render_gfx_disc(c->g, (float)p->x + 14 * u + chip, ry + ch / 2, chip, node_color(c->s, i));
+		role_chip(c, i, (float)p->x + 14 * u + chip, ry + ch / 2, chip + 1.2f * u);
 		char name[8];
 		snprintf(name, sizeof name, "n%u", i);
 		int npx = px(c, l->log_row_h < 30 * u ? 13 : 17);
@@ -765,7 +701,7 @@ static void draw_log(struct ctx *c)
 			}
 			const struct raft_entry *e = raft_entry_at(rn, idx);
 			uint64_t et = e ? e->term : 0;
-			struct rgba col = term_color(et);
+			struct rgba col = render_term_colour(et);
 			bool committed = idx <= commit;
 			struct rgba text;
 			if (committed) {
@@ -773,7 +709,8 @@ static void draw_log(struct ctx *c)
 				text = render_gfx_text_on(col);
 			} else {
 				render_gfx_rect(c->g, x, ry, w, ch, C_WHITE);
-				render_gfx_rect_outline(c->g, x, ry, w, ch, 3.5f * u, rgba_shade(col, 0.25f));
+				/* hollow: what is not committed has only an outline */
+				render_gfx_rect_outline(c->g, x, ry, w, ch, 3.5f * u, rgba_shade(col, 0.45f));
 				text = C_INK;
 			}
 			if (!up)
@@ -878,8 +815,7 @@ static void draw_cluster_table(struct ctx *c, float x, float y, float maxw, floa
 			render_gfx_rect(c->g, x - 4 * u, ry, maxw + 8 * u, lh, RGBA(229, 229, 223, 255));
 		struct rgba ink = up ? C_INK : C_INK3;
 		float chip = fminf(lh * 0.28f, 7 * u);
-		render_gfx_disc(c->g, x + chip + 1 * u, mid, chip + 1.2f * u, C_INK);
-		render_gfx_disc(c->g, x + chip + 1 * u, mid, chip, node_color(c->s, i));
+		role_chip(c, i, x + chip + 1 * u, mid, chip + 1.2f * u);
 		snprintf(buf, sizeof buf, "n%u", i);
 		render_gfx_text(c->g, tp, true, ink, buf, x + 2 * chip + 8 * u, mid, GFX_LEFT | GFX_MIDDLE);
 		const char *rname = up ? raft_role_name(role) : "crashed";
@@ -948,9 +884,7 @@ static void draw_details(struct ctx *c)
 	const struct raft_node *rn = sim_node(c->s, (uint8_t)sel);
 	bool up = sim_node_up(c->s, (uint8_t)sel);
 	enum raft_role role = raft_role(rn);
-	struct rgba fill = node_color(c->s, sel);
-	render_gfx_disc(c->g, x + 9 * u, y + 11 * u, 10 * u, C_INK);
-	render_gfx_disc(c->g, x + 9 * u, y + 11 * u, 8 * u, fill);
+	role_chip(c, sel, x + 9 * u, y + 11 * u, 10 * u);
 	snprintf(buf, sizeof buf, "n%u · %s · term %llu", sel,
 	         up ? raft_role_name(role) : "crashed (durable state)",
 	         (unsigned long long)raft_term(rn));
@@ -1142,9 +1076,8 @@ static void draw_timeline(struct ctx *c)
 		case RENDER_MK_VIOLATION:
 			render_gfx_cross(c->g, mx, track_y + track_h / 2, 7 * u, 3 * u, OI_VERMILLION);
 			break;
-		case RENDER_MK_SNAPSHOT: /* the InstallSnapshot package, small */
-			render_gfx_rect(c->g, mx - 5 * u, ry - 4 * u, 10 * u, 10 * u, C_INK);
-			render_gfx_rect(c->g, mx - 3.5f * u, ry - 2.5f * u, 7 * u, 7 * u, OI_YELLOW);
+		case RENDER_MK_SNAPSHOT: /* the InstallSnapshot page, small */
+			render_shape_msg(c->g, RENDER_MSG_SNAPSHOT, 0, mx, ry + 1 * u, u * 0.55f, 1, false);
 			break;
 		default:
 			break;
@@ -1244,28 +1177,12 @@ static void draw_help(struct ctx *c)
 	/* what the shapes mean */
 	float lx = x + w * 0.60f, ly = y + 70 * u, r = 17 * u;
 	render_gfx_text(c->g, px(c, 17), true, C_INK, "Nodes", lx, ly - 10 * u, GFX_LEFT | GFX_BOTTOM);
-	struct {
-		struct rgba col;
-		int shape;
-		const char *label;
-	} nodes[] = {
-	    {OI_SKY, 0, "follower: plain circle"},
-	    {OI_ORANGE, 1, "candidate: double ring, vote pips"},
-	    {OI_BLUE, 2, "leader: thick rim, star, LEADER"},
-	    {C_CRASH, 3, "crashed: grey with an X"},
-	};
-	for (size_t i = 0; i < 4; i++) {
+	for (int i = 0; i < RENDER_ROLE_LOOKS; i++) {
 		float cy = ly + r + (float)i * 46 * u;
-		render_gfx_disc(c->g, lx + r, cy, r, C_INK);
-		render_gfx_disc(c->g, lx + r, cy, nodes[i].shape == 2 ? r - 4 * u : r - 2 * u, nodes[i].col);
-		if (nodes[i].shape == 1)
-			render_gfx_dashed_ring(c->g, lx + r, cy, r - 7 * u, r - 5 * u, 10, 0, C_INK);
-		if (nodes[i].shape == 2)
-			render_gfx_star(c->g, lx + r, cy - r, 9 * u, 4 * u, 5, OI_YELLOW);
-		if (nodes[i].shape == 3)
-			render_gfx_cross(c->g, lx + r, cy, r * 0.6f, 3 * u, RGBA(60, 60, 60, 220));
-		render_gfx_text(c->g, px(c, 14), false, C_INK2, nodes[i].label, lx + 2 * r + 12 * u, cy,
-		         GFX_LEFT | GFX_MIDDLE);
+		render_shape_role(c->g, (enum render_role_look)i, lx + r, cy, r, false, false);
+		render_gfx_text(c->g, px(c, 14), false, C_INK2,
+		                render_role_look_label((enum render_role_look)i), lx + 2 * r + 12 * u, cy,
+		                GFX_LEFT | GFX_MIDDLE);
 	}
 	float ay = ly + 4 * 46 * u + 8 * u;
 	render_gfx_ring(c->g, lx + r, ay, r - 6 * u, r, RGBA(222, 222, 216, 255));
@@ -1287,7 +1204,7 @@ static void draw_help(struct ctx *c)
 		render_gfx_text(c->g, px(c, 17), true, C_INK, "Messages", lx, my, GFX_LEFT);
 		draw_legend_at(c, lx - 4 * u, my + 26 * u);
 	}
-	render_gfx_text(c->g, px(c, 12), false, C_INK3, "Colours: Okabe–Ito, safe for colour-blind viewers",
+	render_gfx_text(c->g, px(c, 12), false, C_INK3, "Every kind has its own shape; colour (Okabe–Ito) names the family: orange elections, blue the log, yellow snapshots; lavender shades are terms",
 	         x + 28 * u, y + h - 14 * u, GFX_LEFT | GFX_BOTTOM);
 }
 

@@ -332,7 +332,18 @@ static void poly(struct render_gfx *g, const SDL_FPoint *p, int n, struct rgba c
  * surface the size of its bounding box, so discs, rings and arcs are drawn
  * as cached white textures tinted with the colour instead: a blit per
  * shape, anti-aliased, the same on every renderer. */
-enum sprite_kind { SP_DISC, SP_RING, SP_ARC, SP_DASHRING, SP_STAR, SP_CROSS };
+enum sprite_kind {
+	SP_DISC,
+	SP_RING,
+	SP_ARC,
+	SP_DASHRING,
+	SP_STAR,
+	SP_CROSS,
+	SP_DIAMOND, /* p0 apothem, p1 rim width (0 filled), p2 dashed */
+	SP_BOX,     /* p0 half side, p1 rim width (0 filled), p2 dashed */
+	SP_CHECK,   /* p0 half size, p1 stroke */
+	SP_PAGE,    /* p0 half width, p1 half height, p2 the folded corner */
+};
 
 #define ARC_STEPS 240 /* arcs are cached per 1/240 of a turn */
 
@@ -377,8 +388,25 @@ static bool in_star(float x, float y, float ro, float ri, int points)
 	return d <= t;
 }
 
+/* A broken outline: one dash round each corner, a gap in the middle of
+ * each edge; t is the position along an edge of len pixels (0 and 1 the
+ * corners). */
+static float dash_cover(float t, float len)
+{
+	float off = fminf(t, 1 - t); /* distance to the nearer corner, in t */
+	return clamp01((0.36f - off) * len + 0.5f);
+}
+
+/* A rim of width w inside a shape whose signed distance is d (negative
+ * inside); w <= 0 fills the shape. */
+static float rim_cover(float d, float w)
+{
+	float in = clamp01(-d + 0.5f);
+	return w > 0 ? fminf(in, clamp01(d + w + 0.5f)) : in;
+}
+
 /* Coverage of pixel centre (x, y), relative to the shape's centre. */
-static float coverage(int kind, const float *p, float x, float y)
+static float coverage(enum sprite_kind kind, const float *p, float x, float y)
 {
 	float d = sqrtf(x * x + y * y);
 	switch (kind) {
@@ -416,9 +444,63 @@ static float coverage(int kind, const float *p, float x, float y)
 		float d1 = seg_dist(x, y, -h, -h, h, h), d2 = seg_dist(x, y, -h, h, h, -h);
 		return clamp01(w / 2 - fminf(d1, d2) + 0.5f);
 	}
-	default:
-		return 0;
+	case SP_DIAMOND: {
+		float ax = fabsf(x), ay = fabsf(y), sum = ax + ay;
+		float cov = rim_cover((sum / 1.41421356f) - p[0], p[1]);
+		if (cov <= 0 || p[2] == 0)
+			return cov;
+		/* t runs from the top/bottom corner (0) to the side corner (1) */
+		return cov * dash_cover(sum > 0 ? ax / sum : 0, 2 * p[0]);
 	}
+	case SP_BOX: {
+		float h = p[0], rc = h * 0.3f, ax = fabsf(x), ay = fabsf(y);
+		float qx = ax - (h - rc), qy = ay - (h - rc);
+		float out = sqrtf(fmaxf(qx, 0) * fmaxf(qx, 0) + fmaxf(qy, 0) * fmaxf(qy, 0));
+		float cov = rim_cover(out + fminf(fmaxf(qx, qy), 0) - rc, p[1]);
+		if (cov <= 0 || p[2] == 0)
+			return cov;
+		/* along the nearer edge: 0.5 in its middle, 0 and 1 at its corners */
+		float along = ax > ay ? ay : ax;
+		return cov * dash_cover(0.5f + 0.5f * fminf(along / h, 1), 2 * h);
+	}
+	case SP_CHECK: {
+		float r = p[0];
+		float d1 = seg_dist(x, y, -0.62f * r, 0.02f * r, -0.16f * r, 0.5f * r);
+		float d2 = seg_dist(x, y, -0.16f * r, 0.5f * r, 0.66f * r, -0.55f * r);
+		return clamp01(p[1] / 2 - fminf(d1, d2) + 0.5f);
+	}
+	case SP_PAGE: {
+		float hw = p[0], hh = p[1], f = p[2];
+		float box = fmaxf(fabsf(x) - hw, fabsf(y) - hh);
+		float cut = ((x - y) - (hw + hh - f)) / 1.41421356f;
+		return clamp01(-fmaxf(box, cut) + 0.5f);
+	}
+	}
+	return 0;
+}
+
+/* How far a sprite's shape reaches from its centre. */
+static float sprite_extent(enum sprite_kind kind, const float *p)
+{
+	switch (kind) {
+	case SP_CROSS:
+	case SP_CHECK:
+		return p[0] + p[1];
+	case SP_DISC:
+	case SP_STAR:
+		return p[0];
+	case SP_RING:
+	case SP_ARC:
+	case SP_DASHRING:
+		return p[1];
+	case SP_DIAMOND:
+		return p[0] * 1.41421356f; /* the corners */
+	case SP_BOX:
+		return p[0];
+	case SP_PAGE:
+		return fmaxf(p[0], p[1]);
+	}
+	return p[0];
 }
 
 
@@ -462,7 +544,7 @@ static void sprites_evict(struct render_gfx *g)
 
 /* The cached sprite for (kind, q0, q1, q2); parameters are quantised ints:
  * radii and widths in quarter pixels. */
-static struct sprite *sprite(struct render_gfx *g, int kind, int q0, int q1, int q2)
+static struct sprite *sprite(struct render_gfx *g, enum sprite_kind kind, int q0, int q1, int q2)
 {
 	uint64_t key = ((uint64_t)kind << 56) ^ ((uint64_t)(uint32_t)q0 << 36) ^
 	               ((uint64_t)(uint32_t)q1 << 16) ^ (uint64_t)(uint32_t)q2;
@@ -480,9 +562,11 @@ static struct sprite *sprite(struct render_gfx *g, int kind, int q0, int q1, int
 		return sprite(g, kind, q0, q1, q2);
 	}
 	float p[3] = {(float)q0 / 4, (float)q1 / 4, (float)q2};
-	float extent = kind == SP_CROSS ? p[0] + p[1] : kind == SP_DISC ? p[0] : kind == SP_STAR ? p[0] : p[1];
+	float extent = sprite_extent(kind, p);
 	if (kind == SP_ARC)
 		p[2] = 2 * PI_F * (float)q2 / ARC_STEPS;
+	if (kind == SP_PAGE)
+		p[2] = (float)q2 / 4;
 	int size = 2 * (int)ceilf(extent + 1.5f);
 	if (size < 2 || size > 4096)
 		return NULL;
@@ -576,6 +660,33 @@ void render_gfx_star(struct render_gfx *g, float cx, float cy, float r_out, floa
 void render_gfx_cross(struct render_gfx *g, float cx, float cy, float half, float w, struct rgba c)
 {
 	blit(g, sprite(g, SP_CROSS, q4(half), q4(w), 0), cx, cy, c, NULL);
+}
+
+void render_gfx_diamond(struct render_gfx *g, float cx, float cy, float a, float w, bool dashed,
+                        struct rgba c)
+{
+	if (a > 0)
+		blit(g, sprite(g, SP_DIAMOND, q4(a), q4(w > 0 ? w : 0), dashed), cx, cy, c, NULL);
+}
+
+void render_gfx_box(struct render_gfx *g, float cx, float cy, float h, float w, bool dashed,
+                    struct rgba c)
+{
+	if (h > 0)
+		blit(g, sprite(g, SP_BOX, q4(h), q4(w > 0 ? w : 0), dashed), cx, cy, c, NULL);
+}
+
+void render_gfx_check(struct render_gfx *g, float cx, float cy, float r, float w, struct rgba c)
+{
+	if (r > 0 && w > 0)
+		blit(g, sprite(g, SP_CHECK, q4(r), q4(w), 0), cx, cy, c, NULL);
+}
+
+void render_gfx_page(struct render_gfx *g, float cx, float cy, float hw, float hh, float fold,
+                     struct rgba c)
+{
+	if (hw > 0 && hh > 0)
+		blit(g, sprite(g, SP_PAGE, q4(hw), q4(hh), q4(fold)), cx, cy, c, NULL);
 }
 
 /* ---- Rectangles: the renderer's own fills, the fastest path ------------------- */

@@ -92,6 +92,20 @@ void render_gfx_star(struct render_gfx *g, float cx, float cy, float r_out, floa
               struct rgba c);
 /* An X of two strokes. */
 void render_gfx_cross(struct render_gfx *g, float cx, float cy, float half, float w, struct rgba c);
+/* A diamond (a square standing on a corner) whose sides lie a from the
+ * centre.  w > 0 draws only a rim of that width inside the edge; dashed
+ * breaks that rim into one dash round each corner. */
+void render_gfx_diamond(struct render_gfx *g, float cx, float cy, float a, float w, bool dashed,
+                        struct rgba c);
+/* A square of half-side h with rounded corners; w and dashed as for the diamond. */
+void render_gfx_box(struct render_gfx *g, float cx, float cy, float h, float w, bool dashed,
+                    struct rgba c);
+/* A check mark in a square of half-size r, strokes w wide. */
+void render_gfx_check(struct render_gfx *g, float cx, float cy, float r, float w, struct rgba c);
+/* A page of half-width hw and half-height hh whose top-right corner is cut
+ * off by fold (the dog-ear of a document). */
+void render_gfx_page(struct render_gfx *g, float cx, float cy, float hw, float hh, float fold,
+                     struct rgba c);
 
 /* Between begin and end, render_gfx_line and render_gfx_triangle go to a layer covering
  * r, rasterised on the CPU with exact anti-aliasing and drawn at end; the
@@ -115,5 +129,21 @@ float render_gfx_text_fit(struct render_gfx *g, int px, bool bold, struct rgba c
  * returns the number of lines.  draw=false only counts. */
 int render_gfx_text_wrap(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s,
                   float x, float y, float max_w, int max_lines, float lh, bool draw);
+
+/* ---- The vocabulary's shapes (shapes.c) ------------------------------------ */
+#define C_MONO RGBA(160, 160, 160, 255) /* every vocabulary colour, in mono */
+struct rgba render_msg_colour(enum render_msg_kind k);
+struct rgba render_role_colour(enum render_role_look r);
+struct rgba render_term_colour(uint64_t term);
+/* Message kind k centred at (x, y) at scale u (1 at 1280x720); ENTRIES
+ * shows n_entries when it fits; alpha fades the whole shape; mono as in
+ * render_draw_msg_specimen. */
+void render_shape_msg(struct render_gfx *g, enum render_msg_kind k, uint32_t n_entries, float x,
+                      float y, float u, float alpha, bool mono);
+/* A node's disc of radius r with its role's marks, no text and no timer.
+ * compact (the small chips of the panels) puts the leader's star inside
+ * the disc instead of on its rim. */
+void render_shape_role(struct render_gfx *g, enum render_role_look look, float x, float y, float r,
+                       bool compact, bool mono);
 
 #endif

@@ -149,6 +149,59 @@ void render_draw(struct render_gfx *g, const struct render_frame *f, int w, int 
  * markers, banner); the caller sets the view state. */
 void render_frame_from_history(struct render_frame *f, const struct render_history *h);
 
+/* ---- The visual vocabulary (shapes.c) ------------------------------------
+ * Every message kind and every role has a shape of its own, so the picture
+ * reads in greyscale, for every colour-vision deficiency and on a
+ * washed-out projector.  Colour comes second and names the family
+ * (elections orange, the log blue, snapshots yellow); terms have a palette
+ * of their own (a lavender ramp) used only for log cells and term badges.
+ * One table per vocabulary: the ring, the legend, the help overlay and the
+ * tests all read them. */
+enum render_msg_kind {
+	RENDER_MSG_VOTE,            /* RequestVote: a filled diamond */
+	RENDER_MSG_HEARTBEAT,       /* AppendEntries without entries: a small filled dot */
+	RENDER_MSG_ENTRIES,         /* AppendEntries with entries: a filled square, the count */
+	RENDER_MSG_SNAPSHOT,        /* InstallSnapshot: a filled page with a folded corner */
+	RENDER_MSG_VOTE_GRANTED,    /* a hollow diamond, solid rim, a check */
+	RENDER_MSG_VOTE_DENIED,     /* a hollow diamond, broken rim, a cross */
+	RENDER_MSG_APPEND_OK,       /* a hollow square, solid rim, a check */
+	RENDER_MSG_APPEND_REJECTED, /* a hollow square, broken rim, a cross */
+};
+#define RENDER_MSG_KINDS 8
+
+enum render_role_look {
+	RENDER_ROLE_FOLLOWER,  /* a plain circle, thin rim */
+	RENDER_ROLE_CANDIDATE, /* a dashed inner ring */
+	RENDER_ROLE_LEADER,    /* a thick rim and a star */
+	RENDER_ROLE_CRASHED,   /* grey, a thin grey rim, an X */
+};
+#define RENDER_ROLE_LOOKS 4
+#define RENDER_TERM_COLOURS 5 /* terms cycle through this many colours */
+
+/* What a message of this type is drawn as; RENDER_MSG_KINDS for a type
+ * the view does not know (drawn as nothing rather than as the wrong thing). */
+enum render_msg_kind render_msg_kind_of(uint8_t type, bool success, uint32_t n_entries);
+/* The legend's words: a label ("vote granted") and a short form for the
+ * strip ("vote reply": neighbours with the same short form share it, their
+ * marks telling them apart); NULL outside the enum. */
+const char *render_msg_kind_label(enum render_msg_kind k);
+const char *render_msg_kind_brief(enum render_msg_kind k);
+/* Colours as 0xRRGGBB. */
+uint32_t render_msg_kind_rgb(enum render_msg_kind k);
+uint32_t render_role_rgb(enum render_role_look r);
+uint32_t render_term_rgb(uint64_t term); /* term 0 (no election yet): white */
+/* How node (1..n) of s is drawn. */
+enum render_role_look render_role_look_of(const struct sim *s, unsigned node);
+/* "follower: plain circle, thin rim" (the help overlay); NULL outside the enum. */
+const char *render_role_look_label(enum render_role_look r);
+/* One message kind (with one entry) or one role (a node of radius 46u),
+ * alone in the centre of a cleared w x h canvas at scale u.  mono paints
+ * every colour of the vocabulary one mid grey: what is left is the shape. */
+void render_draw_msg_specimen(struct render_gfx *g, enum render_msg_kind k, int w, int h, float u,
+                              bool mono);
+void render_draw_role_specimen(struct render_gfx *g, enum render_role_look r, int w, int h,
+                               float u, bool mono);
+
 /* ---- Assets ---------------------------------------------------------------- */
 /* The directory holding DejaVuSans.ttf: $RAFTSIM_ASSETS, else the one
  * compiled in, else ../assets and ./assets next to the executable.  NULL

@@ -200,7 +200,7 @@ Test(render, committed_cell_solid_uncommitted_outlined)
 	uint32_t pa = render_offscreen_pixel(o, a.x + a.w - 8, a.y + 8);
 	uint32_t pb = render_offscreen_pixel(o, b.x + b.w - 8, b.y + 8);
 	uint32_t edge = render_offscreen_pixel(o, b.x + 1, b.y + b.h / 2);
-	cr_assert(near_rgb(pa, FOLLOWER_SKY, 2), "committed cell inside %06x", pa);
+	cr_assert(near_rgb(pa, render_term_rgb(1), 2), "committed cell inside %06x", pa);
 	cr_assert(near_rgb(pb, 0xFFFFFFu, 2), "uncommitted cell inside %06x", pb);
 	cr_assert(!near_rgb(edge, 0xFFFFFFu, 40), "uncommitted cell has no outline (%06x)", edge);
 	render_offscreen_free(o);
@@ -328,7 +328,7 @@ Test(render, compacted_log_drawn_as_one_snapshot_block)
 		struct render_rect e;
 		if (render_layout_log_cell(&l, s, i, mf, &e) && mf <= raft_commit_index(n)) {
 			uint32_t pe = render_offscreen_pixel(o, e.x + e.w - 8, e.y + 8);
-			cr_expect(near_rgb(pe, FOLLOWER_SKY, 2), "n%u entry %llu is %06x", i,
+			cr_expect(near_rgb(pe, render_term_rgb(1), 2), "n%u entry %llu is %06x", i,
 			          (unsigned long long)mf, pe);
 		}
 	}
@@ -640,5 +640,290 @@ Test(render, history_random_walk_matches_saved_session)
 	for (uint64_t seed = 1; seed <= 3; seed++) {
 		random_walk("tutorial.scn", seed);
 		random_walk("lossy_network.scn", seed);
+	}
+}
+
+/* ---- The vocabulary: shapes first, colour second ---------------------------- */
+#define SPEC 200 /* the specimen canvas, pixels a side */
+#define GRID 32  /* masks are compared on this grid, scaled to the shape's size */
+
+struct specimen {
+	SDL_Surface *surf;
+	SDL_Renderer *r;
+	struct render_gfx *g;
+};
+
+static void specimen_open(struct specimen *s)
+{
+	char err[512];
+	s->surf = SDL_CreateRGBSurfaceWithFormat(0, SPEC, SPEC, 32, SDL_PIXELFORMAT_ARGB8888);
+	cr_assert(s->surf, "%s", SDL_GetError());
+	s->r = SDL_CreateSoftwareRenderer(s->surf);
+	cr_assert(s->r, "%s", SDL_GetError());
+	s->g = render_gfx_new(s->r, err, sizeof err);
+	cr_assert(s->g, "%s", err);
+}
+
+static void specimen_close(struct specimen *s)
+{
+	render_gfx_free(s->g);
+	SDL_DestroyRenderer(s->r);
+	SDL_FreeSurface(s->surf);
+}
+
+static uint32_t spec_pixel(const struct specimen *s, int x, int y)
+{
+	return ((const uint32_t *)((const uint8_t *)s->surf->pixels + (size_t)y * (size_t)s->surf->pitch))[x] &
+	       0xFFFFFFu;
+}
+
+/* Two binary masks of what was drawn, each resampled onto GRID x GRID
+ * around the shape's bounding box (kept square, so a small circle and a big
+ * circle are the same shape): the silhouette (anything that is not the
+ * page; white insides count as page) and the ink (dark strokes). */
+struct masks {
+	bool sil[GRID][GRID], ink[GRID][GRID];
+	int n_sil;
+};
+
+static void take_masks(const struct specimen *s, struct masks *m)
+{
+	static bool sil[SPEC][SPEC], ink[SPEC][SPEC];
+	int x0 = SPEC, y0 = SPEC, x1 = -1, y1 = -1;
+	for (int y = 0; y < SPEC; y++)
+		for (int x = 0; x < SPEC; x++) {
+			uint32_t p = spec_pixel(s, x, y);
+			int r = (int)(p >> 16 & 255), g = (int)(p >> 8 & 255), b = (int)(p & 255);
+			sil[y][x] = abs(r - 250) > 40 || abs(g - 250) > 40 || abs(b - 247) > 40;
+			ink[y][x] = 0.299 * r + 0.587 * g + 0.114 * b < 100;
+			if (sil[y][x]) {
+				x0 = x < x0 ? x : x0;
+				y0 = y < y0 ? y : y0;
+				x1 = x > x1 ? x : x1;
+				y1 = y > y1 ? y : y1;
+			}
+		}
+	cr_assert(x1 >= 0, "nothing drawn");
+	cr_assert(x0 > 0 && y0 > 0 && x1 < SPEC - 1 && y1 < SPEC - 1, "the specimen does not fit");
+	float side = (float)((x1 - x0 > y1 - y0 ? x1 - x0 : y1 - y0) + 1), k = side / GRID;
+	float ox = (float)x0 - (side - (float)(x1 - x0 + 1)) / 2;
+	float oy = (float)y0 - (side - (float)(y1 - y0 + 1)) / 2;
+	m->n_sil = 0;
+	for (int gy = 0; gy < GRID; gy++)
+		for (int gx = 0; gx < GRID; gx++) {
+			int x = (int)floorf(ox + ((float)gx + 0.5f) * k);
+			int y = (int)floorf(oy + ((float)gy + 0.5f) * k);
+			bool in = x >= 0 && y >= 0 && x < SPEC && y < SPEC;
+			m->sil[gy][gx] = in && sil[y][x];
+			m->ink[gy][gx] = in && ink[y][x];
+			m->n_sil += m->sil[gy][gx];
+		}
+}
+
+/* Intersection over union of two masks (1: the same shape). */
+static double iou(bool a[GRID][GRID], bool b[GRID][GRID])
+{
+	int both = 0, any = 0;
+	for (int y = 0; y < GRID; y++)
+		for (int x = 0; x < GRID; x++) {
+			both += a[y][x] && b[y][x];
+			any += a[y][x] || b[y][x];
+		}
+	return any ? (double)both / any : 1.0;
+}
+
+/* Every pair must differ in its silhouette or in its ink by more than a
+ * quarter: IoU at most 0.75 in at least one of the two masks. */
+#define SHAPE_IOU_MAX 0.75
+
+static void assert_pairs_differ(struct masks *m, size_t n, const char *(*name)(int), float u)
+{
+	for (size_t a = 0; a < n; a++)
+		for (size_t b = a + 1; b < n; b++) {
+			double s = iou(m[a].sil, m[b].sil), k = iou(m[a].ink, m[b].ink);
+			cr_expect(s <= SHAPE_IOU_MAX || k <= SHAPE_IOU_MAX,
+			          "at scale %.1f, \"%s\" and \"%s\" have the same shape in grey: "
+			          "silhouette IoU %.2f, ink IoU %.2f (need one <= %.2f)",
+			          (double)u, name((int)a), name((int)b), s, k, SHAPE_IOU_MAX);
+		}
+}
+
+static const char *msg_name(int k)
+{
+	return render_msg_kind_label((enum render_msg_kind)k);
+}
+
+static const char *role_name(int r)
+{
+	return render_role_look_label((enum render_role_look)r);
+}
+
+/* Each message kind alone, every colour painted the same grey: every pair
+ * still differs in shape, at the default size and at 1920x1080. */
+Test(render, every_message_kind_has_its_own_shape)
+{
+	struct specimen s;
+	specimen_open(&s);
+	static const float scales[] = {1.0f, 1.5f};
+	for (size_t i = 0; i < 2; i++) {
+		struct masks m[RENDER_MSG_KINDS];
+		for (int k = 0; k < RENDER_MSG_KINDS; k++) {
+			cr_assert(render_msg_kind_label((enum render_msg_kind)k), "kind %d has no label", k);
+			render_draw_msg_specimen(s.g, (enum render_msg_kind)k, SPEC, SPEC, scales[i], true);
+			take_masks(&s, &m[k]);
+			cr_expect(m[k].n_sil > GRID * GRID / 8, "%s is drawn too thin", msg_name(k));
+		}
+		assert_pairs_differ(m, RENDER_MSG_KINDS, msg_name, scales[i]);
+	}
+	specimen_close(&s);
+}
+
+Test(render, every_role_has_its_own_shape)
+{
+	struct specimen s;
+	specimen_open(&s);
+	static const float scales[] = {1.0f, 1.5f};
+	for (size_t i = 0; i < 2; i++) {
+		struct masks m[RENDER_ROLE_LOOKS];
+		for (int r = 0; r < RENDER_ROLE_LOOKS; r++) {
+			cr_assert(render_role_look_label((enum render_role_look)r), "role %d has no label", r);
+			render_draw_role_specimen(s.g, (enum render_role_look)r, SPEC, SPEC, scales[i], true);
+			take_masks(&s, &m[r]);
+		}
+		assert_pairs_differ(m, RENDER_ROLE_LOOKS, role_name, scales[i]);
+	}
+	specimen_close(&s);
+}
+
+/* Every message type the core sends is drawn as some kind, and the kinds
+ * that tell success from failure do. */
+Test(render, message_types_map_onto_kinds)
+{
+	cr_assert_eq(render_msg_kind_of(RAFT_MSG_VOTE, false, 0), RENDER_MSG_VOTE);
+	cr_assert_eq(render_msg_kind_of(RAFT_MSG_VOTE_REPLY, true, 0), RENDER_MSG_VOTE_GRANTED);
+	cr_assert_eq(render_msg_kind_of(RAFT_MSG_VOTE_REPLY, false, 0), RENDER_MSG_VOTE_DENIED);
+	cr_assert_eq(render_msg_kind_of(RAFT_MSG_APPEND, true, 0), RENDER_MSG_HEARTBEAT);
+	cr_assert_eq(render_msg_kind_of(RAFT_MSG_APPEND, true, 3), RENDER_MSG_ENTRIES);
+	cr_assert_eq(render_msg_kind_of(RAFT_MSG_APPEND_REPLY, true, 0), RENDER_MSG_APPEND_OK);
+	cr_assert_eq(render_msg_kind_of(RAFT_MSG_APPEND_REPLY, false, 0), RENDER_MSG_APPEND_REJECTED);
+	cr_assert_eq(render_msg_kind_of(RAFT_MSG_SNAPSHOT, true, 0), RENDER_MSG_SNAPSHOT);
+	cr_assert_eq(render_msg_kind_of(200, true, 0), RENDER_MSG_KINDS, "an unknown type is drawn");
+}
+
+/* ---- Colour: CIELAB, greyscale and colour-vision deficiency ----------------- */
+struct lab {
+	double l, a, b;
+};
+
+static double lin(int c)
+{
+	double v = c / 255.0;
+	return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+}
+
+static double lab_f(double t)
+{
+	return t > 0.008856 ? cbrt(t) : 7.787 * t + 16.0 / 116;
+}
+
+/* sRGB 0xRRGGBB to CIELAB (D65), through a 3x3 matrix on linear RGB
+ * first (NULL: none), clamped to the display's gamut. */
+static struct lab to_lab(uint32_t rgb, const double (*sim)[3])
+{
+	double c[3] = {lin((int)(rgb >> 16 & 255)), lin((int)(rgb >> 8 & 255)), lin((int)(rgb & 255))};
+	if (sim) {
+		double o[3];
+		for (int i = 0; i < 3; i++) {
+			o[i] = sim[i][0] * c[0] + sim[i][1] * c[1] + sim[i][2] * c[2];
+			o[i] = o[i] < 0 ? 0 : o[i] > 1 ? 1 : o[i];
+		}
+		memcpy(c, o, sizeof c);
+	}
+	double x = 0.4124 * c[0] + 0.3576 * c[1] + 0.1805 * c[2];
+	double y = 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+	double z = 0.0193 * c[0] + 0.1192 * c[1] + 0.9505 * c[2];
+	double fx = lab_f(x / 0.95047), fy = lab_f(y), fz = lab_f(z / 1.08883);
+	return (struct lab){116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)};
+}
+
+static double delta_e(struct lab p, struct lab q)
+{
+	return sqrt((p.l - q.l) * (p.l - q.l) + (p.a - q.a) * (p.a - q.a) + (p.b - q.b) * (p.b - q.b));
+}
+
+/* Machado, Oliveira and Fernandes (2009), severity 1.0, on linear RGB. */
+static const double deuteranopia[3][3] = {{0.367322, 0.860646, -0.227968},
+                                          {0.280085, 0.672501, 0.047413},
+                                          {-0.011820, 0.042940, 0.968881}};
+static const double protanopia[3][3] = {{0.152286, 1.052583, -0.204868},
+                                        {0.114503, 0.786281, 0.099216},
+                                        {-0.003882, -0.048116, 1.051998}};
+
+/* Every pair of distinct colours keeps a lightness difference of min (what
+ * survives greyscale) and a CIELAB distance of min after each simulation. */
+static void assert_contrast(const uint32_t *c, size_t n, double min, const char *what)
+{
+	size_t pairs = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			if (c[i] == c[j])
+				continue;
+			pairs++;
+			double grey = fabs(to_lab(c[i], NULL).l - to_lab(c[j], NULL).l);
+			double deu = delta_e(to_lab(c[i], deuteranopia), to_lab(c[j], deuteranopia));
+			double pro = delta_e(to_lab(c[i], protanopia), to_lab(c[j], protanopia));
+			cr_expect(grey >= min, "%s %06x and %06x: lightness differs by %.1f in greyscale (min %.0f)",
+			          what, c[i], c[j], grey, min);
+			cr_expect(deu >= min, "%s %06x and %06x: dE %.1f with deuteranopia (min %.0f)", what,
+			          c[i], c[j], deu, min);
+			cr_expect(pro >= min, "%s %06x and %06x: dE %.1f with protanopia (min %.0f)", what,
+			          c[i], c[j], pro, min);
+		}
+	cr_assert(pairs > 0, "no two %s differ", what);
+}
+
+Test(render, term_colours_keep_contrast_in_grey_and_for_colour_blindness)
+{
+	uint32_t c[RENDER_TERM_COLOURS];
+	for (uint64_t t = 1; t <= RENDER_TERM_COLOURS; t++)
+		c[t - 1] = render_term_rgb(t);
+	for (size_t i = 0; i < RENDER_TERM_COLOURS; i++)
+		for (size_t j = i + 1; j < RENDER_TERM_COLOURS; j++)
+			cr_assert_neq(c[i], c[j], "terms %zu and %zu share a colour", i + 1, j + 1);
+	cr_assert_eq(render_term_rgb(RENDER_TERM_COLOURS + 1), render_term_rgb(1), "terms cycle");
+	/* terms sit in big cells with their number written: one ramp step */
+	assert_contrast(c, RENDER_TERM_COLOURS, 9, "term colours");
+}
+
+Test(render, message_colours_keep_contrast_in_grey_and_for_colour_blindness)
+{
+	uint32_t c[RENDER_MSG_KINDS];
+	for (int k = 0; k < RENDER_MSG_KINDS; k++)
+		c[k] = render_msg_kind_rgb((enum render_msg_kind)k);
+	/* messages are small and moving: more than a term step */
+	assert_contrast(c, RENDER_MSG_KINDS, 15, "message colours");
+}
+
+/* Terms share no hue with roles or messages: no student reads "this
+ * entry is orange, so a candidate wrote it". */
+Test(render, term_colours_share_no_hue_with_roles_or_messages)
+{
+	uint32_t others[RENDER_MSG_KINDS + RENDER_ROLE_LOOKS];
+	size_t n = 0;
+	for (int k = 0; k < RENDER_MSG_KINDS; k++)
+		others[n++] = render_msg_kind_rgb((enum render_msg_kind)k);
+	for (int r = 0; r < RENDER_ROLE_LOOKS; r++)
+		others[n++] = render_role_rgb((enum render_role_look)r);
+	for (uint64_t t = 1; t <= RENDER_TERM_COLOURS; t++) {
+		struct lab a = to_lab(render_term_rgb(t), NULL);
+		for (size_t i = 0; i < n; i++) {
+			struct lab b = to_lab(others[i], NULL);
+			if (hypot(b.a, b.b) < 10)
+				continue; /* a grey has no hue */
+			double h = fabs(atan2(a.b, a.a) - atan2(b.b, b.a)) * 180 / 3.14159265358979;
+			h = h > 180 ? 360 - h : h;
+			cr_expect(h >= 40, "term %llu %06x and %06x: hues %.0f degrees apart",
+			          (unsigned long long)t, render_term_rgb(t), others[i], h);
+		}
 	}
 }
