@@ -21,9 +21,10 @@ static const char view_usage[] =
     "  --speed 1/N  virtual time per real time, 1 (real time) to 1/1000 (default 1/20)\n"
     "  --seed S     run with seed S instead of the script's cluster seed\n"
     "  --bug NAME   switch off one rule of Raft (repeatable)\n"
+    "  --max-events N, --max-memory SIZE  budgets per run, as for `raftsim run`\n"
     "Space plays, arrows step, ? shows every control (docs/controls.md).  Everything\n"
     "you do is a scenario command: Ctrl+S saves the session as a .scn that replays it.\n"
-    "Exit 0, or 2 for bad usage, a bad script or no display.\n";
+    "Exit 0, 2 for bad usage, a bad script or no display, 3 a resource limit.\n";
 
 static const char render_usage[] =
     "usage: raftsim render FILE --at TIME --out PNG [--size WxH] [--every DURATION]\n"
@@ -31,13 +32,14 @@ static const char render_usage[] =
     "Draws exactly what the window shows at virtual time TIME (pauses are ignored)\n"
     "with SDL's software renderer, without a display, into the PNG file PNG.\n"
     "  --at TIME        virtual time, e.g. 1.5s or 800ms\n"
-    "  --out PNG        the file to write (written to a temporary name, then renamed)\n"
+    "  --out PNG        the file to write (a finished PNG or none: docs/robustness.md)\n"
     "  --size WxH       frame size (default 1280x720)\n"
     "  --every DURATION write a numbered sequence PNG-0000.png, PNG-0001.png, ...\n"
     "                   one frame every DURATION from 0 up to TIME\n"
     "  --select NODE    show node NODE (e.g. n2) in the details panel\n"
-    "  --seed S, --bug NAME  as for `raftsim run`\n"
-    "Exit 0, or 2 for bad usage or a bad script.\n";
+    "  --seed S, --bug NAME, --max-events N, --max-memory SIZE  as for `raftsim run`\n"
+    "Exit 0, 2 for bad usage, a bad script or an unwritable PNG, 3 a resource limit\n"
+    "(the run's event or memory budget ran out before TIME, or memory did).\n";
 
 static bool flag_is(const char *a, const char *flag)
 {
@@ -115,6 +117,7 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 	bool size_given = false;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v;
+		int b;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(render ? render_usage : view_usage, stdout);
 			return 1;
@@ -170,14 +173,19 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 		} else if (render && flag_is(a, "--select")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--select")) || !parse_node(v, &f->select))
 				return 2;
+		} else if ((b = cli_parse_budget(argc, argv, &i, &f->scn.max_events,
+		                                 &f->scn.max_memory_bytes)) != 0) {
+			if (b < 0)
+				return 2;
 		} else if (cli_script_sets(render ? "render" : "view", a)) {
 			return 2;
 		} else if (a[0] == '-' && a[1]) {
-			static const char *const view_flags[] = {"--size", "--speed", "--seed", "--bug",
-			                                         "--help", NULL};
-			static const char *const render_flags[] = {"--at",     "--out",  "--size",
-			                                           "--every",  "--select", "--seed",
-			                                           "--bug",    "--help", NULL};
+			static const char *const view_flags[] = {
+				"--size", "--speed", "--seed", "--bug", "--max-events", "--max-memory",
+				"--help", NULL};
+			static const char *const render_flags[] = {
+				"--at", "--out", "--size", "--every", "--select", "--seed", "--bug",
+				"--max-events", "--max-memory", "--help", NULL};
 			return cli_unknown_flag(render ? "render" : "view", a,
 			                        render ? render_flags : view_flags);
 		} else if (!f->file) {
@@ -328,6 +336,13 @@ int cli_render(int argc, char **argv)
 	for (unsigned k = 0; k < frames; k++) {
 		int64_t t = f.every_us ? (int64_t)k * f.every_us : f.at_us;
 		render_history_advance(h, t, true);
+		/* a run stopped by a budget or by memory has no frame at t */
+		const char *stop = render_history_error(h);
+		if (stop && (!strncmp(stop, "LIMIT ", 6) || !strncmp(stop, "OOM ", 4))) {
+			fprintf(stderr, "raftsim: %s\n", stop);
+			rc = 3;
+			goto out;
+		}
 		struct render_frame fr = {0};
 		render_frame_from_history(&fr, h);
 		fr.at_pause = false; /* pauses are ignored headless */

@@ -248,7 +248,10 @@ out|check putmany.scn --max-memory 1MiB|the memory budget (max_memory=1048576 by
 err|run budget.scn|raftsim: resource limit: the event budget (max_events=2000 events) ran out at
 err|run --nodes 3 --for 60s --max-events 500|raftsim: resource limit: the event budget (max_events=500 events) ran out at
 err|fuzz --seeds 1..20 --max-events 3000|raftsim: resource limit: the event budget (max_events=3000 events) ran out at
+err|render budget.scn --at 30s --out never.png|raftsim: LIMIT budget.scn:3: run 60s (resource limit: the event budget (max_events=2000 events) ran out at
+err|render budget.scn --at 10s --out never.png --max-events 300|the event budget (max_events=300 events) ran out at
 EOF
+[ -e "$tmp/never.png" ] && fail "render wrote a frame after its run hit a budget"
 # a flag of 0 lifts the script's budget
 out=$(cd "$tmp" && "$R" check budget.scn --max-events 0 2>&1) || fail "check --max-events 0: $out"
 # a failure and a resource limit in one check: the failure wins (exit 1)
@@ -279,7 +282,7 @@ else
     fail "bench out of memory: exit $rc: $out"
 fi
 # every usage text that lists exit codes names 3
-for c in "" run check fuzz bench; do
+for c in "" run check fuzz bench render view; do
   # shellcheck disable=SC2086
   "$R" $c --help 2>&1 | tr '\n' ' ' | grep -q '[ ,]3 [a-z (]' ||
     fail "raftsim $c --help does not document exit code 3"
@@ -287,10 +290,11 @@ done
 
 # --- fuzz --jobs: a failure in any worker is noticed at once -----------------
 # The second worker fails at seed 1026 first; the first (odd seeds) must stop
-# once it is past 1026, not after its whole share (930 runs before).
+# once it is past 1026, not after its whole share (930 runs before; the
+# bound leaves room for a loaded machine, where the odd worker runs ahead).
 out=$("$R" fuzz --bug commit-old-term --seeds 1025..20000 --jobs 2 --out "$tmp/j.scn" 2>&1); rc=$?
 runs=$(sed -n 's/^fuzz: .*, \([0-9]*\) runs,.*/\1/p' <<<"$out")
-[ $rc = 1 ] && grep -q '^FAIL seed 1026 ' <<<"$out" && [ "${runs:-999}" -le 10 ] ||
+[ $rc = 1 ] && grep -q '^FAIL seed 1026 ' <<<"$out" && [ "${runs:-999}" -le 100 ] ||
   fail "fuzz --jobs 2 did not stop early at seed 1026 ($runs runs): $out"
 # ... and still reports the lowest failing seed, as --jobs 1 does
 for bug in no-truncate no-log-check vote-twice; do
