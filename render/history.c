@@ -652,18 +652,21 @@ int render_history_seek_begin(struct render_history *h, int64_t t_us)
 	if (t_us < 0)
 		t_us = 0;
 	move_reset(h, RENDER_MOVE_NONE);
-	if (t_us < cur_now(h)) {
-		/* the newest checkpoint at or before t */
-		size_t best = 0;
-		for (size_t lo = 0, hi = h->n_cps; lo < hi;) {
-			size_t mid = (lo + hi) / 2;
-			if (h->cps[mid].time_us <= t_us) {
-				best = mid;
-				lo = mid + 1;
-			} else {
-				hi = mid;
-			}
+	/* the newest checkpoint at or before t */
+	size_t best = 0;
+	for (size_t lo = 0, hi = h->n_cps; lo < hi;) {
+		size_t mid = (lo + hi) / 2;
+		if (h->cps[mid].time_us <= t_us) {
+			best = mid;
+			lo = mid + 1;
+		} else {
+			hi = mid;
 		}
+	}
+	/* Back: from there.  Forward: from there too when it is ahead of here
+	 * (every checkpoint lies on the recording, see render_history_exec):
+	 * copying a checkpoint beats replaying what was explored before. */
+	if (t_us < cur_now(h) || h->cps[best].events > cur_events(h)) {
 		if (restore(h, best) != 0)
 			return -1;
 	}

@@ -111,7 +111,9 @@ int render_history_restart(struct render_history *h);
  *
  * When the last slice returns, the position is exactly the one the
  * one-shot function (render_history_seek, _step_back, _next_leader; which
- * are this, done in one slice) reaches, and result is what it returns.
+ * are this, done in one slice) reaches, and result is what it returns (a
+ * seek reports SCN_DONE when its replay passes the end of the script, and
+ * where the replay starts depends on the checkpoints taken so far).
  * Between slices the position is a real state the session passes through
  * on the way (part way to the target, maybe part way through an instant):
  * it can be drawn, saved or acted on like any other.  Starting another move
