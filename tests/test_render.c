@@ -883,3 +883,63 @@ Test(render, sliced_seek_finishes_the_target_instant)
 	render_history_free(a);
 	render_history_free(b);
 }
+
+/* The progress of a long move over the frame: the box over the cluster
+ * (its bar filled as far as the move got) and the target on the timeline;
+ * nothing when no move is in progress. */
+Test(render, seek_progress_drawn_over_the_frame)
+{
+	struct render_history *h = history(script_text(busy_text));
+	render_history_advance(h, 2000 * MS, true);
+	char err[512];
+	SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+	cr_assert(surf);
+	SDL_Renderer *ren = SDL_CreateSoftwareRenderer(surf);
+	cr_assert(ren);
+	struct render_gfx *g = render_gfx_new(ren, err, sizeof err);
+	cr_assert(g, "%s", err);
+	struct render_frame f = {0};
+	render_frame_from_history(&f, h);
+	struct render_layout l;
+	layout(&l, h);
+	size_t bytes = (size_t)surf->pitch * (size_t)surf->h;
+	uint32_t *plain = malloc(bytes);
+	cr_assert(plain);
+	render_draw(g, &f, W, H);
+	SDL_RenderPresent(ren);
+	memcpy(plain, surf->pixels, bytes);
+	/* no move: nothing more */
+	struct render_move none = {.kind = RENDER_MOVE_NONE};
+	render_draw(g, &f, W, H);
+	render_draw_progress(g, &l, &none, f.timeline_end_us);
+	SDL_RenderPresent(ren);
+	cr_assert(memcmp(plain, surf->pixels, bytes) == 0, "an idle view drew a progress box");
+	const uint32_t *px = surf->pixels;
+	int stride = surf->pitch / 4;
+	int64_t target = f.timeline_end_us * 3 / 4;
+	int tx = (int)lroundf(render_layout_time_x(&l, target, f.timeline_end_us));
+	int ty = l.bar.y + l.bar.h / 2;
+	int cx = (int)lroundf(l.ring_cx), cy = (int)lroundf(l.ring_cy);
+	for (unsigned permille = 0; permille <= 1000; permille += 1000) {
+		struct render_move m = {.kind = RENDER_MOVE_SEEK, .target_us = target,
+		                        .permille = permille};
+		render_draw(g, &f, W, H);
+		render_draw_progress(g, &l, &m, f.timeline_end_us);
+		SDL_RenderPresent(ren);
+		cr_assert(near_rgb(px[ty * stride + tx] & 0xFFFFFF, VOTE_ORANGE, 40),
+		          "no orange target mark at (%d, %d): %06x", tx, ty,
+		          px[ty * stride + tx] & 0xFFFFFF);
+		/* the bar crosses the middle of the box: the track's grey at 0%,
+		 * sky blue at 100% */
+		uint32_t want = permille ? FOLLOWER_SKY : 0x505A68u;
+		bool seen = false;
+		for (int y = cy - 40; y <= cy + 40 && !seen; y++)
+			seen = near_rgb(px[y * stride + cx] & 0xFFFFFF, want, 12);
+		cr_assert(seen, "at %u permille the bar at x=%d is not %06x", permille, cx, want);
+	}
+	free(plain);
+	render_gfx_free(g);
+	SDL_DestroyRenderer(ren);
+	SDL_FreeSurface(surf);
+	render_history_free(h);
+}
