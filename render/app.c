@@ -680,16 +680,18 @@ static int loop(struct app *a)
 		double frame_start = render_wall_seconds();
 		SDL_Event e;
 		update_size(a);
-		bool moving = a->seek_next || render_history_moving(a->h);
+		bool moving = a->seek_next || render_history_moving(a->h), waited = false;
 		if (!a->playing && !a->dragging && !moving && frame_start >= a->toast_until + 0.1) {
 			/* idle: sleep until something happens */
+			waited = true;
 			if (SDL_WaitEventTimeout(&e, 100))
 				on_event(a, &e);
 		}
 		if (a->frame_log) {
-			/* how long input waited since the last frame of a move */
+			/* how long input waited since the last frame of a move (not
+			 * when the window was idle, waiting for input) */
 			double in = render_wall_seconds(), cpu = cpu_seconds();
-			if (prev_moving)
+			if (prev_moving && !waited)
 				fprintf(stderr,
 				        "frame: %.1f ms (work %.1f ms, draw %.1f ms, present %.1f ms, cpu "
 				        "%.1f ms)\n",
