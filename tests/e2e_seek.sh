@@ -26,7 +26,7 @@ frame_max_ms=100 quit_max_ms=2000
 # the others (scripts/test runs the suite again under ASan + UBSan at -O0)
 # the frames are reported, the input checks still made, the quit allowed
 # longer.
-timed=1
+timed=1 patience=1
 read -r sanitize optimization < <(python3 -c '
 import json, sys
 o = {x["name"]: x["value"] for x in json.load(open(sys.argv[1] + "/meson-info/intro-buildoptions.json"))}
@@ -34,7 +34,7 @@ s = o.get("b_sanitize", "none")
 s = ",".join(s) if isinstance(s, list) else str(s)
 print(s or "none", o.get("optimization", "?"))' "$build" 2>/dev/null)
 if [ "${sanitize:-none}" != none ] || [ "${optimization:-0}" = 0 ] || [ "${optimization:-0}" = g ]; then
-  timed=0 quit_max_ms=10000
+  timed=0 quit_max_ms=10000 patience=4
 fi
 
 for tool in Xvfb xdotool; do
@@ -111,7 +111,7 @@ bar_x() { echo $((bx + bw * $1 / 100)); }
 click_at() { xdotool mousemove --window "$win" "$1" "$2" click 1; }
 moves_done() { grep -c '^move: done' "$log"; }
 wait_done() { # count timeout_s: until `count` moves are done
-  local until=$(( $(date +%s) + $2 ))
+  local until=$(( $(date +%s) + $2 * patience ))
   while [ "$(moves_done)" -lt "$1" ]; do
     kill -0 "$view_pid" 2>/dev/null || fail "raftsim view died"
     [ "$(date +%s)" -lt "$until" ] || fail "move $1 did not finish within $2 s"
