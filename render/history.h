@@ -8,7 +8,8 @@
  * recording; issuing a new command at a position in the past discards the
  * recorded commands after it (a fork).  Going back restores the nearest
  * earlier checkpoint (a scn_runner_clone) and replays forward; it never
- * undoes anything by hand.
+ * undoes anything by hand.  Seeking forward over a stretch explored before
+ * starts from the newest checkpoint before the target too.
  *
  * The history installs its own trace callback on the runner to keep the
  * teacher's caption (the latest meaningful event, explained) and the
