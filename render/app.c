@@ -13,6 +13,11 @@ static const double speeds[] = {1.0,       1.0 / 2,   1.0 / 5,   1.0 / 10,  1.0 
 #define N_SPEEDS (int)(sizeof speeds / sizeof speeds[0])
 #define DEFAULT_SPEED 4 /* 1/20: an election takes a few seconds on screen */
 #define LEADER_LIMIT_US (120LL * 1000000)
+/* A long move (seek, step back, leader search) runs between frames, about
+ * this much wall time per frame, in calls of at most SLICE_EVENTS events. */
+#define SLICE_S 0.016
+#define SLICE_EVENTS 100u
+#define LATER_MAX 64 /* input kept for after the move */
 
 struct app {
 	SDL_Window *win;
@@ -40,6 +45,18 @@ struct app {
 	struct render_layout lay;
 	SDL_Cursor *arrow, *hand;
 	bool hand_on;
+	/* the move in progress (render_history_moving): a timeline click sets
+	 * seek_next, started once per frame so a drag restores at most one
+	 * checkpoint per frame */
+	bool seek_next;
+	int64_t seek_next_us;
+	int64_t leader_from_us; /* N: where the search began */
+	SDL_Event later[LATER_MAX]; /* input that waits for the move */
+	size_t n_later;
+	/* RAFTSIM_FRAME_LOG: frame times and moves on stderr */
+	bool frame_log;
+	double move_wall0, move_worst_s, frame_work_s;
+	unsigned move_frames;
 };
 
 static void toast(struct app *a, const char *fmt, const char *arg)
@@ -87,7 +104,7 @@ static void build_frame(const struct app *a, struct render_frame *f, bool for_sc
 	f->menu_hover = a->menu_hover;
 	f->menu_n = a->menu_n;
 	f->menu_items = a->menu;
-	if (render_wall_seconds() < a->toast_until)
+	if (render_wall_seconds() < a->toast_until && !render_history_moving(a->h))
 		f->toast = a->toast;
 }
 
@@ -200,12 +217,62 @@ static void after_move(struct app *a, int rc)
 	}
 }
 
+static double seconds(int64_t t_us)
+{
+	return (double)t_us / 1e6;
+}
+
+/* A move begins: its progress shows from the next frame on. */
+static void move_started(struct app *a, const char *what)
+{
+	a->move_wall0 = render_wall_seconds();
+	a->move_worst_s = 0;
+	a->move_frames = 0;
+	if (a->frame_log) {
+		struct render_move m;
+		render_history_move(a->h, &m);
+		fprintf(stderr, "move: %s %.3f s from %.3f s\n", what, seconds(m.target_us),
+		        seconds(render_history_now_us(a->h)));
+	}
+}
+
+/* Seeks to the time under x on the timeline: a new target for the seek in
+ * progress, if any.  Started by update(), once per frame. */
 static void seek_to_x(struct app *a, float x)
 {
 	struct render_frame f;
 	build_frame(a, &f, false);
-	int64_t t = render_layout_time_at(&a->lay, x, f.timeline_end_us);
-	render_history_seek(a->h, t);
+	a->seek_next_us = render_layout_time_at(&a->lay, x, f.timeline_end_us);
+	a->seek_next = true;
+}
+
+static void start_seek(struct app *a)
+{
+	a->seek_next = false;
+	struct render_move m;
+	render_history_move(a->h, &m);
+	bool again = m.kind == RENDER_MOVE_SEEK;
+	if (again && m.target_us == a->seek_next_us)
+		return;
+	if (render_history_seek_begin(a->h, a->seek_next_us) != 0) {
+		toast(a, "%s", "Out of memory");
+		return;
+	}
+	move_started(a, again ? "seek retargeted to" : "seek to");
+}
+
+/* Esc during a move: it stops where it stands, a state the session
+ * really passes through; the input kept for after it is dropped. */
+static void cancel_move(struct app *a)
+{
+	char msg[64];
+	snprintf(msg, sizeof msg, "%.3f s", seconds(render_history_now_us(a->h)));
+	render_history_cancel(a->h);
+	a->seek_next = false;
+	a->n_later = 0;
+	toast(a, "Stopped at %s", msg);
+	if (a->frame_log)
+		fprintf(stderr, "move: cancelled at %s\n", msg);
 }
 
 /* ---- Input ------------------------------------------------------------------ */
@@ -267,22 +334,17 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 		break;
 	case SDLK_LEFT:
 		a->playing = false;
-		if (render_history_step_back(a->h) < 0)
+		if (render_history_step_back_begin(a->h) < 0)
 			toast(a, "%s", "At the start");
+		else
+			move_started(a, "step back from");
 		break;
-	case SDLK_n: {
+	case SDLK_n:
 		a->playing = false;
-		int64_t t0 = render_history_now_us(a->h);
-		int rc = render_history_next_leader(a->h, LEADER_LIMIT_US);
-		if (rc == 1) {
-			toast(a, "%s", "A new leader");
-		} else {
-			/* nothing to show: stay where we were */
-			render_history_seek(a->h, t0);
-			toast(a, "%s", "No leader change within 2 minutes of virtual time");
-		}
+		a->leader_from_us = render_history_now_us(a->h);
+		render_history_next_leader_begin(a->h, LEADER_LIMIT_US);
+		move_started(a, "leader search until");
 		break;
-	}
 	case SDLK_PLUS:
 	case SDLK_EQUALS:
 	case SDLK_KP_PLUS:
@@ -434,8 +496,37 @@ static void on_motion(struct app *a, const SDL_MouseMotionEvent *m)
 	}
 }
 
+/* Input while a move is in progress: quitting and the timeline act at
+ * once, Esc stops the move, the rest waits for the end of the move (kept
+ * in order, replayed then).  True if e was taken care of here. */
+static bool on_event_moving(struct app *a, const SDL_Event *e)
+{
+	if (e->type == SDL_KEYDOWN) {
+		SDL_Keycode sym = e->key.keysym.sym;
+		bool ctrl = (e->key.keysym.mod & (KMOD_CTRL | KMOD_GUI)) != 0;
+		if (sym == SDLK_ESCAPE) {
+			cancel_move(a);
+			return true;
+		}
+		if (sym == SDLK_q || (ctrl && sym == SDLK_w))
+			return false;
+	} else if (e->type == SDL_MOUSEBUTTONDOWN) {
+		float x = (float)e->button.x * a->scale, y = (float)e->button.y * a->scale;
+		if (e->button.button == SDL_BUTTON_LEFT && !a->menu_open && !a->help &&
+		    on_timeline(a, x, y))
+			return false;
+	} else {
+		return false; /* motion, button up, quit, window events */
+	}
+	if (a->n_later < LATER_MAX)
+		a->later[a->n_later++] = *e;
+	return true;
+}
+
 static void on_event(struct app *a, const SDL_Event *e)
 {
+	if (render_history_moving(a->h) && on_event_moving(a, e))
+		return;
 	switch (e->type) {
 	case SDL_QUIT:
 		a->quit = true;
@@ -471,12 +562,77 @@ static void update_size(struct app *a)
 	render_layout_compute(&a->lay, a->out_w, a->out_h, sim_n_nodes(sim_of(a)));
 }
 
+/* A move is over: report it, then the input that waited for it. */
+static void move_done(struct app *a, int kind, int result)
+{
+	double took = render_wall_seconds() - a->move_wall0;
+	if (a->frame_log)
+		fprintf(stderr,
+		        "move: done at %.3f s in %.3f s wall, %u frames, longest frame work %.1f ms\n",
+		        seconds(render_history_now_us(a->h)), took, a->move_frames,
+		        a->move_worst_s * 1000);
+	switch ((enum render_move_kind)kind) {
+	case RENDER_MOVE_NONE:
+	case RENDER_MOVE_SEEK:
+		break;
+	case RENDER_MOVE_STEP_BACK:
+		if (result < 0)
+			toast(a, "%s", "At the start");
+		break;
+	case RENDER_MOVE_NEXT_LEADER:
+		if (result == 1) {
+			toast(a, "%s", "A new leader");
+		} else {
+			/* nothing to show: back where we were */
+			toast(a, "%s", "No leader change within 2 minutes of virtual time");
+			a->seek_next_us = a->leader_from_us;
+			start_seek(a);
+			return;
+		}
+		break;
+	}
+	size_t i = 0;
+	while (i < a->n_later && !render_history_moving(a->h) && !a->seek_next && !a->quit)
+		on_event(a, &a->later[i++]);
+	memmove(a->later, a->later + i, (a->n_later - i) * sizeof *a->later);
+	a->n_later -= i;
+}
+
+/* Runs the move in progress for about SLICE_S of wall time. */
+static void work(struct app *a)
+{
+	if (a->seek_next)
+		start_seek(a);
+	if (!render_history_moving(a->h))
+		return;
+	struct render_move m;
+	render_history_move(a->h, &m);
+	double t0 = render_wall_seconds();
+	int rc, result = -1;
+	do
+		rc = render_history_work(a->h, SLICE_EVENTS, &result);
+	while (rc == 1 && render_wall_seconds() - t0 < SLICE_S && !a->quit);
+	double spent = render_wall_seconds() - t0;
+	a->frame_work_s = spent;
+	if (spent > a->move_worst_s)
+		a->move_worst_s = spent;
+	a->move_frames++;
+	if (rc == 0)
+		move_done(a, m.kind, result);
+}
+
 /* The only place where wall time becomes virtual time. */
 static void update(struct app *a)
 {
 	double now = render_wall_seconds();
 	double dt = now - a->last_wall;
 	a->last_wall = now;
+	if (a->seek_next || render_history_moving(a->h)) {
+		/* the world holds still while a move replays it */
+		work(a);
+		a->last_wall = render_wall_seconds();
+		return;
+	}
 	/* the world holds still while a menu or the help is open */
 	if (!a->playing || a->menu_open || a->help)
 		return;
@@ -493,6 +649,15 @@ static void update(struct app *a)
 	after_move(a, render_history_advance(a->h, target, false));
 }
 
+/* CPU time of the process: with the wall clock, tells a slow frame from a
+ * busy machine in the frame log. */
+static double cpu_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static int loop(struct app *a)
 {
 	bool vsync = false;
@@ -500,23 +665,60 @@ static int loop(struct app *a)
 	if (SDL_GetRendererInfo(a->ren, &info) == 0)
 		vsync = (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0;
 	a->last_wall = render_wall_seconds();
+	/* the frame log: the previous frame's input time and costs */
+	double prev_in = 0, prev_cpu = 0, draw_s = 0, present_s = 0;
+	bool prev_moving = false;
+	update_size(a);
+	if (a->frame_log)
+		fprintf(stderr, "view: renderer %s%s\n", info.name ? info.name : "?",
+		        vsync ? " (vsync)" : "");
+	if (a->frame_log)
+		fprintf(stderr, "view: timeline bar x=%d y=%d w=%d h=%d (window points)\n",
+		        (int)((float)a->lay.bar.x / a->scale), (int)((float)a->lay.bar.y / a->scale),
+		        (int)((float)a->lay.bar.w / a->scale), (int)((float)a->lay.bar.h / a->scale));
 	while (!a->quit) {
 		double frame_start = render_wall_seconds();
 		SDL_Event e;
 		update_size(a);
-		if (!a->playing && !a->dragging && frame_start >= a->toast_until + 0.1) {
+		bool moving = a->seek_next || render_history_moving(a->h), waited = false;
+		if (!a->playing && !a->dragging && !moving && frame_start >= a->toast_until + 0.1) {
 			/* idle: sleep until something happens */
+			waited = true;
 			if (SDL_WaitEventTimeout(&e, 100))
 				on_event(a, &e);
 		}
+		if (a->frame_log) {
+			/* how long input waited since the last frame of a move (not
+			 * when the window was idle, waiting for input) */
+			double in = render_wall_seconds(), cpu = cpu_seconds();
+			if (prev_moving && !waited)
+				fprintf(stderr,
+				        "frame: %.1f ms (work %.1f ms, draw %.1f ms, present %.1f ms, cpu "
+				        "%.1f ms)\n",
+				        (in - prev_in) * 1000, a->frame_work_s * 1000, draw_s * 1000,
+				        present_s * 1000, (cpu - prev_cpu) * 1000);
+			prev_in = in;
+			prev_cpu = cpu;
+			a->frame_work_s = 0;
+		}
 		while (SDL_PollEvent(&e))
 			on_event(a, &e);
+		if (a->quit)
+			break;
 		update_size(a);
 		update(a);
+		prev_moving = a->frame_work_s > 0; /* this frame did some of a move */
+		double t_draw = render_wall_seconds();
 		struct render_frame f;
 		build_frame(a, &f, true);
 		render_draw(a->g, &f, a->out_w, a->out_h);
+		struct render_move m;
+		render_history_move(a->h, &m);
+		render_draw_progress(a->g, &a->lay, &m, f.timeline_end_us);
+		double t_present = render_wall_seconds();
 		SDL_RenderPresent(a->ren);
+		draw_s = t_present - t_draw;
+		present_s = render_wall_seconds() - t_present;
 		if (!vsync) {
 			double spent = render_wall_seconds() - frame_start;
 			if (spent < 1.0 / 60)
@@ -569,6 +771,8 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 		return 2;
 	}
 	struct app a = {.speed = DEFAULT_SPEED};
+	const char *frame_log = getenv("RAFTSIM_FRAME_LOG");
+	a.frame_log = frame_log && *frame_log && strcmp(frame_log, "0") != 0;
 	if (o->speed > 0) {
 		double best = 1e9;
 		for (int i = 0; i < N_SPEEDS; i++)
@@ -578,6 +782,7 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 			}
 	}
 	int rc = 2;
+	double quit_s = 0;
 	a.h = render_history_new(s, o->scn, NULL, err, sizeof err);
 	if (!a.h) {
 		fprintf(stderr, "raftsim: %s\n", err);
@@ -619,6 +824,7 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 	a.arrow = SDL_CreateSystemCursor(SDL_SYSTEM_CURSOR_ARROW);
 	a.hand = SDL_CreateSystemCursor(SDL_SYSTEM_CURSOR_HAND);
 	rc = loop(&a);
+	quit_s = render_wall_seconds();
 out:
 	if (a.hand)
 		SDL_FreeCursor(a.hand);
@@ -632,5 +838,7 @@ out:
 	render_history_free(a.h);
 	TTF_Quit();
 	SDL_Quit();
+	if (a.frame_log && rc == 0)
+		fprintf(stderr, "view: closed in %.1f ms\n", (render_wall_seconds() - quit_s) * 1000);
 	return rc;
 }

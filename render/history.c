@@ -17,6 +17,9 @@
 #define MARKERS_MAX 200000u
 #define CHUNK_US_MIN 1000
 #define CHUNK_US_MAX 1000000
+/* Returned inside this file when a slice of a move used up its budget of
+ * simulator events: the move goes on at the next render_history_work(). */
+#define HIST_SLICE (-100)
 
 /* The part of the history's own state that belongs to a position: it is
  * saved with every checkpoint and restored with it. */
@@ -49,6 +52,18 @@ struct hist_cp {
 	size_t bytes;
 };
 
+/* A long move done in slices (render_history_work).  The one-shot moves
+ * are the same thing done in one slice. */
+struct hist_move {
+	int kind;               /* enum render_move_kind */
+	int64_t target_us;      /* SEEK: where to; NEXT_LEADER: the end of the search */
+	uint64_t target_events; /* STEP_BACK: the event count to land on */
+	int64_t from_us;        /* where the replay began, for the progress */
+	uint64_t from_events;
+	bool seen_done, seen_failed; /* statuses reported by earlier slices */
+	bool sliced;            /* some slice ran out of events */
+};
+
 struct render_history {
 	struct render_history_config cfg;
 	sim_trace_fn *user_fn;
@@ -67,6 +82,12 @@ struct render_history {
 	uint64_t frontier_seq; /* markers are recorded past this */
 	int64_t end_us;
 	int64_t chunk_us;
+	/* Simulator events the current slice may still process (UINT64_MAX
+	 * outside render_history_work), and whether the last runner call may
+	 * have stopped early because they ran out. */
+	uint64_t budget;
+	bool cut_short;
+	struct hist_move mv;
 };
 
 /* ---- Small readers ---------------------------------------------------------- */
@@ -385,6 +406,12 @@ static bool stopped(const struct render_history *h)
 	return sim_violation(cur_sim(h)) != NULL;
 }
 
+/* Counts n processed events against the slice's budget. */
+static void spend(struct render_history *h, uint64_t n)
+{
+	h->budget = n >= h->budget ? 0 : h->budget - n;
+}
+
 /* Brings the runner's records up to n by executing the commands due now
  * (a `run until` that just reached its condition, a pause, ...). */
 static void catch_up_records(struct render_history *h, size_t n)
@@ -425,13 +452,20 @@ static int advance_plain(struct render_history *h, int64_t t, bool ignore_pauses
 {
 	int rc = SCN_RUNNING;
 	bool done = false, failed = false;
+	h->cut_short = false;
 	while (cur_now(h) < t) {
+		if (h->budget == 0)
+			return HIST_SLICE;
 		int64_t to = cur_now(h) + h->chunk_us;
 		if (to > t || to < cur_now(h))
 			to = t;
-		uint64_t e0 = cur_events(h);
-		rc = note(h, scn_runner_advance(h->cur, to));
+		uint64_t e0 = cur_events(h), allowed = h->budget;
+		rc = note(h, scn_runner_advance_max(h->cur, to, allowed));
 		uint64_t de = cur_events(h) - e0;
+		spend(h, de);
+		/* all the events allowed: it may have stopped short of `to`, even
+		 * part way through the instant at t */
+		h->cut_short = de >= allowed;
 		/* keep about a fifth of a checkpoint interval per chunk */
 		if (de > h->cfg.checkpoint_events / 5 && h->chunk_us > CHUNK_US_MIN)
 			h->chunk_us /= 2;
@@ -439,19 +473,21 @@ static int advance_plain(struct render_history *h, int64_t t, bool ignore_pauses
 			h->chunk_us *= 2;
 		maybe_checkpoint(h);
 		if (rc == SCN_DONE)
-			done = true;
+			done = h->mv.seen_done = true;
 		if (rc == SCN_FAILED && stopped(h))
 			return rc;
 		if (rc == SCN_FAILED) {
 			/* a failed expectation: reported once, the script is
 			 * abandoned; playing stops there, replays go on */
-			failed = true;
+			failed = h->mv.seen_failed = true;
 			if (!ignore_pauses)
 				return rc;
 		}
 		if (rc == SCN_PAUSED && !ignore_pauses)
 			return rc;
 	}
+	if (h->cut_short)
+		return HIST_SLICE; /* the rest of the instant at t is for later */
 	if (failed)
 		return SCN_FAILED;
 	return done ? SCN_DONE : (rc == SCN_PAUSED ? SCN_RUNNING : rc);
@@ -465,6 +501,7 @@ static int step_once(struct render_history *h, bool *moved)
 	uint64_t e0 = cur_events(h);
 	int rc = note(h, scn_runner_step_event(h->cur));
 	*moved = cur_events(h) != e0;
+	spend(h, cur_events(h) - e0);
 	return rc;
 }
 
@@ -476,7 +513,8 @@ static int apply_before_next_event(struct render_history *h, bool ignore_pauses)
 		const struct hist_action *a = &h->acts[h->next_act];
 		if (a->time_us > cur_now(h)) {
 			int rc = advance_plain(h, a->time_us, ignore_pauses);
-			if (rc == SCN_PAUSED || (rc == SCN_FAILED && (stopped(h) || !ignore_pauses)))
+			if (rc == HIST_SLICE || rc == SCN_PAUSED ||
+			    (rc == SCN_FAILED && (stopped(h) || !ignore_pauses)))
 				return rc;
 			if (cur_now(h) < a->time_us)
 				return -1;
@@ -522,18 +560,26 @@ static int forward_to(struct render_history *h, int64_t t, bool ignore_pauses)
 		return rc;
 	}
 	while (!stopped(h)) {
+		if (h->budget == 0)
+			return HIST_SLICE;
 		if (h->next_act < h->n_acts && h->acts[h->next_act].time_us <= t) {
 			/* reach the next recorded action event by event */
 			const struct hist_action *a = &h->acts[h->next_act];
 			if (cur_events(h) < a->events) {
 				bool moved;
 				int rc = forward_event(h, ignore_pauses, &moved);
-				if (rc == SCN_DONE)
+				if (rc == HIST_SLICE)
+					return rc;
+				if (rc == SCN_DONE) {
 					result = SCN_DONE;
+					h->mv.seen_done = true;
+				}
 				if (rc == SCN_FAILED && (stopped(h) || !ignore_pauses))
 					return rc;
-				if (rc == SCN_FAILED)
+				if (rc == SCN_FAILED) {
 					result = SCN_FAILED;
+					h->mv.seen_failed = true;
+				}
 				if (rc == SCN_PAUSED && !ignore_pauses)
 					return rc;
 				if (!moved && rc != SCN_PAUSED && rc != SCN_DONE && rc != SCN_FAILED)
@@ -541,13 +587,17 @@ static int forward_to(struct render_history *h, int64_t t, bool ignore_pauses)
 				continue;
 			}
 			int rc = apply_before_next_event(h, ignore_pauses);
-			if (rc == SCN_FAILED && !stopped(h) && ignore_pauses)
+			if (rc == SCN_FAILED && !stopped(h) && ignore_pauses) {
 				result = SCN_FAILED;
-			else if (rc != SCN_RUNNING)
+				h->mv.seen_failed = true;
+			} else if (rc != SCN_RUNNING) {
 				return rc;
+			}
 			continue;
 		}
 		int rc = advance_plain(h, t, ignore_pauses);
+		if (rc == HIST_SLICE)
+			return rc;
 		apply_due_here(h);
 		if (rc == SCN_DONE && result != SCN_FAILED)
 			result = SCN_DONE;
@@ -561,11 +611,13 @@ static int forward_to(struct render_history *h, int64_t t, bool ignore_pauses)
 /* ---- Public: moving ------------------------------------------------------------- */
 int render_history_advance(struct render_history *h, int64_t t_us, bool ignore_pauses)
 {
+	h->mv.kind = RENDER_MOVE_NONE;
 	return forward_to(h, t_us, ignore_pauses);
 }
 
 int render_history_step(struct render_history *h)
 {
+	h->mv.kind = RENDER_MOVE_NONE;
 	if (stopped(h))
 		return SCN_FAILED;
 	bool moved;
@@ -589,57 +641,104 @@ static size_t cp_for_events(const struct render_history *h, uint64_t target)
 	return best;
 }
 
-int render_history_step_back(struct render_history *h)
+/* ---- Moves in slices ------------------------------------------------------------ */
+static void move_reset(struct render_history *h, int kind)
 {
+	h->mv = (struct hist_move){.kind = kind, .from_us = cur_now(h), .from_events = cur_events(h)};
+}
+
+int render_history_seek_begin(struct render_history *h, int64_t t_us)
+{
+	if (t_us < 0)
+		t_us = 0;
+	move_reset(h, RENDER_MOVE_NONE);
+	/* the newest checkpoint at or before t */
+	size_t best = 0;
+	for (size_t lo = 0, hi = h->n_cps; lo < hi;) {
+		size_t mid = (lo + hi) / 2;
+		if (h->cps[mid].time_us <= t_us) {
+			best = mid;
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	/* Back: from there.  Forward: from there too when it is ahead of here
+	 * (every checkpoint lies on the recording, see render_history_exec):
+	 * copying a checkpoint beats replaying what was explored before. */
+	if (t_us < cur_now(h) || h->cps[best].events > cur_events(h)) {
+		if (restore(h, best) != 0)
+			return -1;
+	}
+	move_reset(h, RENDER_MOVE_SEEK);
+	h->mv.target_us = t_us;
+	return 0;
+}
+
+int render_history_step_back_begin(struct render_history *h)
+{
+	move_reset(h, RENDER_MOVE_NONE);
 	uint64_t e = cur_events(h);
 	if (e == 0)
 		return -1;
-	uint64_t target = e - 1;
-	if (restore(h, cp_for_events(h, target)) != 0)
+	if (restore(h, cp_for_events(h, e - 1)) != 0)
 		return -1;
 	apply_due_here(h);
-	while (cur_events(h) < target) {
+	move_reset(h, RENDER_MOVE_STEP_BACK);
+	h->mv.target_events = e - 1;
+	return 0;
+}
+
+int render_history_next_leader_begin(struct render_history *h, int64_t limit_us)
+{
+	move_reset(h, RENDER_MOVE_NEXT_LEADER);
+	h->mv.target_us = cur_now(h) + limit_us;
+	h->saw_leader = false;
+	return 0;
+}
+
+/* One slice of a seek: the status once there, or HIST_SLICE. */
+static int work_seek(struct render_history *h)
+{
+	if (!h->mv.sliced && cur_now(h) == h->mv.target_us) {
+		apply_due_here(h);
+		return h->status;
+	}
+	int rc = forward_to(h, h->mv.target_us, true);
+	if (rc == HIST_SLICE || !h->mv.sliced)
+		return rc;
+	/* what the move reported on the way, as forward_to() does in one go */
+	if (rc >= 0 && rc != SCN_FAILED && h->mv.seen_failed)
+		return SCN_FAILED;
+	if (rc == SCN_RUNNING && h->mv.seen_done)
+		return SCN_DONE;
+	return rc;
+}
+
+static int work_step_back(struct render_history *h)
+{
+	while (cur_events(h) < h->mv.target_events) {
+		if (h->budget == 0)
+			return HIST_SLICE;
 		bool moved;
 		int rc = forward_event(h, true, &moved);
+		if (rc == HIST_SLICE)
+			return rc;
 		if (!moved && rc != SCN_PAUSED && rc != SCN_DONE)
 			return -1;
 	}
 	return h->status;
 }
 
-int render_history_seek(struct render_history *h, int64_t t_us)
+static int work_next_leader(struct render_history *h)
 {
-	if (t_us < 0)
-		t_us = 0;
-	if (t_us < cur_now(h)) {
-		/* the newest checkpoint at or before t */
-		size_t best = 0;
-		for (size_t lo = 0, hi = h->n_cps; lo < hi;) {
-			size_t mid = (lo + hi) / 2;
-			if (h->cps[mid].time_us <= t_us) {
-				best = mid;
-				lo = mid + 1;
-			} else {
-				hi = mid;
-			}
-		}
-		if (restore(h, best) != 0)
-			return -1;
-	}
-	if (t_us == cur_now(h)) {
-		apply_due_here(h);
-		return h->status;
-	}
-	return forward_to(h, t_us, true);
-}
-
-int render_history_next_leader(struct render_history *h, int64_t limit_us)
-{
-	int64_t end = cur_now(h) + limit_us;
-	h->saw_leader = false;
-	while (!h->saw_leader && cur_now(h) < end && !stopped(h)) {
+	while (!h->saw_leader && cur_now(h) < h->mv.target_us && !stopped(h)) {
+		if (h->budget == 0)
+			return HIST_SLICE;
 		bool moved;
 		int rc = forward_event(h, true, &moved);
+		if (rc == HIST_SLICE)
+			return rc;
 		if (rc < 0)
 			return -1;
 		if (!moved && rc != SCN_PAUSED && rc != SCN_DONE)
@@ -648,8 +747,111 @@ int render_history_next_leader(struct render_history *h, int64_t limit_us)
 	return h->saw_leader ? 1 : 0;
 }
 
+int render_history_work(struct render_history *h, uint64_t max_events, int *result)
+{
+	int rc = -1;
+	h->budget = max_events ? max_events : 1;
+	switch ((enum render_move_kind)h->mv.kind) {
+	case RENDER_MOVE_NONE:
+		rc = -1;
+		break;
+	case RENDER_MOVE_SEEK:
+		rc = work_seek(h);
+		break;
+	case RENDER_MOVE_STEP_BACK:
+		rc = work_step_back(h);
+		break;
+	case RENDER_MOVE_NEXT_LEADER:
+		rc = work_next_leader(h);
+		break;
+	}
+	h->budget = UINT64_MAX;
+	if (rc == HIST_SLICE) {
+		h->mv.sliced = true;
+		return 1;
+	}
+	h->mv.kind = RENDER_MOVE_NONE;
+	if (result)
+		*result = rc;
+	return 0;
+}
+
+bool render_history_moving(const struct render_history *h)
+{
+	return h->mv.kind != RENDER_MOVE_NONE;
+}
+
+void render_history_cancel(struct render_history *h)
+{
+	h->mv.kind = RENDER_MOVE_NONE;
+}
+
+static unsigned permille(uint64_t done, uint64_t total)
+{
+	while (total > (1ull << 40)) {
+		total >>= 1;
+		done >>= 1;
+	}
+	if (total == 0)
+		return 0;
+	return done >= total ? 1000 : (unsigned)(done * 1000 / total);
+}
+
+void render_history_move(const struct render_history *h, struct render_move *out)
+{
+	const struct hist_move *m = &h->mv;
+	*out = (struct render_move){.kind = m->kind, .target_us = m->target_us};
+	int64_t now = cur_now(h);
+	switch ((enum render_move_kind)m->kind) {
+	case RENDER_MOVE_NONE:
+		break;
+	case RENDER_MOVE_SEEK:
+	case RENDER_MOVE_NEXT_LEADER:
+		if (m->target_us > m->from_us && now > m->from_us)
+			out->permille =
+			    permille((uint64_t)(now - m->from_us), (uint64_t)(m->target_us - m->from_us));
+		break;
+	case RENDER_MOVE_STEP_BACK:
+		out->target_us = -1;
+		if (m->target_events > m->from_events)
+			out->permille = permille(cur_events(h) - m->from_events,
+			                         m->target_events - m->from_events);
+		break;
+	}
+}
+
+/* A whole move in one slice. */
+static int finish(struct render_history *h)
+{
+	int result = -1;
+	while (render_history_work(h, UINT64_MAX, &result) == 1)
+		;
+	return result;
+}
+
+int render_history_step_back(struct render_history *h)
+{
+	if (render_history_step_back_begin(h) != 0)
+		return -1;
+	return finish(h);
+}
+
+int render_history_seek(struct render_history *h, int64_t t_us)
+{
+	if (render_history_seek_begin(h, t_us) != 0)
+		return -1;
+	return finish(h);
+}
+
+int render_history_next_leader(struct render_history *h, int64_t limit_us)
+{
+	render_history_next_leader_begin(h, limit_us);
+	return finish(h);
+}
+
 int render_history_restart(struct render_history *h)
 {
+	h->mv.kind = RENDER_MOVE_NONE;
 	struct scn_runner *r = scn_runner_clone(h->cps[0].r);
 	if (!r)
 		return -1;
@@ -672,6 +874,7 @@ int render_history_restart(struct render_history *h)
 /* ---- Public: acting --------------------------------------------------------------- */
 int render_history_exec(struct render_history *h, const char *line, char *err, size_t errcap)
 {
+	h->mv.kind = RENDER_MOVE_NONE;
 	if (h->n_acts == h->cap_acts) {
 		size_t cap = h->cap_acts ? h->cap_acts * 2 : 16;
 		struct hist_action *a = realloc(h->acts, cap * sizeof *a);
@@ -753,6 +956,7 @@ struct render_history *render_history_new(const struct scn_script *s,
 	if (!h->cfg.checkpoint_bytes_max)
 		h->cfg.checkpoint_bytes_max = DEFAULT_CP_BYTES;
 	h->chunk_us = 10000;
+	h->budget = UINT64_MAX;
 	h->st.caption_kind = -1;
 	struct scn_options opt = {0};
 	if (o)

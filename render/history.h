@@ -8,7 +8,8 @@
  * recording; issuing a new command at a position in the past discards the
  * recorded commands after it (a fork).  Going back restores the nearest
  * earlier checkpoint (a scn_runner_clone) and replays forward; it never
- * undoes anything by hand.
+ * undoes anything by hand.  Seeking forward over a stretch explored before
+ * starts from the newest checkpoint before the target too.
  *
  * The history installs its own trace callback on the runner to keep the
  * teacher's caption (the latest meaningful event, explained) and the
@@ -99,6 +100,56 @@ int render_history_seek(struct render_history *h, int64_t t_us);
 int render_history_next_leader(struct render_history *h, int64_t limit_us);
 /* Back to the start of the script; forgets every user command. */
 int render_history_restart(struct render_history *h);
+
+/* ---- Long moves in slices ------------------------------------------------- */
+/* A seek can replay minutes of a busy cluster.  So that a window stays
+ * responsive, a move can be started and then done a bounded number of
+ * simulator events at a time, between frames:
+ *
+ *   render_history_seek_begin(h, t);
+ *   while (render_history_work(h, 2000, &result) == 1)
+ *           draw the frame, read input, maybe cancel or begin another move;
+ *
+ * When the last slice returns, the position is exactly the one the
+ * one-shot function (render_history_seek, _step_back, _next_leader; which
+ * are this, done in one slice) reaches, and result is what it returns (a
+ * seek reports SCN_DONE when its replay passes the end of the script, and
+ * where the replay starts depends on the checkpoints taken so far).
+ * Between slices the position is a real state the session passes through
+ * on the way (part way to the target, maybe part way through an instant):
+ * it can be drawn, saved or acted on like any other.  Starting another move
+ * replaces the one in progress (from where it stands); advance, step, exec
+ * and restart cancel it.  The begin functions do at most one checkpoint
+ * restore (a copy of the runner) and no simulation. */
+enum render_move_kind {
+	RENDER_MOVE_NONE,
+	RENDER_MOVE_SEEK,        /* render_history_seek_begin */
+	RENDER_MOVE_STEP_BACK,   /* render_history_step_back_begin */
+	RENDER_MOVE_NEXT_LEADER, /* render_history_next_leader_begin */
+};
+/* 0; -1 on allocation failure (nothing started).  Step back: -1 also at
+ * the start. */
+int render_history_seek_begin(struct render_history *h, int64_t t_us);
+int render_history_step_back_begin(struct render_history *h);
+int render_history_next_leader_begin(struct render_history *h, int64_t limit_us);
+/* Does at most max_events simulator events (at least 1) of the move in
+ * progress, plus the checkpoints due on the way.  Returns 1 while more
+ * remains; 0 when the move is over, with *result (may be NULL) set to what
+ * the one-shot function returns; 0 and *result = -1 when no move was in
+ * progress.  A slice may go past max_events only to finish an instant
+ * that a previous slice left part way at the seek's target time. */
+int render_history_work(struct render_history *h, uint64_t max_events, int *result);
+bool render_history_moving(const struct render_history *h);
+/* Stops the move where it stands (a consistent position, see above). */
+void render_history_cancel(struct render_history *h);
+/* The move in progress, for a progress indicator. */
+struct render_move {
+	int kind;          /* enum render_move_kind; NONE when idle */
+	int64_t target_us; /* SEEK: the target; NEXT_LEADER: the end of the
+	                    * search; STEP_BACK: -1 */
+	unsigned permille; /* how far along, 0..1000 */
+};
+void render_history_move(const struct render_history *h, struct render_move *out);
 
 /* ---- Acting --------------------------------------------------------------- */
 /* Executes one command line now (scn_runner_exec) and records it at this

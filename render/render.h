@@ -145,6 +145,13 @@ void render_gfx_free(struct render_gfx *g);
 /* Draws one whole frame of w x h pixels.  Never changes the simulation. */
 void render_draw(struct render_gfx *g, const struct render_frame *f, int w, int h);
 
+/* Over a frame drawn by render_draw(): the progress of a long move in
+ * progress (what it does, how far along, "Esc stops here") over the
+ * cluster, and a mark at a seek's target on the timeline of a session whose
+ * timeline ends at timeline_end_us.  Nothing for RENDER_MOVE_NONE. */
+void render_draw_progress(struct render_gfx *g, const struct render_layout *l,
+                          const struct render_move *m, int64_t timeline_end_us);
+
 /* The frame fields the history provides (sim, title, say, caption,
  * markers, banner); the caller sets the view state. */
 void render_frame_from_history(struct render_frame *f, const struct render_history *h);

@@ -808,6 +808,11 @@ int scn_runner_advance(struct scn_runner *r, int64_t t_us)
 	return scn_drive(r, t_us, UINT64_MAX);
 }
 
+int scn_runner_advance_max(struct scn_runner *r, int64_t t_us, uint64_t max_events)
+{
+	return scn_drive(r, t_us, max_events);
+}
+
 int scn_runner_step_event(struct scn_runner *r)
 {
 	return scn_drive(r, INT64_MAX, 1);

@@ -271,6 +271,11 @@ void scn_runner_set_trace(struct scn_runner *r, sim_trace_fn *fn, void *ctx);
 /* Executes commands and events until virtual time t_us (see enum
  * scn_status).  t_us <= now executes only the commands due now. */
 int scn_runner_advance(struct scn_runner *r, int64_t t_us);
+/* Like advance(), but processes at most max_events simulator events: when
+ * they run out first it returns SCN_RUNNING with the clock at the last
+ * event processed (possibly part way through an instant); a later
+ * advance() goes on from there exactly as if it had not stopped. */
+int scn_runner_advance_max(struct scn_runner *r, int64_t t_us, uint64_t max_events);
 /* Executes the commands due now, then processes exactly one simulator
  * event.  Returns like advance(); PAUSED or DONE are returned before the
  * event is processed. */

@@ -927,3 +927,304 @@ Test(render, term_colours_share_no_hue_with_roles_or_messages)
 		}
 	}
 }
+
+/* ---- Long moves in slices (the window seeks between frames) ---------------- */
+static const char busy_text[] =
+    "title \"busy\"\n"
+    "cluster nodes=5 seed=11\n"
+    "set heartbeat=20ms latency=2..9ms drop=2%\n"
+    "run until leader within 10s\n"
+    "client putmany 60 a\n"
+    "run 700ms\n"
+    "crash n1\n"
+    "client putmany 60 b\n"
+    "run 700ms\n"
+    "restart n1\n"
+    "partition {n1 n2} {n3 n4 n5}\n"
+    "client putmany 60 c\n"
+    "run 700ms\n"
+    "heal\n"
+    "client putmany 60 d\n"
+    "run 2s\n";
+
+/* Drives the move in progress in slices of `budget` events; every slice
+ * but the last stays within the budget.  Returns the move's result, the
+ * number of slices and the events they processed. */
+static int work_sliced_n(struct render_history *h, uint64_t budget, int *slices,
+                         uint64_t *processed)
+{
+	int result = -7, n = 0;
+	uint64_t total = 0;
+	for (;;) {
+		uint64_t e0 = render_history_events(h);
+		struct render_move m;
+		render_history_move(h, &m);
+		cr_assert_leq(m.permille, 1000);
+		n++;
+		cr_assert_lt(n, 10000000, "the move never ends");
+		int more = render_history_work(h, budget, &result);
+		uint64_t de = render_history_events(h) - e0;
+		total += de;
+		if (more == 0)
+			break;
+		cr_assert(render_history_moving(h));
+		cr_assert_leq(de, budget, "slice %d processed %llu events, budget %llu", n,
+		              (unsigned long long)de, (unsigned long long)budget);
+	}
+	cr_assert(!render_history_moving(h));
+	if (slices)
+		*slices = n;
+	if (processed)
+		*processed = total;
+	return result;
+}
+
+static int work_sliced(struct render_history *h, uint64_t budget, int *slices)
+{
+	return work_sliced_n(h, budget, slices, NULL);
+}
+
+/* a and b show the same thing: state, caption, markers, status, pixels. */
+static void assert_same_view(struct render_history *a, struct render_history *b,
+                             struct render_offscreen *o, const char *what)
+{
+	assert_same_state(render_history_sim(a), render_history_sim(b), 0, what);
+	cr_assert_str_eq(render_history_caption(a), render_history_caption(b), "%s", what);
+	cr_assert_eq(render_history_caption_us(a), render_history_caption_us(b), "%s", what);
+	const struct render_marker *ma, *mb;
+	size_t na = render_history_markers(a, &ma), nb = render_history_markers(b, &mb);
+	cr_assert_eq(na, nb, "%s: %zu markers against %zu", what, na, nb);
+	for (size_t i = 0; i < na; i++)
+		cr_assert(ma[i].time_us == mb[i].time_us && ma[i].kind == mb[i].kind &&
+		              ma[i].seq == mb[i].seq,
+		          "%s: marker %zu differs", what, i);
+	cr_assert_eq(render_history_actions_applied(a), render_history_actions_applied(b), "%s",
+	             what);
+	cr_assert_eq(render_history_at_pause(a), render_history_at_pause(b), "%s", what);
+	cr_assert_str_eq(render_history_error(a), render_history_error(b), "%s", what);
+	draw(o, a, 2);
+	uint32_t *pa = snapshot(o);
+	draw(o, b, 2);
+	cr_assert(same_pixels(o, pa), "%s: the frames differ", what);
+	free(pa);
+}
+
+Test(render, sliced_moves_reach_the_same_state_as_one_shot)
+{
+	struct render_history *a = history(script_text(busy_text));
+	struct render_history *b = history(script_text(busy_text));
+	struct render_offscreen *o = canvas();
+	char err[SCN_ERR_MAX];
+	/* the same session in both: play, two recorded actions, play on */
+	for (int k = 0; k < 2; k++) {
+		struct render_history *h = k ? b : a;
+		render_history_advance(h, 900 * MS, true);
+		cr_assert_eq(render_history_exec(h, "crash n4", err, sizeof err), 0, "%s", err);
+		render_history_advance(h, 1700 * MS, true);
+		cr_assert_eq(render_history_exec(h, "restart n4", err, sizeof err), 0, "%s", err);
+		render_history_advance(h, 2500 * MS, true);
+	}
+	assert_same_view(a, b, o, "before");
+	static const struct {
+		int kind;
+		int64_t t_us;
+		uint64_t budget;
+		bool far; /* so far that it takes several slices */
+	} moves[] = {
+	    {RENDER_MOVE_SEEK, 300 * MS, 7, true},   /* back over both actions */
+	    {RENDER_MOVE_SEEK, 2100 * MS, 13, false}, /* forward, replaying them */
+	    {RENDER_MOVE_STEP_BACK, 0, 1, false},
+	    {RENDER_MOVE_SEEK, 4600 * MS, 50, true}, /* past the explored end and the script */
+	    {RENDER_MOVE_SEEK, 1200 * MS, 1, true},
+	    {RENDER_MOVE_STEP_BACK, 0, 3, false},
+	    {RENDER_MOVE_NEXT_LEADER, 0, 5, false},
+	    {RENDER_MOVE_SEEK, 6 * 1000 * MS, 400, true},
+	};
+	for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++) {
+		int ra = -9, rb = -9, slices = 0;
+		uint64_t e_before = render_history_events(b), processed = 0;
+		switch (moves[i].kind) {
+		case RENDER_MOVE_SEEK:
+			ra = render_history_seek(a, moves[i].t_us);
+			cr_assert_eq(render_history_seek_begin(b, moves[i].t_us), 0);
+			break;
+		case RENDER_MOVE_STEP_BACK:
+			ra = render_history_step_back(a);
+			cr_assert_eq(render_history_step_back_begin(b), 0);
+			break;
+		case RENDER_MOVE_NEXT_LEADER:
+			ra = render_history_next_leader(a, 20 * 1000 * MS);
+			cr_assert_eq(render_history_next_leader_begin(b, 20 * 1000 * MS), 0);
+			break;
+		}
+		cr_assert(render_history_moving(b));
+		rb = work_sliced_n(b, moves[i].budget, &slices, &processed);
+		char what[64];
+		snprintf(what, sizeof what, "move %zu", i);
+		/* the end of the script is reported once along the replay, so a
+		 * seek from another checkpoint may or may not pass it */
+		bool running_or_done = (ra == SCN_RUNNING || ra == SCN_DONE) &&
+		                       (rb == SCN_RUNNING || rb == SCN_DONE);
+		cr_assert(ra == rb || (moves[i].kind == RENDER_MOVE_SEEK && running_or_done),
+		          "%s: result %d one-shot, %d sliced", what, ra, rb);
+		assert_same_view(a, b, o, what);
+		if (moves[i].kind == RENDER_MOVE_SEEK)
+			cr_assert_eq(render_history_now_us(b), moves[i].t_us, "%s", what);
+		if (moves[i].far)
+			cr_assert_gt(slices, 2, "%s was done in %d slices", what, slices);
+		if (i == 1) /* explored before: from a checkpoint past the start */
+			cr_assert_lt(processed, render_history_events(b) - e_before,
+			             "%s replayed %llu events from where it stood", what,
+			             (unsigned long long)processed);
+	}
+	render_offscreen_free(o);
+	render_history_free(a);
+	render_history_free(b);
+}
+
+/* A new target while a seek is on its way, and a cancelled seek: the view
+ * lands where a one-shot seek lands, or stays at a state the session
+ * really passed through (the saved session replays to it). */
+Test(render, sliced_seek_retargets_and_cancels)
+{
+	struct render_history *a = history(script_text(busy_text));
+	struct render_history *b = history(script_text(busy_text));
+	struct render_offscreen *o = canvas();
+	render_history_advance(a, 3000 * MS, true);
+	render_history_advance(b, 3000 * MS, true);
+	render_history_seek(a, 1500 * MS);
+	cr_assert_eq(render_history_seek_begin(b, 1000 * MS), 0);
+	for (int k = 0; k < 5; k++)
+		cr_assert_eq(render_history_work(b, 9, NULL), 1);
+	struct render_move m;
+	render_history_move(b, &m);
+	cr_assert_eq(m.kind, RENDER_MOVE_SEEK);
+	cr_assert_eq(m.target_us, 1000 * MS);
+	cr_assert_eq(render_history_seek_begin(b, 1500 * MS), 0); /* a new click */
+	work_sliced(b, 9, NULL);
+	assert_same_view(a, b, o, "retargeted");
+
+	/* cancelled part way to 4.5 s */
+	cr_assert_eq(render_history_seek_begin(b, 4500 * MS), 0);
+	for (int k = 0; k < 57; k++)
+		cr_assert_eq(render_history_work(b, 11, NULL), 1);
+	render_history_move(b, &m);
+	cr_assert(m.permille > 0 && m.permille < 1000, "%u", m.permille);
+	render_history_cancel(b);
+	cr_assert(!render_history_moving(b));
+	int64_t t = render_history_now_us(b);
+	cr_assert(t > 1500 * MS && t < 4500 * MS, "%lld", (long long)t);
+	char err[SCN_ERR_MAX];
+	char *text = scn_runner_save_text(render_history_runner(b));
+	cr_assert(text);
+	struct scn_script *s = scn_parse("saved.scn", text, strlen(text), err, sizeof err);
+	cr_assert(s, "%s", err);
+	struct scn_runner *r = scn_runner_new(s, NULL);
+	scn_script_free(s);
+	scn_runner_run_all(r);
+	assert_same_state(render_history_sim(b), scn_runner_sim(r), 0, "cancelled");
+	scn_runner_free(r);
+	free(text);
+	/* and the session goes on from there */
+	render_history_seek(a, 4500 * MS);
+	cr_assert_eq(render_history_seek_begin(b, 4500 * MS), 0);
+	work_sliced(b, 11, NULL);
+	assert_same_view(a, b, o, "after the cancel");
+	render_offscreen_free(o);
+	render_history_free(a);
+	render_history_free(b);
+}
+
+/* A slice that runs out of events part way through the instant the seek
+ * aims at must leave the rest of that instant for the next slice. */
+Test(render, sliced_seek_finishes_the_target_instant)
+{
+	struct render_history *a = history(script_text(busy_text));
+	struct render_history *b = history(script_text(busy_text));
+	struct render_offscreen *o = canvas();
+	/* instants with several events: the client's burst, a leader's
+	 * heartbeats to every follower */
+	int64_t busy[8];
+	int n_busy = 0;
+	render_history_advance(a, 400 * MS, true);
+	render_history_advance(b, 400 * MS, true);
+	for (int k = 0; k < 4000 && n_busy < 8; k++) {
+		int64_t t0 = render_history_now_us(a);
+		render_history_step(a);
+		render_history_step(b); /* the same session explored in both */
+		if (render_history_now_us(a) == t0 && (n_busy == 0 || busy[n_busy - 1] != t0))
+			busy[n_busy++] = t0;
+	}
+	cr_assert_geq(n_busy, 3, "no instant with several events");
+	for (int i = 0; i < n_busy; i++) {
+		render_history_seek(a, busy[i]);
+		cr_assert_eq(render_history_seek_begin(b, busy[i]), 0);
+		work_sliced(b, 1, NULL);
+		char what[64];
+		snprintf(what, sizeof what, "seek to the instant %lld us", (long long)busy[i]);
+		assert_same_view(a, b, o, what);
+	}
+	render_offscreen_free(o);
+	render_history_free(a);
+	render_history_free(b);
+}
+
+/* The progress of a long move over the frame: the box over the cluster
+ * (its bar filled as far as the move got) and the target on the timeline;
+ * nothing when no move is in progress. */
+Test(render, seek_progress_drawn_over_the_frame)
+{
+	struct render_history *h = history(script_text(busy_text));
+	render_history_advance(h, 2000 * MS, true);
+	char err[512];
+	SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+	cr_assert(surf);
+	SDL_Renderer *ren = SDL_CreateSoftwareRenderer(surf);
+	cr_assert(ren);
+	struct render_gfx *g = render_gfx_new(ren, err, sizeof err);
+	cr_assert(g, "%s", err);
+	struct render_frame f = {0};
+	render_frame_from_history(&f, h);
+	struct render_layout l;
+	layout(&l, h);
+	size_t bytes = (size_t)surf->pitch * (size_t)surf->h;
+	uint32_t *plain = malloc(bytes);
+	cr_assert(plain);
+	render_draw(g, &f, W, H);
+	SDL_RenderPresent(ren);
+	memcpy(plain, surf->pixels, bytes);
+	/* no move: nothing more */
+	struct render_move none = {.kind = RENDER_MOVE_NONE};
+	render_draw(g, &f, W, H);
+	render_draw_progress(g, &l, &none, f.timeline_end_us);
+	SDL_RenderPresent(ren);
+	cr_assert(memcmp(plain, surf->pixels, bytes) == 0, "an idle view drew a progress box");
+	const uint32_t *px = surf->pixels;
+	int stride = surf->pitch / 4;
+	int64_t target = f.timeline_end_us * 3 / 4;
+	int tx = (int)lroundf(render_layout_time_x(&l, target, f.timeline_end_us));
+	int ty = l.bar.y + l.bar.h / 2;
+	int cx = (int)lroundf(l.ring_cx), cy = (int)lroundf(l.ring_cy);
+	for (unsigned permille = 0; permille <= 1000; permille += 1000) {
+		struct render_move m = {.kind = RENDER_MOVE_SEEK, .target_us = target,
+		                        .permille = permille};
+		render_draw(g, &f, W, H);
+		render_draw_progress(g, &l, &m, f.timeline_end_us);
+		SDL_RenderPresent(ren);
+		cr_assert(near_rgb(px[ty * stride + tx] & 0xFFFFFF, VOTE_ORANGE, 40),
+		          "no orange target mark at (%d, %d): %06x", tx, ty,
+		          px[ty * stride + tx] & 0xFFFFFF);
+		/* the bar crosses the middle of the box: the track's grey at 0%,
+		 * sky blue at 100% */
+		uint32_t want = permille ? FOLLOWER_SKY : 0x505A68u;
+		bool seen = false;
+		for (int y = cy - 40; y <= cy + 40 && !seen; y++)
+			seen = near_rgb(px[y * stride + cx] & 0xFFFFFF, want, 12);
+		cr_assert(seen, "at %u permille the bar at x=%d is not %06x", permille, cx, want);
+	}
+	free(plain);
+	render_gfx_free(g);
+	SDL_DestroyRenderer(ren);
+	SDL_FreeSurface(surf);
+	render_history_free(h);
+}

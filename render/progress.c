@@ -1,0 +1,74 @@
+/* progress.c - the window's progress indicator for a long move (seek, step back, leader search) done in slices between frames. */
+#include "gfx.h"
+
+#include <math.h>
+#include <stdio.h>
+
+static int font_px(const struct render_layout *l, float size)
+{
+	int p = (int)lroundf(size * l->u);
+	return p < 9 ? 9 : p;
+}
+
+static void time_text(int64_t t_us, char *buf, size_t cap)
+{
+	if (t_us < 1000000)
+		snprintf(buf, cap, "%lld ms", (long long)(t_us / 1000));
+	else
+		snprintf(buf, cap, "%.1f s", (double)t_us / 1e6);
+}
+
+void render_draw_progress(struct render_gfx *g, const struct render_layout *l,
+                          const struct render_move *m, int64_t timeline_end_us)
+{
+	if (m->kind == RENDER_MOVE_NONE)
+		return;
+	char when[32], line[96];
+	time_text(m->target_us, when, sizeof when);
+	unsigned pct = m->permille / 10;
+	switch ((enum render_move_kind)m->kind) {
+	case RENDER_MOVE_NONE:
+		return;
+	case RENDER_MOVE_SEEK:
+		snprintf(line, sizeof line, "Seeking to %s \xe2\x80\xa6 %u%%", when, pct);
+		break;
+	case RENDER_MOVE_STEP_BACK:
+		snprintf(line, sizeof line, "Stepping back \xe2\x80\xa6 %u%%", pct);
+		break;
+	case RENDER_MOVE_NEXT_LEADER:
+		snprintf(line, sizeof line, "Looking for a new leader (until %s) \xe2\x80\xa6 %u%%", when,
+		         pct);
+		break;
+	}
+	const char *hint = "Esc stops here \xc2\xb7 click the timeline to go elsewhere";
+	int big = font_px(l, 17), small = font_px(l, 12);
+	float u = l->u;
+	float w1 = (float)render_gfx_text_w(g, big, true, line);
+	float w2 = (float)render_gfx_text_w(g, small, false, hint);
+	float pw = (w1 > w2 ? w1 : w2) + 36 * u;
+	float h1 = (float)render_gfx_line_h(g, big, true), h2 = (float)render_gfx_line_h(g, small, false);
+	float bar_h = 6 * u, ph = h1 + h2 + bar_h + 30 * u;
+	float cx = l->ring_cx, x = cx - pw / 2, y = l->ring_cy - ph / 2;
+	render_gfx_round_rect(g, x, y, pw, ph, 10 * u, RGBA(27, 36, 48, 235));
+	float ty = y + 9 * u;
+	render_gfx_text(g, big, true, C_WHITE, line, cx, ty, GFX_CENTER | GFX_TOP);
+	ty += h1 + 6 * u;
+	/* the bar: how far along */
+	float bx = x + 18 * u, bw = pw - 36 * u;
+	render_gfx_round_rect(g, bx, ty, bw, bar_h, bar_h / 2, RGBA(80, 90, 104, 255));
+	float done = bw * (float)(m->permille > 1000 ? 1000 : m->permille) / 1000.0f;
+	if (done >= bar_h)
+		render_gfx_round_rect(g, bx, ty, done, bar_h, bar_h / 2, OI_SKY);
+	ty += bar_h + 6 * u;
+	render_gfx_text(g, small, false, RGBA(200, 204, 212, 255), hint, cx, ty,
+	                GFX_CENTER | GFX_TOP);
+	/* where the seek is going, on the timeline */
+	if (m->kind == RENDER_MOVE_SEEK && timeline_end_us > 0) {
+		float tx = render_layout_time_x(l, m->target_us, timeline_end_us);
+		float top = (float)l->bar.y - 4 * u, bot = (float)(l->bar.y + l->bar.h) + 4 * u;
+		render_gfx_line(g, tx, top, tx, bot, 3 * u, OI_ORANGE);
+		render_gfx_triangle(g, tx - 6 * u, top - 7 * u, tx + 6 * u, top - 7 * u, tx, top,
+		                    OI_ORANGE);
+	}
+	render_gfx_end(g);
+}
