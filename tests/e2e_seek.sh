@@ -101,7 +101,9 @@ start_view() {
   win=$(timeout 15 xdotool search --sync --onlyvisible --name 'raftsim' 2>/dev/null | head -1)
   [ -n "$win" ] || fail "no raftsim window appeared"
   xdotool windowfocus --sync "$win" 2>/dev/null || xdotool windowfocus "$win"
-  sleep 0.3
+  # the first frame logs the timeline bar; a sanitizer build on a busy
+  # machine can take a while to draw it
+  for _ in $(seq 100); do grep -q '^view: timeline bar' "$log" && break; sleep 0.1; done
   read -r bx by bw bh < <(sed -n 's/^view: timeline bar x=\([0-9]*\) y=\([0-9]*\) w=\([0-9]*\) h=\([0-9]*\).*/\1 \2 \3 \4/p' "$log" | head -1)
   [ -n "${bh:-}" ] || fail "the frame log does not give the timeline bar"
   ty=$((by + bh / 2))
@@ -180,7 +182,12 @@ before=$(wc -l <"$log")
 click_at "$(bar_x 100)" "$ty"   # 100 s -> 200 s
 wait_seeking "$before"
 xdotool key --clearmodifiers Escape
-sleep 0.5
+# the key is read at the next frame, which a sanitizer build on a busy
+# machine may take a while to reach
+for _ in $(seq 100); do
+  tail -n +"$((before + 1))" "$log" | grep -q '^move: \(cancelled\|done\)' && break
+  sleep 0.1
+done
 seek=$(tail -n +"$((before + 1))" "$log")
 stop=$(sed -n 's/^move: cancelled at \([0-9.]*\) s/\1/p' <<<"$seek" | tail -1)
 [ -n "$stop" ] || fail "Esc did not stop the seek:
