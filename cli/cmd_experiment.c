@@ -234,6 +234,15 @@ static bool ex_parse_vary(struct ex *x, const char *spec)
 		       spec);
 		return false;
 	}
+	/* keys, values, '=', ',' and '+' only: no spaces or '#' that the
+	 * script language would read as another setting or a comment */
+	for (const char *c = spec; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		      strchr("._%=,+", *c))) {
+			ex_err("--vary: '%s': unexpected '%c' (keys that change together are joined with '+', values with ',')",
+			       spec, *c);
+			return false;
+		}
 	if (!(d->spec = strdup(spec)))
 		goto nomem;
 	x->n_dims++;

@@ -134,6 +134,7 @@ $tmp/e.scn --vary election=150..300|--vary: bad duration
 $tmp/e.scn --vary election|--vary: 'election' is not KEY=V1,V2,...
 $tmp/e.scn --vary election=1ms --vary election=2ms|--vary: 'election' is varied twice
 $tmp/e.scn --vary election+heartbeat=12..24ms|needs 2 parts joined with '+'
+$tmp/e.scn --vary election=150ms#x|--vary: 'election=150ms#x': unexpected '#'
 $tmp/e.scn --seeds 5..1|--seeds: '5..1' is empty
 $tmp/e.scn --jobs 0|--jobs: 0 is out of range
 $tmp/e.scn --shard 5/4|--shard: 5 is out of range
