@@ -102,6 +102,10 @@ out=$("$R" experiment --merge "$tmp/s1" "$tmp/s1" "$tmp/s2" "$tmp/s3" "$tmp/s4" 
 out=$("$R" experiment --merge "$tmp/s1" "$tmp/j2" --out "$tmp/m2" 2>&1)
 [ $? = 2 ] && grep -q "belongs to another split" <<<"$out" || fail "a foreign directory: $out"
 
+# --- the shipped experiments pass for every seed, their narration lints clean --
+out=$("$R" check "$SRC"/experiments/*.scn --seeds 1..30 2>&1) || fail "experiments/*.scn: $out"
+out=$(cd "$SRC" && "$R" lint experiments/*.scn 2>&1) || fail "lint experiments/*.scn: $out"
+
 # --- exit codes ----------------------------------------------------------------
 cat >"$tmp/fails.scn" <<'SCN'
 cluster nodes=3 seed=1
