@@ -1355,5 +1355,6 @@ int cli_experiment(int argc, char **argv)
 cleanup:
 	free(merge);
 	ex_free(&x);
+	cli_plot_shutdown();
 	return rc;
 }

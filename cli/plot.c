@@ -5,6 +5,7 @@
 
 #include <cairo.h>
 #include <cairo-svg.h>
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -342,4 +343,10 @@ int cli_plot_cdf(const char *png_path, const char *svg_path, const char *title,
 	}
 	rc = 0;
 	return rc;
+}
+
+void cli_plot_shutdown(void)
+{
+	cairo_debug_reset_static_data();
+	FcFini();
 }
