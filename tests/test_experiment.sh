@@ -51,6 +51,16 @@ done
 diff <(grep -v '^experiment:' <<<"$out") "$tmp/j1/summary.txt" >/dev/null ||
   fail "summary.txt differs from the table printed"
 
+# --- on a terminal, a progress bar on stderr (runs done / total, rate, ETA) --
+if command -v script >/dev/null; then
+  script -qec "'$R' experiment '$tmp/e.scn' --seeds 1..40 --vary election=150..151ms --out '$tmp/tty'" \
+    "$tmp/typescript" >/dev/null 2>&1 || fail "on a terminal: exit $?"
+  grep -aq '\] [0-9]*/40 runs, [0-9]* runs/s, ETA [0-9]*s' "$tmp/typescript" ||
+    fail "no progress bar on a terminal: $(tr '\r' '\n' <"$tmp/typescript" | head -3)"
+else
+  echo "SKIP: the progress bar (no script(1))"
+fi
+
 # --- the same files whatever --jobs is ----------------------------------------
 for j in 2 3; do
   "$R" experiment "$tmp/e.scn" "${V[@]}" --out "$tmp/j$j" --jobs $j --quiet ||
