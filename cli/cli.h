@@ -19,6 +19,7 @@ int cli_render(int argc, char **argv);     /* cmd_view.c */
 int cli_bench(int argc, char **argv);      /* cmd_bench.c */
 int cli_fuzz(int argc, char **argv);       /* cmd_fuzz.c */
 int cli_lint(int argc, char **argv);       /* cmd_lint.c */
+int cli_experiment(int argc, char **argv); /* cmd_experiment.c */
 
 struct scn_script;
 /* cmd_lint.c, for `check --lint`: lints loaded scripts (each with its own

@@ -81,7 +81,8 @@ static void lint_secs(int64_t us, char *buf, size_t cap)
 
 static bool lint_is_run(enum scn_cmd_kind k)
 {
-	return k == SCN_CMD_RUN || k == SCN_CMD_RUN_UNTIL || k == SCN_CMD_STEP;
+	return k == SCN_CMD_RUN || k == SCN_CMD_RUN_UNTIL || k == SCN_CMD_STEP ||
+	       k == SCN_CMD_RUN_BETWEEN || k == SCN_CMD_MEASURE;
 }
 
 /* A say replaced at the same virtual time before a pause shows it. */

@@ -20,6 +20,8 @@ static const char usage[] =
     "                  draw what the window shows at a virtual time, without a display\n"
     "  fuzz [--seeds A..B] [--nodes N|MIN..MAX] [--for DURATION] [--jobs J] [--bug NAME]...\n"
     "                  randomized fault campaigns with the safety checker\n"
+    "  experiment FILE [--seeds A..B] [--vary KEY=V1,V2,...]... [--jobs J] [--out DIR] [--log-x]\n"
+    "                  run a script over seeds and settings: its measurements as CSV, table, CDF plots\n"
     "  lint FILE... [--seed S]\n"
     "                  find narration the window never shows\n"
     "  bench [--workload steady|idle] [--entries N] [--nodes N] [--snapshot N[:T]] [--render] [--step-back]\n"
@@ -60,7 +62,7 @@ static int run(int argc, char **argv)
 }
 
 static const char *const commands[] = {"run",   "check", "view", "render", "fuzz",
-                                       "bench", "lint",  "help", NULL};
+                                       "bench", "lint",  "help", "experiment", NULL};
 
 int main(int argc, char **argv)
 {
@@ -92,6 +94,8 @@ int main(int argc, char **argv)
 		rc = cli_fuzz(sub_argc, sub_argv);
 	} else if (!strcmp(cmd, "lint")) {
 		rc = cli_lint(sub_argc, sub_argv);
+	} else if (!strcmp(cmd, "experiment")) {
+		rc = cli_experiment(sub_argc, sub_argv);
 	} else {
 		const char *s = scn_suggest(cmd, strlen(cmd), commands);
 		if (s)
@@ -99,7 +103,8 @@ int main(int argc, char **argv)
 			        cmd, s);
 		else
 			fprintf(stderr,
-			        "raftsim: unknown command '%s' (try: run, check, view, render, fuzz, bench, lint; "
+			        "raftsim: unknown command '%s' (try: run, check, view, render, fuzz, bench, lint, "
+			        "experiment; "
 			        "raftsim --help)\n",
 			        cmd);
 		return 2;

@@ -398,6 +398,24 @@ size_t scn_cmd_format(const struct scn_cmd *c, char *buf, size_t cap)
 	case SCN_CMD_STEP:
 		scn_appendf(buf, cap, &len, "step %" PRIu64, c->count);
 		break;
+	case SCN_CMD_RUN_BETWEEN:
+		scn_appendf(buf, cap, &len, "run between ");
+		scn_add_duration(buf, cap, &len, c->us);
+		scn_appendf(buf, cap, &len, " and ");
+		scn_add_duration(buf, cap, &len, c->us_max);
+		break;
+	case SCN_CMD_MARK:
+		scn_appendf(buf, cap, &len, "mark %s", c->name);
+		break;
+	case SCN_CMD_MEASURE:
+		scn_appendf(buf, cap, &len, "measure %s", c->name);
+		if (c->since[0])
+			scn_appendf(buf, cap, &len, " since %s", c->since);
+		scn_appendf(buf, cap, &len, " until ");
+		scn_add_cond(buf, cap, &len, &c->cond);
+		scn_appendf(buf, cap, &len, " within ");
+		scn_add_duration(buf, cap, &len, c->us);
+		break;
 	case SCN_CMD_EXPECT:
 		scn_appendf(buf, cap, &len, "expect ");
 		scn_add_cond(buf, cap, &len, &c->cond);

@@ -31,6 +31,14 @@ struct scn_parser {
 	int eol_col;        /* column just after the last token */
 	uint16_t nodes;     /* 0 until the cluster line */
 	bool single;        /* parsing one command for scn_runner_exec() */
+	/* What a script's `measure since` may name (marks so far: `mark NAME`
+	 * and a measure without `since`) and the measurements taken so far,
+	 * each measured once (measure_line: where). */
+	char marks[SCN_MARKS_MAX][SCN_NAME_MAX + 1];
+	size_t n_marks;
+	char measures[SCN_MEASURES_MAX][SCN_NAME_MAX + 1];
+	int measure_line[SCN_MEASURES_MAX];
+	size_t n_measures;
 };
 
 /* ---- Errors ------------------------------------------------------------- */
@@ -914,7 +922,8 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 
 static const char *const scn_cmd_words[] = {
 	"title", "cluster", "set", "say", "pause", "run", "step", "expect", "crash",
-	"restart", "timeout", "partition", "isolate", "heal", "cut", "mend", "client", NULL,
+	"restart", "timeout", "partition", "isolate", "heal", "cut", "mend", "client",
+	"mark", "measure", NULL,
 };
 
 /* title/say "STRING": unescapes \" and \\. */
@@ -1309,6 +1318,154 @@ static int scn_parse_cluster(struct scn_parser *p, struct scn_script *s)
 	return 0;
 }
 
+/* ---- Marks and measurements -------------------------------------------- */
+
+/* NAME of mark/measure: 1..SCN_NAME_MAX letters, digits, '_' or '-',
+ * starting with a letter (so it is a CSV column as it stands). */
+static int scn_parse_name(struct scn_parser *p, const char *after, const char *cmd, char *out)
+{
+	struct scn_tok *t = scn_peek(p);
+	char b[SCN_TOKBUF];
+	if (!t)
+		return scn_perr(p, p->eol_col, "missing name after %s: e.g. %s election", after,
+		                cmd);
+	if (t->kind != SCN_TOK_WORD)
+		return scn_perr(p, t->col,
+		                "expected a name after %s: letters, digits, '_' or '-', like election",
+		                after);
+	TOKSTR(t, b);
+	bool ok = t->n <= SCN_NAME_MAX && ((t->p[0] >= 'a' && t->p[0] <= 'z') ||
+	                                   (t->p[0] >= 'A' && t->p[0] <= 'Z'));
+	for (size_t i = 0; ok && i < t->n; i++) {
+		char c = t->p[i];
+		ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		     c == '_' || c == '-';
+	}
+	if (!ok)
+		return scn_perr(p, t->col,
+		                "bad name '%s' after %s: 1..%d letters, digits, '_' or '-', starting with a letter",
+		                b, after, SCN_NAME_MAX);
+	memcpy(out, t->p, t->n);
+	out[t->n] = '\0';
+	p->i++;
+	return 0;
+}
+
+static bool scn_has_mark(const struct scn_parser *p, const char *name)
+{
+	for (size_t i = 0; i < p->n_marks; i++)
+		if (!strcmp(p->marks[i], name))
+			return true;
+	return false;
+}
+
+static int scn_add_mark(struct scn_parser *p, const char *name, int col)
+{
+	if (p->single || scn_has_mark(p, name))
+		return 0;
+	if (p->n_marks == SCN_MARKS_MAX)
+		return scn_perr(p, col, "too many marks: at most %d names per script", SCN_MARKS_MAX);
+	snprintf(p->marks[p->n_marks++], SCN_NAME_MAX + 1, "%s", name);
+	return 0;
+}
+
+/* `mark NAME`. */
+static int scn_parse_mark(struct scn_parser *p, struct scn_cmd *c)
+{
+	c->kind = SCN_CMD_MARK;
+	int col = scn_here(p);
+	if (scn_parse_name(p, "'mark'", "mark", c->name) != 0 || scn_add_mark(p, c->name, col) != 0)
+		return -1;
+	return scn_expect_end(p, "the mark's name");
+}
+
+/* `measure NAME [since MARK] until COND [within DURATION]`. */
+static int scn_parse_measure(struct scn_parser *p, struct scn_cmd *c)
+{
+	char b[SCN_TOKBUF];
+	c->kind = SCN_CMD_MEASURE;
+	c->us = SCN_DEFAULT_WITHIN_US;
+	int ncol = scn_here(p);
+	if (scn_parse_name(p, "'measure'", "measure", c->name) != 0)
+		return -1;
+	for (size_t i = 0; !p->single && i < p->n_measures; i++)
+		if (!strcmp(p->measures[i], c->name))
+			return scn_perr(p, ncol,
+			                "'%s' is measured already (line %d): give each measurement its own name",
+			                c->name, p->measure_line[i]);
+	if (!p->single && p->n_measures == SCN_MEASURES_MAX)
+		return scn_perr(p, ncol, "too many measurements: at most %d per script",
+		                SCN_MEASURES_MAX);
+	if (scn_accept(p, "since")) {
+		int mcol = scn_here(p);
+		if (scn_parse_name(p, "'since'", "measure x since", c->since) != 0)
+			return -1;
+		if (!p->single && !scn_has_mark(p, c->since)) {
+			const char *words[SCN_MARKS_MAX + 1];
+			for (size_t i = 0; i < p->n_marks; i++)
+				words[i] = p->marks[i];
+			words[p->n_marks] = NULL;
+			const char *sg = scn_suggest(c->since, strlen(c->since), words);
+			if (sg)
+				return scn_perr(p, mcol, "no mark '%s' before this line: did you mean '%s'?",
+				                c->since, sg);
+			return scn_perr(p, mcol,
+			                "no mark '%s' before this line: set one earlier with 'mark %s'",
+			                c->since, c->since);
+		}
+	}
+	if (!scn_accept(p, "until")) {
+		struct scn_tok *x = scn_peek(p);
+		if (!x)
+			return scn_perr(p, p->eol_col,
+			                "missing 'until' after the name: measure NAME [since MARK] until COND [within DURATION]");
+		return scn_perr(p, x->col,
+		                "expected 'until' instead of '%s': measure NAME [since MARK] until COND [within DURATION]",
+		                TOKSHOW(x, b));
+	}
+	if (scn_parse_cond(p, "'until'", &c->cond) != 0)
+		return -1;
+	if (scn_accept(p, "within") && scn_parse_duration(p, "'within'", &c->us) != 0)
+		return -1;
+	struct scn_tok *x = scn_peek(p);
+	if (x)
+		return scn_perr(p, x->col,
+		                "unexpected '%s' after the condition: expected 'within DURATION' or the end of the line",
+		                TOKSHOW(x, b));
+	if (!c->since[0] && scn_add_mark(p, c->name, ncol) != 0)
+		return -1;
+	if (!p->single) {
+		snprintf(p->measures[p->n_measures], SCN_NAME_MAX + 1, "%s", c->name);
+		p->measure_line[p->n_measures++] = p->line;
+	}
+	return 0;
+}
+
+/* `run between DURATION and DURATION`. */
+static int scn_parse_run_between(struct scn_parser *p, struct scn_cmd *c)
+{
+	char b[SCN_TOKBUF];
+	c->kind = SCN_CMD_RUN_BETWEEN;
+	int col = scn_here(p);
+	if (scn_parse_duration(p, "'run between'", &c->us) != 0)
+		return -1;
+	if (!scn_accept(p, "and")) {
+		struct scn_tok *x = scn_peek(p);
+		if (!x)
+			return scn_perr(p, p->eol_col,
+			                "missing 'and' after the first duration: e.g. run between 0ms and 75ms");
+		return scn_perr(p, x->col,
+		                "expected 'and' instead of '%s': e.g. run between 0ms and 75ms",
+		                TOKSHOW(x, b));
+	}
+	if (scn_parse_duration(p, "'and'", &c->us_max) != 0)
+		return -1;
+	if (c->us > c->us_max)
+		return scn_perr(p, col,
+		                "empty interval: the first duration must not exceed the second (run between 0ms and 75ms)");
+	return scn_expect_end(p, "the second duration");
+}
+
 /* Parses the tokens of one line into *c (kind set, text not). */
 static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_cmd *c)
 {
@@ -1351,7 +1508,7 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 		if (sg)
 			return scn_perr(p, t->col, "unknown command '%s': did you mean '%s'?", b, sg);
 		return scn_perr(p, t->col,
-		                "unknown command '%s': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend or client",
+		                "unknown command '%s': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark or measure",
 		                b);
 	}
 	if (p->nodes == 0)
@@ -1374,7 +1531,13 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 		snprintf(after, sizeof after, "'%s'", b);
 		return scn_expect_end(p, after);
 	}
+	if (scn_tok_is(t, "mark"))
+		return scn_parse_mark(p, c);
+	if (scn_tok_is(t, "measure"))
+		return scn_parse_measure(p, c);
 	if (scn_tok_is(t, "run")) {
+		if (scn_accept(p, "between"))
+			return scn_parse_run_between(p, c);
 		if (scn_accept(p, "until")) {
 			c->kind = SCN_CMD_RUN_UNTIL;
 			c->us = SCN_DEFAULT_WITHIN_US;

@@ -35,6 +35,17 @@ struct scn_runner {
 	uint64_t events;
 	int64_t slice_us;
 	uint64_t slice_base;
+	/* `run between`: the scenario's own stream, derived from the seed, so a
+	 * random wait changes no other randomness of the run. */
+	uint64_t rng;
+	int64_t measure_start_us;   /* MEASURE in progress: its interval began */
+	struct {
+		char name[SCN_NAME_MAX + 1];
+		int64_t us;
+	} marks[SCN_MARKS_MAX];
+	size_t n_marks;
+	struct scn_measurement meas[SCN_MEASURES_MAX];
+	size_t n_meas;
 	char say[SCN_STRING_MAX + 1];
 	char error[1024];
 	struct scn_record *hist;
@@ -44,6 +55,66 @@ struct scn_runner {
 static void scn_budget_override(const struct scn_options *o, struct sim_config *cfg);
 
 /* ---- Small helpers ------------------------------------------------------ */
+
+/* splitmix64, like the simulator's streams (sim/sim.c). */
+static uint64_t scn_rand_next(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* The stream `run between` draws from: its own number, so it never
+ * coincides with one of the simulator's. */
+#define SCN_RNG_STREAM 0x73636eull /* "scn" */
+
+static uint64_t scn_rng_seed(uint64_t seed)
+{
+	uint64_t st = seed ^ (SCN_RNG_STREAM * 0xd1b54a32d192ed03ull);
+	return scn_rand_next(&st);
+}
+
+/* Marks: name -> virtual time.  0, or -1 when the table is full. */
+static int scn_mark_set(struct scn_runner *r, const char *name, int64_t us)
+{
+	size_t i = 0;
+	while (i < r->n_marks && strcmp(r->marks[i].name, name) != 0)
+		i++;
+	if (i == SCN_MARKS_MAX)
+		return -1;
+	if (i == r->n_marks) {
+		snprintf(r->marks[i].name, sizeof r->marks[i].name, "%s", name);
+		r->n_marks++;
+	}
+	r->marks[i].us = us;
+	return 0;
+}
+
+static bool scn_mark_get(const struct scn_runner *r, const char *name, int64_t *us)
+{
+	for (size_t i = 0; i < r->n_marks; i++)
+		if (!strcmp(r->marks[i].name, name)) {
+			*us = r->marks[i].us;
+			return true;
+		}
+	return false;
+}
+
+/* Files the measurement of the MEASURE command c now (at most one per
+ * measure command, and a script has at most SCN_MEASURES_MAX). */
+static void scn_measured(struct scn_runner *r, const struct scn_cmd *c, bool timed_out)
+{
+	if (r->n_meas == SCN_MEASURES_MAX)
+		return;
+	struct scn_measurement *m = &r->meas[r->n_meas++];
+	memset(m, 0, sizeof *m);
+	snprintf(m->name, sizeof m->name, "%s", c->name);
+	m->line = c->line;
+	m->timed_out = timed_out;
+	m->start_us = r->measure_start_us;
+	m->value_us = sim_now_us(r->sim) - r->measure_start_us;
+}
 
 static const struct scn_script *scn_script_of(const struct scn_runner *r)
 {
@@ -384,7 +455,15 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 	case SCN_CMD_PAUSE:
 	case SCN_CMD_RUN:
 	case SCN_CMD_RUN_UNTIL:
+	case SCN_CMD_RUN_BETWEEN:
+	case SCN_CMD_MEASURE:
 	case SCN_CMD_STEP:
+		return 0;
+	case SCN_CMD_MARK:
+		if (scn_mark_set(r, c->name, sim_now_us(s)) != 0) {
+			snprintf(obs, cap, "too many marks: at most %d names", SCN_MARKS_MAX);
+			return -1;
+		}
 		return 0;
 	case SCN_CMD_SAY:
 		sim_say(s, c->str);
@@ -397,6 +476,7 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 	case SCN_CMD_SET: {
 		struct sim_config cfg = *sim_config(s);
 		scn_settings_apply(&c->set, &cfg);
+		scn_settings_apply(&r->opt.vary, &cfg);
 		scn_budget_override(&r->opt, &cfg);
 		char why[200] = "";
 		if (sim_config_validate(&cfg, why, sizeof why) != SIM_OK) {
@@ -569,6 +649,8 @@ static size_t scn_initial_config(const struct scn_script *s, const struct scn_op
 	for (; i < s->n_cmds && scn_foldable(s->cmds[i].kind); i++)
 		if (s->cmds[i].kind == SCN_CMD_SET)
 			scn_settings_apply(&s->cmds[i].set, cfg);
+	if (o)
+		scn_settings_apply(&o->vary, cfg);
 	scn_budget_override(o, cfg);
 	return i;
 }
@@ -595,6 +677,7 @@ struct scn_runner *scn_runner_new(const struct scn_script *s, const struct scn_o
 		goto fail;
 	sim_set_trace(r->sim, r->opt.trace_fn, r->opt.trace_ctx);
 	r->slice_us = -1;
+	r->rng = scn_rng_seed(r->init_cfg.seed);
 	return r;
 fail:
 	scn_runner_free(r);
@@ -672,6 +755,34 @@ static int scn_start(struct scn_runner *r)
 		r->steps_left = c->count;
 		memset(&r->find, 0, sizeof r->find);
 		return -1;
+	case SCN_CMD_RUN_BETWEEN: {
+		/* The history keeps the wait drawn: us = us_max = it. */
+		struct scn_cmd drawn = *c;
+		uint64_t span = (uint64_t)(c->us_max - c->us) + 1u;
+		drawn.us = drawn.us_max = c->us + (int64_t)(scn_rand_next(&r->rng) % span);
+		if (scn_record(r, SCN_REC_EXEC, &drawn, false, false) != 0)
+			return scn_fail_oom(r, c);
+		r->busy = true;
+		r->target_us = now + drawn.us;
+		return -1;
+	}
+	case SCN_CMD_MEASURE:
+		if (c->since[0]) {
+			if (!scn_mark_get(r, c->since, &r->measure_start_us)) {
+				snprintf(obs, sizeof obs, "no mark '%s' was set", c->since);
+				return scn_fail(r, c, obs);
+			}
+		} else {
+			r->measure_start_us = now;
+			if (scn_mark_set(r, c->name, now) != 0)
+				return scn_fail(r, c, "too many marks");
+		}
+		if (scn_record(r, SCN_REC_EXEC, c, false, false) != 0)
+			return scn_fail_oom(r, c);
+		r->busy = true;
+		r->target_us = now + c->us;
+		memset(&r->find, 0, sizeof r->find);
+		return -1;
 	case SCN_CMD_PAUSE:
 		if (scn_record(r, SCN_REC_EXEC, c, false, false) != 0)
 			return scn_fail_oom(r, c);
@@ -711,10 +822,12 @@ static int scn_continue(struct scn_runner *r, int64_t until, uint64_t *budget)
 			return scn_set_status(r, SCN_RUNNING);
 		/* A condition is checked when every event of the instant is done
 		 * (so a command after `run until` never splits an instant). */
-		if (c->kind == SCN_CMD_RUN_UNTIL && !scn_mid_slice(r) &&
-		    scn_cond_eval_cached(r->sim, &c->cond, NULL, 0, &r->find)) {
+		if ((c->kind == SCN_CMD_RUN_UNTIL || c->kind == SCN_CMD_MEASURE) &&
+		    !scn_mid_slice(r) && scn_cond_eval_cached(r->sim, &c->cond, NULL, 0, &r->find)) {
 			if (scn_record(r, SCN_REC_REACHED, c, false, false) != 0)
 				return scn_fail_oom(r, c);
+			if (c->kind == SCN_CMD_MEASURE)
+				scn_measured(r, c, false);
 			r->busy = false;
 			r->pc++;
 			return -1;
@@ -756,6 +869,12 @@ static int scn_continue(struct scn_runner *r, int64_t until, uint64_t *budget)
 		scn_time_text(r->target_us, d, sizeof d);
 		snprintf(why, sizeof why, "not reached by %s: %s", d, obs);
 		return scn_fail(r, c, why);
+	}
+	if (c->kind == SCN_CMD_MEASURE) {
+		/* A measurement that ran out of time is a result, not a failure. */
+		if (scn_record(r, SCN_REC_TIMED_OUT, c, false, false) != 0)
+			return scn_fail_oom(r, c);
+		scn_measured(r, c, true);
 	}
 	r->busy = false;
 	r->pc++;
@@ -858,10 +977,11 @@ int scn_runner_exec(struct scn_runner *r, const char *line, char *err, size_t er
 		return -1;
 	int rc = 0;
 	if (c.kind == SCN_CMD_RUN || c.kind == SCN_CMD_RUN_UNTIL || c.kind == SCN_CMD_STEP ||
-	    c.kind == SCN_CMD_PAUSE) {
+	    c.kind == SCN_CMD_PAUSE || c.kind == SCN_CMD_RUN_BETWEEN || c.kind == SCN_CMD_MEASURE) {
 		if (err && errcap)
 			snprintf(err, errcap, "command:1:%d: '%s' cannot be executed here: advance the runner instead",
-			         c.col, c.kind == SCN_CMD_PAUSE ? "pause" : c.kind == SCN_CMD_STEP ? "step" : "run");
+			         c.col, c.kind == SCN_CMD_PAUSE ? "pause" : c.kind == SCN_CMD_STEP ? "step"
+			                : c.kind == SCN_CMD_MEASURE ? "measure" : "run");
 		rc = -1;
 	} else if (sim_violation(r->sim) || r->oom) {
 		char v[512];
@@ -988,10 +1108,26 @@ char *scn_runner_save_text(const struct scn_runner *r)
 		if (rec->folded || c->kind == SCN_CMD_TITLE || c->kind == SCN_CMD_CLUSTER)
 			continue;
 		if (rec->kind == SCN_REC_EXEC &&
-		    (c->kind == SCN_CMD_RUN || c->kind == SCN_CMD_RUN_UNTIL || c->kind == SCN_CMD_STEP))
+		    (c->kind == SCN_CMD_RUN || c->kind == SCN_CMD_RUN_UNTIL || c->kind == SCN_CMD_STEP ||
+		     c->kind == SCN_CMD_RUN_BETWEEN || (c->kind == SCN_CMD_MEASURE && c->since[0])))
 			continue;
 		scn_save_reach(&o, &t, &ev, rec->time_us, rec->events, rec->mid_slice,
 		               rec->events_before);
+		if (c->kind == SCN_CMD_MEASURE) {
+			/* Where it started (a measure without `since` marks its own
+			 * name), then the same measurement, taken at once. */
+			if (rec->kind == SCN_REC_EXEC) {
+				scn_str_addf(&o, "mark %s  # line %d: %s\n", c->name, c->line,
+				             c->text ? c->text : "");
+				continue;
+			}
+			struct scn_cmd m = *c;
+			snprintf(m.since, sizeof m.since, "%s", c->since[0] ? c->since : c->name);
+			m.us = 0;
+			scn_cmd_format(&m, line, sizeof line);
+			scn_str_addf(&o, "%s  # line %d: %s\n", line, c->line, c->text ? c->text : "");
+			continue;
+		}
 		if (rec->kind == SCN_REC_REACHED) {
 			struct scn_cmd e = {.kind = SCN_CMD_EXPECT, .cond = c->cond};
 			scn_cmd_format(&e, line, sizeof line);
@@ -1094,4 +1230,10 @@ const struct scn_record *scn_runner_history(const struct scn_runner *r, size_t *
 {
 	*n = r->n_hist;
 	return r->hist;
+}
+
+const struct scn_measurement *scn_runner_measurements(const struct scn_runner *r, size_t *n)
+{
+	*n = r->n_meas;
+	return r->meas;
 }

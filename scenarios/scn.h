@@ -35,6 +35,9 @@
 #define SCN_PUTMANY_MAX 1000000u           /* client putmany COUNT */
 #define SCN_STEP_MAX 1000000u              /* step COUNT */
 #define SCN_ERR_MAX 512                    /* a good size for err buffers */
+#define SCN_NAME_MAX 32                    /* bytes of a mark or measurement name */
+#define SCN_MEASURES_MAX 64                /* measurements per script */
+#define SCN_MARKS_MAX 64                   /* distinct mark names per run */
 
 /* A node reference that means "the stable leader at that moment". */
 #define SCN_LEADER 0
@@ -60,6 +63,10 @@ enum scn_cmd_kind {
 	SCN_CMD_MEND,      /* mend A->B | mend A<->B */
 	SCN_CMD_PUT,       /* client put KEY=VALUE [to NODE] */
 	SCN_CMD_PUTMANY,   /* client putmany COUNT PREFIX [to NODE] */
+	SCN_CMD_RUN_BETWEEN, /* run between DURATION and DURATION: a uniform random
+	                        wait drawn from the scenario's own seeded stream */
+	SCN_CMD_MARK,      /* mark NAME: remember this moment */
+	SCN_CMD_MEASURE,   /* measure NAME [since MARK] until COND [within DURATION] */
 };
 
 enum scn_cond_kind {
@@ -156,7 +163,12 @@ struct scn_cmd {
 	enum scn_cmd_kind kind;
 	int line, col;               /* where it starts in the script (1-based) */
 	char *text;                  /* the source text, without comment */
-	int64_t us;                  /* RUN: duration; RUN_UNTIL: within */
+	int64_t us;                  /* RUN: duration; RUN_UNTIL, MEASURE: within;
+	                                RUN_BETWEEN: the shortest wait */
+	int64_t us_max;              /* RUN_BETWEEN: the longest wait (in the
+	                                history: both are the wait drawn) */
+	char name[SCN_NAME_MAX + 1]; /* MARK, MEASURE: the name */
+	char since[SCN_NAME_MAX + 1]; /* MEASURE: the mark it counts from; "": now */
 	uint64_t count;              /* STEP, PUTMANY */
 	uint8_t a, b;                /* NODE operands (SCN_LEADER = the leader);
 	                                CUT/MEND: a -> b; PUT/PUTMANY: a = to */
@@ -165,7 +177,7 @@ struct scn_cmd {
 	uint8_t kv_len;              /* PUT: "KEY=VALUE"; PUTMANY: the PREFIX */
 	char kv[RAFT_CMD_MAX + 1];
 	char *str;                   /* TITLE, SAY: the text, unescaped */
-	struct scn_cond cond;        /* RUN_UNTIL, EXPECT */
+	struct scn_cond cond;        /* RUN_UNTIL, EXPECT, MEASURE */
 	struct scn_settings set;     /* SET */
 	struct scn_nodeset *groups;  /* PARTITION; TIMEOUT {..}: groups[0] */
 	size_t n_groups;
@@ -225,6 +237,9 @@ struct scn_options {
 	 * UINT64_MAX: no limit. */
 	uint64_t max_events;
 	uint64_t max_memory_bytes;
+	/* Settings that win over every `set` of the script for the keys they
+	 * give (vary.mask; 0: none), e.g. `raftsim experiment --vary`. */
+	struct scn_settings vary;
 };
 
 enum scn_status {
@@ -237,7 +252,8 @@ enum scn_status {
 /* Kinds of history records. */
 enum scn_record_kind {
 	SCN_REC_EXEC,    /* a command was executed (runs: when they started) */
-	SCN_REC_REACHED, /* a `run until` reached its condition */
+	SCN_REC_REACHED, /* a `run until` or `measure` reached its condition */
+	SCN_REC_TIMED_OUT, /* a `measure` whose `within` ran out */
 };
 
 /* One executed command, script or user. */
@@ -335,5 +351,18 @@ size_t scn_runner_pc(const struct scn_runner *r);
 int scn_runner_line(const struct scn_runner *r); /* its line; 0 when over */
 /* Everything executed so far, oldest first. */
 const struct scn_record *scn_runner_history(const struct scn_runner *r, size_t *n);
+
+/* One `measure` taken: value_us is the virtual time from its start (the
+ * command, or its `since` mark) until the condition held; a timed-out one
+ * holds the time waited until its `within` ran out instead. */
+struct scn_measurement {
+	char name[SCN_NAME_MAX + 1];
+	int line;          /* the measure command's line */
+	bool timed_out;
+	int64_t value_us;
+	int64_t start_us;  /* virtual time the interval began */
+};
+/* The measurements taken so far, in the order they finished. */
+const struct scn_measurement *scn_runner_measurements(const struct scn_runner *r, size_t *n);
 
 #endif

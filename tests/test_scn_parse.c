@@ -416,7 +416,7 @@ Test(scn_parse, errors)
 		{"title \"a\"\ntitle \"b\"\ncluster\n", "x.scn:2:1: a script has one title"},
 		/* unknown commands */
 		{HDR "crsh n1\n", "x.scn:2:1: unknown command 'crsh': did you mean 'crash'?"},
-		{HDR "frobnicate\n", "x.scn:2:1: unknown command 'frobnicate': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend or client"},
+		{HDR "frobnicate\n", "x.scn:2:1: unknown command 'frobnicate': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark or measure"},
 		{HDR "  {n1}\n", "x.scn:2:3: expected a command at the start of the line, e.g. run 1s"},
 		{HDR "\"hi\"\n", "x.scn:2:1: expected a command at the start of the line"},
 		/* nodes */
@@ -813,4 +813,95 @@ Test(scn_parse, duration_format)
 		scn_duration_format(d[i].us, b, sizeof b);
 		cr_expect_str_eq(b, d[i].s);
 	}
+}
+
+/* ---- Measurements: measure, mark, run between ---------------------------- */
+
+Test(scn_parse, measure_mark_and_run_between)
+{
+	struct scn_script *s = parse_ok(HDR "mark crashed\n"
+	                                    "run between 0ms and 75ms\n"
+	                                    "measure election until leader within 5s\n"
+	                                    "measure recovery since crashed until committed x=1 on all\n"
+	                                    "measure again since election until leader\n");
+	cr_assert_eq(scn_script_n_cmds(s), 6);
+	const struct scn_cmd *c = scn_script_cmd(s, 1);
+	cr_expect_eq(c->kind, SCN_CMD_MARK);
+	cr_expect_str_eq(c->name, "crashed");
+	c = scn_script_cmd(s, 2);
+	cr_expect_eq(c->kind, SCN_CMD_RUN_BETWEEN);
+	cr_expect_eq(c->us, 0);
+	cr_expect_eq(c->us_max, 75000);
+	c = scn_script_cmd(s, 3);
+	cr_expect_eq(c->kind, SCN_CMD_MEASURE);
+	cr_expect_str_eq(c->name, "election");
+	cr_expect_str_eq(c->since, "");
+	cr_expect_eq(c->cond.kind, SCN_C_LEADER);
+	cr_expect_eq(c->us, 5000000);
+	c = scn_script_cmd(s, 4);
+	cr_expect_str_eq(c->since, "crashed");
+	cr_expect_eq(c->cond.kind, SCN_C_COMMITTED);
+	cr_expect_eq(c->us, 10000000, "within defaults to 10s like run until");
+	/* a measure without `since` marks its own name */
+	cr_expect_str_eq(scn_script_cmd(s, 5)->since, "election");
+	scn_script_free(s);
+
+	format_is("run between 0ms  and 75ms", "run between 0ms and 75ms");
+	format_is("run between 1.5s and 1.5s", "run between 1500ms and 1500ms");
+	format_is("mark t0", "mark t0");
+	format_is("measure elect until leader", "measure elect until leader within 10s");
+	format_is("measure e-2_b until not leader within 1s", "measure e-2_b until no-leader within 1s");
+}
+
+Test(scn_parse, measure_errors)
+{
+	static const struct bad bad[] = {
+		{HDR "mesure x until leader\n", "x.scn:2:1: unknown command 'mesure': did you mean 'measure'?"},
+		{HDR "mak x\n", "x.scn:2:1: unknown command 'mak': did you mean 'mark'?"},
+		{HDR "measure\n", "x.scn:2:9: missing name after 'measure': e.g. measure election"},
+		{HDR "measure 9x until leader\n", "x.scn:2:9: bad name '9x' after 'measure'"},
+		{HDR "measure a,b until leader\n", "x.scn:2:9: bad name 'a,b'"},
+		{HDR "measure x leader\n", "x.scn:2:11: expected 'until' instead of 'leader'"},
+		{HDR "measure x\n", "x.scn:2:11: missing 'until' after the name"},
+		{HDR "measure x until\n", "x.scn:2:17: missing condition after 'until'"},
+		{HDR "measure x until leader within\n", "x.scn:2:31: missing duration after 'within'"},
+		{HDR "measure x until leader soon\n", "x.scn:2:24: unexpected 'soon' after the condition"},
+		{HDR "measure x since crash until leader\n",
+		 "x.scn:2:17: no mark 'crash' before this line: set one earlier with 'mark crash'"},
+		{HDR "mark crashed\nmeasure x since crash until leader\n",
+		 "x.scn:3:17: no mark 'crash' before this line: did you mean 'crashed'?"},
+		{HDR "measure x since y until leader\nmark y\n", "x.scn:2:17: no mark 'y' before this line"},
+		{HDR "measure x until leader\nmeasure x until no-leader\n",
+		 "x.scn:3:9: 'x' is measured already (line 2): give each measurement its own name"},
+		{HDR "mark\n", "x.scn:2:6: missing name after 'mark': e.g. mark election"},
+		{HDR "mark a b\n", "x.scn:2:8: unexpected 'b' after the mark's name"},
+		{HDR "run between 75ms and 0ms\n", "x.scn:2:13: empty interval"},
+		{HDR "run between 0ms 75ms\n", "x.scn:2:17: expected 'and' instead of '75ms'"},
+		{HDR "run between 0ms\n", "x.scn:2:17: missing 'and' after the first duration"},
+		{HDR "run between 0ms and\n", "x.scn:2:21: missing duration after 'and'"},
+		{HDR "run between 0 and 5ms\n", "x.scn:2:13: bad duration '0'"},
+		{HDR "run between 0ms and 5ms x\n", "x.scn:2:25: unexpected 'x' after the second duration"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		expect_error(bad[i].text, strlen(bad[i].text), bad[i].err);
+	/* names up to SCN_NAME_MAX bytes */
+	char text[256];
+	snprintf(text, sizeof text, HDR "mark %0*d\n", SCN_NAME_MAX, 0);
+	expect_error(text, strlen(text), "x.scn:2:6: bad name");
+	snprintf(text, sizeof text, HDR "mark a%0*d\n", SCN_NAME_MAX - 1, 0);
+	scn_script_free(parse_ok(text));
+}
+
+Test(scn_parse, too_many_measurements)
+{
+	size_t cap = (SCN_MEASURES_MAX + 2) * 40 + 64;
+	char *text = malloc(cap);
+	cr_assert_not_null(text);
+	size_t len = (size_t)snprintf(text, cap, HDR);
+	for (int i = 0; i <= SCN_MEASURES_MAX; i++)
+		len += (size_t)snprintf(text + len, cap - len, "measure m%d until leader\n", i);
+	char want[64];
+	snprintf(want, sizeof want, "x.scn:%d:9: too many measurements", SCN_MEASURES_MAX + 2);
+	expect_error(text, len, want);
+	free(text);
 }

@@ -1041,3 +1041,211 @@ Test(scn_run, a_saved_session_keeps_its_budgets)
 	free(text);
 	scn_runner_free(r);
 }
+
+/* ---- Measurements --------------------------------------------------------- */
+
+/* The measurements of a script run to its end with seed `seed`. */
+static size_t measure_all(const char *text, uint64_t seed, struct scn_measurement *out, size_t cap,
+                          struct trace *t)
+{
+	struct scn_options o = {.has_seed = true, .seed = seed, .trace_fn = t ? on_trace : NULL,
+	                        .trace_ctx = t};
+	struct scn_runner *r = runner(text, &o);
+	int st = scn_runner_run_all(r);
+	cr_assert_eq(st, SCN_DONE, "%s", scn_runner_error(r));
+	size_t n;
+	const struct scn_measurement *m = scn_runner_measurements(r, &n);
+	cr_assert_leq(n, cap);
+	memcpy(out, m, n * sizeof *m);
+	scn_runner_free(r);
+	return n;
+}
+
+/* `measure` records the virtual time a condition took, from its own start
+ * or from a mark; the value is exactly the time between the two moments
+ * (checked against the clock at the mark and at the end). */
+Test(scn_run, measure_records_the_time_a_condition_took)
+{
+	struct scn_runner *r = runner("cluster nodes=5 seed=4\n"
+	                              "run until leader within 5s\n"
+	                              "run 30ms\n"
+	                              "mark crashed\n"
+	                              "crash leader\n"
+	                              "run 20ms\n"
+	                              "measure election until leader within 10s\n"
+	                              "measure total since crashed until leader\n"
+	                              "measure at-once until leader\n",
+	                              NULL);
+	cr_assert_eq(scn_runner_run_all(r), SCN_DONE, "%s", scn_runner_error(r));
+	size_t n;
+	const struct scn_measurement *m = scn_runner_measurements(r, &n);
+	cr_assert_eq(n, 3);
+	/* when the mark was set and `election` was reached: the history */
+	size_t nh;
+	const struct scn_record *h = scn_runner_history(r, &nh);
+	int64_t reached = -1, t_mark = -1;
+	for (size_t i = 0; i < nh; i++) {
+		if (h[i].kind == SCN_REC_REACHED && h[i].cmd.kind == SCN_CMD_MEASURE &&
+		    !strcmp(h[i].cmd.name, "election"))
+			reached = h[i].time_us;
+		if (h[i].kind == SCN_REC_EXEC && h[i].cmd.kind == SCN_CMD_MARK)
+			t_mark = h[i].time_us;
+	}
+	cr_assert_gt(reached, 0);
+	cr_assert_gt(t_mark, 30000);
+	cr_expect_str_eq(m[0].name, "election");
+	cr_expect_eq(m[0].line, 7);
+	cr_expect_not(m[0].timed_out);
+	cr_expect_eq(m[0].start_us, t_mark + 20000);
+	cr_expect_eq(m[0].value_us, reached - (t_mark + 20000));
+	cr_expect_gt(m[0].value_us, 0, "a new leader takes an election timeout at least");
+	cr_expect_str_eq(m[1].name, "total");
+	cr_expect_eq(m[1].start_us, t_mark);
+	cr_expect_eq(m[1].value_us, m[0].value_us + 20000);
+	cr_expect_str_eq(m[2].name, "at-once");
+	cr_expect_eq(m[2].value_us, 0, "a condition that holds already takes no time");
+	scn_runner_free(r);
+}
+
+/* A `within` that runs out records a timeout and the script goes on. */
+Test(scn_run, measure_that_runs_out_records_a_timeout)
+{
+	struct scn_measurement m[4];
+	size_t n = measure_all("cluster nodes=3 seed=1\n"
+	                       "run until leader within 5s\n"
+	                       "measure never until leaders == 2 within 1500ms\n"
+	                       "expect leader\n"
+	                       "measure after until leader within 1s\n",
+	                       1, m, 4, NULL);
+	cr_assert_eq(n, 2);
+	cr_expect(m[0].timed_out);
+	cr_expect_eq(m[0].value_us, 1500000);
+	cr_expect_not(m[1].timed_out);
+	cr_expect_eq(m[1].value_us, 0);
+}
+
+/* `run between A and B` waits a uniform random time in [A, B] drawn from
+ * the scenario's own stream: the same seed draws the same waits, other
+ * seeds others, and the simulator's randomness is untouched (the trace is
+ * the one of a plain `run` of the wait drawn). */
+Test(scn_run, run_between_draws_from_its_own_seeded_stream)
+{
+	static const char *const text = "cluster nodes=3 seed=1\n"
+	                                "run until leader within 5s\n"
+	                                "mark a\n"
+	                                "run between 10ms and 75ms\n"
+	                                "measure waited since a until leader within 0ms\n";
+	bool seen[66] = {false};
+	int distinct = 0;
+	for (uint64_t seed = 1; seed <= 40; seed++) {
+		struct scn_measurement m[2], m2[2];
+		cr_assert_eq(measure_all(text, seed, m, 2, NULL), 1);
+		cr_assert_eq(measure_all(text, seed, m2, 2, NULL), 1);
+		cr_expect_eq(m[0].value_us, m2[0].value_us, "seed %llu draws the same",
+		             (unsigned long long)seed);
+		cr_assert_geq(m[0].value_us, 10000);
+		cr_assert_leq(m[0].value_us, 75000);
+		int64_t ms = m[0].value_us / 1000;
+		if (!seen[ms - 10]) {
+			seen[ms - 10] = true;
+			distinct++;
+		}
+	}
+	cr_expect_geq(distinct, 20, "40 seeds drew only %d distinct waits", distinct);
+	/* the same trace as `run D` for the D drawn */
+	struct trace t1 = {0}, t2 = {0};
+	struct scn_measurement m[2];
+	measure_all(text, 7, m, 2, &t1);
+	char plain[512], d[32];
+	snprintf(d, sizeof d, "%lldus", (long long)m[0].value_us);
+	snprintf(plain, sizeof plain,
+	         "cluster nodes=3 seed=1\nrun until leader within 5s\nrun %s\nrun 0ms\n", d);
+	struct scn_options o = {.has_seed = true, .seed = 7, .trace_fn = on_trace, .trace_ctx = &t2};
+	struct scn_runner *r = runner(plain, &o);
+	cr_assert_eq(scn_runner_run_all(r), SCN_DONE);
+	scn_runner_free(r);
+	cr_assert(t1.p && t2.p);
+	cr_expect_str_eq(t1.p, t2.p);
+	free(t1.p);
+	free(t2.p);
+	/* a point interval is no wait at all beyond it */
+	cr_assert_eq(measure_all("cluster nodes=3 seed=1\nmark a\nrun between 5ms and 5ms\n"
+	                         "measure w since a until not leaders == 9 within 0ms\n",
+	                         3, m, 2, NULL),
+	             1);
+	cr_expect_eq(m[0].value_us, 5000);
+}
+
+/* `run between` and `measure` cannot be typed in; `mark` can. */
+Test(scn_run, exec_marks_but_does_not_measure)
+{
+	struct scn_runner *r = runner("cluster nodes=3 seed=1\nrun 10ms\n", NULL);
+	char err[SCN_ERR_MAX];
+	cr_expect_eq(scn_runner_exec(r, "measure x until leader", err, sizeof err), -1);
+	cr_expect_str_eq(err, "command:1:1: 'measure' cannot be executed here: advance the runner instead");
+	cr_expect_eq(scn_runner_exec(r, "run between 1ms and 2ms", err, sizeof err), -1);
+	cr_expect_eq(scn_runner_exec(r, "mark here", err, sizeof err), 0, "%s", err);
+	scn_runner_free(r);
+}
+
+/* --vary: options.vary wins over the script's `set` of the same key, in the
+ * initial config and in a later `set`, and leaves other keys alone. */
+Test(scn_run, options_vary_wins_over_the_scripts_set)
+{
+	struct scn_options o = {.vary = {.mask = SCN_SET_ELECTION, .election_us_min = 400000,
+	                                 .election_us_max = 401000}};
+	struct scn_runner *r = runner("cluster nodes=3 seed=1\n"
+	                              "set election=150..300ms heartbeat=40ms\n"
+	                              "run 1ms\n"
+	                              "set election=10..20ms heartbeat=30ms\n",
+	                              &o);
+	const struct sim_config *c = sim_config(scn_runner_sim(r));
+	cr_expect_eq(c->election_us_min, 400000);
+	cr_expect_eq(c->heartbeat_us, 40000);
+	cr_assert_eq(scn_runner_run_all(r), SCN_DONE, "%s", scn_runner_error(r));
+	c = sim_config(scn_runner_sim(r));
+	cr_expect_eq(c->election_us_min, 400000);
+	cr_expect_eq(c->election_us_max, 401000);
+	cr_expect_eq(c->heartbeat_us, 30000);
+	scn_runner_free(r);
+}
+
+/* A saved session replays its measurements: the same values, reached or
+ * timed out, and the same trace. */
+Test(scn_run, save_and_replay_measurements)
+{
+	static const char *const text = "cluster nodes=5 seed=3\n"
+	                                "run until leader within 5s\n"
+	                                "run between 0ms and 75ms\n"
+	                                "mark crashed\n"
+	                                "crash leader\n"
+	                                "measure election until leader within 10s\n"
+	                                "measure total since crashed until leader within 1s\n"
+	                                "measure never since election until leaders == 2 within 300ms\n"
+	                                "run 50ms\n";
+	struct trace t = {0};
+	struct scn_options o = {.trace_fn = on_trace, .trace_ctx = &t, .has_seed = true, .seed = 9};
+	struct scn_runner *r = runner(text, &o);
+	cr_assert_eq(scn_runner_run_all(r), SCN_DONE, "%s", scn_runner_error(r));
+	replay_matches(r, &t);
+	/* the replay measures the same */
+	char *saved = scn_runner_save_text(r);
+	cr_assert_not_null(saved);
+	struct scn_runner *r2 = runner(saved, NULL);
+	cr_assert_eq(scn_runner_run_all(r2), SCN_DONE, "%s", scn_runner_error(r2));
+	size_t n1, n2;
+	const struct scn_measurement *a = scn_runner_measurements(r, &n1);
+	const struct scn_measurement *b = scn_runner_measurements(r2, &n2);
+	cr_assert_eq(n1, 3);
+	cr_assert_eq(n2, n1);
+	for (size_t i = 0; i < n1; i++) {
+		cr_expect_str_eq(b[i].name, a[i].name);
+		cr_expect_eq(b[i].value_us, a[i].value_us, "%s", a[i].name);
+		cr_expect_eq(b[i].timed_out, a[i].timed_out, "%s", a[i].name);
+	}
+	cr_expect(a[2].timed_out);
+	free(saved);
+	scn_runner_free(r2);
+	scn_runner_free(r);
+	free(t.p);
+}
