@@ -124,12 +124,32 @@ static void draw_caption(struct ctx *c)
 		render_gfx_text(c->g, p, true, C_INK, msg, bx + pw / 2, by + ph / 2, GFX_CENTER | GFX_MIDDLE);
 		maxw -= pw + 16 * c->u;
 	}
-	if (c->f->event && *c->f->event) {
-		float dot = 6 * c->u;
-		struct rgba k = C_CAPEVENT;
-		render_gfx_disc(c->g, x + dot, ey - 11 * c->u, dot, k);
-		render_gfx_text_fit(c->g, px(c, 18), false, C_CAPEVENT, c->f->event, x + 3 * dot, ey,
-		             GFX_LEFT | GFX_BOTTOM, maxw - 3 * dot);
+	/* the event line: the newest event in full, two older ones fading */
+	const struct render_event_line *ev = c->f->events;
+	size_t n_ev = c->f->n_events;
+	if (!ev || !n_ev) {
+		if (c->f->event && *c->f->event) {
+			float dot = 6 * c->u;
+			render_gfx_disc(c->g, x + dot, ey - 11 * c->u, dot, C_CAPEVENT);
+			render_gfx_text_fit(c->g, px(c, 18), false, C_CAPEVENT, c->f->event, x + 3 * dot,
+			                    ey, GFX_LEFT | GFX_BOTTOM, maxw - 3 * dot);
+		}
+		return;
+	}
+	float y0 = (float)r->y + c->l.caption_events_y;
+	for (size_t i = 0; i < n_ev && i < RENDER_EVENT_LINES; i++) {
+		static const float fade[RENDER_EVENT_LINES] = {1.0f, 0.62f, 0.40f};
+		int p = px(c, i == 0 ? 18 : 15);
+		float elh = (i == 0 ? 22 : 18) * c->u;
+		struct rgba k = rgba_alpha(C_CAPEVENT, fade[i]);
+		float dot = (i == 0 ? 6 : 4.5f) * c->u, dx = x + 6 * c->u;
+		if (ev[i].key)
+			render_gfx_disc(c->g, dx, y0 + elh / 2, dot, k);
+		else
+			render_gfx_ring(c->g, dx, y0 + elh / 2, dot - 1.6f * c->u, dot, k);
+		render_gfx_text_fit(c->g, p, i == 0, k, ev[i].text, x + 18 * c->u, y0 + elh / 2,
+		                    GFX_LEFT | GFX_MIDDLE, maxw - 18 * c->u);
+		y0 += elh;
 	}
 }
 
@@ -618,6 +638,60 @@ static void draw_log_snapshot(struct ctx *c, const struct raft_node *rn, bool up
 		render_gfx_round_rect(c->g, x, ry, w, ch, 4 * u, rgba_alpha(C_PANEL, 0.55f));
 }
 
+/* A rectangle's outline in dashes of width t inside its edge: the
+ * ghost's rim, told from a hollow uncommitted cell by its shape. */
+static void dashed_box(struct ctx *c, float x, float y, float w, float h, float t, struct rgba col)
+{
+	float d = 7 * c->u, g = 4 * c->u, o = t / 2;
+	render_gfx_dashed_line(c->g, x, y + o, x + w, y + o, t, d, g, col);
+	render_gfx_dashed_line(c->g, x, y + h - o, x + w, y + h - o, t, d, g, col);
+	render_gfx_dashed_line(c->g, x + o, y, x + o, y + h, t, d, g, col);
+	render_gfx_dashed_line(c->g, x + w - o, y, x + w - o, y + h, t, d, g, col);
+}
+
+/* Entries node i rolled back a moment ago: each a ghost over its old cell,
+ * its command struck through, fading out over the second half of the
+ * ghost's time.  What took its place shows through as it fades. */
+static void draw_log_ghosts(struct ctx *c, unsigned i, uint64_t first, float cx0, float ry,
+                            float gap)
+{
+	const struct render_layout *l = &c->l;
+	float u = c->u, w = (float)l->log_cell_w, ch = (float)l->log_cell_h;
+	int64_t span = c->f->ghost_us > 0 ? c->f->ghost_us : RENDER_GHOST_US;
+	for (size_t k = 0; k < c->f->n_rollbacks; k++) {
+		const struct render_rollback *rb = &c->f->rollbacks[k];
+		int64_t age = c->now - rb->time_us;
+		if (rb->node != i || age < 0 || age >= span || rb->index < first ||
+		    rb->index >= first + l->log_cells)
+			continue;
+		float a = age < span / 2 ? 1.0f : 2.0f * (1.0f - (float)age / (float)span);
+		float x = cx0 + (float)(rb->index - first) * ((float)l->log_cell_w + gap);
+		struct rgba red = OI_VERMILLION;
+		render_gfx_rect(c->g, x, ry, w, ch, rgba_alpha(RGBA(236, 236, 232, 255), a));
+		dashed_box(c, x, ry, w, ch, 3 * u, rgba_alpha(red, a));
+		char tl[24];
+		snprintf(tl, sizeof tl, "t%llu", (unsigned long long)rb->term);
+		const char *label = rb->cmd[0] ? rb->cmd : "·";
+		struct rgba ink = rgba_alpha(C_INK2, a);
+		float ty, tw;
+		int cp;
+		if (ch >= 28 * u) {
+			render_gfx_text(c->g, px(c, 11), false, ink, tl, x + 4 * u, ry + 1 * u, GFX_LEFT);
+			cp = shrink_to_fit(c, label, 15, 11, w - 6 * u);
+			ty = ry + ch - 2 * u - (float)render_gfx_line_h(c->g, cp, true) / 2;
+		} else {
+			cp = shrink_to_fit(c, label, 13, 9, w - 4 * u);
+			ty = ry + ch / 2;
+		}
+		render_gfx_text_fit(c->g, cp, true, ink, label, x + w / 2, ty, GFX_CENTER | GFX_MIDDLE,
+		                    w - 6 * u);
+		/* struck through */
+		tw = fminf((float)render_gfx_text_w(c->g, cp, true, label), w - 6 * u);
+		render_gfx_line(c->g, x + w / 2 - tw / 2 - 2 * u, ty, x + w / 2 + tw / 2 + 2 * u, ty,
+		                3 * u, rgba_alpha(red, a));
+	}
+}
+
 static void draw_log(struct ctx *c)
 {
 	const struct render_layout *l = &c->l;
@@ -646,7 +720,12 @@ static void draw_log(struct ctx *c)
 	lx += render_gfx_text(c->g, lp, false, C_INK2, "next", lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
 	render_gfx_rect(c->g, lx, ly + 2 * u, 16 * u, 4 * u, OI_BLUE);
 	lx += 20 * u;
-	render_gfx_text(c->g, lp, false, C_INK2, "match (leader's view)", lx, ly, GFX_LEFT | GFX_MIDDLE);
+	lx += render_gfx_text(c->g, lp, false, C_INK2, "match", lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
+	/* a rolled-back entry: a dashed rim, struck through */
+	dashed_box(c, lx, ly - sq / 2 - 1 * u, sq + 6 * u, sq + 2 * u, 2 * u, OI_VERMILLION);
+	render_gfx_line(c->g, lx + 2 * u, ly, lx + sq + 4 * u, ly, 2 * u, OI_VERMILLION);
+	lx += sq + 10 * u;
+	render_gfx_text(c->g, lp, false, C_INK2, "rolled back", lx, ly, GFX_LEFT | GFX_MIDDLE);
 
 	uint64_t first = render_layout_log_first(l, c->s);
 	int gap = (int)lroundf(4 * u);
@@ -741,6 +820,8 @@ static void draw_log(struct ctx *c)
 			float bx = cx0 + (float)(l->log_cells * (unsigned)(l->log_cell_w + gap));
 			render_gfx_rect(c->g, bx - 2.5f * u, ry - 3 * u, 5 * u, ch + 6 * u, C_INK);
 		}
+
+		draw_log_ghosts(c, i, first, cx0, ry, (float)gap);
 
 		/* the leader's view of this follower */
 		if (c->leader && c->leader != i) {
@@ -1270,6 +1351,8 @@ void render_frame_from_history(struct render_frame *f, const struct render_histo
 	f->say = scn_runner_say(r);
 	f->event = render_history_caption(h);
 	f->event_kind = render_history_caption_kind(h);
+	f->n_events = render_history_event_lines(h, &f->events);
+	f->n_rollbacks = render_history_rollbacks(h, &f->rollbacks);
 	f->n_markers = render_history_markers(h, &f->markers);
 	f->timeline_end_us =
 	    render_timeline_span(render_history_end_us(h), render_history_now_us(h));

@@ -32,7 +32,9 @@ void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nod
 	l->u = u;
 	int m = iround(12 * u);
 
-	int cap_h = iround(116 * u), tl_h = iround(66 * u);
+	/* the caption band: title, two lines of narration, three of events */
+	int cap_h = iround(154 * u), tl_h = iround(66 * u);
+	l->caption_events_y = 92 * u;
 	l->caption = (struct render_rect){0, 0, w, cap_h};
 	l->timeline = (struct render_rect){0, h - tl_h, w, tl_h};
 	int play = iround(44 * u);

@@ -38,7 +38,8 @@ struct render_layout {
 	int w, h;
 	unsigned n_nodes;
 	float u;                    /* scale: 1.0 at 1280x720 */
-	struct render_rect caption; /* narration + latest event, top */
+	struct render_rect caption; /* narration + the event line, top */
+	float caption_events_y;     /* the event line's first row, from caption.y */
 	struct render_rect cluster; /* the ring of nodes and messages */
 	struct render_rect log;     /* the log panel */
 	struct render_rect details; /* the selected node's state */
@@ -115,6 +116,16 @@ struct render_frame {
 	const char *say;                   /* latest narration, may be NULL */
 	const char *event;                 /* latest event explained, may be NULL */
 	int event_kind;                    /* enum sim_trace_kind, -1 none */
+	/* The event line, newest first (when set, drawn instead of event):
+	 * the newest in full, the older ones fading. */
+	const struct render_event_line *events;
+	size_t n_events;
+	/* Entries rolled back recently: each is drawn as a struck-through
+	 * ghost in its old log cell for ghost_us of virtual time after its
+	 * removal (0: RENDER_GHOST_US). */
+	const struct render_rollback *rollbacks;
+	size_t n_rollbacks;
+	int64_t ghost_us;
 	const struct render_marker *markers;
 	size_t n_markers;
 	int64_t timeline_end_us;           /* 0: from now */
@@ -256,6 +267,10 @@ int render_caption_lines(struct render_caption_meter *m, const char *say, int w,
 /* The pace the window starts at: virtual time runs at 1/RENDER_PACE_DIV of
  * wall time (app.c's DEFAULT_SPEED; --speed and the + and - keys change it). */
 #define RENDER_PACE_DIV 20
+/* A rolled-back entry's ghost stays about 2 s of wall time at the default
+ * pace: 2 s / RENDER_PACE_DIV of virtual time (headless frames use this;
+ * a window at another pace may pass its own in render_frame.ghost_us). */
+#define RENDER_GHOST_US (2000000 / RENDER_PACE_DIV)
 struct render_view_options {
 	const char *path;        /* the script's path, for messages */
 	int w, h;                /* initial window size, 0: default */

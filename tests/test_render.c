@@ -1228,3 +1228,131 @@ Test(render, seek_progress_drawn_over_the_frame)
 	SDL_FreeSurface(surf);
 	render_history_free(h);
 }
+
+/* ---- The moments that carry the lesson ------------------------------------------------------ */
+static bool has_event_line(const struct render_history *h, const char *want, size_t *at)
+{
+	const struct render_event_line *ev;
+	size_t n = render_history_event_lines(h, &ev);
+	for (size_t i = 0; i < n; i++)
+		if (strstr(ev[i].text, want)) {
+			if (at)
+				*at = i;
+			return true;
+		}
+	return false;
+}
+
+Test(render, step_down_reaches_the_event_line)
+{
+	/* partition_two_leaders heals at 345 ms and LeaderA (n1) steps down at
+	 * 383.8 ms: within 50 ms of the heal, which a hold rule used to let
+	 * swallow the step-down */
+	struct render_history *h = history(script_file("partition_two_leaders.scn"));
+	render_history_advance(h, 384 * MS, true);
+	size_t at = 9;
+	cr_assert(has_event_line(h, "n1 saw a higher term (2) and steps down", &at),
+	          "the step-down is not on the event line (top: %s)", render_history_caption(h));
+	cr_assert_eq(at, 0, "the step-down is not the newest line");
+	/* the heal is still there, below it */
+	const struct render_event_line *ev;
+	size_t n = render_history_event_lines(h, &ev);
+	cr_assert(has_event_line(h, "healed", &at) && at == 1, "the heal is not the second line: %zu %s / %s", n, ev[1].text, n > 2 ? ev[2].text : "");
+	render_history_free(h);
+}
+
+Test(render, rollback_recorded_with_its_sentence)
+{
+	struct render_history *h = history(script_file("partition_two_leaders.scn"));
+	render_history_advance(h, 405 * MS, true);
+	cr_assert(has_event_line(h, "n1 dropped a=stale at index 2 (never committed; replaced by "
+	                            "term 2's entry)", NULL),
+	          "no rollback line (top: %s)", render_history_caption(h));
+	const struct render_rollback *rb;
+	size_t n = render_history_rollbacks(h, &rb);
+	bool n1 = false, n2 = false;
+	for (size_t i = 0; i < n; i++) {
+		cr_assert_str_eq(rb[i].cmd, "a=stale");
+		cr_assert_eq(rb[i].index, 2);
+		cr_assert_eq(rb[i].term, 1);
+		cr_assert_eq(rb[i].new_term, 2);
+		cr_assert(!rb[i].committed);
+		n1 = n1 || rb[i].node == 1;
+		n2 = n2 || rb[i].node == 2;
+	}
+	cr_assert(n == 2 && n1 && n2, "%zu rollbacks, n1 %d, n2 %d", n, n1, n2);
+	render_history_free(h);
+}
+
+Test(render, tutorial_heal_shows_three_events_newest_first)
+{
+	/* part 7: one AppendEntries makes LeaderA (n4) step down, drop a=stale
+	 * and commit b=new, all in one instant: the three key lines */
+	struct render_history *h = history(script_file("tutorial.scn"));
+	render_history_advance(h, 1378400, true);
+	const struct render_event_line *ev;
+	size_t n = render_history_event_lines(h, &ev);
+	cr_assert_eq(n, 3);
+	cr_assert(strstr(ev[0].text, "n4 now knows entry 2 (b=new) is committed"), "%s", ev[0].text);
+	cr_assert_str_eq(ev[1].text, "n4 dropped a=stale at index 2 (never committed; replaced by "
+	                             "term 4's entry)");
+	cr_assert(strstr(ev[2].text, "n4 saw a higher term (4) and steps down"), "%s", ev[2].text);
+	for (size_t i = 0; i < n; i++)
+		cr_assert(ev[i].key, "line %zu is not a key event", i);
+	render_history_free(h);
+}
+
+Test(render, commits_of_one_index_share_a_line)
+{
+	struct render_history *h = history(script_file("partition_two_leaders.scn"));
+	render_history_advance(h, 346 * MS, true);
+	/* n4 (LeaderB) committed b=new at 331 ms, n3 and n5 at 345 ms */
+	cr_assert(has_event_line(h, "n3, n4 and n5 now know entry 2 (b=new) is committed", NULL),
+	          "top: %s", render_history_caption(h));
+	render_history_free(h);
+}
+
+/* The ghost's rim: a point on the top edge of cell (node, index), inside
+ * the first dash. */
+static uint32_t ghost_rim(const struct render_offscreen *o, const struct render_layout *l,
+                          const struct sim *s, unsigned node, uint64_t index)
+{
+	struct render_rect r;
+	cr_assert(render_layout_log_cell(l, s, node, index, &r), "cell n%u/%llu out of view", node,
+	          (unsigned long long)index);
+	return render_offscreen_pixel(o, r.x + (int)lroundf(3 * l->u), r.y + 1);
+}
+
+#define GHOST_RED 0xD55E00u
+
+Test(render, rolled_back_entry_drawn_as_a_ghost_for_a_while)
+{
+	struct render_history *h = history(script_file("partition_two_leaders.scn"));
+	struct render_offscreen *o = canvas();
+	struct render_layout l;
+	/* n1 dropped a=stale at 404.043 ms */
+	render_history_advance(h, 405 * MS, true);
+	layout(&l, h);
+	draw(o, h, 0);
+	uint32_t p = ghost_rim(o, &l, render_history_sim(h), 1, 2);
+	cr_assert(near_rgb(p, GHOST_RED, 12), "no ghost at n1/2 a moment after: %06x", p);
+	/* n3 never had a=stale: no ghost in its cell */
+	p = ghost_rim(o, &l, render_history_sim(h), 3, 2);
+	cr_assert(!near_rgb(p, GHOST_RED, 40), "a ghost at n3/2: %06x", p);
+	/* still there near the end of its time, gone after it */
+	render_history_advance(h, 404043 + RENDER_GHOST_US * 4 / 10, true);
+	draw(o, h, 0);
+	p = ghost_rim(o, &l, render_history_sim(h), 1, 2);
+	cr_assert(near_rgb(p, GHOST_RED, 12), "the ghost left early: %06x", p);
+	render_history_advance(h, 404043 + RENDER_GHOST_US + 1000, true);
+	draw(o, h, 0);
+	p = ghost_rim(o, &l, render_history_sim(h), 1, 2);
+	cr_assert(!near_rgb(p, GHOST_RED, 60), "the ghost stayed: %06x", p);
+	/* and back: a step back over the rollback shows it again, the same */
+	render_history_seek(h, 405 * MS);
+	draw(o, h, 0);
+	p = ghost_rim(o, &l, render_history_sim(h), 1, 2);
+	cr_assert(near_rgb(p, GHOST_RED, 12), "no ghost after seeking back: %06x", p);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
