@@ -811,8 +811,11 @@ static void draw_log(struct ctx *c)
 				             GFX_CENTER | GFX_MIDDLE, w - 4 * u);
 			}
 		}
-		/* commitIndex: a bar after the last committed cell */
-		if (commit >= first && commit < first + l->log_cells) {
+		/* commitIndex: a bar after the last committed cell (a crashed
+		 * node has none: it is volatile) */
+		if (!up)
+			;
+		else if (commit >= first && commit < first + l->log_cells) {
 			float bx = cx0 + (float)((commit - first + 1) * (uint64_t)(l->log_cell_w + gap)) -
 			           (float)gap / 2;
 			render_gfx_rect(c->g, bx - 2.5f * u, ry - 3 * u, 5 * u, ch + 6 * u, C_INK);
@@ -856,21 +859,70 @@ static float stat(struct ctx *c, float x, float y, const char *label, const char
 	return fmaxf(w1, w2) + 22 * c->u;
 }
 
+/* A volatile value (commitIndex, lastApplied): "—" while the node is
+ * crashed, for a crash loses it. */
+static void volatile_value(const struct raft_node *rn, bool up, uint64_t v, char *buf, size_t cap)
+{
+	(void)rn;
+	if (up)
+		snprintf(buf, cap, "%llu", (unsigned long long)v);
+	else
+		snprintf(buf, cap, "—");
+}
+
+/* The header's word on leadership: the stable leader, and every other
+ * node that believes it leads (a star is drawn on each). */
+size_t render_leader_summary(const struct sim *s, char *buf, size_t cap)
+{
+	uint8_t stable = sim_stable_leader(s);
+	unsigned n = sim_n_nodes(s), k = 0;
+	char others[160] = "";
+	size_t len = 0;
+	for (unsigned i = 1; i <= n; i++) {
+		const struct raft_node *rn = sim_node(s, (uint8_t)i);
+		if (i == stable || !sim_node_up(s, (uint8_t)i) || raft_role(rn) != RAFT_LEADER)
+			continue;
+		k++;
+		if (len < sizeof others) {
+			int w = snprintf(others + len, sizeof others - len, "%sn%u term %llu",
+			                 k > 1 ? ", " : "", i, (unsigned long long)raft_term(rn));
+			if (w > 0)
+				len += (size_t)w;
+		}
+	}
+	int w;
+	if (stable && !k)
+		w = snprintf(buf, cap, "leader n%u", stable);
+	else if (stable)
+		w = snprintf(buf, cap, "leader n%u (term %llu); %s still believe%s %s lead%s (%s)",
+		             stable, (unsigned long long)raft_term(sim_node(s, stable)),
+		             k == 1 ? "1 more" : "more", k == 1 ? "s" : "", k == 1 ? "it" : "they",
+		             k == 1 ? "s" : "", others);
+	else if (k == 1)
+		w = snprintf(buf, cap, "no stable leader; 1 node believes it leads (%s)", others);
+	else if (k)
+		w = snprintf(buf, cap, "%u nodes believe they lead (%s)", k, others);
+	else
+		w = snprintf(buf, cap, "no leader");
+	return w > 0 ? (size_t)w : 0;
+}
+
 /* With no node selected: one row per node, the state a teacher points at. */
 static void draw_cluster_table(struct ctx *c, float x, float y, float maxw, float bottom)
 {
 	float u = c->u;
-	char buf[256], v[64];
-	uint8_t ldr = sim_stable_leader(c->s);
+	char buf[400], v[224];
 	const struct sim_counters *k = sim_counters(c->s);
-	if (ldr)
-		snprintf(v, sizeof v, "leader n%u", ldr);
+	render_leader_summary(c->s, v, sizeof v);
+	if (strchr(v, '('))
+		/* more than one node believes it leads: that is the headline */
+		snprintf(buf, sizeof buf, "Cluster · %s", v);
 	else
-		snprintf(v, sizeof v, "no leader");
-	snprintf(buf, sizeof buf, "Cluster · %s · %zu message%s in flight · %llu election%s", v,
-	         sim_msgs_in_flight(c->s), sim_msgs_in_flight(c->s) == 1 ? "" : "s",
-	         (unsigned long long)k->elections, k->elections == 1 ? "" : "s");
-	render_gfx_text_fit(c->g, px(c, 17), true, C_INK, buf, x, y, GFX_LEFT, maxw);
+		snprintf(buf, sizeof buf, "Cluster · %s · %zu message%s in flight · %llu election%s", v,
+		         sim_msgs_in_flight(c->s), sim_msgs_in_flight(c->s) == 1 ? "" : "s",
+		         (unsigned long long)k->elections, k->elections == 1 ? "" : "s");
+	render_gfx_text_fit(c->g, shrink_to_fit(c, buf, 17, 13, maxw), true, C_INK, buf, x, y,
+	                    GFX_LEFT, maxw);
 	y += 28 * u;
 	static const char *const head[] = {"node", "role", "term", "votedFor", "log",
 	                                   "commit", "applied", "timeout in"};
@@ -909,9 +961,9 @@ static void draw_cluster_table(struct ctx *c, float x, float y, float maxw, floa
 		render_gfx_text(c->g, tp, false, ink, buf, x + colx[3] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
 		snprintf(buf, sizeof buf, "%llu", (unsigned long long)raft_last_index(rn));
 		render_gfx_text(c->g, tp, false, ink, buf, x + colx[4] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
-		snprintf(buf, sizeof buf, "%llu", (unsigned long long)raft_commit_index(rn));
+		volatile_value(rn, up, raft_commit_index(rn), buf, sizeof buf);
 		render_gfx_text(c->g, tp, false, ink, buf, x + colx[5] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
-		snprintf(buf, sizeof buf, "%llu", (unsigned long long)raft_last_applied(rn));
+		volatile_value(rn, up, raft_last_applied(rn), buf, sizeof buf);
 		render_gfx_text(c->g, tp, false, ink, buf, x + colx[6] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
 		if (up && role != RAFT_LEADER)
 			fmt_dur(raft_election_deadline_us(rn) - c->now, buf, sizeof buf);
@@ -966,9 +1018,12 @@ static void draw_details(struct ctx *c)
 	bool up = sim_node_up(c->s, (uint8_t)sel);
 	enum raft_role role = raft_role(rn);
 	role_chip(c, sel, x + 9 * u, y + 11 * u, 10 * u);
-	snprintf(buf, sizeof buf, "n%u · %s · term %llu", sel,
-	         up ? raft_role_name(role) : "crashed (durable state)",
-	         (unsigned long long)raft_term(rn));
+	if (up)
+		snprintf(buf, sizeof buf, "n%u · %s · term %llu", sel, raft_role_name(role),
+		         (unsigned long long)raft_term(rn));
+	else
+		snprintf(buf, sizeof buf, "n%u · crashed · term %llu (on disk)", sel,
+		         (unsigned long long)raft_term(rn));
 	render_gfx_text_fit(c->g, px(c, 17), true, C_INK, buf, x + 26 * u, y + 11 * u,
 	             GFX_LEFT | GFX_MIDDLE, maxw - 26 * u);
 	y += 30 * u;
@@ -979,9 +1034,10 @@ static void draw_details(struct ctx *c)
 	else
 		snprintf(v, sizeof v, "—");
 	sx += stat(c, sx, y, "votedFor", v);
-	snprintf(v, sizeof v, "%llu", (unsigned long long)raft_commit_index(rn));
+	/* volatile state dies with the process: a crashed node has none */
+	volatile_value(rn, up, raft_commit_index(rn), v, sizeof v);
 	sx += stat(c, sx, y, "commitIndex", v);
-	snprintf(v, sizeof v, "%llu", (unsigned long long)raft_last_applied(rn));
+	volatile_value(rn, up, raft_last_applied(rn), v, sizeof v);
 	sx += stat(c, sx, y, "lastApplied", v);
 	snprintf(v, sizeof v, "%llu", (unsigned long long)raft_last_index(rn));
 	sx += stat(c, sx, y, "log length", v);
@@ -1015,6 +1071,14 @@ static void draw_details(struct ctx *c)
 		render_gfx_text_fit(c->g, sp, true, C_INK, buf, x + 2 * r + 10 * u, y + r + 2.5f * u,
 		                    GFX_LEFT | GFX_MIDDLE, maxw - 2 * r - 10 * u);
 		y += lh + 8 * u;
+	}
+	if (!up && y + lh < bottom) {
+		render_gfx_text_wrap(c->g, sp, false, C_INK2,
+		                     "Kept on disk: currentTerm, votedFor and the log. Gone with the "
+		                     "process: commitIndex, lastApplied, nextIndex / matchIndex and the "
+		                     "key-value map (rebuilt from the log after a restart).",
+		                     x, y, maxw, (int)((bottom - y) / lh), lh, true);
+		return;
 	}
 	if (up && role == RAFT_LEADER && y + lh < bottom) {
 		render_gfx_text(c->g, px(c, 12), false, C_INK2, "per follower: nextIndex / matchIndex", x, y,

@@ -163,6 +163,11 @@ void render_draw(struct render_gfx *g, const struct render_frame *f, int w, int 
 void render_draw_progress(struct render_gfx *g, const struct render_layout *l,
                           const struct render_move *m, int64_t timeline_end_us);
 
+/* The details header's words on who leads: "leader n4", "2 nodes believe
+ * they lead (n1 term 1, n4 term 2)", "no leader" only when no live node is
+ * in the leader role.  Returns the length (snprintf-like). */
+size_t render_leader_summary(const struct sim *s, char *buf, size_t cap);
+
 /* The frame fields the history provides (sim, title, say, caption,
  * markers, banner); the caller sets the view state. */
 void render_frame_from_history(struct render_frame *f, const struct render_history *h);

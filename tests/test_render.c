@@ -1356,3 +1356,71 @@ Test(render, rolled_back_entry_drawn_as_a_ghost_for_a_while)
 	render_offscreen_free(o);
 	render_history_free(h);
 }
+
+Test(render, header_says_who_believes_it_leads)
+{
+	char buf[256];
+	/* LeaderA (n1) cut off with a minority, LeaderB stable on the other side */
+	struct render_history *h = history(script_file("partition_two_leaders.scn"));
+	render_history_advance(h, 300 * MS, true);
+	render_leader_summary(render_history_sim(h), buf, sizeof buf);
+	cr_assert_str_eq(buf, "leader n4 (term 2); 1 more still believes it leads (n1 term 1)");
+	render_history_free(h);
+	/* then no majority anywhere: two stars, no stable leader */
+	h = history(script_text("cluster nodes=5 seed=4\n"
+	                        "timeout n1\n"
+	                        "run until leader == n1 within 1s\n"
+	                        "partition {n1 n2} {n3 n4 n5}\n"
+	                        "run until leaders == 2 within 3s\n"
+	                        "partition {n1 n2} {n3} {n4} {n5}\n"
+	                        "run 1ms\n"));
+	render_history_advance(h, 3000 * MS, true);
+	const struct sim *s = render_history_sim(h);
+	cr_assert_eq(sim_stable_leader(s), 0);
+	unsigned b = 0;
+	for (unsigned i = 2; i <= 5; i++)
+		if (raft_role(sim_node(s, (uint8_t)i)) == RAFT_LEADER)
+			b = i;
+	cr_assert(b, "no second leader");
+	char want[128];
+	snprintf(want, sizeof want, "2 nodes believe they lead (n1 term 1, n%u term %llu)", b,
+	         (unsigned long long)raft_term(sim_node(s, (uint8_t)b)));
+	render_leader_summary(s, buf, sizeof buf);
+	cr_assert_str_eq(buf, want);
+	render_history_free(h);
+	/* one lonely leader */
+	h = history(script_text("cluster nodes=5 seed=4\n"
+	                        "timeout n1\n"
+	                        "run until leader == n1 within 1s\n"
+	                        "partition {n1} {n2} {n3} {n4} {n5}\n"
+	                        "run 1ms\n"));
+	render_history_advance(h, 3000 * MS, true);
+	render_leader_summary(render_history_sim(h), buf, sizeof buf);
+	cr_assert_str_eq(buf, "no stable leader; 1 node believes it leads (n1 term 1)");
+	render_history_free(h);
+}
+
+Test(render, crashed_node_has_no_commit_index_bar)
+{
+	/* crash_restart_persistence: n3 is down from 135 ms for 300 ms; its
+	 * commitIndex is volatile, so its row loses the commitIndex bar */
+	struct render_history *h = history(script_file("crash_restart_persistence.scn"));
+	struct render_offscreen *o = canvas();
+	struct render_layout l;
+	render_history_advance(h, 130 * MS, true);
+	layout(&l, h);
+	struct render_rect r;
+	int gap = (int)lroundf(4 * l.u);
+	draw(o, h, 0);
+	cr_assert(render_layout_log_cell(&l, render_history_sim(h), 3, 2, &r));
+	uint32_t p = render_offscreen_pixel(o, r.x + r.w + gap / 2, r.y + r.h / 2);
+	cr_assert(near_rgb(p, 0x141418, 30), "no commitIndex bar while n3 is up: %06x", p);
+	render_history_advance(h, 300 * MS, true);
+	cr_assert(!sim_node_up(render_history_sim(h), 3));
+	draw(o, h, 0);
+	cr_assert(render_layout_log_cell(&l, render_history_sim(h), 3, 2, &r));
+	p = render_offscreen_pixel(o, r.x + r.w + gap / 2, r.y + r.h / 2);
+	cr_assert(!near_rgb(p, 0x141418, 60), "a commitIndex bar on crashed n3: %06x", p);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
