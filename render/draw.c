@@ -1375,6 +1375,7 @@ void render_draw(struct render_gfx *g, const struct render_frame *f, int w, int 
 	struct ctx c = {.g = g, .f = f, .s = f->sim};
 	unsigned n = sim_n_nodes(f->sim);
 	render_layout_compute(&c.l, w, h, n);
+	c.l.log_follow = f->selected;
 	c.u = c.l.u;
 	c.now = sim_now_us(f->sim);
 	c.n = n > RENDER_NODES_MAX ? RENDER_NODES_MAX : n;

@@ -116,18 +116,48 @@ bool render_layout_node(const struct render_layout *l, unsigned node, float *cx,
 	return true;
 }
 
+/* The first index of a window of `cells` that shows lo..hi, or, when they
+ * do not fit, starts one entry before lo. */
+static uint64_t window_first(uint64_t lo, uint64_t hi, unsigned cells)
+{
+	if (hi + 1 <= cells)
+		return 1;
+	if (hi - lo + 1 <= cells)
+		return hi + 1 - cells;
+	return lo > 1 ? lo - 1 : 1;
+}
+
 uint64_t render_layout_log_first(const struct render_layout *l, const struct sim *s)
 {
+	unsigned n = sim_n_nodes(s) < l->n_nodes ? sim_n_nodes(s) : l->n_nodes;
 	uint64_t last = 0;
-	for (unsigned i = 1; i <= sim_n_nodes(s) && i <= l->n_nodes; i++) {
+	for (unsigned i = 1; i <= n; i++) {
 		uint64_t li = raft_last_index(sim_node(s, (uint8_t)i));
 		if (li > last)
 			last = li;
 	}
-	/* keep the newest entry and one free cell (a nextIndex) in view */
-	if (last + 1 <= l->log_cells)
-		return 1;
-	return last + 2 - l->log_cells;
+	unsigned sel = l->log_follow;
+	if (sel >= 1 && sel <= n) {
+		/* the selected node's newest entry and the free cell after it,
+		 * and the newest of any node too when both fit */
+		uint64_t mine = raft_last_index(sim_node(s, (uint8_t)sel)) + 1;
+		return window_first(mine, last + 1, l->log_cells);
+	}
+	/* keep the newest entry and one free cell (a nextIndex) in view, unless
+	 * a running follower is catching up: then its next entry, the lowest
+	 * nextIndex, comes first */
+	uint64_t lo = last + 1;
+	for (unsigned i = 1; i <= n; i++) {
+		const struct raft_node *rn = sim_node(s, (uint8_t)i);
+		if (!sim_node_up(s, (uint8_t)i) || raft_role(rn) == RAFT_LEADER)
+			continue;
+		/* the follower's own next index: the leader's nextIndex for it
+		 * lags while a batch is on its way back */
+		uint64_t next = raft_last_index(rn) + 1;
+		if (next < lo)
+			lo = next;
+	}
+	return window_first(lo, last + 1, l->log_cells);
 }
 
 bool render_layout_log_cell(const struct render_layout *l, const struct sim *s,

@@ -53,6 +53,8 @@ struct render_layout {
 	int log_header_h;           /* legend + index numbers */
 	int log_row_h, log_cell_w, log_cell_h;
 	unsigned log_cells;         /* visible indices per row */
+	unsigned log_follow;        /* the node the log rows follow, 0: what matters
+	                             * (set by the caller, 0 after compute) */
 };
 
 /* Computes the layout; n_nodes is clamped to 1..RENDER_NODES_MAX. */
@@ -66,8 +68,12 @@ void render_layout_say(const struct render_layout *l, int *px, float *max_w);
 /* Centre and radius of node 1..n; false for a node outside 1..n. */
 bool render_layout_node(const struct render_layout *l, unsigned node, float *cx, float *cy,
                         float *r);
-/* The first log index shown: the rows scroll so that the newest entry of
- * any node is visible. */
+/* The first log index shown.  The rows follow the selected node
+ * (log_follow): its newest entry and the free cell after it.  With none
+ * selected they show the newest entry of any node and the free cell after
+ * it, unless a running follower is catching up (its next entry, the lowest
+ * nextIndex, is too far behind to show both): then they start one entry
+ * before that follower's next one. */
 uint64_t render_layout_log_first(const struct render_layout *l, const struct sim *s);
 /* The cell of (node, index) as drawn for sim s; false when that index is
  * scrolled out of view or the node is out of range. */

@@ -1424,3 +1424,30 @@ Test(render, crashed_node_has_no_commit_index_bar)
 	render_offscreen_free(o);
 	render_history_free(h);
 }
+
+Test(render, log_panel_follows_the_follower_that_catches_up)
+{
+	struct render_history *h = history(script_file("follower_catch_up.scn"));
+	struct render_layout l;
+	struct render_rect r;
+	/* 85 ms: the leader has 41 entries, the followers 1 (n5 crashed);
+	 * 220 ms: n5 restarted and got its first batch, the others have 201 */
+	static const int64_t at[] = {85 * MS, 220 * MS, 240 * MS};
+	for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+		render_history_advance(h, at[k], true);
+		layout(&l, h);
+		const struct sim *s = render_history_sim(h);
+		uint64_t n5 = raft_last_index(sim_node(s, 5)), n1 = raft_last_index(sim_node(s, 1));
+		cr_assert(n1 > n5 + l.log_cells, "at %lld ms n5 is not behind (%llu of %llu)",
+		          (long long)(at[k] / MS), (unsigned long long)n5, (unsigned long long)n1);
+		cr_assert(render_layout_log_cell(&l, s, 5, n5, &r),
+		          "at %lld ms n5's newest entry (%llu) is off screen (first shown %llu)",
+		          (long long)(at[k] / MS), (unsigned long long)n5,
+		          (unsigned long long)render_layout_log_first(&l, s));
+		/* selecting the leader follows the leader's newest entry instead */
+		l.log_follow = 1;
+		cr_assert(render_layout_log_cell(&l, s, 1, n1, &r), "the selected leader is not followed");
+		cr_assert(!render_layout_log_cell(&l, s, 5, n5, &r));
+	}
+	render_history_free(h);
+}
