@@ -327,10 +327,57 @@ static void draw_msg_dot_scaled(struct ctx *c, float x, float y, uint8_t type, b
 	                 alpha, false);
 }
 
+/* A busy lane's messages as one: the shape of the kind stacked three
+ * deep at the oldest's place (label false), or the pill with the count
+ * ("×40 entries") just ahead of it on the lane (label true, drawn over the
+ * nodes so it stays readable). */
+static void draw_bundle(struct ctx *c, const struct render_bundle *b, float k, bool label)
+{
+	float u = c->u, x0, y0, x1, y1;
+	render_layout_msg_pos(&c->l, b->from, b->to, 0, &x0, &y0);
+	render_layout_msg_pos(&c->l, b->from, b->to, 1, &x1, &y1);
+	float dx = x1 - x0, dy = y1 - y0, d = sqrtf(dx * dx + dy * dy);
+	if (d < 1)
+		d = 1;
+	dx /= d;
+	dy /= d;
+	enum render_msg_kind kind = (enum render_msg_kind)b->kind;
+	if (!label) {
+		for (int i = 2; i >= 0; i--) {
+			float back = (float)i * 5 * u; /* the younger ones, behind */
+			render_shape_msg(c->g, kind, 1, b->x - dx * back, b->y - dy * back, u * k, 1, false);
+		}
+		return;
+	}
+	char text[48];
+	snprintf(text, sizeof text, "×%u %s", b->count, render_msg_kind_many(kind));
+	int p = px(c, 13);
+	float tw = (float)render_gfx_text_w(c->g, p, true, text) + 12 * u;
+	float th = (float)render_gfx_line_h(c->g, p, true) + 2 * u;
+	/* ahead of the shape, along the lane */
+	float off = 12 * u + tw / 2 * fabsf(dx) + th / 2 * fabsf(dy);
+	float lx = b->x + dx * off, ly = b->y + dy * off;
+	struct rgba ink = render_msg_colour(kind);
+	render_gfx_round_rect(c->g, lx - tw / 2 - 1.5f * u, ly - th / 2 - 1.5f * u, tw + 3 * u,
+	                      th + 3 * u, th / 2 + 1.5f * u, rgba_shade(ink, 0.2f));
+	pill_text(c, text, lx, ly, C_WHITE, C_INK, p);
+}
+
 static void draw_messages(struct ctx *c)
 {
 	float lane = 7 * c->u;
 	size_t cap = sim_msg_capacity(c->s);
+	/* busy lanes first: which (from, to, kind) are drawn as one bundle */
+	enum { N = RENDER_NODES_MAX, K = RENDER_MSG_KINDS };
+	struct render_bundle bundles[64];
+	size_t nb = render_layout_bundles(&c->l, c->s, c->f->selected, bundles, 64);
+	if (nb > 64)
+		nb = 64;
+	bool bundled[N * N * K];
+	memset(bundled, 0, sizeof bundled);
+	for (size_t i = 0; i < nb; i++)
+		bundled[((size_t)(bundles[i].from - 1) * N + (bundles[i].to - 1)) * K + bundles[i].kind] =
+		    true;
 	/* a crowded network gets smaller dots */
 	float k = 1.0f - ((float)sim_msgs_in_flight(c->s) - 60.0f) / 400.0f;
 	k = k > 1 ? 1 : k < 0.6f ? 0.6f : k;
@@ -345,6 +392,10 @@ static void draw_messages(struct ctx *c)
 			continue; /* not sent yet (held until the disk write is done) */
 		if (f > 1)
 			f = 1;
+		enum render_msg_kind mk = render_msg_kind_of(m->m.type, m->m.success, m->m.n_entries);
+		if (!m->lost && mk < RENDER_MSG_KINDS &&
+		    bundled[((size_t)(m->m.from - 1) * N + (m->m.to - 1)) * K + mk])
+			continue;
 		float x0, y0, x1, y1;
 		lane_end(c, m->m.from, m->m.to, lane, &x0, &y0);
 		lane_end(c, m->m.to, m->m.from, -lane, &x1, &y1);
@@ -354,6 +405,8 @@ static void draw_messages(struct ctx *c)
 		if (m->lost && f > 0.5f)
 			render_gfx_cross(c->g, x, y, 7 * c->u, 3 * c->u, rgba_alpha(OI_VERMILLION, f));
 	}
+	for (size_t i = 0; i < nb; i++)
+		draw_bundle(c, &bundles[i], k, false);
 	/* messages that died recently: an X where they died, fading */
 	const struct sim_drop *d;
 	size_t nd = sim_drops(c->s, &d);
@@ -379,6 +432,15 @@ static void draw_messages(struct ctx *c)
 		render_gfx_cross(c->g, x, y, 9 * c->u, 6 * c->u, rgba_alpha(C_WHITE, a * 0.9f));
 		render_gfx_cross(c->g, x, y, 8 * c->u, 3.5f * c->u, rgba_alpha(OI_VERMILLION, a));
 	}
+}
+
+/* The busy lanes' counts, over the nodes. */
+static void draw_bundle_labels(struct ctx *c)
+{
+	struct render_bundle bundles[64];
+	size_t nb = render_layout_bundles(&c->l, c->s, c->f->selected, bundles, 64);
+	for (size_t i = 0; i < nb && i < 64; i++)
+		draw_bundle(c, &bundles[i], 1, true);
 }
 
 /* ---- Nodes ------------------------------------------------------------------------------ */
@@ -1386,6 +1448,7 @@ void render_draw(struct render_gfx *g, const struct render_frame *f, int w, int 
 	for (unsigned i = 1; i <= c.n; i++)
 		draw_node(&c, i);
 	draw_link_labels(&c);
+	draw_bundle_labels(&c);
 	draw_link_hint(&c);
 	if (!f->help && !f->hide_legend)
 		draw_legend(&c);

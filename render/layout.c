@@ -176,6 +176,77 @@ bool render_layout_log_cell(const struct render_layout *l, const struct sim *s,
 	return true;
 }
 
+bool render_layout_msg_pos(const struct render_layout *l, unsigned from, unsigned to,
+                           float frac, float *x, float *y)
+{
+	float xi, yi, xj, yj, r;
+	if (!render_layout_node(l, from, &xi, &yi, &r) || !render_layout_node(l, to, &xj, &yj, &r))
+		return false;
+	/* from rim to rim, shifted into the lane (as draw.c's lane_end) */
+	float lane = 7 * l->u, dx = xj - xi, dy = yj - yi, d = sqrtf(dx * dx + dy * dy);
+	if (d < 1)
+		d = 1;
+	dx /= d;
+	dy /= d;
+	float off = r + 2 * l->u;
+	float x0 = xi + dx * off - dy * lane, y0 = yi + dy * off + dx * lane;
+	float x1 = xj - dx * off - dy * lane, y1 = yj - dy * off + dx * lane;
+	*x = x0 + (x1 - x0) * frac;
+	*y = y0 + (y1 - y0) * frac;
+	return true;
+}
+
+/* Part of message m's flight done at now (< 0: not sent yet). */
+static float msg_frac(const struct sim_msg *m, int64_t now)
+{
+	if (m->deliver_us <= m->send_us)
+		return 1;
+	float f = (float)((double)(now - m->send_us) / (double)(m->deliver_us - m->send_us));
+	return f > 1 ? 1 : f;
+}
+
+size_t render_layout_bundles(const struct render_layout *l, const struct sim *s,
+                             unsigned selected, struct render_bundle *out, size_t cap)
+{
+	enum { N = RENDER_NODES_MAX, K = RENDER_MSG_KINDS };
+	unsigned count[N * N * K];
+	float oldest[N * N * K];
+	memset(count, 0, sizeof count);
+	unsigned n = l->n_nodes;
+	int64_t now = sim_now_us(s);
+	size_t msgs = sim_msg_capacity(s);
+	for (size_t i = 0; i < msgs; i++) {
+		const struct sim_msg *m = sim_msg_slot(s, i);
+		if (!m || m->lost || m->m.from < 1 || m->m.to < 1 || m->m.from > n || m->m.to > n ||
+		    m->m.from == selected || m->m.to == selected)
+			continue;
+		enum render_msg_kind k = render_msg_kind_of(m->m.type, m->m.success, m->m.n_entries);
+		float f = msg_frac(m, now);
+		if (k >= RENDER_MSG_KINDS || f < 0)
+			continue;
+		size_t c = ((size_t)(m->m.from - 1) * N + (m->m.to - 1)) * K + k;
+		if (!count[c] || f > oldest[c])
+			oldest[c] = f;
+		count[c]++;
+	}
+	size_t nb = 0;
+	for (size_t c = 0; c < (size_t)N * N * K; c++) {
+		if (count[c] <= RENDER_BUNDLE_MIN)
+			continue;
+		if (nb < cap) {
+			struct render_bundle *b = &out[nb];
+			b->kind = (uint8_t)(c % K);
+			b->to = (uint8_t)(c / K % N + 1);
+			b->from = (uint8_t)(c / K / N + 1);
+			b->count = count[c];
+			b->frac = oldest[c];
+			render_layout_msg_pos(l, b->from, b->to, b->frac, &b->x, &b->y);
+		}
+		nb++;
+	}
+	return nb;
+}
+
 unsigned render_layout_hit_node(const struct render_layout *l, float x, float y)
 {
 	for (unsigned i = 1; i <= l->n_nodes; i++) {

@@ -79,6 +79,26 @@ uint64_t render_layout_log_first(const struct render_layout *l, const struct sim
  * scrolled out of view or the node is out of range. */
 bool render_layout_log_cell(const struct render_layout *l, const struct sim *s,
                             unsigned node, uint64_t index, struct render_rect *out);
+/* Where a message from -> to is drawn when frac (0..1) of its flight is
+ * done: in the lane of that direction (to the right of travel); false for
+ * a node out of range. */
+bool render_layout_msg_pos(const struct render_layout *l, unsigned from, unsigned to,
+                           float frac, float *x, float *y);
+/* Busy lanes: when more than RENDER_BUNDLE_MIN messages of one kind travel
+ * one lane (from -> to), they are drawn as one bundle with their count, at
+ * the position of the oldest, so node names and the ring stay readable.
+ * Messages from or to node `selected` are never bundled. */
+#define RENDER_BUNDLE_MIN 4
+struct render_bundle {
+	uint8_t from, to;
+	uint8_t kind;     /* enum render_msg_kind */
+	unsigned count;   /* messages in it */
+	float frac;       /* the oldest's part of its flight done */
+	float x, y;       /* where the oldest is */
+};
+/* The bundles of sim s (at most cap written); returns how many there are. */
+size_t render_layout_bundles(const struct render_layout *l, const struct sim *s,
+                             unsigned selected, struct render_bundle *out, size_t cap);
 /* The node under (x, y), 0 for none. */
 unsigned render_layout_hit_node(const struct render_layout *l, float x, float y);
 /* The link under (x, y): true and the two nodes, *a being the end nearer
@@ -215,6 +235,8 @@ enum render_msg_kind render_msg_kind_of(uint8_t type, bool success, uint32_t n_e
  * marks telling them apart); NULL outside the enum. */
 const char *render_msg_kind_label(enum render_msg_kind k);
 const char *render_msg_kind_brief(enum render_msg_kind k);
+/* Many of them, for a bundle's count: "entries" in "×40 entries". */
+const char *render_msg_kind_many(enum render_msg_kind k);
 /* Colours as 0xRRGGBB. */
 uint32_t render_msg_kind_rgb(enum render_msg_kind k);
 uint32_t render_role_rgb(enum render_role_look r);

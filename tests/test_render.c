@@ -1451,3 +1451,42 @@ Test(render, log_panel_follows_the_follower_that_catches_up)
 	}
 	render_history_free(h);
 }
+
+Test(render, busy_lanes_drawn_as_bundles_with_a_count)
+{
+	/* 85 ms into follower_catch_up the leader has just sent 40 one-entry
+	 * AppendEntries down each of its four lanes: 160 squares on its name */
+	struct render_history *h = history(script_file("follower_catch_up.scn"));
+	render_history_advance(h, 85 * MS, true);
+	struct render_layout l;
+	layout(&l, h);
+	const struct sim *s = render_history_sim(h);
+	struct render_bundle b[64];
+	size_t n = render_layout_bundles(&l, s, 0, b, 64);
+	cr_assert_eq(n, 4, "%zu bundles", n);
+	unsigned total = 0;
+	for (size_t i = 0; i < n; i++) {
+		cr_assert_eq(b[i].from, 1);
+		cr_assert_eq(b[i].kind, RENDER_MSG_ENTRIES);
+		cr_assert_gt(b[i].count, RENDER_BUNDLE_MIN);
+		total += b[i].count;
+		/* at the oldest: the one furthest along the lane */
+		float x, y;
+		cr_assert(render_layout_msg_pos(&l, b[i].from, b[i].to, b[i].frac, &x, &y));
+		cr_assert(fabsf(x - b[i].x) < 0.5f && fabsf(y - b[i].y) < 0.5f);
+	}
+	cr_assert_geq(total, 150, "only %u messages bundled", total);
+	cr_assert_leq(total, sim_msgs_in_flight(s));
+	/* a selected node's messages are never bundled away */
+	n = render_layout_bundles(&l, s, 2, b, 64);
+	cr_assert_eq(n, 3);
+	for (size_t i = 0; i < n; i++)
+		cr_assert(b[i].from != 2 && b[i].to != 2);
+	/* a quiet lane is not bundled: the tutorial's first election */
+	render_history_free(h);
+	h = history(script_file("tutorial.scn"));
+	render_history_advance(h, 160 * MS, true);
+	layout(&l, h);
+	cr_assert_eq(render_layout_bundles(&l, render_history_sim(h), 0, b, 64), 0);
+	render_history_free(h);
+}
