@@ -103,8 +103,8 @@ static void draw_caption(struct ctx *c)
 	const char *title = c->f->title && *c->f->title ? c->f->title : "raftsim";
 	render_gfx_text_fit(c->g, px(c, 15), true, C_CAPDIM, title, x, y, GFX_LEFT, maxw * 0.7f);
 	y += 21 * c->u;
-	int say_px = px(c, 26);
-	float lh = 31 * c->u;
+	int say_px = c->l.say_px;
+	float lh = 34 * c->u;
 	if (c->f->say && *c->f->say)
 		render_gfx_text_wrap(c->g, say_px, true, C_CAPTEXT, c->f->say, x, y, maxw, 2, lh, true);
 	else if (c->f->interactive)
@@ -483,9 +483,7 @@ static void draw_node(struct ctx *c, unsigned i)
 	char name[16], term[32];
 	snprintf(name, sizeof name, "n%u", i);
 	snprintf(term, sizeof term, "term %llu", (unsigned long long)raft_term(rn));
-	int name_px = (int)lroundf(r * 0.56f), term_px = (int)lroundf(r * 0.30f);
-	if (name_px < 10)
-		name_px = 10;
+	int name_px = c->l.name_px, term_px = (int)lroundf(r * 0.30f);
 	if (term_px < 9)
 		term_px = 9;
 	if (!up) {
@@ -616,18 +614,16 @@ static void draw_legend(struct ctx *c)
 	float gap = 10 * u, icon = 25 * u;
 	float avail = (float)cl->w - 24 * u;
 	size_t split = RENDER_MSG_VOTE_GRANTED; /* the first reply */
-	for (float size = 14; size >= 9; size -= 1) {
-		int tp = px(c, size);
-		float w = legend_row(c, 0, LEGEND_ROWS, true, 0, 0, tp, icon, gap, 1, false);
-		if (w <= avail) {
-			legend_row(c, 0, LEGEND_ROWS, true, cx - w / 2, y, tp, icon, gap, 1, true);
-			return;
-		}
+	int tp = c->l.legend_px;
+	float w = legend_row(c, 0, LEGEND_ROWS, true, 0, 0, tp, icon, gap, 1, false);
+	if (w <= avail) {
+		legend_row(c, 0, LEGEND_ROWS, true, cx - w / 2, y + 8 * u, tp, icon, gap, 1, true);
+		return;
 	}
-	float k = 0.8f;
-	icon = 21 * u;
-	int tp = px(c, 9);
-	for (float size = 14; size >= 9; size -= 1) {
+	/* two rows, requests (and losses) above replies, at the same size
+	 * unless even that does not fit */
+	float k = 1.0f;
+	for (float size = 16; size >= 9; size -= 1) {
 		tp = px(c, size);
 		float w1 = legend_row(c, 0, split, true, 0, 0, tp, icon, gap, k, false);
 		float w2 = legend_row(c, split, LEGEND_ROWS, false, 0, 0, tp, icon, gap, k, false);
@@ -636,9 +632,9 @@ static void draw_legend(struct ctx *c)
 	}
 	float w1 = legend_row(c, 0, split, true, 0, 0, tp, icon, gap, k, false);
 	float w2 = legend_row(c, split, LEGEND_ROWS, false, 0, 0, tp, icon, gap, k, false);
-	y -= 4 * u;
+	y -= 2 * u;
 	legend_row(c, 0, split, true, cx - w1 / 2, y, tp, icon, gap, k, true);
-	legend_row(c, split, LEGEND_ROWS, false, cx - w2 / 2, y + 19 * u, tp, icon, gap, k, true);
+	legend_row(c, split, LEGEND_ROWS, false, cx - w2 / 2, y + 22 * u, tp, icon, gap, k, true);
 }
 
 /* The largest size from hi down to lo at which s fits max_w (lo if none). */
@@ -739,7 +735,7 @@ static void draw_log_ghosts(struct ctx *c, unsigned i, uint64_t first, float cx0
 		int cp;
 		if (ch >= 28 * u) {
 			render_gfx_text(c->g, px(c, 11), false, ink, tl, x + 4 * u, ry + 1 * u, GFX_LEFT);
-			cp = shrink_to_fit(c, label, 15, 11, w - 6 * u);
+			cp = shrink_to_fit(c, label, 15, 14, w - 6 * u);
 			ty = ry + ch - 2 * u - (float)render_gfx_line_h(c->g, cp, true) / 2;
 		} else {
 			cp = shrink_to_fit(c, label, 13, 9, w - 4 * u);
@@ -864,7 +860,7 @@ static void draw_log(struct ctx *c)
 			const char *label = cmd[0] ? cmd : "·";
 			if (ch >= 28 * u) {
 				render_gfx_text(c->g, px(c, 11), false, text, tl, x + 4 * u, ry + 1 * u, GFX_LEFT);
-				int cp = shrink_to_fit(c, label, 15, 11, w - 6 * u);
+				int cp = shrink_to_fit(c, label, 15, 14, w - 6 * u);
 				render_gfx_text_fit(c->g, cp, true, text, label, x + w / 2, ry + ch - 2 * u,
 				             GFX_CENTER | GFX_BOTTOM, w - 6 * u);
 			} else {
@@ -915,9 +911,9 @@ static void draw_log(struct ctx *c)
 /* ---- Details panel ------------------------------------------------------------------------- */
 static float stat(struct ctx *c, float x, float y, const char *label, const char *value)
 {
-	render_gfx_text(c->g, px(c, 12), false, C_INK2, label, x, y, GFX_LEFT);
-	float w1 = (float)render_gfx_text_w(c->g, px(c, 12), false, label);
-	float w2 = render_gfx_text(c->g, px(c, 22), true, C_INK, value, x, y + 15 * c->u, GFX_LEFT);
+	render_gfx_text(c->g, px(c, 14), false, C_INK2, label, x, y, GFX_LEFT);
+	float w1 = (float)render_gfx_text_w(c->g, px(c, 14), false, label);
+	float w2 = render_gfx_text(c->g, px(c, 22), true, C_INK, value, x, y + 17 * c->u, GFX_LEFT);
 	return fmaxf(w1, w2) + 22 * c->u;
 }
 
@@ -990,7 +986,7 @@ static void draw_cluster_table(struct ctx *c, float x, float y, float maxw, floa
 	                                   "commit", "applied", "timeout in"};
 	static const float colx[] = {0, 62, 168, 222, 300, 356, 422, 492};
 	float sc = fminf(1.0f, maxw / (560 * u));
-	int hp = px(c, 12);
+	int hp = px(c, 14);
 	for (size_t i = 0; i < 8; i++)
 		render_gfx_text(c->g, hp, false, C_INK2, head[i], x + colx[i] * u * sc, y, GFX_LEFT);
 	y += 18 * u;
@@ -1000,7 +996,7 @@ static void draw_cluster_table(struct ctx *c, float x, float y, float maxw, floa
 		render_gfx_text(c->g, hp, false, C_INK2, "(select a node for its details)", x, y, GFX_LEFT);
 		return;
 	}
-	int tp = px(c, lh >= 22 * u ? 16 : lh >= 17 * u ? 13 : 11);
+	int tp = lh >= 22 * u ? c->l.details_px : px(c, lh >= 17 * u ? 13 : 11);
 	for (unsigned i = 1; i <= c->n; i++) {
 		const struct raft_node *rn = sim_node(c->s, (uint8_t)i);
 		bool up = sim_node_up(c->s, (uint8_t)i);
@@ -1111,9 +1107,9 @@ static void draw_details(struct ctx *c)
 		snprintf(v, sizeof v, "%u/%u", raft_votes(rn), c->n / 2 + 1);
 		stat(c, sx, y, "votes / needed", v);
 	}
-	y += 50 * u;
-	int sp = px(c, 14);
-	float lh = 20 * u;
+	y += 54 * u;
+	int sp = c->l.details_px;
+	float lh = 22 * u;
 	if (raft_snapshot_index(rn) && y + lh < bottom) {
 		/* log compaction: what the snapshot covers, what is left in memory */
 		size_t keys = raft_snapshot_count(rn);
@@ -1143,9 +1139,9 @@ static void draw_details(struct ctx *c)
 		return;
 	}
 	if (up && role == RAFT_LEADER && y + lh < bottom) {
-		render_gfx_text(c->g, px(c, 12), false, C_INK2, "per follower: nextIndex / matchIndex", x, y,
+		render_gfx_text(c->g, px(c, 14), false, C_INK2, "per follower: nextIndex / matchIndex", x, y,
 		         GFX_LEFT);
-		y += 17 * u;
+		y += 19 * u;
 		float colw = 118 * u, cx = x;
 		for (unsigned i = 1; i <= c->n; i++) {
 			if (i == sel)
@@ -1167,8 +1163,8 @@ static void draw_details(struct ctx *c)
 	if (y + lh < bottom) {
 		size_t nk = raft_map_count(rn);
 		snprintf(buf, sizeof buf, "key-value map (%zu key%s)", nk, nk == 1 ? "" : "s");
-		render_gfx_text(c->g, px(c, 12), false, C_INK2, buf, x, y, GFX_LEFT);
-		y += 17 * u;
+		render_gfx_text(c->g, px(c, 14), false, C_INK2, buf, x, y, GFX_LEFT);
+		y += 19 * u;
 		char kv[1024];
 		size_t len = 0;
 		kv[0] = '\0';
@@ -1438,6 +1434,7 @@ void render_draw(struct render_gfx *g, const struct render_frame *f, int w, int 
 	unsigned n = sim_n_nodes(f->sim);
 	render_layout_compute(&c.l, w, h, n);
 	c.l.log_follow = f->selected;
+	render_layout_fit_log(&c.l, f->sim);
 	c.u = c.l.u;
 	c.now = sim_now_us(f->sim);
 	c.n = n > RENDER_NODES_MAX ? RENDER_NODES_MAX : n;

@@ -33,8 +33,8 @@ void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nod
 	int m = iround(12 * u);
 
 	/* the caption band: title, two lines of narration, three of events */
-	int cap_h = iround(154 * u), tl_h = iround(66 * u);
-	l->caption_events_y = 92 * u;
+	int cap_h = iround(160 * u), tl_h = iround(66 * u);
+	l->caption_events_y = 98 * u;
 	l->caption = (struct render_rect){0, 0, w, cap_h};
 	l->timeline = (struct render_rect){0, h - tl_h, w, tl_h};
 	int play = iround(44 * u);
@@ -50,8 +50,8 @@ void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nod
 	l->cluster = (struct render_rect){0, mid_y, cluster_w, mid_h};
 
 	/* the ring: nodes as large as the spacing allows, room for labels
-	 * and for the message legend along the top */
-	float legend_h = 28 * u;
+	 * and for the message legend along the top (two rows) */
+	float legend_h = 44 * u;
 	float cw = (float)cluster_w, ch = (float)mid_h - legend_h;
 	float nr = (n_nodes <= 5 ? 50 : 46) * u;
 	float below = 54 * u, side = 20 * u;
@@ -67,6 +67,13 @@ void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nod
 	if (nr < 12 * u)
 		nr = 12 * u;
 	l->node_r = nr;
+	l->say_px = iround(28 * u);
+	l->name_px = iround(nr * 0.56f);
+	l->details_px = iround(16 * u);
+	l->legend_px = iround(16 * u);
+	l->log_cmd_px = iround(14 * u);
+	if (l->name_px < 10)
+		l->name_px = 10;
 	l->ring_r = n_nodes == 1 ? 0 : R;
 	l->ring_cx = cw / 2;
 	l->ring_cy = (float)mid_y + legend_h + ch / 2 - below / 4;
@@ -77,7 +84,7 @@ void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nod
 	l->log_header_h = iround(52 * u);
 	int avail = mid_h - 2 * m;
 	int row = iround(48 * u);
-	int max_rows_h = (int)((float)avail * 0.62f) - l->log_header_h;
+	int max_rows_h = (int)((float)avail * 0.60f) - l->log_header_h;
 	if (row * (int)n_nodes > max_rows_h)
 		row = max_rows_h / (int)n_nodes;
 	if (row < iround(18 * u))
@@ -96,10 +103,44 @@ void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nod
 	l->details = (struct render_rect){px, dy, pw, mid_y + mid_h - m - dy};
 }
 
+/* Visible cells for cells of width cw. */
+static unsigned log_cells_for(const struct render_layout *l, int cw)
+{
+	int gap = iround(4 * l->u);
+	int usable = l->log.w - l->log_label_w - iround(10 * l->u);
+	int n = usable > 0 ? usable / (cw + gap) : 1;
+	return n < 1 ? 1 : (unsigned)n;
+}
+
+void render_layout_fit_log(struct render_layout *l, const struct sim *s)
+{
+	size_t longest = 0;
+	unsigned n = sim_n_nodes(s) < l->n_nodes ? sim_n_nodes(s) : l->n_nodes;
+	for (unsigned i = 1; i <= n; i++) {
+		const struct raft_node *rn = sim_node(s, (uint8_t)i);
+		uint64_t last = raft_last_index(rn), from = raft_log_first(rn);
+		/* the newest few dozen: what the rows can show */
+		if (last > 64 && last - 64 > from)
+			from = last - 64;
+		for (uint64_t k = from; k <= last; k++) {
+			const struct raft_entry *e = raft_entry_at(rn, k);
+			if (e && e->len > longest)
+				longest = e->len;
+		}
+	}
+	if (longest > RENDER_LOG_CMD_CHARS)
+		longest = RENDER_LOG_CMD_CHARS;
+	int need = iround((float)longest * RENDER_LOG_EM_PER_CHAR * (float)l->log_cmd_px + 8 * l->u);
+	if (need <= l->log_cell_w)
+		return;
+	l->log_cell_w = need;
+	l->log_cells = log_cells_for(l, need);
+}
+
 void render_layout_say(const struct render_layout *l, int *px, float *max_w)
 {
-	/* as draw_caption() draws it: 26 px at 1280x720, 16 px of padding */
-	int p = iround(26 * l->u);
+	/* as draw_caption() draws it: 28 px at 1280x720, 16 px of padding */
+	int p = l->say_px;
 	*px = p < 9 ? 9 : p;
 	*max_w = (float)l->caption.w - 2 * (16 * l->u);
 }
@@ -127,8 +168,10 @@ static uint64_t window_first(uint64_t lo, uint64_t hi, unsigned cells)
 	return lo > 1 ? lo - 1 : 1;
 }
 
-uint64_t render_layout_log_first(const struct render_layout *l, const struct sim *s)
+uint64_t render_layout_log_first(const struct render_layout *l0, const struct sim *s)
 {
+	struct render_layout fitted = *l0, *l = &fitted;
+	render_layout_fit_log(l, s);
 	unsigned n = sim_n_nodes(s) < l->n_nodes ? sim_n_nodes(s) : l->n_nodes;
 	uint64_t last = 0;
 	for (unsigned i = 1; i <= n; i++) {
@@ -160,9 +203,11 @@ uint64_t render_layout_log_first(const struct render_layout *l, const struct sim
 	return window_first(lo, last + 1, l->log_cells);
 }
 
-bool render_layout_log_cell(const struct render_layout *l, const struct sim *s,
+bool render_layout_log_cell(const struct render_layout *l0, const struct sim *s,
                             unsigned node, uint64_t index, struct render_rect *out)
 {
+	struct render_layout fitted = *l0, *l = &fitted;
+	render_layout_fit_log(l, s);
 	if (node < 1 || node > l->n_nodes || index < 1)
 		return false;
 	uint64_t first = render_layout_log_first(l, s);

@@ -55,7 +55,21 @@ struct render_layout {
 	unsigned log_cells;         /* visible indices per row */
 	unsigned log_follow;        /* the node the log rows follow, 0: what matters
 	                             * (set by the caller, 0 after compute) */
+	/* Text sizes in pixels (font size), the smallest each part uses; at
+	 * 1280x720 at least 28 (narration), 24 (node names, five nodes), 16
+	 * (details, message legend) and 14 (commands in log cells).  All
+	 * scale with the window's height (u). */
+	int say_px, name_px, details_px, legend_px, log_cmd_px;
 };
+
+/* Widens the log cells so that the commands of the entries in view (up to
+ * RENDER_LOG_CMD_CHARS characters) fit at log_cmd_px without being cut,
+ * and recounts log_cells (fewer, wider cells: the rows scroll).  The width
+ * is estimated from the character count (DejaVu Sans Bold is at most
+ * RENDER_LOG_EM_PER_CHAR em wide per character of a KEY=VALUE on average). */
+#define RENDER_LOG_CMD_CHARS 11
+#define RENDER_LOG_EM_PER_CHAR 0.74f
+void render_layout_fit_log(struct render_layout *l, const struct sim *s);
 
 /* Computes the layout; n_nodes is clamped to 1..RENDER_NODES_MAX. */
 void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nodes);
@@ -75,8 +89,10 @@ bool render_layout_node(const struct render_layout *l, unsigned node, float *cx,
  * nextIndex, is too far behind to show both): then they start one entry
  * before that follower's next one. */
 uint64_t render_layout_log_first(const struct render_layout *l, const struct sim *s);
-/* The cell of (node, index) as drawn for sim s; false when that index is
- * scrolled out of view or the node is out of range. */
+/* The cell of (node, index) as drawn for sim s (with the cells widened by
+ * render_layout_fit_log, as render_layout_log_first counts them too);
+ * false when that index is scrolled out of view or the node is out of
+ * range. */
 bool render_layout_log_cell(const struct render_layout *l, const struct sim *s,
                             unsigned node, uint64_t index, struct render_rect *out);
 /* Where a message from -> to is drawn when frac (0..1) of its flight is
@@ -295,6 +311,9 @@ void render_caption_meter_free(struct render_caption_meter *m);
  * line more than there is room for (the window cuts it).  The caption
  * fits when this is at most RENDER_SAY_LINES. */
 int render_caption_lines(struct render_caption_meter *m, const char *say, int w, int h);
+/* The width in pixels of s drawn in DejaVu Sans (Bold if bold) of px
+ * pixels, as the renderer measures it. */
+int render_caption_text_w(struct render_caption_meter *m, int px, bool bold, const char *s);
 
 /* ---- The window ------------------------------------------------------------ */
 /* The pace the window starts at: virtual time runs at 1/RENDER_PACE_DIV of

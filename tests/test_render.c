@@ -1490,3 +1490,57 @@ Test(render, busy_lanes_drawn_as_bundles_with_a_count)
 	cr_assert_eq(render_layout_bundles(&l, render_history_sim(h), 0, b, 64), 0);
 	render_history_free(h);
 }
+
+/* ---- Sizes for a projector --------------------------------------------------------------------- */
+Test(render, text_sizes_at_1280x720_from_the_layout)
+{
+	struct render_layout l;
+	render_layout_compute(&l, 1280, 720, 5);
+	cr_assert_geq(l.say_px, 28, "narration %d px", l.say_px);
+	cr_assert_geq(l.name_px, 24, "node names %d px", l.name_px);
+	cr_assert_geq(l.details_px, 16, "details %d px", l.details_px);
+	cr_assert_geq(l.legend_px, 16, "legend %d px", l.legend_px);
+	cr_assert_geq(l.log_cmd_px, 14, "log commands %d px", l.log_cmd_px);
+	/* the narration the lint measures is the size drawn */
+	int p;
+	float mw;
+	render_layout_say(&l, &p, &mw);
+	cr_assert_eq(p, l.say_px);
+	/* everything scales with the window's height */
+	struct render_layout big;
+	render_layout_compute(&big, 1920, 1080, 5);
+	cr_assert_geq(big.say_px, 42);
+	cr_assert_geq(big.name_px, 36);
+	cr_assert_geq(big.details_px, 24);
+	cr_assert_geq(big.log_cmd_px, 21);
+}
+
+Test(render, log_cells_widen_rather_than_cut_a_short_command)
+{
+	char err[256];
+	struct render_caption_meter *m = render_caption_meter_new(err, sizeof err);
+	cr_assert(m, "%s", err);
+	/* 8 and 11 characters: k200=200 was cut to "k200=2…" */
+	static const char *const cmds[] = {"k200=200", "abcde=98765"};
+	for (size_t k = 0; k < 2; k++) {
+		char text[256];
+		snprintf(text, sizeof text,
+		         "cluster nodes=5 seed=1\nrun until leader within 1s\nclient put %s\n"
+		         "run until committed %s on all within 1s\n",
+		         cmds[k], cmds[k]);
+		struct render_history *h = history(script_text(text));
+		render_history_advance(h, 2000 * MS, true);
+		struct render_layout l;
+		layout(&l, h);
+		const struct sim *s = render_history_sim(h);
+		struct render_rect r;
+		uint64_t last = raft_last_index(sim_node(s, 1));
+		cr_assert(render_layout_log_cell(&l, s, 1, last, &r));
+		int need = render_caption_text_w(m, l.log_cmd_px, true, cmds[k]);
+		/* the cell draws its command within its width less 6 px of margin */
+		cr_assert_geq((float)r.w - 6 * l.u, (float)need, "%s needs %d px at %d px, the cell has %d",
+		              cmds[k], need, l.log_cmd_px, r.w);
+		render_history_free(h);
+	}
+	render_caption_meter_free(m);
+}
