@@ -736,7 +736,7 @@ static void draw_log_ghosts(struct ctx *c, unsigned i, uint64_t first, float cx0
 		if (ch >= 28 * u) {
 			render_gfx_text(c->g, px(c, 11), false, ink, tl, x + 4 * u, ry + 1 * u, GFX_LEFT);
 			cp = shrink_to_fit(c, label, 15, 14, w - 6 * u);
-			ty = ry + ch - 2 * u - (float)render_gfx_line_h(c->g, cp, true) / 2;
+			ty = ry + ch * 0.56f;
 		} else {
 			cp = shrink_to_fit(c, label, 13, 9, w - 4 * u);
 			ty = ry + ch / 2;
@@ -745,8 +745,9 @@ static void draw_log_ghosts(struct ctx *c, unsigned i, uint64_t first, float cx0
 		                    w - 6 * u);
 		/* struck through */
 		tw = fminf((float)render_gfx_text_w(c->g, cp, true, label), w - 6 * u);
-		render_gfx_line(c->g, x + w / 2 - tw / 2 - 2 * u, ty, x + w / 2 + tw / 2 + 2 * u, ty,
-		                3 * u, rgba_alpha(red, a));
+		float sy = ty + (float)render_gfx_line_h(c->g, cp, true) * 0.1f; /* mid x-height */
+		render_gfx_line(c->g, x + w / 2 - tw / 2 - 2 * u, sy, x + w / 2 + tw / 2 + 2 * u, sy,
+		                2.5f * u, rgba_alpha(red, a));
 	}
 }
 
