@@ -119,10 +119,10 @@ static void draw_caption(struct ctx *c)
 		int p = px(c, 16);
 		float tw = (float)render_gfx_text_w(c->g, p, true, msg);
 		float ph = (float)render_gfx_line_h(c->g, p, true) + 6 * c->u, pw = tw + 24 * c->u;
-		float bx = (float)(r->x + r->w) - pad - pw, by = ey - ph + 2 * c->u;
+		/* top right, beside the title, clear of narration and events */
+		float bx = (float)(r->x + r->w) - pad - pw, by = (float)r->y + 3 * c->u;
 		render_gfx_round_rect(c->g, bx, by, pw, ph, ph / 2, OI_ORANGE);
 		render_gfx_text(c->g, p, true, C_INK, msg, bx + pw / 2, by + ph / 2, GFX_CENTER | GFX_MIDDLE);
-		maxw -= pw + 16 * c->u;
 	}
 	/* the event line: the newest event in full, two older ones fading */
 	const struct render_event_line *ev = c->f->events;
