@@ -1408,8 +1408,12 @@ static void draw_help(struct ctx *c)
 		render_gfx_text(c->g, px(c, 17), true, C_INK, "Messages", lx, my, GFX_LEFT);
 		draw_legend_at(c, lx - 4 * u, my + 26 * u);
 	}
-	render_gfx_text(c->g, px(c, 12), false, C_INK3, "Every kind has its own shape; colour (Okabe–Ito) names the family: orange elections, blue the log, yellow snapshots; lavender shades are terms",
-	         x + 28 * u, y + h - 14 * u, GFX_LEFT | GFX_BOTTOM);
+	render_gfx_text_wrap(c->g, px(c, 12), false, C_INK3,
+	                     "×40 entries: a busy lane's messages, bundled (select a node to see its "
+	                     "own). A dashed, struck-through log cell: an entry just rolled back.",
+	                     x + 28 * u, y + h - 60 * u, w * 0.58f - 40 * u, 2, 15 * u, true);
+	render_gfx_text_fit(c->g, px(c, 12), false, C_INK3, "Every kind has its own shape; colour (Okabe–Ito) names the family: orange elections, blue the log, yellow snapshots; lavender shades are terms",
+	         x + 28 * u, y + h - 14 * u, GFX_LEFT | GFX_BOTTOM, w - 56 * u);
 }
 
 /* ---- The frame ------------------------------------------------------------------------------- */

@@ -1544,3 +1544,40 @@ Test(render, log_cells_widen_rather_than_cut_a_short_command)
 	}
 	render_caption_meter_free(m);
 }
+
+Test(render, event_line_and_ghosts_survive_step_back_and_seek)
+{
+	/* checkpoints every 40 events, so the seeks restore checkpoints on
+	 * both sides of the rollbacks (n2 at 399.8 ms, n1 at 404.0 ms) */
+	struct render_history_config cfg = {.checkpoint_events = 40};
+	char err[512];
+	struct scn_script *s = script_file("partition_two_leaders.scn");
+	struct render_history *a = render_history_new(s, NULL, &cfg, err, sizeof err);
+	struct render_history *b = render_history_new(s, NULL, NULL, err, sizeof err);
+	cr_assert(a && b, "%s", err);
+	scn_script_free(s);
+	static const int64_t to[] = {404500, 399900, 500 * MS, 380 * MS, 404100, 450 * MS};
+	for (size_t k = 0; k < sizeof to / sizeof to[0]; k++) {
+		/* a jumps around; b goes once, straight there, from the start */
+		render_history_advance(a, 900 * MS, true);
+		render_history_seek(a, to[k]);
+		render_history_restart(b);
+		render_history_advance(b, to[k], true);
+		cr_assert_eq(render_history_now_us(a), render_history_now_us(b));
+		const struct render_event_line *ea, *eb;
+		size_t na = render_history_event_lines(a, &ea), nb = render_history_event_lines(b, &eb);
+		cr_assert_eq(na, nb, "at %lld us: %zu lines against %zu", (long long)to[k], na, nb);
+		for (size_t i = 0; i < na; i++)
+			cr_assert(!strcmp(ea[i].text, eb[i].text) && ea[i].time_us == eb[i].time_us,
+			          "at %lld us line %zu: %s / %s", (long long)to[k], i, ea[i].text, eb[i].text);
+		const struct render_rollback *ra, *rb;
+		na = render_history_rollbacks(a, &ra);
+		nb = render_history_rollbacks(b, &rb);
+		cr_assert_eq(na, nb, "at %lld us: %zu rollbacks against %zu", (long long)to[k], na, nb);
+		for (size_t i = 0; i < na; i++)
+			cr_assert(ra[i].time_us == rb[i].time_us && ra[i].node == rb[i].node &&
+			          ra[i].index == rb[i].index && !strcmp(ra[i].cmd, rb[i].cmd));
+	}
+	render_history_free(a);
+	render_history_free(b);
+}
