@@ -231,10 +231,16 @@ void render_shadow_resync(struct render_shadow *sh, const struct sim *s, uint8_t
 		return;
 	struct shadow_log *l = &sh->logs[node - 1];
 	const struct raft_node *n = sim_node(s, node);
+	/* committed entries far behind the commit index are not copied: only
+	 * a broken Raft removes those (and copying whole logs would make
+	 * every step back as slow as a checkpoint's copy) */
+	uint64_t commit = raft_commit_index(n), base = raft_log_first(n);
+	if (commit > SHADOW_KEEP_COMMITTED && commit - SHADOW_KEEP_COMMITTED > base)
+		base = commit - SHADOW_KEEP_COMMITTED;
 	l->n = 0;
-	l->base = raft_log_first(n);
-	copy_from(l, n, l->base);
-	l->commit = raft_commit_index(n);
+	l->base = base;
+	copy_from(l, n, base);
+	l->commit = commit;
 }
 
 void render_shadow_reset(struct render_shadow *sh, const struct sim *s)
