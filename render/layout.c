@@ -85,6 +85,11 @@ void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nod
 	int avail = mid_h - 2 * m;
 	int row = iround(48 * u);
 	int max_rows_h = (int)((float)avail * 0.60f) - l->log_header_h;
+	/* leave the details table a row of 17 px per node (its header, 46 px) */
+	int table_h = iround((46 + 17 * (float)n_nodes + 14) * u);
+	int rest = avail - l->log_header_h - iround(10 * u) - m - table_h;
+	if (rest < max_rows_h)
+		max_rows_h = rest;
 	if (row * (int)n_nodes > max_rows_h)
 		row = max_rows_h / (int)n_nodes;
 	if (row < iround(18 * u))
