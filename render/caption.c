@@ -75,3 +75,8 @@ int render_caption_lines(struct render_caption_meter *m, const char *say, int w,
 	}
 	return lines;
 }
+
+int render_caption_text_w(struct render_caption_meter *m, int px, bool bold, const char *s)
+{
+	return render_gfx_text_w(m->g, px, bold, s);
+}

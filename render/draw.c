@@ -103,8 +103,8 @@ static void draw_caption(struct ctx *c)
 	const char *title = c->f->title && *c->f->title ? c->f->title : "raftsim";
 	render_gfx_text_fit(c->g, px(c, 15), true, C_CAPDIM, title, x, y, GFX_LEFT, maxw * 0.7f);
 	y += 21 * c->u;
-	int say_px = px(c, 26);
-	float lh = 31 * c->u;
+	int say_px = c->l.say_px;
+	float lh = 34 * c->u;
 	if (c->f->say && *c->f->say)
 		render_gfx_text_wrap(c->g, say_px, true, C_CAPTEXT, c->f->say, x, y, maxw, 2, lh, true);
 	else if (c->f->interactive)
@@ -119,17 +119,37 @@ static void draw_caption(struct ctx *c)
 		int p = px(c, 16);
 		float tw = (float)render_gfx_text_w(c->g, p, true, msg);
 		float ph = (float)render_gfx_line_h(c->g, p, true) + 6 * c->u, pw = tw + 24 * c->u;
-		float bx = (float)(r->x + r->w) - pad - pw, by = ey - ph + 2 * c->u;
+		/* top right, beside the title, clear of narration and events */
+		float bx = (float)(r->x + r->w) - pad - pw, by = (float)r->y + 3 * c->u;
 		render_gfx_round_rect(c->g, bx, by, pw, ph, ph / 2, OI_ORANGE);
 		render_gfx_text(c->g, p, true, C_INK, msg, bx + pw / 2, by + ph / 2, GFX_CENTER | GFX_MIDDLE);
-		maxw -= pw + 16 * c->u;
 	}
-	if (c->f->event && *c->f->event) {
-		float dot = 6 * c->u;
-		struct rgba k = C_CAPEVENT;
-		render_gfx_disc(c->g, x + dot, ey - 11 * c->u, dot, k);
-		render_gfx_text_fit(c->g, px(c, 18), false, C_CAPEVENT, c->f->event, x + 3 * dot, ey,
-		             GFX_LEFT | GFX_BOTTOM, maxw - 3 * dot);
+	/* the event line: the newest event in full, two older ones fading */
+	const struct render_event_line *ev = c->f->events;
+	size_t n_ev = c->f->n_events;
+	if (!ev || !n_ev) {
+		if (c->f->event && *c->f->event) {
+			float dot = 6 * c->u;
+			render_gfx_disc(c->g, x + dot, ey - 11 * c->u, dot, C_CAPEVENT);
+			render_gfx_text_fit(c->g, px(c, 18), false, C_CAPEVENT, c->f->event, x + 3 * dot,
+			                    ey, GFX_LEFT | GFX_BOTTOM, maxw - 3 * dot);
+		}
+		return;
+	}
+	float y0 = (float)r->y + c->l.caption_events_y;
+	for (size_t i = 0; i < n_ev && i < RENDER_EVENT_LINES; i++) {
+		static const float fade[RENDER_EVENT_LINES] = {1.0f, 0.62f, 0.40f};
+		int p = px(c, i == 0 ? 18 : 15);
+		float elh = (i == 0 ? 22 : 18) * c->u;
+		struct rgba k = rgba_alpha(C_CAPEVENT, fade[i]);
+		float dot = (i == 0 ? 6 : 4.5f) * c->u, dx = x + 6 * c->u;
+		if (ev[i].key)
+			render_gfx_disc(c->g, dx, y0 + elh / 2, dot, k);
+		else
+			render_gfx_ring(c->g, dx, y0 + elh / 2, dot - 1.6f * c->u, dot, k);
+		render_gfx_text_fit(c->g, p, i == 0, k, ev[i].text, x + 18 * c->u, y0 + elh / 2,
+		                    GFX_LEFT | GFX_MIDDLE, maxw - 18 * c->u);
+		y0 += elh;
 	}
 }
 
@@ -307,10 +327,57 @@ static void draw_msg_dot_scaled(struct ctx *c, float x, float y, uint8_t type, b
 	                 alpha, false);
 }
 
+/* A busy lane's messages as one: the shape of the kind stacked three
+ * deep at the oldest's place (label false), or the pill with the count
+ * ("×40 entries") just ahead of it on the lane (label true, drawn over the
+ * nodes so it stays readable). */
+static void draw_bundle(struct ctx *c, const struct render_bundle *b, float k, bool label)
+{
+	float u = c->u, x0, y0, x1, y1;
+	render_layout_msg_pos(&c->l, b->from, b->to, 0, &x0, &y0);
+	render_layout_msg_pos(&c->l, b->from, b->to, 1, &x1, &y1);
+	float dx = x1 - x0, dy = y1 - y0, d = sqrtf(dx * dx + dy * dy);
+	if (d < 1)
+		d = 1;
+	dx /= d;
+	dy /= d;
+	enum render_msg_kind kind = (enum render_msg_kind)b->kind;
+	if (!label) {
+		for (int i = 2; i >= 0; i--) {
+			float back = (float)i * 5 * u; /* the younger ones, behind */
+			render_shape_msg(c->g, kind, 1, b->x - dx * back, b->y - dy * back, u * k, 1, false);
+		}
+		return;
+	}
+	char text[48];
+	snprintf(text, sizeof text, "×%u %s", b->count, render_msg_kind_many(kind));
+	int p = px(c, 13);
+	float tw = (float)render_gfx_text_w(c->g, p, true, text) + 12 * u;
+	float th = (float)render_gfx_line_h(c->g, p, true) + 2 * u;
+	/* ahead of the shape, along the lane */
+	float off = 12 * u + tw / 2 * fabsf(dx) + th / 2 * fabsf(dy);
+	float lx = b->x + dx * off, ly = b->y + dy * off;
+	struct rgba ink = render_msg_colour(kind);
+	render_gfx_round_rect(c->g, lx - tw / 2 - 1.5f * u, ly - th / 2 - 1.5f * u, tw + 3 * u,
+	                      th + 3 * u, th / 2 + 1.5f * u, rgba_shade(ink, 0.2f));
+	pill_text(c, text, lx, ly, C_WHITE, C_INK, p);
+}
+
 static void draw_messages(struct ctx *c)
 {
 	float lane = 7 * c->u;
 	size_t cap = sim_msg_capacity(c->s);
+	/* busy lanes first: which (from, to, kind) are drawn as one bundle */
+	enum { N = RENDER_NODES_MAX, K = RENDER_MSG_KINDS };
+	struct render_bundle bundles[64];
+	size_t nb = render_layout_bundles(&c->l, c->s, c->f->selected, bundles, 64);
+	if (nb > 64)
+		nb = 64;
+	bool bundled[N * N * K];
+	memset(bundled, 0, sizeof bundled);
+	for (size_t i = 0; i < nb; i++)
+		bundled[((size_t)(bundles[i].from - 1) * N + (bundles[i].to - 1)) * K + bundles[i].kind] =
+		    true;
 	/* a crowded network gets smaller dots */
 	float k = 1.0f - ((float)sim_msgs_in_flight(c->s) - 60.0f) / 400.0f;
 	k = k > 1 ? 1 : k < 0.6f ? 0.6f : k;
@@ -325,6 +392,10 @@ static void draw_messages(struct ctx *c)
 			continue; /* not sent yet (held until the disk write is done) */
 		if (f > 1)
 			f = 1;
+		enum render_msg_kind mk = render_msg_kind_of(m->m.type, m->m.success, m->m.n_entries);
+		if (!m->lost && mk < RENDER_MSG_KINDS &&
+		    bundled[((size_t)(m->m.from - 1) * N + (m->m.to - 1)) * K + mk])
+			continue;
 		float x0, y0, x1, y1;
 		lane_end(c, m->m.from, m->m.to, lane, &x0, &y0);
 		lane_end(c, m->m.to, m->m.from, -lane, &x1, &y1);
@@ -334,6 +405,8 @@ static void draw_messages(struct ctx *c)
 		if (m->lost && f > 0.5f)
 			render_gfx_cross(c->g, x, y, 7 * c->u, 3 * c->u, rgba_alpha(OI_VERMILLION, f));
 	}
+	for (size_t i = 0; i < nb; i++)
+		draw_bundle(c, &bundles[i], k, false);
 	/* messages that died recently: an X where they died, fading */
 	const struct sim_drop *d;
 	size_t nd = sim_drops(c->s, &d);
@@ -359,6 +432,15 @@ static void draw_messages(struct ctx *c)
 		render_gfx_cross(c->g, x, y, 9 * c->u, 6 * c->u, rgba_alpha(C_WHITE, a * 0.9f));
 		render_gfx_cross(c->g, x, y, 8 * c->u, 3.5f * c->u, rgba_alpha(OI_VERMILLION, a));
 	}
+}
+
+/* The busy lanes' counts, over the nodes. */
+static void draw_bundle_labels(struct ctx *c)
+{
+	struct render_bundle bundles[64];
+	size_t nb = render_layout_bundles(&c->l, c->s, c->f->selected, bundles, 64);
+	for (size_t i = 0; i < nb && i < 64; i++)
+		draw_bundle(c, &bundles[i], 1, true);
 }
 
 /* ---- Nodes ------------------------------------------------------------------------------ */
@@ -401,9 +483,7 @@ static void draw_node(struct ctx *c, unsigned i)
 	char name[16], term[32];
 	snprintf(name, sizeof name, "n%u", i);
 	snprintf(term, sizeof term, "term %llu", (unsigned long long)raft_term(rn));
-	int name_px = (int)lroundf(r * 0.56f), term_px = (int)lroundf(r * 0.30f);
-	if (name_px < 10)
-		name_px = 10;
+	int name_px = c->l.name_px, term_px = (int)lroundf(r * 0.30f);
 	if (term_px < 9)
 		term_px = 9;
 	if (!up) {
@@ -534,18 +614,16 @@ static void draw_legend(struct ctx *c)
 	float gap = 10 * u, icon = 25 * u;
 	float avail = (float)cl->w - 24 * u;
 	size_t split = RENDER_MSG_VOTE_GRANTED; /* the first reply */
-	for (float size = 14; size >= 9; size -= 1) {
-		int tp = px(c, size);
-		float w = legend_row(c, 0, LEGEND_ROWS, true, 0, 0, tp, icon, gap, 1, false);
-		if (w <= avail) {
-			legend_row(c, 0, LEGEND_ROWS, true, cx - w / 2, y, tp, icon, gap, 1, true);
-			return;
-		}
+	int tp = c->l.legend_px;
+	float w = legend_row(c, 0, LEGEND_ROWS, true, 0, 0, tp, icon, gap, 1, false);
+	if (w <= avail) {
+		legend_row(c, 0, LEGEND_ROWS, true, cx - w / 2, y + 8 * u, tp, icon, gap, 1, true);
+		return;
 	}
-	float k = 0.8f;
-	icon = 21 * u;
-	int tp = px(c, 9);
-	for (float size = 14; size >= 9; size -= 1) {
+	/* two rows, requests (and losses) above replies, at the same size
+	 * unless even that does not fit */
+	float k = 1.0f;
+	for (float size = 16; size >= 9; size -= 1) {
 		tp = px(c, size);
 		float w1 = legend_row(c, 0, split, true, 0, 0, tp, icon, gap, k, false);
 		float w2 = legend_row(c, split, LEGEND_ROWS, false, 0, 0, tp, icon, gap, k, false);
@@ -554,9 +632,9 @@ static void draw_legend(struct ctx *c)
 	}
 	float w1 = legend_row(c, 0, split, true, 0, 0, tp, icon, gap, k, false);
 	float w2 = legend_row(c, split, LEGEND_ROWS, false, 0, 0, tp, icon, gap, k, false);
-	y -= 4 * u;
+	y -= 2 * u;
 	legend_row(c, 0, split, true, cx - w1 / 2, y, tp, icon, gap, k, true);
-	legend_row(c, split, LEGEND_ROWS, false, cx - w2 / 2, y + 19 * u, tp, icon, gap, k, true);
+	legend_row(c, split, LEGEND_ROWS, false, cx - w2 / 2, y + 22 * u, tp, icon, gap, k, true);
 }
 
 /* The largest size from hi down to lo at which s fits max_w (lo if none). */
@@ -618,6 +696,61 @@ static void draw_log_snapshot(struct ctx *c, const struct raft_node *rn, bool up
 		render_gfx_round_rect(c->g, x, ry, w, ch, 4 * u, rgba_alpha(C_PANEL, 0.55f));
 }
 
+/* A rectangle's outline in dashes of width t inside its edge: the
+ * ghost's rim, told from a hollow uncommitted cell by its shape. */
+static void dashed_box(struct ctx *c, float x, float y, float w, float h, float t, struct rgba col)
+{
+	float d = 7 * c->u, g = 4 * c->u, o = t / 2;
+	render_gfx_dashed_line(c->g, x, y + o, x + w, y + o, t, d, g, col);
+	render_gfx_dashed_line(c->g, x, y + h - o, x + w, y + h - o, t, d, g, col);
+	render_gfx_dashed_line(c->g, x + o, y, x + o, y + h, t, d, g, col);
+	render_gfx_dashed_line(c->g, x + w - o, y, x + w - o, y + h, t, d, g, col);
+}
+
+/* Entries node i rolled back a moment ago: each a ghost over its old cell,
+ * its command struck through, fading out over the second half of the
+ * ghost's time.  What took its place shows through as it fades. */
+static void draw_log_ghosts(struct ctx *c, unsigned i, uint64_t first, float cx0, float ry,
+                            float gap)
+{
+	const struct render_layout *l = &c->l;
+	float u = c->u, w = (float)l->log_cell_w, ch = (float)l->log_cell_h;
+	int64_t span = c->f->ghost_us > 0 ? c->f->ghost_us : RENDER_GHOST_US;
+	for (size_t k = 0; k < c->f->n_rollbacks; k++) {
+		const struct render_rollback *rb = &c->f->rollbacks[k];
+		int64_t age = c->now - rb->time_us;
+		if (rb->node != i || age < 0 || age >= span || rb->index < first ||
+		    rb->index >= first + l->log_cells)
+			continue;
+		float a = age < span / 2 ? 1.0f : 2.0f * (1.0f - (float)age / (float)span);
+		float x = cx0 + (float)(rb->index - first) * ((float)l->log_cell_w + gap);
+		struct rgba red = OI_VERMILLION;
+		render_gfx_rect(c->g, x, ry, w, ch, rgba_alpha(RGBA(236, 236, 232, 255), a));
+		dashed_box(c, x, ry, w, ch, 3 * u, rgba_alpha(red, a));
+		char tl[24];
+		snprintf(tl, sizeof tl, "t%llu", (unsigned long long)rb->term);
+		const char *label = rb->cmd[0] ? rb->cmd : "·";
+		struct rgba ink = rgba_alpha(C_INK2, a);
+		float ty, tw;
+		int cp;
+		if (ch >= 28 * u) {
+			render_gfx_text(c->g, px(c, 11), false, ink, tl, x + 4 * u, ry + 1 * u, GFX_LEFT);
+			cp = shrink_to_fit(c, label, 15, 14, w - 6 * u);
+			ty = ry + ch * 0.56f;
+		} else {
+			cp = shrink_to_fit(c, label, 13, 9, w - 4 * u);
+			ty = ry + ch / 2;
+		}
+		render_gfx_text_fit(c->g, cp, true, ink, label, x + w / 2, ty, GFX_CENTER | GFX_MIDDLE,
+		                    w - 6 * u);
+		/* struck through */
+		tw = fminf((float)render_gfx_text_w(c->g, cp, true, label), w - 6 * u);
+		float sy = ty + (float)render_gfx_line_h(c->g, cp, true) * 0.1f; /* mid x-height */
+		render_gfx_line(c->g, x + w / 2 - tw / 2 - 2 * u, sy, x + w / 2 + tw / 2 + 2 * u, sy,
+		                2.5f * u, rgba_alpha(red, a));
+	}
+}
+
 static void draw_log(struct ctx *c)
 {
 	const struct render_layout *l = &c->l;
@@ -646,7 +779,12 @@ static void draw_log(struct ctx *c)
 	lx += render_gfx_text(c->g, lp, false, C_INK2, "next", lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
 	render_gfx_rect(c->g, lx, ly + 2 * u, 16 * u, 4 * u, OI_BLUE);
 	lx += 20 * u;
-	render_gfx_text(c->g, lp, false, C_INK2, "match (leader's view)", lx, ly, GFX_LEFT | GFX_MIDDLE);
+	lx += render_gfx_text(c->g, lp, false, C_INK2, "match", lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
+	/* a rolled-back entry: a dashed rim, struck through */
+	dashed_box(c, lx, ly - sq / 2 - 1 * u, sq + 6 * u, sq + 2 * u, 2 * u, OI_VERMILLION);
+	render_gfx_line(c->g, lx + 2 * u, ly, lx + sq + 4 * u, ly, 2 * u, OI_VERMILLION);
+	lx += sq + 10 * u;
+	render_gfx_text(c->g, lp, false, C_INK2, "rolled back", lx, ly, GFX_LEFT | GFX_MIDDLE);
 
 	uint64_t first = render_layout_log_first(l, c->s);
 	int gap = (int)lroundf(4 * u);
@@ -723,7 +861,7 @@ static void draw_log(struct ctx *c)
 			const char *label = cmd[0] ? cmd : "·";
 			if (ch >= 28 * u) {
 				render_gfx_text(c->g, px(c, 11), false, text, tl, x + 4 * u, ry + 1 * u, GFX_LEFT);
-				int cp = shrink_to_fit(c, label, 15, 11, w - 6 * u);
+				int cp = shrink_to_fit(c, label, 15, 14, w - 6 * u);
 				render_gfx_text_fit(c->g, cp, true, text, label, x + w / 2, ry + ch - 2 * u,
 				             GFX_CENTER | GFX_BOTTOM, w - 6 * u);
 			} else {
@@ -732,8 +870,11 @@ static void draw_log(struct ctx *c)
 				             GFX_CENTER | GFX_MIDDLE, w - 4 * u);
 			}
 		}
-		/* commitIndex: a bar after the last committed cell */
-		if (commit >= first && commit < first + l->log_cells) {
+		/* commitIndex: a bar after the last committed cell (a crashed
+		 * node has none: it is volatile) */
+		if (!up)
+			;
+		else if (commit >= first && commit < first + l->log_cells) {
 			float bx = cx0 + (float)((commit - first + 1) * (uint64_t)(l->log_cell_w + gap)) -
 			           (float)gap / 2;
 			render_gfx_rect(c->g, bx - 2.5f * u, ry - 3 * u, 5 * u, ch + 6 * u, C_INK);
@@ -741,6 +882,8 @@ static void draw_log(struct ctx *c)
 			float bx = cx0 + (float)(l->log_cells * (unsigned)(l->log_cell_w + gap));
 			render_gfx_rect(c->g, bx - 2.5f * u, ry - 3 * u, 5 * u, ch + 6 * u, C_INK);
 		}
+
+		draw_log_ghosts(c, i, first, cx0, ry, (float)gap);
 
 		/* the leader's view of this follower */
 		if (c->leader && c->leader != i) {
@@ -769,33 +912,82 @@ static void draw_log(struct ctx *c)
 /* ---- Details panel ------------------------------------------------------------------------- */
 static float stat(struct ctx *c, float x, float y, const char *label, const char *value)
 {
-	render_gfx_text(c->g, px(c, 12), false, C_INK2, label, x, y, GFX_LEFT);
-	float w1 = (float)render_gfx_text_w(c->g, px(c, 12), false, label);
-	float w2 = render_gfx_text(c->g, px(c, 22), true, C_INK, value, x, y + 15 * c->u, GFX_LEFT);
+	render_gfx_text(c->g, px(c, 14), false, C_INK2, label, x, y, GFX_LEFT);
+	float w1 = (float)render_gfx_text_w(c->g, px(c, 14), false, label);
+	float w2 = render_gfx_text(c->g, px(c, 22), true, C_INK, value, x, y + 17 * c->u, GFX_LEFT);
 	return fmaxf(w1, w2) + 22 * c->u;
+}
+
+/* A volatile value (commitIndex, lastApplied): "—" while the node is
+ * crashed, for a crash loses it. */
+static void volatile_value(const struct raft_node *rn, bool up, uint64_t v, char *buf, size_t cap)
+{
+	(void)rn;
+	if (up)
+		snprintf(buf, cap, "%llu", (unsigned long long)v);
+	else
+		snprintf(buf, cap, "—");
+}
+
+/* The header's word on leadership: the stable leader, and every other
+ * node that believes it leads (a star is drawn on each). */
+size_t render_leader_summary(const struct sim *s, char *buf, size_t cap)
+{
+	uint8_t stable = sim_stable_leader(s);
+	unsigned n = sim_n_nodes(s), k = 0;
+	char others[160] = "";
+	size_t len = 0;
+	for (unsigned i = 1; i <= n; i++) {
+		const struct raft_node *rn = sim_node(s, (uint8_t)i);
+		if (i == stable || !sim_node_up(s, (uint8_t)i) || raft_role(rn) != RAFT_LEADER)
+			continue;
+		k++;
+		if (len < sizeof others) {
+			int w = snprintf(others + len, sizeof others - len, "%sn%u term %llu",
+			                 k > 1 ? ", " : "", i, (unsigned long long)raft_term(rn));
+			if (w > 0)
+				len += (size_t)w;
+		}
+	}
+	int w;
+	if (stable && !k)
+		w = snprintf(buf, cap, "leader n%u", stable);
+	else if (stable)
+		w = snprintf(buf, cap, "leader n%u (term %llu); %s still believe%s %s lead%s (%s)",
+		             stable, (unsigned long long)raft_term(sim_node(s, stable)),
+		             k == 1 ? "1 more" : "more", k == 1 ? "s" : "", k == 1 ? "it" : "they",
+		             k == 1 ? "s" : "", others);
+	else if (k == 1)
+		w = snprintf(buf, cap, "no stable leader; 1 node believes it leads (%s)", others);
+	else if (k)
+		w = snprintf(buf, cap, "%u nodes believe they lead (%s)", k, others);
+	else
+		w = snprintf(buf, cap, "no leader");
+	return w > 0 ? (size_t)w : 0;
 }
 
 /* With no node selected: one row per node, the state a teacher points at. */
 static void draw_cluster_table(struct ctx *c, float x, float y, float maxw, float bottom)
 {
 	float u = c->u;
-	char buf[256], v[64];
-	uint8_t ldr = sim_stable_leader(c->s);
+	char buf[400], v[224];
 	const struct sim_counters *k = sim_counters(c->s);
-	if (ldr)
-		snprintf(v, sizeof v, "leader n%u", ldr);
+	render_leader_summary(c->s, v, sizeof v);
+	if (strchr(v, '('))
+		/* more than one node believes it leads: that is the headline */
+		snprintf(buf, sizeof buf, "Cluster · %s", v);
 	else
-		snprintf(v, sizeof v, "no leader");
-	snprintf(buf, sizeof buf, "Cluster · %s · %zu message%s in flight · %llu election%s", v,
-	         sim_msgs_in_flight(c->s), sim_msgs_in_flight(c->s) == 1 ? "" : "s",
-	         (unsigned long long)k->elections, k->elections == 1 ? "" : "s");
-	render_gfx_text_fit(c->g, px(c, 17), true, C_INK, buf, x, y, GFX_LEFT, maxw);
+		snprintf(buf, sizeof buf, "Cluster · %s · %zu message%s in flight · %llu election%s", v,
+		         sim_msgs_in_flight(c->s), sim_msgs_in_flight(c->s) == 1 ? "" : "s",
+		         (unsigned long long)k->elections, k->elections == 1 ? "" : "s");
+	render_gfx_text_fit(c->g, shrink_to_fit(c, buf, 17, 13, maxw), true, C_INK, buf, x, y,
+	                    GFX_LEFT, maxw);
 	y += 28 * u;
 	static const char *const head[] = {"node", "role", "term", "votedFor", "log",
 	                                   "commit", "applied", "timeout in"};
 	static const float colx[] = {0, 62, 168, 222, 300, 356, 422, 492};
 	float sc = fminf(1.0f, maxw / (560 * u));
-	int hp = px(c, 12);
+	int hp = px(c, 14);
 	for (size_t i = 0; i < 8; i++)
 		render_gfx_text(c->g, hp, false, C_INK2, head[i], x + colx[i] * u * sc, y, GFX_LEFT);
 	y += 18 * u;
@@ -805,7 +997,7 @@ static void draw_cluster_table(struct ctx *c, float x, float y, float maxw, floa
 		render_gfx_text(c->g, hp, false, C_INK2, "(select a node for its details)", x, y, GFX_LEFT);
 		return;
 	}
-	int tp = px(c, lh >= 22 * u ? 16 : lh >= 17 * u ? 13 : 11);
+	int tp = lh >= 22 * u ? c->l.details_px : px(c, lh >= 17 * u ? 13 : 11);
 	for (unsigned i = 1; i <= c->n; i++) {
 		const struct raft_node *rn = sim_node(c->s, (uint8_t)i);
 		bool up = sim_node_up(c->s, (uint8_t)i);
@@ -828,9 +1020,9 @@ static void draw_cluster_table(struct ctx *c, float x, float y, float maxw, floa
 		render_gfx_text(c->g, tp, false, ink, buf, x + colx[3] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
 		snprintf(buf, sizeof buf, "%llu", (unsigned long long)raft_last_index(rn));
 		render_gfx_text(c->g, tp, false, ink, buf, x + colx[4] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
-		snprintf(buf, sizeof buf, "%llu", (unsigned long long)raft_commit_index(rn));
+		volatile_value(rn, up, raft_commit_index(rn), buf, sizeof buf);
 		render_gfx_text(c->g, tp, false, ink, buf, x + colx[5] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
-		snprintf(buf, sizeof buf, "%llu", (unsigned long long)raft_last_applied(rn));
+		volatile_value(rn, up, raft_last_applied(rn), buf, sizeof buf);
 		render_gfx_text(c->g, tp, false, ink, buf, x + colx[6] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
 		if (up && role != RAFT_LEADER)
 			fmt_dur(raft_election_deadline_us(rn) - c->now, buf, sizeof buf);
@@ -885,9 +1077,12 @@ static void draw_details(struct ctx *c)
 	bool up = sim_node_up(c->s, (uint8_t)sel);
 	enum raft_role role = raft_role(rn);
 	role_chip(c, sel, x + 9 * u, y + 11 * u, 10 * u);
-	snprintf(buf, sizeof buf, "n%u · %s · term %llu", sel,
-	         up ? raft_role_name(role) : "crashed (durable state)",
-	         (unsigned long long)raft_term(rn));
+	if (up)
+		snprintf(buf, sizeof buf, "n%u · %s · term %llu", sel, raft_role_name(role),
+		         (unsigned long long)raft_term(rn));
+	else
+		snprintf(buf, sizeof buf, "n%u · crashed · term %llu (on disk)", sel,
+		         (unsigned long long)raft_term(rn));
 	render_gfx_text_fit(c->g, px(c, 17), true, C_INK, buf, x + 26 * u, y + 11 * u,
 	             GFX_LEFT | GFX_MIDDLE, maxw - 26 * u);
 	y += 30 * u;
@@ -898,9 +1093,10 @@ static void draw_details(struct ctx *c)
 	else
 		snprintf(v, sizeof v, "—");
 	sx += stat(c, sx, y, "votedFor", v);
-	snprintf(v, sizeof v, "%llu", (unsigned long long)raft_commit_index(rn));
+	/* volatile state dies with the process: a crashed node has none */
+	volatile_value(rn, up, raft_commit_index(rn), v, sizeof v);
 	sx += stat(c, sx, y, "commitIndex", v);
-	snprintf(v, sizeof v, "%llu", (unsigned long long)raft_last_applied(rn));
+	volatile_value(rn, up, raft_last_applied(rn), v, sizeof v);
 	sx += stat(c, sx, y, "lastApplied", v);
 	snprintf(v, sizeof v, "%llu", (unsigned long long)raft_last_index(rn));
 	sx += stat(c, sx, y, "log length", v);
@@ -912,9 +1108,9 @@ static void draw_details(struct ctx *c)
 		snprintf(v, sizeof v, "%u/%u", raft_votes(rn), c->n / 2 + 1);
 		stat(c, sx, y, "votes / needed", v);
 	}
-	y += 50 * u;
-	int sp = px(c, 14);
-	float lh = 20 * u;
+	y += 54 * u;
+	int sp = c->l.details_px;
+	float lh = 22 * u;
 	if (raft_snapshot_index(rn) && y + lh < bottom) {
 		/* log compaction: what the snapshot covers, what is left in memory */
 		size_t keys = raft_snapshot_count(rn);
@@ -935,10 +1131,18 @@ static void draw_details(struct ctx *c)
 		                    GFX_LEFT | GFX_MIDDLE, maxw - 2 * r - 10 * u);
 		y += lh + 8 * u;
 	}
+	if (!up && y + lh < bottom) {
+		render_gfx_text_wrap(c->g, sp, false, C_INK2,
+		                     "Kept on disk: currentTerm, votedFor and the log. Gone with the "
+		                     "process: commitIndex, lastApplied, nextIndex / matchIndex and the "
+		                     "key-value map (rebuilt from the log after a restart).",
+		                     x, y, maxw, (int)((bottom - y) / lh), lh, true);
+		return;
+	}
 	if (up && role == RAFT_LEADER && y + lh < bottom) {
-		render_gfx_text(c->g, px(c, 12), false, C_INK2, "per follower: nextIndex / matchIndex", x, y,
+		render_gfx_text(c->g, px(c, 14), false, C_INK2, "per follower: nextIndex / matchIndex", x, y,
 		         GFX_LEFT);
-		y += 17 * u;
+		y += 19 * u;
 		float colw = 118 * u, cx = x;
 		for (unsigned i = 1; i <= c->n; i++) {
 			if (i == sel)
@@ -960,8 +1164,8 @@ static void draw_details(struct ctx *c)
 	if (y + lh < bottom) {
 		size_t nk = raft_map_count(rn);
 		snprintf(buf, sizeof buf, "key-value map (%zu key%s)", nk, nk == 1 ? "" : "s");
-		render_gfx_text(c->g, px(c, 12), false, C_INK2, buf, x, y, GFX_LEFT);
-		y += 17 * u;
+		render_gfx_text(c->g, px(c, 14), false, C_INK2, buf, x, y, GFX_LEFT);
+		y += 19 * u;
 		char kv[1024];
 		size_t len = 0;
 		kv[0] = '\0';
@@ -1204,8 +1408,12 @@ static void draw_help(struct ctx *c)
 		render_gfx_text(c->g, px(c, 17), true, C_INK, "Messages", lx, my, GFX_LEFT);
 		draw_legend_at(c, lx - 4 * u, my + 26 * u);
 	}
-	render_gfx_text(c->g, px(c, 12), false, C_INK3, "Every kind has its own shape; colour (Okabe–Ito) names the family: orange elections, blue the log, yellow snapshots; lavender shades are terms",
-	         x + 28 * u, y + h - 14 * u, GFX_LEFT | GFX_BOTTOM);
+	render_gfx_text_wrap(c->g, px(c, 12), false, C_INK3,
+	                     "×40 entries: a busy lane's messages, bundled (select a node to see its "
+	                     "own). A dashed, struck-through log cell: an entry just rolled back.",
+	                     x + 28 * u, y + h - 60 * u, w * 0.58f - 40 * u, 2, 15 * u, true);
+	render_gfx_text_fit(c->g, px(c, 12), false, C_INK3, "Every kind has its own shape; colour (Okabe–Ito) names the family: orange elections, blue the log, yellow snapshots; lavender shades are terms",
+	         x + 28 * u, y + h - 14 * u, GFX_LEFT | GFX_BOTTOM, w - 56 * u);
 }
 
 /* ---- The frame ------------------------------------------------------------------------------- */
@@ -1230,6 +1438,8 @@ void render_draw(struct render_gfx *g, const struct render_frame *f, int w, int 
 	struct ctx c = {.g = g, .f = f, .s = f->sim};
 	unsigned n = sim_n_nodes(f->sim);
 	render_layout_compute(&c.l, w, h, n);
+	c.l.log_follow = f->selected;
+	render_layout_fit_log(&c.l, f->sim);
 	c.u = c.l.u;
 	c.now = sim_now_us(f->sim);
 	c.n = n > RENDER_NODES_MAX ? RENDER_NODES_MAX : n;
@@ -1240,6 +1450,7 @@ void render_draw(struct render_gfx *g, const struct render_frame *f, int w, int 
 	for (unsigned i = 1; i <= c.n; i++)
 		draw_node(&c, i);
 	draw_link_labels(&c);
+	draw_bundle_labels(&c);
 	draw_link_hint(&c);
 	if (!f->help && !f->hide_legend)
 		draw_legend(&c);
@@ -1270,6 +1481,8 @@ void render_frame_from_history(struct render_frame *f, const struct render_histo
 	f->say = scn_runner_say(r);
 	f->event = render_history_caption(h);
 	f->event_kind = render_history_caption_kind(h);
+	f->n_events = render_history_event_lines(h, &f->events);
+	f->n_rollbacks = render_history_rollbacks(h, &f->rollbacks);
 	f->n_markers = render_history_markers(h, &f->markers);
 	f->timeline_end_us =
 	    render_timeline_span(render_history_end_us(h), render_history_now_us(h));

@@ -1,5 +1,6 @@
 /* history.c - checkpoints, seek and step back over a scenario runner, with the user's commands recorded and replayed (SDL-free). */
 #include "history.h"
+#include "eventline.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,6 @@
 #define DEFAULT_CP_MAX 256u
 #define DEFAULT_CP_BYTES (320u * 1024u * 1024u)
 #define KEEP_RECENT 8u            /* newest checkpoints never thinned */
-#define CAPTION_HOLD_US 50000     /* a weaker event replaces a caption after this */
 #define MARKERS_MAX 200000u
 #define CHUNK_US_MIN 1000
 #define CHUNK_US_MAX 1000000
@@ -26,10 +26,7 @@
 struct hist_state {
 	uint64_t seq;       /* trace records seen since the start */
 	uint64_t commit_hi; /* highest committed index seen */
-	int64_t caption_us;
-	int caption_kind;
-	int caption_prio;
-	char caption[RENDER_CAPTION_MAX];
+	struct render_evstate ev; /* the event line and recent rollbacks */
 	char error[SCN_ERR_MAX]; /* a failed expectation or violation, "" */
 };
 
@@ -72,6 +69,7 @@ struct render_history {
 	int status;
 	bool at_pause;
 	struct hist_state st;
+	struct render_shadow *shadow; /* the logs as last seen (not checkpointed) */
 	bool saw_leader;   /* transient: set by the trace callback */
 	struct hist_action *acts;
 	size_t n_acts, cap_acts, next_act;
@@ -114,44 +112,6 @@ static size_t cur_records(const struct render_history *h)
 }
 
 /* ---- The trace callback: caption and markers ---------------------------------- */
-static int caption_priority(const struct sim_trace *t)
-{
-	const struct raft_msg *m = t->msg;
-	switch (t->kind) {
-	case SIM_T_VIOLATION:
-		return 9;
-	case SIM_T_LEADER:
-		return 8;
-	case SIM_T_TIMEOUT:
-	case SIM_T_CRASH:
-	case SIM_T_RESTART:
-	case SIM_T_PARTITION:
-	case SIM_T_HEAL:
-	case SIM_T_LINK:
-	case SIM_T_SET:
-		return 7;
-	case SIM_T_SNAPSHOT:
-		/* installing the leader's snapshot is the news; a node compacting
-		 * its own log is worth a line when nothing else happens */
-		return t->success ? 7 : 4;
-	case SIM_T_COMMIT:
-		return 6;
-	case SIM_T_CLIENT:
-		return 5;
-	case SIM_T_FOLLOWER:
-		return t->success ? 5 : 0;
-	case SIM_T_SEND:
-	case SIM_T_DROP:
-		/* heartbeats and their acknowledgements are the background */
-		if (!m || (m->type == RAFT_MSG_APPEND && m->n_entries == 0) ||
-		    (m->type == RAFT_MSG_APPEND_REPLY && m->success))
-			return 0;
-		return t->kind == SIM_T_DROP ? 4 : 3;
-	default:
-		return 0; /* duplicates; `say` is shown on its own */
-	}
-}
-
 static void add_marker(struct render_history *h, const struct sim_trace *t, uint8_t kind,
                        uint64_t index)
 {
@@ -176,14 +136,11 @@ static void on_trace(void *ctx, const struct sim_trace *t)
 	if (t->kind == SIM_T_LEADER)
 		h->saw_leader = true;
 
-	int prio = caption_priority(t);
-	if (prio > 0 && (prio >= h->st.caption_prio ||
-	                 t->time_us - h->st.caption_us >= CAPTION_HOLD_US)) {
-		sim_trace_explain(t, h->st.caption, sizeof h->st.caption);
-		h->st.caption_us = t->time_us;
-		h->st.caption_kind = (int)t->kind;
-		h->st.caption_prio = prio;
-	}
+	/* a restart keeps only what was written: not a rollback */
+	if (t->kind == SIM_T_RESTART)
+		render_shadow_resync(h->shadow, cur_sim(h), t->node);
+	render_ev_trace(&h->st.ev, t);
+	render_shadow_check(h->shadow, cur_sim(h), &h->st.ev, t->time_us);
 
 	bool fresh = h->st.seq > h->frontier_seq;
 	if (fresh) {
@@ -336,6 +293,9 @@ static int cp_take(struct render_history *h, size_t at)
 	struct scn_runner *r = scn_runner_clone(h->cur);
 	if (!r)
 		return -1;
+	/* a restore rebuilds the log copy from here: bring it up to date so
+	 * a rollback is reported the same way however this point is reached */
+	render_shadow_check(h->shadow, cur_sim(h), &h->st.ev, cur_now(h));
 	memmove(&h->cps[at + 1], &h->cps[at], (h->n_cps - at) * sizeof *h->cps);
 	h->cps[at] = (struct hist_cp){
 	    .r = r,
@@ -378,6 +338,7 @@ static int restore(struct render_history *h, size_t i)
 	h->st = h->cps[i].st;
 	h->status = h->cps[i].status;
 	h->at_pause = h->cps[i].at_pause;
+	render_shadow_reset(h->shadow, cur_sim(h));
 	return 0;
 }
 
@@ -865,6 +826,7 @@ int render_history_restart(struct render_history *h)
 	h->st = h->cps[0].st;
 	h->status = h->cps[0].status;
 	h->at_pause = false;
+	render_shadow_reset(h->shadow, cur_sim(h));
 	h->n_mk = 0;
 	h->frontier_seq = h->st.seq;
 	h->end_us = 0;
@@ -957,7 +919,12 @@ struct render_history *render_history_new(const struct scn_script *s,
 		h->cfg.checkpoint_bytes_max = DEFAULT_CP_BYTES;
 	h->chunk_us = 10000;
 	h->budget = UINT64_MAX;
-	h->st.caption_kind = -1;
+	h->shadow = render_shadow_new();
+	if (!h->shadow) {
+		snprintf(err, errcap, "out of memory");
+		free(h);
+		return NULL;
+	}
 	struct scn_options opt = {0};
 	if (o)
 		opt = *o;
@@ -969,11 +936,13 @@ struct render_history *render_history_new(const struct scn_script *s,
 	if (!h->cur) {
 		snprintf(err, errcap, "%s: the simulator refused this cluster (or out of memory)",
 		         scn_script_path(s));
+		render_shadow_free(h->shadow);
 		free(h);
 		return NULL;
 	}
 	h->status = SCN_RUNNING;
 	h->frontier_seq = h->st.seq;
+	render_shadow_reset(h->shadow, cur_sim(h));
 	if (cp_take(h, 0) != 0) {
 		snprintf(err, errcap, "out of memory");
 		render_history_free(h);
@@ -994,6 +963,7 @@ void render_history_free(struct render_history *h)
 	free(h->acts);
 	free(h->mk);
 	scn_runner_free(h->cur);
+	render_shadow_free(h->shadow);
 	free(h);
 }
 
@@ -1035,17 +1005,31 @@ bool render_history_at_pause(const struct render_history *h)
 
 const char *render_history_caption(const struct render_history *h)
 {
-	return h->st.caption;
+	return h->st.ev.n_lines ? h->st.ev.lines[0].text : "";
 }
 
 int64_t render_history_caption_us(const struct render_history *h)
 {
-	return h->st.caption_us;
+	return h->st.ev.n_lines ? h->st.ev.lines[0].time_us : 0;
 }
 
 int render_history_caption_kind(const struct render_history *h)
 {
-	return h->st.caption[0] ? h->st.caption_kind : -1;
+	return h->st.ev.n_lines ? h->st.ev.lines[0].kind : -1;
+}
+
+size_t render_history_event_lines(const struct render_history *h,
+                                  const struct render_event_line **out)
+{
+	*out = h->st.ev.lines;
+	return h->st.ev.n_lines;
+}
+
+size_t render_history_rollbacks(const struct render_history *h,
+                                const struct render_rollback **out)
+{
+	*out = h->st.ev.rb;
+	return h->st.ev.n_rb;
 }
 
 size_t render_history_markers(const struct render_history *h, const struct render_marker **out)

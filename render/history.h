@@ -54,6 +54,40 @@ struct render_marker {
 	uint64_t index; /* COMMIT, SNAPSHOT: the index; LEADER: the term */
 };
 
+/* The event line: the last RENDER_EVENT_LINES meaningful events, newest
+ * first.  Key events (a new leader, a step-down, a rollback, a commit, a
+ * crash, a violation) always get a line of their own.  Any other event is
+ * left out while a stronger one younger than RENDER_EVENT_HOLD_US holds the
+ * top line, replaces a younger top line of no higher priority that is not
+ * key, and else gets a line.  Commits of one index on several nodes share
+ * a line. */
+#define RENDER_EVENT_LINES 3
+#define RENDER_EVENT_HOLD_US 50000
+#define RENDER_EV_ROLLBACK 100 /* kind of a rollback's line (not a sim_trace_kind) */
+struct render_event_line {
+	int64_t time_us;
+	int kind;       /* enum sim_trace_kind, or RENDER_EV_ROLLBACK */
+	int prio;
+	bool key;
+	uint8_t node;
+	uint64_t index; /* COMMIT, rollback: the (first) index */
+	uint64_t nodes[4]; /* bit (i-1) for node i: who it is about */
+	char text[RENDER_CAPTION_MAX];
+};
+
+/* A log entry that was removed from a node's log (a conflicting suffix
+ * deleted when the leader's AppendEntries did not match), remembered so the
+ * view can draw it as a struck-through ghost in its old cell for a while. */
+#define RENDER_ROLLBACKS_MAX 32
+struct render_rollback {
+	int64_t time_us;  /* when it was removed */
+	uint8_t node;
+	uint64_t index, term;
+	uint64_t new_term; /* term of the entry now at index, 0: none yet */
+	bool committed;    /* it had been committed (only a broken Raft does this) */
+	char cmd[RAFT_CMD_MAX + 1];
+};
+
 struct render_history_config {
 	/* A checkpoint is taken when this many simulator events or this much
 	 * virtual time passed since the previous one (0: defaults, 2000
@@ -175,6 +209,14 @@ bool render_history_at_pause(const struct render_history *h);
 const char *render_history_caption(const struct render_history *h);
 int64_t render_history_caption_us(const struct render_history *h);
 int render_history_caption_kind(const struct render_history *h);
+/* The event line at this position (render_history_caption() is its first
+ * line), newest first; its count. */
+size_t render_history_event_lines(const struct render_history *h,
+                                  const struct render_event_line **out);
+/* The most recent rollbacks up to this position (at most
+ * RENDER_ROLLBACKS_MAX, oldest first); their count. */
+size_t render_history_rollbacks(const struct render_history *h,
+                                const struct render_rollback **out);
 /* Markers for the explored part of the session, in time order. */
 size_t render_history_markers(const struct render_history *h, const struct render_marker **out);
 /* How far the session has been explored (virtual time). */

@@ -32,7 +32,9 @@ void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nod
 	l->u = u;
 	int m = iround(12 * u);
 
-	int cap_h = iround(116 * u), tl_h = iround(66 * u);
+	/* the caption band: title, two lines of narration, three of events */
+	int cap_h = iround(160 * u), tl_h = iround(66 * u);
+	l->caption_events_y = 98 * u;
 	l->caption = (struct render_rect){0, 0, w, cap_h};
 	l->timeline = (struct render_rect){0, h - tl_h, w, tl_h};
 	int play = iround(44 * u);
@@ -48,8 +50,8 @@ void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nod
 	l->cluster = (struct render_rect){0, mid_y, cluster_w, mid_h};
 
 	/* the ring: nodes as large as the spacing allows, room for labels
-	 * and for the message legend along the top */
-	float legend_h = 28 * u;
+	 * and for the message legend along the top (two rows) */
+	float legend_h = 44 * u;
 	float cw = (float)cluster_w, ch = (float)mid_h - legend_h;
 	float nr = (n_nodes <= 5 ? 50 : 46) * u;
 	float below = 54 * u, side = 20 * u;
@@ -65,6 +67,13 @@ void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nod
 	if (nr < 12 * u)
 		nr = 12 * u;
 	l->node_r = nr;
+	l->say_px = iround(28 * u);
+	l->name_px = iround(nr * 0.56f);
+	l->details_px = iround(16 * u);
+	l->legend_px = iround(16 * u);
+	l->log_cmd_px = iround(14 * u);
+	if (l->name_px < 10)
+		l->name_px = 10;
 	l->ring_r = n_nodes == 1 ? 0 : R;
 	l->ring_cx = cw / 2;
 	l->ring_cy = (float)mid_y + legend_h + ch / 2 - below / 4;
@@ -75,7 +84,12 @@ void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nod
 	l->log_header_h = iround(52 * u);
 	int avail = mid_h - 2 * m;
 	int row = iround(48 * u);
-	int max_rows_h = (int)((float)avail * 0.62f) - l->log_header_h;
+	int max_rows_h = (int)((float)avail * 0.60f) - l->log_header_h;
+	/* leave the details table a row of 17 px per node (its header, 46 px) */
+	int table_h = iround((46 + 17 * (float)n_nodes + 14) * u);
+	int rest = avail - l->log_header_h - iround(10 * u) - m - table_h;
+	if (rest < max_rows_h)
+		max_rows_h = rest;
 	if (row * (int)n_nodes > max_rows_h)
 		row = max_rows_h / (int)n_nodes;
 	if (row < iround(18 * u))
@@ -94,10 +108,44 @@ void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nod
 	l->details = (struct render_rect){px, dy, pw, mid_y + mid_h - m - dy};
 }
 
+/* Visible cells for cells of width cw. */
+static unsigned log_cells_for(const struct render_layout *l, int cw)
+{
+	int gap = iround(4 * l->u);
+	int usable = l->log.w - l->log_label_w - iround(10 * l->u);
+	int n = usable > 0 ? usable / (cw + gap) : 1;
+	return n < 1 ? 1 : (unsigned)n;
+}
+
+void render_layout_fit_log(struct render_layout *l, const struct sim *s)
+{
+	size_t longest = 0;
+	unsigned n = sim_n_nodes(s) < l->n_nodes ? sim_n_nodes(s) : l->n_nodes;
+	for (unsigned i = 1; i <= n; i++) {
+		const struct raft_node *rn = sim_node(s, (uint8_t)i);
+		uint64_t last = raft_last_index(rn), from = raft_log_first(rn);
+		/* the newest few dozen: what the rows can show */
+		if (last > 64 && last - 64 > from)
+			from = last - 64;
+		for (uint64_t k = from; k <= last; k++) {
+			const struct raft_entry *e = raft_entry_at(rn, k);
+			if (e && e->len > longest)
+				longest = e->len;
+		}
+	}
+	if (longest > RENDER_LOG_CMD_CHARS)
+		longest = RENDER_LOG_CMD_CHARS;
+	int need = iround((float)longest * RENDER_LOG_EM_PER_CHAR * (float)l->log_cmd_px + 8 * l->u);
+	if (need <= l->log_cell_w)
+		return;
+	l->log_cell_w = need;
+	l->log_cells = log_cells_for(l, need);
+}
+
 void render_layout_say(const struct render_layout *l, int *px, float *max_w)
 {
-	/* as draw_caption() draws it: 26 px at 1280x720, 16 px of padding */
-	int p = iround(26 * l->u);
+	/* as draw_caption() draws it: 28 px at 1280x720, 16 px of padding */
+	int p = l->say_px;
 	*px = p < 9 ? 9 : p;
 	*max_w = (float)l->caption.w - 2 * (16 * l->u);
 }
@@ -114,23 +162,57 @@ bool render_layout_node(const struct render_layout *l, unsigned node, float *cx,
 	return true;
 }
 
-uint64_t render_layout_log_first(const struct render_layout *l, const struct sim *s)
+/* The first index of a window of `cells` that shows lo..hi, or, when they
+ * do not fit, starts one entry before lo. */
+static uint64_t window_first(uint64_t lo, uint64_t hi, unsigned cells)
 {
+	if (hi + 1 <= cells)
+		return 1;
+	if (hi - lo + 1 <= cells)
+		return hi + 1 - cells;
+	return lo > 1 ? lo - 1 : 1;
+}
+
+uint64_t render_layout_log_first(const struct render_layout *l0, const struct sim *s)
+{
+	struct render_layout fitted = *l0, *l = &fitted;
+	render_layout_fit_log(l, s);
+	unsigned n = sim_n_nodes(s) < l->n_nodes ? sim_n_nodes(s) : l->n_nodes;
 	uint64_t last = 0;
-	for (unsigned i = 1; i <= sim_n_nodes(s) && i <= l->n_nodes; i++) {
+	for (unsigned i = 1; i <= n; i++) {
 		uint64_t li = raft_last_index(sim_node(s, (uint8_t)i));
 		if (li > last)
 			last = li;
 	}
-	/* keep the newest entry and one free cell (a nextIndex) in view */
-	if (last + 1 <= l->log_cells)
-		return 1;
-	return last + 2 - l->log_cells;
+	unsigned sel = l->log_follow;
+	if (sel >= 1 && sel <= n) {
+		/* the selected node's newest entry and the free cell after it,
+		 * and the newest of any node too when both fit */
+		uint64_t mine = raft_last_index(sim_node(s, (uint8_t)sel)) + 1;
+		return window_first(mine, last + 1, l->log_cells);
+	}
+	/* keep the newest entry and one free cell (a nextIndex) in view, unless
+	 * a running follower is catching up: then its next entry, the lowest
+	 * nextIndex, comes first */
+	uint64_t lo = last + 1;
+	for (unsigned i = 1; i <= n; i++) {
+		const struct raft_node *rn = sim_node(s, (uint8_t)i);
+		if (!sim_node_up(s, (uint8_t)i) || raft_role(rn) == RAFT_LEADER)
+			continue;
+		/* the follower's own next index: the leader's nextIndex for it
+		 * lags while a batch is on its way back */
+		uint64_t next = raft_last_index(rn) + 1;
+		if (next < lo)
+			lo = next;
+	}
+	return window_first(lo, last + 1, l->log_cells);
 }
 
-bool render_layout_log_cell(const struct render_layout *l, const struct sim *s,
+bool render_layout_log_cell(const struct render_layout *l0, const struct sim *s,
                             unsigned node, uint64_t index, struct render_rect *out)
 {
+	struct render_layout fitted = *l0, *l = &fitted;
+	render_layout_fit_log(l, s);
 	if (node < 1 || node > l->n_nodes || index < 1)
 		return false;
 	uint64_t first = render_layout_log_first(l, s);
@@ -142,6 +224,77 @@ bool render_layout_log_cell(const struct render_layout *l, const struct sim *s,
 	out->w = l->log_cell_w;
 	out->h = l->log_cell_h;
 	return true;
+}
+
+bool render_layout_msg_pos(const struct render_layout *l, unsigned from, unsigned to,
+                           float frac, float *x, float *y)
+{
+	float xi, yi, xj, yj, r;
+	if (!render_layout_node(l, from, &xi, &yi, &r) || !render_layout_node(l, to, &xj, &yj, &r))
+		return false;
+	/* from rim to rim, shifted into the lane (as draw.c's lane_end) */
+	float lane = 7 * l->u, dx = xj - xi, dy = yj - yi, d = sqrtf(dx * dx + dy * dy);
+	if (d < 1)
+		d = 1;
+	dx /= d;
+	dy /= d;
+	float off = r + 2 * l->u;
+	float x0 = xi + dx * off - dy * lane, y0 = yi + dy * off + dx * lane;
+	float x1 = xj - dx * off - dy * lane, y1 = yj - dy * off + dx * lane;
+	*x = x0 + (x1 - x0) * frac;
+	*y = y0 + (y1 - y0) * frac;
+	return true;
+}
+
+/* Part of message m's flight done at now (< 0: not sent yet). */
+static float msg_frac(const struct sim_msg *m, int64_t now)
+{
+	if (m->deliver_us <= m->send_us)
+		return 1;
+	float f = (float)((double)(now - m->send_us) / (double)(m->deliver_us - m->send_us));
+	return f > 1 ? 1 : f;
+}
+
+size_t render_layout_bundles(const struct render_layout *l, const struct sim *s,
+                             unsigned selected, struct render_bundle *out, size_t cap)
+{
+	enum { N = RENDER_NODES_MAX, K = RENDER_MSG_KINDS };
+	unsigned count[N * N * K];
+	float oldest[N * N * K];
+	memset(count, 0, sizeof count);
+	unsigned n = l->n_nodes;
+	int64_t now = sim_now_us(s);
+	size_t msgs = sim_msg_capacity(s);
+	for (size_t i = 0; i < msgs; i++) {
+		const struct sim_msg *m = sim_msg_slot(s, i);
+		if (!m || m->lost || m->m.from < 1 || m->m.to < 1 || m->m.from > n || m->m.to > n ||
+		    m->m.from == selected || m->m.to == selected)
+			continue;
+		enum render_msg_kind k = render_msg_kind_of(m->m.type, m->m.success, m->m.n_entries);
+		float f = msg_frac(m, now);
+		if (k >= RENDER_MSG_KINDS || f < 0)
+			continue;
+		size_t c = ((size_t)(m->m.from - 1) * N + (m->m.to - 1)) * K + k;
+		if (!count[c] || f > oldest[c])
+			oldest[c] = f;
+		count[c]++;
+	}
+	size_t nb = 0;
+	for (size_t c = 0; c < (size_t)N * N * K; c++) {
+		if (count[c] <= RENDER_BUNDLE_MIN)
+			continue;
+		if (nb < cap) {
+			struct render_bundle *b = &out[nb];
+			b->kind = (uint8_t)(c % K);
+			b->to = (uint8_t)(c / K % N + 1);
+			b->from = (uint8_t)(c / K / N + 1);
+			b->count = count[c];
+			b->frac = oldest[c];
+			render_layout_msg_pos(l, b->from, b->to, b->frac, &b->x, &b->y);
+		}
+		nb++;
+	}
+	return nb;
 }
 
 unsigned render_layout_hit_node(const struct render_layout *l, float x, float y)

@@ -38,7 +38,8 @@ struct render_layout {
 	int w, h;
 	unsigned n_nodes;
 	float u;                    /* scale: 1.0 at 1280x720 */
-	struct render_rect caption; /* narration + latest event, top */
+	struct render_rect caption; /* narration + the event line, top */
+	float caption_events_y;     /* the event line's first row, from caption.y */
 	struct render_rect cluster; /* the ring of nodes and messages */
 	struct render_rect log;     /* the log panel */
 	struct render_rect details; /* the selected node's state */
@@ -52,7 +53,23 @@ struct render_layout {
 	int log_header_h;           /* legend + index numbers */
 	int log_row_h, log_cell_w, log_cell_h;
 	unsigned log_cells;         /* visible indices per row */
+	unsigned log_follow;        /* the node the log rows follow, 0: what matters
+	                             * (set by the caller, 0 after compute) */
+	/* Text sizes in pixels (font size), the smallest each part uses; at
+	 * 1280x720 at least 28 (narration), 24 (node names, five nodes), 16
+	 * (details, message legend) and 14 (commands in log cells).  All
+	 * scale with the window's height (u). */
+	int say_px, name_px, details_px, legend_px, log_cmd_px;
 };
+
+/* Widens the log cells so that the commands of the entries in view (up to
+ * RENDER_LOG_CMD_CHARS characters) fit at log_cmd_px without being cut,
+ * and recounts log_cells (fewer, wider cells: the rows scroll).  The width
+ * is estimated from the character count (DejaVu Sans Bold is at most
+ * RENDER_LOG_EM_PER_CHAR em wide per character of a KEY=VALUE on average). */
+#define RENDER_LOG_CMD_CHARS 11
+#define RENDER_LOG_EM_PER_CHAR 0.74f
+void render_layout_fit_log(struct render_layout *l, const struct sim *s);
 
 /* Computes the layout; n_nodes is clamped to 1..RENDER_NODES_MAX. */
 void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nodes);
@@ -65,13 +82,39 @@ void render_layout_say(const struct render_layout *l, int *px, float *max_w);
 /* Centre and radius of node 1..n; false for a node outside 1..n. */
 bool render_layout_node(const struct render_layout *l, unsigned node, float *cx, float *cy,
                         float *r);
-/* The first log index shown: the rows scroll so that the newest entry of
- * any node is visible. */
+/* The first log index shown.  The rows follow the selected node
+ * (log_follow): its newest entry and the free cell after it.  With none
+ * selected they show the newest entry of any node and the free cell after
+ * it, unless a running follower is catching up (its next entry, the lowest
+ * nextIndex, is too far behind to show both): then they start one entry
+ * before that follower's next one. */
 uint64_t render_layout_log_first(const struct render_layout *l, const struct sim *s);
-/* The cell of (node, index) as drawn for sim s; false when that index is
- * scrolled out of view or the node is out of range. */
+/* The cell of (node, index) as drawn for sim s (with the cells widened by
+ * render_layout_fit_log, as render_layout_log_first counts them too);
+ * false when that index is scrolled out of view or the node is out of
+ * range. */
 bool render_layout_log_cell(const struct render_layout *l, const struct sim *s,
                             unsigned node, uint64_t index, struct render_rect *out);
+/* Where a message from -> to is drawn when frac (0..1) of its flight is
+ * done: in the lane of that direction (to the right of travel); false for
+ * a node out of range. */
+bool render_layout_msg_pos(const struct render_layout *l, unsigned from, unsigned to,
+                           float frac, float *x, float *y);
+/* Busy lanes: when more than RENDER_BUNDLE_MIN messages of one kind travel
+ * one lane (from -> to), they are drawn as one bundle with their count, at
+ * the position of the oldest, so node names and the ring stay readable.
+ * Messages from or to node `selected` are never bundled. */
+#define RENDER_BUNDLE_MIN 4
+struct render_bundle {
+	uint8_t from, to;
+	uint8_t kind;     /* enum render_msg_kind */
+	unsigned count;   /* messages in it */
+	float frac;       /* the oldest's part of its flight done */
+	float x, y;       /* where the oldest is */
+};
+/* The bundles of sim s (at most cap written); returns how many there are. */
+size_t render_layout_bundles(const struct render_layout *l, const struct sim *s,
+                             unsigned selected, struct render_bundle *out, size_t cap);
 /* The node under (x, y), 0 for none. */
 unsigned render_layout_hit_node(const struct render_layout *l, float x, float y);
 /* The link under (x, y): true and the two nodes, *a being the end nearer
@@ -115,6 +158,16 @@ struct render_frame {
 	const char *say;                   /* latest narration, may be NULL */
 	const char *event;                 /* latest event explained, may be NULL */
 	int event_kind;                    /* enum sim_trace_kind, -1 none */
+	/* The event line, newest first (when set, drawn instead of event):
+	 * the newest in full, the older ones fading. */
+	const struct render_event_line *events;
+	size_t n_events;
+	/* Entries rolled back recently: each is drawn as a struck-through
+	 * ghost in its old log cell for ghost_us of virtual time after its
+	 * removal (0: RENDER_GHOST_US). */
+	const struct render_rollback *rollbacks;
+	size_t n_rollbacks;
+	int64_t ghost_us;
 	const struct render_marker *markers;
 	size_t n_markers;
 	int64_t timeline_end_us;           /* 0: from now */
@@ -151,6 +204,11 @@ void render_draw(struct render_gfx *g, const struct render_frame *f, int w, int 
  * timeline ends at timeline_end_us.  Nothing for RENDER_MOVE_NONE. */
 void render_draw_progress(struct render_gfx *g, const struct render_layout *l,
                           const struct render_move *m, int64_t timeline_end_us);
+
+/* The details header's words on who leads: "leader n4", "2 nodes believe
+ * they lead (n1 term 1, n4 term 2)", "no leader" only when no live node is
+ * in the leader role.  Returns the length (snprintf-like). */
+size_t render_leader_summary(const struct sim *s, char *buf, size_t cap);
 
 /* The frame fields the history provides (sim, title, say, caption,
  * markers, banner); the caller sets the view state. */
@@ -193,6 +251,8 @@ enum render_msg_kind render_msg_kind_of(uint8_t type, bool success, uint32_t n_e
  * marks telling them apart); NULL outside the enum. */
 const char *render_msg_kind_label(enum render_msg_kind k);
 const char *render_msg_kind_brief(enum render_msg_kind k);
+/* Many of them, for a bundle's count: "entries" in "×40 entries". */
+const char *render_msg_kind_many(enum render_msg_kind k);
 /* Colours as 0xRRGGBB. */
 uint32_t render_msg_kind_rgb(enum render_msg_kind k);
 uint32_t render_role_rgb(enum render_role_look r);
@@ -251,11 +311,18 @@ void render_caption_meter_free(struct render_caption_meter *m);
  * line more than there is room for (the window cuts it).  The caption
  * fits when this is at most RENDER_SAY_LINES. */
 int render_caption_lines(struct render_caption_meter *m, const char *say, int w, int h);
+/* The width in pixels of s drawn in DejaVu Sans (Bold if bold) of px
+ * pixels, as the renderer measures it. */
+int render_caption_text_w(struct render_caption_meter *m, int px, bool bold, const char *s);
 
 /* ---- The window ------------------------------------------------------------ */
 /* The pace the window starts at: virtual time runs at 1/RENDER_PACE_DIV of
  * wall time (app.c's DEFAULT_SPEED; --speed and the + and - keys change it). */
 #define RENDER_PACE_DIV 20
+/* A rolled-back entry's ghost stays about 2 s of wall time at the default
+ * pace: 2 s / RENDER_PACE_DIV of virtual time (headless frames use this;
+ * a window at another pace may pass its own in render_frame.ghost_us). */
+#define RENDER_GHOST_US (2000000 / RENDER_PACE_DIV)
 struct render_view_options {
 	const char *path;        /* the script's path, for messages */
 	int w, h;                /* initial window size, 0: default */

@@ -23,21 +23,22 @@ static const struct msg_look {
 	bool reply; /* hollow */
 	bool ok;    /* replies: a check and a solid rim; else a cross and a broken rim */
 	struct rgba colour;
-	const char *label, *brief;
+	const char *label, *brief, *many;
 } msg_looks[RENDER_MSG_KINDS] = {
-    [RENDER_MSG_VOTE] = {SHAPE_DIAMOND, false, true, K_ELECTION, "RequestVote", "RequestVote"},
+    [RENDER_MSG_VOTE] = {SHAPE_DIAMOND, false, true, K_ELECTION, "RequestVote", "RequestVote", "RequestVote"},
     [RENDER_MSG_HEARTBEAT] = {SHAPE_DOT, false, true, K_LOG, "heartbeat (AppendEntries, empty)",
-                              "heartbeat"},
+                              "heartbeat", "heartbeats"},
     [RENDER_MSG_ENTRIES] = {SHAPE_BOX, false, true, K_LOG, "AppendEntries + entries (count)",
-                            "entries"},
-    [RENDER_MSG_SNAPSHOT] = {SHAPE_PAGE, false, true, K_SNAPSHOT, "InstallSnapshot", "snapshot"},
+                            "entries", "entries"},
+    [RENDER_MSG_SNAPSHOT] = {SHAPE_PAGE, false, true, K_SNAPSHOT, "InstallSnapshot", "snapshot", "snapshots"},
     [RENDER_MSG_VOTE_GRANTED] = {SHAPE_DIAMOND, true, true, K_ELECTION, "vote granted",
-                                 "vote reply"},
-    [RENDER_MSG_VOTE_DENIED] = {SHAPE_DIAMOND, true, false, K_ELECTION, "vote denied", "vote reply"},
+                                 "vote reply", "votes granted"},
+    [RENDER_MSG_VOTE_DENIED] = {SHAPE_DIAMOND, true, false, K_ELECTION, "vote denied", "vote reply",
+                                "votes denied"},
     [RENDER_MSG_APPEND_OK] = {SHAPE_BOX, true, true, K_LOG, "AppendEntries reply: OK",
-                              "append reply"},
+                              "append reply", "OK replies"},
     [RENDER_MSG_APPEND_REJECTED] = {SHAPE_BOX, true, false, K_LOG, "AppendEntries reply: rejected",
-                                    "append reply"},
+                                    "append reply", "rejections"},
 };
 _Static_assert(sizeof msg_looks / sizeof msg_looks[0] == RENDER_MSG_KINDS,
                "one look per message kind");
@@ -99,6 +100,12 @@ const char *render_msg_kind_brief(enum render_msg_kind k)
 {
 	const struct msg_look *m = msg_look(k);
 	return m ? m->brief : NULL;
+}
+
+const char *render_msg_kind_many(enum render_msg_kind k)
+{
+	const struct msg_look *m = msg_look(k);
+	return m ? m->many : NULL;
 }
 
 struct rgba render_msg_colour(enum render_msg_kind k)

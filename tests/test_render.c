@@ -1228,3 +1228,356 @@ Test(render, seek_progress_drawn_over_the_frame)
 	SDL_FreeSurface(surf);
 	render_history_free(h);
 }
+
+/* ---- The moments that carry the lesson ------------------------------------------------------ */
+static bool has_event_line(const struct render_history *h, const char *want, size_t *at)
+{
+	const struct render_event_line *ev;
+	size_t n = render_history_event_lines(h, &ev);
+	for (size_t i = 0; i < n; i++)
+		if (strstr(ev[i].text, want)) {
+			if (at)
+				*at = i;
+			return true;
+		}
+	return false;
+}
+
+Test(render, step_down_reaches_the_event_line)
+{
+	/* partition_two_leaders heals at 345 ms and LeaderA (n1) steps down at
+	 * 383.8 ms: within 50 ms of the heal, which a hold rule used to let
+	 * swallow the step-down */
+	struct render_history *h = history(script_file("partition_two_leaders.scn"));
+	render_history_advance(h, 384 * MS, true);
+	size_t at = 9;
+	cr_assert(has_event_line(h, "n1 saw a higher term (2) and steps down", &at),
+	          "the step-down is not on the event line (top: %s)", render_history_caption(h));
+	cr_assert_eq(at, 0, "the step-down is not the newest line");
+	/* the heal is still there, below it */
+	const struct render_event_line *ev;
+	size_t n = render_history_event_lines(h, &ev);
+	cr_assert(has_event_line(h, "healed", &at) && at == 1, "the heal is not the second line: %zu %s / %s", n, ev[1].text, n > 2 ? ev[2].text : "");
+	render_history_free(h);
+}
+
+Test(render, rollback_recorded_with_its_sentence)
+{
+	struct render_history *h = history(script_file("partition_two_leaders.scn"));
+	render_history_advance(h, 405 * MS, true);
+	cr_assert(has_event_line(h, "n1 dropped a=stale at index 2 (never committed; replaced by "
+	                            "term 2's entry)", NULL),
+	          "no rollback line (top: %s)", render_history_caption(h));
+	const struct render_rollback *rb;
+	size_t n = render_history_rollbacks(h, &rb);
+	bool n1 = false, n2 = false;
+	for (size_t i = 0; i < n; i++) {
+		cr_assert_str_eq(rb[i].cmd, "a=stale");
+		cr_assert_eq(rb[i].index, 2);
+		cr_assert_eq(rb[i].term, 1);
+		cr_assert_eq(rb[i].new_term, 2);
+		cr_assert(!rb[i].committed);
+		n1 = n1 || rb[i].node == 1;
+		n2 = n2 || rb[i].node == 2;
+	}
+	cr_assert(n == 2 && n1 && n2, "%zu rollbacks, n1 %d, n2 %d", n, n1, n2);
+	render_history_free(h);
+}
+
+Test(render, tutorial_heal_shows_three_events_newest_first)
+{
+	/* part 7: one AppendEntries makes LeaderA (n4) step down, drop a=stale
+	 * and commit b=new, all in one instant: the three key lines */
+	struct render_history *h = history(script_file("tutorial.scn"));
+	render_history_advance(h, 1378400, true);
+	const struct render_event_line *ev;
+	size_t n = render_history_event_lines(h, &ev);
+	cr_assert_eq(n, 3);
+	cr_assert(strstr(ev[0].text, "n4 now knows entry 2 (b=new) is committed"), "%s", ev[0].text);
+	cr_assert_str_eq(ev[1].text, "n4 dropped a=stale at index 2 (never committed; replaced by "
+	                             "term 4's entry)");
+	cr_assert(strstr(ev[2].text, "n4 saw a higher term (4) and steps down"), "%s", ev[2].text);
+	for (size_t i = 0; i < n; i++)
+		cr_assert(ev[i].key, "line %zu is not a key event", i);
+	render_history_free(h);
+}
+
+Test(render, commits_of_one_index_share_a_line)
+{
+	struct render_history *h = history(script_file("partition_two_leaders.scn"));
+	render_history_advance(h, 346 * MS, true);
+	/* n4 (LeaderB) committed b=new at 331 ms, n3 and n5 at 345 ms */
+	cr_assert(has_event_line(h, "n3, n4 and n5 now know entry 2 (b=new) is committed", NULL),
+	          "top: %s", render_history_caption(h));
+	render_history_free(h);
+}
+
+/* The ghost's rim: a point on the top edge of cell (node, index), inside
+ * the first dash. */
+static uint32_t ghost_rim(const struct render_offscreen *o, const struct render_layout *l,
+                          const struct sim *s, unsigned node, uint64_t index)
+{
+	struct render_rect r;
+	cr_assert(render_layout_log_cell(l, s, node, index, &r), "cell n%u/%llu out of view", node,
+	          (unsigned long long)index);
+	return render_offscreen_pixel(o, r.x + (int)lroundf(3 * l->u), r.y + 1);
+}
+
+#define GHOST_RED 0xD55E00u
+
+Test(render, rolled_back_entry_drawn_as_a_ghost_for_a_while)
+{
+	struct render_history *h = history(script_file("partition_two_leaders.scn"));
+	struct render_offscreen *o = canvas();
+	struct render_layout l;
+	/* n1 dropped a=stale at 404.043 ms */
+	render_history_advance(h, 405 * MS, true);
+	layout(&l, h);
+	draw(o, h, 0);
+	uint32_t p = ghost_rim(o, &l, render_history_sim(h), 1, 2);
+	cr_assert(near_rgb(p, GHOST_RED, 12), "no ghost at n1/2 a moment after: %06x", p);
+	/* n3 never had a=stale: no ghost in its cell */
+	p = ghost_rim(o, &l, render_history_sim(h), 3, 2);
+	cr_assert(!near_rgb(p, GHOST_RED, 40), "a ghost at n3/2: %06x", p);
+	/* still there near the end of its time, gone after it */
+	render_history_advance(h, 404043 + RENDER_GHOST_US * 4 / 10, true);
+	draw(o, h, 0);
+	p = ghost_rim(o, &l, render_history_sim(h), 1, 2);
+	cr_assert(near_rgb(p, GHOST_RED, 12), "the ghost left early: %06x", p);
+	render_history_advance(h, 404043 + RENDER_GHOST_US + 1000, true);
+	draw(o, h, 0);
+	p = ghost_rim(o, &l, render_history_sim(h), 1, 2);
+	cr_assert(!near_rgb(p, GHOST_RED, 60), "the ghost stayed: %06x", p);
+	/* and back: a step back over the rollback shows it again, the same */
+	render_history_seek(h, 405 * MS);
+	draw(o, h, 0);
+	p = ghost_rim(o, &l, render_history_sim(h), 1, 2);
+	cr_assert(near_rgb(p, GHOST_RED, 12), "no ghost after seeking back: %06x", p);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+Test(render, header_says_who_believes_it_leads)
+{
+	char buf[256];
+	/* LeaderA (n1) cut off with a minority, LeaderB stable on the other side */
+	struct render_history *h = history(script_file("partition_two_leaders.scn"));
+	render_history_advance(h, 300 * MS, true);
+	render_leader_summary(render_history_sim(h), buf, sizeof buf);
+	cr_assert_str_eq(buf, "leader n4 (term 2); 1 more still believes it leads (n1 term 1)");
+	render_history_free(h);
+	/* then no majority anywhere: two stars, no stable leader */
+	h = history(script_text("cluster nodes=5 seed=4\n"
+	                        "timeout n1\n"
+	                        "run until leader == n1 within 1s\n"
+	                        "partition {n1 n2} {n3 n4 n5}\n"
+	                        "run until leaders == 2 within 3s\n"
+	                        "partition {n1 n2} {n3} {n4} {n5}\n"
+	                        "run 1ms\n"));
+	render_history_advance(h, 3000 * MS, true);
+	const struct sim *s = render_history_sim(h);
+	cr_assert_eq(sim_stable_leader(s), 0);
+	unsigned b = 0;
+	for (unsigned i = 2; i <= 5; i++)
+		if (raft_role(sim_node(s, (uint8_t)i)) == RAFT_LEADER)
+			b = i;
+	cr_assert(b, "no second leader");
+	char want[128];
+	snprintf(want, sizeof want, "2 nodes believe they lead (n1 term 1, n%u term %llu)", b,
+	         (unsigned long long)raft_term(sim_node(s, (uint8_t)b)));
+	render_leader_summary(s, buf, sizeof buf);
+	cr_assert_str_eq(buf, want);
+	render_history_free(h);
+	/* one lonely leader */
+	h = history(script_text("cluster nodes=5 seed=4\n"
+	                        "timeout n1\n"
+	                        "run until leader == n1 within 1s\n"
+	                        "partition {n1} {n2} {n3} {n4} {n5}\n"
+	                        "run 1ms\n"));
+	render_history_advance(h, 3000 * MS, true);
+	render_leader_summary(render_history_sim(h), buf, sizeof buf);
+	cr_assert_str_eq(buf, "no stable leader; 1 node believes it leads (n1 term 1)");
+	render_history_free(h);
+}
+
+Test(render, crashed_node_has_no_commit_index_bar)
+{
+	/* crash_restart_persistence: n3 is down from 135 ms for 300 ms; its
+	 * commitIndex is volatile, so its row loses the commitIndex bar */
+	struct render_history *h = history(script_file("crash_restart_persistence.scn"));
+	struct render_offscreen *o = canvas();
+	struct render_layout l;
+	render_history_advance(h, 130 * MS, true);
+	layout(&l, h);
+	struct render_rect r;
+	int gap = (int)lroundf(4 * l.u);
+	draw(o, h, 0);
+	cr_assert(render_layout_log_cell(&l, render_history_sim(h), 3, 2, &r));
+	uint32_t p = render_offscreen_pixel(o, r.x + r.w + gap / 2, r.y + r.h / 2);
+	cr_assert(near_rgb(p, 0x141418, 30), "no commitIndex bar while n3 is up: %06x", p);
+	render_history_advance(h, 300 * MS, true);
+	cr_assert(!sim_node_up(render_history_sim(h), 3));
+	draw(o, h, 0);
+	cr_assert(render_layout_log_cell(&l, render_history_sim(h), 3, 2, &r));
+	p = render_offscreen_pixel(o, r.x + r.w + gap / 2, r.y + r.h / 2);
+	cr_assert(!near_rgb(p, 0x141418, 60), "a commitIndex bar on crashed n3: %06x", p);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+Test(render, log_panel_follows_the_follower_that_catches_up)
+{
+	struct render_history *h = history(script_file("follower_catch_up.scn"));
+	struct render_layout l;
+	struct render_rect r;
+	/* 85 ms: the leader has 41 entries, the followers 1 (n5 crashed);
+	 * 220 ms: n5 restarted and got its first batch, the others have 201 */
+	static const int64_t at[] = {85 * MS, 220 * MS, 240 * MS};
+	for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+		render_history_advance(h, at[k], true);
+		layout(&l, h);
+		const struct sim *s = render_history_sim(h);
+		uint64_t n5 = raft_last_index(sim_node(s, 5)), n1 = raft_last_index(sim_node(s, 1));
+		cr_assert(n1 > n5 + l.log_cells, "at %lld ms n5 is not behind (%llu of %llu)",
+		          (long long)(at[k] / MS), (unsigned long long)n5, (unsigned long long)n1);
+		cr_assert(render_layout_log_cell(&l, s, 5, n5, &r),
+		          "at %lld ms n5's newest entry (%llu) is off screen (first shown %llu)",
+		          (long long)(at[k] / MS), (unsigned long long)n5,
+		          (unsigned long long)render_layout_log_first(&l, s));
+		/* selecting the leader follows the leader's newest entry instead */
+		l.log_follow = 1;
+		cr_assert(render_layout_log_cell(&l, s, 1, n1, &r), "the selected leader is not followed");
+		cr_assert(!render_layout_log_cell(&l, s, 5, n5, &r));
+	}
+	render_history_free(h);
+}
+
+Test(render, busy_lanes_drawn_as_bundles_with_a_count)
+{
+	/* 85 ms into follower_catch_up the leader has just sent 40 one-entry
+	 * AppendEntries down each of its four lanes: 160 squares on its name */
+	struct render_history *h = history(script_file("follower_catch_up.scn"));
+	render_history_advance(h, 85 * MS, true);
+	struct render_layout l;
+	layout(&l, h);
+	const struct sim *s = render_history_sim(h);
+	struct render_bundle b[64];
+	size_t n = render_layout_bundles(&l, s, 0, b, 64);
+	cr_assert_eq(n, 4, "%zu bundles", n);
+	unsigned total = 0;
+	for (size_t i = 0; i < n; i++) {
+		cr_assert_eq(b[i].from, 1);
+		cr_assert_eq(b[i].kind, RENDER_MSG_ENTRIES);
+		cr_assert_gt(b[i].count, RENDER_BUNDLE_MIN);
+		total += b[i].count;
+		/* at the oldest: the one furthest along the lane */
+		float x, y;
+		cr_assert(render_layout_msg_pos(&l, b[i].from, b[i].to, b[i].frac, &x, &y));
+		cr_assert(fabsf(x - b[i].x) < 0.5f && fabsf(y - b[i].y) < 0.5f);
+	}
+	cr_assert_geq(total, 150, "only %u messages bundled", total);
+	cr_assert_leq(total, sim_msgs_in_flight(s));
+	/* a selected node's messages are never bundled away */
+	n = render_layout_bundles(&l, s, 2, b, 64);
+	cr_assert_eq(n, 3);
+	for (size_t i = 0; i < n; i++)
+		cr_assert(b[i].from != 2 && b[i].to != 2);
+	/* a quiet lane is not bundled: the tutorial's first election */
+	render_history_free(h);
+	h = history(script_file("tutorial.scn"));
+	render_history_advance(h, 160 * MS, true);
+	layout(&l, h);
+	cr_assert_eq(render_layout_bundles(&l, render_history_sim(h), 0, b, 64), 0);
+	render_history_free(h);
+}
+
+/* ---- Sizes for a projector --------------------------------------------------------------------- */
+Test(render, text_sizes_at_1280x720_from_the_layout)
+{
+	struct render_layout l;
+	render_layout_compute(&l, 1280, 720, 5);
+	cr_assert_geq(l.say_px, 28, "narration %d px", l.say_px);
+	cr_assert_geq(l.name_px, 24, "node names %d px", l.name_px);
+	cr_assert_geq(l.details_px, 16, "details %d px", l.details_px);
+	cr_assert_geq(l.legend_px, 16, "legend %d px", l.legend_px);
+	cr_assert_geq(l.log_cmd_px, 14, "log commands %d px", l.log_cmd_px);
+	/* the narration the lint measures is the size drawn */
+	int p;
+	float mw;
+	render_layout_say(&l, &p, &mw);
+	cr_assert_eq(p, l.say_px);
+	/* everything scales with the window's height */
+	struct render_layout big;
+	render_layout_compute(&big, 1920, 1080, 5);
+	cr_assert_geq(big.say_px, 42);
+	cr_assert_geq(big.name_px, 36);
+	cr_assert_geq(big.details_px, 24);
+	cr_assert_geq(big.log_cmd_px, 21);
+}
+
+Test(render, log_cells_widen_rather_than_cut_a_short_command)
+{
+	char err[256];
+	struct render_caption_meter *m = render_caption_meter_new(err, sizeof err);
+	cr_assert(m, "%s", err);
+	/* 8 and 11 characters: k200=200 was cut to "k200=2…" */
+	static const char *const cmds[] = {"k200=200", "abcde=98765"};
+	for (size_t k = 0; k < 2; k++) {
+		char text[256];
+		snprintf(text, sizeof text,
+		         "cluster nodes=5 seed=1\nrun until leader within 1s\nclient put %s\n"
+		         "run until committed %s on all within 1s\n",
+		         cmds[k], cmds[k]);
+		struct render_history *h = history(script_text(text));
+		render_history_advance(h, 2000 * MS, true);
+		struct render_layout l;
+		layout(&l, h);
+		const struct sim *s = render_history_sim(h);
+		struct render_rect r;
+		uint64_t last = raft_last_index(sim_node(s, 1));
+		cr_assert(render_layout_log_cell(&l, s, 1, last, &r));
+		int need = render_caption_text_w(m, l.log_cmd_px, true, cmds[k]);
+		/* the cell draws its command within its width less 6 px of margin */
+		cr_assert_geq((float)r.w - 6 * l.u, (float)need, "%s needs %d px at %d px, the cell has %d",
+		              cmds[k], need, l.log_cmd_px, r.w);
+		render_history_free(h);
+	}
+	render_caption_meter_free(m);
+}
+
+Test(render, event_line_and_ghosts_survive_step_back_and_seek)
+{
+	/* checkpoints every 40 events, so the seeks restore checkpoints on
+	 * both sides of the rollbacks (n2 at 399.8 ms, n1 at 404.0 ms) */
+	struct render_history_config cfg = {.checkpoint_events = 40};
+	char err[512];
+	struct scn_script *s = script_file("partition_two_leaders.scn");
+	struct render_history *a = render_history_new(s, NULL, &cfg, err, sizeof err);
+	struct render_history *b = render_history_new(s, NULL, NULL, err, sizeof err);
+	cr_assert(a && b, "%s", err);
+	scn_script_free(s);
+	static const int64_t to[] = {404500, 399900, 500 * MS, 380 * MS, 404100, 450 * MS};
+	for (size_t k = 0; k < sizeof to / sizeof to[0]; k++) {
+		/* a jumps around; b goes once, straight there, from the start */
+		render_history_advance(a, 900 * MS, true);
+		render_history_seek(a, to[k]);
+		render_history_restart(b);
+		render_history_advance(b, to[k], true);
+		cr_assert_eq(render_history_now_us(a), render_history_now_us(b));
+		const struct render_event_line *ea, *eb;
+		size_t na = render_history_event_lines(a, &ea), nb = render_history_event_lines(b, &eb);
+		cr_assert_eq(na, nb, "at %lld us: %zu lines against %zu", (long long)to[k], na, nb);
+		for (size_t i = 0; i < na; i++)
+			cr_assert(!strcmp(ea[i].text, eb[i].text) && ea[i].time_us == eb[i].time_us,
+			          "at %lld us line %zu: %s / %s", (long long)to[k], i, ea[i].text, eb[i].text);
+		const struct render_rollback *ra, *rb;
+		na = render_history_rollbacks(a, &ra);
+		nb = render_history_rollbacks(b, &rb);
+		cr_assert_eq(na, nb, "at %lld us: %zu rollbacks against %zu", (long long)to[k], na, nb);
+		for (size_t i = 0; i < na; i++)
+			cr_assert(ra[i].time_us == rb[i].time_us && ra[i].node == rb[i].node &&
+			          ra[i].index == rb[i].index && !strcmp(ra[i].cmd, rb[i].cmd));
+	}
+	render_history_free(a);
+	render_history_free(b);
+}
