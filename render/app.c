@@ -13,6 +13,8 @@ static const double speeds[] = {1.0,       1.0 / 2,   1.0 / 5,   1.0 / 10,  1.0 
 #define N_SPEEDS (int)(sizeof speeds / sizeof speeds[0])
 #define DEFAULT_SPEED 4 /* 1/20: an election takes a few seconds on screen */
 #define LEADER_LIMIT_US (120LL * 1000000)
+#define PAUSE_LIMIT_US (120LL * 1000000) /* PageDown looks this far for a pause */
+#define CHANGED_NOTE "You changed the run; the script's checks are off (Shift+R: back to the script)"
 /* A long move (seek, step back, leader search) runs between frames, about
  * this much wall time per frame, in calls of at most SLICE_EVENTS events. */
 #define SLICE_S 0.016
@@ -31,6 +33,7 @@ struct app {
 	double last_wall;
 	unsigned selected, hover_node, hover_a, hover_b;
 	bool help, hide_legend;
+	bool blank; /* B or .: the picture is black, the world holds */
 	bool menu_open;
 	int menu_x, menu_y, menu_hover;
 	unsigned menu_node;
@@ -313,6 +316,13 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 			}
 	}
 	a->menu_open = false;
+	if (a->blank) {
+		/* any key brings the picture back; B and . only that */
+		a->blank = false;
+		a->last_wall = render_wall_seconds();
+		if (sym == SDLK_b || sym == SDLK_PERIOD)
+			return;
+	}
 	if (ctrl) {
 		if (sym == SDLK_s)
 			save_session(a);
@@ -327,6 +337,33 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 		else
 			a->playing = !a->playing;
 		a->last_wall = render_wall_seconds();
+		break;
+	case SDLK_PAGEDOWN:
+		/* a clicker's "next": play on to the next pause; pressed again
+		 * on the way, go straight there */
+		if (a->playing && !render_history_at_pause(a->h)) {
+			a->playing = false;
+			render_history_next_pause_begin(a->h, PAUSE_LIMIT_US);
+			move_started(a, "next pause within");
+		} else {
+			a->playing = true;
+			a->last_wall = render_wall_seconds();
+		}
+		break;
+	case SDLK_PAGEUP:
+		a->playing = false;
+		if (render_history_prev_pause_begin(a->h) == 0) {
+			move_started(a, "previous pause");
+		} else if (render_history_now_us(a->h) > 0) {
+			a->seek_next_us = 0;
+			start_seek(a);
+		} else {
+			toast(a, "%s", "At the start");
+		}
+		break;
+	case SDLK_b:
+	case SDLK_PERIOD:
+		a->blank = true;
 		break;
 	case SDLK_RIGHT:
 		a->playing = false;
@@ -369,10 +406,16 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 		break;
 	case SDLK_r:
 		if (shift) {
-			render_history_restart(a->h);
-			render_history_advance(a->h, 0, false);
+			bool acted = render_history_n_actions(a->h) > 0;
+			int rc = render_history_back_to_script_begin(a->h);
 			a->playing = false;
-			toast(a, "%s", "Restarted the scenario");
+			if (rc == 0)
+				move_started(a, "back to the script at");
+			else if (rc > 0)
+				render_history_advance(a->h, 0, false);
+			toast(a, "%s",
+			      acted ? "Back to the script: your changes are forgotten"
+			            : "Restarted the scenario");
 		} else {
 			node_action(a, a->selected, 'r');
 		}
@@ -579,6 +622,18 @@ static void move_done(struct app *a, int kind, int result)
 		if (result < 0)
 			toast(a, "%s", "At the start");
 		break;
+	case RENDER_MOVE_NEXT_PAUSE:
+		a->playing = false;
+		if (result == SCN_DONE)
+			toast(a, "%s", "End of the script: the cluster keeps running");
+		else if (result == SCN_RUNNING)
+			toast(a, "%s", "No pause within 2 minutes of virtual time");
+		else if (result == SCN_FAILED)
+			after_move(a, result);
+		break;
+	case RENDER_MOVE_PREV_PAUSE:
+		a->playing = false;
+		break;
 	case RENDER_MOVE_NEXT_LEADER:
 		if (result == 1) {
 			toast(a, "%s", "A new leader");
@@ -634,7 +689,7 @@ static void update(struct app *a)
 		return;
 	}
 	/* the world holds still while a menu or the help is open */
-	if (!a->playing || a->menu_open || a->help)
+	if (!a->playing || a->menu_open || a->help || a->blank)
 		return;
 	if (dt > 0.1)
 		dt = 0.1; /* after a stall, do not jump */
@@ -711,10 +766,18 @@ static int loop(struct app *a)
 		double t_draw = render_wall_seconds();
 		struct render_frame f;
 		build_frame(a, &f, true);
-		render_draw(a->g, &f, a->out_w, a->out_h);
-		struct render_move m;
-		render_history_move(a->h, &m);
-		render_draw_progress(a->g, &a->lay, &m, f.timeline_end_us);
+		if (a->blank) {
+			SDL_SetRenderDrawColor(a->ren, 0, 0, 0, 255);
+			SDL_RenderClear(a->ren);
+		} else {
+			render_draw(a->g, &f, a->out_w, a->out_h);
+			struct render_move m;
+			render_history_move(a->h, &m);
+			if (render_history_changed(a->h) &&
+			    !scn_runner_script_done(render_history_runner(a->h)))
+				render_draw_note(a->g, &a->lay, CHANGED_NOTE);
+			render_draw_progress(a->g, &a->lay, &m, f.timeline_end_us);
+		}
 		double t_present = render_wall_seconds();
 		SDL_RenderPresent(a->ren);
 		draw_s = t_present - t_draw;

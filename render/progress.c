@@ -39,6 +39,12 @@ void render_draw_progress(struct render_gfx *g, const struct render_layout *l,
 		snprintf(line, sizeof line, "Looking for a new leader (until %s) \xe2\x80\xa6 %u%%", when,
 		         pct);
 		break;
+	case RENDER_MOVE_NEXT_PAUSE:
+		snprintf(line, sizeof line, "To the next pause \xe2\x80\xa6 %u%%", pct);
+		break;
+	case RENDER_MOVE_PREV_PAUSE:
+		snprintf(line, sizeof line, "Back to the pause \xe2\x80\xa6 %u%%", pct);
+		break;
 	}
 	const char *hint = "Esc stops here \xc2\xb7 click the timeline to go elsewhere";
 	int big = font_px(l, 17), small = font_px(l, 12);
@@ -70,5 +76,20 @@ void render_draw_progress(struct render_gfx *g, const struct render_layout *l,
 		render_gfx_triangle(g, tx - 6 * u, top - 7 * u, tx + 6 * u, top - 7 * u, tx, top,
 		                    OI_ORANGE);
 	}
+	render_gfx_end(g);
+}
+
+void render_draw_note(struct render_gfx *g, const struct render_layout *l, const char *text)
+{
+	if (!text || !*text)
+		return;
+	int px = font_px(l, 13);
+	float u = l->u;
+	float tw = (float)render_gfx_text_w(g, px, false, text);
+	float th = (float)render_gfx_line_h(g, px, false);
+	float pw = tw + 20 * u, ph = th + 10 * u;
+	float x = (float)(l->cluster.x + l->cluster.w) - pw - 10 * u, y = (float)l->cluster.y + 8 * u;
+	render_gfx_round_rect(g, x, y, pw, ph, 6 * u, RGBA(255, 244, 214, 240));
+	render_gfx_text(g, px, false, C_INK, text, x + 10 * u, y + 5 * u, GFX_TOP);
 	render_gfx_end(g);
 }

@@ -288,6 +288,15 @@ int scn_runner_run_all(struct scn_runner *r);
  * runs the simulator.  Returns the new status (SCN_RUNNING or SCN_FAILED). */
 int scn_runner_abandon(struct scn_runner *r);
 
+/* Advisory checks: while on, a script `expect` that does not hold, a
+ * `run until` that misses its deadline and a command that cannot be done
+ * in this state (`crash leader` without one) are skipped (the script goes
+ * on; nothing is recorded for them) instead of failing the script.  A viewer
+ * turns this on when the user changes a scripted run.  Off by default;
+ * copied by scn_runner_clone(). */
+void scn_runner_set_advisory(struct scn_runner *r, bool on);
+bool scn_runner_advisory(const struct scn_runner *r);
+
 /* Parses and executes one command now, as if typed into the script at this
  * moment: crash n3, cut n1->n2, client put x=1, heal, set drop=5%,
  * expect leader, say "...".  run/step/pause/title/cluster are refused

@@ -1228,3 +1228,140 @@ Test(render, seek_progress_drawn_over_the_frame)
 	SDL_FreeSurface(surf);
 	render_history_free(h);
 }
+
+/* ---- A lecturer's controls -------------------------------------------------- */
+/* The same pixels above the timeline (whose markers show the explored
+ * future too, so stepping ahead adds to them). */
+static bool same_state_pixels(const struct render_offscreen *o, const struct render_history *h,
+                              const uint32_t *snap)
+{
+	struct render_layout l;
+	layout(&l, h);
+	SDL_Surface *s = render_offscreen_surface(o);
+	return memcmp(s->pixels, snap, (size_t)s->pitch * (size_t)l.timeline.y) == 0;
+}
+
+#define PAUSE_LIMIT_US (120LL * 1000000)
+
+/* Every `pause` of the tutorial: one step forward and one back land on the
+ * very frame the pause showed (caption, badge, event line), and PageUp
+ * from the next pause lands there too. */
+Test(render, step_back_at_every_pause_is_exact)
+{
+	struct render_history *h = history(script_file("tutorial.scn"));
+	struct render_offscreen *o = canvas();
+	int pauses = 0, stepped = 0;
+	int rc = render_history_advance(h, 0, false);
+	uint32_t *prev = NULL;
+	while (rc == SCN_PAUSED) {
+		cr_assert(render_history_at_pause(h));
+		pauses++;
+		draw(o, h, 0);
+		uint32_t *a = snapshot(o);
+		uint64_t e = render_history_events(h);
+		/* PageUp from here lands on the previous pause's frame, and
+		 * PageDown comes back to this one */
+		if (prev) {
+			cr_assert_eq(render_history_prev_pause(h), SCN_PAUSED, "pause %d", pauses);
+			cr_assert(render_history_at_pause(h));
+			draw(o, h, 0);
+			cr_assert(same_state_pixels(o, h, prev), "PageUp to pause %d: not its frame",
+			          pauses - 1);
+			cr_assert_eq(render_history_next_pause(h, PAUSE_LIMIT_US), SCN_PAUSED);
+			cr_assert_eq(render_history_events(h), e);
+			draw(o, h, 0);
+			cr_assert(same_state_pixels(o, h, a), "PageDown back to pause %d: not its frame",
+			          pauses);
+		}
+		render_history_step(h);
+		if (render_history_events(h) == e) {
+			/* another pause at the same instant: the step stopped there */
+			cr_assert(render_history_at_pause(h), "pause %d: the step did not move", pauses);
+			free(prev);
+			prev = a;
+			rc = SCN_PAUSED;
+			continue;
+		}
+		stepped++;
+		cr_assert(!render_history_at_pause(h));
+		cr_assert_eq(render_history_events(h), e + 1, "pause %d: the step did not move",
+		             pauses);
+		render_history_step_back(h);
+		cr_assert_eq(render_history_events(h), e);
+		cr_assert(render_history_at_pause(h), "pause %d: stepped back past the pause", pauses);
+		draw(o, h, 0);
+		cr_assert(same_state_pixels(o, h, a), "pause %d: step + step back changed the frame",
+		          pauses);
+		free(prev);
+		prev = a;
+		rc = render_history_next_pause(h, PAUSE_LIMIT_US);
+	}
+	cr_assert_eq(rc, SCN_DONE, "the tutorial ended with status %d: %s", rc,
+	             render_history_error(h));
+	cr_assert_geq(pauses, 15);
+	cr_assert_geq(stepped, 12, "only %d pauses were stepped from", stepped);
+	free(prev);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+/* Counts the pauses to the end of the script; fails on a FAIL. */
+static int pauses_to_end(struct render_history *h)
+{
+	int n = 0, rc;
+	while ((rc = render_history_next_pause(h, PAUSE_LIMIT_US)) == SCN_PAUSED) {
+		cr_assert_str_empty(render_history_error(h));
+		n++;
+	}
+	cr_assert_eq(rc, SCN_DONE, "status %d: %s", rc, render_history_error(h));
+	return n;
+}
+
+Test(render, changing_the_run_makes_the_checks_advisory)
+{
+	struct render_history *plain = history(script_file("tutorial.scn"));
+	cr_assert_eq(render_history_advance(plain, 0, false), SCN_PAUSED);
+	int all = pauses_to_end(plain);
+	render_history_free(plain);
+
+	struct render_history *h = history(script_file("tutorial.scn"));
+	cr_assert_eq(render_history_advance(h, 0, false), SCN_PAUSED);
+	cr_assert(!render_history_changed(h));
+	char err[SCN_ERR_MAX];
+	/* no majority: every election and check of the script fails from now */
+	for (int n = 1; n <= 3; n++) {
+		char cmd[32];
+		snprintf(cmd, sizeof cmd, "crash n%d", n);
+		cr_assert_eq(render_history_exec(h, cmd, err, sizeof err), 0, "%s", err);
+	}
+	cr_assert(render_history_changed(h));
+	/* the narration and the pauses go on, no FAIL */
+	int n = pauses_to_end(h);
+	cr_assert_eq(n, all, "pauses after the change: %d of %d", n, all);
+	cr_assert_str_empty(render_history_error(h));
+	cr_assert(render_history_changed(h));
+	/* back to the script: the actions are forgotten, at the pause where
+	 * the run was changed */
+	render_history_seek(h, 5000 * MS);
+	cr_assert_eq(render_history_back_to_script(h), SCN_PAUSED);
+	cr_assert_eq(render_history_n_actions(h), 0);
+	cr_assert(!render_history_changed(h));
+	cr_assert(render_history_at_pause(h));
+	cr_assert_eq(render_history_now_us(h), 0);
+	for (int k = 1; k <= 5; k++)
+		cr_assert(sim_node_up(render_history_sim(h), (uint8_t)k));
+	cr_assert_eq(pauses_to_end(h), all);
+	render_history_free(h);
+}
+
+/* Without a change, a failing check is still a FAIL. */
+Test(render, unchanged_run_still_fails_its_checks)
+{
+	struct render_history *h = history(script_text("cluster nodes=3 seed=1\n"
+	                                               "say \"one\"\npause\nrun 1s\n"
+	                                               "expect leaders == 2\nsay \"two\"\npause\n"));
+	cr_assert_eq(render_history_advance(h, 0, false), SCN_PAUSED);
+	cr_assert_eq(render_history_next_pause(h, PAUSE_LIMIT_US), SCN_FAILED);
+	cr_assert_str_not_empty(render_history_error(h));
+	render_history_free(h);
+}
