@@ -18,7 +18,8 @@ static const char view_usage[] =
     "usage: raftsim view [FILE] [--size WxH] [--speed 1/N] [--seed S] [--bug NAME]...\n"
     "Opens the visualizer on the scenario FILE (default " DEFAULT_SCRIPT ").\n"
     "  --size WxH   initial window size (default 1280x720; the window is resizable)\n"
-    "  --speed 1/N  virtual time per real time, 1 (real time) to 1/1000 (default 1/20)\n"
+    "  --speed 1/N  a fixed pace, virtual time per real time, 1 (real time) to 1/1000\n"
+    "               (default auto: slow motion while a vote or an entry flies)\n"
     "  --seed S     run with seed S instead of the script's cluster seed\n"
     "  --bug NAME   switch off one rule of Raft (repeatable)\n"
     "  --max-events N, --max-memory SIZE  budgets per run, as for `raftsim run`\n"
@@ -69,6 +70,10 @@ static bool parse_speed(const char *v, double *speed)
 	unsigned long d;
 	char extra;
 	double x;
+	if (!strcmp(v, "auto")) {
+		*speed = 0; /* the window's default */
+		return true;
+	}
 	if (sscanf(v, "1/%lu%c", &d, &extra) == 1 && d >= 1 && d <= 1000) {
 		*speed = 1.0 / (double)d;
 		return true;
@@ -78,8 +83,8 @@ static bool parse_speed(const char *v, double *speed)
 		return true;
 	}
 	fprintf(stderr,
-	        "raftsim: --speed: '%s' is not a speed (expected 1/N with N from 1 to 1000, e.g. "
-	        "1/20)\n",
+	        "raftsim: --speed: '%s' is not a speed (expected auto or 1/N with N from 1 to "
+	        "1000, e.g. 1/20)\n",
 	        v);
 	return false;
 }

@@ -28,7 +28,12 @@ struct app {
 	struct render_history *h;
 	bool quit;
 	bool playing;
-	int speed;
+	int speed;       /* fixed pace: speeds[speed] */
+	bool pace_auto;  /* auto pace (the default; + and - leave it, A returns) */
+	double pace;     /* auto pace of the moment */
+	size_t pace_records; /* the runner records when the script's pace was last read */
+	long script_pace;    /* the script's `set pace=` seen last (-1 none) */
+	struct render_say_hold hold; /* the narration on screen, held for reading */
 	double carry_us; /* fraction of a microsecond not yet advanced */
 	double last_wall;
 	unsigned selected, hover_node, hover_a, hover_b;
@@ -90,8 +95,10 @@ static void build_frame(const struct app *a, struct render_frame *f, bool for_sc
 {
 	memset(f, 0, sizeof *f);
 	render_frame_from_history(f, a->h);
+	f->say = render_say_hold_text(&a->hold, f->say, render_wall_seconds());
 	f->playing = a->playing;
-	f->speed = speeds[a->speed];
+	f->speed = a->pace_auto ? a->pace : speeds[a->speed];
+	f->pace_auto = a->pace_auto;
 	f->selected = a->selected;
 	f->interactive = true;
 	f->hide_legend = a->hide_legend;
@@ -208,9 +215,19 @@ static void save_session(struct app *a)
 	toast(a, "Saved %s (replay: raftsim view FILE)", path);
 }
 
+/* RAFTSIM_FRAME_LOG: where the lesson stands, for tests and troubleshooting. */
+static void log_lesson(const struct app *a, int rc)
+{
+	if (!a->frame_log || (rc != SCN_PAUSED && rc != SCN_DONE))
+		return;
+	fprintf(stderr, "lesson: %s at %.6f s\n", rc == SCN_PAUSED ? "pause" : "end of the script",
+	        (double)render_history_now_us(a->h) / 1e6);
+}
+
 /* Reports what a move of the history returned. */
 static void after_move(struct app *a, int rc)
 {
+	log_lesson(a, rc);
 	if (rc == SCN_PAUSED) {
 		a->playing = false;
 	} else if (rc == SCN_FAILED) {
@@ -290,6 +307,51 @@ static void open_menu(struct app *a, unsigned node, int x, int y)
 	a->menu_y = y;
 	a->menu_hover = -1;
 	a->selected = node;
+}
+
+/* Nearest fixed speed to pace. */
+static int nearest_speed(double pace)
+{
+	int best = DEFAULT_SPEED;
+	double d = 1e9;
+	for (int i = 0; i < N_SPEEDS; i++)
+		if (fabs(log(speeds[i] / pace)) < d) {
+			d = fabs(log(speeds[i] / pace));
+			best = i;
+		}
+	return best;
+}
+
+/* + and - leave auto pace from the speed it had. */
+static void fixed_pace(struct app *a)
+{
+	if (!a->pace_auto)
+		return;
+	a->pace_auto = false;
+	a->speed = nearest_speed(a->pace > 0 ? a->pace : speeds[DEFAULT_SPEED]);
+}
+
+/* A `set pace=` the script executed since the last look wins. */
+static void read_script_pace(struct app *a)
+{
+	size_t n = 0;
+	scn_runner_history(render_history_runner(a->h), &n);
+	if (n == a->pace_records)
+		return;
+	long p = render_script_pace(render_history_runner(a->h));
+	bool newer = n > a->pace_records;
+	a->pace_records = n;
+	if (!newer || p == a->script_pace) {
+		a->script_pace = p;
+		return;
+	}
+	a->script_pace = p;
+	if (p == 0) {
+		a->pace_auto = true;
+	} else if (p > 0) {
+		a->pace_auto = false;
+		a->speed = nearest_speed(1.0 / (double)p);
+	}
 }
 
 static void on_key(struct app *a, const SDL_KeyboardEvent *k)
@@ -385,14 +447,20 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 	case SDLK_PLUS:
 	case SDLK_EQUALS:
 	case SDLK_KP_PLUS:
+		fixed_pace(a);
 		if (a->speed > 0)
 			a->speed--;
 		break;
 	case SDLK_MINUS:
 	case SDLK_KP_MINUS:
 	case SDLK_UNDERSCORE:
+		fixed_pace(a);
 		if (a->speed < N_SPEEDS - 1)
 			a->speed++;
+		break;
+	case SDLK_a:
+		a->pace_auto = true;
+		toast(a, "%s", "Pace: auto (slow motion while a message that matters flies)");
 		break;
 	case SDLK_c:
 		if (shift) {
@@ -570,6 +638,10 @@ static void on_event(struct app *a, const SDL_Event *e)
 {
 	if (render_history_moving(a->h) && on_event_moving(a, e))
 		return;
+	if (e->type == SDL_KEYDOWN || e->type == SDL_MOUSEBUTTONDOWN)
+		/* the user acts: what is on screen follows at once */
+		render_say_hold_reset(&a->hold, scn_runner_say(render_history_runner(a->h)),
+		                      render_wall_seconds());
 	switch (e->type) {
 	case SDL_QUIT:
 		a->quit = true;
@@ -623,6 +695,7 @@ static void move_done(struct app *a, int kind, int result)
 			toast(a, "%s", "At the start");
 		break;
 	case RENDER_MOVE_NEXT_PAUSE:
+		log_lesson(a, result);
 		a->playing = false;
 		if (result == SCN_DONE)
 			toast(a, "%s", "End of the script: the cluster keeps running");
@@ -632,6 +705,7 @@ static void move_done(struct app *a, int kind, int result)
 			after_move(a, result);
 		break;
 	case RENDER_MOVE_PREV_PAUSE:
+		log_lesson(a, result);
 		a->playing = false;
 		break;
 	case RENDER_MOVE_NEXT_LEADER:
@@ -691,17 +765,25 @@ static void update(struct app *a)
 	/* the world holds still while a menu or the help is open */
 	if (!a->playing || a->menu_open || a->help || a->blank)
 		return;
+	/* ... and while the narration on screen still needs reading */
+	render_say_hold_sync(&a->hold, scn_runner_say(render_history_runner(a->h)), now);
+	if (a->hold.until_s > now)
+		return;
 	if (dt > 0.1)
 		dt = 0.1; /* after a stall, do not jump */
 	if (dt < 0)
 		dt = 0;
-	a->carry_us += dt * 1e6 * speeds[a->speed];
+	if (a->pace_auto)
+		a->pace = render_pace_ease(a->pace, render_pace_auto_target(sim_of(a)), dt);
+	a->carry_us += dt * 1e6 * (a->pace_auto ? a->pace : speeds[a->speed]);
 	int64_t step = (int64_t)a->carry_us;
 	a->carry_us -= (double)step;
 	int64_t target = render_history_now_us(a->h) + step;
 	if (render_history_at_pause(a->h) && step == 0)
 		target = render_history_now_us(a->h); /* resume right away */
 	after_move(a, render_history_advance(a->h, target, false));
+	render_say_hold_update(&a->hold, scn_runner_say(render_history_runner(a->h)), now);
+	read_script_pace(a);
 }
 
 /* CPU time of the process: with the wall clock, tells a slow frame from a
@@ -736,7 +818,8 @@ static int loop(struct app *a)
 		SDL_Event e;
 		update_size(a);
 		bool moving = a->seek_next || render_history_moving(a->h), waited = false;
-		if (!a->playing && !a->dragging && !moving && frame_start >= a->toast_until + 0.1) {
+		if (!a->playing && !a->dragging && !moving && frame_start >= a->toast_until + 0.1 &&
+		    !(a->hold.until_s > 0 && frame_start < a->hold.until_s + 0.1)) {
 			/* idle: sleep until something happens */
 			waited = true;
 			if (SDL_WaitEventTimeout(&e, 100))
@@ -762,6 +845,9 @@ static int loop(struct app *a)
 			break;
 		update_size(a);
 		update(a);
+		render_say_hold_sync(&a->hold, scn_runner_say(render_history_runner(a->h)),
+		                     render_wall_seconds());
+		read_script_pace(a);
 		prev_moving = a->frame_work_s > 0; /* this frame did some of a move */
 		double t_draw = render_wall_seconds();
 		struct render_frame f;
@@ -833,16 +919,13 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 		SDL_Quit();
 		return 2;
 	}
-	struct app a = {.speed = DEFAULT_SPEED};
+	struct app a = {.speed = DEFAULT_SPEED, .pace_auto = true, .pace = RENDER_PACE_QUIET,
+	                .script_pace = -1};
 	const char *frame_log = getenv("RAFTSIM_FRAME_LOG");
 	a.frame_log = frame_log && *frame_log && strcmp(frame_log, "0") != 0;
 	if (o->speed > 0) {
-		double best = 1e9;
-		for (int i = 0; i < N_SPEEDS; i++)
-			if (fabs(log(speeds[i] / o->speed)) < best) {
-				best = fabs(log(speeds[i] / o->speed));
-				a.speed = i;
-			}
+		a.pace_auto = false;
+		a.speed = nearest_speed(o->speed);
 	}
 	int rc = 2;
 	double quit_s = 0;
@@ -853,6 +936,13 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 	}
 	/* the commands due at time 0: the first narration, maybe a pause */
 	render_history_advance(a.h, 0, false);
+	render_say_hold_reset(&a.hold, scn_runner_say(render_history_runner(a.h)),
+	                      render_wall_seconds());
+	read_script_pace(&a);
+	if (o->speed > 0) { /* --speed wins over the script's pace at the start */
+		a.pace_auto = false;
+		a.speed = nearest_speed(o->speed);
+	}
 	int w = o->w > 0 ? o->w : RENDER_DEFAULT_W, h = o->h > 0 ? o->h : RENDER_DEFAULT_H;
 	SDL_Rect usable;
 	if (o->w <= 0 && SDL_GetDisplayUsableBounds(0, &usable) == 0) {

@@ -1015,7 +1015,11 @@ static void draw_timeline(struct ctx *c)
 	fmt_secs(c->now, buf, sizeof buf);
 	render_gfx_text(c->g, px(c, 22), true, C_INK, buf, tx, by - 2 * u, GFX_LEFT | GFX_BOTTOM);
 	double speed = c->f->speed > 0 ? c->f->speed : 0;
-	if (speed >= 1)
+	char pace[40];
+	render_pace_text(c->f->pace_auto, speed, pace, sizeof pace);
+	if (c->f->pace_auto && speed > 0)
+		snprintf(sp, sizeof sp, "%s", pace);
+	else if (speed >= 1)
 		snprintf(sp, sizeof sp, "real time");
 	else if (speed > 0)
 		snprintf(sp, sizeof sp, "speed 1/%.0f", 1.0 / speed);
@@ -1151,7 +1155,8 @@ static void draw_help(struct ctx *c)
 	    {"PgDn  PgUp", "next / previous script pause (clicker)"},
 	    {"B or .", "blank the picture (again: back)"},
 	    {"N", "run to the next leader change"},
-	    {"+  −", "faster / slower (real time … 1/1000)"},
+	    {"+  −", "fixed speed: faster / slower (real time … 1/1000)"},
+	    {"A", "auto pace: slow motion while votes, entries fly"},
 	    {"click node", "select it (details panel)"},
 	    {"right-click node", "menu: crash, restart, timeout, isolate, put"},
 	    {"c r t i p", "the same, on the selected node"},

@@ -1004,6 +1004,15 @@ char *scn_runner_save_text(const struct scn_runner *r)
 	for (size_t i = 0; i < r->n_hist; i++) {
 		const struct scn_record *rec = &r->hist[i];
 		const struct scn_cmd *c = &rec->cmd;
+		if (rec->folded && c->kind == SCN_CMD_SET && (c->set.mask & SCN_SET_PACE)) {
+			/* the window's pace is not in the initial config */
+			struct scn_cmd pace = {.kind = SCN_CMD_SET};
+			pace.set.mask = SCN_SET_PACE;
+			pace.set.pace_div = c->set.pace_div;
+			scn_cmd_format(&pace, line, sizeof line);
+			scn_str_addf(&o, "%s  # line %d\n", line, c->line);
+			continue;
+		}
 		if (rec->folded || c->kind == SCN_CMD_TITLE || c->kind == SCN_CMD_CLUSTER)
 			continue;
 		if (rec->kind == SCN_REC_EXEC &&

@@ -126,7 +126,11 @@ enum {
 	SCN_SET_TRAILING = 1u << 8, /* trailing=N: sim_config.snapshot_trailing */
 	SCN_SET_MAX_EVENTS = 1u << 9, /* max_events=N: sim_config.max_events (0: none) */
 	SCN_SET_MAX_MEMORY = 1u << 10, /* max_memory=SIZE: sim_config.max_memory_bytes */
+	SCN_SET_PACE = 1u << 11,       /* pace=auto | pace=1/N: for the window only */
 };
+
+/* pace=1/N takes N in 1..this (pace=1 is real time). */
+#define SCN_PACE_DIV_MAX 100000u
 
 /* snapshot= and trailing= take 0..this many entries (sim_config_validate). */
 #define SCN_SNAPSHOT_MAX 1000000000u
@@ -138,6 +142,8 @@ struct scn_settings {
 	uint32_t drop_ppm, dup_ppm;
 	uint32_t snapshot_threshold, snapshot_trailing; /* log entries; 0: off */
 	uint64_t max_events, max_memory_bytes;          /* budgets; 0: no limit */
+	uint32_t pace_div; /* PACE: 0 auto, N: virtual time at 1/N of wall time;
+	                      the simulator ignores it, the window plays at it */
 };
 
 /* max_events= takes 0..this many events; max_memory= 0..this many bytes. */

@@ -1365,3 +1365,138 @@ Test(render, unchanged_run_still_fails_its_checks)
 	cr_assert_str_not_empty(render_history_error(h));
 	render_history_free(h);
 }
+
+/* ---- Pace and reading time ---------------------------------------------------- */
+/* The window's playing, frame by frame with a simulated wall clock: auto
+ * pace, a script pause resumed at once (the most impatient lecturer), and
+ * (hold) each narration kept on screen for its reading time. */
+struct play {
+	struct render_history *h;
+	struct render_say_hold hold;
+	bool use_hold;
+	double wall_s, pace, carry_us;
+};
+
+static const char *runner_say(const struct render_history *h)
+{
+	return scn_runner_say(render_history_runner(h));
+}
+
+/* One frame of dt_s; false once the script is over. */
+static bool play_frame(struct play *p, double dt_s)
+{
+	p->wall_s += dt_s;
+	if (p->use_hold) {
+		render_say_hold_sync(&p->hold, runner_say(p->h), p->wall_s);
+		if (p->hold.until_s > p->wall_s)
+			return true; /* the narration on screen needs more time */
+	}
+	double target = render_pace_auto_target(render_history_sim(p->h));
+	p->pace = render_pace_ease(p->pace, target, dt_s);
+	p->carry_us += dt_s * 1e6 * p->pace;
+	int64_t step = (int64_t)p->carry_us;
+	p->carry_us -= (double)step;
+	int rc = render_history_advance(p->h, render_history_now_us(p->h) + step, false);
+	cr_assert(rc != SCN_FAILED, "%s", render_history_error(p->h));
+	if (p->use_hold)
+		render_say_hold_update(&p->hold, runner_say(p->h), p->wall_s);
+	else
+		render_say_hold_reset(&p->hold, runner_say(p->h), p->wall_s);
+	return rc != SCN_DONE;
+}
+
+/* Plays the tutorial to its end; returns how many narrations were on
+ * screen for less than their reading time. */
+static int narrations_cut_short(bool use_hold)
+{
+	struct play p = {.h = history(script_file("tutorial.scn")), .use_hold = use_hold};
+	const double dt = 1.0 / 60;
+	char shown[SCN_STRING_MAX + 1] = "";
+	double since = 0;
+	int short_ones = 0, changes = 0;
+	for (int f = 0; f < 60 * 60 * 10 && play_frame(&p, dt); f++) {
+		const char *now = render_say_hold_text(&p.hold, runner_say(p.h), p.wall_s);
+		if (strcmp(now, shown) != 0) {
+			double on = p.wall_s - since, need = render_say_read_s(shown);
+			if (shown[0] && on + dt < need)
+				short_ones++;
+			changes++;
+			snprintf(shown, sizeof shown, "%s", now);
+			since = p.wall_s;
+		}
+	}
+	cr_assert(scn_runner_script_done(render_history_runner(p.h)), "the tutorial did not end");
+	cr_assert_geq(changes, 20);
+	render_history_free(p.h);
+	return short_ones;
+}
+
+Test(render, every_narration_stays_for_its_reading_time)
+{
+	cr_assert_float_eq(render_say_read_s("one two three"), 2.0, 1e-9);
+	cr_assert_float_eq(render_say_read_s("a b c d e f g h i j k l"), 3.0, 1e-9);
+	cr_assert_eq(narrations_cut_short(true), 0);
+	/* without the hold, a lecturer who clicks on at once loses some */
+	cr_assert_gt(narrations_cut_short(false), 3);
+}
+
+/* Wall seconds of the tutorial played at auto pace from the first
+ * candidate to the first leader, and for the heartbeat scene. */
+Test(render, auto_pace_slows_the_election_and_hurries_the_heartbeats)
+{
+	struct play p = {.h = history(script_file("tutorial.scn"))};
+	const double dt = 1.0 / 60;
+	double cand_s = -1, leader_s = -1, beat0_s = -1, beat1_s = -1;
+	double slowest = 1;
+	for (int f = 0; f < 60 * 60 * 10 && play_frame(&p, dt); f++) {
+		const struct sim *s = render_history_sim(p.h);
+		for (unsigned i = 1; i <= sim_n_nodes(s); i++) {
+			enum render_role_look r = render_role_look_of(s, i);
+			if (r == RENDER_ROLE_CANDIDATE && cand_s < 0)
+				cand_s = p.wall_s;
+			if (r == RENDER_ROLE_LEADER && cand_s >= 0 && leader_s < 0)
+				leader_s = p.wall_s;
+		}
+		if (cand_s >= 0 && leader_s < 0 && p.pace < slowest)
+			slowest = p.pace;
+		const char *say = runner_say(p.h);
+		if (beat0_s < 0 && !strncmp(say, "The leader sends AppendEntries heartbeats", 41))
+			beat0_s = p.wall_s;
+		if (beat0_s >= 0 && beat1_s < 0 && !strncmp(say, "As long as the followers", 24))
+			beat1_s = p.wall_s;
+	}
+	cr_assert(leader_s > 0 && beat1_s > 0);
+	double election = leader_s - cand_s, beats = beat1_s - beat0_s;
+	cr_log_info("auto pace: first candidate to leader %.2f s of wall time (slowest 1/%.0f), "
+	            "500 ms of heartbeats %.2f s",
+	            election, 1 / slowest, beats);
+	cr_assert_geq(election, 4.0, "the election takes %.2f s on screen", election);
+	cr_assert_leq(beats, 5.0, "the heartbeat scene takes %.2f s on screen", beats);
+	char txt[64];
+	render_pace_text(true, 1.0 / 40, txt, sizeof txt);
+	cr_assert_str_eq(txt, "auto (1/40 now)");
+	render_history_free(p.h);
+}
+
+Test(render, script_sets_the_pace)
+{
+	struct render_history *h = history(script_text("cluster nodes=3 seed=1\nset pace=1/50\n"
+	                                               "run 10ms\nset pace=auto\nrun 10ms\n"
+	                                               "set pace=1\n"));
+	render_history_advance(h, 5 * MS, false);
+	cr_assert_eq(render_script_pace(render_history_runner(h)), 50);
+	render_history_advance(h, 15 * MS, false);
+	cr_assert_eq(render_script_pace(render_history_runner(h)), 0);
+	render_history_advance(h, 25 * MS, false);
+	cr_assert_eq(render_script_pace(render_history_runner(h)), 1);
+	/* the canonical form parses back; bad ones say what they expect */
+	const struct scn_cmd *c = scn_script_cmd(scn_runner_script(render_history_runner(h)), 1);
+	char buf[128];
+	scn_cmd_format(c, buf, sizeof buf);
+	cr_assert_str_eq(buf, "set pace=1/50");
+	char err[SCN_ERR_MAX];
+	const char *bad = "cluster nodes=3 seed=1\nset pace=fast\n";
+	cr_assert_null(scn_parse("p.scn", bad, strlen(bad), err, sizeof err));
+	cr_assert(strstr(err, "p.scn:2:10: bad pace 'fast'"), "%s", err);
+	render_history_free(h);
+}
