@@ -20,6 +20,7 @@ static const double speeds[] = {1.0,       1.0 / 2,   1.0 / 5,   1.0 / 10,  1.0 
 #define SLICE_S 0.016
 #define SLICE_EVENTS 100u
 #define LATER_MAX 64 /* input kept for after the move */
+#define IDLE_WAIT_MS 500 /* an idle window wakes up this often at most */
 
 struct app {
 	SDL_Window *win;
@@ -39,6 +40,10 @@ struct app {
 	unsigned selected, hover_node, hover_a, hover_b;
 	bool help, hide_legend;
 	bool blank; /* B or .: the picture is black, the world holds */
+	bool hidden; /* minimized or hidden: the world holds, nothing is drawn */
+	bool redraw; /* something changed that the next idle frame must show */
+	double quit_at; /* > 0: close the window then (benches) */
+	double *idle_cpu, idle_cpu0, idle_wall0; /* the idle benchmark */
 	bool menu_open;
 	int menu_x, menu_y, menu_hover;
 	unsigned menu_node;
@@ -403,7 +408,9 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 	case SDLK_PAGEDOWN:
 		/* a clicker's "next": play on to the next pause; pressed again
 		 * on the way, go straight there */
-		if (a->playing && !render_history_at_pause(a->h)) {
+		if (scn_runner_script_done(render_history_runner(a->h)) && a->playing) {
+			toast(a, "%s", "End of the script: no pause ahead (PageUp goes back)");
+		} else if (a->playing && !render_history_at_pause(a->h)) {
 			a->playing = false;
 			render_history_next_pause_begin(a->h, PAUSE_LIMIT_US);
 			move_started(a, "next pause within");
@@ -662,6 +669,23 @@ static void on_event(struct app *a, const SDL_Event *e)
 	case SDL_MOUSEMOTION:
 		on_motion(a, &e->motion);
 		break;
+	case SDL_WINDOWEVENT:
+		switch (e->window.event) {
+		case SDL_WINDOWEVENT_HIDDEN:
+		case SDL_WINDOWEVENT_MINIMIZED:
+			a->hidden = true;
+			break;
+		case SDL_WINDOWEVENT_SHOWN:
+		case SDL_WINDOWEVENT_RESTORED:
+		case SDL_WINDOWEVENT_MAXIMIZED:
+		case SDL_WINDOWEVENT_EXPOSED:
+			a->hidden = false;
+			a->last_wall = render_wall_seconds();
+			break;
+		default:
+			break;
+		}
+		break;
 	default:
 		break;
 	}
@@ -750,6 +774,25 @@ static void work(struct app *a)
 		move_done(a, m.kind, result);
 }
 
+/* Nothing moves on its own: paused, a modal overlay open, the picture
+ * blanked or the window hidden. */
+static bool world_still(const struct app *a)
+{
+	return !a->playing || a->menu_open || a->help || a->blank || a->hidden;
+}
+
+/* When an idle window must draw again by itself (a toast or a held
+ * narration ends), 0 for never. */
+static double idle_deadline(const struct app *a, double now)
+{
+	double d = 0;
+	if (a->toast_until > now)
+		d = a->toast_until;
+	if (a->hold.until_s > now && (d == 0 || a->hold.until_s < d))
+		d = a->hold.until_s;
+	return d;
+}
+
 /* The only place where wall time becomes virtual time. */
 static void update(struct app *a)
 {
@@ -763,7 +806,7 @@ static void update(struct app *a)
 		return;
 	}
 	/* the world holds still while a menu or the help is open */
-	if (!a->playing || a->menu_open || a->help || a->blank)
+	if (world_still(a))
 		return;
 	/* ... and while the narration on screen still needs reading */
 	render_say_hold_sync(&a->hold, scn_runner_say(render_history_runner(a->h)), now);
@@ -805,6 +848,7 @@ static int loop(struct app *a)
 	/* the frame log: the previous frame's input time and costs */
 	double prev_in = 0, prev_cpu = 0, draw_s = 0, present_s = 0;
 	bool prev_moving = false;
+	double opened = render_wall_seconds();
 	update_size(a);
 	if (a->frame_log)
 		fprintf(stderr, "view: renderer %s%s\n", info.name ? info.name : "?",
@@ -818,12 +862,27 @@ static int loop(struct app *a)
 		SDL_Event e;
 		update_size(a);
 		bool moving = a->seek_next || render_history_moving(a->h), waited = false;
-		if (!a->playing && !a->dragging && !moving && frame_start >= a->toast_until + 0.1 &&
-		    !(a->hold.until_s > 0 && frame_start < a->hold.until_s + 0.1)) {
-			/* idle: sleep until something happens */
+		bool idle = world_still(a) && !a->dragging && !moving, redraw = a->redraw;
+		a->redraw = false;
+		if (a->idle_cpu && a->idle_wall0 == 0 && frame_start >= opened + 1) {
+			a->idle_wall0 = frame_start;
+			a->idle_cpu0 = cpu_seconds();
+		}
+		if (a->quit_at > 0 && frame_start >= a->quit_at)
+			break;
+		if (idle) {
+			/* idle: sleep until something happens, and draw only then */
 			waited = true;
-			if (SDL_WaitEventTimeout(&e, 100))
+			double deadline = idle_deadline(a, frame_start);
+			int ms = IDLE_WAIT_MS;
+			if (deadline > 0 && (deadline - frame_start) * 1000 + 20 < ms)
+				ms = (int)((deadline - frame_start) * 1000) + 20;
+			if (SDL_WaitEventTimeout(&e, ms)) {
 				on_event(a, &e);
+				redraw = true;
+			} else if (deadline > 0 && render_wall_seconds() >= deadline) {
+				redraw = true;
+			}
 		}
 		if (a->frame_log) {
 			/* how long input waited since the last frame of a move (not
@@ -839,10 +898,14 @@ static int loop(struct app *a)
 			prev_cpu = cpu;
 			a->frame_work_s = 0;
 		}
-		while (SDL_PollEvent(&e))
+		while (SDL_PollEvent(&e)) {
 			on_event(a, &e);
+			redraw = true;
+		}
 		if (a->quit)
 			break;
+		if (idle && !redraw && world_still(a))
+			continue; /* nothing new to show */
 		update_size(a);
 		update(a);
 		render_say_hold_sync(&a->hold, scn_runner_say(render_history_runner(a->h)),
@@ -935,7 +998,7 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 		goto out;
 	}
 	/* the commands due at time 0: the first narration, maybe a pause */
-	render_history_advance(a.h, 0, false);
+	log_lesson(&a, render_history_advance(a.h, 0, false));
 	render_say_hold_reset(&a.hold, scn_runner_say(render_history_runner(a.h)),
 	                      render_wall_seconds());
 	read_script_pace(&a);
@@ -974,10 +1037,15 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 		fprintf(stderr, "raftsim: view: %s\n", err);
 		goto out;
 	}
+	if (o->quit_after_s > 0)
+		a.quit_at = render_wall_seconds() + o->quit_after_s;
+	a.idle_cpu = o->idle_cpu;
 	a.arrow = SDL_CreateSystemCursor(SDL_SYSTEM_CURSOR_ARROW);
 	a.hand = SDL_CreateSystemCursor(SDL_SYSTEM_CURSOR_HAND);
 	rc = loop(&a);
 	quit_s = render_wall_seconds();
+	if (a.idle_cpu && a.idle_wall0 > 0 && quit_s > a.idle_wall0)
+		*a.idle_cpu = (cpu_seconds() - a.idle_cpu0) / (quit_s - a.idle_wall0) * 100;
 out:
 	if (a.hand)
 		SDL_FreeCursor(a.hand);

@@ -314,6 +314,9 @@ struct render_view_options {
 	const char *path;        /* the script's path, for messages */
 	int w, h;                /* initial window size, 0: default */
 	double speed;            /* a fixed pace; 0: auto */
+	double quit_after_s;     /* > 0: close the window after this long (benches) */
+	double *idle_cpu;        /* non-NULL: set to the CPU used from 1 s after
+	                          * opening to closing, in % of one core */
 	const struct scn_options *scn;  /* may be NULL */
 };
 /* Opens the window on script s and runs until it is closed.  Returns the
@@ -331,6 +334,11 @@ int render_bench_frames(int frames, int w, int h, int nodes, int min_msgs_in_fli
 /* A busy run 10 virtual minutes in, then one step back with the window's
  * checkpoint mechanism; *ms is the wall time of that step.  0 or -1. */
 int render_bench_step_back(double *ms);
+/* Opens the window (a display is needed) on a scenario that stops at a
+ * pause, leaves it alone for `seconds` and sets *pct to the CPU it used
+ * meanwhile, in % of one core.  0, or the window's exit code (2: no
+ * display). */
+int render_bench_idle_cpu(double seconds, double *pct);
 
 /* Seconds of the monotonic wall clock (SDL-free, for benches and the
  * window). */

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# e2e_lecture.sh - a lecture in the real window under its own Xvfb, driven
+# with the keys a presentation clicker sends (xdotool): the window sitting
+# at a pause uses almost no CPU (/proc/PID/stat over 5 s, also with the help
+# overlay open), PageDown walks the tutorial through every pause to its end,
+# PageUp goes back to the last pause, B blanks the picture and brings it
+# back, q quits at once when nothing was changed.
+# Usage: tests/e2e_lecture.sh BUILD_DIR SOURCE_ROOT   (exit 0 ok, 1 failed, 77 skipped)
+# E2E_KEEP=DIR copies the screenshots and the window's log there.
+set -u
+build=$(cd "${1:?usage: e2e_lecture.sh BUILD_DIR SOURCE_ROOT}" && pwd)
+src=$(cd "${2:?usage: e2e_lecture.sh BUILD_DIR SOURCE_ROOT}" && pwd)
+raftsim=$build/raftsim
+
+for tool in Xvfb xdotool import convert; do
+  command -v "$tool" >/dev/null || { echo "e2e_lecture: skipped: $tool is not installed"; exit 77; }
+done
+[ -x "$raftsim" ] || { echo "e2e_lecture: $raftsim not built"; exit 1; }
+# Sanitizers and unoptimised builds cost CPU that is not the idle loop's.
+read -r sanitize optimization < <(python3 -c '
+import json, sys
+o = {x["name"]: x["value"] for x in json.load(open(sys.argv[1] + "/meson-info/intro-buildoptions.json"))}
+print(o.get("b_sanitize", "none"), o.get("optimization", "0"))' "$build" 2>/dev/null)
+cpu_max=2
+if [ "${sanitize:-none}" != none ]; then cpu_max=8; fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/raftsim-e2e.XXXXXX")
+xvfb_pid="" view_pid=""
+cleanup() {
+  [ -n "${E2E_KEEP:-}" ] && mkdir -p "$E2E_KEEP" && cp "$work"/*.png "$work"/*.err "$E2E_KEEP"/ 2>/dev/null
+  [ -n "$view_pid" ] && kill "$view_pid" 2>/dev/null
+  [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
+  wait 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "e2e_lecture: FAIL: $*"; [ -f "$work/view.err" ] && grep -v '^frame:' "$work/view.err" | tail -20 | sed 's/^/  view stderr: /'; exit 1; }
+step() { echo "e2e_lecture: $*"; }
+
+display=""
+for n in $(seq 161 230); do
+  if [ ! -e "/tmp/.X$n-lock" ] && [ ! -e "/tmp/.X11-unix/X$n" ]; then display=$n; break; fi
+done
+[ -n "$display" ] || fail "no free X display number"
+Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+xvfb_pid=$!
+export DISPLAY=":$display"
+for _ in $(seq 50); do
+  xdotool getdisplaygeometry >/dev/null 2>&1 && break
+  kill -0 "$xvfb_pid" 2>/dev/null || fail "Xvfb did not start: $(cat "$work/xvfb.log")"
+  sleep 0.1
+done
+xdotool getdisplaygeometry >/dev/null 2>&1 || fail "Xvfb :$display does not answer"
+step "Xvfb on :$display"
+
+cd "$work" || exit 1
+view_asan="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+ASAN_OPTIONS=$view_asan RAFTSIM_FRAME_LOG=1 RAFTSIM_ASSETS=$src/assets \
+  "$raftsim" view "$src/scenarios/tutorial.scn" --size 1280x720 >"$work/view.out" 2>"$work/view.err" &
+view_pid=$!
+win=$(timeout 15 xdotool search --sync --onlyvisible --name 'raftsim' 2>/dev/null | head -1)
+[ -n "$win" ] || fail "no raftsim window appeared"
+xdotool windowfocus --sync "$win" 2>/dev/null || xdotool windowfocus "$win"
+sleep 1
+step "window $win"
+key() { xdotool key --clearmodifiers "$@"; sleep 0.2; }
+pauses() { grep -c '^lesson: pause at' "$work/view.err"; }
+shot() { import -window root "$work/$1.png" 2>/dev/null || fail "import could not capture the screen"; }
+
+# ---- Idle: CPU over 5 s, at the first pause and with the help open --------
+ticks=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$view_pid/stat"; }
+idle_cpu() {
+  local t0 c0 t1 c1
+  t0=$(date +%s.%N); c0=$(cpu_ticks)
+  sleep 5
+  t1=$(date +%s.%N); c1=$(cpu_ticks)
+  awk -v c="$((c1 - c0))" -v hz="$ticks" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", 100 * c / hz / (b - a) }'
+}
+[ "$(pauses)" -ge 1 ] || fail "the tutorial did not open at its first pause"
+pct=$(idle_cpu)
+step "paused at the first pause: $pct % of a core over 5 s"
+awk -v p="$pct" -v m="$cpu_max" 'BEGIN { exit !(p < m) }' || fail "a paused window uses $pct % of a core (limit $cpu_max %)"
+key question
+pct=$(idle_cpu)
+step "help overlay open: $pct % of a core over 5 s"
+awk -v p="$pct" -v m="$cpu_max" 'BEGIN { exit !(p < m) }' || fail "the help overlay uses $pct % of a core (limit $cpu_max %)"
+key Escape
+
+# ---- PageDown through the whole tutorial ----------------------------------
+# At a pause PageDown plays on; pressed again while it plays, it goes
+# straight to the next pause.
+first=$(pauses)
+for i in $(seq 120); do
+  grep -q '^lesson: end of the script' "$work/view.err" && break
+  key Next
+  sleep 0.3
+  key Next
+  sleep 0.3
+  [ "$i" = 6 ] && shot part2
+done
+grep -q '^lesson: end of the script' "$work/view.err" || fail "PageDown did not reach the end of the tutorial ($(pauses) pauses)"
+script_pauses=$(grep -c '^pause' "$src/scenarios/tutorial.scn")
+seen=$(grep '^lesson: pause at' "$work/view.err" | sort -u | wc -l)
+step "PageDown: $(pauses) stops at $seen distinct pauses, the script has $script_pauses, then the end"
+[ "$(pauses)" -ge "$script_pauses" ] || fail "PageDown stopped at only $(pauses) of the script's $script_pauses pauses"
+grep -q '^FAIL\|script.*FAIL' "$work/view.err" && fail "the window reported a failure"
+shot end
+
+# ---- PageUp: back to the last pause -----------------------------------------
+before=$(pauses)
+last=$(grep '^lesson: pause at' "$work/view.err" | tail -1)
+key Prior
+sleep 1
+[ "$(pauses)" -gt "$before" ] || fail "PageUp did not land on a pause"
+back=$(grep '^lesson: pause at' "$work/view.err" | tail -1)
+[ "$back" = "$last" ] || fail "PageUp landed on '$back', the last pause was '$last'"
+step "PageUp: back at the last pause (${back#lesson: pause at })"
+shot pageup
+
+# ---- B blanks the picture, B brings it back ----------------------------------
+key b
+sleep 0.5
+shot blank
+colours=$(convert "$work/blank.png" -crop 1280x720+0+0 -format '%k' info:)
+xdotool getwindowgeometry "$win" >"$work/geom.txt" 2>/dev/null
+pos=$(sed -n 's/.*Position: \([0-9]*\),\([0-9]*\).*/\1 \2/p' "$work/geom.txt")
+read -r wx wy <<<"${pos:-0 0}"
+inside=$(convert "$work/blank.png" -crop "1280x720+$wx+$wy" -format '%k' info:)
+[ "$inside" = 1 ] || fail "B did not blank the picture ($inside colours in the window)"
+key b
+sleep 0.5
+shot unblank
+inside=$(convert "$work/unblank.png" -crop "1280x720+$wx+$wy" -format '%k' info:)
+[ "$inside" -gt 64 ] || fail "B again did not bring the picture back ($inside colours)"
+step "B blanks and brings back the picture"
+
+# ---- q quits at once: nothing was changed --------------------------------------
+key q
+for _ in $(seq 50); do kill -0 "$view_pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$view_pid" 2>/dev/null && fail "raftsim view did not quit on q"
+wait "$view_pid"; rc=$?; view_pid=""
+[ "$rc" = 0 ] || fail "raftsim view exited with $rc"
+step "ok"
+exit 0
