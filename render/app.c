@@ -14,7 +14,7 @@ static const double speeds[] = {1.0,       1.0 / 2,   1.0 / 5,   1.0 / 10,  1.0 
 #define DEFAULT_SPEED 4 /* 1/20: an election takes a few seconds on screen */
 #define LEADER_LIMIT_US (120LL * 1000000)
 #define PAUSE_LIMIT_US (120LL * 1000000) /* PageDown looks this far for a pause */
-#define CHANGED_NOTE "You changed the run; the script's checks are off (Shift+R: back to the script)"
+#define CHANGED_NOTE "You changed the run:\nthe script's checks are off.\nShift+R: back to the script"
 /* A long move (seek, step back, leader search) runs between frames, about
  * this much wall time per frame, in calls of at most SLICE_EVENTS events. */
 #define SLICE_S 0.016
@@ -41,6 +41,8 @@ struct app {
 	bool help, hide_legend;
 	bool blank; /* B or .: the picture is black, the world holds */
 	bool hidden; /* minimized or hidden: the world holds, nothing is drawn */
+	bool unsaved;      /* actions of the user since the last Ctrl+S */
+	bool confirm_quit; /* q with unsaved actions: the prompt is open */
 	bool redraw; /* something changed that the next idle frame must show */
 	double quit_at; /* > 0: close the window then (benches) */
 	double *idle_cpu, idle_cpu0, idle_wall0; /* the idle benchmark */
@@ -133,10 +135,12 @@ static void run_command(struct app *a, const char *line)
 {
 	char err[SCN_ERR_MAX];
 	int rc = render_history_exec(a->h, line, err, sizeof err);
-	if (rc != 0)
+	if (rc != 0) {
 		toast(a, "%s", err);
-	else
+	} else {
 		toast(a, "%s", line);
+		a->unsaved = true;
+	}
 }
 
 static void next_put(struct app *a, char *buf, size_t cap)
@@ -217,6 +221,7 @@ static void save_session(struct app *a)
 	}
 	printf("session: %s\n", path);
 	fflush(stdout);
+	a->unsaved = false;
 	toast(a, "Saved %s (replay: raftsim view FILE)", path);
 }
 
@@ -364,6 +369,19 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 	SDL_Keycode sym = k->keysym.sym;
 	bool shift = (k->keysym.mod & KMOD_SHIFT) != 0;
 	bool ctrl = (k->keysym.mod & (KMOD_CTRL | KMOD_GUI)) != 0;
+	if (a->confirm_quit) {
+		/* Y (or q again) quits, Ctrl+S saves first, anything else stays */
+		a->confirm_quit = false;
+		a->last_wall = render_wall_seconds();
+		if (ctrl && sym == SDLK_s) {
+			save_session(a);
+			a->quit = !a->unsaved;
+		} else if (sym == SDLK_y || sym == SDLK_q || sym == SDLK_RETURN ||
+		           (ctrl && sym == SDLK_q)) {
+			a->quit = true;
+		}
+		return;
+	}
 	if (sym == SDLK_ESCAPE) {
 		if (a->menu_open)
 			a->menu_open = false;
@@ -483,6 +501,7 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 		if (shift) {
 			bool acted = render_history_n_actions(a->h) > 0;
 			int rc = render_history_back_to_script_begin(a->h);
+			a->unsaved = false;
 			a->playing = false;
 			if (rc == 0)
 				move_started(a, "back to the script at");
@@ -517,7 +536,11 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 		a->hide_legend = !a->hide_legend;
 		break;
 	case SDLK_q:
-		a->quit = true;
+		/* q asks when there is something to lose; Q quits at once */
+		if (!shift && a->unsaved)
+			a->confirm_quit = true;
+		else
+			a->quit = true;
 		break;
 	default:
 		break;
@@ -551,6 +574,10 @@ static void on_button(struct app *a, const SDL_MouseButtonEvent *b)
 	}
 	if (a->help) {
 		a->help = false;
+		return;
+	}
+	if (a->confirm_quit) {
+		a->confirm_quit = false; /* a click stays */
 		return;
 	}
 	if (b->button == SDL_BUTTON_RIGHT) {
@@ -778,7 +805,7 @@ static void work(struct app *a)
  * blanked or the window hidden. */
 static bool world_still(const struct app *a)
 {
-	return !a->playing || a->menu_open || a->help || a->blank || a->hidden;
+	return !a->playing || a->menu_open || a->help || a->blank || a->hidden || a->confirm_quit;
 }
 
 /* When an idle window must draw again by itself (a toast or a held
@@ -926,6 +953,15 @@ static int loop(struct app *a)
 			    !scn_runner_script_done(render_history_runner(a->h)))
 				render_draw_note(a->g, &a->lay, CHANGED_NOTE);
 			render_draw_progress(a->g, &a->lay, &m, f.timeline_end_us);
+			if (a->confirm_quit) {
+				char q[160];
+				size_t n = render_history_n_actions(a->h);
+				snprintf(q, sizeof q,
+				         "Quit? Your %zu action%s not saved.  Y quits \xc2\xb7 Ctrl+S saves "
+				         "and quits \xc2\xb7 any other key stays",
+				         n, n == 1 ? " is" : "s are");
+				render_draw_prompt(a->g, &a->lay, q);
+			}
 		}
 		double t_present = render_wall_seconds();
 		SDL_RenderPresent(a->ren);

@@ -1169,7 +1169,8 @@ static void draw_help(struct ctx *c)
 	    {"S", "save a PNG screenshot"},
 	    {"Ctrl+S", "save the session as a replayable .scn"},
 	    {"L", "show / hide the message legend"},
-	    {"? or h", "this help;  Esc closes,  Q quits"},
+	    {"? or h", "this help;  Esc closes"},
+	    {"q   Q", "quit (asks if actions are unsaved) / quit at once"},
 	};
 	size_t n = sizeof keys / sizeof keys[0];
 	float ky = y + 62 * u, lh = fminf(29 * u, (h - 80 * u) / (float)n);

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static int font_px(const struct render_layout *l, float size)
 {
@@ -83,13 +84,45 @@ void render_draw_note(struct render_gfx *g, const struct render_layout *l, const
 {
 	if (!text || !*text)
 		return;
+	/* up to four lines, right-aligned in the corner under the legend strip,
+	 * clear of the ring's top and right nodes */
+	char lines[4][128];
+	int n = 0;
+	for (const char *p = text; *p && n < 4; n++) {
+		size_t k = strcspn(p, "\n");
+		snprintf(lines[n], sizeof lines[n], "%.*s", (int)(k < 127 ? k : 127), p);
+		p += k;
+		if (*p == '\n')
+			p++;
+	}
 	int px = font_px(l, 13);
-	float u = l->u;
-	float tw = (float)render_gfx_text_w(g, px, false, text);
-	float th = (float)render_gfx_line_h(g, px, false);
-	float pw = tw + 20 * u, ph = th + 10 * u;
-	float x = (float)(l->cluster.x + l->cluster.w) - pw - 10 * u, y = (float)l->cluster.y + 8 * u;
+	float u = l->u, tw = 0;
+	for (int i = 0; i < n; i++) {
+		float w = (float)render_gfx_text_w(g, px, i == 0, lines[i]);
+		tw = w > tw ? w : tw;
+	}
+	float lh = (float)render_gfx_line_h(g, px, false);
+	float pw = tw + 20 * u, ph = lh * (float)n + 10 * u;
+	float x = (float)(l->cluster.x + l->cluster.w) - pw - 10 * u, y = (float)l->cluster.y + 40 * u;
 	render_gfx_round_rect(g, x, y, pw, ph, 6 * u, RGBA(255, 244, 214, 240));
-	render_gfx_text(g, px, false, C_INK, text, x + 10 * u, y + 5 * u, GFX_TOP);
+	for (int i = 0; i < n; i++)
+		render_gfx_text(g, px, i == 0, C_INK, lines[i], x + 10 * u, y + 5 * u + lh * (float)i,
+		                GFX_TOP);
+	render_gfx_end(g);
+}
+
+void render_draw_prompt(struct render_gfx *g, const struct render_layout *l, const char *text)
+{
+	if (!text || !*text)
+		return;
+	int px = font_px(l, 17);
+	float u = l->u;
+	float tw = (float)render_gfx_text_w(g, px, true, text);
+	float th = (float)render_gfx_line_h(g, px, true);
+	float pw = tw + 40 * u, ph = th + 22 * u;
+	float cx = (float)l->w / 2, x = cx - pw / 2;
+	float y = (float)l->timeline.y - ph - 12 * u;
+	render_gfx_round_rect(g, x, y, pw, ph, 10 * u, RGBA(27, 36, 48, 240));
+	render_gfx_text(g, px, true, C_WHITE, text, cx, y + 11 * u, GFX_CENTER | GFX_TOP);
 	render_gfx_end(g);
 }

@@ -153,9 +153,13 @@ void render_draw(struct render_gfx *g, const struct render_frame *f, int w, int 
 void render_draw_progress(struct render_gfx *g, const struct render_layout *l,
                           const struct render_move *m, int64_t timeline_end_us);
 
-/* A small note in the top right corner of the cluster (the lecture's
- * state: "you changed the run; the script's checks are off"). */
+/* A small note of up to four lines (separated by \n) in the top right
+ * corner of the cluster (the lecture's state: "You changed the run: the
+ * script's checks are off"). */
 void render_draw_note(struct render_gfx *g, const struct render_layout *l, const char *text);
+/* A one-line question over the bottom of the window ("Quit without
+ * saving?"). */
+void render_draw_prompt(struct render_gfx *g, const struct render_layout *l, const char *text);
 
 /* The frame fields the history provides (sim, title, say, caption,
  * markers, banner); the caller sets the view state. */

@@ -4,7 +4,7 @@
 # at a pause uses almost no CPU (/proc/PID/stat over 5 s, also with the help
 # overlay open), PageDown walks the tutorial through every pause to its end,
 # PageUp goes back to the last pause, B blanks the picture and brings it
-# back, q quits at once when nothing was changed.
+# back; after a crash, q asks before quitting and Y quits.
 # Usage: tests/e2e_lecture.sh BUILD_DIR SOURCE_ROOT   (exit 0 ok, 1 failed, 77 skipped)
 # E2E_KEEP=DIR copies the screenshots and the window's log there.
 set -u
@@ -135,10 +135,21 @@ inside=$(convert "$work/unblank.png" -crop "1280x720+$wx+$wy" -format '%k' info:
 [ "$inside" -gt 64 ] || fail "B again did not bring the picture back ($inside colours)"
 step "B blanks and brings back the picture"
 
-# ---- q quits at once: nothing was changed --------------------------------------
+# ---- q asks when an action is unsaved; Y quits -----------------------------------
+# n3's centre at 1280x720 (render_layout_node): select it, crash it with c.
+xdotool mousemove --window "$win" 440 525 click 1; sleep 0.3
+key c
 key q
+sleep 1
+kill -0 "$view_pid" 2>/dev/null || fail "q quit with an unsaved action, without asking"
+shot prompt
+key Escape
+sleep 0.5
+kill -0 "$view_pid" 2>/dev/null || fail "Esc at the quit prompt quit"
+key q
+key y
 for _ in $(seq 50); do kill -0 "$view_pid" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$view_pid" 2>/dev/null && fail "raftsim view did not quit on q"
+kill -0 "$view_pid" 2>/dev/null && fail "raftsim view did not quit on q, y"
 wait "$view_pid"; rc=$?; view_pid=""
 [ "$rc" = 0 ] || fail "raftsim view exited with $rc"
 step "ok"
