@@ -264,14 +264,23 @@ int cli_view(int argc, char **argv)
 	int rc = parse(argc, argv, false, &f);
 	if (rc)
 		return rc == 1 ? 0 : rc;
-	char buf[4200];
+	char buf[4200], lessons[4200];
+	const char *tutorial = default_script(buf, sizeof buf);
 	if (!f.file)
-		f.file = default_script(buf, sizeof buf);
+		f.file = tutorial;
 	struct scn_script *s = load(f.file);
 	if (!s)
 		return 2;
-	struct render_view_options o = {
-	    .path = f.file, .w = f.w, .h = f.h, .speed = f.speed, .scn = &f.scn};
+	/* the picker (O) lists the shipped scenarios, beside the tutorial */
+	const char *slash = strrchr(tutorial, '/');
+	snprintf(lessons, sizeof lessons, "%.*s", (int)(slash ? slash - tutorial : 1),
+	         slash ? tutorial : ".");
+	struct render_view_options o = {.path = f.file,
+	                                .w = f.w,
+	                                .h = f.h,
+	                                .speed = f.speed,
+	                                .scn = &f.scn,
+	                                .lessons_dir = lessons};
 	rc = render_view_run(s, &o);
 	scn_script_free(s);
 	return rc;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +44,15 @@ struct app {
 	bool hidden; /* minimized or hidden: the world holds, nothing is drawn */
 	bool unsaved;      /* actions of the user since the last Ctrl+S */
 	bool confirm_quit; /* q with unsaved actions: the prompt is open */
+	/* the lesson picker (O) */
+	bool picker, picker_skip_text;
+	struct render_pick_item *picks;
+	size_t n_picks;
+	int pick_sel;
+	char typed[512];
+	char pick_note[SCN_ERR_MAX];
+	char lessons_dir[1024];
+	struct scn_options scn_opt; /* for the lessons opened in the window */
 	bool redraw; /* something changed that the next idle frame must show */
 	double quit_at; /* > 0: close the window then (benches) */
 	double *idle_cpu, idle_cpu0, idle_wall0; /* the idle benchmark */
@@ -319,6 +329,170 @@ static void open_menu(struct app *a, unsigned node, int x, int y)
 	a->selected = node;
 }
 
+/* ---- The lesson picker (O) ------------------------------------------------ */
+static void read_script_pace(struct app *a);
+
+static int pick_cmp(const void *x, const void *y)
+{
+	const struct render_pick_item *p = x, *q = y;
+	/* the tutorial first, the teaching bugs last, by name in between */
+	bool pt = strstr(p->path, "/tutorial.scn") != NULL, qt = strstr(q->path, "/tutorial.scn") != NULL;
+	bool pb = strstr(p->path, "/bugs/") != NULL, qb = strstr(q->path, "/bugs/") != NULL;
+	if (pt != qt)
+		return pt ? -1 : 1;
+	if (pb != qb)
+		return pb ? 1 : -1;
+	return strcmp(p->path, q->path);
+}
+
+/* Adds the .scn files of dir to the picker: title and first narration. */
+static void scan_lessons(struct app *a, const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL && a->n_picks < RENDER_PICK_MAX) {
+		size_t n = strlen(e->d_name);
+		if (n < 5 || strcmp(e->d_name + n - 4, ".scn") != 0)
+			continue;
+		struct render_pick_item *it = &a->picks[a->n_picks];
+		snprintf(it->path, sizeof it->path, "%s/%s", dir, e->d_name);
+		char err[SCN_ERR_MAX];
+		struct scn_script *s = scn_load(it->path, err, sizeof err);
+		if (!s)
+			continue;
+		snprintf(it->title, sizeof it->title, "%s", scn_script_title(s));
+		it->first[0] = '\0';
+		for (size_t i = 0; i < scn_script_n_cmds(s); i++) {
+			const struct scn_cmd *c = scn_script_cmd(s, i);
+			if (c->kind == SCN_CMD_SAY && c->str) {
+				snprintf(it->first, sizeof it->first, "%s", c->str);
+				break;
+			}
+		}
+		scn_script_free(s);
+		a->n_picks++;
+	}
+	closedir(d);
+}
+
+static void open_picker(struct app *a)
+{
+	if (!a->picks && !(a->picks = calloc(RENDER_PICK_MAX, sizeof *a->picks))) {
+		toast(a, "%s", "Out of memory");
+		return;
+	}
+	a->n_picks = 0;
+	scan_lessons(a, a->lessons_dir);
+	char bugs[1100];
+	snprintf(bugs, sizeof bugs, "%s/bugs", a->lessons_dir);
+	scan_lessons(a, bugs);
+	qsort(a->picks, a->n_picks, sizeof *a->picks, pick_cmp);
+	a->picker = true;
+	a->picker_skip_text = true; /* the O itself arrives as text too */
+	a->pick_sel = a->n_picks ? 0 : -1;
+	a->typed[0] = '\0';
+	a->pick_note[0] = '\0';
+	a->playing = false;
+}
+
+static void set_title(struct app *a, const struct scn_script *s, const char *path)
+{
+	char title[300];
+	const char *st = scn_script_title(s);
+	snprintf(title, sizeof title, "raftsim \xe2\x80\x94 %s", st && *st ? st : path);
+	if (a->win)
+		SDL_SetWindowTitle(a->win, title);
+}
+
+/* Opens another scenario in this window, or says in the picker why not. */
+static void load_lesson(struct app *a, const char *path)
+{
+	char err[SCN_ERR_MAX];
+	struct scn_script *s = scn_load(path, err, sizeof err);
+	if (!s) {
+		snprintf(a->pick_note, sizeof a->pick_note, "%s", err);
+		return;
+	}
+	struct render_history *h = NULL;
+	if (scn_script_check(s, err, sizeof err) != 0) {
+		snprintf(a->pick_note, sizeof a->pick_note, "%s", err);
+	} else if (scn_script_nodes(s) > RENDER_NODES_MAX) {
+		snprintf(a->pick_note, sizeof a->pick_note, "%s: the view draws at most %d nodes", path,
+		         RENDER_NODES_MAX);
+	} else if (!(h = render_history_new(s, &a->scn_opt, NULL, err, sizeof err))) {
+		snprintf(a->pick_note, sizeof a->pick_note, "%s", err);
+	}
+	if (!h) {
+		scn_script_free(s);
+		return;
+	}
+	set_title(a, s, path);
+	scn_script_free(s);
+	render_history_free(a->h);
+	a->h = h;
+	a->picker = false;
+	a->playing = a->help = a->menu_open = a->blank = a->confirm_quit = a->unsaved = false;
+	a->selected = a->hover_node = a->hover_a = a->hover_b = 0;
+	a->seek_next = false;
+	a->n_later = 0;
+	a->carry_us = 0;
+	a->script_pace = -1;
+	a->pace_records = 0;
+	if (a->frame_log)
+		fprintf(stderr, "view: opened %s\n", path);
+	log_lesson(a, render_history_advance(a->h, 0, false));
+	render_say_hold_reset(&a->hold, scn_runner_say(render_history_runner(a->h)),
+	                      render_wall_seconds());
+	read_script_pace(a);
+	toast(a, "Opened %s", path);
+}
+
+static void picker_key(struct app *a, SDL_Keycode sym, bool ctrl)
+{
+	switch (sym) {
+	case SDLK_ESCAPE:
+		a->picker = false;
+		break;
+	case SDLK_UP:
+		if (a->pick_sel > 0)
+			a->pick_sel--;
+		break;
+	case SDLK_DOWN:
+		if (a->pick_sel + 1 < (int)a->n_picks)
+			a->pick_sel++;
+		break;
+	case SDLK_RETURN:
+	case SDLK_KP_ENTER:
+		if (a->typed[0])
+			load_lesson(a, a->typed);
+		else if (a->pick_sel >= 0)
+			load_lesson(a, a->picks[a->pick_sel].path);
+		break;
+	case SDLK_BACKSPACE: {
+		size_t n = strlen(a->typed);
+		while (n > 0 && ((unsigned char)a->typed[n - 1] & 0xC0) == 0x80)
+			n--; /* a whole UTF-8 character */
+		if (n > 0)
+			n--;
+		a->typed[n] = '\0';
+		break;
+	}
+	case SDLK_s:
+		if (ctrl)
+			save_session(a);
+		break;
+	case SDLK_q:
+	case SDLK_w:
+		if (ctrl)
+			a->quit = true;
+		break;
+	default:
+		break;
+	}
+}
+
 /* Nearest fixed speed to pace. */
 static int nearest_speed(double pace)
 {
@@ -369,6 +543,10 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 	SDL_Keycode sym = k->keysym.sym;
 	bool shift = (k->keysym.mod & KMOD_SHIFT) != 0;
 	bool ctrl = (k->keysym.mod & (KMOD_CTRL | KMOD_GUI)) != 0;
+	if (a->picker) {
+		picker_key(a, sym, ctrl);
+		return;
+	}
 	if (a->confirm_quit) {
 		/* Y (or q again) quits, Ctrl+S saves first, anything else stays */
 		a->confirm_quit = false;
@@ -451,6 +629,9 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 	case SDLK_b:
 	case SDLK_PERIOD:
 		a->blank = true;
+		break;
+	case SDLK_o:
+		open_picker(a);
 		break;
 	case SDLK_RIGHT:
 		a->playing = false;
@@ -580,6 +761,12 @@ static void on_button(struct app *a, const SDL_MouseButtonEvent *b)
 		a->confirm_quit = false; /* a click stays */
 		return;
 	}
+	if (a->picker) {
+		int i = render_picker_hit(&a->lay, a->n_picks, a->pick_sel, x, y);
+		if (i >= 0 && b->button == SDL_BUTTON_LEFT)
+			load_lesson(a, a->picks[i].path);
+		return;
+	}
 	if (b->button == SDL_BUTTON_RIGHT) {
 		unsigned n = render_layout_hit_node(&a->lay, x, y);
 		if (n)
@@ -622,6 +809,12 @@ static void on_motion(struct app *a, const SDL_MouseMotionEvent *m)
 	float x = (float)m->x * a->scale, y = (float)m->y * a->scale;
 	if (a->dragging) {
 		seek_to_x(a, x);
+		return;
+	}
+	if (a->picker) {
+		int i = render_picker_hit(&a->lay, a->n_picks, a->pick_sel, x, y);
+		if (i >= 0)
+			a->pick_sel = i;
 		return;
 	}
 	if (a->menu_open) {
@@ -695,6 +888,14 @@ static void on_event(struct app *a, const SDL_Event *e)
 		break;
 	case SDL_MOUSEMOTION:
 		on_motion(a, &e->motion);
+		break;
+	case SDL_TEXTINPUT:
+		if (a->picker && a->picker_skip_text) {
+			a->picker_skip_text = false;
+		} else if (a->picker) {
+			size_t n = strlen(a->typed);
+			snprintf(a->typed + n, sizeof a->typed - n, "%s", e->text.text);
+		}
 		break;
 	case SDL_WINDOWEVENT:
 		switch (e->window.event) {
@@ -805,7 +1006,8 @@ static void work(struct app *a)
  * blanked or the window hidden. */
 static bool world_still(const struct app *a)
 {
-	return !a->playing || a->menu_open || a->help || a->blank || a->hidden || a->confirm_quit;
+	return !a->playing || a->menu_open || a->help || a->blank || a->hidden || a->confirm_quit ||
+	       a->picker;
 }
 
 /* When an idle window must draw again by itself (a toast or a held
@@ -953,6 +1155,20 @@ static int loop(struct app *a)
 			    !scn_runner_script_done(render_history_runner(a->h)))
 				render_draw_note(a->g, &a->lay, CHANGED_NOTE);
 			render_draw_progress(a->g, &a->lay, &m, f.timeline_end_us);
+			if (a->picker) {
+				char note[SCN_ERR_MAX + 80];
+				size_t n = render_history_n_actions(a->h);
+				if (a->pick_note[0])
+					snprintf(note, sizeof note, "%s", a->pick_note);
+				else if (a->unsaved)
+					snprintf(note, sizeof note,
+					         "Your %zu action%s not saved: Ctrl+S saves the session", n,
+					         n == 1 ? " is" : "s are");
+				else
+					note[0] = '\0';
+				render_draw_picker(a->g, &a->lay, a->picks, a->n_picks, a->pick_sel, a->typed,
+				                   note);
+			}
 			if (a->confirm_quit) {
 				char q[160];
 				size_t n = render_history_n_actions(a->h);
@@ -1053,6 +1269,19 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 	char title[300];
 	const char *st = scn_script_title(s);
 	snprintf(title, sizeof title, "raftsim — %s", st && *st ? st : o->path);
+	if (o->scn)
+		a.scn_opt = *o->scn;
+	a.scn_opt.has_seed = false; /* another lesson runs with its own seed, */
+	a.scn_opt.bugs = 0;         /* and its own bugs */
+	if (o->lessons_dir) {
+		snprintf(a.lessons_dir, sizeof a.lessons_dir, "%s", o->lessons_dir);
+	} else {
+		const char *slash = strrchr(o->path, '/');
+		if (slash)
+			snprintf(a.lessons_dir, sizeof a.lessons_dir, "%.*s", (int)(slash - o->path), o->path);
+		else
+			snprintf(a.lessons_dir, sizeof a.lessons_dir, ".");
+	}
 	SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
 	a.win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
 	                         SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
@@ -1093,6 +1322,7 @@ out:
 	if (a.win)
 		SDL_DestroyWindow(a.win);
 	render_history_free(a.h);
+	free(a.picks);
 	TTF_Quit();
 	SDL_Quit();
 	if (a.frame_log && rc == 0)

@@ -1150,8 +1150,7 @@ static void draw_help(struct ctx *c)
 	         GFX_LEFT);
 	static const char *const keys[][2] = {
 	    {"Space", "play / pause (also continues after a script pause)"},
-	    {"→", "step to the next event"},
-	    {"←", "step back one event"},
+	    {"→  ←", "step to the next event / back one event"},
 	    {"PgDn  PgUp", "next / previous script pause (clicker)"},
 	    {"B or .", "blank the picture (again: back)"},
 	    {"N", "run to the next leader change"},
@@ -1166,6 +1165,7 @@ static void draw_help(struct ctx *c)
 	    {"C", "client request to the leader (x=1, y=2, …)"},
 	    {"click timeline", "seek (drag to scrub)"},
 	    {"R", "back to the script (forget your actions)"},
+	    {"O", "open another lesson (a list, or type a path)"},
 	    {"S", "save a PNG screenshot"},
 	    {"Ctrl+S", "save the session as a replayable .scn"},
 	    {"L", "show / hide the message legend"},
@@ -1173,7 +1173,7 @@ static void draw_help(struct ctx *c)
 	    {"q   Q", "quit (asks if actions are unsaved) / quit at once"},
 	};
 	size_t n = sizeof keys / sizeof keys[0];
-	float ky = y + 62 * u, lh = fminf(29 * u, (h - 80 * u) / (float)n);
+	float ky = y + 62 * u, lh = fminf(29 * u, (h - 96 * u) / (float)n);
 	int kp = px(c, 16);
 	if (lh < 22 * u)
 		kp = px(c, 13);

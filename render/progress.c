@@ -126,3 +126,83 @@ void render_draw_prompt(struct render_gfx *g, const struct render_layout *l, con
 	render_gfx_text(g, px, true, C_WHITE, text, cx, y + 11 * u, GFX_CENTER | GFX_TOP);
 	render_gfx_end(g);
 }
+
+/* ---- The lesson picker (O) ------------------------------------------------- */
+struct picker_geom {
+	float x, y, w, h;  /* the panel */
+	float rows_y;      /* the first row's top */
+	float row_h;
+	size_t first, shown; /* the rows drawn: items first .. first+shown-1 */
+};
+
+static void picker_geom(const struct render_layout *l, size_t n, int sel, struct picker_geom *p)
+{
+	float u = l->u;
+	p->w = fminf((float)l->w - 60 * u, 1100 * u);
+	p->h = fminf((float)l->h - 40 * u, 660 * u);
+	p->x = ((float)l->w - p->w) / 2;
+	p->y = ((float)l->h - p->h) / 2;
+	p->rows_y = p->y + 62 * u;
+	p->row_h = 30 * u;
+	float avail = p->h - 62 * u - 96 * u;
+	size_t fit = avail > p->row_h ? (size_t)(avail / p->row_h) : 1;
+	p->shown = n < fit ? n : fit;
+	p->first = 0;
+	if (sel >= 0 && (size_t)sel >= fit)
+		p->first = (size_t)sel - fit + 1;
+}
+
+int render_picker_hit(const struct render_layout *l, size_t n, int sel, float x, float y)
+{
+	struct picker_geom p;
+	picker_geom(l, n, sel, &p);
+	if (x < p.x || x > p.x + p.w || y < p.rows_y)
+		return -1;
+	size_t r = (size_t)((y - p.rows_y) / p.row_h);
+	if (r >= p.shown)
+		return -1;
+	return (int)(p.first + r);
+}
+
+void render_draw_picker(struct render_gfx *g, const struct render_layout *l,
+                        const struct render_pick_item *items, size_t n, int sel, const char *typed,
+                        const char *note)
+{
+	struct picker_geom p;
+	picker_geom(l, n, sel, &p);
+	float u = l->u;
+	render_gfx_rect(g, 0, 0, (float)l->w, (float)l->h, RGBA(10, 14, 20, 170));
+	render_gfx_round_rect(g, p.x, p.y, p.w, p.h, 14 * u, C_BG);
+	render_gfx_text(g, font_px(l, 24), true, C_INK, "Open a lesson", p.x + 28 * u, p.y + 18 * u,
+	                GFX_LEFT);
+	int tp = font_px(l, 16), np = font_px(l, 14);
+	float tx = p.x + 28 * u, nx = p.x + p.w * 0.42f, right = p.x + p.w - 24 * u;
+	for (size_t i = 0; i < p.shown; i++) {
+		size_t k = p.first + i;
+		float ry = p.rows_y + p.row_h * (float)i;
+		if ((int)k == sel)
+			render_gfx_round_rect(g, p.x + 14 * u, ry, p.w - 28 * u, p.row_h, 6 * u,
+			                      RGBA(255, 236, 170, 255));
+		float cy = ry + p.row_h / 2;
+		const char *title = items[k].title[0] ? items[k].title : items[k].path;
+		render_gfx_text_fit(g, tp, true, C_INK, title, tx, cy, GFX_LEFT | GFX_MIDDLE,
+		                    nx - tx - 12 * u);
+		render_gfx_text_fit(g, np, false, C_INK2, items[k].first, nx, cy, GFX_LEFT | GFX_MIDDLE,
+		                    right - nx);
+	}
+	/* the path typed in, and how to use the picker */
+	float by = p.y + p.h - 90 * u;
+	char line[600];
+	snprintf(line, sizeof line, "Or type a .scn path: %s_", typed ? typed : "");
+	render_gfx_round_rect(g, p.x + 14 * u, by, p.w - 28 * u, 32 * u, 6 * u,
+	                      RGBA(232, 234, 238, 255));
+	render_gfx_text_fit(g, tp, false, C_INK, line, tx, by + 16 * u, GFX_LEFT | GFX_MIDDLE,
+	                    p.w - 56 * u);
+	const char *hint = "\xe2\x86\x91 \xe2\x86\x93 choose \xc2\xb7 Enter or a click opens it in "
+	                   "this window \xc2\xb7 Esc closes";
+	render_gfx_text(g, np, false, C_INK2, hint, tx, by + 44 * u, GFX_LEFT | GFX_TOP);
+	if (note && *note)
+		render_gfx_text_fit(g, np, true, RGBA(160, 60, 0, 255), note, right, p.y + 26 * u,
+		                    GFX_RIGHT | GFX_TOP, p.w * 0.5f);
+	render_gfx_end(g);
+}

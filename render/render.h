@@ -161,6 +161,21 @@ void render_draw_note(struct render_gfx *g, const struct render_layout *l, const
  * saving?"). */
 void render_draw_prompt(struct render_gfx *g, const struct render_layout *l, const char *text);
 
+/* The lesson picker (O): one row per scenario, its title and the first
+ * line of its narration; sel is the highlighted row (-1 none), typed the
+ * path being typed in, note a warning in the corner (may be NULL). */
+#define RENDER_PICK_MAX 48
+struct render_pick_item {
+	char path[512];
+	char title[SCN_STRING_MAX + 1];
+	char first[SCN_STRING_MAX + 1];
+};
+void render_draw_picker(struct render_gfx *g, const struct render_layout *l,
+                        const struct render_pick_item *items, size_t n, int sel, const char *typed,
+                        const char *note);
+/* The row under (x, y) of the picker drawn with the same n and sel, -1 none. */
+int render_picker_hit(const struct render_layout *l, size_t n, int sel, float x, float y);
+
 /* The frame fields the history provides (sim, title, say, caption,
  * markers, banner); the caller sets the view state. */
 void render_frame_from_history(struct render_frame *f, const struct render_history *h);
@@ -319,6 +334,8 @@ struct render_view_options {
 	int w, h;                /* initial window size, 0: default */
 	double speed;            /* a fixed pace; 0: auto */
 	double quit_after_s;     /* > 0: close the window after this long (benches) */
+	const char *lessons_dir; /* the shipped scenarios, for the picker (O);
+	                          * NULL: the script's own directory */
 	double *idle_cpu;        /* non-NULL: set to the CPU used from 1 s after
 	                          * opening to closing, in % of one core */
 	const struct scn_options *scn;  /* may be NULL */

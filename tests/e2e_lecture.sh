@@ -4,7 +4,8 @@
 # at a pause uses almost no CPU (/proc/PID/stat over 5 s, also with the help
 # overlay open), PageDown walks the tutorial through every pause to its end,
 # PageUp goes back to the last pause, B blanks the picture and brings it
-# back; after a crash, q asks before quitting and Y quits.
+# back, O opens another lesson (from the list and a typed path); after a
+# crash, q asks before quitting and Y quits.
 # Usage: tests/e2e_lecture.sh BUILD_DIR SOURCE_ROOT   (exit 0 ok, 1 failed, 77 skipped)
 # E2E_KEEP=DIR copies the screenshots and the window's log there.
 set -u
@@ -134,6 +135,26 @@ shot unblank
 inside=$(convert "$work/unblank.png" -crop "1280x720+$wx+$wy" -format '%k' info:)
 [ "$inside" -gt 64 ] || fail "B again did not bring the picture back ($inside colours)"
 step "B blanks and brings back the picture"
+
+# ---- O opens another lesson in the same window --------------------------------
+key o
+sleep 0.3
+key Down
+shot picker
+key Return
+sleep 1
+grep -q '^view: opened .*/crash_restart_persistence.scn' "$work/view.err" ||
+  fail "O, Down, Enter did not open the second lesson of the picker"
+name=$(xdotool getwindowname "$win")
+case $name in *"Crash and restart"*) ;; *) fail "the window title is '$name' after opening crash_restart_persistence.scn" ;; esac
+key o
+sleep 0.3
+xdotool type --delay 10 "$src/scenarios/tutorial.scn"; sleep 0.3
+key Return
+sleep 1
+grep -q "^view: opened $src/scenarios/tutorial.scn" "$work/view.err" || fail "a typed path did not open"
+kill -0 "$view_pid" 2>/dev/null || fail "the window closed while opening lessons"
+step "O opened a listed lesson and a typed path in the same window"
 
 # ---- q asks when an action is unsaved; Y quits -----------------------------------
 # n3's centre at 1280x720 (render_layout_node): select it, crash it with c.
