@@ -15,9 +15,11 @@
 #define FRAMES_MAX 100000
 
 static const char view_usage[] =
-    "usage: raftsim view [FILE] [--size WxH] [--speed 1/N] [--seed S] [--bug NAME]...\n"
+    "usage: raftsim view [FILE] [--size WxH] [--fullscreen] [--speed 1/N] [--seed S]\n"
+    "                    [--bug NAME]...\n"
     "Opens the visualizer on the scenario FILE (default " DEFAULT_SCRIPT ").\n"
-    "  --size WxH   initial window size (default 1280x720; the window is resizable)\n"
+    "  --size WxH   initial window size (default: about 85% of the screen; resizable)\n"
+    "  --fullscreen start full screen (F or F11 toggles it)\n"
     "  --speed 1/N  a fixed pace, virtual time per real time, 1 (real time) to 1/1000\n"
     "               (default auto: slow motion while a vote or an entry flies)\n"
     "  --seed S     run with seed S instead of the script's cluster seed\n"
@@ -110,6 +112,7 @@ struct view_flags {
 	bool has_at;
 	const char *out;
 	unsigned select;
+	bool fullscreen;
 	struct scn_options scn;
 };
 
@@ -130,6 +133,8 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 			if (!(v = cli_flag_value(argc, argv, &i, "--size")) || !parse_size(v, &f->w, &f->h))
 				return 2;
 			size_given = true;
+		} else if (!render && !strcmp(a, "--fullscreen")) {
+			f->fullscreen = true;
 		} else if (flag_is(a, "--seed")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--seed")) ||
 			    !cli_parse_u64("--seed", v, 0, UINT64_MAX, &f->scn.seed))
@@ -186,8 +191,8 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 			return 2;
 		} else if (a[0] == '-' && a[1]) {
 			static const char *const view_flags[] = {
-				"--size", "--speed", "--seed", "--bug", "--max-events", "--max-memory",
-				"--help", NULL};
+				"--size", "--fullscreen", "--speed", "--seed", "--bug", "--max-events",
+				"--max-memory", "--help", NULL};
 			static const char *const render_flags[] = {
 				"--at", "--out", "--size", "--every", "--select", "--seed", "--bug",
 				"--max-events", "--max-memory", "--help", NULL};
@@ -280,6 +285,7 @@ int cli_view(int argc, char **argv)
 	                                .h = f.h,
 	                                .speed = f.speed,
 	                                .scn = &f.scn,
+	                                .fullscreen = f.fullscreen,
 	                                .lessons_dir = lessons};
 	rc = render_view_run(s, &o);
 	scn_script_free(s);

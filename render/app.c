@@ -22,6 +22,9 @@ static const double speeds[] = {1.0,       1.0 / 2,   1.0 / 5,   1.0 / 10,  1.0 
 #define SLICE_EVENTS 100u
 #define LATER_MAX 64 /* input kept for after the move */
 #define IDLE_WAIT_MS 500 /* an idle window wakes up this often at most */
+#define WINDOW_SHARE_PCT 85 /* of the display's usable area, without --size */
+#define WINDOW_MIN_W 640
+#define WINDOW_MIN_H 400
 
 struct app {
 	SDL_Window *win;
@@ -633,6 +636,18 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 	case SDLK_o:
 		open_picker(a);
 		break;
+	case SDLK_f:
+	case SDLK_F11: {
+		bool full = (SDL_GetWindowFlags(a->win) & SDL_WINDOW_FULLSCREEN_DESKTOP) ==
+		            SDL_WINDOW_FULLSCREEN_DESKTOP;
+		int rc = SDL_SetWindowFullscreen(a->win, full ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
+		if (rc != 0)
+			toast(a, "Full screen: %s", SDL_GetError());
+		if (a->frame_log)
+			fprintf(stderr, "view: full screen %s%s\n", full ? "off" : "on",
+			        rc != 0 ? " failed" : "");
+		break;
+	}
 	case SDLK_RIGHT:
 		a->playing = false;
 		after_move(a, render_history_step(a->h));
@@ -1079,6 +1094,15 @@ static int loop(struct app *a)
 	bool prev_moving = false;
 	double opened = render_wall_seconds();
 	update_size(a);
+	if (a->frame_log) {
+		int ww, wh;
+		SDL_GetWindowSize(a->win, &ww, &wh);
+		fprintf(stderr, "view: window %dx%d%s\n", ww, wh,
+		        (SDL_GetWindowFlags(a->win) & SDL_WINDOW_FULLSCREEN_DESKTOP) ==
+		                SDL_WINDOW_FULLSCREEN_DESKTOP
+		            ? " full screen"
+		            : "");
+	}
 	if (a->frame_log)
 		fprintf(stderr, "view: renderer %s%s\n", info.name ? info.name : "?",
 		        vsync ? " (vsync)" : "");
@@ -1260,11 +1284,15 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 	}
 	int w = o->w > 0 ? o->w : RENDER_DEFAULT_W, h = o->h > 0 ? o->h : RENDER_DEFAULT_H;
 	SDL_Rect usable;
-	if (o->w <= 0 && SDL_GetDisplayUsableBounds(0, &usable) == 0) {
-		if (w > usable.w * 9 / 10)
-			w = usable.w * 9 / 10;
-		if (h > usable.h * 9 / 10)
-			h = usable.h * 9 / 10;
+	if (o->w <= 0 && SDL_GetDisplayUsableBounds(0, &usable) == 0 && usable.w > 0 &&
+	    usable.h > 0) {
+		/* fill most of the screen: a projector's 1920x1080 gets 1632x918 */
+		w = usable.w * WINDOW_SHARE_PCT / 100;
+		h = usable.h * WINDOW_SHARE_PCT / 100;
+		if (w < WINDOW_MIN_W)
+			w = usable.w < WINDOW_MIN_W ? usable.w : WINDOW_MIN_W;
+		if (h < WINDOW_MIN_H)
+			h = usable.h < WINDOW_MIN_H ? usable.h : WINDOW_MIN_H;
 	}
 	char title[300];
 	const char *st = scn_script_title(s);
@@ -1284,12 +1312,13 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 	}
 	SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
 	a.win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
-	                         SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+	                         SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI |
+	                             (o->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0));
 	if (!a.win) {
 		fprintf(stderr, "raftsim: view: cannot open a window: %s\n", SDL_GetError());
 		goto out;
 	}
-	SDL_SetWindowMinimumSize(a.win, 640, 400);
+	SDL_SetWindowMinimumSize(a.win, WINDOW_MIN_W, WINDOW_MIN_H);
 	a.ren = SDL_CreateRenderer(a.win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
 	if (!a.ren)
 		a.ren = SDL_CreateRenderer(a.win, -1, SDL_RENDERER_SOFTWARE);

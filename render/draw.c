@@ -1168,7 +1168,7 @@ static void draw_help(struct ctx *c)
 	    {"O", "open another lesson (a list, or type a path)"},
 	    {"S", "save a PNG screenshot"},
 	    {"Ctrl+S", "save the session as a replayable .scn"},
-	    {"L", "show / hide the message legend"},
+	    {"L   F", "message legend on / off · full screen (F11)"},
 	    {"? or h", "this help;  Esc closes"},
 	    {"q   Q", "quit (asks if actions are unsaved) / quit at once"},
 	};

@@ -331,7 +331,9 @@ const char *render_say_hold_text(const struct render_say_hold *h, const char *sa
 #define RENDER_PACE_DIV 20
 struct render_view_options {
 	const char *path;        /* the script's path, for messages */
-	int w, h;                /* initial window size, 0: default */
+	int w, h;                /* initial window size, 0: about 85% of the
+	                          * display's usable area */
+	bool fullscreen;         /* start full screen (F or F11 toggles) */
 	double speed;            /* a fixed pace; 0: auto */
 	double quit_after_s;     /* > 0: close the window after this long (benches) */
 	const char *lessons_dir; /* the shipped scenarios, for the picker (O);

@@ -5,7 +5,8 @@
 # overlay open), PageDown walks the tutorial through every pause to its end,
 # PageUp goes back to the last pause, B blanks the picture and brings it
 # back, O opens another lesson (from the list and a typed path); after a
-# crash, q asks before quitting and Y quits.
+# crash, q asks before quitting and Y quits.  Without --size the window
+# opens at 85% of the screen, and F / F11 toggle full screen.
 # Usage: tests/e2e_lecture.sh BUILD_DIR SOURCE_ROOT   (exit 0 ok, 1 failed, 77 skipped)
 # E2E_KEEP=DIR copies the screenshots and the window's log there.
 set -u
@@ -173,5 +174,25 @@ for _ in $(seq 50); do kill -0 "$view_pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$view_pid" 2>/dev/null && fail "raftsim view did not quit on q, y"
 wait "$view_pid"; rc=$?; view_pid=""
 [ "$rc" = 0 ] || fail "raftsim view exited with $rc"
+# ---- Without --size the window takes about 85% of the screen; F toggles --------
+ASAN_OPTIONS=$view_asan RAFTSIM_FRAME_LOG=1 RAFTSIM_ASSETS=$src/assets \
+  "$raftsim" view "$src/scenarios/tutorial.scn" >"$work/view2.out" 2>"$work/view2.err" &
+view_pid=$!
+win=$(timeout 15 xdotool search --sync --onlyvisible --name 'raftsim' 2>/dev/null | head -1)
+[ -n "$win" ] || fail "no second raftsim window appeared"
+xdotool windowfocus --sync "$win" 2>/dev/null || xdotool windowfocus "$win"
+sleep 0.5
+geom=$(xdotool getwindowgeometry "$win" | sed -n 's/.*Geometry: //p')
+step "window without --size on a 1280x800 screen: $geom"
+[ "$geom" = 1088x680 ] || fail "the window opened at $geom, not 85% of 1280x800 (1088x680)"
+key f
+key F11
+grep -q '^view: full screen on' "$work/view2.err" || fail "F did not ask for full screen"
+grep -q '^view: full screen off' "$work/view2.err" || fail "F11 did not leave full screen"
+grep -q 'full screen.*failed' "$work/view2.err" && fail "full screen failed: $(grep 'full screen' "$work/view2.err")"
+key Q
+for _ in $(seq 50); do kill -0 "$view_pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$view_pid" 2>/dev/null && fail "raftsim view did not quit on Q"
+wait "$view_pid"; view_pid=""
 step "ok"
 exit 0
