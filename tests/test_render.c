@@ -1500,3 +1500,37 @@ Test(render, script_sets_the_pace)
 	cr_assert(strstr(err, "p.scn:2:10: bad pace 'fast'"), "%s", err);
 	render_history_free(h);
 }
+
+/* The runner's advisory mode: checks that fail and commands that cannot
+ * be done are skipped and left out of the saved session, which replays. */
+Test(render, advisory_runner_skips_failed_checks)
+{
+	const char *text = "cluster nodes=3 seed=1\nset pace=1/50\nrun until leader within 2s\n"
+	                   "expect leaders == 2\nrun until leaders == 2 within 200ms\n"
+	                   "restart n2\nsay \"still here\"\nexpect leaders == 1\n";
+	char err[SCN_ERR_MAX];
+	struct scn_script *s = scn_parse("adv.scn", text, strlen(text), err, sizeof err);
+	cr_assert(s, "%s", err);
+	struct scn_runner *plain = scn_runner_new(s, NULL);
+	cr_assert_eq(scn_runner_run_all(plain), SCN_FAILED);
+	scn_runner_free(plain);
+	struct scn_runner *r = scn_runner_new(s, NULL);
+	scn_runner_set_advisory(r, true);
+	cr_assert_eq(scn_runner_run_all(r), SCN_DONE, "%s", scn_runner_error(r));
+	cr_assert_str_eq(scn_runner_say(r), "still here");
+	char *saved = scn_runner_save_text(r);
+	cr_assert(saved);
+	cr_assert_null(strstr(saved, "leaders == 2"), "a failed check was saved:\n%s", saved);
+	cr_assert_null(strstr(saved, "restart n2"), "a skipped command was saved:\n%s", saved);
+	cr_assert(strstr(saved, "expect leaders == 1"), "%s", saved);
+	cr_assert(strstr(saved, "set pace=1/50"), "the script's pace was not saved:\n%s", saved);
+	struct scn_script *again = scn_parse("saved.scn", saved, strlen(saved), err, sizeof err);
+	cr_assert(again, "%s\n%s", err, saved);
+	struct scn_runner *replay = scn_runner_new(again, NULL);
+	cr_assert_eq(scn_runner_run_all(replay), SCN_DONE, "%s", scn_runner_error(replay));
+	scn_runner_free(replay);
+	scn_script_free(again);
+	free(saved);
+	scn_runner_free(r);
+	scn_script_free(s);
+}
