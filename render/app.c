@@ -44,7 +44,8 @@ struct app {
 	unsigned selected, hover_node, hover_a, hover_b;
 	bool help, hide_legend;
 	bool blank; /* B or .: the picture is black, the world holds */
-	bool hidden; /* minimized or hidden: the world holds, nothing is drawn */
+	bool hidden;    /* minimized or hidden: the world holds, nothing is drawn */
+	bool unfocused; /* another window has the keyboard: the same */
 	bool unsaved;      /* actions of the user since the last Ctrl+S */
 	bool confirm_quit; /* q with unsaved actions: the prompt is open */
 	/* the lesson picker (O) */
@@ -880,10 +881,15 @@ static void on_event(struct app *a, const SDL_Event *e)
 {
 	if (render_history_moving(a->h) && on_event_moving(a, e))
 		return;
-	if (e->type == SDL_KEYDOWN || e->type == SDL_MOUSEBUTTONDOWN)
+	if (e->type == SDL_KEYDOWN || e->type == SDL_MOUSEBUTTONDOWN) {
 		/* the user acts: what is on screen follows at once */
 		render_say_hold_reset(&a->hold, scn_runner_say(render_history_runner(a->h)),
 		                      render_wall_seconds());
+		if (a->unfocused) {
+			a->unfocused = false; /* input reaches us: we have the focus */
+			a->last_wall = render_wall_seconds();
+		}
+	}
 	switch (e->type) {
 	case SDL_QUIT:
 		a->quit = true;
@@ -917,6 +923,13 @@ static void on_event(struct app *a, const SDL_Event *e)
 		case SDL_WINDOWEVENT_HIDDEN:
 		case SDL_WINDOWEVENT_MINIMIZED:
 			a->hidden = true;
+			break;
+		case SDL_WINDOWEVENT_FOCUS_LOST:
+			a->unfocused = true;
+			break;
+		case SDL_WINDOWEVENT_FOCUS_GAINED:
+			a->unfocused = false;
+			a->last_wall = render_wall_seconds();
 			break;
 		case SDL_WINDOWEVENT_SHOWN:
 		case SDL_WINDOWEVENT_RESTORED:
@@ -1021,8 +1034,8 @@ static void work(struct app *a)
  * blanked or the window hidden. */
 static bool world_still(const struct app *a)
 {
-	return !a->playing || a->menu_open || a->help || a->blank || a->hidden || a->confirm_quit ||
-	       a->picker;
+	return !a->playing || a->menu_open || a->help || a->blank || a->hidden || a->unfocused ||
+	       a->confirm_quit || a->picker;
 }
 
 /* When an idle window must draw again by itself (a toast or a held

@@ -1015,10 +1015,8 @@ static void draw_timeline(struct ctx *c)
 	fmt_secs(c->now, buf, sizeof buf);
 	render_gfx_text(c->g, px(c, 22), true, C_INK, buf, tx, by - 2 * u, GFX_LEFT | GFX_BOTTOM);
 	double speed = c->f->speed > 0 ? c->f->speed : 0;
-	char pace[40];
-	render_pace_text(c->f->pace_auto, speed, pace, sizeof pace);
 	if (c->f->pace_auto && speed > 0)
-		snprintf(sp, sizeof sp, "%s", pace);
+		render_pace_text(true, speed, sp, sizeof sp); /* "auto (1/40 now)" */
 	else if (speed >= 1)
 		snprintf(sp, sizeof sp, "real time");
 	else if (speed > 0)

@@ -6,7 +6,8 @@
 # PageUp goes back to the last pause, B blanks the picture and brings it
 # back, O opens another lesson (from the list and a typed path); after a
 # crash, q asks before quitting and Y quits.  Without --size the window
-# opens at 85% of the screen, and F / F11 toggle full screen.
+# opens at 85% of the screen, and F / F11 toggle full screen.  A playing
+# window that loses the focus holds still and sleeps.
 # Usage: tests/e2e_lecture.sh BUILD_DIR SOURCE_ROOT   (exit 0 ok, 1 failed, 77 skipped)
 # E2E_KEEP=DIR copies the screenshots and the window's log there.
 set -u
@@ -194,5 +195,24 @@ key Q
 for _ in $(seq 50); do kill -0 "$view_pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$view_pid" 2>/dev/null && fail "raftsim view did not quit on Q"
 wait "$view_pid"; view_pid=""
+
+# ---- Playing, then unfocused: the window holds still and sleeps --------------------
+printf 'title "free run"\ncluster nodes=5 seed=1\nrun 60s\n' >"$work/free.scn"
+ASAN_OPTIONS=$view_asan RAFTSIM_ASSETS=$src/assets \
+  "$raftsim" view "$work/free.scn" --size 800x600 >"$work/view3.out" 2>"$work/view3.err" &
+view_pid=$!
+win=$(timeout 15 xdotool search --sync --onlyvisible --name 'raftsim' 2>/dev/null | head -1)
+[ -n "$win" ] || fail "no third raftsim window appeared"
+xdotool windowfocus --sync "$win" 2>/dev/null || xdotool windowfocus "$win"
+sleep 0.5
+key space
+root=$(xdotool search --maxdepth 0 --name '' 2>/dev/null | head -1)
+[ -n "$root" ] || fail "cannot find the root window to move the focus to"
+xdotool windowfocus "$root"
+sleep 0.5
+pct=$(idle_cpu)
+step "playing but unfocused: $pct % of a core over 5 s"
+awk -v p="$pct" -v m="$cpu_max" 'BEGIN { exit !(p < m) }' || fail "an unfocused window uses $pct % of a core (limit $cpu_max %)"
+kill "$view_pid" 2>/dev/null; wait "$view_pid" 2>/dev/null; view_pid=""
 step "ok"
 exit 0
