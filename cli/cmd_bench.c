@@ -16,7 +16,7 @@
 
 static const char bench_usage[] =
     "usage: raftsim bench [--workload steady|idle] [--entries N] [--events N] [--nodes N]\n"
-    "                     [--snapshot N[:TRAILING]] [--render] [--step-back]\n"
+    "                     [--snapshot N[:TRAILING]] [--render] [--step-back] [--idle-cpu]\n"
     "steady: 5 voters (or --nodes), election timeout 1000-2000 ms, heartbeat 100 ms,\n"
     "  one-way latency 15 ms, disk latency 10 ms; a client submits batches of 100 puts\n"
     "  (8-byte values) to the leader and waits until every node applied the batch,\n"
@@ -27,6 +27,8 @@ static const char bench_usage[] =
     "  2000000) simulator events.  Checker on.\n"
     "--render: 1000 frames at 1280x720, 9 nodes, >= 300 messages in flight, software\n"
     "  renderer.  --step-back: one step back 10 virtual minutes into a busy run.\n"
+    "--idle-cpu: opens the window (a display is needed) at a script pause and\n"
+    "  measures the CPU it uses over 5 s left alone, in % of one core.\n"
     "The run's event and memory budgets are off: --entries and --events bound it.\n"
     "Exit 0 ok, 1 the workload failed (a violation, no leader), 2 bad usage, 3 out\n"
     "of memory.\n";
@@ -224,7 +226,7 @@ int cli_bench(int argc, char **argv)
 {
 	const char *workload = "steady";
 	uint64_t entries = 100000, events = 2000000, nodes = 5;
-	bool render = false, step_back = false;
+	bool render = false, step_back = false, idle_cpu = false;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -266,6 +268,8 @@ int cli_bench(int argc, char **argv)
 			render = true;
 		} else if (!strcmp(a, "--step-back")) {
 			step_back = true;
+		} else if (!strcmp(a, "--idle-cpu")) {
+			idle_cpu = true;
 		} else {
 			fprintf(stderr, "raftsim bench: unknown argument '%s' (raftsim bench --help)\n", a);
 			return 2;
@@ -289,7 +293,18 @@ int cli_bench(int argc, char **argv)
 		}
 		printf("step_back: virtual_min=10 step_back_ms=%.3f\n", ms);
 	}
-	if (render || step_back)
+	if (idle_cpu) {
+		double pct;
+		int vrc = render_bench_idle_cpu(5, &pct);
+		if (vrc != 0)
+			return vrc;
+		if (pct < 0) {
+			fprintf(stderr, "raftsim bench: the idle window closed too early\n");
+			return 1;
+		}
+		printf("idle_cpu: seconds=5 state=paused cpu_percent=%.2f\n", pct);
+	}
+	if (render || step_back || idle_cpu)
 		return rc;
 	if (!strcmp(workload, "idle"))
 		return bench_idle((uint16_t)nodes, events);

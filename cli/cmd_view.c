@@ -15,10 +15,13 @@
 #define FRAMES_MAX 100000
 
 static const char view_usage[] =
-    "usage: raftsim view [FILE] [--size WxH] [--speed 1/N] [--seed S] [--bug NAME]...\n"
+    "usage: raftsim view [FILE] [--size WxH] [--fullscreen] [--speed 1/N] [--seed S]\n"
+    "                    [--bug NAME]...\n"
     "Opens the visualizer on the scenario FILE (default " DEFAULT_SCRIPT ").\n"
-    "  --size WxH   initial window size (default 1280x720; the window is resizable)\n"
-    "  --speed 1/N  virtual time per real time, 1 (real time) to 1/1000 (default 1/20)\n"
+    "  --size WxH   initial window size (default: about 85% of the screen; resizable)\n"
+    "  --fullscreen start full screen (F or F11 toggles it)\n"
+    "  --speed 1/N  a fixed pace, virtual time per real time, 1 (real time) to 1/1000\n"
+    "               (default auto: slow motion while a vote or an entry flies)\n"
     "  --seed S     run with seed S instead of the script's cluster seed\n"
     "  --bug NAME   switch off one rule of Raft (repeatable)\n"
     "  --max-events N, --max-memory SIZE  budgets per run, as for `raftsim run`\n"
@@ -69,6 +72,10 @@ static bool parse_speed(const char *v, double *speed)
 	unsigned long d;
 	char extra;
 	double x;
+	if (!strcmp(v, "auto")) {
+		*speed = 0; /* the window's default */
+		return true;
+	}
 	if (sscanf(v, "1/%lu%c", &d, &extra) == 1 && d >= 1 && d <= 1000) {
 		*speed = 1.0 / (double)d;
 		return true;
@@ -78,8 +85,8 @@ static bool parse_speed(const char *v, double *speed)
 		return true;
 	}
 	fprintf(stderr,
-	        "raftsim: --speed: '%s' is not a speed (expected 1/N with N from 1 to 1000, e.g. "
-	        "1/20)\n",
+	        "raftsim: --speed: '%s' is not a speed (expected auto or 1/N with N from 1 to "
+	        "1000, e.g. 1/20)\n",
 	        v);
 	return false;
 }
@@ -105,6 +112,7 @@ struct view_flags {
 	bool has_at;
 	const char *out;
 	unsigned select;
+	bool fullscreen;
 	struct scn_options scn;
 };
 
@@ -125,6 +133,8 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 			if (!(v = cli_flag_value(argc, argv, &i, "--size")) || !parse_size(v, &f->w, &f->h))
 				return 2;
 			size_given = true;
+		} else if (!render && !strcmp(a, "--fullscreen")) {
+			f->fullscreen = true;
 		} else if (flag_is(a, "--seed")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--seed")) ||
 			    !cli_parse_u64("--seed", v, 0, UINT64_MAX, &f->scn.seed))
@@ -181,8 +191,8 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 			return 2;
 		} else if (a[0] == '-' && a[1]) {
 			static const char *const view_flags[] = {
-				"--size", "--speed", "--seed", "--bug", "--max-events", "--max-memory",
-				"--help", NULL};
+				"--size", "--fullscreen", "--speed", "--seed", "--bug", "--max-events",
+				"--max-memory", "--help", NULL};
 			static const char *const render_flags[] = {
 				"--at", "--out", "--size", "--every", "--select", "--seed", "--bug",
 				"--max-events", "--max-memory", "--help", NULL};
@@ -259,14 +269,24 @@ int cli_view(int argc, char **argv)
 	int rc = parse(argc, argv, false, &f);
 	if (rc)
 		return rc == 1 ? 0 : rc;
-	char buf[4200];
+	char buf[4200], lessons[4200];
+	const char *tutorial = default_script(buf, sizeof buf);
 	if (!f.file)
-		f.file = default_script(buf, sizeof buf);
+		f.file = tutorial;
 	struct scn_script *s = load(f.file);
 	if (!s)
 		return 2;
-	struct render_view_options o = {
-	    .path = f.file, .w = f.w, .h = f.h, .speed = f.speed, .scn = &f.scn};
+	/* the picker (O) lists the shipped scenarios, beside the tutorial */
+	const char *slash = strrchr(tutorial, '/');
+	snprintf(lessons, sizeof lessons, "%.*s", (int)(slash ? slash - tutorial : 1),
+	         slash ? tutorial : ".");
+	struct render_view_options o = {.path = f.file,
+	                                .w = f.w,
+	                                .h = f.h,
+	                                .speed = f.speed,
+	                                .scn = &f.scn,
+	                                .fullscreen = f.fullscreen,
+	                                .lessons_dir = lessons};
 	rc = render_view_run(s, &o);
 	scn_script_free(s);
 	return rc;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,11 +14,17 @@ static const double speeds[] = {1.0,       1.0 / 2,   1.0 / 5,   1.0 / 10,  1.0 
 #define N_SPEEDS (int)(sizeof speeds / sizeof speeds[0])
 #define DEFAULT_SPEED 4 /* 1/20: an election takes a few seconds on screen */
 #define LEADER_LIMIT_US (120LL * 1000000)
+#define PAUSE_LIMIT_US (120LL * 1000000) /* PageDown looks this far for a pause */
+#define CHANGED_NOTE "You changed the run:\nthe script's checks are off.\nShift+R: back to the script"
 /* A long move (seek, step back, leader search) runs between frames, about
  * this much wall time per frame, in calls of at most SLICE_EVENTS events. */
 #define SLICE_S 0.016
 #define SLICE_EVENTS 100u
 #define LATER_MAX 64 /* input kept for after the move */
+#define IDLE_WAIT_MS 500 /* an idle window wakes up this often at most */
+#define WINDOW_SHARE_PCT 85 /* of the display's usable area, without --size */
+#define WINDOW_MIN_W 640
+#define WINDOW_MIN_H 400
 
 struct app {
 	SDL_Window *win;
@@ -26,11 +33,33 @@ struct app {
 	struct render_history *h;
 	bool quit;
 	bool playing;
-	int speed;
+	int speed;       /* fixed pace: speeds[speed] */
+	bool pace_auto;  /* auto pace (the default; + and - leave it, A returns) */
+	double pace;     /* auto pace of the moment */
+	size_t pace_records; /* the runner records when the script's pace was last read */
+	long script_pace;    /* the script's `set pace=` seen last (-1 none) */
+	struct render_say_hold hold; /* the narration on screen, held for reading */
 	double carry_us; /* fraction of a microsecond not yet advanced */
 	double last_wall;
 	unsigned selected, hover_node, hover_a, hover_b;
 	bool help, hide_legend;
+	bool blank; /* B or .: the picture is black, the world holds */
+	bool hidden;    /* minimized or hidden: the world holds, nothing is drawn */
+	bool unfocused; /* another window has the keyboard: the same */
+	bool unsaved;      /* actions of the user since the last Ctrl+S */
+	bool confirm_quit; /* q with unsaved actions: the prompt is open */
+	/* the lesson picker (O) */
+	bool picker, picker_skip_text;
+	struct render_pick_item *picks;
+	size_t n_picks;
+	int pick_sel;
+	char typed[512];
+	char pick_note[SCN_ERR_MAX];
+	char lessons_dir[1024];
+	struct scn_options scn_opt; /* for the lessons opened in the window */
+	bool redraw; /* something changed that the next idle frame must show */
+	double quit_at; /* > 0: close the window then (benches) */
+	double *idle_cpu, idle_cpu0, idle_wall0; /* the idle benchmark */
 	bool menu_open;
 	int menu_x, menu_y, menu_hover;
 	unsigned menu_node;
@@ -87,8 +116,10 @@ static void build_frame(const struct app *a, struct render_frame *f, bool for_sc
 {
 	memset(f, 0, sizeof *f);
 	render_frame_from_history(f, a->h);
+	f->say = render_say_hold_text(&a->hold, f->say, render_wall_seconds());
 	f->playing = a->playing;
-	f->speed = speeds[a->speed];
+	f->speed = a->pace_auto ? a->pace : speeds[a->speed];
+	f->pace_auto = a->pace_auto;
 	f->selected = a->selected;
 	f->interactive = true;
 	f->hide_legend = a->hide_legend;
@@ -118,10 +149,12 @@ static void run_command(struct app *a, const char *line)
 {
 	char err[SCN_ERR_MAX];
 	int rc = render_history_exec(a->h, line, err, sizeof err);
-	if (rc != 0)
+	if (rc != 0) {
 		toast(a, "%s", err);
-	else
+	} else {
 		toast(a, "%s", line);
+		a->unsaved = true;
+	}
 }
 
 static void next_put(struct app *a, char *buf, size_t cap)
@@ -202,12 +235,23 @@ static void save_session(struct app *a)
 	}
 	printf("session: %s\n", path);
 	fflush(stdout);
+	a->unsaved = false;
 	toast(a, "Saved %s (replay: raftsim view FILE)", path);
+}
+
+/* RAFTSIM_FRAME_LOG: where the lesson stands, for tests and troubleshooting. */
+static void log_lesson(const struct app *a, int rc)
+{
+	if (!a->frame_log || (rc != SCN_PAUSED && rc != SCN_DONE))
+		return;
+	fprintf(stderr, "lesson: %s at %.6f s\n", rc == SCN_PAUSED ? "pause" : "end of the script",
+	        (double)render_history_now_us(a->h) / 1e6);
 }
 
 /* Reports what a move of the history returned. */
 static void after_move(struct app *a, int rc)
 {
+	log_lesson(a, rc);
 	if (rc == SCN_PAUSED) {
 		a->playing = false;
 	} else if (rc == SCN_FAILED) {
@@ -289,11 +333,237 @@ static void open_menu(struct app *a, unsigned node, int x, int y)
 	a->selected = node;
 }
 
+/* ---- The lesson picker (O) ------------------------------------------------ */
+static void read_script_pace(struct app *a);
+
+static int pick_cmp(const void *x, const void *y)
+{
+	const struct render_pick_item *p = x, *q = y;
+	/* the tutorial first, the teaching bugs last, by name in between */
+	bool pt = strstr(p->path, "/tutorial.scn") != NULL, qt = strstr(q->path, "/tutorial.scn") != NULL;
+	bool pb = strstr(p->path, "/bugs/") != NULL, qb = strstr(q->path, "/bugs/") != NULL;
+	if (pt != qt)
+		return pt ? -1 : 1;
+	if (pb != qb)
+		return pb ? 1 : -1;
+	return strcmp(p->path, q->path);
+}
+
+/* Adds the .scn files of dir to the picker: title and first narration. */
+static void scan_lessons(struct app *a, const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL && a->n_picks < RENDER_PICK_MAX) {
+		size_t n = strlen(e->d_name);
+		if (n < 5 || strcmp(e->d_name + n - 4, ".scn") != 0)
+			continue;
+		struct render_pick_item *it = &a->picks[a->n_picks];
+		snprintf(it->path, sizeof it->path, "%s/%s", dir, e->d_name);
+		char err[SCN_ERR_MAX];
+		struct scn_script *s = scn_load(it->path, err, sizeof err);
+		if (!s)
+			continue;
+		snprintf(it->title, sizeof it->title, "%s", scn_script_title(s));
+		it->first[0] = '\0';
+		for (size_t i = 0; i < scn_script_n_cmds(s); i++) {
+			const struct scn_cmd *c = scn_script_cmd(s, i);
+			if (c->kind == SCN_CMD_SAY && c->str) {
+				snprintf(it->first, sizeof it->first, "%s", c->str);
+				break;
+			}
+		}
+		scn_script_free(s);
+		a->n_picks++;
+	}
+	closedir(d);
+}
+
+static void open_picker(struct app *a)
+{
+	if (!a->picks && !(a->picks = calloc(RENDER_PICK_MAX, sizeof *a->picks))) {
+		toast(a, "%s", "Out of memory");
+		return;
+	}
+	a->n_picks = 0;
+	scan_lessons(a, a->lessons_dir);
+	char bugs[1100];
+	snprintf(bugs, sizeof bugs, "%s/bugs", a->lessons_dir);
+	scan_lessons(a, bugs);
+	qsort(a->picks, a->n_picks, sizeof *a->picks, pick_cmp);
+	a->picker = true;
+	a->picker_skip_text = true; /* the O itself arrives as text too */
+	a->pick_sel = a->n_picks ? 0 : -1;
+	a->typed[0] = '\0';
+	a->pick_note[0] = '\0';
+	a->playing = false;
+}
+
+static void set_title(struct app *a, const struct scn_script *s, const char *path)
+{
+	char title[300];
+	const char *st = scn_script_title(s);
+	snprintf(title, sizeof title, "raftsim \xe2\x80\x94 %s", st && *st ? st : path);
+	if (a->win)
+		SDL_SetWindowTitle(a->win, title);
+}
+
+/* Opens another scenario in this window, or says in the picker why not. */
+static void load_lesson(struct app *a, const char *path)
+{
+	char err[SCN_ERR_MAX];
+	struct scn_script *s = scn_load(path, err, sizeof err);
+	if (!s) {
+		snprintf(a->pick_note, sizeof a->pick_note, "%s", err);
+		return;
+	}
+	struct render_history *h = NULL;
+	if (scn_script_check(s, err, sizeof err) != 0) {
+		snprintf(a->pick_note, sizeof a->pick_note, "%s", err);
+	} else if (scn_script_nodes(s) > RENDER_NODES_MAX) {
+		snprintf(a->pick_note, sizeof a->pick_note, "%s: the view draws at most %d nodes", path,
+		         RENDER_NODES_MAX);
+	} else if (!(h = render_history_new(s, &a->scn_opt, NULL, err, sizeof err))) {
+		snprintf(a->pick_note, sizeof a->pick_note, "%s", err);
+	}
+	if (!h) {
+		scn_script_free(s);
+		return;
+	}
+	set_title(a, s, path);
+	scn_script_free(s);
+	render_history_free(a->h);
+	a->h = h;
+	a->picker = false;
+	a->playing = a->help = a->menu_open = a->blank = a->confirm_quit = a->unsaved = false;
+	a->selected = a->hover_node = a->hover_a = a->hover_b = 0;
+	a->seek_next = false;
+	a->n_later = 0;
+	a->carry_us = 0;
+	a->script_pace = -1;
+	a->pace_records = 0;
+	if (a->frame_log)
+		fprintf(stderr, "view: opened %s\n", path);
+	log_lesson(a, render_history_advance(a->h, 0, false));
+	render_say_hold_reset(&a->hold, scn_runner_say(render_history_runner(a->h)),
+	                      render_wall_seconds());
+	read_script_pace(a);
+	toast(a, "Opened %s", path);
+}
+
+static void picker_key(struct app *a, SDL_Keycode sym, bool ctrl)
+{
+	switch (sym) {
+	case SDLK_ESCAPE:
+		a->picker = false;
+		break;
+	case SDLK_UP:
+		if (a->pick_sel > 0)
+			a->pick_sel--;
+		break;
+	case SDLK_DOWN:
+		if (a->pick_sel + 1 < (int)a->n_picks)
+			a->pick_sel++;
+		break;
+	case SDLK_RETURN:
+	case SDLK_KP_ENTER:
+		if (a->typed[0])
+			load_lesson(a, a->typed);
+		else if (a->pick_sel >= 0)
+			load_lesson(a, a->picks[a->pick_sel].path);
+		break;
+	case SDLK_BACKSPACE: {
+		size_t n = strlen(a->typed);
+		while (n > 0 && ((unsigned char)a->typed[n - 1] & 0xC0) == 0x80)
+			n--; /* a whole UTF-8 character */
+		if (n > 0)
+			n--;
+		a->typed[n] = '\0';
+		break;
+	}
+	case SDLK_s:
+		if (ctrl)
+			save_session(a);
+		break;
+	case SDLK_q:
+	case SDLK_w:
+		if (ctrl)
+			a->quit = true;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Nearest fixed speed to pace. */
+static int nearest_speed(double pace)
+{
+	int best = DEFAULT_SPEED;
+	double d = 1e9;
+	for (int i = 0; i < N_SPEEDS; i++)
+		if (fabs(log(speeds[i] / pace)) < d) {
+			d = fabs(log(speeds[i] / pace));
+			best = i;
+		}
+	return best;
+}
+
+/* + and - leave auto pace from the speed it had. */
+static void fixed_pace(struct app *a)
+{
+	if (!a->pace_auto)
+		return;
+	a->pace_auto = false;
+	a->speed = nearest_speed(a->pace > 0 ? a->pace : speeds[DEFAULT_SPEED]);
+}
+
+/* A `set pace=` the script executed since the last look wins. */
+static void read_script_pace(struct app *a)
+{
+	size_t n = 0;
+	scn_runner_history(render_history_runner(a->h), &n);
+	if (n == a->pace_records)
+		return;
+	long p = render_script_pace(render_history_runner(a->h));
+	bool newer = n > a->pace_records;
+	a->pace_records = n;
+	if (!newer || p == a->script_pace) {
+		a->script_pace = p;
+		return;
+	}
+	a->script_pace = p;
+	if (p == 0) {
+		a->pace_auto = true;
+	} else if (p > 0) {
+		a->pace_auto = false;
+		a->speed = nearest_speed(1.0 / (double)p);
+	}
+}
+
 static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 {
 	SDL_Keycode sym = k->keysym.sym;
 	bool shift = (k->keysym.mod & KMOD_SHIFT) != 0;
 	bool ctrl = (k->keysym.mod & (KMOD_CTRL | KMOD_GUI)) != 0;
+	if (a->picker) {
+		picker_key(a, sym, ctrl);
+		return;
+	}
+	if (a->confirm_quit) {
+		/* Y (or q again) quits, Ctrl+S saves first, anything else stays */
+		a->confirm_quit = false;
+		a->last_wall = render_wall_seconds();
+		if (ctrl && sym == SDLK_s) {
+			save_session(a);
+			a->quit = !a->unsaved;
+		} else if (sym == SDLK_y || sym == SDLK_q || sym == SDLK_RETURN ||
+		           (ctrl && sym == SDLK_q)) {
+			a->quit = true;
+		}
+		return;
+	}
 	if (sym == SDLK_ESCAPE) {
 		if (a->menu_open)
 			a->menu_open = false;
@@ -313,6 +583,13 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 			}
 	}
 	a->menu_open = false;
+	if (a->blank) {
+		/* any key brings the picture back; B and . only that */
+		a->blank = false;
+		a->last_wall = render_wall_seconds();
+		if (sym == SDLK_b || sym == SDLK_PERIOD)
+			return;
+	}
 	if (ctrl) {
 		if (sym == SDLK_s)
 			save_session(a);
@@ -328,6 +605,50 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 			a->playing = !a->playing;
 		a->last_wall = render_wall_seconds();
 		break;
+	case SDLK_PAGEDOWN:
+		/* a clicker's "next": play on to the next pause; pressed again
+		 * on the way, go straight there */
+		if (scn_runner_script_done(render_history_runner(a->h)) && a->playing) {
+			toast(a, "%s", "End of the script: no pause ahead (PageUp goes back)");
+		} else if (a->playing && !render_history_at_pause(a->h)) {
+			a->playing = false;
+			render_history_next_pause_begin(a->h, PAUSE_LIMIT_US);
+			move_started(a, "next pause within");
+		} else {
+			a->playing = true;
+			a->last_wall = render_wall_seconds();
+		}
+		break;
+	case SDLK_PAGEUP:
+		a->playing = false;
+		if (render_history_prev_pause_begin(a->h) == 0) {
+			move_started(a, "previous pause");
+		} else if (render_history_now_us(a->h) > 0) {
+			a->seek_next_us = 0;
+			start_seek(a);
+		} else {
+			toast(a, "%s", "At the start");
+		}
+		break;
+	case SDLK_b:
+	case SDLK_PERIOD:
+		a->blank = true;
+		break;
+	case SDLK_o:
+		open_picker(a);
+		break;
+	case SDLK_f:
+	case SDLK_F11: {
+		bool full = (SDL_GetWindowFlags(a->win) & SDL_WINDOW_FULLSCREEN_DESKTOP) ==
+		            SDL_WINDOW_FULLSCREEN_DESKTOP;
+		int rc = SDL_SetWindowFullscreen(a->win, full ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
+		if (rc != 0)
+			toast(a, "Full screen: %s", SDL_GetError());
+		if (a->frame_log)
+			fprintf(stderr, "view: full screen %s%s\n", full ? "off" : "on",
+			        rc != 0 ? " failed" : "");
+		break;
+	}
 	case SDLK_RIGHT:
 		a->playing = false;
 		after_move(a, render_history_step(a->h));
@@ -348,14 +669,20 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 	case SDLK_PLUS:
 	case SDLK_EQUALS:
 	case SDLK_KP_PLUS:
+		fixed_pace(a);
 		if (a->speed > 0)
 			a->speed--;
 		break;
 	case SDLK_MINUS:
 	case SDLK_KP_MINUS:
 	case SDLK_UNDERSCORE:
+		fixed_pace(a);
 		if (a->speed < N_SPEEDS - 1)
 			a->speed++;
+		break;
+	case SDLK_a:
+		a->pace_auto = true;
+		toast(a, "%s", "Pace: auto (slow motion while a message that matters flies)");
 		break;
 	case SDLK_c:
 		if (shift) {
@@ -369,10 +696,17 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 		break;
 	case SDLK_r:
 		if (shift) {
-			render_history_restart(a->h);
-			render_history_advance(a->h, 0, false);
+			bool acted = render_history_n_actions(a->h) > 0;
+			int rc = render_history_back_to_script_begin(a->h);
+			a->unsaved = false;
 			a->playing = false;
-			toast(a, "%s", "Restarted the scenario");
+			if (rc == 0)
+				move_started(a, "back to the script at");
+			else if (rc > 0)
+				render_history_advance(a->h, 0, false);
+			toast(a, "%s",
+			      acted ? "Back to the script: your changes are forgotten"
+			            : "Restarted the scenario");
 		} else {
 			node_action(a, a->selected, 'r');
 		}
@@ -399,7 +733,11 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 		a->hide_legend = !a->hide_legend;
 		break;
 	case SDLK_q:
-		a->quit = true;
+		/* q asks when there is something to lose; Q quits at once */
+		if (!shift && a->unsaved)
+			a->confirm_quit = true;
+		else
+			a->quit = true;
 		break;
 	default:
 		break;
@@ -433,6 +771,16 @@ static void on_button(struct app *a, const SDL_MouseButtonEvent *b)
 	}
 	if (a->help) {
 		a->help = false;
+		return;
+	}
+	if (a->confirm_quit) {
+		a->confirm_quit = false; /* a click stays */
+		return;
+	}
+	if (a->picker) {
+		int i = render_picker_hit(&a->lay, a->n_picks, a->pick_sel, x, y);
+		if (i >= 0 && b->button == SDL_BUTTON_LEFT)
+			load_lesson(a, a->picks[i].path);
 		return;
 	}
 	if (b->button == SDL_BUTTON_RIGHT) {
@@ -477,6 +825,12 @@ static void on_motion(struct app *a, const SDL_MouseMotionEvent *m)
 	float x = (float)m->x * a->scale, y = (float)m->y * a->scale;
 	if (a->dragging) {
 		seek_to_x(a, x);
+		return;
+	}
+	if (a->picker) {
+		int i = render_picker_hit(&a->lay, a->n_picks, a->pick_sel, x, y);
+		if (i >= 0)
+			a->pick_sel = i;
 		return;
 	}
 	if (a->menu_open) {
@@ -527,6 +881,15 @@ static void on_event(struct app *a, const SDL_Event *e)
 {
 	if (render_history_moving(a->h) && on_event_moving(a, e))
 		return;
+	if (e->type == SDL_KEYDOWN || e->type == SDL_MOUSEBUTTONDOWN) {
+		/* the user acts: what is on screen follows at once */
+		render_say_hold_reset(&a->hold, scn_runner_say(render_history_runner(a->h)),
+		                      render_wall_seconds());
+		if (a->unfocused) {
+			a->unfocused = false; /* input reaches us: we have the focus */
+			a->last_wall = render_wall_seconds();
+		}
+	}
 	switch (e->type) {
 	case SDL_QUIT:
 		a->quit = true;
@@ -546,6 +909,38 @@ static void on_event(struct app *a, const SDL_Event *e)
 		break;
 	case SDL_MOUSEMOTION:
 		on_motion(a, &e->motion);
+		break;
+	case SDL_TEXTINPUT:
+		if (a->picker && a->picker_skip_text) {
+			a->picker_skip_text = false;
+		} else if (a->picker) {
+			size_t n = strlen(a->typed);
+			snprintf(a->typed + n, sizeof a->typed - n, "%s", e->text.text);
+		}
+		break;
+	case SDL_WINDOWEVENT:
+		switch (e->window.event) {
+		case SDL_WINDOWEVENT_HIDDEN:
+		case SDL_WINDOWEVENT_MINIMIZED:
+			a->hidden = true;
+			break;
+		case SDL_WINDOWEVENT_FOCUS_LOST:
+			a->unfocused = true;
+			break;
+		case SDL_WINDOWEVENT_FOCUS_GAINED:
+			a->unfocused = false;
+			a->last_wall = render_wall_seconds();
+			break;
+		case SDL_WINDOWEVENT_SHOWN:
+		case SDL_WINDOWEVENT_RESTORED:
+		case SDL_WINDOWEVENT_MAXIMIZED:
+		case SDL_WINDOWEVENT_EXPOSED:
+			a->hidden = false;
+			a->last_wall = render_wall_seconds();
+			break;
+		default:
+			break;
+		}
 		break;
 	default:
 		break;
@@ -578,6 +973,20 @@ static void move_done(struct app *a, int kind, int result)
 	case RENDER_MOVE_STEP_BACK:
 		if (result < 0)
 			toast(a, "%s", "At the start");
+		break;
+	case RENDER_MOVE_NEXT_PAUSE:
+		log_lesson(a, result);
+		a->playing = false;
+		if (result == SCN_DONE)
+			toast(a, "%s", "End of the script: the cluster keeps running");
+		else if (result == SCN_RUNNING)
+			toast(a, "%s", "No pause within 2 minutes of virtual time");
+		else if (result == SCN_FAILED)
+			after_move(a, result);
+		break;
+	case RENDER_MOVE_PREV_PAUSE:
+		log_lesson(a, result);
+		a->playing = false;
 		break;
 	case RENDER_MOVE_NEXT_LEADER:
 		if (result == 1) {
@@ -621,6 +1030,26 @@ static void work(struct app *a)
 		move_done(a, m.kind, result);
 }
 
+/* Nothing moves on its own: paused, a modal overlay open, the picture
+ * blanked or the window hidden. */
+static bool world_still(const struct app *a)
+{
+	return !a->playing || a->menu_open || a->help || a->blank || a->hidden || a->unfocused ||
+	       a->confirm_quit || a->picker;
+}
+
+/* When an idle window must draw again by itself (a toast or a held
+ * narration ends), 0 for never. */
+static double idle_deadline(const struct app *a, double now)
+{
+	double d = 0;
+	if (a->toast_until > now)
+		d = a->toast_until;
+	if (a->hold.until_s > now && (d == 0 || a->hold.until_s < d))
+		d = a->hold.until_s;
+	return d;
+}
+
 /* The only place where wall time becomes virtual time. */
 static void update(struct app *a)
 {
@@ -634,19 +1063,27 @@ static void update(struct app *a)
 		return;
 	}
 	/* the world holds still while a menu or the help is open */
-	if (!a->playing || a->menu_open || a->help)
+	if (world_still(a))
+		return;
+	/* ... and while the narration on screen still needs reading */
+	render_say_hold_sync(&a->hold, scn_runner_say(render_history_runner(a->h)), now);
+	if (a->hold.until_s > now)
 		return;
 	if (dt > 0.1)
 		dt = 0.1; /* after a stall, do not jump */
 	if (dt < 0)
 		dt = 0;
-	a->carry_us += dt * 1e6 * speeds[a->speed];
+	if (a->pace_auto)
+		a->pace = render_pace_ease(a->pace, render_pace_auto_target(sim_of(a)), dt);
+	a->carry_us += dt * 1e6 * (a->pace_auto ? a->pace : speeds[a->speed]);
 	int64_t step = (int64_t)a->carry_us;
 	a->carry_us -= (double)step;
 	int64_t target = render_history_now_us(a->h) + step;
 	if (render_history_at_pause(a->h) && step == 0)
 		target = render_history_now_us(a->h); /* resume right away */
 	after_move(a, render_history_advance(a->h, target, false));
+	render_say_hold_update(&a->hold, scn_runner_say(render_history_runner(a->h)), now);
+	read_script_pace(a);
 }
 
 /* CPU time of the process: with the wall clock, tells a slow frame from a
@@ -668,7 +1105,17 @@ static int loop(struct app *a)
 	/* the frame log: the previous frame's input time and costs */
 	double prev_in = 0, prev_cpu = 0, draw_s = 0, present_s = 0;
 	bool prev_moving = false;
+	double opened = render_wall_seconds();
 	update_size(a);
+	if (a->frame_log) {
+		int ww, wh;
+		SDL_GetWindowSize(a->win, &ww, &wh);
+		fprintf(stderr, "view: window %dx%d%s\n", ww, wh,
+		        (SDL_GetWindowFlags(a->win) & SDL_WINDOW_FULLSCREEN_DESKTOP) ==
+		                SDL_WINDOW_FULLSCREEN_DESKTOP
+		            ? " full screen"
+		            : "");
+	}
 	if (a->frame_log)
 		fprintf(stderr, "view: renderer %s%s\n", info.name ? info.name : "?",
 		        vsync ? " (vsync)" : "");
@@ -681,11 +1128,27 @@ static int loop(struct app *a)
 		SDL_Event e;
 		update_size(a);
 		bool moving = a->seek_next || render_history_moving(a->h), waited = false;
-		if (!a->playing && !a->dragging && !moving && frame_start >= a->toast_until + 0.1) {
-			/* idle: sleep until something happens */
+		bool idle = world_still(a) && !a->dragging && !moving, redraw = a->redraw;
+		a->redraw = false;
+		if (a->idle_cpu && a->idle_wall0 == 0 && frame_start >= opened + 1) {
+			a->idle_wall0 = frame_start;
+			a->idle_cpu0 = cpu_seconds();
+		}
+		if (a->quit_at > 0 && frame_start >= a->quit_at)
+			break;
+		if (idle) {
+			/* idle: sleep until something happens, and draw only then */
 			waited = true;
-			if (SDL_WaitEventTimeout(&e, 100))
+			double deadline = idle_deadline(a, frame_start);
+			int ms = IDLE_WAIT_MS;
+			if (deadline > 0 && (deadline - frame_start) * 1000 + 20 < ms)
+				ms = (int)((deadline - frame_start) * 1000) + 20;
+			if (SDL_WaitEventTimeout(&e, ms)) {
 				on_event(a, &e);
+				redraw = true;
+			} else if (deadline > 0 && render_wall_seconds() >= deadline) {
+				redraw = true;
+			}
 		}
 		if (a->frame_log) {
 			/* how long input waited since the last frame of a move (not
@@ -701,20 +1164,58 @@ static int loop(struct app *a)
 			prev_cpu = cpu;
 			a->frame_work_s = 0;
 		}
-		while (SDL_PollEvent(&e))
+		while (SDL_PollEvent(&e)) {
 			on_event(a, &e);
+			redraw = true;
+		}
 		if (a->quit)
 			break;
+		if (idle && !redraw && world_still(a))
+			continue; /* nothing new to show */
 		update_size(a);
 		update(a);
+		render_say_hold_sync(&a->hold, scn_runner_say(render_history_runner(a->h)),
+		                     render_wall_seconds());
+		read_script_pace(a);
 		prev_moving = a->frame_work_s > 0; /* this frame did some of a move */
 		double t_draw = render_wall_seconds();
 		struct render_frame f;
 		build_frame(a, &f, true);
-		render_draw(a->g, &f, a->out_w, a->out_h);
-		struct render_move m;
-		render_history_move(a->h, &m);
-		render_draw_progress(a->g, &a->lay, &m, f.timeline_end_us);
+		if (a->blank) {
+			SDL_SetRenderDrawColor(a->ren, 0, 0, 0, 255);
+			SDL_RenderClear(a->ren);
+		} else {
+			render_draw(a->g, &f, a->out_w, a->out_h);
+			struct render_move m;
+			render_history_move(a->h, &m);
+			if (render_history_changed(a->h) &&
+			    !scn_runner_script_done(render_history_runner(a->h)))
+				render_draw_note(a->g, &a->lay, CHANGED_NOTE);
+			render_draw_progress(a->g, &a->lay, &m, f.timeline_end_us);
+			if (a->picker) {
+				char note[SCN_ERR_MAX + 80];
+				size_t n = render_history_n_actions(a->h);
+				if (a->pick_note[0])
+					snprintf(note, sizeof note, "%s", a->pick_note);
+				else if (a->unsaved)
+					snprintf(note, sizeof note,
+					         "Your %zu action%s not saved: Ctrl+S saves the session", n,
+					         n == 1 ? " is" : "s are");
+				else
+					note[0] = '\0';
+				render_draw_picker(a->g, &a->lay, a->picks, a->n_picks, a->pick_sel, a->typed,
+				                   note);
+			}
+			if (a->confirm_quit) {
+				char q[160];
+				size_t n = render_history_n_actions(a->h);
+				snprintf(q, sizeof q,
+				         "Quit? Your %zu action%s not saved.  Y quits \xc2\xb7 Ctrl+S saves "
+				         "and quits \xc2\xb7 any other key stays",
+				         n, n == 1 ? " is" : "s are");
+				render_draw_prompt(a->g, &a->lay, q);
+			}
+		}
 		double t_present = render_wall_seconds();
 		SDL_RenderPresent(a->ren);
 		draw_s = t_present - t_draw;
@@ -770,16 +1271,13 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 		SDL_Quit();
 		return 2;
 	}
-	struct app a = {.speed = DEFAULT_SPEED};
+	struct app a = {.speed = DEFAULT_SPEED, .pace_auto = true, .pace = RENDER_PACE_QUIET,
+	                .script_pace = -1};
 	const char *frame_log = getenv("RAFTSIM_FRAME_LOG");
 	a.frame_log = frame_log && *frame_log && strcmp(frame_log, "0") != 0;
 	if (o->speed > 0) {
-		double best = 1e9;
-		for (int i = 0; i < N_SPEEDS; i++)
-			if (fabs(log(speeds[i] / o->speed)) < best) {
-				best = fabs(log(speeds[i] / o->speed));
-				a.speed = i;
-			}
+		a.pace_auto = false;
+		a.speed = nearest_speed(o->speed);
 	}
 	int rc = 2;
 	double quit_s = 0;
@@ -789,26 +1287,51 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 		goto out;
 	}
 	/* the commands due at time 0: the first narration, maybe a pause */
-	render_history_advance(a.h, 0, false);
+	log_lesson(&a, render_history_advance(a.h, 0, false));
+	render_say_hold_reset(&a.hold, scn_runner_say(render_history_runner(a.h)),
+	                      render_wall_seconds());
+	read_script_pace(&a);
+	if (o->speed > 0) { /* --speed wins over the script's pace at the start */
+		a.pace_auto = false;
+		a.speed = nearest_speed(o->speed);
+	}
 	int w = o->w > 0 ? o->w : RENDER_DEFAULT_W, h = o->h > 0 ? o->h : RENDER_DEFAULT_H;
 	SDL_Rect usable;
-	if (o->w <= 0 && SDL_GetDisplayUsableBounds(0, &usable) == 0) {
-		if (w > usable.w * 9 / 10)
-			w = usable.w * 9 / 10;
-		if (h > usable.h * 9 / 10)
-			h = usable.h * 9 / 10;
+	if (o->w <= 0 && SDL_GetDisplayUsableBounds(0, &usable) == 0 && usable.w > 0 &&
+	    usable.h > 0) {
+		/* fill most of the screen: a projector's 1920x1080 gets 1632x918 */
+		w = usable.w * WINDOW_SHARE_PCT / 100;
+		h = usable.h * WINDOW_SHARE_PCT / 100;
+		if (w < WINDOW_MIN_W)
+			w = usable.w < WINDOW_MIN_W ? usable.w : WINDOW_MIN_W;
+		if (h < WINDOW_MIN_H)
+			h = usable.h < WINDOW_MIN_H ? usable.h : WINDOW_MIN_H;
 	}
 	char title[300];
 	const char *st = scn_script_title(s);
 	snprintf(title, sizeof title, "raftsim — %s", st && *st ? st : o->path);
+	if (o->scn)
+		a.scn_opt = *o->scn;
+	a.scn_opt.has_seed = false; /* another lesson runs with its own seed, */
+	a.scn_opt.bugs = 0;         /* and its own bugs */
+	if (o->lessons_dir) {
+		snprintf(a.lessons_dir, sizeof a.lessons_dir, "%s", o->lessons_dir);
+	} else {
+		const char *slash = strrchr(o->path, '/');
+		if (slash)
+			snprintf(a.lessons_dir, sizeof a.lessons_dir, "%.*s", (int)(slash - o->path), o->path);
+		else
+			snprintf(a.lessons_dir, sizeof a.lessons_dir, ".");
+	}
 	SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
 	a.win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
-	                         SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+	                         SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI |
+	                             (o->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0));
 	if (!a.win) {
 		fprintf(stderr, "raftsim: view: cannot open a window: %s\n", SDL_GetError());
 		goto out;
 	}
-	SDL_SetWindowMinimumSize(a.win, 640, 400);
+	SDL_SetWindowMinimumSize(a.win, WINDOW_MIN_W, WINDOW_MIN_H);
 	a.ren = SDL_CreateRenderer(a.win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
 	if (!a.ren)
 		a.ren = SDL_CreateRenderer(a.win, -1, SDL_RENDERER_SOFTWARE);
@@ -821,10 +1344,15 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 		fprintf(stderr, "raftsim: view: %s\n", err);
 		goto out;
 	}
+	if (o->quit_after_s > 0)
+		a.quit_at = render_wall_seconds() + o->quit_after_s;
+	a.idle_cpu = o->idle_cpu;
 	a.arrow = SDL_CreateSystemCursor(SDL_SYSTEM_CURSOR_ARROW);
 	a.hand = SDL_CreateSystemCursor(SDL_SYSTEM_CURSOR_HAND);
 	rc = loop(&a);
 	quit_s = render_wall_seconds();
+	if (a.idle_cpu && a.idle_wall0 > 0 && quit_s > a.idle_wall0)
+		*a.idle_cpu = (cpu_seconds() - a.idle_cpu0) / (quit_s - a.idle_wall0) * 100;
 out:
 	if (a.hand)
 		SDL_FreeCursor(a.hand);
@@ -836,6 +1364,7 @@ out:
 	if (a.win)
 		SDL_DestroyWindow(a.win);
 	render_history_free(a.h);
+	free(a.picks);
 	TTF_Quit();
 	SDL_Quit();
 	if (a.frame_log && rc == 0)

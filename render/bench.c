@@ -162,3 +162,22 @@ out:
 	render_history_free(h);
 	return rc;
 }
+
+int render_bench_idle_cpu(double seconds, double *pct)
+{
+	static const char text[] = "title \"bench: a paused window\"\ncluster nodes=5 seed=1\n"
+	                           "run until leader within 10s\nsay \"Paused: nothing moves.\"\n"
+	                           "pause\nrun 10s\n";
+	char err[SCN_ERR_MAX];
+	struct scn_script *sc = scn_parse("idle.scn", text, sizeof text - 1, err, sizeof err);
+	if (!sc) {
+		fprintf(stderr, "raftsim: bench: %s\n", err);
+		return 1;
+	}
+	*pct = -1;
+	struct render_view_options o = {
+	    .path = "idle.scn", .quit_after_s = seconds + 1, .idle_cpu = pct};
+	int rc = render_view_run(sc, &o);
+	scn_script_free(sc);
+	return rc;
+}

@@ -1219,7 +1219,9 @@ static void draw_timeline(struct ctx *c)
 	fmt_secs(c->now, buf, sizeof buf);
 	render_gfx_text(c->g, px(c, 22), true, C_INK, buf, tx, by - 2 * u, GFX_LEFT | GFX_BOTTOM);
 	double speed = c->f->speed > 0 ? c->f->speed : 0;
-	if (speed >= 1)
+	if (c->f->pace_auto && speed > 0)
+		render_pace_text(true, speed, sp, sizeof sp); /* "auto (1/40 now)" */
+	else if (speed >= 1)
 		snprintf(sp, sizeof sp, "real time");
 	else if (speed > 0)
 		snprintf(sp, sizeof sp, "speed 1/%.0f", 1.0 / speed);
@@ -1350,10 +1352,12 @@ static void draw_help(struct ctx *c)
 	         GFX_LEFT);
 	static const char *const keys[][2] = {
 	    {"Space", "play / pause (also continues after a script pause)"},
-	    {"→", "step to the next event"},
-	    {"←", "step back one event"},
+	    {"→  ←", "step to the next event / back one event"},
+	    {"PgDn  PgUp", "next / previous script pause (clicker)"},
+	    {"B or .", "blank the picture (again: back)"},
 	    {"N", "run to the next leader change"},
-	    {"+  −", "faster / slower (real time … 1/1000)"},
+	    {"+  −", "fixed speed: faster / slower (real time … 1/1000)"},
+	    {"A", "auto pace: slow motion while votes, entries fly"},
 	    {"click node", "select it (details panel)"},
 	    {"right-click node", "menu: crash, restart, timeout, isolate, put"},
 	    {"c r t i p", "the same, on the selected node"},
@@ -1362,14 +1366,16 @@ static void draw_help(struct ctx *c)
 	    {"H", "heal every link"},
 	    {"C", "client request to the leader (x=1, y=2, …)"},
 	    {"click timeline", "seek (drag to scrub)"},
-	    {"R", "restart the scenario"},
+	    {"R", "back to the script (forget your actions)"},
+	    {"O", "open another lesson (a list, or type a path)"},
 	    {"S", "save a PNG screenshot"},
 	    {"Ctrl+S", "save the session as a replayable .scn"},
-	    {"L", "show / hide the message legend"},
-	    {"? or h", "this help;  Esc closes,  Q quits"},
+	    {"L   F", "message legend on / off · full screen (F11)"},
+	    {"? or h", "this help;  Esc closes"},
+	    {"q   Q", "quit (asks if actions are unsaved) / quit at once"},
 	};
 	size_t n = sizeof keys / sizeof keys[0];
-	float ky = y + 62 * u, lh = fminf(29 * u, (h - 80 * u) / (float)n);
+	float ky = y + 62 * u, lh = fminf(29 * u, (h - 96 * u) / (float)n);
 	int kp = px(c, 16);
 	if (lh < 22 * u)
 		kp = px(c, 13);

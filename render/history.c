@@ -38,6 +38,13 @@ struct hist_action {
 	size_t records;  /* runner history records before it */
 };
 
+/* A script `pause` the session stopped at: where along the recording. */
+struct hist_pause {
+	uint64_t events;
+	int64_t time_us;
+	size_t records; /* runner records, the pause's own included */
+};
+
 struct hist_cp {
 	struct scn_runner *r;
 	uint64_t events;
@@ -59,6 +66,10 @@ struct hist_move {
 	uint64_t from_events;
 	bool seen_done, seen_failed; /* statuses reported by earlier slices */
 	bool sliced;            /* some slice ran out of events */
+	/* STEP_BACK, PREV_PAUSE: once at target_events, stop at this pause
+	 * (the state a step forward from it left) */
+	bool land;
+	struct hist_pause land_at;
 };
 
 struct render_history {
@@ -77,6 +88,8 @@ struct render_history {
 	size_t n_cps, cap_cps, cp_bytes;
 	struct render_marker *mk;
 	size_t n_mk, cap_mk;
+	struct hist_pause *pz; /* pauses met along the recording, in order */
+	size_t n_pz, cap_pz;
 	uint64_t frontier_seq; /* markers are recorded past this */
 	int64_t end_us;
 	int64_t chunk_us;
@@ -109,6 +122,66 @@ static size_t cur_records(const struct render_history *h)
 	size_t n = 0;
 	scn_runner_history(h->cur, &n);
 	return n;
+}
+
+/* ---- Pauses met along the recording -------------------------------------------- */
+static int pz_cmp(uint64_t e1, size_t r1, uint64_t e2, size_t r2)
+{
+	if (e1 != e2)
+		return e1 < e2 ? -1 : 1;
+	return r1 < r2 ? -1 : r1 > r2;
+}
+
+/* Remembers the pause the session is stopped at (once). */
+static void pz_add(struct render_history *h)
+{
+	struct hist_pause p = {.events = cur_events(h), .time_us = cur_now(h), .records = cur_records(h)};
+	size_t i = h->n_pz;
+	while (i > 0 && pz_cmp(h->pz[i - 1].events, h->pz[i - 1].records, p.events, p.records) > 0)
+		i--;
+	if (i > 0 && pz_cmp(h->pz[i - 1].events, h->pz[i - 1].records, p.events, p.records) == 0)
+		return;
+	if (h->n_pz == h->cap_pz) {
+		size_t cap = h->cap_pz ? h->cap_pz * 2 : 32;
+		struct hist_pause *n = realloc(h->pz, cap * sizeof *n);
+		if (!n)
+			return; /* only PageUp is the poorer for it */
+		h->pz = n;
+		h->cap_pz = cap;
+	}
+	memmove(&h->pz[i + 1], &h->pz[i], (h->n_pz - i) * sizeof *h->pz);
+	h->pz[i] = p;
+	h->n_pz++;
+}
+
+/* Forgets the pauses after (events, records): the recording changes there. */
+static void pz_drop_after(struct render_history *h, uint64_t events, size_t records)
+{
+	while (h->n_pz > 0 &&
+	       pz_cmp(h->pz[h->n_pz - 1].events, h->pz[h->n_pz - 1].records, events, records) > 0)
+		h->n_pz--;
+}
+
+/* The newest pause at or before (events, records) (strictly before when
+ * strict), or NULL. */
+static const struct hist_pause *pz_before(const struct render_history *h, uint64_t events,
+                                          size_t records, bool strict)
+{
+	for (size_t i = h->n_pz; i-- > 0;) {
+		int c = pz_cmp(h->pz[i].events, h->pz[i].records, events, records);
+		if (c < 0 || (c == 0 && !strict))
+			return &h->pz[i];
+	}
+	return NULL;
+}
+
+/* A user command that changes what the script runs (not say / expect). */
+static bool changes_run(const char *line)
+{
+	while (*line == ' ' || *line == '\t')
+		line++;
+	size_t n = strcspn(line, " \t");
+	return !(n == 3 && !strncmp(line, "say", 3)) && !(n == 6 && !strncmp(line, "expect", 6));
 }
 
 /* ---- The trace callback: caption and markers ---------------------------------- */
@@ -356,6 +429,8 @@ static int note(struct render_history *h, int rc)
 	}
 	h->status = rc;
 	h->at_pause = rc == SCN_PAUSED;
+	if (h->at_pause)
+		pz_add(h);
 	int64_t now = cur_now(h);
 	if (now > h->end_us)
 		h->end_us = now;
@@ -390,7 +465,8 @@ static void exec_action(struct render_history *h, const struct hist_action *a)
 	char err[SCN_ERR_MAX];
 	catch_up_records(h, a->records);
 	/* It succeeded when it was recorded, at this same state. */
-	scn_runner_exec(h->cur, a->line, err, sizeof err);
+	if (scn_runner_exec(h->cur, a->line, err, sizeof err) == 0 && changes_run(a->line))
+		scn_runner_set_advisory(h->cur, true);
 	h->at_pause = false;
 }
 
@@ -647,6 +723,56 @@ int render_history_step_back_begin(struct render_history *h)
 	apply_due_here(h);
 	move_reset(h, RENDER_MOVE_STEP_BACK);
 	h->mv.target_events = e - 1;
+	/* a step forward from a pause comes back to the pause */
+	const struct hist_pause *p = pz_before(h, e - 1, SIZE_MAX, false);
+	if (p && p->events == e - 1) {
+		h->mv.land = true;
+		h->mv.land_at = *p;
+	}
+	return 0;
+}
+
+int render_history_prev_pause_begin(struct render_history *h)
+{
+	move_reset(h, RENDER_MOVE_NONE);
+	const struct hist_pause *p = pz_before(h, cur_events(h), cur_records(h), h->at_pause);
+	if (!p)
+		return -1;
+	struct hist_pause to = *p;
+	if (restore(h, cp_for_events(h, to.events)) != 0)
+		return -1;
+	apply_due_here(h);
+	move_reset(h, RENDER_MOVE_PREV_PAUSE);
+	h->mv.target_events = to.events;
+	h->mv.land = true;
+	h->mv.land_at = to;
+	return 0;
+}
+
+int render_history_next_pause_begin(struct render_history *h, int64_t limit_us)
+{
+	move_reset(h, RENDER_MOVE_NEXT_PAUSE);
+	h->mv.target_us = cur_now(h) + limit_us;
+	return 0;
+}
+
+int render_history_back_to_script_begin(struct render_history *h)
+{
+	if (h->n_acts == 0) {
+		render_history_restart(h);
+		return 1;
+	}
+	const struct hist_action *a = &h->acts[0];
+	const struct hist_pause *p = pz_before(h, a->events, a->records, false);
+	struct hist_pause to = p ? *p : (struct hist_pause){0};
+	if (render_history_restart(h) != 0)
+		return -1;
+	if (!p)
+		return 1;
+	move_reset(h, RENDER_MOVE_PREV_PAUSE);
+	h->mv.target_events = to.events;
+	h->mv.land = true;
+	h->mv.land_at = to;
 	return 0;
 }
 
@@ -676,6 +802,24 @@ static int work_seek(struct render_history *h)
 	return rc;
 }
 
+/* Once at the pause's event count: the commands due up to that pause. */
+static int reach_pause(struct render_history *h)
+{
+	const struct hist_pause *p = &h->mv.land_at;
+	for (int guard = 0; guard < 1000; guard++) {
+		if (h->at_pause && cur_records(h) == p->records)
+			return SCN_PAUSED;
+		if (cur_records(h) > p->records || cur_events(h) > p->events || stopped(h))
+			break;
+		if (h->budget == 0)
+			return HIST_SLICE;
+		int rc = forward_to(h, p->time_us, false);
+		if (rc == HIST_SLICE || rc < 0)
+			return rc;
+	}
+	return h->status;
+}
+
 static int work_step_back(struct render_history *h)
 {
 	while (cur_events(h) < h->mv.target_events) {
@@ -688,7 +832,28 @@ static int work_step_back(struct render_history *h)
 		if (!moved && rc != SCN_PAUSED && rc != SCN_DONE)
 			return -1;
 	}
+	if (h->mv.land)
+		return reach_pause(h);
 	return h->status;
+}
+
+static int work_next_pause(struct render_history *h)
+{
+	while (!stopped(h)) {
+		if (cur_now(h) >= h->mv.target_us)
+			return h->mv.seen_done ? SCN_DONE : SCN_RUNNING;
+		if (h->budget == 0)
+			return HIST_SLICE;
+		int64_t to = cur_now(h) + CHUNK_US_MAX;
+		if (to > h->mv.target_us)
+			to = h->mv.target_us;
+		int rc = forward_to(h, to, false);
+		if (rc == HIST_SLICE || rc < 0 || rc == SCN_PAUSED || rc == SCN_FAILED)
+			return rc;
+		if (rc == SCN_DONE || h->mv.seen_done)
+			return SCN_DONE;
+	}
+	return SCN_FAILED;
 }
 
 static int work_next_leader(struct render_history *h)
@@ -720,10 +885,14 @@ int render_history_work(struct render_history *h, uint64_t max_events, int *resu
 		rc = work_seek(h);
 		break;
 	case RENDER_MOVE_STEP_BACK:
+	case RENDER_MOVE_PREV_PAUSE:
 		rc = work_step_back(h);
 		break;
 	case RENDER_MOVE_NEXT_LEADER:
 		rc = work_next_leader(h);
+		break;
+	case RENDER_MOVE_NEXT_PAUSE:
+		rc = work_next_pause(h);
 		break;
 	}
 	h->budget = UINT64_MAX;
@@ -768,11 +937,13 @@ void render_history_move(const struct render_history *h, struct render_move *out
 		break;
 	case RENDER_MOVE_SEEK:
 	case RENDER_MOVE_NEXT_LEADER:
+	case RENDER_MOVE_NEXT_PAUSE:
 		if (m->target_us > m->from_us && now > m->from_us)
 			out->permille =
 			    permille((uint64_t)(now - m->from_us), (uint64_t)(m->target_us - m->from_us));
 		break;
 	case RENDER_MOVE_STEP_BACK:
+	case RENDER_MOVE_PREV_PAUSE:
 		out->target_us = -1;
 		if (m->target_events > m->from_events)
 			out->permille = permille(cur_events(h) - m->from_events,
@@ -810,6 +981,27 @@ int render_history_next_leader(struct render_history *h, int64_t limit_us)
 	return finish(h);
 }
 
+int render_history_next_pause(struct render_history *h, int64_t limit_us)
+{
+	render_history_next_pause_begin(h, limit_us);
+	return finish(h);
+}
+
+int render_history_prev_pause(struct render_history *h)
+{
+	if (render_history_prev_pause_begin(h) != 0)
+		return -1;
+	return finish(h);
+}
+
+int render_history_back_to_script(struct render_history *h)
+{
+	int rc = render_history_back_to_script_begin(h);
+	if (rc != 0)
+		return rc < 0 ? -1 : render_history_advance(h, 0, false);
+	return finish(h);
+}
+
 int render_history_restart(struct render_history *h)
 {
 	h->mv.kind = RENDER_MOVE_NONE;
@@ -820,6 +1012,8 @@ int render_history_restart(struct render_history *h)
 	h->cur = r;
 	while (h->n_cps > 1)
 		cp_remove(h, h->n_cps - 1);
+	if (h->n_acts > 0)
+		pz_drop_after(h, h->acts[0].events, h->acts[0].records);
 	for (size_t i = 0; i < h->n_acts; i++)
 		free(h->acts[i].line);
 	h->n_acts = h->next_act = 0;
@@ -866,6 +1060,9 @@ int render_history_exec(struct render_history *h, const char *line, char *err, s
 		free(copy);
 		return rc;
 	}
+	if (changes_run(line))
+		scn_runner_set_advisory(h->cur, true);
+	pz_drop_after(h, a.events, a.records);
 	for (size_t i = h->next_act; i < h->n_acts; i++)
 		free(h->acts[i].line);
 	h->n_acts = h->next_act;
@@ -962,6 +1159,7 @@ void render_history_free(struct render_history *h)
 		free(h->acts[i].line);
 	free(h->acts);
 	free(h->mk);
+	free(h->pz);
 	scn_runner_free(h->cur);
 	render_shadow_free(h->shadow);
 	free(h);
@@ -1001,6 +1199,11 @@ const char *render_history_error(const struct render_history *h)
 bool render_history_at_pause(const struct render_history *h)
 {
 	return h->at_pause;
+}
+
+bool render_history_changed(const struct render_history *h)
+{
+	return scn_runner_advisory(h->cur);
 }
 
 const char *render_history_caption(const struct render_history *h)

@@ -132,6 +132,10 @@ int render_history_seek(struct render_history *h, int64_t t_us);
 /* Forward until some node becomes leader, at most limit_us of virtual
  * time.  1 if it happened, 0 if not within the limit, -1 on failure. */
 int render_history_next_leader(struct render_history *h, int64_t limit_us);
+/* The one-shot forms of the three above. */
+int render_history_next_pause(struct render_history *h, int64_t limit_us);
+int render_history_prev_pause(struct render_history *h);
+int render_history_back_to_script(struct render_history *h);
 /* Back to the start of the script; forgets every user command. */
 int render_history_restart(struct render_history *h);
 
@@ -160,12 +164,28 @@ enum render_move_kind {
 	RENDER_MOVE_SEEK,        /* render_history_seek_begin */
 	RENDER_MOVE_STEP_BACK,   /* render_history_step_back_begin */
 	RENDER_MOVE_NEXT_LEADER, /* render_history_next_leader_begin */
+	RENDER_MOVE_NEXT_PAUSE,  /* render_history_next_pause_begin */
+	RENDER_MOVE_PREV_PAUSE,  /* render_history_prev_pause_begin, _back_to_script_begin */
 };
 /* 0; -1 on allocation failure (nothing started).  Step back: -1 also at
  * the start. */
 int render_history_seek_begin(struct render_history *h, int64_t t_us);
 int render_history_step_back_begin(struct render_history *h);
 int render_history_next_leader_begin(struct render_history *h, int64_t limit_us);
+/* PageDown: forward along the recording to the next script `pause`, at
+ * most limit_us of virtual time.  The result is SCN_PAUSED there, SCN_DONE
+ * when the script ends first, SCN_RUNNING at the limit, SCN_FAILED. */
+int render_history_next_pause_begin(struct render_history *h, int64_t limit_us);
+/* PageUp: back to the previous pause met along the recording (the one
+ * before this one when sitting at a pause), exactly as it was shown
+ * (caption, badge, event line).  Result SCN_PAUSED; -1 from the begin
+ * when there is none. */
+int render_history_prev_pause_begin(struct render_history *h);
+/* Back to the script: forgets every user command and goes to the pause
+ * at or before the first of them.  1 when there was nothing to go to (the
+ * history is then at the start, restarted), 0 when a move began, -1 on
+ * failure. */
+int render_history_back_to_script_begin(struct render_history *h);
 /* Does at most max_events simulator events (at least 1) of the move in
  * progress, plus the checkpoints due on the way.  Returns 1 while more
  * remains; 0 when the move is over, with *result (may be NULL) set to what
@@ -204,6 +224,10 @@ int render_history_status(const struct render_history *h);
 const char *render_history_error(const struct render_history *h);
 /* True while sitting at a script `pause`. */
 bool render_history_at_pause(const struct render_history *h);
+/* The user changed the scripted run here (a crash, a cut, a put, ...):
+ * the script's remaining checks are advisory (scn_runner_set_advisory),
+ * its narration and pauses go on. */
+bool render_history_changed(const struct render_history *h);
 /* The latest meaningful event explained in plain language ("" none), its
  * time and enum sim_trace_kind (-1 none). */
 const char *render_history_caption(const struct render_history *h);

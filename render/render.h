@@ -175,6 +175,7 @@ struct render_frame {
 	bool playing;
 	bool at_pause;                     /* stopped by the script's `pause` */
 	double speed;                      /* virtual seconds per real second */
+	bool pace_auto;                    /* speed is auto pace's of the moment */
 	unsigned selected;                 /* node shown in the details panel, 0 none */
 	unsigned hover_node;
 	unsigned hover_link_a, hover_link_b;
@@ -209,6 +210,28 @@ void render_draw_progress(struct render_gfx *g, const struct render_layout *l,
  * they lead (n1 term 1, n4 term 2)", "no leader" only when no live node is
  * in the leader role.  Returns the length (snprintf-like). */
 size_t render_leader_summary(const struct sim *s, char *buf, size_t cap);
+/* A small note of up to four lines (separated by \n) in the top right
+ * corner of the cluster (the lecture's state: "You changed the run: the
+ * script's checks are off"). */
+void render_draw_note(struct render_gfx *g, const struct render_layout *l, const char *text);
+/* A one-line question over the bottom of the window ("Quit without
+ * saving?"). */
+void render_draw_prompt(struct render_gfx *g, const struct render_layout *l, const char *text);
+
+/* The lesson picker (O): one row per scenario, its title and the first
+ * line of its narration; sel is the highlighted row (-1 none), typed the
+ * path being typed in, note a warning in the corner (may be NULL). */
+#define RENDER_PICK_MAX 48
+struct render_pick_item {
+	char path[512];
+	char title[SCN_STRING_MAX + 1];
+	char first[SCN_STRING_MAX + 1];
+};
+void render_draw_picker(struct render_gfx *g, const struct render_layout *l,
+                        const struct render_pick_item *items, size_t n, int sel, const char *typed,
+                        const char *note);
+/* The row under (x, y) of the picker drawn with the same n and sel, -1 none. */
+int render_picker_hit(const struct render_layout *l, size_t n, int sel, float x, float y);
 
 /* The frame fields the history provides (sim, title, say, caption,
  * markers, banner); the caller sets the view state. */
@@ -315,9 +338,58 @@ int render_caption_lines(struct render_caption_meter *m, const char *say, int w,
  * pixels, as the renderer measures it. */
 int render_caption_text_w(struct render_caption_meter *m, int px, bool bold, const char *s);
 
+/* ---- Pace and reading time (pace.c) ------------------------------------------ */
+/* Pace: virtual seconds per wall second.  Auto pace plays a message that
+ * matters (RequestVote and its reply, AppendEntries carrying entries and
+ * its reply or a refusal, InstallSnapshot) so that one flight takes about
+ * RENDER_PACE_FLIGHT_S of wall time, and a quiet cluster (heartbeats or
+ * nothing) at RENDER_PACE_QUIET. */
+#define RENDER_PACE_FLIGHT_S 1.5
+#define RENDER_PACE_QUIET 0.5      /* a quiet virtual second in about 2 s */
+#define RENDER_PACE_SLOWEST 0.0001 /* 1/10000 */
+#define RENDER_PACE_DOUBLE_S 0.25  /* speeding up doubles the pace at most this often */
+bool render_pace_matters(const struct raft_msg *m);
+/* The auto pace for the messages in flight in s. */
+double render_pace_auto_target(const struct sim *s);
+/* The pace dt_s wall seconds later when heading from pace to target: it
+ * slows down at once and speeds up gradually, so the clock never lurches. */
+double render_pace_ease(double pace, double target, double dt_s);
+/* The pace the script set last along r's run (`set pace=`): -1 none, 0
+ * auto, N for 1/N. */
+long render_script_pace(const struct scn_runner *r);
+/* The readout: "auto (1/40 now)", "1/20", "real time". */
+void render_pace_text(bool is_auto, double pace, char *buf, size_t cap);
+
+/* A narration stays on screen at least its reading time, about
+ * RENDER_SAY_S_PER_WORD of wall time per word and RENDER_SAY_MIN_S at
+ * least, before the next one may replace it; the window holds the
+ * simulation meanwhile. */
+#define RENDER_SAY_S_PER_WORD 0.25
+#define RENDER_SAY_MIN_S 2.0
+double render_say_read_s(const char *say);
+struct render_say_hold {
+	char shown[SCN_STRING_MAX + 1]; /* the narration on screen */
+	double since_s;                 /* since when (wall) */
+	double until_s;                 /* > 0: held on screen until then */
+};
+/* After playing moved the simulation (wall time now_s, narration say):
+ * true while the narration on screen must stay (the window holds the
+ * simulation until h->until_s and shows h->shown); false once say is on
+ * screen. */
+bool render_say_hold_update(struct render_say_hold *h, const char *say, double now_s);
+/* Each frame: a hold that is over ends; without a hold, say is what is
+ * on screen (a step, a seek, a restart show their narration at once). */
+void render_say_hold_sync(struct render_say_hold *h, const char *say, double now_s);
+/* The user acted: show say now, whatever was held. */
+void render_say_hold_reset(struct render_say_hold *h, const char *say, double now_s);
+/* What the caption shows. */
+const char *render_say_hold_text(const struct render_say_hold *h, const char *say, double now_s);
+
 /* ---- The window ------------------------------------------------------------ */
-/* The pace the window starts at: virtual time runs at 1/RENDER_PACE_DIV of
- * wall time (app.c's DEFAULT_SPEED; --speed and the + and - keys change it). */
+/* The fixed pace + and - start from: virtual time at 1/RENDER_PACE_DIV of
+ * wall time (app.c's DEFAULT_SPEED).  The window starts at auto pace (see
+ * pace.c), which is faster than this whenever nothing that matters flies;
+ * the lint's rule about long narrated runs measures them at this pace. */
 #define RENDER_PACE_DIV 20
 /* A rolled-back entry's ghost stays about 2 s of wall time at the default
  * pace: 2 s / RENDER_PACE_DIV of virtual time (headless frames use this;
@@ -325,8 +397,15 @@ int render_caption_text_w(struct render_caption_meter *m, int px, bool bold, con
 #define RENDER_GHOST_US (2000000 / RENDER_PACE_DIV)
 struct render_view_options {
 	const char *path;        /* the script's path, for messages */
-	int w, h;                /* initial window size, 0: default */
-	double speed;            /* 0: default 1/20 */
+	int w, h;                /* initial window size, 0: about 85% of the
+	                          * display's usable area */
+	bool fullscreen;         /* start full screen (F or F11 toggles) */
+	double speed;            /* a fixed pace; 0: auto */
+	double quit_after_s;     /* > 0: close the window after this long (benches) */
+	const char *lessons_dir; /* the shipped scenarios, for the picker (O);
+	                          * NULL: the script's own directory */
+	double *idle_cpu;        /* non-NULL: set to the CPU used from 1 s after
+	                          * opening to closing, in % of one core */
 	const struct scn_options *scn;  /* may be NULL */
 };
 /* Opens the window on script s and runs until it is closed.  Returns the
@@ -344,6 +423,11 @@ int render_bench_frames(int frames, int w, int h, int nodes, int min_msgs_in_fli
 /* A busy run 10 virtual minutes in, then one step back with the window's
  * checkpoint mechanism; *ms is the wall time of that step.  0 or -1. */
 int render_bench_step_back(double *ms);
+/* Opens the window (a display is needed) on a scenario that stops at a
+ * pause, leaves it alone for `seconds` and sets *pct to the CPU it used
+ * meanwhile, in % of one core.  0, or the window's exit code (2: no
+ * display). */
+int render_bench_idle_cpu(double seconds, double *pct);
 
 /* Seconds of the monotonic wall clock (SDL-free, for benches and the
  * window). */

@@ -358,6 +358,12 @@ static void scn_add_settings(char *buf, size_t cap, size_t *len, const struct sc
 		scn_size_format(st->max_memory_bytes, z, sizeof z);
 		scn_appendf(buf, cap, len, " max_memory=%s", z);
 	}
+	if (st->mask & SCN_SET_PACE) {
+		if (st->pace_div)
+			scn_appendf(buf, cap, len, " pace=1/%u", st->pace_div);
+		else
+			scn_appendf(buf, cap, len, " pace=auto");
+	}
 }
 
 size_t scn_cmd_format(const struct scn_cmd *c, char *buf, size_t cap)

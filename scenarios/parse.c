@@ -991,7 +991,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 	/* The index of a key is its SCN_SET_* bit. */
 	static const char *const keys[] = {"election", "heartbeat", "latency",  "disk",
 	                                   "drop",     "duplicate", "retry",    "snapshot",
-	                                   "trailing", "max_events", "max_memory", NULL};
+	                                   "trailing", "max_events", "max_memory", "pace", NULL};
 	memset(st, 0, sizeof *st);
 	if (!scn_peek(p))
 		return scn_perr(p, p->eol_col,
@@ -1013,7 +1013,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 				return scn_perr(p, t->col, "unknown setting '%.*s': did you mean '%s'?",
 				                (int)(kn > 40 ? 40 : kn), t->p, s);
 			return scn_perr(p, t->col,
-			                "unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events or max_memory",
+			                "unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory or pace",
 			                (int)(kn > 40 ? 40 : kn), t->p);
 		}
 		if (!eq || kn + 1 == t->n)
@@ -1026,6 +1026,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			                : bit == 8             ? "8"
 			                : bit == 9             ? "1000000"
 			                : bit == 10            ? "512MiB"
+			                : bit == 11            ? "auto"
 			                                       : "50ms");
 		if (st->mask & (1u << bit))
 			return scn_perr(p, t->col, "'%s' is set twice in this line", keys[bit]);
@@ -1086,6 +1087,18 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			else if (src == -2 || by > SCN_MAX_MEMORY_MAX)
 				rc = scn_perr(p, vc, "max_memory %s is out of range: expected 0..1TiB", b + kn + 1);
 			st->max_memory_bytes = by;
+			break;
+		}
+		case 11: {
+			uint64_t div = 0;
+			if (vn == 4 && !memcmp(v, "auto", 4))
+				div = 0;
+			else if (vn == 1 && v[0] == '1')
+				div = 1;
+			else if (vn < 3 || memcmp(v, "1/", 2) != 0 || scn_number(v + 2, vn - 2, &div) != 0 ||
+			         div < 1 || div > SCN_PACE_DIV_MAX)
+				rc = scn_perr(p, vc, "bad pace '%s': expected auto, 1 (real time) or 1/N with N in 1..%u, like pace=1/50", b + kn + 1, SCN_PACE_DIV_MAX);
+			st->pace_div = (uint32_t)div;
 			break;
 		}
 		default:

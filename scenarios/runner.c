@@ -29,6 +29,7 @@ struct scn_runner {
 	bool done;                  /* the script is over */
 	bool done_reported;
 	bool ignore_pauses;
+	bool advisory;              /* failing checks are skipped, see scn.h */
 	bool oom;                   /* the runner itself ran out of memory */
 	/* Events processed, and where the current time slice began: events
 	 * with time < slice_us numbered slice_base. */
@@ -802,8 +803,16 @@ static int scn_start(struct scn_runner *r)
 	default:
 		break;
 	}
-	if (scn_exec_cmd(r, c, false, obs, sizeof obs) != 0)
+	if (scn_exec_cmd(r, c, false, obs, sizeof obs) != 0) {
+		if (r->advisory && !r->oom && !sim_violation(r->sim)) {
+			/* a check that does not hold, or a command the changed run
+			 * has no use for (`timeout followers` with none left):
+			 * skipped, not recorded */
+			r->pc++;
+			return -1;
+		}
 		return scn_fail(r, c, obs);
+	}
 	if (sim_violation(r->sim))
 		return scn_fail_violation(r);
 	r->pc++;
@@ -862,7 +871,7 @@ static int scn_continue(struct scn_runner *r, int64_t until, uint64_t *budget)
 	}
 	if (scn_clock_to(r, r->target_us) != 0)
 		return scn_fail_violation(r);
-	if (c->kind == SCN_CMD_RUN_UNTIL) {
+	if (c->kind == SCN_CMD_RUN_UNTIL && !r->advisory) {
 		scn_cond_eval(r->sim, &c->cond, obs, sizeof obs);
 		char why[600];
 		char d[48];
@@ -951,6 +960,16 @@ int scn_runner_run_all(struct scn_runner *r)
 	while (st != SCN_DONE && st != SCN_FAILED && !r->done);
 	r->ignore_pauses = ign;
 	return st == SCN_FAILED ? SCN_FAILED : SCN_DONE;
+}
+
+void scn_runner_set_advisory(struct scn_runner *r, bool on)
+{
+	r->advisory = on;
+}
+
+bool scn_runner_advisory(const struct scn_runner *r)
+{
+	return r->advisory;
 }
 
 int scn_runner_abandon(struct scn_runner *r)
@@ -1105,6 +1124,15 @@ char *scn_runner_save_text(const struct scn_runner *r)
 	for (size_t i = 0; i < r->n_hist; i++) {
 		const struct scn_record *rec = &r->hist[i];
 		const struct scn_cmd *c = &rec->cmd;
+		if (rec->folded && c->kind == SCN_CMD_SET && (c->set.mask & SCN_SET_PACE)) {
+			/* the window's pace is not in the initial config */
+			struct scn_cmd pace = {.kind = SCN_CMD_SET};
+			pace.set.mask = SCN_SET_PACE;
+			pace.set.pace_div = c->set.pace_div;
+			scn_cmd_format(&pace, line, sizeof line);
+			scn_str_addf(&o, "%s  # line %d\n", line, c->line);
+			continue;
+		}
 		if (rec->folded || c->kind == SCN_CMD_TITLE || c->kind == SCN_CMD_CLUSTER)
 			continue;
 		if (rec->kind == SCN_REC_EXEC &&

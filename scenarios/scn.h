@@ -133,7 +133,11 @@ enum {
 	SCN_SET_TRAILING = 1u << 8, /* trailing=N: sim_config.snapshot_trailing */
 	SCN_SET_MAX_EVENTS = 1u << 9, /* max_events=N: sim_config.max_events (0: none) */
 	SCN_SET_MAX_MEMORY = 1u << 10, /* max_memory=SIZE: sim_config.max_memory_bytes */
+	SCN_SET_PACE = 1u << 11,       /* pace=auto | pace=1/N: for the window only */
 };
+
+/* pace=1/N takes N in 1..this (pace=1 is real time). */
+#define SCN_PACE_DIV_MAX 100000u
 
 /* snapshot= and trailing= take 0..this many entries (sim_config_validate). */
 #define SCN_SNAPSHOT_MAX 1000000000u
@@ -145,6 +149,8 @@ struct scn_settings {
 	uint32_t drop_ppm, dup_ppm;
 	uint32_t snapshot_threshold, snapshot_trailing; /* log entries; 0: off */
 	uint64_t max_events, max_memory_bytes;          /* budgets; 0: no limit */
+	uint32_t pace_div; /* PACE: 0 auto, N: virtual time at 1/N of wall time;
+	                      the simulator ignores it, the window plays at it */
 };
 
 /* max_events= takes 0..this many events; max_memory= 0..this many bytes. */
@@ -303,6 +309,15 @@ int scn_runner_run_all(struct scn_runner *r);
  * the simulator itself stopped on a violation): from now on advance() just
  * runs the simulator.  Returns the new status (SCN_RUNNING or SCN_FAILED). */
 int scn_runner_abandon(struct scn_runner *r);
+
+/* Advisory checks: while on, a script `expect` that does not hold, a
+ * `run until` that misses its deadline and a command that cannot be done
+ * in this state (`crash leader` without one) are skipped (the script goes
+ * on; nothing is recorded for them) instead of failing the script.  A viewer
+ * turns this on when the user changes a scripted run.  Off by default;
+ * copied by scn_runner_clone(). */
+void scn_runner_set_advisory(struct scn_runner *r, bool on);
+bool scn_runner_advisory(const struct scn_runner *r);
 
 /* Parses and executes one command now, as if typed into the script at this
  * moment: crash n3, cut n1->n2, client put x=1, heal, set drop=5%,

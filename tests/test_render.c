@@ -1581,3 +1581,309 @@ Test(render, event_line_and_ghosts_survive_step_back_and_seek)
 	render_history_free(a);
 	render_history_free(b);
 }
+
+/* ---- A lecturer's controls -------------------------------------------------- */
+/* The same pixels above the timeline (whose markers show the explored
+ * future too, so stepping ahead adds to them). */
+static bool same_state_pixels(const struct render_offscreen *o, const struct render_history *h,
+                              const uint32_t *snap)
+{
+	struct render_layout l;
+	layout(&l, h);
+	SDL_Surface *s = render_offscreen_surface(o);
+	return memcmp(s->pixels, snap, (size_t)s->pitch * (size_t)l.timeline.y) == 0;
+}
+
+#define PAUSE_LIMIT_US (120LL * 1000000)
+
+/* Every `pause` of the tutorial: one step forward and one back land on the
+ * very frame the pause showed (caption, badge, event line), and PageUp
+ * from the next pause lands there too. */
+Test(render, step_back_at_every_pause_is_exact)
+{
+	struct render_history *h = history(script_file("tutorial.scn"));
+	struct render_offscreen *o = canvas();
+	int pauses = 0, stepped = 0;
+	int rc = render_history_advance(h, 0, false);
+	uint32_t *prev = NULL;
+	while (rc == SCN_PAUSED) {
+		cr_assert(render_history_at_pause(h));
+		pauses++;
+		draw(o, h, 0);
+		uint32_t *a = snapshot(o);
+		uint64_t e = render_history_events(h);
+		/* PageUp from here lands on the previous pause's frame, and
+		 * PageDown comes back to this one */
+		if (prev) {
+			cr_assert_eq(render_history_prev_pause(h), SCN_PAUSED, "pause %d", pauses);
+			cr_assert(render_history_at_pause(h));
+			draw(o, h, 0);
+			cr_assert(same_state_pixels(o, h, prev), "PageUp to pause %d: not its frame",
+			          pauses - 1);
+			cr_assert_eq(render_history_next_pause(h, PAUSE_LIMIT_US), SCN_PAUSED);
+			cr_assert_eq(render_history_events(h), e);
+			draw(o, h, 0);
+			cr_assert(same_state_pixels(o, h, a), "PageDown back to pause %d: not its frame",
+			          pauses);
+		}
+		render_history_step(h);
+		if (render_history_events(h) == e) {
+			/* another pause at the same instant: the step stopped there */
+			cr_assert(render_history_at_pause(h), "pause %d: the step did not move", pauses);
+			free(prev);
+			prev = a;
+			rc = SCN_PAUSED;
+			continue;
+		}
+		stepped++;
+		cr_assert(!render_history_at_pause(h));
+		cr_assert_eq(render_history_events(h), e + 1, "pause %d: the step did not move",
+		             pauses);
+		render_history_step_back(h);
+		cr_assert_eq(render_history_events(h), e);
+		cr_assert(render_history_at_pause(h), "pause %d: stepped back past the pause", pauses);
+		draw(o, h, 0);
+		cr_assert(same_state_pixels(o, h, a), "pause %d: step + step back changed the frame",
+		          pauses);
+		free(prev);
+		prev = a;
+		rc = render_history_next_pause(h, PAUSE_LIMIT_US);
+	}
+	cr_assert_eq(rc, SCN_DONE, "the tutorial ended with status %d: %s", rc,
+	             render_history_error(h));
+	cr_assert_geq(pauses, 15);
+	cr_assert_geq(stepped, 12, "only %d pauses were stepped from", stepped);
+	free(prev);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+/* Counts the pauses to the end of the script; fails on a FAIL. */
+static int pauses_to_end(struct render_history *h)
+{
+	int n = 0, rc;
+	while ((rc = render_history_next_pause(h, PAUSE_LIMIT_US)) == SCN_PAUSED) {
+		cr_assert_str_empty(render_history_error(h));
+		n++;
+	}
+	cr_assert_eq(rc, SCN_DONE, "status %d: %s", rc, render_history_error(h));
+	return n;
+}
+
+Test(render, changing_the_run_makes_the_checks_advisory)
+{
+	struct render_history *plain = history(script_file("tutorial.scn"));
+	cr_assert_eq(render_history_advance(plain, 0, false), SCN_PAUSED);
+	int all = pauses_to_end(plain);
+	render_history_free(plain);
+
+	struct render_history *h = history(script_file("tutorial.scn"));
+	cr_assert_eq(render_history_advance(h, 0, false), SCN_PAUSED);
+	cr_assert(!render_history_changed(h));
+	char err[SCN_ERR_MAX];
+	/* no majority: every election and check of the script fails from now */
+	for (int n = 1; n <= 3; n++) {
+		char cmd[32];
+		snprintf(cmd, sizeof cmd, "crash n%d", n);
+		cr_assert_eq(render_history_exec(h, cmd, err, sizeof err), 0, "%s", err);
+	}
+	cr_assert(render_history_changed(h));
+	/* the narration and the pauses go on, no FAIL */
+	int n = pauses_to_end(h);
+	cr_assert_eq(n, all, "pauses after the change: %d of %d", n, all);
+	cr_assert_str_empty(render_history_error(h));
+	cr_assert(render_history_changed(h));
+	/* back to the script: the actions are forgotten, at the pause where
+	 * the run was changed */
+	render_history_seek(h, 5000 * MS);
+	cr_assert_eq(render_history_back_to_script(h), SCN_PAUSED);
+	cr_assert_eq(render_history_n_actions(h), 0);
+	cr_assert(!render_history_changed(h));
+	cr_assert(render_history_at_pause(h));
+	cr_assert_eq(render_history_now_us(h), 0);
+	for (int k = 1; k <= 5; k++)
+		cr_assert(sim_node_up(render_history_sim(h), (uint8_t)k));
+	cr_assert_eq(pauses_to_end(h), all);
+	render_history_free(h);
+}
+
+/* Without a change, a failing check is still a FAIL. */
+Test(render, unchanged_run_still_fails_its_checks)
+{
+	struct render_history *h = history(script_text("cluster nodes=3 seed=1\n"
+	                                               "say \"one\"\npause\nrun 1s\n"
+	                                               "expect leaders == 2\nsay \"two\"\npause\n"));
+	cr_assert_eq(render_history_advance(h, 0, false), SCN_PAUSED);
+	cr_assert_eq(render_history_next_pause(h, PAUSE_LIMIT_US), SCN_FAILED);
+	cr_assert_str_not_empty(render_history_error(h));
+	render_history_free(h);
+}
+
+/* ---- Pace and reading time ---------------------------------------------------- */
+/* The window's playing, frame by frame with a simulated wall clock: auto
+ * pace, a script pause resumed at once (the most impatient lecturer), and
+ * (hold) each narration kept on screen for its reading time. */
+struct play {
+	struct render_history *h;
+	struct render_say_hold hold;
+	bool use_hold;
+	double wall_s, pace, carry_us;
+};
+
+static const char *runner_say(const struct render_history *h)
+{
+	return scn_runner_say(render_history_runner(h));
+}
+
+/* One frame of dt_s; false once the script is over. */
+static bool play_frame(struct play *p, double dt_s)
+{
+	p->wall_s += dt_s;
+	if (p->use_hold) {
+		render_say_hold_sync(&p->hold, runner_say(p->h), p->wall_s);
+		if (p->hold.until_s > p->wall_s)
+			return true; /* the narration on screen needs more time */
+	}
+	double target = render_pace_auto_target(render_history_sim(p->h));
+	p->pace = render_pace_ease(p->pace, target, dt_s);
+	p->carry_us += dt_s * 1e6 * p->pace;
+	int64_t step = (int64_t)p->carry_us;
+	p->carry_us -= (double)step;
+	int rc = render_history_advance(p->h, render_history_now_us(p->h) + step, false);
+	cr_assert(rc != SCN_FAILED, "%s", render_history_error(p->h));
+	if (p->use_hold)
+		render_say_hold_update(&p->hold, runner_say(p->h), p->wall_s);
+	else
+		render_say_hold_reset(&p->hold, runner_say(p->h), p->wall_s);
+	return rc != SCN_DONE;
+}
+
+/* Plays the tutorial to its end; returns how many narrations were on
+ * screen for less than their reading time. */
+static int narrations_cut_short(bool use_hold)
+{
+	struct play p = {.h = history(script_file("tutorial.scn")), .use_hold = use_hold};
+	const double dt = 1.0 / 60;
+	char shown[SCN_STRING_MAX + 1] = "";
+	double since = 0;
+	int short_ones = 0, changes = 0;
+	for (int f = 0; f < 60 * 60 * 10 && play_frame(&p, dt); f++) {
+		const char *now = render_say_hold_text(&p.hold, runner_say(p.h), p.wall_s);
+		if (strcmp(now, shown) != 0) {
+			double on = p.wall_s - since, need = render_say_read_s(shown);
+			if (shown[0] && on + dt < need)
+				short_ones++;
+			changes++;
+			snprintf(shown, sizeof shown, "%s", now);
+			since = p.wall_s;
+		}
+	}
+	cr_assert(scn_runner_script_done(render_history_runner(p.h)), "the tutorial did not end");
+	cr_assert_geq(changes, 20);
+	render_history_free(p.h);
+	return short_ones;
+}
+
+Test(render, every_narration_stays_for_its_reading_time)
+{
+	cr_assert_float_eq(render_say_read_s("one two three"), 2.0, 1e-9);
+	cr_assert_float_eq(render_say_read_s("a b c d e f g h i j k l"), 3.0, 1e-9);
+	cr_assert_eq(narrations_cut_short(true), 0);
+	/* without the hold, a lecturer who clicks on at once loses some */
+	cr_assert_gt(narrations_cut_short(false), 3);
+}
+
+/* Wall seconds of the tutorial played at auto pace from the first
+ * candidate to the first leader, and for the heartbeat scene. */
+Test(render, auto_pace_slows_the_election_and_hurries_the_heartbeats)
+{
+	struct play p = {.h = history(script_file("tutorial.scn"))};
+	const double dt = 1.0 / 60;
+	double cand_s = -1, leader_s = -1, beat0_s = -1, beat1_s = -1;
+	double slowest = 1;
+	for (int f = 0; f < 60 * 60 * 10 && play_frame(&p, dt); f++) {
+		const struct sim *s = render_history_sim(p.h);
+		for (unsigned i = 1; i <= sim_n_nodes(s); i++) {
+			enum render_role_look r = render_role_look_of(s, i);
+			if (r == RENDER_ROLE_CANDIDATE && cand_s < 0)
+				cand_s = p.wall_s;
+			if (r == RENDER_ROLE_LEADER && cand_s >= 0 && leader_s < 0)
+				leader_s = p.wall_s;
+		}
+		if (cand_s >= 0 && leader_s < 0 && p.pace < slowest)
+			slowest = p.pace;
+		const char *say = runner_say(p.h);
+		if (beat0_s < 0 && !strncmp(say, "The leader sends AppendEntries heartbeats", 41))
+			beat0_s = p.wall_s;
+		if (beat0_s >= 0 && beat1_s < 0 && !strncmp(say, "As long as the followers", 24))
+			beat1_s = p.wall_s;
+	}
+	cr_assert(leader_s > 0 && beat1_s > 0);
+	double election = leader_s - cand_s, beats = beat1_s - beat0_s;
+	cr_log_info("auto pace: first candidate to leader %.2f s of wall time (slowest 1/%.0f), "
+	            "500 ms of heartbeats %.2f s",
+	            election, 1 / slowest, beats);
+	cr_assert_geq(election, 4.0, "the election takes %.2f s on screen", election);
+	cr_assert_leq(beats, 5.0, "the heartbeat scene takes %.2f s on screen", beats);
+	char txt[64];
+	render_pace_text(true, 1.0 / 40, txt, sizeof txt);
+	cr_assert_str_eq(txt, "auto (1/40 now)");
+	render_history_free(p.h);
+}
+
+Test(render, script_sets_the_pace)
+{
+	struct render_history *h = history(script_text("cluster nodes=3 seed=1\nset pace=1/50\n"
+	                                               "run 10ms\nset pace=auto\nrun 10ms\n"
+	                                               "set pace=1\n"));
+	render_history_advance(h, 5 * MS, false);
+	cr_assert_eq(render_script_pace(render_history_runner(h)), 50);
+	render_history_advance(h, 15 * MS, false);
+	cr_assert_eq(render_script_pace(render_history_runner(h)), 0);
+	render_history_advance(h, 25 * MS, false);
+	cr_assert_eq(render_script_pace(render_history_runner(h)), 1);
+	/* the canonical form parses back; bad ones say what they expect */
+	const struct scn_cmd *c = scn_script_cmd(scn_runner_script(render_history_runner(h)), 1);
+	char buf[128];
+	scn_cmd_format(c, buf, sizeof buf);
+	cr_assert_str_eq(buf, "set pace=1/50");
+	char err[SCN_ERR_MAX];
+	const char *bad = "cluster nodes=3 seed=1\nset pace=fast\n";
+	cr_assert_null(scn_parse("p.scn", bad, strlen(bad), err, sizeof err));
+	cr_assert(strstr(err, "p.scn:2:10: bad pace 'fast'"), "%s", err);
+	render_history_free(h);
+}
+
+/* The runner's advisory mode: checks that fail and commands that cannot
+ * be done are skipped and left out of the saved session, which replays. */
+Test(render, advisory_runner_skips_failed_checks)
+{
+	const char *text = "cluster nodes=3 seed=1\nset pace=1/50\nrun until leader within 2s\n"
+	                   "expect leaders == 2\nrun until leaders == 2 within 200ms\n"
+	                   "restart n2\nsay \"still here\"\nexpect leaders == 1\n";
+	char err[SCN_ERR_MAX];
+	struct scn_script *s = scn_parse("adv.scn", text, strlen(text), err, sizeof err);
+	cr_assert(s, "%s", err);
+	struct scn_runner *plain = scn_runner_new(s, NULL);
+	cr_assert_eq(scn_runner_run_all(plain), SCN_FAILED);
+	scn_runner_free(plain);
+	struct scn_runner *r = scn_runner_new(s, NULL);
+	scn_runner_set_advisory(r, true);
+	cr_assert_eq(scn_runner_run_all(r), SCN_DONE, "%s", scn_runner_error(r));
+	cr_assert_str_eq(scn_runner_say(r), "still here");
+	char *saved = scn_runner_save_text(r);
+	cr_assert(saved);
+	cr_assert_null(strstr(saved, "leaders == 2"), "a failed check was saved:\n%s", saved);
+	cr_assert_null(strstr(saved, "restart n2"), "a skipped command was saved:\n%s", saved);
+	cr_assert(strstr(saved, "expect leaders == 1"), "%s", saved);
+	cr_assert(strstr(saved, "set pace=1/50"), "the script's pace was not saved:\n%s", saved);
+	struct scn_script *again = scn_parse("saved.scn", saved, strlen(saved), err, sizeof err);
+	cr_assert(again, "%s\n%s", err, saved);
+	struct scn_runner *replay = scn_runner_new(again, NULL);
+	cr_assert_eq(scn_runner_run_all(replay), SCN_DONE, "%s", scn_runner_error(replay));
+	scn_runner_free(replay);
+	scn_script_free(again);
+	free(saved);
+	scn_runner_free(r);
+	scn_script_free(s);
+}

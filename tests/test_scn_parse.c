@@ -547,7 +547,7 @@ Test(scn_parse, errors)
 		{HDR "mend n1 -> n2 -> n3\n", "x.scn:2:15: unexpected '->' after the link"},
 		/* settings */
 		{HDR "set\n", "x.scn:2:5: missing settings after 'set': e.g. set election=150..300ms heartbeat=50ms"},
-		{HDR "set foo=1\n", "x.scn:2:5: unknown setting 'foo': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events or max_memory"},
+		{HDR "set foo=1\n", "x.scn:2:5: unknown setting 'foo': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory or pace"},
 		{HDR "set heartbeat=1us\n", "x.scn:2:15: heartbeat 1us is below 1ms: timers that short make virtual time crawl (millions of events per virtual second); use 1ms or more"},
 		{HDR "set election=1us..2ms\n", "x.scn:2:14: election timeout 1us..2ms is below 1ms: timers that short make virtual time crawl (millions of events per virtual second); use 1ms or more"},
 		{HDR "set max_events=lots\n", "x.scn:2:16: bad max_events 'lots': expected a number of simulator events 0..1000000000000 (0: no limit)"},
