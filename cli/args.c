@@ -10,6 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool cli_flag_is(const char *a, const char *flag)
+{
+	size_t n = strlen(flag);
+	return !strncmp(a, flag, n) && (a[n] == '\0' || a[n] == '=');
+}
+
 const char *cli_flag_value(int argc, char **argv, int *i, const char *flag)
 {
 	const char *a = argv[*i];

@@ -40,6 +40,8 @@ int cli_parse_budget(int argc, char **argv, int *i, uint64_t *events, uint64_t *
 /* The exit code for a resource stop. */
 #define CLI_EXIT_RESOURCE 3
 
+/* True if a is flag itself or "flag=...". */
+bool cli_flag_is(const char *a, const char *flag);
 /* A value for flag argv[*i] ("--x V" or "--x=V"); NULL + message if missing. */
 const char *cli_flag_value(int argc, char **argv, int *i, const char *flag);
 

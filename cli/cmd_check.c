@@ -47,12 +47,6 @@ struct check_flags {
 	enum sim_trace_format fmt;
 };
 
-static bool flag_is(const char *a, const char *flag)
-{
-	size_t n = strlen(flag);
-	return !strncmp(a, flag, n) && (a[n] == '\0' || a[n] == '=');
-}
-
 static bool parse_seeds(const char *v, uint64_t *lo, uint64_t *hi)
 {
 	const char *dots = strstr(v, "..");
@@ -99,25 +93,25 @@ static int parse_flags(int argc, char **argv, bool run, struct check_flags *f,
 		} else if ((b = cli_parse_budget(argc, argv, &i, &f->max_events, &f->max_memory)) != 0) {
 			if (b < 0)
 				return 2;
-		} else if (flag_is(a, "--seeds") && !run) {
+		} else if (cli_flag_is(a, "--seeds") && !run) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--seeds")) ||
 			    !parse_seeds(v, &f->seed_lo, &f->seed_hi))
 				return 2;
 			f->has_range = true;
-		} else if (flag_is(a, "--seed")) {
+		} else if (cli_flag_is(a, "--seed")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--seed")) ||
 			    !cli_parse_u64("--seed", v, 0, UINT64_MAX, &f->seed))
 				return 2;
 			f->has_seed = true;
-		} else if (flag_is(a, "--bug")) {
+		} else if (cli_flag_is(a, "--bug")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--bug")) || !cli_parse_bug("--bug", v, &f->bugs))
 				return 2;
 		} else if (!strcmp(a, "--lint") && !run) {
 			f->lint = true;
-		} else if (flag_is(a, "--trace") && run) {
+		} else if (cli_flag_is(a, "--trace") && run) {
 			if (!(f->trace = cli_flag_value(argc, argv, &i, "--trace")))
 				return 2;
-		} else if (flag_is(a, "--format") && run) {
+		} else if (cli_flag_is(a, "--format") && run) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--format")))
 				return 2;
 			if (!strcmp(v, "text"))

@@ -1203,7 +1203,7 @@ int cli_experiment(int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v;
 		int b;
-#define FLAG(name) (!strncmp(a, name, strlen(name)) && (a[strlen(name)] == 0 || a[strlen(name)] == '='))
+#define FLAG(name) cli_flag_is(a, name)
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(experiment_usage, stdout);
 			rc = 0;

@@ -22,16 +22,10 @@ static const char run_usage[] =
     "reproduces it), 2 bad usage, 3 a resource limit (a budget ran out, or out of\n"
     "memory).\n";
 
-static bool flag_named(const char *a, const char *flag)
-{
-	size_t n = strlen(flag);
-	return !strncmp(a, flag, n) && (a[n] == '\0' || a[n] == '=');
-}
-
 int cli_parse_budget(int argc, char **argv, int *i, uint64_t *events, uint64_t *bytes)
 {
 	const char *a = argv[*i], *v;
-	if (flag_named(a, "--max-events")) {
+	if (cli_flag_is(a, "--max-events")) {
 		if (!(v = cli_flag_value(argc, argv, i, "--max-events")) ||
 		    !cli_parse_u64("--max-events", v, 0, SCN_MAX_EVENTS_MAX, events))
 			return -1;
@@ -39,7 +33,7 @@ int cli_parse_budget(int argc, char **argv, int *i, uint64_t *events, uint64_t *
 			*events = UINT64_MAX; /* no limit (0 in an option means "unset") */
 		return 1;
 	}
-	if (flag_named(a, "--max-memory")) {
+	if (cli_flag_is(a, "--max-memory")) {
 		if (!(v = cli_flag_value(argc, argv, i, "--max-memory")))
 			return -1;
 		int rc = scn_size_parse(v, strlen(v), bytes);

@@ -44,12 +44,6 @@ static const char render_usage[] =
     "Exit 0, 2 for bad usage, a bad script or an unwritable PNG, 3 a resource limit\n"
     "(the run's event or memory budget ran out before TIME, or memory did).\n";
 
-static bool flag_is(const char *a, const char *flag)
-{
-	size_t n = strlen(flag);
-	return !strncmp(a, flag, n) && (a[n] == '\0' || a[n] == '=');
-}
-
 static bool parse_size(const char *v, int *w, int *h)
 {
 	char extra;
@@ -129,30 +123,30 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(render ? render_usage : view_usage, stdout);
 			return 1;
-		} else if (flag_is(a, "--size")) {
+		} else if (cli_flag_is(a, "--size")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--size")) || !parse_size(v, &f->w, &f->h))
 				return 2;
 			size_given = true;
 		} else if (!render && !strcmp(a, "--fullscreen")) {
 			f->fullscreen = true;
-		} else if (flag_is(a, "--seed")) {
+		} else if (cli_flag_is(a, "--seed")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--seed")) ||
 			    !cli_parse_u64("--seed", v, 0, UINT64_MAX, &f->scn.seed))
 				return 2;
 			f->scn.has_seed = true;
-		} else if (flag_is(a, "--bug")) {
+		} else if (cli_flag_is(a, "--bug")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--bug")) ||
 			    !cli_parse_bug("--bug", v, &f->scn.bugs))
 				return 2;
-		} else if (!render && flag_is(a, "--speed")) {
+		} else if (!render && cli_flag_is(a, "--speed")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--speed")) || !parse_speed(v, &f->speed))
 				return 2;
-		} else if (render && flag_is(a, "--at")) {
+		} else if (render && cli_flag_is(a, "--at")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--at")) ||
 			    !cli_parse_duration("--at", v, &f->at_us))
 				return 2;
 			f->has_at = true;
-		} else if (render && flag_is(a, "--every")) {
+		} else if (render && cli_flag_is(a, "--every")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--every")) ||
 			    !cli_parse_duration("--every", v, &f->every_us))
 				return 2;
@@ -160,7 +154,7 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 				fprintf(stderr, "raftsim: --every: must be longer than 0 (e.g. 100ms)\n");
 				return 2;
 			}
-		} else if (render && flag_is(a, "--out")) {
+		} else if (render && cli_flag_is(a, "--out")) {
 			if (!(f->out = cli_flag_value(argc, argv, &i, "--out")))
 				return 2;
 			if (!*f->out) {
@@ -180,7 +174,7 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 				        f->out);
 				return 2;
 			}
-		} else if (render && flag_is(a, "--select")) {
+		} else if (render && cli_flag_is(a, "--select")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--select")) || !parse_node(v, &f->select))
 				return 2;
 		} else if ((b = cli_parse_budget(argc, argv, &i, &f->scn.max_events,
