@@ -198,6 +198,32 @@ void raft_persisted(struct raft_node *n, uint64_t index, uint64_t term,
  * are lost; the node boots as a follower with a fresh election deadline. */
 void raft_restart(struct raft_node *n, int64_t now_us);
 
+/* What a node's disk holds: everything a restarted node may know. */
+struct raft_durable {
+	uint64_t term;     /* currentTerm */
+	uint8_t voted_for; /* votedFor, 0: none */
+	/* The snapshot (0: none): the map as of snapshot_index, one entry per
+	 * key. */
+	uint64_t snapshot_index, snapshot_term;
+	const struct raft_entry *snapshot;
+	size_t snapshot_count;
+	/* The log: entries log_base + 1 .. log_base + n_entries (entries[0]
+	 * is entry log_base + 1); log_base_term is the term of entry log_base
+	 * (0 when log_base == 0).  log_base <= snapshot_index <= log_base +
+	 * n_entries. */
+	uint64_t log_base, log_base_term;
+	const struct raft_entry *entries;
+	uint64_t n_entries;
+};
+
+/* Boots a node from its durable state only (a crash, then a restart with
+ * a fresh process): follower, commitIndex and lastApplied at the snapshot,
+ * the map rebuilt from the snapshot, everything on disk counted as
+ * persisted, a fresh election deadline from now_us.  NULL on allocation
+ * failure or invalid input. */
+struct raft_node *raft_restore(const struct raft_config *c, int64_t now_us,
+                               const struct raft_durable *d);
+
 /* Output. */
 bool raft_has_ready(const struct raft_node *n);
 /* Takes the pending batch and starts a new one.  Pointers inside *rd stay

@@ -134,7 +134,11 @@ void raft_recv_snapshot(struct raft_node *n, int64_t now_us, const struct raft_m
 	}
 	if (n->wr_from != 0 && n->wr_from <= idx)
 		n->wr_from = idx < n->log_len ? idx + 1 : 0;
-	if (n->persisted < idx)
+	/* The snapshot is durable: the disk holds it and, after step 6, the
+	 * durable part of the log after it; after step 7 nothing more (the
+	 * log it had is gone, so a write of it still in flight counts for
+	 * nothing). */
+	if (n->persisted < idx || n->log_len == idx)
 		n->persisted = idx;
 	n->snap_index = idx;
 	n->snap_term = m->log_term;

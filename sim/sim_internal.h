@@ -2,6 +2,7 @@
 #ifndef SIM_SIM_INTERNAL_H
 #define SIM_SIM_INTERNAL_H
 
+#include "disk.h"
 #include "sim.h"
 
 /* ---- PRNG: splitmix64, one state per stream ---------------------------- */
@@ -91,7 +92,9 @@ struct sim_nodestate {
 	uint8_t role;
 	uint64_t term;
 	uint64_t commit;
-	/* the disk's FIFO of writes in progress */
+	struct sim_disk disk; /* the node's durable state and writes in flight */
+	/* the messages held behind each write in flight, in step with the
+	 * disk's own queue */
 	struct sim_write *writes;
 	size_t writes_head, writes_n, writes_cap;
 	/* client requests accepted by this node, waiting to be applied */
