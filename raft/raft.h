@@ -18,6 +18,13 @@
  *   - the range of committed entries the node applied to its key-value map,
  *   - a snapshot taken (log compaction) or installed from the leader.
  *
+ * One message per batch: after raft_step(), take the batch
+ * (raft_take_ready()) before stepping the next message (a debug build
+ * asserts it).  Two messages in one batch could overwrite entries the batch
+ * is about to write, or whose acknowledgement it is about to send.
+ * raft_tick(), raft_propose(), raft_timeout_now() and raft_persisted() may
+ * be called several times per batch.
+ *
  * Time is an int64_t count of microseconds.  Randomness is a per-node
  * splitmix64/xoshiro stream seeded by the caller.  Memory: every node owns
  * its log and map; pointers handed out stay valid until the next call that
@@ -52,12 +59,18 @@ enum raft_bug {
 	RAFT_BUG_FORGET_VOTE = 1u << 4,     /* votedFor is not persisted across a restart */
 	RAFT_BUG_NO_STEP_DOWN = 1u << 5,    /* a higher term in a reply is adopted without
 	                                       converting to follower */
+	RAFT_BUG_LAZY_VOTE = 1u << 6,       /* votedFor alone is not made durable before
+	                                       the vote reply leaves */
+	RAFT_BUG_KEEP_PERSISTED = 1u << 7,  /* persisted is not lowered when entries
+	                                       are replaced */
 };
 
 /* "commit-old-term" etc. -> the bit; 0 for an unknown name.  raft_bug_name
  * is the reverse (NULL for anything but a single known bit).  RAFT_BUG_NAMES
  * lists every name, for messages. */
-#define RAFT_BUG_NAMES "commit-old-term, vote-twice, no-log-check, no-truncate, forget-vote, no-step-down"
+#define RAFT_BUG_NAMES                                                                    \
+	"commit-old-term, vote-twice, no-log-check, no-truncate, forget-vote, no-step-down, "   \
+	"lazy-vote, keep-persisted"
 uint32_t raft_bug_from_name(const char *name);
 const char *raft_bug_name(uint32_t bit);
 /* The name of the first bug set in *bits (table order), which it clears;

@@ -23,6 +23,13 @@ void raft_take_ready(struct raft_node *n, struct raft_ready *rd)
 	rd->hard_state_changed = n->term != n->rd_term || n->voted_for != n->rd_vote;
 	rd->term = n->term;
 	rd->voted_for = n->voted_for;
+	if ((n->cfg.bugs & RAFT_BUG_LAZY_VOTE) && n->term == n->rd_term &&
+	    n->voted_for != n->rd_vote) {
+		/* the bug: a vote in a term already durable is left for the
+		 * next write, and the reply does not wait for it */
+		rd->hard_state_changed = false;
+		rd->voted_for = n->rd_vote;
+	}
 
 	if (n->wr_from != 0) {
 		assert(n->wr_from > n->log_base && n->wr_from <= n->log_len);
@@ -66,6 +73,7 @@ void raft_take_ready(struct raft_node *n, struct raft_ready *rd)
 	n->wr_trunc = false;
 	n->snap_new = false;
 	n->snap_installed = false;
+	n->stepped = false;
 	n->rd_term = n->term;
 	n->rd_vote = n->voted_for;
 	n->rd_applied = n->applied;
@@ -122,6 +130,7 @@ void raft_restart(struct raft_node *n, int64_t now_us)
 	n->snap_new = false;
 	n->snap_installed = false;
 	n->n_msgs = 0;
+	n->stepped = false;
 	n->rd_term = n->term;
 	n->rd_vote = n->voted_for;
 	n->rd_applied = n->applied;

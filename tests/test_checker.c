@@ -34,8 +34,17 @@ static const struct sim_violation *settle(struct sim_checker *ck, struct raft_no
 	return NULL;
 }
 
+/* One message per batch (raft.h): a batch the previous message left is
+ * made durable first (the checker sees the node's state at the next
+ * settle()). */
 static void deliver(struct raft_node *r, struct raft_msg m)
 {
+	struct raft_ready rd;
+	if (raft_has_ready(r)) {
+		raft_take_ready(r, &rd);
+		raft_persisted(r, rd.persist_from ? rd.persist_to : 0, rd.persist_term, rd.term,
+		               rd.voted_for);
+	}
 	m.to = raft_id(r);
 	raft_step(r, 0, &m);
 }

@@ -714,3 +714,14 @@ Test(sim, retries_back_off)
 	sim_free(t);
 	sim_free(s);
 }
+
+/* The disk is the simulator's, so durability bugs in raft/ are caught. */
+Test(sim, checker_catches_lazy_vote)
+{
+	cr_assert_neq(first_violating_seed(RAFT_BUG_LAZY_VOTE, "Durability", 300), 0);
+}
+
+Test(sim, checker_catches_keep_persisted)
+{
+	cr_assert_neq(first_violating_seed(RAFT_BUG_KEEP_PERSISTED, "Durability", 300), 0);
+}
