@@ -11,6 +11,7 @@ static const struct {
     {"no-log-check", RAFT_BUG_NO_LOG_CHECK},       {"no-truncate", RAFT_BUG_NO_TRUNCATE},
     {"forget-vote", RAFT_BUG_FORGET_VOTE},         {"no-step-down", RAFT_BUG_NO_STEP_DOWN},
     {"lazy-vote", RAFT_BUG_LAZY_VOTE},             {"keep-persisted", RAFT_BUG_KEEP_PERSISTED},
+    {"snapshot-keeps-map", RAFT_BUG_SNAPSHOT_KEEPS_MAP},
 };
 
 uint32_t raft_bug_from_name(const char *name)

@@ -63,6 +63,8 @@ enum raft_bug {
 	                                       the vote reply leaves */
 	RAFT_BUG_KEEP_PERSISTED = 1u << 7,  /* persisted is not lowered when entries
 	                                       are replaced */
+	RAFT_BUG_SNAPSHOT_KEEPS_MAP = 1u << 8, /* InstallSnapshot keeps the old
+	                                          key-value map */
 };
 
 /* "commit-old-term" etc. -> the bit; 0 for an unknown name.  raft_bug_name
@@ -70,7 +72,7 @@ enum raft_bug {
  * lists every name, for messages. */
 #define RAFT_BUG_NAMES                                                                    \
 	"commit-old-term, vote-twice, no-log-check, no-truncate, forget-vote, no-step-down, "   \
-	"lazy-vote, keep-persisted"
+	"lazy-vote, keep-persisted, snapshot-keeps-map"
 uint32_t raft_bug_from_name(const char *name);
 const char *raft_bug_name(uint32_t bit);
 /* The name of the first bug set in *bits (table order), which it clears;

@@ -122,8 +122,12 @@ void raft_recv_snapshot(struct raft_node *n, int64_t now_us, const struct raft_m
 	for (size_t i = 0; i < n->snap_n; i++)
 		if (n->snap[i].len > RAFT_CMD_MAX)
 			n->snap[i].len = RAFT_CMD_MAX;
-	raft_kv_free(&n->kv);
-	n->kv = kv;
+	if (n->cfg.bugs & RAFT_BUG_SNAPSHOT_KEEPS_MAP) {
+		raft_kv_free(&kv); /* the bug: step 8 is skipped */
+	} else {
+		raft_kv_free(&n->kv);
+		n->kv = kv;
+	}
 
 	if (idx > n->log_base && idx <= n->log_len && raft_term_at(n, idx) == m->log_term) {
 		raft_log_compact(n, idx); /* 6. keep what follows */

@@ -129,6 +129,8 @@ static void window_advance(struct sim_checker *c)
 	memmove(c->committed_term, c->committed_term + dead, nc * 8);
 	memmove(c->committed_hash, c->committed_hash + dead, nc * 8);
 	memmove(c->committed_in, c->committed_in + dead, nc * 8);
+	memmove(c->committed_map, c->committed_map + dead, nc * 8);
+	memmove(c->committed_cmd, c->committed_cmd + dead, nc * 8);
 	c->off = lo;
 }
 
@@ -145,6 +147,9 @@ void sim_checker_free(struct sim_checker *c)
 	free(c->committed_term);
 	free(c->committed_hash);
 	free(c->committed_in);
+	free(c->committed_map);
+	free(c->committed_cmd);
+	free(c->kv);
 	memset(c, 0, sizeof *c);
 }
 
@@ -159,12 +164,17 @@ int sim_checker_copy(struct sim_checker *dst, const struct sim_checker *src)
 	dst->committed_term = sim_dup_array(src->committed_term, src->committed_cap, 8);
 	dst->committed_hash = sim_dup_array(src->committed_hash, src->committed_cap, 8);
 	dst->committed_in = sim_dup_array(src->committed_in, src->committed_cap, 8);
+	dst->committed_map = sim_dup_array(src->committed_map, src->committed_cap, 8);
+	dst->committed_cmd = sim_dup_array(src->committed_cmd, src->committed_cap, 8);
+	dst->kv = sim_dup_array(src->kv, src->kv_cap, sizeof *src->kv);
 	bool ok = dst->nodes && (!src->leader_of_term || dst->leader_of_term) &&
 	          (!src->seen || dst->seen) && (!src->first || dst->first) &&
 	          (!src->first_node || dst->first_node) &&
 	          (!src->committed_term || dst->committed_term) &&
 	          (!src->committed_hash || dst->committed_hash) &&
-	          (!src->committed_in || dst->committed_in);
+	          (!src->committed_in || dst->committed_in) &&
+	          (!src->committed_map || dst->committed_map) &&
+	          (!src->committed_cmd || dst->committed_cmd) && (!src->kv || dst->kv);
 	for (uint16_t i = 1; ok && i <= src->n; i++) {
 		dst->nodes[i] = src->nodes[i];
 		dst->nodes[i].hash = sim_dup_array(src->nodes[i].hash, src->nodes[i].cap, 8);
@@ -513,6 +523,119 @@ static bool observe_role(struct sim_checker *c, uint8_t id, const struct raft_no
 /* Commits: State Machine Safety (no two nodes commit, hence apply,
  * different entries at one index) and Leader Completeness for the leaders
  * that already exist. */
+/* ---- The committed history's state machine ---------------------------- */
+
+/* The hash of a command, and of its key alone (never 0). */
+static uint64_t cmd_hash(const struct raft_entry *e)
+{
+	struct raft_entry t = *e;
+	t.term = 0;
+	return entry_hash(0x5bd1e995u, &t);
+}
+
+static uint64_t key_hash(const struct raft_entry *e)
+{
+	struct raft_entry t = *e;
+	t.term = 1;
+	t.len = (uint8_t)raft_cmd_key_len(e);
+	return entry_hash(0x27d4eb2fu, &t) | 1u;
+}
+
+static int kv_grow(struct sim_checker *c)
+{
+	size_t cap = c->kv_cap ? c->kv_cap * 2 : 64;
+	struct sim_checker_kv *t = calloc(cap, sizeof *t);
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < c->kv_cap; i++) {
+		if (!c->kv[i].key)
+			continue;
+		size_t j = (size_t)c->kv[i].key & (cap - 1);
+		while (t[j].key)
+			j = (j + 1) & (cap - 1);
+		t[j] = c->kv[i];
+	}
+	free(c->kv);
+	c->kv = t;
+	c->kv_cap = cap;
+	return 0;
+}
+
+/* Applies committed entry e (NULL: not seen) to the history's map. */
+static int map_apply(struct sim_checker *c, const struct raft_entry *e)
+{
+	if (!e) {
+		c->map_unknown = true;
+		return 0;
+	}
+	if ((c->kv_n + 1) * 4 > c->kv_cap * 3 && kv_grow(c) != 0)
+		return -1;
+	uint64_t key = key_hash(e), h = cmd_hash(e);
+	size_t j = (size_t)key & (c->kv_cap - 1);
+	while (c->kv[j].key && c->kv[j].key != key)
+		j = (j + 1) & (c->kv_cap - 1);
+	if (c->kv[j].key) {
+		c->map_hash -= c->kv[j].cmd;
+	} else {
+		c->kv[j].key = key;
+		c->kv_n++;
+	}
+	c->kv[j].cmd = h;
+	c->map_hash += h;
+	return 0;
+}
+
+/* The same hash over a map given as one entry per key. */
+static uint64_t entries_map_hash(const struct raft_entry *e, size_t n)
+{
+	uint64_t h = 0;
+	for (size_t i = 0; i < n; i++)
+		h += cmd_hash(&e[i]);
+	return h;
+}
+
+static uint64_t node_map_hash(const struct raft_node *n)
+{
+	uint64_t h = 0;
+	for (size_t i = 0; i < raft_map_capacity(n); i++) {
+		const struct raft_entry *e = raft_map_at(n, i);
+		if (e)
+			h += cmd_hash(e);
+	}
+	return h;
+}
+
+/* At a snapshot (taken or installed), the snapshot's contents and the
+ * node's map must both be the committed history's state machine at their
+ * index: compared as map hashes, O(keys), paid once per snapshot. */
+static bool observe_state_machine(struct sim_checker *c, uint8_t id, const struct raft_node *n,
+                                  const struct raft_ready *rd, struct sim_violation *v)
+{
+	if (!rd || !rd->snapshot_index || c->map_unknown)
+		return false;
+	uint64_t k = rd->snapshot_index;
+	if (k >= c->off && k <= c->committed &&
+	    entries_map_hash(raft_snapshot_entries(n), raft_snapshot_count(n)) !=
+	        c->committed_map[k - c->off]) {
+		report(v, "State Machine Safety", id, 0, k, rd->snapshot_term);
+		snprintf(v->detail, sizeof v->detail,
+		         "n%u's snapshot at index %llu (%zu keys) is not the state of the committed "
+		         "history at that index",
+		         id, (unsigned long long)k, raft_snapshot_count(n));
+		return true;
+	}
+	k = raft_last_applied(n);
+	if (k >= c->off && k <= c->committed && node_map_hash(n) != c->committed_map[k - c->off]) {
+		report(v, "State Machine Safety", id, 0, k, 0);
+		snprintf(v->detail, sizeof v->detail,
+		         "n%u's key-value map (%zu keys) after applying index %llu is not the "
+		         "state of the committed history at that index",
+		         id, raft_map_count(n), (unsigned long long)k);
+		return true;
+	}
+	return false;
+}
+
 static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_node *n,
                            const struct raft_ready *rd, struct sim_violation *v)
 {
@@ -530,9 +653,16 @@ static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_
 		cap = c->committed_cap;
 		if (grow_u64(&c->committed_in, &cap, need) != 0)
 			return oom(c, v);
+		cap = c->committed_cap;
+		if (grow_u64(&c->committed_map, &cap, need) != 0)
+			return oom(c, v);
+		cap = c->committed_cap;
+		if (grow_u64(&c->committed_cmd, &cap, need) != 0)
+			return oom(c, v);
 		c->committed_cap = cap;
 		if (c->off == 0)
-			c->committed_term[0] = c->committed_hash[0] = c->committed_in[0] = 0;
+			c->committed_term[0] = c->committed_hash[0] = c->committed_in[0] =
+			    c->committed_map[0] = c->committed_cmd[0] = 0;
 	}
 	for (uint64_t k = cn->commit + 1; k <= commit; k++) {
 		if (k > cn->len) {
@@ -561,6 +691,11 @@ static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_
 		c->committed_term[k - c->off] = term;
 		c->committed_hash[k - c->off] = *node_hash(cn, k);
 		c->committed_in[k - c->off] = raft_term(n);
+		if (map_apply(c, raft_entry_at(n, k)) != 0)
+			return oom(c, v);
+		c->committed_map[k - c->off] = c->map_hash;
+		c->committed_cmd[k - c->off] =
+		    raft_entry_at(n, k) ? cmd_hash(raft_entry_at(n, k)) : 0;
 		c->committed = k;
 		for (uint16_t i = 0; i < c->n_leaders; i++) {
 			uint8_t l = c->leaders[i];
@@ -592,5 +727,26 @@ bool sim_checker_observe(struct sim_checker *c, uint8_t id, const struct raft_no
                          const struct raft_ready *rd, struct sim_violation *v)
 {
 	return observe_log(c, id, n, rd, v) || observe_role(c, id, n, v) ||
-	       observe_commit(c, id, n, rd, v);
+	       observe_commit(c, id, n, rd, v) || observe_state_machine(c, id, n, rd, v);
+}
+
+bool sim_checker_acked(const struct sim_checker *c, uint8_t id, const struct raft_node *n,
+                       uint64_t index, const char *cmd, size_t len, struct sim_violation *v)
+{
+	(void)n;
+	struct raft_entry e = {.len = (uint8_t)(len <= RAFT_CMD_MAX ? len : RAFT_CMD_MAX)};
+	memcpy(e.cmd, cmd, e.len);
+	const char *why = NULL;
+	if (index > c->committed)
+		why = "the index is not committed";
+	else if (index >= c->off && index > 0 && c->committed_cmd[index - c->off] &&
+	         c->committed_cmd[index - c->off] != cmd_hash(&e))
+		why = "the committed history holds another command there";
+	if (!why)
+		return false;
+	report(v, "Acknowledged Writes", id, 0, index, 0);
+	snprintf(v->detail, sizeof v->detail,
+	         "n%u told a client that %.*s is committed at index %llu, but %s", id, (int)len,
+	         cmd, (unsigned long long)index, why);
+	return true;
 }

@@ -939,6 +939,12 @@ static void client_applied(struct sim *s, uint8_t i, uint64_t applied)
 		if (!mine)
 			continue;
 		if (raft_term_at(ns->raft, q->index) == q->term) {
+			struct sim_violation v;
+			if (s->cfg.checker && sim_checker_acked(&s->checker, i, ns->raft, q->index,
+			                                        q->cmd, q->len, &v)) {
+				violation(s, &v);
+				return;
+			}
 			q->state = SIM_REQ_DONE;
 			q->gen++;
 			s->counters.client_acks++;
@@ -1549,7 +1555,7 @@ uint64_t sim_memory_bytes(const struct sim *s)
 		b += c->leader_of_term_cap;
 		b += c->first_cap * (sizeof *c->first + 1);
 		b += c->seen_cap * sizeof *c->seen;
-		b += c->committed_cap * 3 * sizeof(uint64_t);
+		b += c->committed_cap * 5 * sizeof(uint64_t) + c->kv_cap * sizeof *c->kv;
 	}
 	return b;
 }

@@ -131,6 +131,7 @@ struct sim_checker_node {
 
 struct sim_checker_pair { uint64_t index, term, hash; uint8_t node; };
 struct sim_checker_first { uint64_t term, hash; };
+struct sim_checker_kv { uint64_t key, cmd; };
 
 struct sim_checker {
 	uint16_t n;
@@ -151,6 +152,18 @@ struct sim_checker {
 	 * the term in which the commit was first seen */
 	uint64_t *committed_term, *committed_hash, *committed_in;
 	uint64_t committed, committed_cap;
+	/* The state machine of the committed history: committed_map[k] is the
+	 * hash of the key-value map after applying 1..k (the sum over keys of
+	 * the hash of the key's last "KEY=VALUE"); kv is that map now, as
+	 * (key hash, command hash) pairs in an open-addressing table (key hash
+	 * 0: empty slot); map_hash the sum.  map_unknown: a committed entry
+	 * was never seen (compacted everywhere first), so no comparison. */
+	uint64_t *committed_map;
+	uint64_t *committed_cmd; /* hash of the command committed at each index */
+	struct sim_checker_kv *kv;
+	size_t kv_n, kv_cap;
+	uint64_t map_hash;
+	bool map_unknown;
 	uint8_t leaders[RAFT_NODES_MAX]; /* nodes now in the leader role */
 	uint16_t n_leaders;
 	bool oom; /* an allocation failed: the checks are incomplete from here */
@@ -165,6 +178,11 @@ int sim_checker_copy(struct sim_checker *dst, const struct sim_checker *src);
  * as out of memory). */
 bool sim_checker_observe(struct sim_checker *c, uint8_t id, const struct raft_node *n,
                          const struct raft_ready *rd, struct sim_violation *v);
+/* Node id just told a client that cmd (len bytes) is committed at index:
+ * its entry there must be that command and the committed history's.
+ * Returns true and fills *v when it is not. */
+bool sim_checker_acked(const struct sim_checker *c, uint8_t id, const struct raft_node *n,
+                       uint64_t index, const char *cmd, size_t len, struct sim_violation *v);
 /* The node crashed: it holds no role any more. */
 void sim_checker_crash(struct sim_checker *c, uint8_t id);
 
