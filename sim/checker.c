@@ -369,6 +369,10 @@ void sim_checker_crash(struct sim_checker *c, uint8_t id)
 	if (c->nodes[id].role == RAFT_LEADER)
 		leaders_remove(c, id);
 	c->nodes[id].role = RAFT_FOLLOWER;
+	/* The node boots from its disk, which may hold an older log than its
+	 * memory did (a truncating write lost in the crash): its whole log is
+	 * hashed again when it is next observed. */
+	c->nodes[id].len = c->nodes[id].base;
 }
 
 /* Out of memory is not a violation: the checker can no longer vouch for

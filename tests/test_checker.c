@@ -433,3 +433,36 @@ Test(checker, an_acknowledgement_must_name_the_committed_entry)
 	raft_free(r);
 	sim_checker_free(&ck);
 }
+
+/* A crash can lose a truncating write: the node boots from its disk with
+ * the older suffix its memory had already replaced.  That is durable state,
+ * not a broken log. */
+Test(checker, a_restart_may_bring_back_a_suffix_whose_replacement_was_lost)
+{
+	struct sim_checker ck;
+	struct sim_violation v;
+	sim_checker_init(&ck, 3);
+	struct raft_config cfg;
+	raft_config_default(&cfg, 3, 3);
+	struct raft_node *r = raft_new(&cfg, 0);
+	struct raft_entry old[3] = {entry(1, "a=1"), entry(1, "b=2"), entry(1, "c=3")};
+	forged_append(r, 1, 1, old, 3, 1);
+	cr_assert_null(settle(&ck, r, &v));
+	/* a leader of term 2 replaces 2..3 with one entry (in memory) */
+	struct raft_entry repl = entry(2, "d=4");
+	deliver(r, (struct raft_msg){.type = RAFT_MSG_APPEND, .from = 2, .term = 2, .index = 1,
+	                             .log_term = 1, .commit = 1, .n_entries = 1, .entries = &repl});
+	cr_assert_null(settle(&ck, r, &v));
+	cr_assert_eq(raft_last_index(r), 2);
+	/* the write never completed: the disk still holds the old log */
+	sim_checker_crash(&ck, 3);
+	struct raft_durable d = {.term = 2, .n_entries = 3, .entries = old};
+	struct raft_node *booted = raft_restore(&cfg, 0, &d);
+	cr_assert(booted);
+	cr_assert_eq(raft_last_index(booted), 3);
+	const struct sim_violation *got = sim_checker_observe(&ck, 3, booted, NULL, &v) ? &v : NULL;
+	cr_assert_null(got, "%s: %s", got ? got->invariant : "", got ? got->detail : "");
+	raft_free(r);
+	raft_free(booted);
+	sim_checker_free(&ck);
+}
