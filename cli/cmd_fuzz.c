@@ -56,6 +56,7 @@ struct fz_case {
 	uint16_t nodes;
 	uint32_t bugs;
 	uint32_t snapshot, trailing; /* log compaction, 0: off */
+	char mix[128];       /* a `set` line of timings and disk latency, "" for none */
 	int64_t for_us;
 	struct fz_cmd *cmds;
 	size_t n, cap;
@@ -219,6 +220,8 @@ static char *fz_script(const struct fz_case *c, const bool *keep, const char *ti
 	fz_addf(&b, "\n");
 	if (c->snapshot)
 		fz_addf(&b, "set snapshot=%u trailing=%u\n", c->snapshot, c->trailing);
+	if (c->mix[0])
+		fz_addf(&b, "%s\n", c->mix);
 	int64_t t = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		if (keep && !keep[i])
@@ -242,6 +245,10 @@ static char *fz_script(const struct fz_case *c, const bool *keep, const char *ti
 			if (c->down[i])
 				fz_addf(&b, "restart n%u\n", i);
 		fz_addf(&b, "set drop=0%% duplicate=0%%\n");
+		/* timings that cause split votes are for the safety phase; the
+		 * liveness phase asks for a leader under sane ones */
+		if (c->mix[0])
+			fz_addf(&b, "set disk=0ms election=150ms..300ms heartbeat=50ms retry=1s\n");
 		/* Plain Figure 2 Raft has no no-op entry: a new leader commits
 		 * older entries only along with one of its own term, so the
 		 * client keeps writing while the cluster settles. */
@@ -313,12 +320,14 @@ static int fz_verdict(const char *path, const char *text, const struct fz_budget
  * resource limit (r says which). */
 static int fz_generate(struct fz_case *c, const struct fz_budget *bg, struct fz_result *res)
 {
-	char text[160], line[1400];
+	char text[400], line[1400];
 	int len = snprintf(text, sizeof text, "cluster nodes=%u seed=%llu\n", c->nodes,
 	                   (unsigned long long)c->seed);
 	if (c->snapshot)
-		snprintf(text + len, sizeof text - (size_t)len, "set snapshot=%u trailing=%u\n",
-		         c->snapshot, c->trailing);
+		len += snprintf(text + len, sizeof text - (size_t)len,
+		                "set snapshot=%u trailing=%u\n", c->snapshot, c->trailing);
+	if (c->mix[0])
+		snprintf(text + len, sizeof text - (size_t)len, "%s\n", c->mix);
 	char err[SCN_ERR_MAX];
 	struct scn_script *s = scn_parse("fuzz", text, strlen(text), err, sizeof err);
 	if (!s)
@@ -433,6 +442,42 @@ static uint16_t fz_nodes_for(const struct fz_opts *o, uint64_t seed)
 	return (uint16_t)(o->nodes_lo + (st >> 32) % (o->nodes_hi - o->nodes_lo + 1));
 }
 
+/* The wider fault mix, on a quarter of the seeds (seed mod 4 = 0), each
+ * part drawn in or left out per seed (swarm testing): a disk latency of
+ * 0..50 ms, election timeouts from narrow ranges that cause split votes to
+ * wide ones, a heartbeat interval, and a client retry time. */
+static void fz_mix(uint64_t seed, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	if (seed % 4 != 0)
+		return;
+	uint64_t st = seed * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull;
+	uint64_t pick[8];
+	for (int i = 0; i < 8; i++) {
+		uint64_t z = (st += 0x9e3779b97f4a7c15ull);
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+		pick[i] = z ^ (z >> 31);
+	}
+	static const int min_ms[] = {150, 200, 300}, spread_ms[] = {10, 50, 150, 300};
+	static const int heartbeat_ms[] = {20, 30, 50}, retry_ms[] = {100, 300, 1000, 3000};
+	size_t len = (size_t)snprintf(buf, cap, "set");
+	if (pick[0] & 1)
+		len += (size_t)snprintf(buf + len, cap - len, " disk=%ums", (unsigned)(pick[1] % 51));
+	if (pick[0] & 2) {
+		int lo = min_ms[pick[2] % 3];
+		len += (size_t)snprintf(buf + len, cap - len, " election=%ums..%ums", lo,
+		                        lo + spread_ms[pick[3] % 4]);
+	}
+	if (pick[0] & 4)
+		len += (size_t)snprintf(buf + len, cap - len, " heartbeat=%ums",
+		                        heartbeat_ms[pick[4] % 3]);
+	if (pick[0] & 8)
+		len += (size_t)snprintf(buf + len, cap - len, " retry=%ums", retry_ms[pick[5] % 4]);
+	if (len == 3)
+		buf[0] = '\0';
+}
+
 /* Runs one seed; returns 1 if it failed (r filled), 0 if clean, -1 error,
  * 3 if it hit a resource limit (r->message says which). */
 static int fz_one(const struct fz_opts *o, uint64_t seed, struct fz_case *c, struct fz_result *r)
@@ -445,6 +490,7 @@ static int fz_one(const struct fz_opts *o, uint64_t seed, struct fz_case *c, str
 		c->snapshot = 2 + (uint32_t)(seed / 4 % 15);
 		c->trailing = (uint32_t)(seed / 4 % 3);
 	}
+	fz_mix(seed, c->mix, sizeof c->mix);
 	c->for_us = o->for_us;
 	memset(r, 0, sizeof *r);
 	int g = fz_generate(c, &o->budget, r);
