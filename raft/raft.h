@@ -65,6 +65,10 @@ enum raft_bug {
 	                                       are replaced */
 	RAFT_BUG_SNAPSHOT_KEEPS_MAP = 1u << 8, /* InstallSnapshot keeps the old
 	                                          key-value map */
+	RAFT_BUG_STALE_REPLY = 1u << 9,     /* AppendEntries replies from older terms
+	                                       are used */
+	RAFT_BUG_MATCH_FROM_NEXT = 1u << 10, /* the leader sets matchIndex from the
+	                                        optimistic nextIndex */
 };
 
 /* "commit-old-term" etc. -> the bit; 0 for an unknown name.  raft_bug_name
@@ -72,7 +76,7 @@ enum raft_bug {
  * lists every name, for messages. */
 #define RAFT_BUG_NAMES                                                                    \
 	"commit-old-term, vote-twice, no-log-check, no-truncate, forget-vote, no-step-down, "   \
-	"lazy-vote, keep-persisted, snapshot-keeps-map"
+	"lazy-vote, keep-persisted, snapshot-keeps-map, stale-reply, match-from-next"
 uint32_t raft_bug_from_name(const char *name);
 const char *raft_bug_name(uint32_t bit);
 /* The name of the first bug set in *bits (table order), which it clears;

@@ -373,6 +373,7 @@ void sim_checker_crash(struct sim_checker *c, uint8_t id)
 	 * memory did (a truncating write lost in the crash): its whole log is
 	 * hashed again when it is next observed. */
 	c->nodes[id].len = c->nodes[id].base;
+	c->nodes[id].down = true;
 }
 
 /* Out of memory is not a violation: the checker can no longer vouch for
@@ -522,6 +523,39 @@ static bool observe_role(struct sim_checker *c, uint8_t id, const struct raft_no
 	}
 	c->leader_of_term[term] = id;
 	return check_new_leader(c, id, n, term, v);
+}
+
+/* A leader's matchIndex for a peer must be true: the peer (as last
+ * observed, ever observed, in no later term, and up) holds the leader's entry at that
+ * index, same chain hash; below the peer's snapshot it is committed.
+ * O(nodes) per leader batch. */
+static bool observe_match(struct sim_checker *c, uint8_t id, const struct raft_node *n,
+                          struct sim_violation *v)
+{
+	if (raft_role(n) != RAFT_LEADER)
+		return false;
+	const struct sim_checker_node *cn = &c->nodes[id];
+	uint64_t term = raft_term(n);
+	for (uint16_t p = 1; p <= c->n; p++) {
+		const struct sim_checker_node *pn = &c->nodes[p];
+		uint64_t m = raft_match_index(n, (uint8_t)p);
+		if (p == id || m == 0 || !pn->seen || pn->down || pn->term > term || m <= pn->base)
+			continue;
+		bool held = m <= pn->len;
+		if (held && m >= cn->base && m <= cn->len &&
+		    *node_hash(pn, m) == *node_hash(cn, m))
+			continue;
+		if (held && (m < cn->base || m > cn->len))
+			continue;
+		report(v, "Match Index", id, (uint8_t)p, m, term);
+		snprintf(v->detail, sizeof v->detail,
+		         "n%u, leader of term %llu, counts n%u as matching its log up to index %llu, "
+		         "but n%u %s",
+		         id, (unsigned long long)term, p, (unsigned long long)m, p,
+		         held ? "holds another entry there" : "does not hold that index");
+		return true;
+	}
+	return false;
 }
 
 /* Commits: State Machine Safety (no two nodes commit, hence apply,
@@ -730,7 +764,10 @@ static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_
 bool sim_checker_observe(struct sim_checker *c, uint8_t id, const struct raft_node *n,
                          const struct raft_ready *rd, struct sim_violation *v)
 {
+	c->nodes[id].down = false;
+	c->nodes[id].seen = true;
 	return observe_log(c, id, n, rd, v) || observe_role(c, id, n, v) ||
+	       observe_match(c, id, n, v) ||
 	       observe_commit(c, id, n, rd, v) || observe_state_machine(c, id, n, rd, v);
 }
 

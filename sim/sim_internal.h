@@ -127,6 +127,8 @@ struct sim_checker_node {
 	uint8_t role;
 	uint64_t term;
 	uint64_t commit;
+	bool down; /* crashed, not observed since */
+	bool seen; /* observed at least once */
 };
 
 struct sim_checker_pair { uint64_t index, term, hash; uint8_t node; };

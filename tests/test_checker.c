@@ -466,3 +466,32 @@ Test(checker, a_restart_may_bring_back_a_suffix_whose_replacement_was_lost)
 	raft_free(booted);
 	sim_checker_free(&ck);
 }
+
+/* A leader that counts a follower as matching entries it does not hold is
+ * reported, even before anything is committed from it. */
+Test(checker, a_leader_matchindex_above_the_followers_log_is_reported)
+{
+	struct sim_checker ck;
+	struct sim_violation v;
+	sim_checker_init(&ck, 3);
+	struct raft_config cfg;
+	raft_config_default(&cfg, 1, 3);
+	struct raft_node *l = raft_new(&cfg, 0);
+	raft_config_default(&cfg, 2, 3);
+	struct raft_node *f = raft_new(&cfg, 0);
+	make_leader(l, 1, (const uint8_t[]){2}, 1);
+	cr_assert_null(settle(&ck, l, &v));
+	uint64_t index;
+	cr_assert_eq(raft_propose(l, 0, "a=1", 3, &index, NULL), RAFT_OK);
+	cr_assert_null(settle(&ck, l, &v));
+	cr_assert_null(settle(&ck, f, &v)); /* n2 holds nothing */
+	deliver(l, (struct raft_msg){.type = RAFT_MSG_APPEND_REPLY, .from = 2, .term = 1,
+	                             .success = true, .commit = index});
+	const struct sim_violation *got = settle(&ck, l, &v);
+	cr_assert_not_null(got);
+	cr_assert_str_eq(got->invariant, "Match Index");
+	cr_assert_eq(got->node_b, 2);
+	raft_free(l);
+	raft_free(f);
+	sim_checker_free(&ck);
+}

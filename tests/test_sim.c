@@ -725,3 +725,9 @@ Test(sim, checker_catches_keep_persisted)
 {
 	cr_assert_neq(first_violating_seed(RAFT_BUG_KEEP_PERSISTED, "Durability", 300), 0);
 }
+
+/* A leader's matchIndex must be what the follower holds. */
+Test(sim, checker_catches_match_from_next)
+{
+	cr_assert_neq(first_violating_seed(RAFT_BUG_MATCH_FROM_NEXT, "Match Index", 50), 0);
+}
