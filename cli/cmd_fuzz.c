@@ -68,7 +68,9 @@ struct fz_case {
 struct fz_result {
 	bool failed;
 	bool resource;      /* a budget ran out or memory did: no verdict */
-	char invariant[64]; /* the failure's signature */
+	/* The failure's signature: the invariant, or for a liveness failure
+	 * "liveness: " and the command that failed, without its line. */
+	char invariant[192];
 	char message[768];
 	int64_t time_us;
 	uint64_t events;
@@ -270,6 +272,25 @@ struct fz_budget {
 	uint64_t max_events, max_memory;
 };
 
+/* "FAIL fuzz:115: run until leader within 20s (not reached ...)" ->
+ * "liveness: run until leader within 20s": the same failure whatever line
+ * it is on after shrinking. */
+static void fz_liveness_signature(const char *err, char *buf, size_t cap)
+{
+	const char *cmd = err;
+	const char *p = strstr(err, "fuzz:");
+	if (p) {
+		p += 5;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (p[0] == ':' && p[1] == ' ')
+			cmd = p + 2;
+	}
+	const char *end = strstr(cmd, " (");
+	int len = end ? (int)(end - cmd) : (int)strlen(cmd);
+	snprintf(buf, cap, "liveness: %.*s", len, cmd);
+}
+
 /* Runs a script; fills r. */
 static int fz_verdict(const char *path, const char *text, const struct fz_budget *bg,
                       struct fz_result *r)
@@ -307,7 +328,8 @@ static int fz_verdict(const char *path, const char *text, const struct fz_budget
 			         v->detail, (long long)v->time_us);
 			r->time_us = v->time_us;
 		} else {
-			snprintf(r->invariant, sizeof r->invariant, "liveness");
+			fz_liveness_signature(scn_runner_error(run), r->invariant,
+			                      sizeof r->invariant);
 			snprintf(r->message, sizeof r->message, "liveness: %s", scn_runner_error(run));
 		}
 	}
@@ -388,6 +410,35 @@ static int fz_generate(struct fz_case *c, const struct fz_budget *bg, struct fz_
 	return 0;
 }
 
+/* The nodes down when the safety phase of the kept commands ends, into
+ * c->down: the liveness block restarts exactly those (the original run's
+ * set would restart a node the shrunk script never crashed).  0 or -1. */
+static int fz_down_after(struct fz_case *c, const bool *keep, const struct fz_budget *bg)
+{
+	bool liveness = c->liveness;
+	c->liveness = false;
+	char *text = fz_script(c, keep, NULL);
+	c->liveness = liveness;
+	if (!text)
+		return -1;
+	char err[SCN_ERR_MAX];
+	struct scn_script *s = scn_parse("fuzz", text, strlen(text), err, sizeof err);
+	free(text);
+	if (!s)
+		return -1;
+	struct scn_options o = {.max_events = bg->max_events, .max_memory_bytes = bg->max_memory};
+	struct scn_runner *run = scn_runner_new(s, &o);
+	scn_script_free(s);
+	if (!run)
+		return -1;
+	scn_runner_run_all(run);
+	const struct sim *sim = scn_runner_sim(run);
+	for (uint16_t i = 1; i <= c->nodes; i++)
+		c->down[i] = !sim_node_up(sim, (uint8_t)i);
+	scn_runner_free(run);
+	return 0;
+}
+
 /* Removes commands while the same failure persists (delta debugging with
  * halving chunks).  keep[] ends with the survivors. */
 static void fz_shrink(struct fz_case *c, bool *keep, const struct fz_result *want,
@@ -407,15 +458,21 @@ static void fz_shrink(struct fz_case *c, bool *keep, const struct fz_result *wan
 				saved[i] = keep[start + i];
 				keep[start + i] = false;
 			}
-			char *text = fz_script(c, keep, NULL);
+			uint8_t down[RAFT_NODES_MAX + 1];
+			memcpy(down, c->down, sizeof down);
+			char *text = !c->liveness || fz_down_after(c, keep, bg) == 0
+			                 ? fz_script(c, keep, NULL)
+			                 : NULL;
 			struct fz_result r;
 			budget--;
 			bool same = text && fz_verdict("fuzz", text, bg, &r) == 0 && r.failed &&
 			            !strcmp(r.invariant, want->invariant);
 			free(text);
-			if (!same)
+			if (!same) {
 				for (size_t i = 0; i < m && start + i < n; i++)
 					keep[start + i] = saved[i];
+				memcpy(c->down, down, sizeof down);
+			}
 		}
 		if (chunk == 1)
 			break;
@@ -793,19 +850,42 @@ int cli_fuzz(int argc, char **argv)
 	size_t kept = 0;
 	for (size_t i = 0; i < c.n; i++)
 		kept += keep[i];
-	char title[128], path[4096];
+	char title[256], path[4096];
 	snprintf(title, sizeof title, "fuzz seed %llu: %s", (unsigned long long)bad, r.invariant);
+	int64_t end0 = c.end_us;
+	bool liveness0 = c.liveness;
 	char *text = fz_script(&c, keep, title);
 	struct fz_result check;
 	if (text && fz_verdict("fuzz", text, &o.budget, &check) == 0 && check.failed &&
-	    strcmp(check.invariant, "liveness")) {
-		/* end the script just after the violation */
+	    strncmp(check.invariant, "liveness", 8) && check.time_us < c.end_us) {
+		/* a violation in the safety phase: end the script just after it */
 		c.end_us = check.time_us + 1;
 		c.liveness = false;
 		free(text);
 		text = fz_script(&c, keep, title);
 	}
-	if (text && fz_verdict("fuzz", text, &o.budget, &check) == 0 && check.failed)
+	bool same = text && fz_verdict("fuzz", text, &o.budget, &check) == 0 && check.failed &&
+	            !strcmp(check.invariant, r.invariant);
+	if (text && !same && (c.end_us != end0 || c.liveness != liveness0)) {
+		c.end_us = end0; /* cut too early: keep the whole run */
+		c.liveness = liveness0;
+		free(text);
+		text = fz_script(&c, keep, title);
+		same = text && fz_verdict("fuzz", text, &o.budget, &check) == 0 && check.failed &&
+		       !strcmp(check.invariant, r.invariant);
+	}
+	if (text && !same) {
+		/* the shrunk script does not fail the same way: keep every
+		 * command rather than write a repro of something else */
+		for (size_t i = 0; i < c.n; i++)
+			keep[i] = true;
+		kept = c.n;
+		free(text);
+		text = c.liveness && fz_down_after(&c, keep, &o.budget) != 0 ? NULL
+		                                                             : fz_script(&c, keep, title);
+		same = text && fz_verdict("fuzz", text, &o.budget, &check) == 0 && check.failed;
+	}
+	if (same)
 		printf("shrunk: %s\n", check.message);
 	if (o.out)
 		snprintf(path, sizeof path, "%s", o.out);

@@ -129,7 +129,12 @@ struct sim_checker_node {
 	uint64_t commit;
 	bool down; /* crashed, not observed since */
 	bool seen; /* observed at least once */
+	uint64_t snapshots; /* snapshots it took (compaction) */
 };
+
+/* A node's compaction snapshots whose contents are compared with the
+ * history: the first and then one in this many (installs: every one). */
+#define SIM_CHECK_SNAPSHOT_EVERY 8
 
 struct sim_checker_pair { uint64_t index, term, hash; uint8_t node; };
 struct sim_checker_first { uint64_t term, hash; };
