@@ -129,6 +129,7 @@ struct sim *sim_new(const struct sim_config *c)
 	uint16_t n = c->nodes;
 	s->rng_net = derive_seed(c->seed, 1);
 	s->rng_client = derive_seed(c->seed, 2);
+	s->rng_disk = derive_seed(c->seed, 3);
 	s->free_head = SIM_NONE;
 	s->nodes = calloc((size_t)n + 1, sizeof *s->nodes);
 	size_t links = ((size_t)n + 1) * ((size_t)n + 1);
@@ -843,11 +844,14 @@ int64_t sim_client_put(struct sim *s, const char *cmd, size_t len, uint8_t to)
 	return (int64_t)r + 1;
 }
 
-static int push_waiting(struct sim_nodestate *ns, uint32_t r)
+/* Queues request r, accepted with generation gen: a copy accepted again
+ * (by the same node, after a retry) has a new generation, so the old entry
+ * is skipped rather than waited for. */
+static int push_waiting(struct sim_nodestate *ns, uint32_t r, uint16_t gen)
 {
 	if (ns->waiting_n == ns->waiting_cap) {
 		size_t cap = ns->waiting_cap ? ns->waiting_cap * 2 : 16;
-		uint32_t *w = malloc(cap * sizeof *w);
+		uint64_t *w = malloc(cap * sizeof *w);
 		if (!w)
 			return SIM_ENOMEM;
 		for (size_t k = 0; k < ns->waiting_n; k++)
@@ -857,7 +861,8 @@ static int push_waiting(struct sim_nodestate *ns, uint32_t r)
 		ns->waiting_cap = cap;
 		ns->waiting_head = 0;
 	}
-	ns->waiting[(ns->waiting_head + ns->waiting_n++) % ns->waiting_cap] = r;
+	ns->waiting[(ns->waiting_head + ns->waiting_n++) % ns->waiting_cap] =
+	    (uint64_t)gen << 32 | r;
 	return SIM_OK;
 }
 
@@ -884,7 +889,7 @@ static void client_arrive(struct sim *s, uint32_t r)
 		q->gen++;
 		s->client_leader = to;
 		client_note(s, to, "put %s accepted by n%llu at index %llu", q, to, index);
-		if (push_waiting(ns, r) != SIM_OK ||
+		if (push_waiting(ns, r, q->gen) != SIM_OK ||
 		    sim_queue_push(&s->q, s->now_us + client_wait_us(s, q, s->cfg.client_retry_us),
 		                   SIM_EV_CLIENT, to, r, q->gen) != SIM_OK) {
 			stop_oom(s, "a client's wait");
@@ -929,9 +934,10 @@ static void client_applied(struct sim *s, uint8_t i, uint64_t applied)
 {
 	struct sim_nodestate *ns = &s->nodes[i];
 	while (ns->waiting_n) {
-		uint32_t r = ns->waiting[ns->waiting_head];
+		uint32_t r = (uint32_t)ns->waiting[ns->waiting_head];
+		uint16_t gen = (uint16_t)(ns->waiting[ns->waiting_head] >> 32);
 		struct sim_req *q = &s->reqs[r];
-		bool mine = q->state == SIM_REQ_WAIT && q->target == i;
+		bool mine = q->state == SIM_REQ_WAIT && q->target == i && q->gen == gen;
 		if (mine && q->index > applied)
 			break;
 		ns->waiting_head = (ns->waiting_head + 1) % ns->waiting_cap;
@@ -1122,7 +1128,12 @@ int sim_crash(struct sim *s, uint8_t i)
 		}
 	}
 	ns->writes_n = 0;
-	sim_disk_crash(&ns->disk, 0);
+	uint64_t torn = 0;
+	if (s->cfg.torn_writes && ns->disk.q_n && ns->disk.q[ns->disk.q_head].from) {
+		const struct sim_disk_write *w = &ns->disk.q[ns->disk.q_head];
+		torn = (uint64_t)sim_rand_range(&s->rng_disk, 0, (int64_t)(w->to - w->from + 1));
+	}
+	sim_disk_crash(&ns->disk, torn);
 	ns->waiting_n = 0;
 	if (s->cfg.checker)
 		sim_checker_crash(&s->checker, i);
@@ -1302,6 +1313,7 @@ int sim_reconfigure(struct sim *s, const struct sim_config *c)
 	s->cfg.snapshot_trailing = c->snapshot_trailing;
 	s->cfg.max_events = c->max_events;
 	s->cfg.max_memory_bytes = c->max_memory_bytes;
+	s->cfg.torn_writes = c->torn_writes;
 	if (old.snapshot_threshold != c->snapshot_threshold ||
 	    old.snapshot_trailing != c->snapshot_trailing)
 		for (uint16_t i = 1; i <= s->cfg.nodes; i++)

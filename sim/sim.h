@@ -49,6 +49,10 @@ struct sim_config {
 	uint32_t snapshot_trailing;
 	int64_t client_retry_us;         /* client gives up on a request, default 1 s */
 	bool checker;                    /* default true */
+	/* A crash tears the oldest write in flight: the disk keeps its hard
+	 * state and a random prefix (possibly empty) of its entries.  Default
+	 * false: a crash loses every write in flight whole. */
+	bool torn_writes;
 	/* Budgets: the run stops (sim_halt() == SIM_ELIMIT) once it has
 	 * processed max_events events, or once the simulator holds more than
 	 * max_memory_bytes (sim_memory_bytes(), checked every

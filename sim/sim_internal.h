@@ -97,8 +97,9 @@ struct sim_nodestate {
 	 * disk's own queue */
 	struct sim_write *writes;
 	size_t writes_head, writes_n, writes_cap;
-	/* client requests accepted by this node, waiting to be applied */
-	uint32_t *waiting;
+	/* client requests accepted by this node, waiting to be applied:
+	 * request index | its generation when accepted << 32 */
+	uint64_t *waiting;
 	size_t waiting_head, waiting_n, waiting_cap;
 };
 
@@ -200,7 +201,7 @@ struct sim {
 	struct sim_config cfg;
 	int64_t now_us;
 	struct sim_queue q;
-	uint64_t rng_net, rng_client;
+	uint64_t rng_net, rng_client, rng_disk;
 	struct sim_nodestate *nodes; /* [1..n] */
 	uint8_t *link_up;            /* [from * (n+1) + to] */
 	int64_t *link_changed_us;

@@ -158,3 +158,39 @@ Test(disk, install_snapshot_over_a_conflicting_log_lowers_persisted)
 	              (unsigned long long)raft_last_index(n));
 	raft_free(n);
 }
+
+/* A torn write keeps a prefix of the entries in flight: some seed keeps
+ * part of a three-entry append, and the node boots with exactly that. */
+Test(disk, a_torn_write_keeps_a_prefix)
+{
+	bool partial = false;
+	for (uint64_t seed = 1; seed <= 30 && !partial; seed++) {
+		struct sim_config c;
+		sim_config_default(&c);
+		c.nodes = 3;
+		c.seed = seed;
+		c.disk_us = 50 * MS;
+		c.torn_writes = true;
+		struct sim *s = sim_new(&c);
+		cr_assert(s);
+		uint8_t l = await_leader(s, 5 * SEC);
+		run_for(s, 500 * MS);
+		struct sim_durable d;
+		sim_node_durable(s, l, &d);
+		uint64_t before = d.last_index;
+		cr_assert_eq(sim_propose(s, l, "a=1", 3), SIM_OK);
+		cr_assert_eq(sim_propose(s, l, "b=2", 3), SIM_OK);
+		cr_assert_eq(sim_propose(s, l, "c=3", 3), SIM_OK);
+		run_for(s, 1 * MS);
+		cr_assert_eq(sim_crash(s, l), SIM_OK);
+		sim_node_durable(s, l, &d);
+		cr_assert_geq(d.last_index, before);
+		cr_assert_leq(d.last_index, before + 3);
+		partial = d.last_index > before && d.last_index < before + 3;
+		cr_assert_eq(sim_restart(s, l), SIM_OK);
+		cr_assert_eq(raft_last_index(sim_node(s, l)), d.last_index);
+		run_for(s, 1 * SEC);
+		sim_free(s);
+	}
+	cr_assert(partial, "no seed tore the write in the middle");
+}
