@@ -608,9 +608,11 @@ static int kv_grow(struct sim_checker *c)
 	return 0;
 }
 
-/* Applies committed entry e (NULL: not seen) to the history's map. */
-static int map_apply(struct sim_checker *c, const struct raft_entry *e)
+/* Applies committed entry e (NULL: not seen) to the history's map; *cmd
+ * gets the command's hash (0 for none). */
+static int map_apply(struct sim_checker *c, const struct raft_entry *e, uint64_t *cmd)
 {
+	*cmd = 0;
 	if (!e) {
 		c->map_unknown = true;
 		return 0;
@@ -629,6 +631,7 @@ static int map_apply(struct sim_checker *c, const struct raft_entry *e)
 	}
 	c->kv[j].cmd = h;
 	c->map_hash += h;
+	*cmd = h;
 	return 0;
 }
 
@@ -748,11 +751,9 @@ static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_
 		c->committed_term[k - c->off] = term;
 		c->committed_hash[k - c->off] = *node_hash(cn, k);
 		c->committed_in[k - c->off] = raft_term(n);
-		if (map_apply(c, raft_entry_at(n, k)) != 0)
+		if (map_apply(c, raft_entry_at(n, k), &c->committed_cmd[k - c->off]) != 0)
 			return oom(c, v);
 		c->committed_map[k - c->off] = c->map_hash;
-		c->committed_cmd[k - c->off] =
-		    raft_entry_at(n, k) ? cmd_hash(raft_entry_at(n, k)) : 0;
 		c->committed = k;
 		for (uint16_t i = 0; i < c->n_leaders; i++) {
 			uint8_t l = c->leaders[i];
