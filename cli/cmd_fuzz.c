@@ -56,6 +56,7 @@ struct fz_case {
 	uint16_t nodes;
 	uint32_t bugs;
 	uint32_t snapshot, trailing; /* log compaction, 0: off */
+	char mix[128];       /* a `set` line of timings and disk latency, "" for none */
 	int64_t for_us;
 	struct fz_cmd *cmds;
 	size_t n, cap;
@@ -67,7 +68,9 @@ struct fz_case {
 struct fz_result {
 	bool failed;
 	bool resource;      /* a budget ran out or memory did: no verdict */
-	char invariant[64]; /* the failure's signature */
+	/* The failure's signature: the invariant, or for a liveness failure
+	 * "liveness: " and the command that failed, without its line. */
+	char invariant[192];
 	char message[768];
 	int64_t time_us;
 	uint64_t events;
@@ -219,6 +222,8 @@ static char *fz_script(const struct fz_case *c, const bool *keep, const char *ti
 	fz_addf(&b, "\n");
 	if (c->snapshot)
 		fz_addf(&b, "set snapshot=%u trailing=%u\n", c->snapshot, c->trailing);
+	if (c->mix[0])
+		fz_addf(&b, "%s\n", c->mix);
 	int64_t t = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		if (keep && !keep[i])
@@ -242,6 +247,10 @@ static char *fz_script(const struct fz_case *c, const bool *keep, const char *ti
 			if (c->down[i])
 				fz_addf(&b, "restart n%u\n", i);
 		fz_addf(&b, "set drop=0%% duplicate=0%%\n");
+		/* timings that cause split votes are for the safety phase; the
+		 * liveness phase asks for a leader under sane ones */
+		if (c->mix[0])
+			fz_addf(&b, "set disk=0ms election=150ms..300ms heartbeat=50ms retry=1s\n");
 		/* Plain Figure 2 Raft has no no-op entry: a new leader commits
 		 * older entries only along with one of its own term, so the
 		 * client keeps writing while the cluster settles. */
@@ -262,6 +271,25 @@ static char *fz_script(const struct fz_case *c, const bool *keep, const char *ti
 struct fz_budget {
 	uint64_t max_events, max_memory;
 };
+
+/* "FAIL fuzz:115: run until leader within 20s (not reached ...)" ->
+ * "liveness: run until leader within 20s": the same failure whatever line
+ * it is on after shrinking. */
+static void fz_liveness_signature(const char *err, char *buf, size_t cap)
+{
+	const char *cmd = err;
+	const char *p = strstr(err, "fuzz:");
+	if (p) {
+		p += 5;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (p[0] == ':' && p[1] == ' ')
+			cmd = p + 2;
+	}
+	const char *end = strstr(cmd, " (");
+	int len = end ? (int)(end - cmd) : (int)strlen(cmd);
+	snprintf(buf, cap, "liveness: %.*s", len, cmd);
+}
 
 /* Runs a script; fills r. */
 static int fz_verdict(const char *path, const char *text, const struct fz_budget *bg,
@@ -300,7 +328,8 @@ static int fz_verdict(const char *path, const char *text, const struct fz_budget
 			         v->detail, (long long)v->time_us);
 			r->time_us = v->time_us;
 		} else {
-			snprintf(r->invariant, sizeof r->invariant, "liveness");
+			fz_liveness_signature(scn_runner_error(run), r->invariant,
+			                      sizeof r->invariant);
 			snprintf(r->message, sizeof r->message, "liveness: %s", scn_runner_error(run));
 		}
 	}
@@ -313,12 +342,14 @@ static int fz_verdict(const char *path, const char *text, const struct fz_budget
  * resource limit (r says which). */
 static int fz_generate(struct fz_case *c, const struct fz_budget *bg, struct fz_result *res)
 {
-	char text[160], line[1400];
+	char text[400], line[1400];
 	int len = snprintf(text, sizeof text, "cluster nodes=%u seed=%llu\n", c->nodes,
 	                   (unsigned long long)c->seed);
 	if (c->snapshot)
-		snprintf(text + len, sizeof text - (size_t)len, "set snapshot=%u trailing=%u\n",
-		         c->snapshot, c->trailing);
+		len += snprintf(text + len, sizeof text - (size_t)len,
+		                "set snapshot=%u trailing=%u\n", c->snapshot, c->trailing);
+	if (c->mix[0])
+		snprintf(text + len, sizeof text - (size_t)len, "%s\n", c->mix);
 	char err[SCN_ERR_MAX];
 	struct scn_script *s = scn_parse("fuzz", text, strlen(text), err, sizeof err);
 	if (!s)
@@ -379,6 +410,35 @@ static int fz_generate(struct fz_case *c, const struct fz_budget *bg, struct fz_
 	return 0;
 }
 
+/* The nodes down when the safety phase of the kept commands ends, into
+ * c->down: the liveness block restarts exactly those (the original run's
+ * set would restart a node the shrunk script never crashed).  0 or -1. */
+static int fz_down_after(struct fz_case *c, const bool *keep, const struct fz_budget *bg)
+{
+	bool liveness = c->liveness;
+	c->liveness = false;
+	char *text = fz_script(c, keep, NULL);
+	c->liveness = liveness;
+	if (!text)
+		return -1;
+	char err[SCN_ERR_MAX];
+	struct scn_script *s = scn_parse("fuzz", text, strlen(text), err, sizeof err);
+	free(text);
+	if (!s)
+		return -1;
+	struct scn_options o = {.max_events = bg->max_events, .max_memory_bytes = bg->max_memory};
+	struct scn_runner *run = scn_runner_new(s, &o);
+	scn_script_free(s);
+	if (!run)
+		return -1;
+	scn_runner_run_all(run);
+	const struct sim *sim = scn_runner_sim(run);
+	for (uint16_t i = 1; i <= c->nodes; i++)
+		c->down[i] = !sim_node_up(sim, (uint8_t)i);
+	scn_runner_free(run);
+	return 0;
+}
+
 /* Removes commands while the same failure persists (delta debugging with
  * halving chunks).  keep[] ends with the survivors. */
 static void fz_shrink(struct fz_case *c, bool *keep, const struct fz_result *want,
@@ -398,15 +458,21 @@ static void fz_shrink(struct fz_case *c, bool *keep, const struct fz_result *wan
 				saved[i] = keep[start + i];
 				keep[start + i] = false;
 			}
-			char *text = fz_script(c, keep, NULL);
+			uint8_t down[RAFT_NODES_MAX + 1];
+			memcpy(down, c->down, sizeof down);
+			char *text = !c->liveness || fz_down_after(c, keep, bg) == 0
+			                 ? fz_script(c, keep, NULL)
+			                 : NULL;
 			struct fz_result r;
 			budget--;
 			bool same = text && fz_verdict("fuzz", text, bg, &r) == 0 && r.failed &&
 			            !strcmp(r.invariant, want->invariant);
 			free(text);
-			if (!same)
+			if (!same) {
 				for (size_t i = 0; i < m && start + i < n; i++)
 					keep[start + i] = saved[i];
+				memcpy(c->down, down, sizeof down);
+			}
 		}
 		if (chunk == 1)
 			break;
@@ -433,6 +499,42 @@ static uint16_t fz_nodes_for(const struct fz_opts *o, uint64_t seed)
 	return (uint16_t)(o->nodes_lo + (st >> 32) % (o->nodes_hi - o->nodes_lo + 1));
 }
 
+/* The wider fault mix, on a quarter of the seeds (seed mod 4 = 0), each
+ * part drawn in or left out per seed (swarm testing): a disk latency of
+ * 0..50 ms, election timeouts from narrow ranges that cause split votes to
+ * wide ones, a heartbeat interval, and a client retry time. */
+static void fz_mix(uint64_t seed, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	if (seed % 4 != 0)
+		return;
+	uint64_t st = seed * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull;
+	uint64_t pick[8];
+	for (int i = 0; i < 8; i++) {
+		uint64_t z = (st += 0x9e3779b97f4a7c15ull);
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+		pick[i] = z ^ (z >> 31);
+	}
+	static const int min_ms[] = {150, 200, 300}, spread_ms[] = {10, 50, 150, 300};
+	static const int heartbeat_ms[] = {20, 30, 50}, retry_ms[] = {100, 300, 1000, 3000};
+	size_t len = (size_t)snprintf(buf, cap, "set");
+	if (pick[0] & 1)
+		len += (size_t)snprintf(buf + len, cap - len, " disk=%ums", (unsigned)(pick[1] % 51));
+	if (pick[0] & 2) {
+		int lo = min_ms[pick[2] % 3];
+		len += (size_t)snprintf(buf + len, cap - len, " election=%ums..%ums", lo,
+		                        lo + spread_ms[pick[3] % 4]);
+	}
+	if (pick[0] & 4)
+		len += (size_t)snprintf(buf + len, cap - len, " heartbeat=%ums",
+		                        heartbeat_ms[pick[4] % 3]);
+	if (pick[0] & 8)
+		len += (size_t)snprintf(buf + len, cap - len, " retry=%ums", retry_ms[pick[5] % 4]);
+	if (len == 3)
+		buf[0] = '\0';
+}
+
 /* Runs one seed; returns 1 if it failed (r filled), 0 if clean, -1 error,
  * 3 if it hit a resource limit (r->message says which). */
 static int fz_one(const struct fz_opts *o, uint64_t seed, struct fz_case *c, struct fz_result *r)
@@ -445,6 +547,7 @@ static int fz_one(const struct fz_opts *o, uint64_t seed, struct fz_case *c, str
 		c->snapshot = 2 + (uint32_t)(seed / 4 % 15);
 		c->trailing = (uint32_t)(seed / 4 % 3);
 	}
+	fz_mix(seed, c->mix, sizeof c->mix);
 	c->for_us = o->for_us;
 	memset(r, 0, sizeof *r);
 	int g = fz_generate(c, &o->budget, r);
@@ -747,19 +850,42 @@ int cli_fuzz(int argc, char **argv)
 	size_t kept = 0;
 	for (size_t i = 0; i < c.n; i++)
 		kept += keep[i];
-	char title[128], path[4096];
+	char title[256], path[4096];
 	snprintf(title, sizeof title, "fuzz seed %llu: %s", (unsigned long long)bad, r.invariant);
+	int64_t end0 = c.end_us;
+	bool liveness0 = c.liveness;
 	char *text = fz_script(&c, keep, title);
 	struct fz_result check;
 	if (text && fz_verdict("fuzz", text, &o.budget, &check) == 0 && check.failed &&
-	    strcmp(check.invariant, "liveness")) {
-		/* end the script just after the violation */
+	    strncmp(check.invariant, "liveness", 8) && check.time_us < c.end_us) {
+		/* a violation in the safety phase: end the script just after it */
 		c.end_us = check.time_us + 1;
 		c.liveness = false;
 		free(text);
 		text = fz_script(&c, keep, title);
 	}
-	if (text && fz_verdict("fuzz", text, &o.budget, &check) == 0 && check.failed)
+	bool same = text && fz_verdict("fuzz", text, &o.budget, &check) == 0 && check.failed &&
+	            !strcmp(check.invariant, r.invariant);
+	if (text && !same && (c.end_us != end0 || c.liveness != liveness0)) {
+		c.end_us = end0; /* cut too early: keep the whole run */
+		c.liveness = liveness0;
+		free(text);
+		text = fz_script(&c, keep, title);
+		same = text && fz_verdict("fuzz", text, &o.budget, &check) == 0 && check.failed &&
+		       !strcmp(check.invariant, r.invariant);
+	}
+	if (text && !same) {
+		/* the shrunk script does not fail the same way: keep every
+		 * command rather than write a repro of something else */
+		for (size_t i = 0; i < c.n; i++)
+			keep[i] = true;
+		kept = c.n;
+		free(text);
+		text = c.liveness && fz_down_after(&c, keep, &o.budget) != 0 ? NULL
+		                                                             : fz_script(&c, keep, title);
+		same = text && fz_verdict("fuzz", text, &o.budget, &check) == 0 && check.failed;
+	}
+	if (same)
 		printf("shrunk: %s\n", check.message);
 	if (o.out)
 		snprintf(path, sizeof path, "%s", o.out);

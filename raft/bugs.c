@@ -10,6 +10,9 @@ static const struct {
     {"commit-old-term", RAFT_BUG_COMMIT_OLD_TERM}, {"vote-twice", RAFT_BUG_VOTE_TWICE},
     {"no-log-check", RAFT_BUG_NO_LOG_CHECK},       {"no-truncate", RAFT_BUG_NO_TRUNCATE},
     {"forget-vote", RAFT_BUG_FORGET_VOTE},         {"no-step-down", RAFT_BUG_NO_STEP_DOWN},
+    {"lazy-vote", RAFT_BUG_LAZY_VOTE},             {"keep-persisted", RAFT_BUG_KEEP_PERSISTED},
+    {"snapshot-keeps-map", RAFT_BUG_SNAPSHOT_KEEPS_MAP}, {"stale-reply", RAFT_BUG_STALE_REPLY},
+    {"match-from-next", RAFT_BUG_MATCH_FROM_NEXT},
 };
 
 uint32_t raft_bug_from_name(const char *name)

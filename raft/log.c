@@ -52,7 +52,7 @@ void raft_log_write(struct raft_node *n, uint64_t at, const struct raft_entry *e
 	if (at <= n->log_len) {
 		/* Existing entries change: the disk holds log[1..at-1] of the
 		 * new log at most. */
-		if (n->persisted >= at)
+		if (n->persisted >= at && !(n->cfg.bugs & RAFT_BUG_KEEP_PERSISTED))
 			n->persisted = at - 1;
 		n->wr_trunc = true;
 		/* AppendEntries still pending, built while this node led an

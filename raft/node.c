@@ -223,6 +223,9 @@ static bool is_reply(uint8_t type)
 void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 {
 	assert(n != NULL && m != NULL);
+	/* One message per batch (raft.h): a second one could change or drop
+	 * the entries the pending batch is about to write or acknowledge. */
+	assert(!n->stepped && "raft_step() twice in one batch");
 	if (m->from < 1 || m->from > n->cfg.n_nodes || m->from == n->cfg.id ||
 	    m->to != n->cfg.id || m->type > RAFT_MSG_SNAPSHOT)
 		return; /* not addressed to this node: a caller bug, ignored */
@@ -260,6 +263,7 @@ void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 	default:
 		break;
 	}
+	n->stepped = raft_has_ready(n); /* this batch now answers m */
 }
 
 int raft_propose(struct raft_node *n, int64_t now_us, const char *cmd, size_t len,

@@ -18,6 +18,13 @@
  *   - the range of committed entries the node applied to its key-value map,
  *   - a snapshot taken (log compaction) or installed from the leader.
  *
+ * One message per batch: after raft_step(), take the batch
+ * (raft_take_ready()) before stepping the next message (a debug build
+ * asserts it).  Two messages in one batch could overwrite entries the batch
+ * is about to write, or whose acknowledgement it is about to send.
+ * raft_tick(), raft_propose(), raft_timeout_now() and raft_persisted() may
+ * be called several times per batch.
+ *
  * Time is an int64_t count of microseconds.  Randomness is a per-node
  * splitmix64/xoshiro stream seeded by the caller.  Memory: every node owns
  * its log and map; pointers handed out stay valid until the next call that
@@ -52,12 +59,24 @@ enum raft_bug {
 	RAFT_BUG_FORGET_VOTE = 1u << 4,     /* votedFor is not persisted across a restart */
 	RAFT_BUG_NO_STEP_DOWN = 1u << 5,    /* a higher term in a reply is adopted without
 	                                       converting to follower */
+	RAFT_BUG_LAZY_VOTE = 1u << 6,       /* votedFor alone is not made durable before
+	                                       the vote reply leaves */
+	RAFT_BUG_KEEP_PERSISTED = 1u << 7,  /* persisted is not lowered when entries
+	                                       are replaced */
+	RAFT_BUG_SNAPSHOT_KEEPS_MAP = 1u << 8, /* InstallSnapshot keeps the old
+	                                          key-value map */
+	RAFT_BUG_STALE_REPLY = 1u << 9,     /* AppendEntries replies from older terms
+	                                       are used */
+	RAFT_BUG_MATCH_FROM_NEXT = 1u << 10, /* the leader sets matchIndex from the
+	                                        optimistic nextIndex */
 };
 
 /* "commit-old-term" etc. -> the bit; 0 for an unknown name.  raft_bug_name
  * is the reverse (NULL for anything but a single known bit).  RAFT_BUG_NAMES
  * lists every name, for messages. */
-#define RAFT_BUG_NAMES "commit-old-term, vote-twice, no-log-check, no-truncate, forget-vote, no-step-down"
+#define RAFT_BUG_NAMES                                                                    \
+	"commit-old-term, vote-twice, no-log-check, no-truncate, forget-vote, no-step-down, "   \
+	"lazy-vote, keep-persisted, snapshot-keeps-map, stale-reply, match-from-next"
 uint32_t raft_bug_from_name(const char *name);
 const char *raft_bug_name(uint32_t bit);
 /* The name of the first bug set in *bits (table order), which it clears;
@@ -197,6 +216,32 @@ void raft_persisted(struct raft_node *n, uint64_t index, uint64_t term,
  * index).  commitIndex, lastApplied, the map, nextIndex/matchIndex and role
  * are lost; the node boots as a follower with a fresh election deadline. */
 void raft_restart(struct raft_node *n, int64_t now_us);
+
+/* What a node's disk holds: everything a restarted node may know. */
+struct raft_durable {
+	uint64_t term;     /* currentTerm */
+	uint8_t voted_for; /* votedFor, 0: none */
+	/* The snapshot (0: none): the map as of snapshot_index, one entry per
+	 * key. */
+	uint64_t snapshot_index, snapshot_term;
+	const struct raft_entry *snapshot;
+	size_t snapshot_count;
+	/* The log: entries log_base + 1 .. log_base + n_entries (entries[0]
+	 * is entry log_base + 1); log_base_term is the term of entry log_base
+	 * (0 when log_base == 0).  log_base <= snapshot_index <= log_base +
+	 * n_entries. */
+	uint64_t log_base, log_base_term;
+	const struct raft_entry *entries;
+	uint64_t n_entries;
+};
+
+/* Boots a node from its durable state only (a crash, then a restart with
+ * a fresh process): follower, commitIndex and lastApplied at the snapshot,
+ * the map rebuilt from the snapshot, everything on disk counted as
+ * persisted, a fresh election deadline from now_us.  NULL on allocation
+ * failure or invalid input. */
+struct raft_node *raft_restore(const struct raft_config *c, int64_t now_us,
+                               const struct raft_durable *d);
 
 /* Output. */
 bool raft_has_ready(const struct raft_node *n);

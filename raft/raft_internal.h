@@ -83,6 +83,7 @@ struct raft_node {
 	bool flush_all; /* proposals appended since the last raft_take_ready() */
 
 	/* The pending ready batch. */
+	bool stepped;     /* raft_step() was called since the last batch */
 	uint64_t wr_from; /* lowest log index written since the last batch, 0: none */
 	bool wr_trunc;    /* an existing entry was deleted or overwritten */
 	uint64_t rd_term; /* hard state and applied index of the last batch */

@@ -3,6 +3,7 @@
 
 #include <assert.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 bool raft_has_ready(const struct raft_node *n)
@@ -22,6 +23,13 @@ void raft_take_ready(struct raft_node *n, struct raft_ready *rd)
 	rd->hard_state_changed = n->term != n->rd_term || n->voted_for != n->rd_vote;
 	rd->term = n->term;
 	rd->voted_for = n->voted_for;
+	if ((n->cfg.bugs & RAFT_BUG_LAZY_VOTE) && n->term == n->rd_term &&
+	    n->voted_for != n->rd_vote) {
+		/* the bug: a vote in a term already durable is left for the
+		 * next write, and the reply does not wait for it */
+		rd->hard_state_changed = false;
+		rd->voted_for = n->rd_vote;
+	}
 
 	if (n->wr_from != 0) {
 		assert(n->wr_from > n->log_base && n->wr_from <= n->log_len);
@@ -65,6 +73,7 @@ void raft_take_ready(struct raft_node *n, struct raft_ready *rd)
 	n->wr_trunc = false;
 	n->snap_new = false;
 	n->snap_installed = false;
+	n->stepped = false;
 	n->rd_term = n->term;
 	n->rd_vote = n->voted_for;
 	n->rd_applied = n->applied;
@@ -121,8 +130,59 @@ void raft_restart(struct raft_node *n, int64_t now_us)
 	n->snap_new = false;
 	n->snap_installed = false;
 	n->n_msgs = 0;
+	n->stepped = false;
 	n->rd_term = n->term;
 	n->rd_vote = n->voted_for;
 	n->rd_applied = n->applied;
 	raft_timer_reset(n, now_us);
+}
+
+struct raft_node *raft_restore(const struct raft_config *c, int64_t now_us,
+                               const struct raft_durable *d)
+{
+	if (d == NULL || d->snapshot_index < d->log_base ||
+	    d->snapshot_index - d->log_base > d->n_entries ||
+	    (d->n_entries > 0 && d->entries == NULL) ||
+	    (d->snapshot_count > 0 && d->snapshot == NULL) ||
+	    d->n_entries > UINT64_MAX - d->log_base)
+		return NULL;
+	struct raft_node *n = raft_new(c, now_us);
+	if (n == NULL)
+		return NULL;
+	n->term = n->hs_term = n->rd_term = d->term;
+	n->voted_for = n->hs_vote = n->rd_vote = d->voted_for;
+	if (n->cfg.bugs & RAFT_BUG_FORGET_VOTE)
+		n->voted_for = n->rd_vote = 0; /* the bug: votedFor is not read back */
+	n->log_base = d->log_base;
+	n->base_term = d->log_base_term;
+	n->log_len = d->log_base;
+	if (d->n_entries > 0) {
+		if (raft_log_reserve(n, d->log_base + d->n_entries) != RAFT_OK)
+			goto fail;
+		memcpy(n->log, d->entries, (size_t)d->n_entries * sizeof *n->log);
+		n->log_len = d->log_base + d->n_entries;
+		for (uint64_t i = 0; i < d->n_entries; i++)
+			if (n->log[i].len > RAFT_CMD_MAX)
+				n->log[i].len = RAFT_CMD_MAX;
+	}
+	n->persisted = n->log_len;
+	if (d->snapshot_count > 0) {
+		n->snap = malloc(d->snapshot_count * sizeof *n->snap);
+		if (n->snap == NULL)
+			goto fail;
+		memcpy(n->snap, d->snapshot, d->snapshot_count * sizeof *n->snap);
+		n->snap_cap = n->snap_n = d->snapshot_count;
+		for (size_t i = 0; i < n->snap_n; i++)
+			if (n->snap[i].len > RAFT_CMD_MAX)
+				n->snap[i].len = RAFT_CMD_MAX;
+	}
+	n->snap_index = d->snapshot_index;
+	n->snap_term = d->snapshot_term;
+	n->commit = n->applied = n->rd_applied = d->snapshot_index;
+	if (raft_snapshot_restore(n) != RAFT_OK)
+		goto fail;
+	return n;
+fail:
+	raft_free(n);
+	return NULL;
 }

@@ -340,13 +340,17 @@ void raft_recv_append(struct raft_node *n, int64_t now_us, const struct raft_msg
 
 void raft_recv_append_reply(struct raft_node *n, const struct raft_msg *m)
 {
-	if (n->role != RAFT_LEADER || m->term != n->term)
-		return; /* stale */
+	if (n->role != RAFT_LEADER ||
+	    (m->term != n->term && !(n->cfg.bugs & RAFT_BUG_STALE_REPLY)))
+		return; /* stale (the bug: a reply of an older term counts) */
 	struct raft_peer *p = &n->peers[m->from];
 	if (m->success) {
 		/* "If successful: update nextIndex and matchIndex for
 		 * follower (section 5.3)." */
-		match_raise(n, m->from, m->commit < n->log_len ? m->commit : n->log_len);
+		uint64_t match = m->commit;
+		if (n->cfg.bugs & RAFT_BUG_MATCH_FROM_NEXT)
+			match = p->next - 1; /* the bug: what was sent, not what matched */
+		match_raise(n, m->from, match < n->log_len ? match : n->log_len);
 		if (p->next < p->match + 1)
 			p->next = p->match + 1;
 		p->probe = false;

@@ -122,8 +122,12 @@ void raft_recv_snapshot(struct raft_node *n, int64_t now_us, const struct raft_m
 	for (size_t i = 0; i < n->snap_n; i++)
 		if (n->snap[i].len > RAFT_CMD_MAX)
 			n->snap[i].len = RAFT_CMD_MAX;
-	raft_kv_free(&n->kv);
-	n->kv = kv;
+	if (n->cfg.bugs & RAFT_BUG_SNAPSHOT_KEEPS_MAP) {
+		raft_kv_free(&kv); /* the bug: step 8 is skipped */
+	} else {
+		raft_kv_free(&n->kv);
+		n->kv = kv;
+	}
 
 	if (idx > n->log_base && idx <= n->log_len && raft_term_at(n, idx) == m->log_term) {
 		raft_log_compact(n, idx); /* 6. keep what follows */
@@ -134,7 +138,11 @@ void raft_recv_snapshot(struct raft_node *n, int64_t now_us, const struct raft_m
 	}
 	if (n->wr_from != 0 && n->wr_from <= idx)
 		n->wr_from = idx < n->log_len ? idx + 1 : 0;
-	if (n->persisted < idx)
+	/* The snapshot is durable: the disk holds it and, after step 6, the
+	 * durable part of the log after it; after step 7 nothing more (the
+	 * log it had is gone, so a write of it still in flight counts for
+	 * nothing). */
+	if (n->persisted < idx || n->log_len == idx)
 		n->persisted = idx;
 	n->snap_index = idx;
 	n->snap_term = m->log_term;

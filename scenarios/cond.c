@@ -345,6 +345,7 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 {
 	uint8_t node = 0;
 	const struct raft_node *rn = NULL;
+	struct sim_durable dur;
 	switch (c->kind) {
 	case SCN_C_LEADER:
 	case SCN_C_LEADER_IS:
@@ -410,25 +411,43 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 		scn_appendf(obs, cap, len, "n%u is %s", node, up ? "up" : "down");
 		return up;
 	case SCN_C_TERM:
+		/* a crashed node: what its disk holds, which it boots from */
+		sim_node_durable(s, node, &dur);
+		if (!up) {
+			scn_appendf(obs, cap, len, "n%u is down; its disk holds term %" PRIu64, node,
+			            dur.term);
+			return scn_compare(dur.term, c->op, c->k);
+		}
 		scn_appendf(obs, cap, len, "n%u is at term %" PRIu64, node, raft_term(rn));
 		return scn_compare(raft_term(rn), c->op, c->k);
-	case SCN_C_LOG:
-		scn_appendf(obs, cap, len, "n%u's log has %" PRIu64 " entries (last term %" PRIu64,
-		            node, raft_last_index(rn), raft_last_term(rn));
-		if (raft_log_first(rn) > 1)
-			scn_appendf(obs, cap, len, "; 1..%" PRIu64 " compacted", raft_log_first(rn) - 1);
+	case SCN_C_LOG: {
+		sim_node_durable(s, node, &dur);
+		uint64_t last = up ? raft_last_index(rn) : dur.last_index;
+		uint64_t last_term = up ? raft_last_term(rn) : dur.last_term;
+		uint64_t first = up ? raft_log_first(rn) : dur.log_first;
+		scn_appendf(obs, cap, len,
+		            up ? "n%u's log has %" PRIu64 " entries (last term %" PRIu64
+		               : "n%u is down; its disk holds %" PRIu64 " entries (last term %" PRIu64,
+		            node, last, last_term);
+		if (first > 1)
+			scn_appendf(obs, cap, len, "; 1..%" PRIu64 " compacted", first - 1);
 		scn_appendf(obs, cap, len, ")");
-		return scn_compare(raft_last_index(rn), c->op, c->k);
-	case SCN_C_SNAPSHOT: /* durable, like the log */
-		if (raft_snapshot_index(rn))
+		return scn_compare(last, c->op, c->k);
+	}
+	case SCN_C_SNAPSHOT: { /* durable, like the log */
+		sim_node_durable(s, node, &dur);
+		uint64_t idx = up ? raft_snapshot_index(rn) : dur.snapshot_index;
+		uint64_t term = up ? raft_snapshot_term(rn) : dur.snapshot_term;
+		size_t keys = up ? raft_snapshot_count(rn) : dur.snapshot_count;
+		if (idx)
 			scn_appendf(obs, cap, len,
 			            "n%u's snapshot holds the log up to index %" PRIu64 " (term %" PRIu64
 			            ", %zu key%s)",
-			            node, raft_snapshot_index(rn), raft_snapshot_term(rn),
-			            raft_snapshot_count(rn), raft_snapshot_count(rn) == 1 ? "" : "s");
+			            node, idx, term, keys, keys == 1 ? "" : "s");
 		else
 			scn_appendf(obs, cap, len, "n%u has no snapshot", node);
-		return scn_compare(raft_snapshot_index(rn), c->op, c->k);
+		return scn_compare(idx, c->op, c->k);
+	}
 	default:
 		break;
 	}

@@ -129,6 +129,8 @@ static void window_advance(struct sim_checker *c)
 	memmove(c->committed_term, c->committed_term + dead, nc * 8);
 	memmove(c->committed_hash, c->committed_hash + dead, nc * 8);
 	memmove(c->committed_in, c->committed_in + dead, nc * 8);
+	memmove(c->committed_map, c->committed_map + dead, nc * 8);
+	memmove(c->committed_cmd, c->committed_cmd + dead, nc * 8);
 	c->off = lo;
 }
 
@@ -145,6 +147,9 @@ void sim_checker_free(struct sim_checker *c)
 	free(c->committed_term);
 	free(c->committed_hash);
 	free(c->committed_in);
+	free(c->committed_map);
+	free(c->committed_cmd);
+	free(c->kv);
 	memset(c, 0, sizeof *c);
 }
 
@@ -159,12 +164,17 @@ int sim_checker_copy(struct sim_checker *dst, const struct sim_checker *src)
 	dst->committed_term = sim_dup_array(src->committed_term, src->committed_cap, 8);
 	dst->committed_hash = sim_dup_array(src->committed_hash, src->committed_cap, 8);
 	dst->committed_in = sim_dup_array(src->committed_in, src->committed_cap, 8);
+	dst->committed_map = sim_dup_array(src->committed_map, src->committed_cap, 8);
+	dst->committed_cmd = sim_dup_array(src->committed_cmd, src->committed_cap, 8);
+	dst->kv = sim_dup_array(src->kv, src->kv_cap, sizeof *src->kv);
 	bool ok = dst->nodes && (!src->leader_of_term || dst->leader_of_term) &&
 	          (!src->seen || dst->seen) && (!src->first || dst->first) &&
 	          (!src->first_node || dst->first_node) &&
 	          (!src->committed_term || dst->committed_term) &&
 	          (!src->committed_hash || dst->committed_hash) &&
-	          (!src->committed_in || dst->committed_in);
+	          (!src->committed_in || dst->committed_in) &&
+	          (!src->committed_map || dst->committed_map) &&
+	          (!src->committed_cmd || dst->committed_cmd) && (!src->kv || dst->kv);
 	for (uint16_t i = 1; ok && i <= src->n; i++) {
 		dst->nodes[i] = src->nodes[i];
 		dst->nodes[i].hash = sim_dup_array(src->nodes[i].hash, src->nodes[i].cap, 8);
@@ -359,6 +369,11 @@ void sim_checker_crash(struct sim_checker *c, uint8_t id)
 	if (c->nodes[id].role == RAFT_LEADER)
 		leaders_remove(c, id);
 	c->nodes[id].role = RAFT_FOLLOWER;
+	/* The node boots from its disk, which may hold an older log than its
+	 * memory did (a truncating write lost in the crash): its whole log is
+	 * hashed again when it is next observed. */
+	c->nodes[id].len = c->nodes[id].base;
+	c->nodes[id].down = true;
 }
 
 /* Out of memory is not a violation: the checker can no longer vouch for
@@ -510,9 +525,177 @@ static bool observe_role(struct sim_checker *c, uint8_t id, const struct raft_no
 	return check_new_leader(c, id, n, term, v);
 }
 
+/* A leader's matchIndex for a peer must be true: the peer (as last
+ * observed, ever observed, in no later term, and up) holds the leader's entry at that
+ * index, same chain hash; below the peer's snapshot it is committed.
+ * O(nodes) per leader batch. */
+static bool observe_match(struct sim_checker *c, uint8_t id, const struct raft_node *n,
+                          struct sim_violation *v)
+{
+	if (raft_role(n) != RAFT_LEADER)
+		return false;
+	const struct sim_checker_node *cn = &c->nodes[id];
+	uint64_t term = raft_term(n);
+	for (uint16_t p = 1; p <= c->n; p++) {
+		const struct sim_checker_node *pn = &c->nodes[p];
+		uint64_t m = raft_match_index(n, (uint8_t)p);
+		if (p == id || m == 0 || !pn->seen || pn->down || pn->term > term || m <= pn->base)
+			continue;
+		bool held = m <= pn->len;
+		if (held && m >= cn->base && m <= cn->len &&
+		    *node_hash(pn, m) == *node_hash(cn, m))
+			continue;
+		if (held && (m < cn->base || m > cn->len))
+			continue;
+		report(v, "Match Index", id, (uint8_t)p, m, term);
+		snprintf(v->detail, sizeof v->detail,
+		         "n%u, leader of term %llu, counts n%u as matching its log up to index %llu, "
+		         "but n%u %s",
+		         id, (unsigned long long)term, p, (unsigned long long)m, p,
+		         held ? "holds another entry there" : "does not hold that index");
+		return true;
+	}
+	return false;
+}
+
 /* Commits: State Machine Safety (no two nodes commit, hence apply,
  * different entries at one index) and Leader Completeness for the leaders
  * that already exist. */
+/* ---- The committed history's state machine ---------------------------- */
+
+/* The hash of a command ("KEY=VALUE" and its length; not the term), and
+ * of its key alone (never 0).  The command and its length byte are four
+ * 8-byte words after the term; bytes past the length are masked off, so a
+ * hash costs four multiplications and one mix (snapshots hash every key). */
+static uint64_t bytes_hash(const struct raft_entry *e, size_t len)
+{
+	unsigned char b[32] = {0};
+	b[0] = (unsigned char)len;
+	memcpy(b + 1, e->cmd, len);
+	uint64_t w[4];
+	memcpy(w, b, sizeof w);
+	return mix64(w[0] * 0x9e3779b97f4a7c15ull + w[1] * 0xc2b2ae3d27d4eb4full +
+	             w[2] * 0x165667b19e3779f9ull + w[3] * 0xd6e8feb86659fd93ull);
+}
+
+static uint64_t cmd_hash(const struct raft_entry *e)
+{
+	return bytes_hash(e, e->len <= RAFT_CMD_MAX ? e->len : RAFT_CMD_MAX);
+}
+
+static uint64_t key_hash(const struct raft_entry *e)
+{
+	return (bytes_hash(e, raft_cmd_key_len(e)) ^ 0x5bd1e9955bd1e995ull) | 1u;
+}
+
+static int kv_grow(struct sim_checker *c)
+{
+	size_t cap = c->kv_cap ? c->kv_cap * 2 : 64;
+	struct sim_checker_kv *t = calloc(cap, sizeof *t);
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < c->kv_cap; i++) {
+		if (!c->kv[i].key)
+			continue;
+		size_t j = (size_t)c->kv[i].key & (cap - 1);
+		while (t[j].key)
+			j = (j + 1) & (cap - 1);
+		t[j] = c->kv[i];
+	}
+	free(c->kv);
+	c->kv = t;
+	c->kv_cap = cap;
+	return 0;
+}
+
+/* Applies committed entry e (NULL: not seen) to the history's map; *cmd
+ * gets the command's hash (0 for none). */
+static int map_apply(struct sim_checker *c, const struct raft_entry *e, uint64_t *cmd)
+{
+	*cmd = 0;
+	if (!e) {
+		c->map_unknown = true;
+		return 0;
+	}
+	if ((c->kv_n + 1) * 4 > c->kv_cap * 3 && kv_grow(c) != 0)
+		return -1;
+	uint64_t key = key_hash(e), h = cmd_hash(e);
+	size_t j = (size_t)key & (c->kv_cap - 1);
+	while (c->kv[j].key && c->kv[j].key != key)
+		j = (j + 1) & (c->kv_cap - 1);
+	if (c->kv[j].key) {
+		c->map_hash -= c->kv[j].cmd;
+	} else {
+		c->kv[j].key = key;
+		c->kv_n++;
+	}
+	c->kv[j].cmd = h;
+	c->map_hash += h;
+	*cmd = h;
+	return 0;
+}
+
+/* The same hash over a map given as one entry per key. */
+static uint64_t entries_map_hash(const struct raft_entry *e, size_t n)
+{
+	uint64_t h = 0;
+	for (size_t i = 0; i < n; i++)
+		h += cmd_hash(&e[i]);
+	return h;
+}
+
+static uint64_t node_map_hash(const struct raft_node *n)
+{
+	uint64_t h = 0;
+	for (size_t i = 0; i < raft_map_capacity(n); i++) {
+		const struct raft_entry *e = raft_map_at(n, i);
+		if (e)
+			h += cmd_hash(e);
+	}
+	return h;
+}
+
+/* At a snapshot (taken or installed), the snapshot's contents and the
+ * node's map must both be the committed history's state machine at their
+ * index: compared as map hashes, O(keys), paid once per snapshot. */
+static bool observe_state_machine(struct sim_checker *c, uint8_t id, const struct raft_node *n,
+                                  const struct raft_ready *rd, struct sim_violation *v)
+{
+	if (!rd || !rd->snapshot_index || c->map_unknown)
+		return false;
+	/* Every installed snapshot; of the ones a node takes itself, the
+	 * first and then every SIM_CHECK_SNAPSHOT_EVERY-th (hashing every key
+	 * at every compaction would cost a third of a steady run). */
+	struct sim_checker_node *cn = &c->nodes[id];
+	if (!rd->snapshot_installed && cn->snapshots++ % SIM_CHECK_SNAPSHOT_EVERY != 0)
+		return false;
+	uint64_t k = rd->snapshot_index;
+	if (k >= c->off && k <= c->committed &&
+	    entries_map_hash(raft_snapshot_entries(n), raft_snapshot_count(n)) !=
+	        c->committed_map[k - c->off]) {
+		report(v, "State Machine Safety", id, 0, k, rd->snapshot_term);
+		snprintf(v->detail, sizeof v->detail,
+		         "n%u's snapshot at index %llu (%zu keys) is not the state of the committed "
+		         "history at that index",
+		         id, (unsigned long long)k, raft_snapshot_count(n));
+		return true;
+	}
+	/* a snapshot taken is a copy of the map, compared above; an installed
+	 * one must also have replaced the map (Figure 13, step 8) */
+	if (!rd->snapshot_installed)
+		return false;
+	k = raft_last_applied(n);
+	if (k >= c->off && k <= c->committed && node_map_hash(n) != c->committed_map[k - c->off]) {
+		report(v, "State Machine Safety", id, 0, k, 0);
+		snprintf(v->detail, sizeof v->detail,
+		         "n%u's key-value map (%zu keys) after applying index %llu is not the "
+		         "state of the committed history at that index",
+		         id, raft_map_count(n), (unsigned long long)k);
+		return true;
+	}
+	return false;
+}
+
 static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_node *n,
                            const struct raft_ready *rd, struct sim_violation *v)
 {
@@ -530,9 +713,16 @@ static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_
 		cap = c->committed_cap;
 		if (grow_u64(&c->committed_in, &cap, need) != 0)
 			return oom(c, v);
+		cap = c->committed_cap;
+		if (grow_u64(&c->committed_map, &cap, need) != 0)
+			return oom(c, v);
+		cap = c->committed_cap;
+		if (grow_u64(&c->committed_cmd, &cap, need) != 0)
+			return oom(c, v);
 		c->committed_cap = cap;
 		if (c->off == 0)
-			c->committed_term[0] = c->committed_hash[0] = c->committed_in[0] = 0;
+			c->committed_term[0] = c->committed_hash[0] = c->committed_in[0] =
+			    c->committed_map[0] = c->committed_cmd[0] = 0;
 	}
 	for (uint64_t k = cn->commit + 1; k <= commit; k++) {
 		if (k > cn->len) {
@@ -561,6 +751,9 @@ static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_
 		c->committed_term[k - c->off] = term;
 		c->committed_hash[k - c->off] = *node_hash(cn, k);
 		c->committed_in[k - c->off] = raft_term(n);
+		if (map_apply(c, raft_entry_at(n, k), &c->committed_cmd[k - c->off]) != 0)
+			return oom(c, v);
+		c->committed_map[k - c->off] = c->map_hash;
 		c->committed = k;
 		for (uint16_t i = 0; i < c->n_leaders; i++) {
 			uint8_t l = c->leaders[i];
@@ -591,6 +784,30 @@ static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_
 bool sim_checker_observe(struct sim_checker *c, uint8_t id, const struct raft_node *n,
                          const struct raft_ready *rd, struct sim_violation *v)
 {
+	c->nodes[id].down = false;
+	c->nodes[id].seen = true;
 	return observe_log(c, id, n, rd, v) || observe_role(c, id, n, v) ||
-	       observe_commit(c, id, n, rd, v);
+	       observe_match(c, id, n, v) ||
+	       observe_commit(c, id, n, rd, v) || observe_state_machine(c, id, n, rd, v);
+}
+
+bool sim_checker_acked(const struct sim_checker *c, uint8_t id, const struct raft_node *n,
+                       uint64_t index, const char *cmd, size_t len, struct sim_violation *v)
+{
+	(void)n;
+	struct raft_entry e = {.len = (uint8_t)(len <= RAFT_CMD_MAX ? len : RAFT_CMD_MAX)};
+	memcpy(e.cmd, cmd, e.len);
+	const char *why = NULL;
+	if (index > c->committed)
+		why = "the index is not committed";
+	else if (index >= c->off && index > 0 && c->committed_cmd[index - c->off] &&
+	         c->committed_cmd[index - c->off] != cmd_hash(&e))
+		why = "the committed history holds another command there";
+	if (!why)
+		return false;
+	report(v, "Acknowledged Writes", id, 0, index, 0);
+	snprintf(v->detail, sizeof v->detail,
+	         "n%u told a client that %.*s is committed at index %llu, but %s", id, (int)len,
+	         cmd, (unsigned long long)index, why);
+	return true;
 }

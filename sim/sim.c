@@ -2,6 +2,8 @@
  * clients, driving the Raft nodes and feeding the safety checker. */
 #include "sim_internal.h"
 
+#include <inttypes.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +101,23 @@ static size_t link_at(const struct sim *s, uint8_t from, uint8_t to)
 
 static void node_timer(struct sim *s, uint8_t i);
 
+/* Node i's configuration, from the simulator's current one; each boot
+ * (incarnation) draws from a PRNG stream of its own. */
+static void node_config(const struct sim *s, uint8_t i, struct raft_config *rc)
+{
+	const struct sim_config *c = &s->cfg;
+	raft_config_default(rc, i, (uint8_t)c->nodes);
+	rc->election_timeout_us_min = c->election_us_min;
+	rc->election_timeout_us_max = c->election_us_max;
+	rc->heartbeat_us = c->heartbeat_us;
+	rc->entries_per_msg_max = c->entries_per_msg_max;
+	rc->bugs = c->bugs;
+	rc->snapshot_threshold = c->snapshot_threshold;
+	rc->snapshot_trailing = c->snapshot_trailing;
+	uint64_t boot = s->nodes ? s->nodes[i].incarnation : 0;
+	rc->seed = derive_seed(c->seed, 1000 + i + boot * 0x10000u);
+}
+
 struct sim *sim_new(const struct sim_config *c)
 {
 	if (sim_config_validate(c, NULL, 0) != SIM_OK)
@@ -110,6 +129,7 @@ struct sim *sim_new(const struct sim_config *c)
 	uint16_t n = c->nodes;
 	s->rng_net = derive_seed(c->seed, 1);
 	s->rng_client = derive_seed(c->seed, 2);
+	s->rng_disk = derive_seed(c->seed, 3);
 	s->free_head = SIM_NONE;
 	s->nodes = calloc((size_t)n + 1, sizeof *s->nodes);
 	size_t links = ((size_t)n + 1) * ((size_t)n + 1);
@@ -122,15 +142,7 @@ struct sim *sim_new(const struct sim_config *c)
 		goto fail;
 	for (uint16_t i = 1; i <= n; i++) {
 		struct raft_config rc;
-		raft_config_default(&rc, (uint8_t)i, (uint8_t)n);
-		rc.election_timeout_us_min = c->election_us_min;
-		rc.election_timeout_us_max = c->election_us_max;
-		rc.heartbeat_us = c->heartbeat_us;
-		rc.entries_per_msg_max = c->entries_per_msg_max;
-		rc.bugs = c->bugs;
-		rc.snapshot_threshold = c->snapshot_threshold;
-		rc.snapshot_trailing = c->snapshot_trailing;
-		rc.seed = derive_seed(c->seed, 1000 + i);
+		node_config(s, (uint8_t)i, &rc);
 		struct sim_nodestate *ns = &s->nodes[i];
 		ns->raft = raft_new(&rc, 0);
 		if (!ns->raft)
@@ -153,6 +165,7 @@ void sim_free(struct sim *s)
 	if (s->nodes)
 		for (uint16_t i = 1; i <= s->cfg.nodes; i++) {
 			raft_free(s->nodes[i].raft);
+			sim_disk_free(&s->nodes[i].disk);
 			free(s->nodes[i].writes);
 			free(s->nodes[i].waiting);
 		}
@@ -203,7 +216,14 @@ struct sim *sim_clone(const struct sim *s)
 		const struct sim_nodestate *sn = &s->nodes[i];
 		struct sim_nodestate *dn = &d->nodes[i];
 		*dn = *sn;
+		memset(&dn->disk, 0, sizeof dn->disk);
 		dn->raft = raft_clone(sn->raft);
+		if (sim_disk_copy(&dn->disk, &sn->disk) != SIM_OK) {
+			dn->writes = NULL;
+			dn->waiting = NULL;
+			dn->writes_cap = dn->waiting_cap = 0;
+			goto fail;
+		}
 		dn->writes = sim_dup_array(sn->writes, sn->writes_cap, sizeof *sn->writes);
 		dn->waiting = sim_dup_array(sn->waiting, sn->waiting_cap, sizeof *sn->waiting);
 		if (!dn->raft || (sn->writes_cap && !dn->writes) ||
@@ -347,8 +367,11 @@ static void stop_oom(struct sim *s, const char *what)
 }
 
 /* Puts a stored message on the wire: latency, loss and duplication. */
+static bool reply_durable(struct sim *s, const struct raft_msg *m);
+
 static void msg_launch(struct sim *s, uint32_t i)
 {
+	(void)reply_durable(s, &s->slots[i].msg.m); /* a violation stops the run */
 	struct sim_slot *sl = &s->slots[i];
 	struct sim_msg *sm = &sl->msg;
 	sl->state = SIM_SLOT_FLIGHT;
@@ -443,6 +466,53 @@ static void violation(struct sim *s, const struct sim_violation *v)
 	}
 }
 
+/* The node's own idea of what is durable must agree with its disk. */
+static void check_disk(struct sim *s, uint8_t i)
+{
+	if (!s->cfg.checker || s->stopped)
+		return;
+	struct sim_violation v = {.invariant = "Durability", .node_a = i};
+	const struct raft_node *r = s->nodes[i].raft;
+	char why[200];
+	if (sim_disk_check(&s->nodes[i].disk, r, why, sizeof why))
+		return;
+	v.index = raft_persisted_index(r);
+	v.term = raft_term(r);
+	snprintf(v.detail, sizeof v.detail, "n%u %s", i, why);
+	violation(s, &v);
+}
+
+/* A reply that promises durable state may leave only once its sender's
+ * disk holds that state: a granted vote (the vote, in its term) and an
+ * AppendEntries success (the log up to the index it matches). */
+static bool reply_durable(struct sim *s, const struct raft_msg *m)
+{
+	if (!s->cfg.checker || !m->success ||
+	    (m->type != RAFT_MSG_VOTE_REPLY && m->type != RAFT_MSG_APPEND_REPLY))
+		return true;
+	const struct sim_disk *d = &s->nodes[m->from].disk;
+	struct sim_violation v = {.invariant = "Durability", .node_a = m->from, .node_b = m->to,
+	                          .term = m->term};
+	if (m->type == RAFT_MSG_VOTE_REPLY) {
+		if (d->term == m->term && d->vote == m->to)
+			return true;
+		snprintf(v.detail, sizeof v.detail,
+		         "n%u granted its vote to n%u in term %" PRIu64
+		         " before it was durable (the disk holds term %" PRIu64 ", vote %u)",
+		         m->from, m->to, m->term, d->term, d->vote);
+	} else {
+		if (sim_disk_last_index(d) >= m->commit)
+			return true;
+		v.index = m->commit;
+		snprintf(v.detail, sizeof v.detail,
+		         "n%u told n%u it matches up to index %" PRIu64
+		         " before it was durable (the disk holds %" PRIu64 ")",
+		         m->from, m->to, m->commit, sim_disk_last_index(d));
+	}
+	violation(s, &v);
+	return false;
+}
+
 /* Traces what changed in node i and runs the checker over its batch. */
 static void observe(struct sim *s, uint8_t i, const struct raft_ready *rd)
 {
@@ -512,9 +582,22 @@ static void flush(struct sim *s, uint8_t i)
 		if (s->stopped)
 			return;
 		bool persist = rd.hard_state_changed || rd.persist_from;
-		bool wait = s->cfg.disk_us > 0 && (persist || ns->writes_n > 0);
+		/* behind writes in flight even if the disk has become fast
+		 * meanwhile: the disk completes writes in order */
+		bool wait = (s->cfg.disk_us > 0 && persist) || ns->writes_n > 0;
+		if (sim_disk_issue(&ns->disk, &rd, ns->raft) != SIM_OK) {
+			stop_oom(s, "a disk write");
+			return;
+		}
 		if (!wait) {
-			for (size_t k = 0; k < rd.n_msgs; k++) {
+			/* the disk writes at once; then the messages leave, then
+			 * the node hears that its batch is durable */
+			if (persist && sim_disk_complete(&ns->disk) != SIM_OK) {
+				stop_oom(s, "a disk write");
+				return;
+			}
+			check_disk(s, i);
+			for (size_t k = 0; k < rd.n_msgs && !s->stopped; k++) {
 				uint32_t j = msg_store(s, &rd.msgs[k]);
 				if (j == SIM_NONE) {
 					stop_oom(s, "a message");
@@ -526,8 +609,10 @@ static void flush(struct sim *s, uint8_t i)
 				s->counters.disk_writes++;
 				raft_persisted(ns->raft, rd.persist_from ? rd.persist_to : 0,
 				               rd.persist_term, rd.term, rd.voted_for);
+				check_disk(s, i);
 			}
 		} else {
+			check_disk(s, i);
 			if (persist && ns->writes_n == ns->writes_cap) {
 				/* unroll the ring into a bigger array */
 				size_t cap = ns->writes_cap ? ns->writes_cap * 2 : 8;
@@ -598,12 +683,22 @@ static void disk_done(struct sim *s, uint8_t i)
 	ns->writes_head = (ns->writes_head + 1) % ns->writes_cap;
 	ns->writes_n--;
 	s->counters.disk_writes++;
+	if (sim_disk_complete(&ns->disk) != SIM_OK) {
+		stop_oom(s, "a disk write");
+		return;
+	}
 	for (uint32_t j = w.held_first; j != SIM_NONE;) {
 		uint32_t next = s->slots[j].next;
-		msg_launch(s, j);
+		if (s->stopped)
+			slot_free(s, j);
+		else
+			msg_launch(s, j);
 		j = next;
 	}
+	if (s->stopped)
+		return;
 	raft_persisted(ns->raft, w.index, w.term, w.hs_term, w.hs_vote);
+	check_disk(s, i);
 	flush(s, i);
 }
 
@@ -749,11 +844,14 @@ int64_t sim_client_put(struct sim *s, const char *cmd, size_t len, uint8_t to)
 	return (int64_t)r + 1;
 }
 
-static int push_waiting(struct sim_nodestate *ns, uint32_t r)
+/* Queues request r, accepted with generation gen: a copy accepted again
+ * (by the same node, after a retry) has a new generation, so the old entry
+ * is skipped rather than waited for. */
+static int push_waiting(struct sim_nodestate *ns, uint32_t r, uint16_t gen)
 {
 	if (ns->waiting_n == ns->waiting_cap) {
 		size_t cap = ns->waiting_cap ? ns->waiting_cap * 2 : 16;
-		uint32_t *w = malloc(cap * sizeof *w);
+		uint64_t *w = malloc(cap * sizeof *w);
 		if (!w)
 			return SIM_ENOMEM;
 		for (size_t k = 0; k < ns->waiting_n; k++)
@@ -763,7 +861,8 @@ static int push_waiting(struct sim_nodestate *ns, uint32_t r)
 		ns->waiting_cap = cap;
 		ns->waiting_head = 0;
 	}
-	ns->waiting[(ns->waiting_head + ns->waiting_n++) % ns->waiting_cap] = r;
+	ns->waiting[(ns->waiting_head + ns->waiting_n++) % ns->waiting_cap] =
+	    (uint64_t)gen << 32 | r;
 	return SIM_OK;
 }
 
@@ -790,7 +889,7 @@ static void client_arrive(struct sim *s, uint32_t r)
 		q->gen++;
 		s->client_leader = to;
 		client_note(s, to, "put %s accepted by n%llu at index %llu", q, to, index);
-		if (push_waiting(ns, r) != SIM_OK ||
+		if (push_waiting(ns, r, q->gen) != SIM_OK ||
 		    sim_queue_push(&s->q, s->now_us + client_wait_us(s, q, s->cfg.client_retry_us),
 		                   SIM_EV_CLIENT, to, r, q->gen) != SIM_OK) {
 			stop_oom(s, "a client's wait");
@@ -835,9 +934,10 @@ static void client_applied(struct sim *s, uint8_t i, uint64_t applied)
 {
 	struct sim_nodestate *ns = &s->nodes[i];
 	while (ns->waiting_n) {
-		uint32_t r = ns->waiting[ns->waiting_head];
+		uint32_t r = (uint32_t)ns->waiting[ns->waiting_head];
+		uint16_t gen = (uint16_t)(ns->waiting[ns->waiting_head] >> 32);
 		struct sim_req *q = &s->reqs[r];
-		bool mine = q->state == SIM_REQ_WAIT && q->target == i;
+		bool mine = q->state == SIM_REQ_WAIT && q->target == i && q->gen == gen;
 		if (mine && q->index > applied)
 			break;
 		ns->waiting_head = (ns->waiting_head + 1) % ns->waiting_cap;
@@ -845,6 +945,12 @@ static void client_applied(struct sim *s, uint8_t i, uint64_t applied)
 		if (!mine)
 			continue;
 		if (raft_term_at(ns->raft, q->index) == q->term) {
+			struct sim_violation v;
+			if (s->cfg.checker && sim_checker_acked(&s->checker, i, ns->raft, q->index,
+			                                        q->cmd, q->len, &v)) {
+				violation(s, &v);
+				return;
+			}
 			q->state = SIM_REQ_DONE;
 			q->gen++;
 			s->counters.client_acks++;
@@ -1022,6 +1128,12 @@ int sim_crash(struct sim *s, uint8_t i)
 		}
 	}
 	ns->writes_n = 0;
+	uint64_t torn = 0;
+	if (s->cfg.torn_writes && ns->disk.q_n && ns->disk.q[ns->disk.q_head].from) {
+		const struct sim_disk_write *w = &ns->disk.q[ns->disk.q_head];
+		torn = (uint64_t)sim_rand_range(&s->rng_disk, 0, (int64_t)(w->to - w->from + 1));
+	}
+	sim_disk_crash(&ns->disk, torn);
 	ns->waiting_n = 0;
 	if (s->cfg.checker)
 		sim_checker_crash(&s->checker, i);
@@ -1034,8 +1146,17 @@ int sim_restart(struct sim *s, uint8_t i)
 	if (!valid_node(s, i) || s->nodes[i].up)
 		return SIM_EINVAL;
 	struct sim_nodestate *ns = &s->nodes[i];
+	/* a fresh process: the node is built from its disk alone */
+	struct raft_config rc;
+	node_config(s, i, &rc);
+	struct raft_node *fresh = sim_disk_boot(&ns->disk, &rc, s->now_us);
+	if (!fresh) {
+		stop_oom(s, "a restarted Raft node");
+		return SIM_ENOMEM;
+	}
+	raft_free(ns->raft);
+	ns->raft = fresh;
 	ns->up = true;
-	raft_restart(ns->raft, s->now_us);
 	ns->role = (uint8_t)raft_role(ns->raft);
 	ns->term = raft_term(ns->raft);
 	ns->commit = raft_commit_index(ns->raft);
@@ -1192,6 +1313,7 @@ int sim_reconfigure(struct sim *s, const struct sim_config *c)
 	s->cfg.snapshot_trailing = c->snapshot_trailing;
 	s->cfg.max_events = c->max_events;
 	s->cfg.max_memory_bytes = c->max_memory_bytes;
+	s->cfg.torn_writes = c->torn_writes;
 	if (old.snapshot_threshold != c->snapshot_threshold ||
 	    old.snapshot_trailing != c->snapshot_trailing)
 		for (uint16_t i = 1; i <= s->cfg.nodes; i++)
@@ -1276,6 +1398,23 @@ uint64_t sim_seed(const struct sim *s)
 const struct raft_node *sim_node(const struct sim *s, uint8_t i)
 {
 	return valid_node(s, i) ? s->nodes[i].raft : NULL;
+}
+
+void sim_node_durable(const struct sim *s, uint8_t i, struct sim_durable *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!valid_node(s, i))
+		return;
+	const struct sim_disk *d = &s->nodes[i].disk;
+	out->term = d->term;
+	out->voted_for = d->vote;
+	out->log_first = d->base + 1;
+	out->last_index = sim_disk_last_index(d);
+	out->last_term = sim_disk_term_at(d, out->last_index);
+	out->snapshot_index = d->snap_index;
+	out->snapshot_term = d->snap_term;
+	out->snapshot_count = d->snap_n;
+	out->writes_in_flight = d->q_n;
 }
 
 bool sim_node_up(const struct sim *s, uint8_t i)
@@ -1407,6 +1546,7 @@ uint64_t sim_memory_bytes(const struct sim *s)
 	b += links * (1 + sizeof *s->link_changed_us);
 	b += ((uint64_t)n + 1) * sizeof *s->nodes;
 	for (uint16_t i = 1; i <= n; i++) {
+		b += sim_disk_bytes(&s->nodes[i].disk);
 		const struct sim_nodestate *ns = &s->nodes[i];
 		const struct raft_node *r = ns->raft;
 		/* entries held: the log in memory, the snapshot, the map */
@@ -1427,7 +1567,7 @@ uint64_t sim_memory_bytes(const struct sim *s)
 		b += c->leader_of_term_cap;
 		b += c->first_cap * (sizeof *c->first + 1);
 		b += c->seen_cap * sizeof *c->seen;
-		b += c->committed_cap * 3 * sizeof(uint64_t);
+		b += c->committed_cap * 5 * sizeof(uint64_t) + c->kv_cap * sizeof *c->kv;
 	}
 	return b;
 }

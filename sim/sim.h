@@ -49,6 +49,10 @@ struct sim_config {
 	uint32_t snapshot_trailing;
 	int64_t client_retry_us;         /* client gives up on a request, default 1 s */
 	bool checker;                    /* default true */
+	/* A crash tears the oldest write in flight: the disk keeps its hard
+	 * state and a random prefix (possibly empty) of its entries.  Default
+	 * false: a crash loses every write in flight whole. */
+	bool torn_writes;
 	/* Budgets: the run stops (sim_halt() == SIM_ELIMIT) once it has
 	 * processed max_events events, or once the simulator holds more than
 	 * max_memory_bytes (sim_memory_bytes(), checked every
@@ -132,6 +136,17 @@ void sim_say(struct sim *s, const char *text);
 uint16_t sim_n_nodes(const struct sim *s);
 uint64_t sim_seed(const struct sim *s);
 const struct raft_node *sim_node(const struct sim *s, uint8_t node);
+/* What node's disk holds: exactly what the node boots from after a crash
+ * (writes still in flight are not in it). */
+struct sim_durable {
+	uint64_t term;
+	uint8_t voted_for;
+	uint64_t log_first, last_index, last_term; /* the log after compaction */
+	uint64_t snapshot_index, snapshot_term;    /* 0: no snapshot */
+	size_t snapshot_count;                     /* keys in it */
+	size_t writes_in_flight;
+};
+void sim_node_durable(const struct sim *s, uint8_t node, struct sim_durable *out);
 bool sim_node_up(const struct sim *s, uint8_t node);
 bool sim_link_up(const struct sim *s, uint8_t from, uint8_t to);
 int64_t sim_link_changed_us(const struct sim *s, uint8_t from, uint8_t to);

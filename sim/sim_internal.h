@@ -2,6 +2,7 @@
 #ifndef SIM_SIM_INTERNAL_H
 #define SIM_SIM_INTERNAL_H
 
+#include "disk.h"
 #include "sim.h"
 
 /* ---- PRNG: splitmix64, one state per stream ---------------------------- */
@@ -91,11 +92,14 @@ struct sim_nodestate {
 	uint8_t role;
 	uint64_t term;
 	uint64_t commit;
-	/* the disk's FIFO of writes in progress */
+	struct sim_disk disk; /* the node's durable state and writes in flight */
+	/* the messages held behind each write in flight, in step with the
+	 * disk's own queue */
 	struct sim_write *writes;
 	size_t writes_head, writes_n, writes_cap;
-	/* client requests accepted by this node, waiting to be applied */
-	uint32_t *waiting;
+	/* client requests accepted by this node, waiting to be applied:
+	 * request index | its generation when accepted << 32 */
+	uint64_t *waiting;
 	size_t waiting_head, waiting_n, waiting_cap;
 };
 
@@ -124,10 +128,18 @@ struct sim_checker_node {
 	uint8_t role;
 	uint64_t term;
 	uint64_t commit;
+	bool down; /* crashed, not observed since */
+	bool seen; /* observed at least once */
+	uint64_t snapshots; /* snapshots it took (compaction) */
 };
+
+/* A node's compaction snapshots whose contents are compared with the
+ * history: the first and then one in this many (installs: every one). */
+#define SIM_CHECK_SNAPSHOT_EVERY 8
 
 struct sim_checker_pair { uint64_t index, term, hash; uint8_t node; };
 struct sim_checker_first { uint64_t term, hash; };
+struct sim_checker_kv { uint64_t key, cmd; };
 
 struct sim_checker {
 	uint16_t n;
@@ -148,6 +160,18 @@ struct sim_checker {
 	 * the term in which the commit was first seen */
 	uint64_t *committed_term, *committed_hash, *committed_in;
 	uint64_t committed, committed_cap;
+	/* The state machine of the committed history: committed_map[k] is the
+	 * hash of the key-value map after applying 1..k (the sum over keys of
+	 * the hash of the key's last "KEY=VALUE"); kv is that map now, as
+	 * (key hash, command hash) pairs in an open-addressing table (key hash
+	 * 0: empty slot); map_hash the sum.  map_unknown: a committed entry
+	 * was never seen (compacted everywhere first), so no comparison. */
+	uint64_t *committed_map;
+	uint64_t *committed_cmd; /* hash of the command committed at each index */
+	struct sim_checker_kv *kv;
+	size_t kv_n, kv_cap;
+	uint64_t map_hash;
+	bool map_unknown;
 	uint8_t leaders[RAFT_NODES_MAX]; /* nodes now in the leader role */
 	uint16_t n_leaders;
 	bool oom; /* an allocation failed: the checks are incomplete from here */
@@ -162,6 +186,11 @@ int sim_checker_copy(struct sim_checker *dst, const struct sim_checker *src);
  * as out of memory). */
 bool sim_checker_observe(struct sim_checker *c, uint8_t id, const struct raft_node *n,
                          const struct raft_ready *rd, struct sim_violation *v);
+/* Node id just told a client that cmd (len bytes) is committed at index:
+ * its entry there must be that command and the committed history's.
+ * Returns true and fills *v when it is not. */
+bool sim_checker_acked(const struct sim_checker *c, uint8_t id, const struct raft_node *n,
+                       uint64_t index, const char *cmd, size_t len, struct sim_violation *v);
 /* The node crashed: it holds no role any more. */
 void sim_checker_crash(struct sim_checker *c, uint8_t id);
 
@@ -172,7 +201,7 @@ struct sim {
 	struct sim_config cfg;
 	int64_t now_us;
 	struct sim_queue q;
-	uint64_t rng_net, rng_client;
+	uint64_t rng_net, rng_client, rng_disk;
 	struct sim_nodestate *nodes; /* [1..n] */
 	uint8_t *link_up;            /* [from * (n+1) + to] */
 	int64_t *link_changed_us;

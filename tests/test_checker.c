@@ -6,6 +6,7 @@
 
 #include "sim_internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static struct raft_node *node(uint8_t id, uint8_t n)
@@ -34,8 +35,17 @@ static const struct sim_violation *settle(struct sim_checker *ck, struct raft_no
 	return NULL;
 }
 
+/* One message per batch (raft.h): a batch the previous message left is
+ * made durable first (the checker sees the node's state at the next
+ * settle()). */
 static void deliver(struct raft_node *r, struct raft_msg m)
 {
+	struct raft_ready rd;
+	if (raft_has_ready(r)) {
+		raft_take_ready(r, &rd);
+		raft_persisted(r, rd.persist_from ? rd.persist_to : 0, rd.persist_term, rd.term,
+		               rd.voted_for);
+	}
 	m.to = raft_id(r);
 	raft_step(r, 0, &m);
 }
@@ -311,5 +321,177 @@ Test(checker, a_snapshot_of_another_history_breaks_state_machine_safety)
 	cr_assert(strstr(got->detail, "was committed with term 2"), "%s", got->detail);
 	raft_free(a);
 	raft_free(c);
+	sim_checker_free(&ck);
+}
+
+/* ---- State machines compared with the committed history's -------------- */
+
+/* A follower misses writes while down and, once back, gets the leader's
+ * snapshot.  Returns the violation the checker reports (NULL: none). */
+static const struct sim_violation *snapshot_catch_up(struct sim *s)
+{
+	int64_t end = 5000000;
+	while (!sim_stable_leader(s) && sim_now_us(s) < end)
+		cr_assert(sim_step(s));
+	uint8_t l = sim_stable_leader(s);
+	cr_assert(l);
+	uint8_t f = l % 3 + 1;
+	cr_assert_eq(sim_crash(s, f), SIM_OK);
+	char cmd[16];
+	for (int i = 0; i < 12; i++) {
+		int len = snprintf(cmd, sizeof cmd, "k%d=%d", i % 4, i);
+		cr_assert_eq(sim_propose(s, l, cmd, (size_t)len), SIM_OK);
+		sim_run_until(s, sim_now_us(s) + 20000);
+	}
+	sim_restart(s, f);
+	sim_run_until(s, sim_now_us(s) + 1000000);
+	return sim_violation(s);
+}
+
+static struct sim *compacting(uint32_t bugs)
+{
+	struct sim_config c;
+	sim_config_default(&c);
+	c.nodes = 3;
+	c.seed = 5;
+	c.snapshot_threshold = 4;
+	c.snapshot_trailing = 0;
+	c.bugs = bugs;
+	struct sim *s = sim_new(&c);
+	cr_assert(s);
+	return s;
+}
+
+Test(checker, a_snapshot_install_that_keeps_the_old_map_breaks_state_machine_safety)
+{
+	struct sim *s = compacting(0);
+	cr_assert_null(snapshot_catch_up(s), "clean: %s",
+	               sim_violation(s) ? sim_violation(s)->detail : "");
+	sim_free(s);
+	s = compacting(RAFT_BUG_SNAPSHOT_KEEPS_MAP);
+	const struct sim_violation *v = snapshot_catch_up(s);
+	cr_assert_not_null(v);
+	cr_assert_str_eq(v->invariant, "State Machine Safety");
+	cr_assert(strstr(v->detail, "key-value map"), "%s", v->detail);
+	sim_free(s);
+}
+
+/* A snapshot whose contents are not the history's state at its index is
+ * reported even when its index and term are right. */
+Test(checker, a_snapshot_with_other_contents_breaks_state_machine_safety)
+{
+	struct sim_checker ck;
+	struct sim_violation v;
+	sim_checker_init(&ck, 3);
+	struct raft_config cfg;
+	struct raft_entry e[3] = {entry(1, "a=1"), entry(1, "b=2"), entry(1, "c=3")};
+	raft_config_default(&cfg, 2, 3);
+	struct raft_node *r = raft_new(&cfg, 0);
+	forged_append(r, 1, 1, e, 3, 3);
+	cr_assert_null(settle(&ck, r, &v));
+	cr_assert_eq(raft_commit_index(r), 3);
+	raft_config_default(&cfg, 3, 3);
+	struct raft_node *r3 = raft_new(&cfg, 0);
+	forged_append(r3, 1, 1, e, 3, 1);
+	cr_assert_null(settle(&ck, r3, &v));
+	/* the right index and term, the wrong contents: a=1 alone */
+	struct raft_entry only = entry(1, "a=1");
+	deliver(r3, (struct raft_msg){.type = RAFT_MSG_SNAPSHOT, .from = 1, .term = 1, .index = 3,
+	                              .log_term = 1, .commit = 3, .n_entries = 1,
+	                              .entries = &only});
+	const struct sim_violation *got = settle(&ck, r3, &v);
+	cr_assert_not_null(got);
+	cr_assert_str_eq(got->invariant, "State Machine Safety");
+	cr_assert(strstr(got->detail, "snapshot at index 3"), "%s", got->detail);
+	raft_free(r);
+	raft_free(r3);
+	sim_checker_free(&ck);
+}
+
+/* ---- Acknowledged writes ------------------------------------------------- */
+
+/* A put acknowledged as committed must be the committed entry at its index
+ * (checked at the acknowledgement; committed entries never change after,
+ * which State Machine Safety checks on every node's every commit). */
+Test(checker, an_acknowledgement_must_name_the_committed_entry)
+{
+	struct sim_checker ck;
+	struct sim_violation v;
+	sim_checker_init(&ck, 3);
+	struct raft_config cfg;
+	raft_config_default(&cfg, 2, 3);
+	struct raft_node *r = raft_new(&cfg, 0);
+	struct raft_entry e[3] = {entry(1, "a=1"), entry(1, "b=2"), entry(1, "c=3")};
+	forged_append(r, 1, 1, e, 3, 2);
+	cr_assert_null(settle(&ck, r, &v));
+	cr_assert(!sim_checker_acked(&ck, 2, r, 2, "b=2", 3, &v));
+	cr_assert(sim_checker_acked(&ck, 2, r, 2, "x=9", 3, &v), "another command");
+	cr_assert_str_eq(v.invariant, "Acknowledged Writes");
+	cr_assert_eq(v.index, 2);
+	cr_assert(sim_checker_acked(&ck, 2, r, 3, "c=3", 3, &v), "not committed yet");
+	cr_assert(strstr(v.detail, "not committed"), "%s", v.detail);
+	raft_free(r);
+	sim_checker_free(&ck);
+}
+
+/* A crash can lose a truncating write: the node boots from its disk with
+ * the older suffix its memory had already replaced.  That is durable state,
+ * not a broken log. */
+Test(checker, a_restart_may_bring_back_a_suffix_whose_replacement_was_lost)
+{
+	struct sim_checker ck;
+	struct sim_violation v;
+	sim_checker_init(&ck, 3);
+	struct raft_config cfg;
+	raft_config_default(&cfg, 3, 3);
+	struct raft_node *r = raft_new(&cfg, 0);
+	struct raft_entry old[3] = {entry(1, "a=1"), entry(1, "b=2"), entry(1, "c=3")};
+	forged_append(r, 1, 1, old, 3, 1);
+	cr_assert_null(settle(&ck, r, &v));
+	/* a leader of term 2 replaces 2..3 with one entry (in memory) */
+	struct raft_entry repl = entry(2, "d=4");
+	deliver(r, (struct raft_msg){.type = RAFT_MSG_APPEND, .from = 2, .term = 2, .index = 1,
+	                             .log_term = 1, .commit = 1, .n_entries = 1, .entries = &repl});
+	cr_assert_null(settle(&ck, r, &v));
+	cr_assert_eq(raft_last_index(r), 2);
+	/* the write never completed: the disk still holds the old log */
+	sim_checker_crash(&ck, 3);
+	struct raft_durable d = {.term = 2, .n_entries = 3, .entries = old};
+	struct raft_node *booted = raft_restore(&cfg, 0, &d);
+	cr_assert(booted);
+	cr_assert_eq(raft_last_index(booted), 3);
+	const struct sim_violation *got = sim_checker_observe(&ck, 3, booted, NULL, &v) ? &v : NULL;
+	cr_assert_null(got, "%s: %s", got ? got->invariant : "", got ? got->detail : "");
+	raft_free(r);
+	raft_free(booted);
+	sim_checker_free(&ck);
+}
+
+/* A leader that counts a follower as matching entries it does not hold is
+ * reported, even before anything is committed from it. */
+Test(checker, a_leader_matchindex_above_the_followers_log_is_reported)
+{
+	struct sim_checker ck;
+	struct sim_violation v;
+	sim_checker_init(&ck, 3);
+	struct raft_config cfg;
+	raft_config_default(&cfg, 1, 3);
+	struct raft_node *l = raft_new(&cfg, 0);
+	raft_config_default(&cfg, 2, 3);
+	struct raft_node *f = raft_new(&cfg, 0);
+	make_leader(l, 1, (const uint8_t[]){2}, 1);
+	cr_assert_null(settle(&ck, l, &v));
+	uint64_t index;
+	cr_assert_eq(raft_propose(l, 0, "a=1", 3, &index, NULL), RAFT_OK);
+	cr_assert_null(settle(&ck, l, &v));
+	cr_assert_null(settle(&ck, f, &v)); /* n2 holds nothing */
+	deliver(l, (struct raft_msg){.type = RAFT_MSG_APPEND_REPLY, .from = 2, .term = 1,
+	                             .success = true, .commit = index});
+	const struct sim_violation *got = settle(&ck, l, &v);
+	cr_assert_not_null(got);
+	cr_assert_str_eq(got->invariant, "Match Index");
+	cr_assert_eq(got->node_b, 2);
+	raft_free(l);
+	raft_free(f);
 	sim_checker_free(&ck);
 }

@@ -41,8 +41,8 @@ done <<'EOF'
 commit-old-term 1026 Leader Completeness
 vote-twice 3 Election Safety
 no-log-check 2 Leader Completeness
-no-truncate 2 Log Matching
-forget-vote 4542 Election Safety
+no-truncate 6 Log Matching
+forget-vote 2842 Election Safety
 no-step-down 3 Election Safety
 EOF
 
