@@ -29,7 +29,8 @@
 
 static const char fuzz_usage[] =
     "usage: raftsim fuzz [--seeds A..B] [--nodes N|MIN..MAX] [--for DURATION] [--jobs J]\n"
-    "                    [--bug NAME]... [--out FILE] [--quiet]\n"
+    "                    [--bug NAME]... [--out FILE] [--quiet] [--shard K/N]\n"
+    "       raftsim fuzz --merge REPORT...\n"
     "One randomized run per seed (default 1..100): the seed draws its own fault mix\n"
     "(drop and duplicate rates, latency, crashes, partitions, one-way cuts, client\n"
     "load), runs a safety phase of --for (default 30s) virtual time with faults,\n"
@@ -44,7 +45,10 @@ static const char fuzz_usage[] =
     "--max-memory SIZE: budgets per run (default 100000000 events, 1GiB; 0: none).\n"
     "With --jobs, the first failure in any process stops the others once none can\n"
     "find a lower failing seed; the lowest is reported.  Exit 0 no violations, 1 a\n"
-    "failure, 2 bad usage, 3 a run hit a resource limit (budget, out of memory).\n";
+    "failure, 2 bad usage, 3 a run hit a resource limit (budget, out of memory).\n"
+    "--shard K/N runs only seeds A+K-1, A+K-1+N, ... (the K-th of N disjoint slices,\n"
+    "for a job array; docs/scaling.md); --merge combines the shards' saved standard\n"
+    "outputs into the report of one campaign: runs summed, the lowest failing seed.\n";
 
 struct fz_cmd {
 	int64_t t_us;
@@ -481,6 +485,8 @@ static void fz_shrink(struct fz_case *c, bool *keep, const struct fz_result *wan
 
 struct fz_opts {
 	uint64_t seed_lo, seed_hi;
+	uint64_t first, stride;    /* --shard K/N: seeds first, first+stride, ... */
+	uint64_t shard_k, shard_n; /* 1/1 without --shard */
 	uint64_t nodes_lo, nodes_hi;
 	int64_t for_us;
 	uint64_t jobs;
@@ -646,7 +652,8 @@ static uint64_t fz_parallel(const struct fz_opts *o, uint64_t *runs, uint64_t *e
 	uint64_t n = 0;
 	bool broken = false;
 	*kind = 0;
-	for (uint64_t k = 0; k < j && o->seed_lo + k <= o->seed_hi; k++) {
+	uint64_t js = j * o->stride; /* a worker's step between its seeds */
+	for (uint64_t k = 0; k < j && o->first + k * o->stride <= o->seed_hi; k++) {
 		int p[2];
 		if (pipe(p) != 0) {
 			broken = true;
@@ -665,13 +672,13 @@ static uint64_t fz_parallel(const struct fz_opts *o, uint64_t *runs, uint64_t *e
 				close(pfd[m].fd);
 			uint64_t r = 0, e = 0;
 			int kd;
-			uint64_t bad = fz_range(o, o->seed_lo + k, j, &r, &e, &kd, p[1]);
+			uint64_t bad = fz_range(o, o->first + k * o->stride, js, &r, &e, &kd, p[1]);
 			_exit(bad == UINT64_MAX ? 2 : 0);
 		}
 		close(p[1]);
 		pids[n] = pid;
 		pfd[n] = (struct pollfd){.fd = p[0], .events = POLLIN};
-		next[n] = o->seed_lo + k;
+		next[n] = o->first + k * o->stride;
 		used[n] = 0;
 		n++;
 	}
@@ -710,8 +717,8 @@ static uint64_t fz_parallel(const struct fz_opts *o, uint64_t *runs, uint64_t *e
 				}
 				(*runs)++;
 				*events += ev;
-				next[k] = seed + j > o->seed_hi || seed > UINT64_MAX - j ? UINT64_MAX
-				                                                         : seed + j;
+				next[k] = seed + js > o->seed_hi || seed > UINT64_MAX - js ? UINT64_MAX
+				                                                           : seed + js;
 				if (kd == 1 || kd == 3) {
 					next[k] = UINT64_MAX;
 					if (first == 0 || seed < first) {
@@ -743,6 +750,116 @@ static uint64_t fz_parallel(const struct fz_opts *o, uint64_t *runs, uint64_t *e
 	return broken ? UINT64_MAX : first;
 }
 
+/* "K/N" with 1 <= K <= N <= 1,000,000. */
+static bool fz_parse_shard(const char *v, uint64_t *k, uint64_t *n)
+{
+	unsigned long long a, b;
+	char extra;
+	if (sscanf(v, "%llu/%llu%c", &a, &b, &extra) != 2 || strchr(v, '-') || strchr(v, '+') ||
+	    a < 1 || b < 1 || a > b || b > 1000000) {
+		fprintf(stderr, "raftsim: --shard: '%s' is not K/N with 1 <= K <= N (e.g. 3/8)\n", v);
+		return false;
+	}
+	*k = a;
+	*n = b;
+	return true;
+}
+
+/* `fuzz --merge REPORT...`: the shards' standard outputs, combined into
+ * what one campaign over all their seeds reports: the runs and events
+ * summed, and the lowest failing seed (each shard stops at its own lowest,
+ * so the campaign's is the least of them) with that shard's lines. */
+static int fz_merge(int n, char **paths)
+{
+	if (n < 1) {
+		fprintf(stderr, "raftsim: --merge: no shard reports given (raftsim fuzz --merge "
+		                "shard-1.txt shard-2.txt ...)\n");
+		return 2;
+	}
+	unsigned long long lo = 0, hi = 0, runs = 0, events = 0, best = 0, shard_n = 0;
+	double wall = 0;
+	bool limit = false, *seen = NULL;
+	char *best_text = NULL;
+	int rc = 2;
+	for (int f = 0; f < n; f++) {
+		FILE *in = fopen(paths[f], "r");
+		if (!in) {
+			fprintf(stderr, "raftsim: --merge: %s: cannot read: %s\n", paths[f], strerror(errno));
+			goto out;
+		}
+		char line[4096], rest[4096] = "";
+		unsigned long long a = 0, b = 0, k = 1, sn = 1, r = 0, e = 0, fail = 0;
+		double w = 0;
+		char status[32] = "";
+		bool head = false;
+		size_t rl = 0;
+		while (fgets(line, sizeof line, in)) {
+			if (!head && (sscanf(line, "fuzz: seeds %llu..%llu shard %llu/%llu, %llu runs, %llu "
+			                           "events, %lf s, %31[A-Za-z ]",
+			                     &a, &b, &k, &sn, &r, &e, &w, status) == 8 ||
+			              (k = sn = 1, sscanf(line, "fuzz: seeds %llu..%llu, %llu runs, %llu "
+			                                        "events, %lf s, %31[A-Za-z ]",
+			                                  &a, &b, &r, &e, &w, status) == 6))) {
+				head = true;
+				continue;
+			}
+			if (head) {
+				sscanf(line, "FAIL seed %llu", &fail);
+				size_t len = strlen(line);
+				if (rl + len < sizeof rest) {
+					memcpy(rest + rl, line, len + 1);
+					rl += len;
+				}
+			}
+		}
+		fclose(in);
+		if (!head) {
+			fprintf(stderr, "raftsim: --merge: %s: no 'fuzz: seeds ...' summary line (save "
+			                "each shard's standard output)\n", paths[f]);
+			goto out;
+		}
+		if (f == 0) {
+			lo = a, hi = b, shard_n = sn;
+			if (!(seen = calloc(sn + 1, sizeof *seen))) {
+				fprintf(stderr, "raftsim: --merge: out of memory\n");
+				goto out;
+			}
+		} else if (a != lo || b != hi || sn != shard_n) {
+			fprintf(stderr, "raftsim: --merge: %s: seeds %llu..%llu in %llu shards, not "
+			                "%llu..%llu in %llu like %s\n",
+			        paths[f], a, b, sn, lo, hi, shard_n, paths[0]);
+			goto out;
+		}
+		if (seen[k]) {
+			fprintf(stderr, "raftsim: --merge: %s: shard %llu/%llu given twice\n", paths[f], k,
+			        sn);
+			goto out;
+		}
+		seen[k] = true;
+		runs += r, events += e, wall += w;
+		limit |= !strncmp(status, "RESOURCE", 8);
+		if (fail && (!best || fail < best)) {
+			best = fail;
+			free(best_text);
+			best_text = strdup(rest);
+		}
+	}
+	for (unsigned long long k = 1; k <= shard_n; k++)
+		if (!seen[k]) {
+			fprintf(stderr, "raftsim: --merge: shard %llu/%llu is missing\n", k, shard_n);
+			goto out;
+		}
+	printf("fuzz: seeds %llu..%llu, %llu runs, %llu events, %.1f s, %s\n", lo, hi, runs, events,
+	       wall, best ? "FAILED" : limit ? "RESOURCE LIMIT" : "no violations");
+	if (best_text)
+		fputs(best_text, stdout);
+	rc = best ? 1 : limit ? CLI_EXIT_RESOURCE : 0;
+out:
+	free(seen);
+	free(best_text);
+	return rc;
+}
+
 int cli_fuzz(int argc, char **argv)
 {
 	struct fz_opts o = {.seed_lo = 1, .seed_hi = 100, .nodes_lo = 3, .nodes_hi = 7,
@@ -758,6 +875,13 @@ int cli_fuzz(int argc, char **argv)
 		                                 &o.budget.max_memory)) != 0) {
 			if (b < 0)
 				return 2;
+		} else if (FLAG("--shard")) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--shard")) ||
+			    !fz_parse_shard(v, &o.shard_k, &o.shard_n))
+				return 2;
+		} else if (FLAG("--merge")) {
+			/* every other argument is a shard's report */
+			return fz_merge(argc - i - 1, argv + i + 1);
 		} else if (FLAG("--seeds")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--seeds")) ||
 			    !parse_range("--seeds", v, 0, UINT64_MAX / 2, &o.seed_lo, &o.seed_hi))
@@ -789,7 +913,7 @@ int cli_fuzz(int argc, char **argv)
 			o.quiet = true;
 		} else if (a[0] == '-') {
 			static const char *const flags[] = {
-				"--seeds", "--nodes", "--for", "--jobs", "--bug", "--out", "--quiet",
+				"--seeds", "--nodes", "--for", "--jobs", "--bug", "--out", "--quiet", "--shard", "--merge",
 				"--max-events", "--max-memory", "--help", NULL};
 			return cli_unknown_flag("fuzz", a, flags);
 		} else {
@@ -799,6 +923,16 @@ int cli_fuzz(int argc, char **argv)
 		}
 #undef FLAG
 	}
+	if (!o.shard_n)
+		o.shard_k = o.shard_n = 1;
+	o.first = o.seed_lo + (o.shard_k - 1);
+	o.stride = o.shard_n;
+	if (o.first > o.seed_hi) {
+		fprintf(stderr, "raftsim: --shard: shard %llu/%llu of --seeds %llu..%llu holds no seed\n",
+		        (unsigned long long)o.shard_k, (unsigned long long)o.shard_n,
+		        (unsigned long long)o.seed_lo, (unsigned long long)o.seed_hi);
+		return 2;
+	}
 	/* a bad --out is refused now, not after the campaign */
 	if (o.out && !cli_output_ok("--out", o.out, NULL))
 		return 2;
@@ -806,15 +940,19 @@ int cli_fuzz(int argc, char **argv)
 	uint64_t runs = 0, events = 0;
 	int kind = 0;
 	uint64_t bad = o.jobs > 1 ? fz_parallel(&o, &runs, &events, &kind)
-	                          : fz_range(&o, o.seed_lo, 1, &runs, &events, &kind, -1);
+	                          : fz_range(&o, o.first, o.stride, &runs, &events, &kind, -1);
 	double wall = wall_s() - t0;
 	if (bad == UINT64_MAX) {
 		fprintf(stderr, "raftsim fuzz: internal error\n");
 		return 2;
 	}
-	if (!o.quiet || bad)
-		printf("fuzz: seeds %llu..%llu, %llu runs, %llu events, %.1f s, %s\n",
-		       (unsigned long long)o.seed_lo, (unsigned long long)o.seed_hi,
+	char shard[64] = "";
+	if (o.shard_n > 1)
+		snprintf(shard, sizeof shard, " shard %llu/%llu", (unsigned long long)o.shard_k,
+		         (unsigned long long)o.shard_n);
+	if (!o.quiet || bad || o.shard_n > 1)
+		printf("fuzz: seeds %llu..%llu%s, %llu runs, %llu events, %.1f s, %s\n",
+		       (unsigned long long)o.seed_lo, (unsigned long long)o.seed_hi, shard,
 		       (unsigned long long)runs, (unsigned long long)events, wall,
 		       !bad ? "no violations" : kind == 3 ? "RESOURCE LIMIT" : "FAILED");
 	if (!bad)

@@ -288,6 +288,34 @@ for c in "" run check fuzz bench render view; do
     fail "raftsim $c --help does not document exit code 3"
 done
 
+# --- fuzz --shard K/N and --merge: one campaign in slices ---------------------
+"$R" fuzz --seeds 1..120 >"$tmp/fz-all.txt" || fail "fuzz --seeds 1..120 failed"
+for k in 1 2 3 4; do
+  "$R" fuzz --seeds 1..120 --shard "$k/4" >"$tmp/fz-$k.txt" || fail "fuzz --shard $k/4 failed"
+done
+merged=$("$R" fuzz --merge "$tmp"/fz-3.txt "$tmp"/fz-1.txt "$tmp"/fz-4.txt "$tmp"/fz-2.txt) ||
+  fail "fuzz --merge of clean shards: exit $?"
+strip() { sed 's/, [0-9.]* s, /, /'; }
+[ "$(strip <<<"$merged")" = "$(strip <"$tmp/fz-all.txt")" ] ||
+  fail "merged shards differ from one campaign: '$merged' vs '$(cat "$tmp/fz-all.txt")'"
+out=$("$R" fuzz --merge "$tmp"/fz-1.txt "$tmp"/fz-2.txt "$tmp"/fz-3.txt 2>&1); rc=$?
+[ $rc = 2 ] && grep -q 'shard 4/4 is missing' <<<"$out" || fail "merge without shard 4: $rc $out"
+out=$("$R" fuzz --merge "$tmp"/fz-1.txt "$tmp"/fz-1.txt 2>&1); rc=$?
+[ $rc = 2 ] && grep -q 'given twice' <<<"$out" || fail "merge with a shard twice: $rc $out"
+"$R" fuzz --bug vote-twice --seeds 1..40 --out "$tmp/fz-b.scn" >"$tmp/fzb-all.txt"
+for k in 1 2 3; do
+  "$R" fuzz --bug vote-twice --seeds 1..40 --shard "$k/3" --out "$tmp/fz-b$k.scn" >"$tmp/fzb-$k.txt"
+done
+merged=$("$R" fuzz --merge "$tmp"/fzb-1.txt "$tmp"/fzb-2.txt "$tmp"/fzb-3.txt); rc=$?
+want=$(grep '^FAIL seed' "$tmp/fzb-all.txt")
+[ $rc = 1 ] && [ -n "$want" ] && grep -qF "$want" <<<"$merged" ||
+  fail "merged failing shards: exit $rc, want '$want' in: $merged"
+out=$("$R" fuzz --seeds 1..2 --shard 3/4 2>&1); rc=$?
+[ $rc = 2 ] && grep -q -- '--shard: shard 3/4 of --seeds 1..2 holds no seed' <<<"$out" ||
+  fail "an empty shard: $rc $out"
+out=$("$R" fuzz --shard 5/4 2>&1); rc=$?
+[ $rc = 2 ] && grep -q -- "--shard: '5/4' is not K/N" <<<"$out" || fail "--shard 5/4: $rc $out"
+
 # --- fuzz --jobs: a failure in any worker is noticed at once -----------------
 # The second worker fails at seed 1026 first; the first (odd seeds) must stop
 # once it is past 1026, not after its whole share (930 runs before; the
