@@ -101,45 +101,6 @@ struct ex {
 
 /* ---- Text --------------------------------------------------------------- */
 
-struct ex_str {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void ex_addf(struct ex_str *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void ex_addf(struct ex_str *s, const char *fmt, ...)
-{
-	if (s->oom)
-		return;
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		size_t room = s->cap - s->len;
-		int n = vsnprintf(s->p ? s->p + s->len : NULL, room, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			s->oom = true;
-			return;
-		}
-		if ((size_t)n < room) {
-			s->len += (size_t)n;
-			return;
-		}
-		size_t nc = s->cap ? s->cap * 2 : 4096;
-		while (nc - s->len <= (size_t)n)
-			nc *= 2;
-		char *p = realloc(s->p, nc);
-		if (!p) {
-			s->oom = true;
-			return;
-		}
-		s->p = p;
-		s->cap = nc;
-	}
-}
-
 /* Milliseconds with microsecond precision: "287.123". */
 static void ex_ms3(int64_t us, char *buf, size_t cap)
 {
@@ -323,7 +284,7 @@ nomem:
 /* The text of setting s: "k=v k=v ..." over every dimension. */
 static char *ex_label(const struct ex *x, size_t s)
 {
-	struct ex_str t = {0};
+	struct scn_str t = {0};
 	size_t rest = s;
 	size_t idx[EX_DIMS_MAX];
 	for (size_t d = x->n_dims; d-- > 0;) {
@@ -332,15 +293,11 @@ static char *ex_label(const struct ex *x, size_t s)
 	}
 	for (size_t d = 0; d < x->n_dims; d++)
 		for (size_t k = 0; k < x->dims[d].n_keys; k++)
-			ex_addf(&t, "%s%s=%s", t.len ? " " : "", x->dims[d].keys[k],
+			scn_str_addf(&t, "%s%s=%s", t.len ? " " : "", x->dims[d].keys[k],
 			        x->dims[d].vals[idx[d] * x->dims[d].n_keys + k]);
 	if (x->n_dims == 0)
-		ex_addf(&t, "default");
-	if (t.oom) {
-		free(t.p);
-		return NULL;
-	}
-	return t.p;
+		scn_str_addf(&t, "default");
+	return scn_str_take(&t);
 }
 
 /* Builds every setting and checks it with the parser (so a bad key or value
@@ -634,14 +591,14 @@ static int ex_cmp_i64(const void *a, const void *b)
 
 static char *ex_csv(const struct ex *x)
 {
-	struct ex_str t = {0};
+	struct scn_str t = {0};
 	for (size_t d = 0; d < x->n_dims; d++)
 		for (size_t k = 0; k < x->dims[d].n_keys; k++)
-			ex_addf(&t, "%s,", x->dims[d].keys[k]);
-	ex_addf(&t, "seed,status");
+			scn_str_addf(&t, "%s,", x->dims[d].keys[k]);
+	scn_str_addf(&t, "seed,status");
 	for (size_t m = 0; m < x->n_meas; m++)
-		ex_addf(&t, ",%s_ms", x->names[m]);
-	ex_addf(&t, "\n");
+		scn_str_addf(&t, ",%s_ms", x->names[m]);
+	scn_str_addf(&t, "\n");
 	for (uint64_t run = 0; run < x->n_runs; run++) {
 		if (x->status[run] == EX_ABSENT)
 			continue;
@@ -652,9 +609,9 @@ static char *ex_csv(const struct ex *x)
 		}
 		for (size_t d = 0; d < x->n_dims; d++)
 			for (size_t k = 0; k < x->dims[d].n_keys; k++)
-				ex_addf(&t, "%s,", x->dims[d].vals[idx[d] * x->dims[d].n_keys + k]);
+				scn_str_addf(&t, "%s,", x->dims[d].vals[idx[d] * x->dims[d].n_keys + k]);
 		static const char *const names[] = {"", "ok", "fail", "limit"};
-		ex_addf(&t, "%" PRIu64 ",%s", x->seed_lo + run % x->n_seeds, names[x->status[run]]);
+		scn_str_addf(&t, "%" PRIu64 ",%s", x->seed_lo + run % x->n_seeds, names[x->status[run]]);
 		for (size_t m = 0; m < x->n_meas; m++) {
 			int64_t v = x->values[run * x->n_meas + m];
 			char b[32];
@@ -664,15 +621,11 @@ static char *ex_csv(const struct ex *x)
 				b[0] = '\0';
 			else
 				ex_ms3(v, b, sizeof b);
-			ex_addf(&t, ",%s", b);
+			scn_str_addf(&t, ",%s", b);
 		}
-		ex_addf(&t, "\n");
+		scn_str_addf(&t, "\n");
 	}
-	if (t.oom) {
-		free(t.p);
-		return NULL;
-	}
-	return t.p;
+	return scn_str_take(&t);
 }
 
 /* One measurement of one setting: the values taken (sorted), timeouts,
@@ -726,7 +679,7 @@ static size_t ex_pct(size_t n, unsigned p)
 
 static char *ex_summary(const struct ex *x)
 {
-	struct ex_str t = {0};
+	struct scn_str t = {0};
 	size_t lw = strlen("setting"), mw = strlen("measure");
 	for (size_t s = 0; s < x->n_settings; s++)
 		if (strlen(x->labels[s]) > lw)
@@ -734,7 +687,7 @@ static char *ex_summary(const struct ex *x)
 	for (size_t m = 0; m < x->n_meas; m++)
 		if (strlen(x->names[m]) > mw)
 			mw = strlen(x->names[m]);
-	ex_addf(&t, "%-*s  %-*s %6s %8s %9s %9s %9s %9s %9s %9s\n", (int)lw, "setting", (int)mw,
+	scn_str_addf(&t, "%-*s  %-*s %6s %8s %9s %9s %9s %9s %9s %9s\n", (int)lw, "setting", (int)mw,
 	        "measure", "runs", "timeouts", "min", "median", "p90", "p99", "max", "mean");
 	for (size_t s = 0; s < x->n_settings; s++)
 		for (size_t m = 0; m < x->n_meas; m++) {
@@ -757,38 +710,30 @@ static char *ex_summary(const struct ex *x)
 			} else {
 				snprintf(mean, sizeof mean, "-");
 			}
-			ex_addf(&t, "%-*s  %-*s %6zu %8zu %9s %9s %9s %9s %9s %9s\n", (int)lw,
+			scn_str_addf(&t, "%-*s  %-*s %6zu %8zu %9s %9s %9s %9s %9s %9s\n", (int)lw,
 			        x->labels[s], (int)mw, x->names[m], c.runs, c.timeouts, mn, md, p90, p99,
 			        mx, mean);
 			free(c.v);
 		}
-	ex_addf(&t, "(milliseconds of virtual time; timeouts count as longer than any value; mean of the values)\n");
-	if (t.oom) {
-		free(t.p);
-		return NULL;
-	}
-	return t.p;
+	scn_str_addf(&t, "(milliseconds of virtual time; timeouts count as longer than any value; mean of the values)\n");
+	return scn_str_take(&t);
 }
 
 static char *ex_manifest(const struct ex *x)
 {
-	struct ex_str t = {0};
-	ex_addf(&t, "# raftsim experiment: what was run (read by raftsim experiment --merge)\n");
-	ex_addf(&t, "script %s\n", x->script_path);
-	ex_addf(&t, "title %s\n", x->title);
-	ex_addf(&t, "seeds %" PRIu64 "..%" PRIu64 "\n", x->seed_lo, x->seed_hi);
-	ex_addf(&t, "shard %" PRIu64 "/%" PRIu64 "\n", x->shard_k, x->shard_n);
+	struct scn_str t = {0};
+	scn_str_addf(&t, "# raftsim experiment: what was run (read by raftsim experiment --merge)\n");
+	scn_str_addf(&t, "script %s\n", x->script_path);
+	scn_str_addf(&t, "title %s\n", x->title);
+	scn_str_addf(&t, "seeds %" PRIu64 "..%" PRIu64 "\n", x->seed_lo, x->seed_hi);
+	scn_str_addf(&t, "shard %" PRIu64 "/%" PRIu64 "\n", x->shard_k, x->shard_n);
 	for (size_t d = 0; d < x->n_dims; d++)
-		ex_addf(&t, "vary %s\n", x->dims[d].spec);
-	ex_addf(&t, "measures");
+		scn_str_addf(&t, "vary %s\n", x->dims[d].spec);
+	scn_str_addf(&t, "measures");
 	for (size_t m = 0; m < x->n_meas; m++)
-		ex_addf(&t, " %s", x->names[m]);
-	ex_addf(&t, "\n");
-	if (t.oom) {
-		free(t.p);
-		return NULL;
-	}
-	return t.p;
+		scn_str_addf(&t, " %s", x->names[m]);
+	scn_str_addf(&t, "\n");
+	return scn_str_take(&t);
 }
 
 static int ex_plot(const struct ex *x, const char *png, const char *svg, char *err, size_t cap)
@@ -812,10 +757,10 @@ static int ex_plot(const struct ex *x, const char *png, const char *svg, char *e
 				snprintf(err, cap, "%s: out of memory", png);
 				goto cleanup;
 			}
-			struct ex_str l = {0};
-			ex_addf(&l, "%s", x->labels[s]);
+			struct scn_str l = {0};
+			scn_str_addf(&l, "%s", x->labels[s]);
 			if (cols[i].timeouts)
-				ex_addf(&l, " (%zu timed out)", cols[i].timeouts);
+				scn_str_addf(&l, " (%zu timed out)", cols[i].timeouts);
 			labels[i] = l.p;
 			cv[i].label = labels[i] ? labels[i] : "";
 			cv[i].us = cols[i].v;
@@ -919,11 +864,11 @@ static char *ex_read(const char *path, char *err, size_t cap)
 		snprintf(err, cap, "%s: cannot read: %s", path, strerror(errno));
 		return NULL;
 	}
-	struct ex_str t = {0};
+	struct scn_str t = {0};
 	char b[65536];
 	size_t n;
 	while ((n = fread(b, 1, sizeof b, f)) > 0)
-		ex_addf(&t, "%.*s", (int)n, b);
+		scn_str_addf(&t, "%.*s", (int)n, b);
 	bool bad = ferror(f) != 0;
 	fclose(f);
 	if (bad || t.oom || !t.p) {

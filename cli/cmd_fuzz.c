@@ -171,104 +171,65 @@ static void fz_action_text(const struct sim_action *a, uint16_t nodes, char *buf
 }
 
 /* Appends to a growing string. */
-struct fz_buf {
-	char *s;
-	size_t n, cap;
-	bool oom;
-};
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void fz_addf(struct fz_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	for (;;) {
-		va_start(ap, fmt);
-		int n = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? b->cap - b->n : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->oom = true;
-			return;
-		}
-		if (b->s && b->n + (size_t)n < b->cap) {
-			b->n += (size_t)n;
-			return;
-		}
-		size_t cap = (b->cap + (size_t)n + 1) * 2;
-		char *p = realloc(b->s, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
-	}
-}
-
 /* The script for a case, with only the commands keep[i] (NULL: all). */
 static char *fz_script(const struct fz_case *c, const bool *keep, const char *title)
 {
-	struct fz_buf b = {0};
+	struct scn_str b = {0};
 	char d[32];
 	const char *bug, *sep = " bug=";
 	scn_duration_format(c->for_us, d, sizeof d);
-	fz_addf(&b, "# Found by: raftsim fuzz --seeds %llu..%llu --nodes %u --for %s",
+	scn_str_addf(&b, "# Found by: raftsim fuzz --seeds %llu..%llu --nodes %u --for %s",
 	        (unsigned long long)c->seed, (unsigned long long)c->seed, c->nodes, d);
 	for (uint32_t left = c->bugs; (bug = raft_bug_next(&left));)
-		fz_addf(&b, " --bug %s", bug);
-	fz_addf(&b, "\n# Reproduce: raftsim check THIS_FILE\n");
+		scn_str_addf(&b, " --bug %s", bug);
+	scn_str_addf(&b, "\n# Reproduce: raftsim check THIS_FILE\n");
 	if (title)
-		fz_addf(&b, "title \"%s\"\n", title);
-	fz_addf(&b, "cluster nodes=%u seed=%llu", c->nodes, (unsigned long long)c->seed);
+		scn_str_addf(&b, "title \"%s\"\n", title);
+	scn_str_addf(&b, "cluster nodes=%u seed=%llu", c->nodes, (unsigned long long)c->seed);
 	for (uint32_t left = c->bugs; (bug = raft_bug_next(&left)); sep = ",")
-		fz_addf(&b, "%s%s", sep, bug);
-	fz_addf(&b, "\n");
+		scn_str_addf(&b, "%s%s", sep, bug);
+	scn_str_addf(&b, "\n");
 	if (c->snapshot)
-		fz_addf(&b, "set snapshot=%u trailing=%u\n", c->snapshot, c->trailing);
+		scn_str_addf(&b, "set snapshot=%u trailing=%u\n", c->snapshot, c->trailing);
 	if (c->mix[0])
-		fz_addf(&b, "%s\n", c->mix);
+		scn_str_addf(&b, "%s\n", c->mix);
 	int64_t t = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		if (keep && !keep[i])
 			continue;
 		if (c->cmds[i].t_us > t) {
 			scn_duration_format(c->cmds[i].t_us - t, d, sizeof d);
-			fz_addf(&b, "run %s\n", d);
+			scn_str_addf(&b, "run %s\n", d);
 			t = c->cmds[i].t_us;
 		}
-		fz_addf(&b, "%s\n", c->cmds[i].text);
+		scn_str_addf(&b, "%s\n", c->cmds[i].text);
 	}
 	if (c->end_us > t) {
 		scn_duration_format(c->end_us - t, d, sizeof d);
-		fz_addf(&b, "run %s\n", d);
+		scn_str_addf(&b, "run %s\n", d);
 	}
 	if (c->liveness) {
-		fz_addf(&b, "# liveness: heal everything; a leader must emerge and every\n"
+		scn_str_addf(&b, "# liveness: heal everything; a leader must emerge and every\n"
 		            "# acknowledged put must be committed on every node\n");
-		fz_addf(&b, "heal\n");
+		scn_str_addf(&b, "heal\n");
 		for (uint16_t i = 1; i <= c->nodes; i++)
 			if (c->down[i])
-				fz_addf(&b, "restart n%u\n", i);
-		fz_addf(&b, "set drop=0%% duplicate=0%%\n");
+				scn_str_addf(&b, "restart n%u\n", i);
+		scn_str_addf(&b, "set drop=0%% duplicate=0%%\n");
 		/* timings that cause split votes are for the safety phase; the
 		 * liveness phase asks for a leader under sane ones */
 		if (c->mix[0])
-			fz_addf(&b, "set disk=0ms election=150ms..300ms heartbeat=50ms retry=1s\n");
+			scn_str_addf(&b, "set disk=0ms election=150ms..300ms heartbeat=50ms retry=1s\n");
 		/* Plain Figure 2 Raft has no no-op entry: a new leader commits
 		 * older entries only along with one of its own term, so the
 		 * client keeps writing while the cluster settles. */
-		fz_addf(&b, "run until leader within 20s\n");
+		scn_str_addf(&b, "run until leader within 20s\n");
 		for (int k = 1; k <= 3; k++)
-			fz_addf(&b, "client put fuzz=%d\nrun 1s\n", k);
-		fz_addf(&b, "run until committed fuzz=3 on all within 20s\n");
-		fz_addf(&b, "run until acked-committed within 20s\n");
+			scn_str_addf(&b, "client put fuzz=%d\nrun 1s\n", k);
+		scn_str_addf(&b, "run until committed fuzz=3 on all within 20s\n");
+		scn_str_addf(&b, "run until acked-committed within 20s\n");
 	}
-	if (b.oom) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
+	return scn_str_take(&b);
 }
 
 /* The run budgets (--max-events, --max-memory), for every runner. */

@@ -24,6 +24,15 @@ void scn_appendf(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 	va_end(ap);
 }
 
+char *scn_str_take(struct scn_str *s)
+{
+	if (!s->oom)
+		return s->p;
+	free(s->p);
+	s->p = NULL;
+	return NULL;
+}
+
 void scn_str_addf(struct scn_str *s, const char *fmt, ...)
 {
 	if (s->oom)

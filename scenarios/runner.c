@@ -1175,11 +1175,7 @@ char *scn_runner_save_text(const struct scn_runner *r)
 	uint64_t before = r->slice_us == sim_now_us(r->sim) ? r->slice_base : r->events;
 	scn_save_reach(&o, &t, &ev, sim_now_us(r->sim), r->events, scn_mid_slice(r), before);
 	scn_str_addf(&o, "# end of the session\n");
-	if (o.oom) {
-		free(o.p);
-		return NULL;
-	}
-	return o.p;
+	return scn_str_take(&o);
 }
 
 int scn_runner_save(const struct scn_runner *r, const char *path, char *err, size_t errcap)

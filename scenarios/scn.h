@@ -380,4 +380,18 @@ struct scn_measurement {
 /* The measurements taken so far, in the order they finished. */
 const struct scn_measurement *scn_runner_measurements(const struct scn_runner *r, size_t *n);
 
+/* ---- A string builder ----------------------------------------------------- */
+/* A growing heap string (saved sessions, experiment files): start from
+ * {0}, append with scn_str_addf(); oom is set, and later appends ignored,
+ * when memory runs out; the caller frees p. */
+struct scn_str {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+void scn_str_addf(struct scn_str *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The finished string (the caller frees it), or NULL if memory ran out on
+ * the way (what was built is freed then). */
+char *scn_str_take(struct scn_str *s);
+
 #endif

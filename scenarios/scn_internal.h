@@ -75,12 +75,5 @@ void scn_appendf(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 void scn_vappendf(char *buf, size_t cap, size_t *len, const char *fmt, va_list ap)
 	__attribute__((format(printf, 4, 0)));
 
-/* A growing heap string for scn_runner_save_text(). */
-struct scn_str {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-void scn_str_addf(struct scn_str *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif
