@@ -40,21 +40,10 @@ trap cleanup EXIT
 fail() { echo "e2e_lecture: FAIL: $*"; [ -f "$work/view.err" ] && grep -v '^frame:' "$work/view.err" | tail -20 | sed 's/^/  view stderr: /'; exit 1; }
 step() { echo "e2e_lecture: $*"; }
 
-display=""
-for n in $(seq 161 230); do
-  if [ ! -e "/tmp/.X$n-lock" ] && [ ! -e "/tmp/.X11-unix/X$n" ]; then display=$n; break; fi
-done
-[ -n "$display" ] || fail "no free X display number"
-Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-xvfb_pid=$!
-export DISPLAY=":$display"
-for _ in $(seq 50); do
-  xdotool getdisplaygeometry >/dev/null 2>&1 && break
-  kill -0 "$xvfb_pid" 2>/dev/null || fail "Xvfb did not start: $(cat "$work/xvfb.log")"
-  sleep 0.1
-done
-xdotool getdisplaygeometry >/dev/null 2>&1 || fail "Xvfb :$display does not answer"
-step "Xvfb on :$display"
+# shellcheck source=tests/lib/xvfb.sh
+source "$src/tests/lib/xvfb.sh"
+e2e_start_xvfb 161 230
+step "Xvfb on $DISPLAY"
 
 cd "$work" || exit 1
 view_asan="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"

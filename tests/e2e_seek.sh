@@ -76,20 +76,9 @@ scn=$work/busy15.scn
   done
 } >"$scn"
 
-display=""
-for n in $(seq 161 230); do
-  if [ ! -e "/tmp/.X$n-lock" ] && [ ! -e "/tmp/.X11-unix/X$n" ]; then display=$n; break; fi
-done
-[ -n "$display" ] || fail "no free X display number"
-Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-xvfb_pid=$!
-export DISPLAY=":$display"
-for _ in $(seq 50); do
-  xdotool getdisplaygeometry >/dev/null 2>&1 && break
-  kill -0 "$xvfb_pid" 2>/dev/null || fail "Xvfb did not start: $(cat "$work/xvfb.log")"
-  sleep 0.1
-done
-xdotool getdisplaygeometry >/dev/null 2>&1 || fail "Xvfb :$display does not answer"
+# shellcheck source=tests/lib/xvfb.sh
+source "$src/tests/lib/xvfb.sh"
+e2e_start_xvfb 161 230
 
 cd "$work" || exit 1
 view_asan="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"   # see e2e_view.sh
@@ -133,7 +122,7 @@ wait_seeking() {
 }
 
 start_view
-step "window $win on :$display, timeline bar at x=$bx..$((bx + bw)) y=$ty"
+step "window $win on $DISPLAY, timeline bar at x=$bx..$((bx + bw)) y=$ty"
 
 # Click the far right of the timeline until it spans a minute: each seek goes
 # to the end of the timeline, which then grows (2 s, 5 s, 10 s, 20 s, 50 s).
