@@ -732,6 +732,15 @@ int render_history_step_back_begin(struct render_history *h)
 	return 0;
 }
 
+/* A move back to the pause `to`: replay up to its event and land on it. */
+static void move_to_pause(struct render_history *h, struct hist_pause to)
+{
+	move_reset(h, RENDER_MOVE_PREV_PAUSE);
+	h->mv.target_events = to.events;
+	h->mv.land = true;
+	h->mv.land_at = to;
+}
+
 int render_history_prev_pause_begin(struct render_history *h)
 {
 	move_reset(h, RENDER_MOVE_NONE);
@@ -742,10 +751,7 @@ int render_history_prev_pause_begin(struct render_history *h)
 	if (restore(h, cp_for_events(h, to.events)) != 0)
 		return -1;
 	apply_due_here(h);
-	move_reset(h, RENDER_MOVE_PREV_PAUSE);
-	h->mv.target_events = to.events;
-	h->mv.land = true;
-	h->mv.land_at = to;
+	move_to_pause(h, to);
 	return 0;
 }
 
@@ -769,10 +775,7 @@ int render_history_back_to_script_begin(struct render_history *h)
 		return -1;
 	if (!p)
 		return 1;
-	move_reset(h, RENDER_MOVE_PREV_PAUSE);
-	h->mv.target_events = to.events;
-	h->mv.land = true;
-	h->mv.land_at = to;
+	move_to_pause(h, to);
 	return 0;
 }
 

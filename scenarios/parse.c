@@ -1392,6 +1392,20 @@ static int scn_parse_mark(struct scn_parser *p, struct scn_cmd *c)
 	return scn_expect_end(p, "the mark's name");
 }
 
+/* Consumes the keyword word, or fails with "missing 'word' after AFTER: HINT"
+ * at the end of the line, "expected 'word' instead of 'X': HINT" elsewhere. */
+static int scn_expect_word(struct scn_parser *p, const char *word, const char *after,
+                           const char *hint)
+{
+	char b[SCN_TOKBUF];
+	if (scn_accept(p, word))
+		return 0;
+	struct scn_tok *x = scn_peek(p);
+	if (!x)
+		return scn_perr(p, p->eol_col, "missing '%s' after %s: %s", word, after, hint);
+	return scn_perr(p, x->col, "expected '%s' instead of '%s': %s", word, TOKSHOW(x, b), hint);
+}
+
 /* `measure NAME [since MARK] until COND [within DURATION]`. */
 static int scn_parse_measure(struct scn_parser *p, struct scn_cmd *c)
 {
@@ -1427,15 +1441,9 @@ static int scn_parse_measure(struct scn_parser *p, struct scn_cmd *c)
 			                c->since, c->since);
 		}
 	}
-	if (!scn_accept(p, "until")) {
-		struct scn_tok *x = scn_peek(p);
-		if (!x)
-			return scn_perr(p, p->eol_col,
-			                "missing 'until' after the name: measure NAME [since MARK] until COND [within DURATION]");
-		return scn_perr(p, x->col,
-		                "expected 'until' instead of '%s': measure NAME [since MARK] until COND [within DURATION]",
-		                TOKSHOW(x, b));
-	}
+	if (scn_expect_word(p, "until", "the name",
+	                    "measure NAME [since MARK] until COND [within DURATION]") != 0)
+		return -1;
 	if (scn_parse_cond(p, "'until'", &c->cond) != 0)
 		return -1;
 	if (scn_accept(p, "within") && scn_parse_duration(p, "'within'", &c->us) != 0)
@@ -1457,20 +1465,12 @@ static int scn_parse_measure(struct scn_parser *p, struct scn_cmd *c)
 /* `run between DURATION and DURATION`. */
 static int scn_parse_run_between(struct scn_parser *p, struct scn_cmd *c)
 {
-	char b[SCN_TOKBUF];
 	c->kind = SCN_CMD_RUN_BETWEEN;
 	int col = scn_here(p);
 	if (scn_parse_duration(p, "'run between'", &c->us) != 0)
 		return -1;
-	if (!scn_accept(p, "and")) {
-		struct scn_tok *x = scn_peek(p);
-		if (!x)
-			return scn_perr(p, p->eol_col,
-			                "missing 'and' after the first duration: e.g. run between 0ms and 75ms");
-		return scn_perr(p, x->col,
-		                "expected 'and' instead of '%s': e.g. run between 0ms and 75ms",
-		                TOKSHOW(x, b));
-	}
+	if (scn_expect_word(p, "and", "the first duration", "e.g. run between 0ms and 75ms") != 0)
+		return -1;
 	if (scn_parse_duration(p, "'and'", &c->us_max) != 0)
 		return -1;
 	if (c->us > c->us_max)
