@@ -215,7 +215,8 @@ static char *fz_script(const struct fz_case *c, const bool *keep, const char *ti
 		for (uint16_t i = 1; i <= c->nodes; i++)
 			if (c->down[i])
 				scn_str_addf(&b, "restart n%u\n", i);
-		scn_str_addf(&b, "set drop=0%% duplicate=0%%\n");
+		/* a clean network: no loss, and no latency spike left on */
+		scn_str_addf(&b, "set drop=0%% duplicate=0%% latency=5ms..15ms\n");
 		/* timings that cause split votes are for the safety phase; the
 		 * liveness phase asks for a leader under sane ones */
 		if (c->mix[0])
@@ -469,7 +470,8 @@ static uint16_t fz_nodes_for(const struct fz_opts *o, uint64_t seed)
 /* The wider fault mix, on a quarter of the seeds (seed mod 4 = 0), each
  * part drawn in or left out per seed (swarm testing): a disk latency of
  * 0..50 ms, election timeouts from narrow ranges that cause split votes to
- * wide ones, a heartbeat interval, and a client retry time. */
+ * wide ones, a heartbeat interval, a client retry time, a cap of 1..16
+ * entries per AppendEntries, and torn writes. */
 static void fz_mix(uint64_t seed, char *buf, size_t cap)
 {
 	buf[0] = '\0';
@@ -485,6 +487,7 @@ static void fz_mix(uint64_t seed, char *buf, size_t cap)
 	}
 	static const int min_ms[] = {150, 200, 300}, spread_ms[] = {10, 50, 150, 300};
 	static const int heartbeat_ms[] = {20, 30, 50}, retry_ms[] = {100, 300, 1000, 3000};
+	static const unsigned batch[] = {1, 2, 4, 16};
 	size_t len = (size_t)snprintf(buf, cap, "set");
 	if (pick[0] & 1)
 		len += (size_t)snprintf(buf + len, cap - len, " disk=%ums", (unsigned)(pick[1] % 51));
@@ -498,6 +501,10 @@ static void fz_mix(uint64_t seed, char *buf, size_t cap)
 		                        heartbeat_ms[pick[4] % 3]);
 	if (pick[0] & 8)
 		len += (size_t)snprintf(buf + len, cap - len, " retry=%ums", retry_ms[pick[5] % 4]);
+	if (pick[0] & 16) /* few entries per message: long catch-ups, many in flight */
+		len += (size_t)snprintf(buf + len, cap - len, " batch=%u", batch[pick[6] % 4]);
+	if (pick[0] & 32) /* a crash keeps a prefix of the write it interrupts */
+		len += (size_t)snprintf(buf + len, cap - len, " torn=on");
 	if (len == 3)
 		buf[0] = '\0';
 }

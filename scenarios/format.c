@@ -94,6 +94,10 @@ void scn_settings_apply(const struct scn_settings *st, struct sim_config *c)
 		c->max_events = st->max_events;
 	if (st->mask & SCN_SET_MAX_MEMORY)
 		c->max_memory_bytes = st->max_memory_bytes;
+	if (st->mask & SCN_SET_BATCH)
+		c->entries_per_msg_max = st->batch;
+	if (st->mask & SCN_SET_TORN)
+		c->torn_writes = st->torn;
 }
 
 void scn_settings_from_config(const struct sim_config *c, struct scn_settings *st)
@@ -125,6 +129,17 @@ void scn_settings_from_config(const struct sim_config *c, struct scn_settings *s
 	if (c->max_memory_bytes != SIM_MAX_MEMORY_DEFAULT) {
 		st->mask |= SCN_SET_MAX_MEMORY;
 		st->max_memory_bytes = c->max_memory_bytes;
+	}
+	/* The message cap and torn writes likewise, only when not defaults. */
+	struct sim_config d;
+	sim_config_default(&d);
+	if (c->entries_per_msg_max != d.entries_per_msg_max) {
+		st->mask |= SCN_SET_BATCH;
+		st->batch = c->entries_per_msg_max;
+	}
+	if (c->torn_writes) {
+		st->mask |= SCN_SET_TORN;
+		st->torn = true;
 	}
 }
 
@@ -367,6 +382,10 @@ static void scn_add_settings(char *buf, size_t cap, size_t *len, const struct sc
 		scn_size_format(st->max_memory_bytes, z, sizeof z);
 		scn_appendf(buf, cap, len, " max_memory=%s", z);
 	}
+	if (st->mask & SCN_SET_BATCH)
+		scn_appendf(buf, cap, len, " batch=%u", st->batch);
+	if (st->mask & SCN_SET_TORN)
+		scn_appendf(buf, cap, len, " torn=%s", st->torn ? "on" : "off");
 	if (st->mask & SCN_SET_PACE) {
 		if (st->pace_div)
 			scn_appendf(buf, cap, len, " pace=1/%u", st->pace_div);

@@ -991,7 +991,8 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 	/* The index of a key is its SCN_SET_* bit. */
 	static const char *const keys[] = {"election", "heartbeat", "latency",  "disk",
 	                                   "drop",     "duplicate", "retry",    "snapshot",
-	                                   "trailing", "max_events", "max_memory", "pace", NULL};
+	                                   "trailing", "max_events", "max_memory", "pace",
+	                                   "batch",    "torn",      NULL};
 	memset(st, 0, sizeof *st);
 	if (!scn_peek(p))
 		return scn_perr(p, p->eol_col,
@@ -1013,7 +1014,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 				return scn_perr(p, t->col, "unknown setting '%.*s': did you mean '%s'?",
 				                (int)(kn > 40 ? 40 : kn), t->p, s);
 			return scn_perr(p, t->col,
-			                "unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory or pace",
+			                "unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory, pace, batch or torn",
 			                (int)(kn > 40 ? 40 : kn), t->p);
 		}
 		if (!eq || kn + 1 == t->n)
@@ -1027,6 +1028,8 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			                : bit == 9             ? "1000000"
 			                : bit == 10            ? "512MiB"
 			                : bit == 11            ? "auto"
+			                : bit == 12            ? "16"
+			                : bit == 13            ? "on"
 			                                       : "50ms");
 		if (st->mask & (1u << bit))
 			return scn_perr(p, t->col, "'%s' is set twice in this line", keys[bit]);
@@ -1101,6 +1104,22 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			st->pace_div = (uint32_t)div;
 			break;
 		}
+		case 12: {
+			uint64_t n = 0;
+			int nrc = scn_number(v, vn, &n);
+			if (nrc != 0 || n < 1 || n > SCN_BATCH_MAX)
+				rc = scn_perr(p, vc, "bad batch '%s': expected the most entries one AppendEntries carries, 1..%u", b + kn + 1, SCN_BATCH_MAX);
+			st->batch = (uint32_t)n;
+			break;
+		}
+		case 13:
+			if (vn == 2 && !memcmp(v, "on", 2))
+				st->torn = true;
+			else if (vn == 3 && !memcmp(v, "off", 3))
+				st->torn = false;
+			else
+				rc = scn_perr(p, vc, "bad torn '%s': expected on (a crash keeps only a prefix of the oldest write in flight) or off", b + kn + 1);
+			break;
 		default:
 			rc = scn_entries(p, v, vn, vc, bit == 7 ? "snapshot" : "trailing",
 			                 bit == 7 ? &st->snapshot_threshold : &st->snapshot_trailing);

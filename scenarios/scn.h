@@ -134,7 +134,12 @@ enum {
 	SCN_SET_MAX_EVENTS = 1u << 9, /* max_events=N: sim_config.max_events (0: none) */
 	SCN_SET_MAX_MEMORY = 1u << 10, /* max_memory=SIZE: sim_config.max_memory_bytes */
 	SCN_SET_PACE = 1u << 11,       /* pace=auto | pace=1/N: for the window only */
+	SCN_SET_BATCH = 1u << 12,      /* batch=N: sim_config.entries_per_msg_max */
+	SCN_SET_TORN = 1u << 13,       /* torn=on|off: sim_config.torn_writes */
 };
+
+/* batch= takes 1..this many entries per AppendEntries (sim_config_validate). */
+#define SCN_BATCH_MAX 65536u
 
 /* pace=1/N takes N in 1..this (pace=1 is real time). */
 #define SCN_PACE_DIV_MAX 100000u
@@ -151,6 +156,8 @@ struct scn_settings {
 	uint64_t max_events, max_memory_bytes;          /* budgets; 0: no limit */
 	uint32_t pace_div; /* PACE: 0 auto, N: virtual time at 1/N of wall time;
 	                      the simulator ignores it, the window plays at it */
+	uint32_t batch;    /* BATCH: entries per AppendEntries, 1..SCN_BATCH_MAX */
+	bool torn;         /* TORN: a crash tears the oldest write in flight */
 };
 
 /* max_events= takes 0..this many events; max_memory= 0..this many bytes. */

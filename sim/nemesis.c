@@ -35,6 +35,39 @@ void sim_nemesis_init(struct sim_nemesis *n, uint64_t seed, uint16_t nodes)
 	n->dup_ppm = pick(r, 0, 2) ? pick(r, 0, 250000) : 0;
 	n->latency_us_min = pick(r, 1, 20) * MS;
 	n->latency_us_max = n->latency_us_min + pick(r, 0, 60) * MS;
+	/* drawn from a stream of their own, so seeds without spikes keep the
+	 * schedules they had before spikes existed */
+	uint64_t sr = seed * 0x9e3779b97f4a7c15ull + 0x5851f42d4c957f2dull;
+	sim_rand_next(&sr);
+	if (pick(&sr, 0, 1) == 0) {
+		n->w_spike = pick(&sr, 2, 12);
+		n->spike_us_min = pick(&sr, 200, 1000) * MS;
+		n->spike_us_max = n->spike_us_min + pick(&sr, 0, 2000) * MS;
+	}
+	if (pick(&sr, 0, 1) == 0)
+		n->w_minority = pick(&sr, 1, 10);
+}
+
+/* The live leader of the highest term, 0 if none. */
+static uint8_t newest_leader(const struct sim_nemesis *n, const struct sim *s)
+{
+	uint8_t best = 0;
+	for (uint16_t i = 1; i <= n->nodes; i++) {
+		const struct raft_node *r = sim_node(s, (uint8_t)i);
+		if (sim_node_up(s, (uint8_t)i) && raft_role(r) == RAFT_LEADER &&
+		    (!best || raft_term(r) > raft_term(sim_node(s, best))))
+			best = (uint8_t)i;
+	}
+	return best;
+}
+
+static void set_network(const struct sim_nemesis *n, struct sim_action *out, bool spike)
+{
+	out->kind = SIM_A_SET;
+	out->drop_ppm = n->drop_ppm;
+	out->dup_ppm = n->dup_ppm;
+	out->latency_us_min = spike ? n->spike_us_min : n->latency_us_min;
+	out->latency_us_max = spike ? n->spike_us_max : n->latency_us_max;
 }
 
 static uint8_t any_node(struct sim_nemesis *n)
@@ -58,22 +91,27 @@ void sim_nemesis_next(struct sim_nemesis *n, const struct sim *s, struct sim_act
 	memset(out, 0, sizeof *out);
 	if (!n->set_done) {
 		n->set_done = true;
-		out->kind = SIM_A_SET;
-		out->drop_ppm = n->drop_ppm;
-		out->dup_ppm = n->dup_ppm;
-		out->latency_us_min = n->latency_us_min;
-		out->latency_us_max = n->latency_us_max;
+		set_network(n, out, false);
 		return;
 	}
 	if (n->pending_run) {
 		n->pending_run = false;
 		out->kind = SIM_A_RUN;
-		out->us = sim_rand_range(&n->rng, n->gap_us_min, n->gap_us_max);
+		/* a spike lasts one short run: what is sent in it arrives late */
+		out->us = n->spike_phase == 1 ? pick(&n->rng, 1, 40) * MS
+		                              : sim_rand_range(&n->rng, n->gap_us_min, n->gap_us_max);
+		if (n->spike_phase == 1)
+			n->spike_phase = 2;
 		return;
 	}
 	n->pending_run = true;
+	if (n->spike_phase == 2) {
+		n->spike_phase = 0;
+		set_network(n, out, false);
+		return;
+	}
 	uint32_t total = n->w_crash + n->w_restart + n->w_timeout + n->w_partition + n->w_isolate +
-	                 n->w_cut + n->w_heal + n->w_put;
+	                 n->w_cut + n->w_heal + n->w_put + n->w_spike + n->w_minority;
 	uint32_t x = pick(&n->rng, 0, total - 1);
 	unsigned up = 0;
 	for (uint16_t i = 1; i <= n->nodes; i++)
@@ -120,11 +158,35 @@ void sim_nemesis_next(struct sim_nemesis *n, const struct sim *s, struct sim_act
 	} else if ((x -= n->w_cut) < n->w_heal) {
 		out->kind = SIM_A_HEAL;
 		return;
+	} else if ((x -= n->w_heal) < n->w_spike) {
+		n->spike_phase = 1;
+		set_network(n, out, true);
+		return;
+	} else if ((x -= n->w_spike) < n->w_minority) {
+		uint8_t l = newest_leader(n, s);
+		if (l && n->nodes >= 3) {
+			out->kind = SIM_A_PARTITION;
+			for (uint16_t i = 0; i < n->nodes; i++)
+				out->group[i] = 2;
+			out->group[l - 1] = 1;
+			/* up to (nodes-1)/2 - 1 followers go with it */
+			uint32_t k = pick(&n->rng, 0, (uint32_t)(n->nodes - 1) / 2 - 1);
+			for (uint32_t j = 0; j < k; j++)
+				out->group[pick(&n->rng, 1, n->nodes) - 1] = 1;
+			return;
+		}
 	}
 	/* puts, and whatever could not be done above */
 	out->kind = SIM_A_PUT;
 	n->puts++;
 	snprintf(out->cmd, sizeof out->cmd, "k%u=%u", (unsigned)pick(&n->rng, 1, 8), n->puts);
+}
+
+void sim_nemesis_calm(const struct sim_nemesis *n, struct sim_config *c)
+{
+	c->drop_ppm = c->dup_ppm = 0;
+	c->latency_us_min = n->latency_us_min;
+	c->latency_us_max = n->latency_us_max;
 }
 
 int sim_action_apply(struct sim *s, const struct sim_action *a)

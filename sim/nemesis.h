@@ -44,6 +44,17 @@ struct sim_nemesis {
 	uint32_t drop_ppm, dup_ppm;
 	int64_t latency_us_min, latency_us_max;
 	uint32_t puts;
+	/* Latency spikes (a stalled switch, a paused process): the network's
+	 * latency jumps to spike_us_min..spike_us_max for one short run, then
+	 * comes back, so the messages of that moment arrive long after
+	 * elections have moved on.  Weight 0 on most seeds. */
+	uint32_t w_spike;
+	/* Leader-minority partitions (Jepsen's partition of the leader): the
+	 * newest live leader and fewer than half of the others on one side, so
+	 * it keeps writes the majority side will overwrite. */
+	uint32_t w_minority;
+	int64_t spike_us_min, spike_us_max;
+	uint8_t spike_phase; /* 1: the spike is set, run briefly; 2: set it back */
 	bool pending_run; /* actions alternate with runs */
 	bool set_done;
 };
@@ -52,6 +63,9 @@ void sim_nemesis_init(struct sim_nemesis *n, uint64_t seed, uint16_t nodes);
 /* The next action, chosen with the cluster's current state in mind (only
  * crashed nodes restart, and at least one node stays up). */
 void sim_nemesis_next(struct sim_nemesis *n, const struct sim *s, struct sim_action *out);
+/* A clean network for a liveness phase: no loss, no duplicates, and the
+ * seed's normal latency (never a spike left on). */
+void sim_nemesis_calm(const struct sim_nemesis *n, struct sim_config *c);
 /* Applies an action; SIM_OK or the sim's error. */
 int sim_action_apply(struct sim *s, const struct sim_action *a);
 

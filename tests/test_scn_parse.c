@@ -179,6 +179,8 @@ Test(scn_parse, canonical_round_trip)
 	format_is("set election=1.5..3s latency=5ms", "set election=1500..3000ms latency=5ms");
 	format_is("set election=1..2s", "set election=1..2s");
 	format_is("set latency=500us..1ms disk=1500us", "set latency=500..1000us disk=1500us");
+	format_is("set batch=4 torn=on", "set batch=4 torn=on");
+	format_is("set torn=off batch=65536", "set batch=65536 torn=off");
 	format_is("set drop=0.5% duplicate=12.25% retry=60s",
 	          "set drop=0.5% duplicate=12.25% retry=60s");
 	format_is("set drop=0.0001% duplicate=100%", "set drop=0.0001% duplicate=100%");
@@ -547,7 +549,11 @@ Test(scn_parse, errors)
 		{HDR "mend n1 -> n2 -> n3\n", "x.scn:2:15: unexpected '->' after the link"},
 		/* settings */
 		{HDR "set\n", "x.scn:2:5: missing settings after 'set': e.g. set election=150..300ms heartbeat=50ms"},
-		{HDR "set foo=1\n", "x.scn:2:5: unknown setting 'foo': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory or pace"},
+		{HDR "set foo=1\n", "x.scn:2:5: unknown setting 'foo': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory, pace, batch or torn"},
+		{HDR "set batch=0\n", "x.scn:2:11: bad batch '0': expected the most entries one AppendEntries carries, 1..65536"},
+		{HDR "set batch=65537\n", "x.scn:2:11: bad batch '65537': expected the most entries one AppendEntries carries, 1..65536"},
+		{HDR "set torn=yes\n", "x.scn:2:10: bad torn 'yes': expected on (a crash keeps only a prefix of the oldest write in flight) or off"},
+		{HDR "set torn\n", "x.scn:2:5: missing value in 'torn': write it like torn=on"},
 		{HDR "set heartbeat=1us\n", "x.scn:2:15: heartbeat 1us is below 1ms: timers that short make virtual time crawl (millions of events per virtual second); use 1ms or more"},
 		{HDR "set election=1us..2ms\n", "x.scn:2:14: election timeout 1us..2ms is below 1ms: timers that short make virtual time crawl (millions of events per virtual second); use 1ms or more"},
 		{HDR "set max_events=lots\n", "x.scn:2:16: bad max_events 'lots': expected a number of simulator events 0..1000000000000 (0: no limit)"},

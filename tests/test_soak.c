@@ -90,7 +90,7 @@ static void soak_one(uint64_t seed, unsigned *heals_checked)
 		if (!sim_node_up(s, i))
 			sim_restart(s, i);
 	struct sim_config calm = *sim_config(s);
-	calm.drop_ppm = calm.dup_ppm = 0;
+	sim_nemesis_calm(&n, &calm);
 	sim_reconfigure(s, &calm);
 	if (!await_leader(s, 10 * SEC))
 		explain(s, seed, "no leader in the liveness phase");
