@@ -583,9 +583,28 @@ static uint64_t cmd_hash(const struct raft_entry *e)
 	return bytes_hash(e, e->len <= RAFT_CMD_MAX ? e->len : RAFT_CMD_MAX);
 }
 
-static uint64_t key_hash(const struct raft_entry *e)
+/* The hash of a command (as cmd_hash()) and of its key alone (never 0),
+ * from one copy of its bytes: the key's are the command's with the bytes
+ * after the key cleared and its length in byte 0. */
+static void cmd_and_key_hash(const struct raft_entry *e, uint64_t *cmd, uint64_t *key)
 {
-	return (bytes_hash(e, raft_cmd_key_len(e)) ^ 0x5bd1e9955bd1e995ull) | 1u;
+	size_t len = e->len <= RAFT_CMD_MAX ? e->len : RAFT_CMD_MAX;
+	unsigned char b[32] = {0};
+	b[0] = (unsigned char)len;
+	memcpy(b + 1, e->cmd, len);
+	uint64_t w[4];
+	memcpy(w, b, sizeof w);
+	*cmd = mix64(w[0] * 0x9e3779b97f4a7c15ull + w[1] * 0xc2b2ae3d27d4eb4full +
+	             w[2] * 0x165667b19e3779f9ull + w[3] * 0xd6e8feb86659fd93ull);
+	const char *eq = memchr(e->cmd, '=', len);
+	size_t klen = eq ? (size_t)(eq - e->cmd) : len;
+	b[0] = (unsigned char)klen;
+	memset(b + 1 + klen, 0, sizeof b - 1 - klen);
+	memcpy(w, b, sizeof w);
+	*key = (mix64(w[0] * 0x9e3779b97f4a7c15ull + w[1] * 0xc2b2ae3d27d4eb4full +
+	              w[2] * 0x165667b19e3779f9ull + w[3] * 0xd6e8feb86659fd93ull) ^
+	        0x5bd1e9955bd1e995ull) |
+	       1u;
 }
 
 static int kv_grow(struct sim_checker *c)
@@ -619,7 +638,8 @@ static int map_apply(struct sim_checker *c, const struct raft_entry *e, uint64_t
 	}
 	if ((c->kv_n + 1) * 4 > c->kv_cap * 3 && kv_grow(c) != 0)
 		return -1;
-	uint64_t key = key_hash(e), h = cmd_hash(e);
+	uint64_t key, h;
+	cmd_and_key_hash(e, &h, &key);
 	size_t j = (size_t)key & (c->kv_cap - 1);
 	while (c->kv[j].key && c->kv[j].key != key)
 		j = (j + 1) & (c->kv_cap - 1);

@@ -86,6 +86,22 @@ static struct sim_disk_write *q_at(const struct sim_disk *d, size_t k)
 	return &d->q[(d->q_head + k) % d->q_cap];
 }
 
+/* A finished or lost write's buffer becomes the spare if it is the larger. */
+static void write_release(struct sim_disk *d, struct sim_disk_write *w)
+{
+	if (!w->entries)
+		return;
+	if (w->cap > d->spare_cap) {
+		free(d->spare);
+		d->spare = w->entries;
+		d->spare_cap = w->cap;
+	} else {
+		free(w->entries);
+	}
+	w->entries = NULL;
+	w->cap = 0;
+}
+
 /* The term entry index would have once every write in flight landed (0:
  * none). */
 static uint64_t projected_term_at(const struct sim_disk *d, uint64_t index)
@@ -124,8 +140,7 @@ static int write_snapshot(struct sim_disk *d, const struct raft_ready *rd,
 	if (!keep)
 		for (size_t k = 0; k < d->q_n; k++) {
 			struct sim_disk_write *w = q_at(d, k);
-			free(w->entries);
-			w->entries = NULL;
+			write_release(d, w);
 			w->from = w->to = 0;
 		}
 	if (keep && durable) {
@@ -169,9 +184,17 @@ int sim_disk_issue(struct sim_disk *d, const struct raft_ready *rd, const struct
 		const struct raft_entry *src = raft_entry_at(n, rd->persist_from);
 		if (!src || !raft_entry_at(n, rd->persist_to))
 			return SIM_EINVAL;
-		w.entries = malloc((size_t)count * sizeof *w.entries);
-		if (!w.entries)
-			return SIM_ENOMEM;
+		if (d->spare_cap >= count) {
+			w.entries = d->spare;
+			w.cap = d->spare_cap;
+			d->spare = NULL;
+			d->spare_cap = 0;
+		} else {
+			w.entries = malloc((size_t)count * sizeof *w.entries);
+			if (!w.entries)
+				return SIM_ENOMEM;
+			w.cap = (size_t)count;
+		}
 		memcpy(w.entries, src, (size_t)count * sizeof *w.entries);
 		w.from = rd->persist_from;
 		w.to = rd->persist_to;
@@ -190,8 +213,7 @@ int sim_disk_complete(struct sim_disk *d)
 	int rv = SIM_OK;
 	if (w->from)
 		rv = log_write(d, w->from, w->entries, w->to - w->from + 1);
-	free(w->entries);
-	w->entries = NULL;
+	write_release(d, w);
 	d->q_head = (d->q_head + 1) % d->q_cap;
 	d->q_n--;
 	return rv;
@@ -211,10 +233,8 @@ void sim_disk_crash(struct sim_disk *d, uint64_t torn_keep)
 			(void)log_write(d, w->from, w->entries, torn_keep < count ? torn_keep : count);
 		}
 	}
-	for (size_t k = 0; k < d->q_n; k++) {
-		free(q_at(d, k)->entries);
-		q_at(d, k)->entries = NULL;
-	}
+	for (size_t k = 0; k < d->q_n; k++)
+		write_release(d, q_at(d, k));
 	d->q_n = 0;
 	d->q_head = 0;
 }
@@ -266,6 +286,8 @@ int sim_disk_copy(struct sim_disk *dst, const struct sim_disk *src)
 	dst->log_cap = 0;
 	dst->q = NULL;
 	dst->q_cap = dst->q_n = dst->q_head = 0;
+	dst->spare = NULL; /* the copy starts without a spare */
+	dst->spare_cap = 0;
 	if (src->snap_n) {
 		dst->snap = malloc(src->snap_n * sizeof *dst->snap);
 		if (!dst->snap)
@@ -290,6 +312,7 @@ int sim_disk_copy(struct sim_disk *dst, const struct sim_disk *src)
 				w.entries = malloc(count * sizeof *w.entries);
 				if (!w.entries)
 					goto fail;
+				w.cap = count;
 				memcpy(w.entries, q_at(src, k)->entries, count * sizeof *w.entries);
 			}
 			dst->q[k] = w;
@@ -309,13 +332,14 @@ void sim_disk_free(struct sim_disk *d)
 	free(d->q);
 	free(d->log);
 	free(d->snap);
+	free(d->spare);
 	memset(d, 0, sizeof *d);
 }
 
 uint64_t sim_disk_bytes(const struct sim_disk *d)
 {
 	uint64_t b = (uint64_t)d->log_cap * sizeof *d->log + d->snap_cap * sizeof *d->snap +
-	             d->q_cap * sizeof *d->q;
+	             d->q_cap * sizeof *d->q + d->spare_cap * sizeof *d->spare;
 	for (size_t k = 0; k < d->q_n; k++)
 		if (q_at(d, k)->from)
 			b += (q_at(d, k)->to - q_at(d, k)->from + 1) * sizeof(struct raft_entry);

@@ -32,6 +32,7 @@ struct sim_disk_write {
 	uint8_t vote;
 	uint64_t from, to;
 	struct raft_entry *entries; /* to - from + 1, owned */
+	size_t cap;                 /* entries' capacity */
 };
 
 struct sim_disk {
@@ -49,6 +50,10 @@ struct sim_disk {
 	/* in flight, oldest first (a ring) */
 	struct sim_disk_write *q;
 	size_t q_head, q_n, q_cap;
+	/* the buffer of a finished write, kept for the next one (a steady
+	 * stream of writes then allocates nothing) */
+	struct raft_entry *spare;
+	size_t spare_cap;
 };
 
 /* Copies the durable part of batch rd, just taken from node n: the hard
