@@ -15,12 +15,12 @@ static uint8_t next_node(const struct sim *s, uint8_t i)
 
 static void client_send(struct sim *s, uint32_t r, uint8_t to, int64_t delay_us)
 {
-	struct sim_req *q = &s->reqs[r];
+	struct sim_req *q = &s->clients.reqs[r];
 	q->state = SIM_REQ_TRAVEL;
 	q->target = to;
 	q->gen++;
 	int64_t at = s->now_us + delay_us +
-	             sim_rand_range(&s->rng_client, s->cfg.latency_us_min, s->cfg.latency_us_max);
+	             sim_rand_range(&s->clients.rng, s->cfg.latency_us_min, s->cfg.latency_us_max);
 	if (sim_queue_push(&s->q, at, SIM_EV_CLIENT, to, r, q->gen) != SIM_OK)
 		sim_stop_oom(s, "a client event");
 }
@@ -45,7 +45,7 @@ static int64_t client_wait_us(struct sim *s, const struct sim_req *q, int64_t ba
 		d *= 2;
 	if (d > cap)
 		d = cap;
-	return d + sim_rand_range(&s->rng_client, 0, d / 2);
+	return d + sim_rand_range(&s->clients.rng, 0, d / 2);
 }
 
 static void client_retried(struct sim_req *q)
@@ -98,25 +98,25 @@ int64_t sim_client_put(struct sim *s, const char *cmd, size_t len, uint8_t to)
 		return SIM_EINVAL;
 	if (s->stopped)
 		return SIM_ESTOPPED;
-	if (s->reqs_n == s->reqs_cap) {
-		size_t cap = s->reqs_cap ? s->reqs_cap * 2 : 16;
-		struct sim_req *r = realloc(s->reqs, cap * sizeof *r);
+	if (s->clients.reqs_n == s->clients.reqs_cap) {
+		size_t cap = s->clients.reqs_cap ? s->clients.reqs_cap * 2 : 16;
+		struct sim_req *r = realloc(s->clients.reqs, cap * sizeof *r);
 		if (!r) {
 			sim_stop_oom(s, "a client request");
 			return SIM_ENOMEM;
 		}
-		s->reqs = r;
-		s->reqs_cap = cap;
+		s->clients.reqs = r;
+		s->clients.reqs_cap = cap;
 	}
-	uint32_t r = (uint32_t)s->reqs_n++;
-	struct sim_req *q = &s->reqs[r];
+	uint32_t r = (uint32_t)s->clients.reqs_n++;
+	struct sim_req *q = &s->clients.reqs[r];
 	memset(q, 0, sizeof *q);
 	memcpy(q->cmd, cmd, len);
 	q->len = (uint8_t)len;
 	if (!to) {
 		to = sim_stable_leader(s);
 		if (!to)
-			to = s->client_leader ? s->client_leader : 1;
+			to = s->clients.leader ? s->clients.leader : 1;
 	}
 	s->counters.client_requests++;
 	client_note(s, to, "put %s sent to n%llu", q, to, 0);
@@ -127,28 +127,27 @@ int64_t sim_client_put(struct sim *s, const char *cmd, size_t len, uint8_t to)
 /* Queues request r, accepted with generation gen: a copy accepted again
  * (by the same node, after a retry) has a new generation, so the old entry
  * is skipped rather than waited for. */
-static int push_waiting(struct sim_nodestate *ns, uint32_t r, uint16_t gen)
+static int push_waiting(struct sim_client_queue *w, uint32_t r, uint16_t gen)
 {
-	if (ns->waiting_n == ns->waiting_cap) {
-		size_t cap = ns->waiting_cap ? ns->waiting_cap * 2 : 16;
-		uint64_t *w = malloc(cap * sizeof *w);
-		if (!w)
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 16;
+		uint64_t *v = malloc(cap * sizeof *v);
+		if (!v)
 			return SIM_ENOMEM;
-		for (size_t k = 0; k < ns->waiting_n; k++)
-			w[k] = ns->waiting[(ns->waiting_head + k) % ns->waiting_cap];
-		free(ns->waiting);
-		ns->waiting = w;
-		ns->waiting_cap = cap;
-		ns->waiting_head = 0;
+		for (size_t k = 0; k < w->n; k++)
+			v[k] = w->v[(w->head + k) % w->cap];
+		free(w->v);
+		w->v = v;
+		w->cap = cap;
+		w->head = 0;
 	}
-	ns->waiting[(ns->waiting_head + ns->waiting_n++) % ns->waiting_cap] =
-	    (uint64_t)gen << 32 | r;
+	w->v[(w->head + w->n++) % w->cap] = (uint64_t)gen << 32 | r;
 	return SIM_OK;
 }
 
 void sim_client_arrive(struct sim *s, uint32_t r)
 {
-	struct sim_req *q = &s->reqs[r];
+	struct sim_req *q = &s->clients.reqs[r];
 	uint8_t to = q->target;
 	struct sim_nodestate *ns = &s->nodes[to];
 	q->attempts++;
@@ -167,9 +166,9 @@ void sim_client_arrive(struct sim *s, uint32_t r)
 		q->index = index;
 		q->term = raft_term(ns->raft);
 		q->gen++;
-		s->client_leader = to;
+		s->clients.leader = to;
 		client_note(s, to, "put %s accepted by n%llu at index %llu", q, to, index);
-		if (push_waiting(ns, r, q->gen) != SIM_OK ||
+		if (push_waiting(&s->clients.waiting[to], r, q->gen) != SIM_OK ||
 		    sim_queue_push(&s->q, s->now_us + client_wait_us(s, q, s->cfg.client_retry_us),
 		                   SIM_EV_CLIENT, to, r, q->gen) != SIM_OK) {
 			sim_stop_oom(s, "a client's wait");
@@ -180,7 +179,7 @@ void sim_client_arrive(struct sim *s, uint32_t r)
 	}
 	if (hint && hint != to) {
 		client_note(s, to, "put %s rejected by n%llu: not the leader, try n%llu", q, to, hint);
-		s->client_leader = hint;
+		s->clients.leader = hint;
 		client_send(s, r, hint, 0);
 	} else {
 		client_note(s, to, "put %s rejected by n%llu: no leader known; retrying", q, to, 0);
@@ -192,7 +191,7 @@ void sim_client_arrive(struct sim *s, uint32_t r)
 
 void sim_client_timeout(struct sim *s, uint32_t r)
 {
-	struct sim_req *q = &s->reqs[r];
+	struct sim_req *q = &s->clients.reqs[r];
 	client_retried(q);
 	if (client_copy_alive(s, q)) {
 		client_note(s, q->target,
@@ -205,7 +204,7 @@ void sim_client_timeout(struct sim *s, uint32_t r)
 	}
 	client_note(s, q->target, "put %s not committed within the retry time at n%llu; retrying",
 	            q, q->target, 0);
-	uint8_t to = s->client_leader && s->client_leader != q->target ? s->client_leader
+	uint8_t to = s->clients.leader && s->clients.leader != q->target ? s->clients.leader
 	                                                               : next_node(s, q->target);
 	client_send(s, r, to, 0);
 }
@@ -213,15 +212,16 @@ void sim_client_timeout(struct sim *s, uint32_t r)
 void sim_client_applied(struct sim *s, uint8_t i, uint64_t applied)
 {
 	struct sim_nodestate *ns = &s->nodes[i];
-	while (ns->waiting_n) {
-		uint32_t r = (uint32_t)ns->waiting[ns->waiting_head];
-		uint16_t gen = (uint16_t)(ns->waiting[ns->waiting_head] >> 32);
-		struct sim_req *q = &s->reqs[r];
+	struct sim_client_queue *w = &s->clients.waiting[i];
+	while (w->n) {
+		uint32_t r = (uint32_t)w->v[w->head];
+		uint16_t gen = (uint16_t)(w->v[w->head] >> 32);
+		struct sim_req *q = &s->clients.reqs[r];
 		bool mine = q->state == SIM_REQ_WAIT && q->target == i && q->gen == gen;
 		if (mine && q->index > applied)
 			break;
-		ns->waiting_head = (ns->waiting_head + 1) % ns->waiting_cap;
-		ns->waiting_n--;
+		w->head = (w->head + 1) % w->cap;
+		w->n--;
 		if (!mine)
 			continue;
 		if (raft_term_at(ns->raft, q->index) == q->term) {
@@ -242,26 +242,26 @@ void sim_client_applied(struct sim *s, uint8_t i, uint64_t applied)
 			client_note(s, i, "put %s: n%llu skipped index %llu by a snapshot; retrying", q,
 			            i, q->index);
 			client_retried(q);
-			client_send(s, r, s->client_leader ? s->client_leader : next_node(s, i), 0);
+			client_send(s, r, s->clients.leader ? s->clients.leader : next_node(s, i), 0);
 		} else {
 			client_note(s, i, "put %s was overwritten at n%llu index %llu; retrying", q, i,
 			            q->index);
 			client_retried(q);
-			client_send(s, r, s->client_leader ? s->client_leader : next_node(s, i), 0);
+			client_send(s, r, s->clients.leader ? s->clients.leader : next_node(s, i), 0);
 		}
 	}
 }
 
 size_t sim_client_count(const struct sim *s)
 {
-	return s->reqs_n;
+	return s->clients.reqs_n;
 }
 
 bool sim_client_info(const struct sim *s, size_t i, struct sim_client_info *out)
 {
-	if (i >= s->reqs_n)
+	if (i >= s->clients.reqs_n)
 		return false;
-	const struct sim_req *q = &s->reqs[i];
+	const struct sim_req *q = &s->clients.reqs[i];
 	out->state = q->state == SIM_REQ_DONE   ? SIM_CLIENT_ACKED
 	             : q->state == SIM_REQ_WAIT ? SIM_CLIENT_WAITING
 	                                        : SIM_CLIENT_TRAVELLING;
@@ -272,4 +272,63 @@ bool sim_client_info(const struct sim *s, size_t i, struct sim_client_info *out)
 	out->len = q->len;
 	out->attempts = q->attempts;
 	return true;
+}
+
+/* ---- State ------------------------------------------------------------------ */
+
+int sim_clients_init(struct sim_clients *c, uint16_t n, uint64_t rng)
+{
+	memset(c, 0, sizeof *c);
+	c->rng = rng;
+	c->waiting = calloc((size_t)n + 1, sizeof *c->waiting);
+	return c->waiting ? SIM_OK : SIM_ENOMEM;
+}
+
+void sim_clients_free(struct sim_clients *c, uint16_t n)
+{
+	if (c->waiting)
+		for (uint16_t i = 1; i <= n; i++)
+			free(c->waiting[i].v);
+	free(c->waiting);
+	free(c->reqs);
+	memset(c, 0, sizeof *c);
+}
+
+int sim_clients_copy(struct sim_clients *dst, const struct sim_clients *src, uint16_t n)
+{
+	*dst = *src;
+	dst->reqs = NULL;
+	dst->reqs_cap = 0;
+	dst->waiting = calloc((size_t)n + 1, sizeof *dst->waiting);
+	if (!dst->waiting)
+		return SIM_ENOMEM;
+	if (src->reqs_cap) {
+		if (!(dst->reqs = sim_dup_array(src->reqs, src->reqs_cap, sizeof *src->reqs)))
+			return SIM_ENOMEM;
+		dst->reqs_cap = src->reqs_cap;
+	}
+	for (uint16_t i = 1; i <= n; i++) {
+		const struct sim_client_queue *w = &src->waiting[i];
+		if (!w->cap)
+			continue;
+		uint64_t *v = sim_dup_array(w->v, w->cap, sizeof *w->v);
+		if (!v)
+			return SIM_ENOMEM;
+		dst->waiting[i] = *w;
+		dst->waiting[i].v = v;
+	}
+	return SIM_OK;
+}
+
+uint64_t sim_clients_bytes(const struct sim_clients *c, uint16_t n)
+{
+	uint64_t b = c->reqs_cap * sizeof *c->reqs + ((uint64_t)n + 1) * sizeof *c->waiting;
+	for (uint16_t i = 1; i <= n; i++)
+		b += c->waiting[i].cap * sizeof *c->waiting[i].v;
+	return b;
+}
+
+void sim_clients_crash(struct sim_clients *c, uint8_t i)
+{
+	c->waiting[i].n = 0;
 }

@@ -22,32 +22,32 @@ static void emit_msg(struct sim *s, enum sim_trace_kind kind, const struct sim_m
 
 static uint32_t slot_alloc(struct sim *s)
 {
-	if (s->free_head != SIM_NONE) {
-		uint32_t i = s->free_head;
-		s->free_head = s->slots[i].next;
+	if (s->net.free_head != SIM_NONE) {
+		uint32_t i = s->net.free_head;
+		s->net.free_head = s->net.slots[i].next;
 		return i;
 	}
-	if (s->slots_n == s->slots_cap) {
-		uint32_t cap = s->slots_cap ? s->slots_cap * 2 : 64;
-		struct sim_slot *sl = realloc(s->slots, cap * sizeof *sl);
+	if (s->net.slots_n == s->net.slots_cap) {
+		uint32_t cap = s->net.slots_cap ? s->net.slots_cap * 2 : 64;
+		struct sim_slot *sl = realloc(s->net.slots, cap * sizeof *sl);
 		if (!sl)
 			return SIM_NONE;
-		s->slots = sl;
-		s->slots_cap = cap;
+		s->net.slots = sl;
+		s->net.slots_cap = cap;
 	}
-	uint32_t i = s->slots_n++;
-	memset(&s->slots[i], 0, sizeof s->slots[i]);
+	uint32_t i = s->net.slots_n++;
+	memset(&s->net.slots[i], 0, sizeof s->net.slots[i]);
 	return i;
 }
 
 void sim_slot_free(struct sim *s, uint32_t i)
 {
-	struct sim_slot *sl = &s->slots[i];
+	struct sim_slot *sl = &s->net.slots[i];
 	if (sl->state == SIM_SLOT_FLIGHT)
-		s->in_flight--;
+		s->net.in_flight--;
 	sl->state = SIM_SLOT_FREE;
-	sl->next = s->free_head;
-	s->free_head = i;
+	sl->next = s->net.free_head;
+	s->net.free_head = i;
 }
 
 /* Copies m (and its entries) into a new slot; SIM_NONE on ENOMEM. */
@@ -56,7 +56,7 @@ uint32_t sim_msg_store(struct sim *s, const struct raft_msg *m)
 	uint32_t i = slot_alloc(s);
 	if (i == SIM_NONE)
 		return SIM_NONE;
-	struct sim_slot *sl = &s->slots[i];
+	struct sim_slot *sl = &s->net.slots[i];
 	if (m->n_entries > sl->buf_cap) {
 		uint32_t cap = sl->buf_cap ? sl->buf_cap : 8;
 		while (cap < m->n_entries)
@@ -66,7 +66,7 @@ uint32_t sim_msg_store(struct sim *s, const struct raft_msg *m)
 			sim_slot_free(s, i);
 			return SIM_NONE;
 		}
-		s->slot_buf_bytes += (uint64_t)(cap - sl->buf_cap) * sizeof *b;
+		s->net.slot_buf_bytes += (uint64_t)(cap - sl->buf_cap) * sizeof *b;
 		sl->buf = b;
 		sl->buf_cap = cap;
 	}
@@ -85,41 +85,41 @@ uint32_t sim_msg_store(struct sim *s, const struct raft_msg *m)
 /* Puts a stored message on the wire: latency, loss and duplication. */
 void sim_msg_launch(struct sim *s, uint32_t i)
 {
-	(void)sim_reply_durable(s, &s->slots[i].msg.m); /* a violation stops the run */
-	struct sim_slot *sl = &s->slots[i];
+	(void)sim_reply_durable(s, &s->net.slots[i].msg.m); /* a violation stops the run */
+	struct sim_slot *sl = &s->net.slots[i];
 	struct sim_msg *sm = &sl->msg;
 	sl->state = SIM_SLOT_FLIGHT;
-	s->in_flight++;
-	sm->id = ++s->next_msg_id;
+	s->net.in_flight++;
+	sm->id = ++s->net.next_msg_id;
 	sm->send_us = s->now_us;
 	sm->deliver_us =
-	    s->now_us + sim_rand_range(&s->rng_net, s->cfg.latency_us_min, s->cfg.latency_us_max);
-	sm->sent_cut = !s->link_up[sim_link_at(s, sm->m.from, sm->m.to)];
-	sm->lost = sm->sent_cut || sim_rand_ppm(&s->rng_net, s->cfg.drop_ppm);
+	    s->now_us + sim_rand_range(&s->net.rng, s->cfg.latency_us_min, s->cfg.latency_us_max);
+	sm->sent_cut = !s->net.link_up[sim_link_at(s, sm->m.from, sm->m.to)];
+	sm->lost = sm->sent_cut || sim_rand_ppm(&s->net.rng, s->cfg.drop_ppm);
 	s->counters.msgs_sent++;
 	emit_msg(s, SIM_T_SEND, sm, NULL);
 	if (sim_queue_push(&s->q, sm->deliver_us, SIM_EV_DELIVER, sm->m.to, i, 0) != SIM_OK) {
 		sim_stop_oom(s, "an event for a message in flight");
 		return;
 	}
-	if (!sim_rand_ppm(&s->rng_net, s->cfg.dup_ppm))
+	if (!sim_rand_ppm(&s->net.rng, s->cfg.dup_ppm))
 		return;
-	struct raft_msg copy = s->slots[i].msg.m; /* msg_store may move the slots */
+	struct raft_msg copy = s->net.slots[i].msg.m; /* msg_store may move the slots */
 	uint32_t j = sim_msg_store(s, &copy);
 	if (j == SIM_NONE) {
 		sim_stop_oom(s, "a duplicated message");
 		return;
 	}
-	struct sim_slot *dl = &s->slots[j];
+	struct sim_slot *dl = &s->net.slots[j];
 	dl->state = SIM_SLOT_FLIGHT;
-	s->in_flight++;
-	dl->msg.id = ++s->next_msg_id;
+	s->net.in_flight++;
+	dl->msg.id = ++s->net.next_msg_id;
 	dl->msg.duplicate = true;
 	dl->msg.send_us = s->now_us;
 	dl->msg.deliver_us =
-	    s->now_us + sim_rand_range(&s->rng_net, s->cfg.latency_us_min, s->cfg.latency_us_max);
-	dl->msg.lost = s->slots[i].msg.lost;
-	dl->msg.sent_cut = s->slots[i].msg.sent_cut;
+	    s->now_us + sim_rand_range(&s->net.rng, s->cfg.latency_us_min, s->cfg.latency_us_max);
+	dl->msg.lost = s->net.slots[i].msg.lost;
+	dl->msg.sent_cut = s->net.slots[i].msg.sent_cut;
 	s->counters.msgs_duplicated++;
 	emit_msg(s, SIM_T_DUPLICATE, &dl->msg, NULL);
 	if (sim_queue_push(&s->q, dl->msg.deliver_us, SIM_EV_DELIVER, dl->msg.m.to, j, 0) !=
@@ -130,11 +130,11 @@ void sim_msg_launch(struct sim *s, uint32_t i)
 static void record_drop(struct sim *s, const struct sim_msg *sm, const char *why)
 {
 	s->counters.msgs_dropped++;
-	if (s->drops_n == SIM_DROPS_MAX) /* keep the newest, oldest first */
-		memmove(s->drops, s->drops + 1, (SIM_DROPS_MAX - 1) * sizeof s->drops[0]);
+	if (s->net.drops_n == SIM_DROPS_MAX) /* keep the newest, oldest first */
+		memmove(s->net.drops, s->net.drops + 1, (SIM_DROPS_MAX - 1) * sizeof s->net.drops[0]);
 	else
-		s->drops_n++;
-	s->drops[s->drops_n - 1] = (struct sim_drop){
+		s->net.drops_n++;
+	s->net.drops[s->net.drops_n - 1] = (struct sim_drop){
 	    .time_us = s->now_us, .send_us = sm->send_us, .from = sm->m.from, .to = sm->m.to,
 	    .type = sm->m.type, .success = sm->m.success, .n_entries = sm->m.n_entries};
 	emit_msg(s, SIM_T_DROP, sm, why);
@@ -142,14 +142,14 @@ static void record_drop(struct sim *s, const struct sim_msg *sm, const char *why
 
 void sim_net_deliver(struct sim *s, uint32_t slot)
 {
-	struct sim_msg *sm = &s->slots[slot].msg;
+	struct sim_msg *sm = &s->net.slots[slot].msg;
 	uint8_t to = sm->m.to;
 	const char *why = NULL;
 	if (sm->lost)
-		why = !s->link_up[sim_link_at(s, sm->m.from, to)] ? "link down"
+		why = !s->net.link_up[sim_link_at(s, sm->m.from, to)] ? "link down"
 		      : sm->sent_cut                          ? "cut link"
 		                                              : "lost";
-	else if (!s->link_up[sim_link_at(s, sm->m.from, to)])
+	else if (!s->net.link_up[sim_link_at(s, sm->m.from, to)])
 		why = "link down";
 	else if (!s->nodes[to].up)
 		why = "receiver down";
@@ -168,9 +168,9 @@ void sim_net_deliver(struct sim *s, uint32_t slot)
 static void link_put(struct sim *s, uint8_t from, uint8_t to, bool up)
 {
 	size_t k = sim_link_at(s, from, to);
-	if (s->link_up[k] != up) {
-		s->link_up[k] = up;
-		s->link_changed_us[k] = s->now_us;
+	if (s->net.link_up[k] != up) {
+		s->net.link_up[k] = up;
+		s->net.link_changed_us[k] = s->now_us;
 	}
 }
 
@@ -262,35 +262,104 @@ bool sim_link_up(const struct sim *s, uint8_t from, uint8_t to)
 {
 	if (!sim_valid_node(s, from) || !sim_valid_node(s, to))
 		return false;
-	return from == to || s->link_up[sim_link_at(s, from, to)];
+	return from == to || s->net.link_up[sim_link_at(s, from, to)];
 }
 
 int64_t sim_link_changed_us(const struct sim *s, uint8_t from, uint8_t to)
 {
 	if (!sim_valid_node(s, from) || !sim_valid_node(s, to))
 		return 0;
-	return s->link_changed_us[sim_link_at(s, from, to)];
+	return s->net.link_changed_us[sim_link_at(s, from, to)];
 }
 
 size_t sim_msg_capacity(const struct sim *s)
 {
-	return s->slots_n;
+	return s->net.slots_n;
 }
 
 const struct sim_msg *sim_msg_slot(const struct sim *s, size_t i)
 {
-	if (i >= s->slots_n || s->slots[i].state != SIM_SLOT_FLIGHT)
+	if (i >= s->net.slots_n || s->net.slots[i].state != SIM_SLOT_FLIGHT)
 		return NULL;
-	return &s->slots[i].msg;
+	return &s->net.slots[i].msg;
 }
 
 size_t sim_msgs_in_flight(const struct sim *s)
 {
-	return s->in_flight;
+	return s->net.in_flight;
 }
 
 size_t sim_drops(const struct sim *s, const struct sim_drop **out)
 {
-	*out = s->drops;
-	return s->drops_n;
+	*out = s->net.drops;
+	return s->net.drops_n;
+}
+
+/* ---- State ------------------------------------------------------------------ */
+
+int sim_net_init(struct sim_net *net, uint16_t n, uint64_t rng)
+{
+	memset(net, 0, sizeof *net);
+	net->rng = rng;
+	net->free_head = SIM_NONE;
+	size_t links = ((size_t)n + 1) * ((size_t)n + 1);
+	net->link_up = malloc(links);
+	net->link_changed_us = calloc(links, sizeof *net->link_changed_us);
+	if (!net->link_up || !net->link_changed_us)
+		return SIM_ENOMEM;
+	memset(net->link_up, 1, links);
+	return SIM_OK;
+}
+
+void sim_net_free(struct sim_net *net)
+{
+	free(net->link_up);
+	free(net->link_changed_us);
+	for (uint32_t i = 0; i < net->slots_n; i++)
+		free(net->slots[i].buf);
+	free(net->slots);
+	memset(net, 0, sizeof *net);
+}
+
+int sim_net_copy(struct sim_net *d, const struct sim_net *s, uint16_t n)
+{
+	size_t links = ((size_t)n + 1) * ((size_t)n + 1);
+	*d = *s;
+	d->slots = NULL;
+	d->slots_n = d->slots_cap = 0;
+	d->slot_buf_bytes = 0;
+	d->link_up = sim_dup_array(s->link_up, links, 1);
+	d->link_changed_us = sim_dup_array(s->link_changed_us, links, sizeof *s->link_changed_us);
+	if (!d->link_up || !d->link_changed_us)
+		return SIM_ENOMEM;
+	if (s->slots_cap) {
+		d->slots = calloc(s->slots_cap, sizeof *d->slots);
+		if (!d->slots)
+			return SIM_ENOMEM;
+		d->slots_cap = s->slots_cap;
+		for (uint32_t i = 0; i < s->slots_n; i++) {
+			const struct sim_slot *ss = &s->slots[i];
+			struct sim_slot *ds = &d->slots[i];
+			*ds = *ss;
+			ds->buf = NULL;
+			ds->buf_cap = 0;
+			d->slots_n = i + 1;
+			if (ss->state != SIM_SLOT_FREE && ss->msg.m.n_entries) {
+				ds->buf = sim_dup_array(ss->buf, ss->msg.m.n_entries, sizeof *ss->buf);
+				if (!ds->buf)
+					return SIM_ENOMEM;
+				ds->buf_cap = ss->msg.m.n_entries;
+				d->slot_buf_bytes += (uint64_t)ds->buf_cap * sizeof *ds->buf;
+			}
+			ds->msg.m.entries = ds->buf;
+		}
+	}
+	return SIM_OK;
+}
+
+uint64_t sim_net_bytes(const struct sim_net *net, uint16_t n)
+{
+	size_t links = ((size_t)n + 1) * ((size_t)n + 1);
+	return links * (1 + sizeof *net->link_changed_us) +
+	       (uint64_t)net->slots_cap * sizeof *net->slots + net->slot_buf_bytes;
 }

@@ -86,8 +86,10 @@ void sim_emit_text(struct sim *s, enum sim_trace_kind kind, uint8_t node, const 
 
 static void node_timer(struct sim *s, uint8_t i);
 
-/* Node i's configuration, from the simulator's current one; each boot
- * (incarnation) draws from a PRNG stream of its own. */
+/* Node i's configuration, from the simulator's current one: the one place
+ * where settings pass from the simulator to the Raft nodes (at creation, at
+ * a restart and in sim_reconfigure).  Each boot (incarnation) draws from a
+ * PRNG stream of its own. */
 static void node_config(const struct sim *s, uint8_t i, struct raft_config *rc)
 {
 	const struct sim_config *c = &s->cfg;
@@ -112,17 +114,11 @@ struct sim *sim_new(const struct sim_config *c)
 		return NULL;
 	s->cfg = *c;
 	uint16_t n = c->nodes;
-	s->rng_net = derive_seed(c->seed, 1);
-	s->rng_client = derive_seed(c->seed, 2);
 	s->rng_disk = derive_seed(c->seed, 3);
-	s->free_head = SIM_NONE;
 	s->nodes = calloc((size_t)n + 1, sizeof *s->nodes);
-	size_t links = ((size_t)n + 1) * ((size_t)n + 1);
-	s->link_up = malloc(links);
-	s->link_changed_us = calloc(links, sizeof *s->link_changed_us);
-	if (!s->nodes || !s->link_up || !s->link_changed_us)
+	if (!s->nodes || sim_net_init(&s->net, n, derive_seed(c->seed, 1)) != SIM_OK ||
+	    sim_clients_init(&s->clients, n, derive_seed(c->seed, 2)) != SIM_OK)
 		goto fail;
-	memset(s->link_up, 1, links);
 	if (c->checker && sim_checker_init(&s->checker, n) != SIM_OK)
 		goto fail;
 	for (uint16_t i = 1; i <= n; i++) {
@@ -152,15 +148,10 @@ void sim_free(struct sim *s)
 			raft_free(s->nodes[i].raft);
 			sim_disk_free(&s->nodes[i].disk);
 			free(s->nodes[i].writes);
-			free(s->nodes[i].waiting);
 		}
 	free(s->nodes);
-	free(s->link_up);
-	free(s->link_changed_us);
-	for (uint32_t i = 0; i < s->slots_n; i++)
-		free(s->slots[i].buf);
-	free(s->slots);
-	free(s->reqs);
+	sim_net_free(&s->net);
+	sim_clients_free(&s->clients, s->cfg.nodes);
 	sim_queue_free(&s->q);
 	sim_checker_free(&s->checker);
 	free(s);
@@ -183,14 +174,9 @@ struct sim *sim_clone(const struct sim *s)
 		return NULL;
 	*d = *s;
 	uint16_t n = s->cfg.nodes;
-	size_t links = ((size_t)n + 1) * ((size_t)n + 1);
 	d->nodes = NULL;
-	d->link_up = NULL;
-	d->link_changed_us = NULL;
-	d->slots = NULL;
-	d->slots_n = d->slots_cap = 0;
-	d->slot_buf_bytes = 0;
-	d->reqs = NULL;
+	memset(&d->net, 0, sizeof d->net);
+	memset(&d->clients, 0, sizeof d->clients);
 	memset(&d->q, 0, sizeof d->q);
 	memset(&d->checker, 0, sizeof d->checker);
 
@@ -205,60 +191,25 @@ struct sim *sim_clone(const struct sim *s)
 		dn->raft = raft_clone(sn->raft);
 		if (sim_disk_copy(&dn->disk, &sn->disk) != SIM_OK) {
 			dn->writes = NULL;
-			dn->waiting = NULL;
-			dn->writes_cap = dn->waiting_cap = 0;
+			dn->writes_cap = 0;
 			goto fail;
 		}
 		dn->writes = sim_dup_array(sn->writes, sn->writes_cap, sizeof *sn->writes);
-		dn->waiting = sim_dup_array(sn->waiting, sn->waiting_cap, sizeof *sn->waiting);
-		if (!dn->raft || (sn->writes_cap && !dn->writes) ||
-		    (sn->waiting_cap && !dn->waiting)) {
+		if (!dn->raft || (sn->writes_cap && !dn->writes)) {
 			if (!dn->writes)
 				dn->writes_cap = 0;
-			if (!dn->waiting)
-				dn->waiting_cap = 0;
 			goto fail;
 		}
 	}
-	d->link_up = sim_dup_array(s->link_up, links, 1);
-	d->link_changed_us = sim_dup_array(s->link_changed_us, links, sizeof *s->link_changed_us);
-	if (!d->link_up || !d->link_changed_us)
+	if (sim_net_copy(&d->net, &s->net, n) != SIM_OK ||
+	    sim_clients_copy(&d->clients, &s->clients, n) != SIM_OK)
 		goto fail;
-	if (s->slots_cap) {
-		d->slots = calloc(s->slots_cap, sizeof *d->slots);
-		if (!d->slots)
-			goto fail;
-		d->slots_cap = s->slots_cap;
-		for (uint32_t i = 0; i < s->slots_n; i++) {
-			const struct sim_slot *ss = &s->slots[i];
-			struct sim_slot *ds = &d->slots[i];
-			*ds = *ss;
-			ds->buf = NULL;
-			ds->buf_cap = 0;
-			d->slots_n = i + 1;
-			if (ss->state != SIM_SLOT_FREE && ss->msg.m.n_entries) {
-				ds->buf = sim_dup_array(ss->buf, ss->msg.m.n_entries, sizeof *ss->buf);
-				if (!ds->buf)
-					goto fail;
-				ds->buf_cap = ss->msg.m.n_entries;
-				d->slot_buf_bytes += (uint64_t)ds->buf_cap * sizeof *ds->buf;
-			}
-			ds->msg.m.entries = ds->buf;
-		}
-	}
-	if (s->reqs_cap) {
-		d->reqs = sim_dup_array(s->reqs, s->reqs_cap, sizeof *s->reqs);
-		if (!d->reqs)
-			goto fail;
-	}
 	if (sim_queue_copy(&d->q, &s->q) != SIM_OK)
 		goto fail;
 	if (s->cfg.checker && sim_checker_copy(&d->checker, &s->checker) != SIM_OK)
 		goto fail;
 	return d;
 fail:
-	if (!d->reqs)
-		d->reqs_cap = 0;
 	sim_free(d);
 	return NULL;
 }
@@ -504,8 +455,8 @@ void sim_flush(struct sim *s, uint8_t i)
 				w = &ns->writes[(ns->writes_head + ns->writes_n - 1) % ns->writes_cap];
 			}
 			uint32_t tail = w->held_first;
-			while (tail != SIM_NONE && s->slots[tail].next != SIM_NONE)
-				tail = s->slots[tail].next;
+			while (tail != SIM_NONE && s->net.slots[tail].next != SIM_NONE)
+				tail = s->net.slots[tail].next;
 			for (size_t k = 0; k < rd.n_msgs; k++) {
 				uint32_t j = sim_msg_store(s, &rd.msgs[k]);
 				if (j == SIM_NONE) {
@@ -515,12 +466,12 @@ void sim_flush(struct sim *s, uint8_t i)
 				if (tail == SIM_NONE)
 					w->held_first = j;
 				else
-					s->slots[tail].next = j;
+					s->net.slots[tail].next = j;
 				tail = j;
 				w->held_n++;
 			}
 		}
-		if (rd.apply_to > rd.apply_from && ns->waiting_n)
+		if (rd.apply_to > rd.apply_from && s->clients.waiting[i].n)
 			sim_client_applied(s, i, rd.apply_to);
 	}
 	node_timer(s, i);
@@ -547,7 +498,7 @@ static void disk_done(struct sim *s, uint8_t i)
 		return;
 	}
 	for (uint32_t j = w.held_first; j != SIM_NONE;) {
-		uint32_t next = s->slots[j].next;
+		uint32_t next = s->net.slots[j].next;
 		if (s->stopped)
 			sim_slot_free(s, j);
 		else
@@ -594,7 +545,7 @@ static bool stale(const struct sim *s, const struct sim_event *e)
 	case SIM_EV_DISK:
 		return !s->nodes[e->node].up || e->arg != s->nodes[e->node].incarnation;
 	case SIM_EV_CLIENT:
-		return s->reqs[e->arg].gen != e->gen || s->reqs[e->arg].state == SIM_REQ_DONE;
+		return s->clients.reqs[e->arg].gen != e->gen || s->clients.reqs[e->arg].state == SIM_REQ_DONE;
 	default:
 		return false;
 	}
@@ -663,7 +614,7 @@ bool sim_step(struct sim *s)
 		disk_done(s, e.node);
 		break;
 	case SIM_EV_CLIENT:
-		if (s->reqs[e.arg].state == SIM_REQ_TRAVEL)
+		if (s->clients.reqs[e.arg].state == SIM_REQ_TRAVEL)
 			sim_client_arrive(s, e.arg);
 		else
 			sim_client_timeout(s, e.arg);
@@ -706,7 +657,7 @@ int sim_crash(struct sim *s, uint8_t i)
 	for (size_t k = 0; k < ns->writes_n; k++) {
 		struct sim_write *w = &ns->writes[(ns->writes_head + k) % ns->writes_cap];
 		for (uint32_t j = w->held_first; j != SIM_NONE;) {
-			uint32_t next = s->slots[j].next;
+			uint32_t next = s->net.slots[j].next;
 			sim_slot_free(s, j);
 			j = next;
 		}
@@ -718,7 +669,7 @@ int sim_crash(struct sim *s, uint8_t i)
 		torn = (uint64_t)sim_rand_range(&s->rng_disk, 0, (int64_t)(w->to - w->from + 1));
 	}
 	sim_disk_crash(&ns->disk, torn);
-	ns->waiting_n = 0;
+	sim_clients_crash(&s->clients, i);
 	if (s->cfg.checker)
 		sim_checker_crash(&s->checker, i);
 	sim_emit_text(s, SIM_T_CRASH, i, NULL);
@@ -786,37 +737,43 @@ static size_t fmt_pct(char *buf, size_t cap, uint32_t ppm)
 	return (size_t)snprintf(buf, cap, "%u.%04u%%", ppm / 10000, ppm % 10000);
 }
 
+/* What a running simulator cannot change: the cluster's size and seed, the
+ * bugs and the message size its nodes were built with, and whether the
+ * checker (built with it) runs.  Everything else sim_reconfigure takes. */
+static void keep_fixed_settings(struct sim_config *next, const struct sim_config *cur)
+{
+	next->nodes = cur->nodes;
+	next->seed = cur->seed;
+	next->bugs = cur->bugs;
+	next->entries_per_msg_max = cur->entries_per_msg_max;
+	next->checker = cur->checker;
+}
+
 int sim_reconfigure(struct sim *s, const struct sim_config *c)
 {
 	if (sim_config_validate(c, NULL, 0) != SIM_OK || c->nodes != s->cfg.nodes)
 		return SIM_EINVAL;
 	struct sim_config old = s->cfg;
-	s->cfg.election_us_min = c->election_us_min;
-	s->cfg.election_us_max = c->election_us_max;
-	s->cfg.heartbeat_us = c->heartbeat_us;
-	s->cfg.latency_us_min = c->latency_us_min;
-	s->cfg.latency_us_max = c->latency_us_max;
-	s->cfg.disk_us = c->disk_us;
-	s->cfg.drop_ppm = c->drop_ppm;
-	s->cfg.dup_ppm = c->dup_ppm;
-	s->cfg.client_retry_us = c->client_retry_us;
-	s->cfg.snapshot_threshold = c->snapshot_threshold;
-	s->cfg.snapshot_trailing = c->snapshot_trailing;
-	s->cfg.max_events = c->max_events;
-	s->cfg.max_memory_bytes = c->max_memory_bytes;
-	s->cfg.torn_writes = c->torn_writes;
-	if (old.snapshot_threshold != c->snapshot_threshold ||
-	    old.snapshot_trailing != c->snapshot_trailing)
-		for (uint16_t i = 1; i <= s->cfg.nodes; i++)
-			raft_set_snapshot(s->nodes[i].raft, c->snapshot_threshold,
-			                  c->snapshot_trailing);
-	if (old.election_us_min != c->election_us_min || old.election_us_max != c->election_us_max ||
-	    old.heartbeat_us != c->heartbeat_us)
-		for (uint16_t i = 1; i <= s->cfg.nodes; i++) {
-			raft_set_timing(s->nodes[i].raft, c->election_us_min, c->election_us_max,
-			                c->heartbeat_us);
+	s->cfg = *c;
+	keep_fixed_settings(&s->cfg, &old);
+	bool snapshot = old.snapshot_threshold != c->snapshot_threshold ||
+	                old.snapshot_trailing != c->snapshot_trailing;
+	bool timing = old.election_us_min != c->election_us_min ||
+	              old.election_us_max != c->election_us_max ||
+	              old.heartbeat_us != c->heartbeat_us;
+	for (uint16_t i = 1; i <= s->cfg.nodes && (snapshot || timing); i++) {
+		/* the nodes take the new settings through node_config, as
+		 * they took the first ones */
+		struct raft_config rc;
+		node_config(s, (uint8_t)i, &rc);
+		if (snapshot)
+			raft_set_snapshot(s->nodes[i].raft, rc.snapshot_threshold, rc.snapshot_trailing);
+		if (timing) {
+			raft_set_timing(s->nodes[i].raft, rc.election_timeout_us_min,
+			                rc.election_timeout_us_max, rc.heartbeat_us);
 			node_timer(s, (uint8_t)i);
 		}
+	}
 	if (s->trace_fn) {
 		char text[256], a[32], b[32];
 		size_t len = 0;
@@ -924,8 +881,8 @@ uint8_t sim_stable_leader(const struct sim *s)
 		unsigned count = 1;
 		for (uint16_t j = 1; j <= n; j++)
 			if (j != l && s->nodes[j].up && raft_term(s->nodes[j].raft) == term &&
-			    s->link_up[sim_link_at(s, (uint8_t)l, (uint8_t)j)] &&
-			    s->link_up[sim_link_at(s, (uint8_t)j, (uint8_t)l)])
+			    s->net.link_up[sim_link_at(s, (uint8_t)l, (uint8_t)j)] &&
+			    s->net.link_up[sim_link_at(s, (uint8_t)j, (uint8_t)l)])
 				count++;
 		if (count * 2 > n)
 			return (uint8_t)l;
@@ -974,8 +931,7 @@ uint64_t sim_memory_bytes(const struct sim *s)
 {
 	uint64_t b = sizeof *s;
 	uint16_t n = s->cfg.nodes;
-	size_t links = ((size_t)n + 1) * ((size_t)n + 1);
-	b += links * (1 + sizeof *s->link_changed_us);
+	b += sim_net_bytes(&s->net, n) + sim_clients_bytes(&s->clients, n);
 	b += ((uint64_t)n + 1) * sizeof *s->nodes;
 	for (uint16_t i = 1; i <= n; i++) {
 		b += sim_disk_bytes(&s->nodes[i].disk);
@@ -987,11 +943,9 @@ uint64_t sim_memory_bytes(const struct sim *s)
 		held += raft_snapshot_count(r);
 		b += held * sizeof(struct raft_entry);
 		b += (uint64_t)raft_map_capacity(r) * (sizeof(struct raft_entry) + sizeof(uint64_t));
-		b += ns->writes_cap * sizeof *ns->writes + ns->waiting_cap * sizeof *ns->waiting;
+		b += ns->writes_cap * sizeof *ns->writes;
 	}
-	b += (uint64_t)s->slots_cap * sizeof *s->slots + s->slot_buf_bytes;
 	b += s->q.cap * sizeof *s->q.ev;
-	b += s->reqs_cap * sizeof *s->reqs;
 	const struct sim_checker *c = &s->checker;
 	if (s->cfg.checker && c->nodes) {
 		for (uint16_t i = 1; i <= c->n; i++)

@@ -89,7 +89,8 @@ void sim_free(struct sim *s);
  * produces the same events.  The trace sink is copied too. */
 struct sim *sim_clone(const struct sim *s);
 
-/* Changes what can change mid-run (everything but nodes and seed). */
+/* Changes what can change mid-run: everything but nodes, seed, bugs,
+ * entries_per_msg_max and checker, which stay as they are. */
 int sim_reconfigure(struct sim *s, const struct sim_config *c);
 const struct sim_config *sim_config(const struct sim *s);
 

@@ -778,12 +778,12 @@ Test(sim, a_put_reaccepted_by_the_same_leader_waits_there_once)
 	unsigned most = 0;
 	for (int k = 0; k < 200; k++) {
 		run_for(s, 1 * MS);
-		const struct sim_nodestate *ns = &s->nodes[l];
+		const struct sim_client_queue *q = &s->clients.waiting[l];
 		unsigned copies = 0;
-		for (size_t j = 0; j < ns->waiting_n; j++) {
-			uint64_t w = ns->waiting[(ns->waiting_head + j) % ns->waiting_cap];
+		for (size_t j = 0; j < q->n; j++) {
+			uint64_t w = q->v[(q->head + j) % q->cap];
 			/* a copy it would wait for: request 0, current generation */
-			copies += (uint32_t)w == 0 && (uint16_t)(w >> 32) == s->reqs[0].gen;
+			copies += (uint32_t)w == 0 && (uint16_t)(w >> 32) == s->clients.reqs[0].gen;
 		}
 		if (copies > most)
 			most = copies;
