@@ -252,11 +252,30 @@ typedef void sim_trace_fn(void *ctx, const struct sim_trace *t);
 /* fn may be NULL (no trace: the fast path). */
 void sim_set_trace(struct sim *s, sim_trace_fn *fn, void *ctx);
 
-enum sim_trace_format { SIM_TRACE_TEXT, SIM_TRACE_JSONL };
+enum sim_trace_format {
+	SIM_TRACE_TEXT,
+	SIM_TRACE_JSONL,
+	SIM_TRACE_SHIVIZ,  /* stateful: through struct sim_export */
+	SIM_TRACE_MERMAID, /* stateful: through struct sim_export */
+};
 /* One line, with a trailing newline, NUL-terminated; returns its length
- * (truncated to cap-1 if longer). */
+ * (truncated to cap-1 if longer).  SHIVIZ and MERMAID give the text line. */
 size_t sim_trace_format(const struct sim_trace *t, enum sim_trace_format f, char *buf,
                         size_t cap);
+/* Traces other tools read, built from the records of one run in order
+ * (docs/trace.md): SIM_TRACE_SHIVIZ, ShiViz's log (a vector clock per
+ * node, a tick per event, a merge on receive), written as the run goes;
+ * SIM_TRACE_MERMAID, a Mermaid sequenceDiagram of the records between
+ * from_us and to_us (inclusive), all written at the end.  NULL on ENOMEM. */
+struct sim_export;
+struct sim_export *sim_export_new(enum sim_trace_format f, int64_t from_us, int64_t to_us);
+void sim_export_free(struct sim_export *x);
+/* The text record t adds now (maybe empty); valid until the next call. */
+const char *sim_export_record(struct sim_export *x, const struct sim_trace *t, size_t *len);
+/* The text that ends the output (for Mermaid: all of it). */
+const char *sim_export_end(struct sim_export *x, size_t *len);
+/* An allocation failed: the output is incomplete. */
+bool sim_export_failed(const struct sim_export *x);
 /* A plain-language sentence for a teacher's caption, e.g. "n3's election
  * timeout fired: it becomes a candidate for term 2 and asks for votes." */
 size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap);
