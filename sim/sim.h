@@ -89,7 +89,8 @@ void sim_free(struct sim *s);
  * produces the same events.  The trace sink is copied too. */
 struct sim *sim_clone(const struct sim *s);
 
-/* Changes what can change mid-run (everything but nodes and seed). */
+/* Changes what can change mid-run: everything but nodes, seed, bugs,
+ * entries_per_msg_max and checker, which stay as they are. */
 int sim_reconfigure(struct sim *s, const struct sim_config *c);
 const struct sim_config *sim_config(const struct sim *s);
 
@@ -209,10 +210,12 @@ enum sim_trace_kind {
 	SIM_T_LEADER,     /* node: became leader of term (votes in mask) */
 	SIM_T_FOLLOWER,   /* node: follower of a new term; success: it stepped
 	                     down from candidate/leader */
-	SIM_T_SEND,       /* msg */
-	SIM_T_DROP,       /* msg; text: why ("lost", "link down", "cut link",
-	                     "receiver down") */
-	SIM_T_DUPLICATE,  /* msg: the network duplicated it */
+	SIM_T_SEND,       /* msg, msg_id, due_us: it left its sender and is due
+	                     at its receiver at due_us */
+	SIM_T_DROP,       /* msg, msg_id; text: why ("lost", "link down",
+	                     "cut link", "receiver down") */
+	SIM_T_DUPLICATE,  /* msg: the network duplicated it; msg_id and due_us
+	                     are the new copy's */
 	SIM_T_COMMIT,     /* node: commitIndex advanced to index; entry */
 	SIM_T_CRASH,      /* node */
 	SIM_T_RESTART,    /* node: rebooted, term, index = last log index */
@@ -226,6 +229,7 @@ enum sim_trace_kind {
 	                     was installed from the leader, else the node
 	                     compacted its own log; peer: the leader */
 	SIM_T_VIOLATION,  /* text: the report */
+	SIM_T_DELIVER,    /* msg, msg_id: handed to its (live) receiver */
 };
 
 struct sim_trace {
@@ -236,7 +240,9 @@ struct sim_trace {
 	bool both;                      /* LINK: both directions */
 	uint64_t term, index;
 	uint64_t first;                 /* COMMIT: first newly committed index */
-	const struct raft_msg *msg;     /* SEND, DROP, DUPLICATE */
+	const struct raft_msg *msg;     /* SEND, DROP, DUPLICATE, DELIVER */
+	uint64_t msg_id;                /* the same: the message's id (sim_msg.id) */
+	int64_t due_us;                 /* SEND, DUPLICATE: when it is due */
 	const struct raft_entry *entry; /* COMMIT */
 	const char *text;
 	uint64_t votes_mask[4];         /* LEADER: bit (i-1) for voter i */
@@ -246,11 +252,30 @@ typedef void sim_trace_fn(void *ctx, const struct sim_trace *t);
 /* fn may be NULL (no trace: the fast path). */
 void sim_set_trace(struct sim *s, sim_trace_fn *fn, void *ctx);
 
-enum sim_trace_format { SIM_TRACE_TEXT, SIM_TRACE_JSONL };
+enum sim_trace_format {
+	SIM_TRACE_TEXT,
+	SIM_TRACE_JSONL,
+	SIM_TRACE_SHIVIZ,  /* stateful: through struct sim_export */
+	SIM_TRACE_MERMAID, /* stateful: through struct sim_export */
+};
 /* One line, with a trailing newline, NUL-terminated; returns its length
- * (truncated to cap-1 if longer). */
+ * (truncated to cap-1 if longer).  SHIVIZ and MERMAID give the text line. */
 size_t sim_trace_format(const struct sim_trace *t, enum sim_trace_format f, char *buf,
                         size_t cap);
+/* Traces other tools read, built from the records of one run in order
+ * (docs/trace.md): SIM_TRACE_SHIVIZ, ShiViz's log (a vector clock per
+ * node, a tick per event, a merge on receive), written as the run goes;
+ * SIM_TRACE_MERMAID, a Mermaid sequenceDiagram of the records between
+ * from_us and to_us (inclusive), all written at the end.  NULL on ENOMEM. */
+struct sim_export;
+struct sim_export *sim_export_new(enum sim_trace_format f, int64_t from_us, int64_t to_us);
+void sim_export_free(struct sim_export *x);
+/* The text record t adds now (maybe empty); valid until the next call. */
+const char *sim_export_record(struct sim_export *x, const struct sim_trace *t, size_t *len);
+/* The text that ends the output (for Mermaid: all of it). */
+const char *sim_export_end(struct sim_export *x, size_t *len);
+/* An allocation failed: the output is incomplete. */
+bool sim_export_failed(const struct sim_export *x);
 /* A plain-language sentence for a teacher's caption, e.g. "n3's election
  * timeout fired: it becomes a candidate for term 2 and asks for votes." */
 size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap);

@@ -373,6 +373,29 @@ Test(sim, trace_formats)
 	cr_assert_str_eq(buf, "[  212.345ms] n3 → n1 RequestVote(term 2, last 0/0)\n");
 	sim_trace_format(&t, SIM_TRACE_JSONL, buf, sizeof buf);
 	cr_assert(strstr(buf, "\"t_us\":212345,\"kind\":\"send\",\"node\":3,\"peer\":1"), "%s", buf);
+	t.msg_id = 17;
+	t.due_us = 218000;
+	sim_trace_format(&t, SIM_TRACE_TEXT, buf, sizeof buf);
+	cr_assert_str_eq(buf, "[  212.345ms] n3 → n1 RequestVote(term 2, last 0/0) id=17 due=218.000ms\n");
+	sim_trace_format(&t, SIM_TRACE_JSONL, buf, sizeof buf);
+	cr_assert(strstr(buf, "\"peer\":1,\"id\":17,\"due_us\":218000,\"msg\":{"), "%s", buf);
+	t.kind = SIM_T_DELIVER;
+	t.time_us = 218000;
+	sim_trace_format(&t, SIM_TRACE_TEXT, buf, sizeof buf);
+	cr_assert_str_eq(buf, "[  218.000ms] n3 → n1 RequestVote delivered id=17\n");
+	sim_trace_format(&t, SIM_TRACE_JSONL, buf, sizeof buf);
+	cr_assert(strstr(buf, "\"kind\":\"deliver\",\"node\":3,\"peer\":1,\"id\":17,\"msg\":{"), "%s", buf);
+	t.kind = SIM_T_DROP;
+	t.text = "receiver down";
+	sim_trace_format(&t, SIM_TRACE_TEXT, buf, sizeof buf);
+	cr_assert_str_eq(buf, "[  218.000ms] n3 → n1 RequestVote dropped (receiver down) id=17\n");
+	sim_trace_format(&t, SIM_TRACE_JSONL, buf, sizeof buf);
+	cr_assert(strstr(buf, "\"id\":17,\"msg\":{") && strstr(buf, "\"why\":\"receiver down\""), "%s", buf);
+	cr_assert_null(strstr(buf, "due_us"), "%s", buf);
+	t.kind = SIM_T_SEND;
+	t.time_us = 212345;
+	t.text = NULL;
+	t.msg_id = 0;
 	struct sim_trace to = {.kind = SIM_T_TIMEOUT, .time_us = 212345, .node = 3, .term = 2};
 	sim_trace_format(&to, SIM_TRACE_TEXT, buf, sizeof buf);
 	cr_assert_str_eq(buf, "[  212.345ms] n3 timeout → candidate term 2\n");
@@ -755,12 +778,12 @@ Test(sim, a_put_reaccepted_by_the_same_leader_waits_there_once)
 	unsigned most = 0;
 	for (int k = 0; k < 200; k++) {
 		run_for(s, 1 * MS);
-		const struct sim_nodestate *ns = &s->nodes[l];
+		const struct sim_client_queue *q = &s->clients.waiting[l];
 		unsigned copies = 0;
-		for (size_t j = 0; j < ns->waiting_n; j++) {
-			uint64_t w = ns->waiting[(ns->waiting_head + j) % ns->waiting_cap];
+		for (size_t j = 0; j < q->n; j++) {
+			uint64_t w = q->v[(q->head + j) % q->cap];
 			/* a copy it would wait for: request 0, current generation */
-			copies += (uint32_t)w == 0 && (uint16_t)(w >> 32) == s->reqs[0].gen;
+			copies += (uint32_t)w == 0 && (uint16_t)(w >> 32) == s->clients.reqs[0].gen;
 		}
 		if (copies > most)
 			most = copies;
