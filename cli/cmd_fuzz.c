@@ -144,7 +144,13 @@ static void fz_action_text(const struct sim_action *a, uint16_t nodes, char *buf
 		scn_percent_format(a->dup_ppm, y, sizeof y);
 		scn_duration_format(a->latency_us_min, d, sizeof d);
 		scn_duration_format(a->latency_us_max, e, sizeof e);
-		snprintf(buf, cap, "set drop=%s duplicate=%s latency=%s..%s", x, y, d, e);
+		len = (size_t)snprintf(buf, cap, "set drop=%s duplicate=%s latency=%s..%s", x, y, d, e);
+		if (a->slow_ppm && len < cap) {
+			scn_percent_format(a->slow_ppm, x, sizeof x);
+			scn_duration_format(a->slow_us_min, d, sizeof d);
+			scn_duration_format(a->slow_us_max, e, sizeof e);
+			snprintf(buf + len, cap - len, " slow=%s slow_latency=%s..%s", x, d, e);
+		}
 		break;
 	case SIM_A_PARTITION: {
 		bool done[RAFT_NODES_MAX + 1] = {false};
@@ -216,7 +222,7 @@ static char *fz_script(const struct fz_case *c, const bool *keep, const char *ti
 			if (c->down[i])
 				scn_str_addf(&b, "restart n%u\n", i);
 		/* a clean network: no loss, and no latency spike left on */
-		scn_str_addf(&b, "set drop=0%% duplicate=0%% latency=5ms..15ms\n");
+		scn_str_addf(&b, "set drop=0%% duplicate=0%% latency=5ms..15ms slow=0%%\n");
 		/* timings that cause split votes are for the safety phase; the
 		 * liveness phase asks for a leader under sane ones */
 		if (c->mix[0])

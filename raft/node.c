@@ -293,6 +293,13 @@ void raft_set_timing(struct raft_node *n, int64_t election_timeout_us_min,
 	n->cfg.heartbeat_us = heartbeat_us;
 }
 
+void raft_set_batch(struct raft_node *n, uint32_t entries_per_msg_max)
+{
+	assert(n != NULL);
+	if (entries_per_msg_max >= 1) /* callers validate first */
+		n->cfg.entries_per_msg_max = entries_per_msg_max;
+}
+
 void raft_set_snapshot(struct raft_node *n, uint32_t threshold, uint32_t trailing)
 {
 	assert(n != NULL);

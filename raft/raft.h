@@ -204,6 +204,8 @@ void raft_timeout_now(struct raft_node *n, int64_t now_us);
 /* Changes timing for the next timer draws (scenario `set`). */
 void raft_set_timing(struct raft_node *n, int64_t election_timeout_us_min,
                      int64_t election_timeout_us_max, int64_t heartbeat_us);
+/* Changes the cap of entries per AppendEntries (scenario `set batch`). */
+void raft_set_batch(struct raft_node *n, uint32_t entries_per_msg_max);
 /* Changes the log compaction settings (scenario `set snapshot`). */
 void raft_set_snapshot(struct raft_node *n, uint32_t threshold, uint32_t trailing);
 /* The disk wrote the batch whose log part ended at (index, term) and whose

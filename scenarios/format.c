@@ -98,6 +98,12 @@ void scn_settings_apply(const struct scn_settings *st, struct sim_config *c)
 		c->entries_per_msg_max = st->batch;
 	if (st->mask & SCN_SET_TORN)
 		c->torn_writes = st->torn;
+	if (st->mask & SCN_SET_SLOW)
+		c->slow_ppm = st->slow_ppm;
+	if (st->mask & SCN_SET_SLOW_LATENCY) {
+		c->slow_us_min = st->slow_us_min;
+		c->slow_us_max = st->slow_us_max;
+	}
 }
 
 void scn_settings_from_config(const struct sim_config *c, struct scn_settings *st)
@@ -140,6 +146,15 @@ void scn_settings_from_config(const struct sim_config *c, struct scn_settings *s
 	if (c->torn_writes) {
 		st->mask |= SCN_SET_TORN;
 		st->torn = true;
+	}
+	if (c->slow_ppm) {
+		st->mask |= SCN_SET_SLOW;
+		st->slow_ppm = c->slow_ppm;
+	}
+	if (c->slow_us_min != d.slow_us_min || c->slow_us_max != d.slow_us_max) {
+		st->mask |= SCN_SET_SLOW_LATENCY;
+		st->slow_us_min = c->slow_us_min;
+		st->slow_us_max = c->slow_us_max;
 	}
 }
 
@@ -386,6 +401,14 @@ static void scn_add_settings(char *buf, size_t cap, size_t *len, const struct sc
 		scn_appendf(buf, cap, len, " batch=%u", st->batch);
 	if (st->mask & SCN_SET_TORN)
 		scn_appendf(buf, cap, len, " torn=%s", st->torn ? "on" : "off");
+	if (st->mask & SCN_SET_SLOW) {
+		scn_appendf(buf, cap, len, " slow=");
+		scn_add_percent(buf, cap, len, st->slow_ppm);
+	}
+	if (st->mask & SCN_SET_SLOW_LATENCY) {
+		scn_appendf(buf, cap, len, " slow_latency=");
+		scn_add_range(buf, cap, len, st->slow_us_min, st->slow_us_max);
+	}
 	if (st->mask & SCN_SET_PACE) {
 		if (st->pace_div)
 			scn_appendf(buf, cap, len, " pace=1/%u", st->pace_div);

@@ -992,7 +992,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 	static const char *const keys[] = {"election", "heartbeat", "latency",  "disk",
 	                                   "drop",     "duplicate", "retry",    "snapshot",
 	                                   "trailing", "max_events", "max_memory", "pace",
-	                                   "batch",    "torn",      NULL};
+	                                   "batch",    "torn",      "slow",     "slow_latency", NULL};
 	memset(st, 0, sizeof *st);
 	if (!scn_peek(p))
 		return scn_perr(p, p->eol_col,
@@ -1014,7 +1014,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 				return scn_perr(p, t->col, "unknown setting '%.*s': did you mean '%s'?",
 				                (int)(kn > 40 ? 40 : kn), t->p, s);
 			return scn_perr(p, t->col,
-			                "unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory, pace, batch or torn",
+			                "unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory, pace, batch, torn, slow or slow_latency",
 			                (int)(kn > 40 ? 40 : kn), t->p);
 		}
 		if (!eq || kn + 1 == t->n)
@@ -1030,6 +1030,8 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			                : bit == 11            ? "auto"
 			                : bit == 12            ? "16"
 			                : bit == 13            ? "on"
+			                : bit == 14            ? "1%"
+			                : bit == 15            ? "300ms..3s"
 			                                       : "50ms");
 		if (st->mask & (1u << bit))
 			return scn_perr(p, t->col, "'%s' is set twice in this line", keys[bit]);
@@ -1112,6 +1114,12 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			st->batch = (uint32_t)n;
 			break;
 		}
+		case 14:
+			rc = scn_percent(p, v, vn, vc, &st->slow_ppm);
+			break;
+		case 15:
+			rc = scn_duration_range(p, v, vn, vc, &st->slow_us_min, &st->slow_us_max);
+			break;
 		case 13:
 			if (vn == 2 && !memcmp(v, "on", 2))
 				st->torn = true;

@@ -136,6 +136,8 @@ enum {
 	SCN_SET_PACE = 1u << 11,       /* pace=auto | pace=1/N: for the window only */
 	SCN_SET_BATCH = 1u << 12,      /* batch=N: sim_config.entries_per_msg_max */
 	SCN_SET_TORN = 1u << 13,       /* torn=on|off: sim_config.torn_writes */
+	SCN_SET_SLOW = 1u << 14,       /* slow=P%: sim_config.slow_ppm */
+	SCN_SET_SLOW_LATENCY = 1u << 15, /* slow_latency=MIN..MAX: slow_us_min/max */
 };
 
 /* batch= takes 1..this many entries per AppendEntries (sim_config_validate). */
@@ -158,6 +160,8 @@ struct scn_settings {
 	                      the simulator ignores it, the window plays at it */
 	uint32_t batch;    /* BATCH: entries per AppendEntries, 1..SCN_BATCH_MAX */
 	bool torn;         /* TORN: a crash tears the oldest write in flight */
+	uint32_t slow_ppm; /* SLOW: chance that a message is slow */
+	int64_t slow_us_min, slow_us_max; /* SLOW_LATENCY: how much later it arrives */
 };
 
 /* max_events= takes 0..this many events; max_memory= 0..this many bytes. */

@@ -46,6 +46,11 @@ void sim_nemesis_init(struct sim_nemesis *n, uint64_t seed, uint16_t nodes)
 	}
 	if (pick(&sr, 0, 1) == 0)
 		n->w_minority = pick(&sr, 1, 10);
+	if (pick(&sr, 0, 1) == 0) {
+		n->slow_ppm = pick(&sr, 1000, 50000);
+		n->slow_us_min = pick(&sr, 200, 1000) * MS;
+		n->slow_us_max = n->slow_us_min + pick(&sr, 0, 3000) * MS;
+	}
 }
 
 /* The live leader of the highest term, 0 if none. */
@@ -68,6 +73,9 @@ static void set_network(const struct sim_nemesis *n, struct sim_action *out, boo
 	out->dup_ppm = n->dup_ppm;
 	out->latency_us_min = spike ? n->spike_us_min : n->latency_us_min;
 	out->latency_us_max = spike ? n->spike_us_max : n->latency_us_max;
+	out->slow_ppm = n->slow_ppm;
+	out->slow_us_min = n->slow_us_min;
+	out->slow_us_max = n->slow_us_max;
 }
 
 static uint8_t any_node(struct sim_nemesis *n)
@@ -184,7 +192,7 @@ void sim_nemesis_next(struct sim_nemesis *n, const struct sim *s, struct sim_act
 
 void sim_nemesis_calm(const struct sim_nemesis *n, struct sim_config *c)
 {
-	c->drop_ppm = c->dup_ppm = 0;
+	c->drop_ppm = c->dup_ppm = c->slow_ppm = 0;
 	c->latency_us_min = n->latency_us_min;
 	c->latency_us_max = n->latency_us_max;
 }
@@ -222,6 +230,11 @@ int sim_action_apply(struct sim *s, const struct sim_action *a)
 		c.dup_ppm = a->dup_ppm;
 		c.latency_us_min = a->latency_us_min;
 		c.latency_us_max = a->latency_us_max;
+		if (a->slow_ppm) {
+			c.slow_ppm = a->slow_ppm;
+			c.slow_us_min = a->slow_us_min;
+			c.slow_us_max = a->slow_us_max;
+		}
 		return sim_reconfigure(s, &c);
 	}
 	default:

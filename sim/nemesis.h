@@ -30,6 +30,8 @@ struct sim_action {
 	int64_t us;
 	uint32_t drop_ppm, dup_ppm;
 	int64_t latency_us_min, latency_us_max;
+	uint32_t slow_ppm; /* SET: slow messages (0: none, and no slow range) */
+	int64_t slow_us_min, slow_us_max;
 	char cmd[RAFT_CMD_MAX + 1];
 	uint8_t group[RAFT_NODES_MAX];
 };
@@ -53,6 +55,10 @@ struct sim_nemesis {
 	 * newest live leader and fewer than half of the others on one side, so
 	 * it keeps writes the majority side will overwrite. */
 	uint32_t w_minority;
+	/* Slow messages (buggify): a few messages arrive 0.2-4 s late while
+	 * the rest flow, so replies outlive the terms they answer. */
+	uint32_t slow_ppm;
+	int64_t slow_us_min, slow_us_max;
 	int64_t spike_us_min, spike_us_max;
 	uint8_t spike_phase; /* 1: the spike is set, run briefly; 2: set it back */
 	bool pending_run; /* actions alternate with runs */

@@ -94,6 +94,10 @@ void sim_msg_launch(struct sim *s, uint32_t i)
 	sm->send_us = s->now_us;
 	sm->deliver_us =
 	    s->now_us + sim_rand_range(&s->net.rng, s->cfg.latency_us_min, s->cfg.latency_us_max);
+	/* no draw at all without slow messages: runs without them keep their
+	 * traces */
+	if (s->cfg.slow_ppm && sim_rand_ppm(&s->net.rng, s->cfg.slow_ppm))
+		sm->deliver_us += sim_rand_range(&s->net.rng, s->cfg.slow_us_min, s->cfg.slow_us_max);
 	sm->sent_cut = !s->net.link_up[sim_link_at(s, sm->m.from, sm->m.to)];
 	sm->lost = sm->sent_cut || sim_rand_ppm(&s->net.rng, s->cfg.drop_ppm);
 	s->counters.msgs_sent++;

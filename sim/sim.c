@@ -22,6 +22,8 @@ void sim_config_default(struct sim_config *c)
 	c->latency_us_max = 15000;
 	c->disk_us = 0;
 	c->entries_per_msg_max = 64;
+	c->slow_us_min = 300000;
+	c->slow_us_max = 3000000;
 	c->client_retry_us = 1000000;
 	c->checker = true;
 	c->max_events = SIM_MAX_EVENTS_DEFAULT;
@@ -49,6 +51,9 @@ int sim_config_validate(const struct sim_config *c, char *err, size_t errcap)
 		why = "disk latency must be 0..1h";
 	else if (c->drop_ppm > SIM_PPM || c->dup_ppm > SIM_PPM)
 		why = "drop and duplicate must be 0%..100%";
+	else if (c->slow_ppm > SIM_PPM || c->slow_us_min < 0 || c->slow_us_max < c->slow_us_min ||
+	         c->slow_us_max > SIM_HOUR_US)
+		why = "slow must be 0%..100% and slow_latency a range MIN..MAX with 0 <= MIN <= MAX <= 1h";
 	else if (c->entries_per_msg_max < 1 || c->entries_per_msg_max > 65536)
 		why = "entries per message must be 1..65536";
 	else if (c->snapshot_threshold > 1000000000u || c->snapshot_trailing > 1000000000u)
@@ -738,14 +743,13 @@ static size_t fmt_pct(char *buf, size_t cap, uint32_t ppm)
 }
 
 /* What a running simulator cannot change: the cluster's size and seed, the
- * bugs and the message size its nodes were built with, and whether the
- * checker (built with it) runs.  Everything else sim_reconfigure takes. */
+ * bugs its nodes were built with, and whether the checker (built with it)
+ * runs.  Everything else sim_reconfigure takes. */
 static void keep_fixed_settings(struct sim_config *next, const struct sim_config *cur)
 {
 	next->nodes = cur->nodes;
 	next->seed = cur->seed;
 	next->bugs = cur->bugs;
-	next->entries_per_msg_max = cur->entries_per_msg_max;
 	next->checker = cur->checker;
 }
 
@@ -761,13 +765,16 @@ int sim_reconfigure(struct sim *s, const struct sim_config *c)
 	bool timing = old.election_us_min != c->election_us_min ||
 	              old.election_us_max != c->election_us_max ||
 	              old.heartbeat_us != c->heartbeat_us;
-	for (uint16_t i = 1; i <= s->cfg.nodes && (snapshot || timing); i++) {
+	bool batch = old.entries_per_msg_max != c->entries_per_msg_max;
+	for (uint16_t i = 1; i <= s->cfg.nodes && (snapshot || timing || batch); i++) {
 		/* the nodes take the new settings through node_config, as
 		 * they took the first ones */
 		struct raft_config rc;
 		node_config(s, (uint8_t)i, &rc);
 		if (snapshot)
 			raft_set_snapshot(s->nodes[i].raft, rc.snapshot_threshold, rc.snapshot_trailing);
+		if (batch)
+			raft_set_batch(s->nodes[i].raft, rc.entries_per_msg_max);
 		if (timing) {
 			raft_set_timing(s->nodes[i].raft, rc.election_timeout_us_min,
 			                rc.election_timeout_us_max, rc.heartbeat_us);
@@ -806,9 +813,22 @@ int sim_reconfigure(struct sim *s, const struct sim_config *c)
 			fmt_pct(a, sizeof a, c->dup_ppm);
 			ADD(" duplicate=%s", a);
 		}
+		if (old.slow_ppm != c->slow_ppm) {
+			fmt_pct(a, sizeof a, c->slow_ppm);
+			ADD(" slow=%s", a);
+		}
+		if (old.slow_us_min != c->slow_us_min || old.slow_us_max != c->slow_us_max) {
+			fmt_dur(a, sizeof a, c->slow_us_min);
+			fmt_dur(b, sizeof b, c->slow_us_max);
+			ADD(" slow_latency=%s..%s", a, b);
+		}
 		if (old.snapshot_threshold != c->snapshot_threshold ||
 		    old.snapshot_trailing != c->snapshot_trailing)
 			ADD(" snapshot=%u trailing=%u", c->snapshot_threshold, c->snapshot_trailing);
+		if (batch)
+			ADD(" batch=%u", c->entries_per_msg_max);
+		if (old.torn_writes != c->torn_writes)
+			ADD(" torn=%s", c->torn_writes ? "on" : "off");
 		if (old.max_events != c->max_events)
 			ADD(" max_events=%llu", (unsigned long long)c->max_events);
 		if (old.max_memory_bytes != c->max_memory_bytes)

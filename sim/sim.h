@@ -41,6 +41,11 @@ struct sim_config {
 	int64_t disk_us;                 /* persist latency, default 0 */
 	uint32_t drop_ppm;               /* per message, default 0 */
 	uint32_t dup_ppm;                /* per message, default 0 */
+	/* Slow messages (a stalled switch, a paused process): each message is
+	 * slow with this chance and arrives slow_us_min..slow_us_max later
+	 * than its latency says.  Default 0 (none); 300 ms..3 s. */
+	uint32_t slow_ppm;
+	int64_t slow_us_min, slow_us_max;
 	uint32_t entries_per_msg_max;    /* default 64 */
 	uint32_t bugs;                   /* enum raft_bug bits */
 	/* Log compaction: snapshot every this many applied entries (0, the

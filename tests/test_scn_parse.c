@@ -180,6 +180,7 @@ Test(scn_parse, canonical_round_trip)
 	format_is("set election=1..2s", "set election=1..2s");
 	format_is("set latency=500us..1ms disk=1500us", "set latency=500..1000us disk=1500us");
 	format_is("set batch=4 torn=on", "set batch=4 torn=on");
+	format_is("set slow=2% slow_latency=300ms..3s", "set slow=2% slow_latency=300..3000ms");
 	format_is("set torn=off batch=65536", "set batch=65536 torn=off");
 	format_is("set drop=0.5% duplicate=12.25% retry=60s",
 	          "set drop=0.5% duplicate=12.25% retry=60s");
@@ -549,7 +550,7 @@ Test(scn_parse, errors)
 		{HDR "mend n1 -> n2 -> n3\n", "x.scn:2:15: unexpected '->' after the link"},
 		/* settings */
 		{HDR "set\n", "x.scn:2:5: missing settings after 'set': e.g. set election=150..300ms heartbeat=50ms"},
-		{HDR "set foo=1\n", "x.scn:2:5: unknown setting 'foo': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory, pace, batch or torn"},
+		{HDR "set foo=1\n", "x.scn:2:5: unknown setting 'foo': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory, pace, batch, torn, slow or slow_latency"},
 		{HDR "set batch=0\n", "x.scn:2:11: bad batch '0': expected the most entries one AppendEntries carries, 1..65536"},
 		{HDR "set batch=65537\n", "x.scn:2:11: bad batch '65537': expected the most entries one AppendEntries carries, 1..65536"},
 		{HDR "set torn=yes\n", "x.scn:2:10: bad torn 'yes': expected on (a crash keeps only a prefix of the oldest write in flight) or off"},
