@@ -416,7 +416,7 @@ Test(scn_parse, errors)
 		{"title \"a\"\ntitle \"b\"\ncluster\n", "x.scn:2:1: a script has one title"},
 		/* unknown commands */
 		{HDR "crsh n1\n", "x.scn:2:1: unknown command 'crsh': did you mean 'crash'?"},
-		{HDR "frobnicate\n", "x.scn:2:1: unknown command 'frobnicate': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark or measure"},
+		{HDR "frobnicate\n", "x.scn:2:1: unknown command 'frobnicate': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark, measure, drop, duplicate, delay, hurry, deliver or fire"},
 		{HDR "  {n1}\n", "x.scn:2:3: expected a command at the start of the line, e.g. run 1s"},
 		{HDR "\"hi\"\n", "x.scn:2:1: expected a command at the start of the line"},
 		/* nodes */
