@@ -249,9 +249,9 @@ enum sim_trace_kind {
 	SIM_T_SEND,       /* msg, msg_id, due_us: it left its sender and is due
 	                     at its receiver at due_us */
 	SIM_T_DROP,       /* msg, msg_id; text: why ("lost", "link down",
-	                     "cut link", "receiver down") */
+	                     "cut link", "receiver down", "by command") */
 	SIM_T_DUPLICATE,  /* msg: the network duplicated it; msg_id and due_us
-	                     are the new copy's */
+	                     are the new copy's, copy_of the original's id */
 	SIM_T_COMMIT,     /* node: commitIndex advanced to index; entry */
 	SIM_T_CRASH,      /* node */
 	SIM_T_RESTART,    /* node: rebooted, term, index = last log index */
