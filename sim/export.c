@@ -24,7 +24,6 @@ struct sim_export {
 	uint32_t *clock; /* [node * HOSTS + host]: each node's vector clock */
 	struct pending *p;
 	size_t p_n, p_cap;
-	uint64_t last_send_id; /* the send a DUPLICATE record copies */
 	char *out;             /* text to hand out */
 	size_t out_len, out_cap;
 	char line[8192];
@@ -113,18 +112,21 @@ static void pending_add(struct sim_export *x, const struct sim_trace *t, uint64_
 		x->p = p;
 		x->p_cap = cap;
 	}
+	const struct pending *orig = copy_of ? pending_find(x, copy_of) : NULL;
 	struct pending *p = &x->p[x->p_n];
 	*p = (struct pending){.id = t->msg_id, .copy_of = copy_of, .send_us = t->time_us};
 	if (x->clock) {
-		/* a copy carries the clock of its original's send, which is
-		 * the sender's clock now: the network copies at the send */
+		/* a copy carries the clock of its original's send */
 		p->clock = malloc(HOSTS * sizeof *p->clock);
 		if (!p->clock) {
 			x->oom = true;
 			return;
 		}
-		memcpy(p->clock, &x->clock[(size_t)t->node * HOSTS], HOSTS * sizeof *p->clock);
+		memcpy(p->clock, orig ? orig->clock : &x->clock[(size_t)t->node * HOSTS],
+		       HOSTS * sizeof *p->clock);
 	}
+	if (orig)
+		p->send_us = orig->send_us;
 	x->p_n++;
 }
 
@@ -179,12 +181,13 @@ static void shiviz_record(struct sim_export *x, const struct sim_trace *t)
 	case SIM_T_SEND:
 		shiviz_event(x, t->node, NULL, text_of(x, t, true), "");
 		pending_add(x, t, 0);
-		x->last_send_id = t->msg_id;
 		return;
 	case SIM_T_DUPLICATE:
 		/* the network's doing: no event, but the copy's receive merges
 		 * the original's send */
-		pending_add(x, t, x->last_send_id);
+		pending_add(x, t, t->copy_of);
+		return;
+	case SIM_T_DELAY:
 		return;
 	case SIM_T_DELIVER: {
 		struct pending *p = pending_find(x, t->msg_id);
@@ -259,9 +262,7 @@ static void mermaid_record(struct sim_export *x, const struct sim_trace *t)
 	if (t->peer > x->max_node)
 		x->max_node = t->peer;
 	if (t->kind == SIM_T_SEND || t->kind == SIM_T_DUPLICATE) {
-		pending_add(x, t, t->kind == SIM_T_DUPLICATE ? x->last_send_id : 0);
-		if (t->kind == SIM_T_SEND)
-			x->last_send_id = t->msg_id;
+		pending_add(x, t, t->copy_of);
 		return;
 	}
 	bool in = t->time_us >= x->from_us && t->time_us <= x->to_us;
@@ -314,6 +315,9 @@ static void mermaid_record(struct sim_export *x, const struct sim_trace *t)
 	case SIM_T_SAY:
 	case SIM_T_SET:
 		out_add(x, "    Note over @ALL@: ");
+		break;
+	case SIM_T_DELAY:
+		out_add(x, "    Note over n%u,n%u: ", t->node, t->peer);
 		break;
 	case SIM_T_SEND:
 	case SIM_T_DUPLICATE:

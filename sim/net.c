@@ -6,16 +6,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void emit_msg(struct sim *s, enum sim_trace_kind kind, const struct sim_msg *sm,
-                     const char *why)
+static void emit_copy(struct sim *s, enum sim_trace_kind kind, const struct sim_msg *sm,
+                      const char *why, uint64_t copy_of)
 {
 	if (!s->trace_fn)
 		return;
 	const struct raft_msg *m = &sm->m;
 	struct sim_trace t = {.kind = kind, .node = m->from, .peer = m->to, .msg = m,
 	                      .term = m->term, .text = why, .msg_id = sm->id,
-	                      .due_us = sm->deliver_us};
+	                      .due_us = sm->deliver_us, .copy_of = copy_of};
 	sim_emit(s, &t);
+}
+
+static void emit_msg(struct sim *s, enum sim_trace_kind kind, const struct sim_msg *sm,
+                     const char *why)
+{
+	emit_copy(s, kind, sm, why, 0);
 }
 
 /* ---- Messages ----------------------------------------------------------------- */
@@ -46,6 +52,7 @@ void sim_slot_free(struct sim *s, uint32_t i)
 	if (sl->state == SIM_SLOT_FLIGHT)
 		s->net.in_flight--;
 	sl->state = SIM_SLOT_FREE;
+	sl->gen++;
 	sl->next = s->net.free_head;
 	s->net.free_head = i;
 }
@@ -82,6 +89,8 @@ uint32_t sim_msg_store(struct sim *s, const struct raft_msg *m)
 	return i;
 }
 
+static uint32_t msg_copy(struct sim *s, uint32_t i);
+
 /* Puts a stored message on the wire: latency, loss and duplication. */
 void sim_msg_launch(struct sim *s, uint32_t i)
 {
@@ -102,17 +111,24 @@ void sim_msg_launch(struct sim *s, uint32_t i)
 	sm->lost = sm->sent_cut || sim_rand_ppm(&s->net.rng, s->cfg.drop_ppm);
 	s->counters.msgs_sent++;
 	emit_msg(s, SIM_T_SEND, sm, NULL);
-	if (sim_queue_push(&s->q, sm->deliver_us, SIM_EV_DELIVER, sm->m.to, i, 0) != SIM_OK) {
+	if (sim_queue_push(&s->q, sm->deliver_us, SIM_EV_DELIVER, sm->m.to, i, sl->gen) != SIM_OK) {
 		sim_stop_oom(s, "an event for a message in flight");
 		return;
 	}
 	if (!sim_rand_ppm(&s->net.rng, s->cfg.dup_ppm))
 		return;
+	(void)msg_copy(s, i);
+}
+
+/* The network copies the message in flight in slot i: the copy gets the
+ * next id and a latency of its own from now.  Its slot, or SIM_NONE. */
+static uint32_t msg_copy(struct sim *s, uint32_t i)
+{
 	struct raft_msg copy = s->net.slots[i].msg.m; /* msg_store may move the slots */
 	uint32_t j = sim_msg_store(s, &copy);
 	if (j == SIM_NONE) {
 		sim_stop_oom(s, "a duplicated message");
-		return;
+		return SIM_NONE;
 	}
 	struct sim_slot *dl = &s->net.slots[j];
 	dl->state = SIM_SLOT_FLIGHT;
@@ -125,10 +141,13 @@ void sim_msg_launch(struct sim *s, uint32_t i)
 	dl->msg.lost = s->net.slots[i].msg.lost;
 	dl->msg.sent_cut = s->net.slots[i].msg.sent_cut;
 	s->counters.msgs_duplicated++;
-	emit_msg(s, SIM_T_DUPLICATE, &dl->msg, NULL);
-	if (sim_queue_push(&s->q, dl->msg.deliver_us, SIM_EV_DELIVER, dl->msg.m.to, j, 0) !=
-	    SIM_OK)
+	emit_copy(s, SIM_T_DUPLICATE, &dl->msg, NULL, s->net.slots[i].msg.id);
+	if (sim_queue_push(&s->q, dl->msg.deliver_us, SIM_EV_DELIVER, dl->msg.m.to, j, dl->gen) !=
+	    SIM_OK) {
 		sim_stop_oom(s, "an event for a duplicated message");
+		return SIM_NONE;
+	}
+	return j;
 }
 
 static void record_drop(struct sim *s, const struct sim_msg *sm, const char *why)
@@ -297,6 +316,91 @@ size_t sim_drops(const struct sim *s, const struct sim_drop **out)
 {
 	*out = s->net.drops;
 	return s->net.drops_n;
+}
+
+/* ---- Messages by id ---------------------------------------------------------- */
+
+/* The slot of the message in flight with this id, or SIM_NONE. */
+static uint32_t find_slot(const struct sim *s, uint64_t id)
+{
+	for (uint32_t i = 0; i < s->net.slots_n; i++)
+		if (s->net.slots[i].state == SIM_SLOT_FLIGHT && s->net.slots[i].msg.id == id)
+			return i;
+	return SIM_NONE;
+}
+
+const struct sim_msg *sim_msg_find(const struct sim *s, uint64_t id)
+{
+	uint32_t i = find_slot(s, id);
+	return i == SIM_NONE ? NULL : &s->net.slots[i].msg;
+}
+
+uint64_t sim_msg_last_id(const struct sim *s)
+{
+	return s->net.next_msg_id;
+}
+
+int sim_msg_drop(struct sim *s, uint64_t id)
+{
+	uint32_t i = find_slot(s, id);
+	if (i == SIM_NONE)
+		return SIM_EINVAL;
+	record_drop(s, &s->net.slots[i].msg, "by command");
+	sim_slot_free(s, i); /* its delivery event is stale now */
+	return SIM_OK;
+}
+
+int64_t sim_msg_duplicate(struct sim *s, uint64_t id)
+{
+	uint32_t i = find_slot(s, id);
+	if (i == SIM_NONE)
+		return SIM_EINVAL;
+	if (s->stopped)
+		return SIM_ESTOPPED;
+	uint32_t j = msg_copy(s, i);
+	return j == SIM_NONE ? SIM_ENOMEM : (int64_t)s->net.slots[j].msg.id;
+}
+
+int sim_msg_retime(struct sim *s, uint64_t id, int64_t due_us)
+{
+	uint32_t i = find_slot(s, id);
+	if (i == SIM_NONE || due_us < s->now_us)
+		return SIM_EINVAL;
+	struct sim_slot *sl = &s->net.slots[i];
+	sl->gen++; /* the old delivery event is stale */
+	sl->msg.deliver_us = due_us;
+	emit_msg(s, SIM_T_DELAY, &sl->msg, NULL);
+	if (sim_queue_push(&s->q, due_us, SIM_EV_DELIVER, sl->msg.m.to, i, sl->gen) != SIM_OK) {
+		sim_stop_oom(s, "an event for a message in flight");
+		return SIM_ENOMEM;
+	}
+	return SIM_OK;
+}
+
+size_t sim_net_next(const struct sim *s, struct sim_next *out, size_t cap)
+{
+	size_t n = 0;
+	for (uint32_t i = 0; i < s->net.slots_n; i++) {
+		const struct sim_slot *sl = &s->net.slots[i];
+		if (sl->state != SIM_SLOT_FLIGHT)
+			continue;
+		const struct sim_msg *m = &sl->msg;
+		size_t k = 0;
+		while (k < n && !(out[k].from == m->m.from && out[k].node == m->m.to))
+			k++;
+		if (k < n && (out[k].time_us < m->deliver_us ||
+		              (out[k].time_us == m->deliver_us && out[k].msg_id < m->id)))
+			continue; /* an earlier one on this link */
+		if (k == n) {
+			if (n == cap)
+				continue;
+			n++;
+		}
+		out[k] = (struct sim_next){.kind = SIM_NEXT_MSG, .time_us = m->deliver_us,
+		                           .node = m->m.to, .from = m->m.from, .msg_id = m->id,
+		                           .type = m->m.type, .lost = m->lost};
+	}
+	return n;
 }
 
 /* ---- State ------------------------------------------------------------------ */

@@ -551,6 +551,9 @@ static bool stale(const struct sim *s, const struct sim_event *e)
 		return !s->nodes[e->node].up || e->arg != s->nodes[e->node].incarnation;
 	case SIM_EV_CLIENT:
 		return s->clients.reqs[e->arg].gen != e->gen || s->clients.reqs[e->arg].state == SIM_REQ_DONE;
+	case SIM_EV_DELIVER:
+		return s->net.slots[e->arg].state != SIM_SLOT_FLIGHT ||
+		       s->net.slots[e->arg].gen != e->gen;
 	default:
 		return false;
 	}
@@ -719,6 +722,58 @@ int sim_timeout(struct sim *s, uint8_t i)
 	raft_timeout_now(s->nodes[i].raft, s->now_us);
 	sim_flush(s, i);
 	return SIM_OK;
+}
+
+int sim_fire_timer(struct sim *s, uint8_t i)
+{
+	if (!sim_valid_node(s, i) || !s->nodes[i].up)
+		return SIM_EINVAL;
+	struct raft_node *r = s->nodes[i].raft;
+	if (raft_role(r) != RAFT_LEADER) {
+		raft_timeout_now(r, s->now_us); /* the election timer */
+	} else {
+		/* the heartbeat timer: the leader acts as at its deadline */
+		int64_t d = raft_next_deadline_us(r);
+		if (d == INT64_MAX)
+			return SIM_EINVAL;
+		raft_tick(r, d > s->now_us ? d : s->now_us);
+	}
+	sim_flush(s, i);
+	return SIM_OK;
+}
+
+static bool next_after(const struct sim_next *x, const struct sim_next *y)
+{
+	if (x->time_us != y->time_us)
+		return x->time_us > y->time_us;
+	if (x->kind != y->kind)
+		return x->kind > y->kind;
+	if (x->node != y->node)
+		return x->node > y->node;
+	return x->msg_id > y->msg_id;
+}
+
+size_t sim_next_events(const struct sim *s, struct sim_next *out, size_t cap)
+{
+	size_t n = sim_net_next(s, out, cap);
+	for (uint16_t i = 1; i <= s->cfg.nodes && n < cap; i++) {
+		const struct sim_nodestate *ns = &s->nodes[i];
+		int64_t d = ns->up ? raft_next_deadline_us(ns->raft) : INT64_MAX;
+		if (d == INT64_MAX)
+			continue;
+		out[n++] = (struct sim_next){.kind = SIM_NEXT_TIMER,
+		                             .time_us = d < s->now_us ? s->now_us : d,
+		                             .node = (uint8_t)i,
+		                             .heartbeat = raft_role(ns->raft) == RAFT_LEADER};
+	}
+	/* earliest first; ties: messages before timers, then by node and id */
+	for (size_t a = 1; a < n; a++)
+		for (size_t b = a; b > 0 && next_after(&out[b - 1], &out[b]); b--) {
+			struct sim_next t = out[b - 1];
+			out[b - 1] = out[b];
+			out[b] = t;
+		}
+	return n;
 }
 
 void sim_say(struct sim *s, const char *text)

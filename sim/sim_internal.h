@@ -72,6 +72,8 @@ struct sim_slot {
 	uint32_t buf_cap;
 	uint32_t next;          /* free list / held list link */
 	uint8_t state;
+	uint16_t gen;           /* bumped when freed or retimed: stale
+	                           delivery events die */
 };
 
 /* A write the disk is doing for a node, with the messages it holds back. */
@@ -219,6 +221,8 @@ void sim_msg_launch(struct sim *s, uint32_t i);
 void sim_slot_free(struct sim *s, uint32_t i);
 /* The message in slot reaches its receiver's end: delivered or dropped. */
 void sim_net_deliver(struct sim *s, uint32_t slot);
+/* The earliest message in flight on each link, in no order (sim_next_events). */
+size_t sim_net_next(const struct sim *s, struct sim_next *out, size_t cap);
 
 /* client.c: the events of client requests. */
 void sim_client_arrive(struct sim *s, uint32_t r);
