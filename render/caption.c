@@ -80,3 +80,9 @@ int render_caption_text_w(struct render_caption_meter *m, int px, bool bold, con
 {
 	return render_gfx_text_w(m->g, px, bold, s);
 }
+
+uint32_t render_caption_missing_glyph(struct render_caption_meter *m, const char *s)
+{
+	uint32_t c = render_gfx_missing_glyph(m->g, 16, false, s);
+	return c ? c : render_gfx_missing_glyph(m->g, 16, true, s);
+}

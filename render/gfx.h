@@ -118,6 +118,10 @@ void render_gfx_layer_end(struct render_gfx *g);
  * Textures are cached by (font, colour, text). */
 float render_gfx_text(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s, float x,
                float y, int align);
+/* The first code point of s (other than space) that neither DejaVu nor
+ * the CJK font provides at px, or 0.  Text falls back glyph by glyph from
+ * DejaVu to the CJK font. */
+uint32_t render_gfx_missing_glyph(struct render_gfx *g, int px, bool bold, const char *s);
 /* Measures without drawing. */
 int render_gfx_text_w(struct render_gfx *g, int px, bool bold, const char *s);
 int render_gfx_line_h(struct render_gfx *g, int px, bool bold);

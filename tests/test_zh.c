@@ -1,0 +1,64 @@
+/* test_zh.c - raftsim in Chinese: every glyph of the translations and the Chinese lessons drawn by a font (no boxes), mixed text falls back glyph by glyph. */
+#include <criterion/criterion.h>
+
+#include "render.h"
+
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char root[4096];
+static struct render_caption_meter *meter;
+
+static void setup(void)
+{
+	const char *r = getenv("SOURCE_ROOT");
+#ifdef SOURCE_ROOT
+	if (!r)
+		r = SOURCE_ROOT;
+#endif
+	cr_assert(r, "SOURCE_ROOT is not set");
+	snprintf(root, sizeof root, "%s", r);
+	char assets[4200];
+	snprintf(assets, sizeof assets, "%s/assets", root);
+	setenv("RAFTSIM_ASSETS", assets, 1);
+	char err[512];
+	cr_assert(render_headless_init(err, sizeof err) == 0, "%s", err);
+	meter = render_caption_meter_new(err, sizeof err);
+	cr_assert(meter, "%s", err);
+}
+
+static void teardown(void)
+{
+	render_caption_meter_free(meter);
+	render_headless_quit();
+}
+
+TestSuite(zh, .init = setup, .fini = teardown);
+
+Test(zh, mixed_text_has_every_glyph)
+{
+	const char *s[] = {"n1 是领导者, 任期 2", "跟随者 候选人 选举超时 心跳 多数派",
+	                   "LeaderA 和 LeaderB：网络分区（两个领导者）。", "「提交」、…"};
+	for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+		cr_expect_eq(render_caption_missing_glyph(meter, s[i]), 0, "a box in '%s'", s[i]);
+}
+
+Test(zh, a_glyph_no_font_has_is_reported)
+{
+	/* U+E000, private use: in neither font */
+	cr_expect_eq(render_caption_missing_glyph(meter, "任期 \xee\x80\x80"), 0xE000);
+}
+
+Test(zh, chinese_is_measured_with_the_chinese_font)
+{
+	/* DejaVu has no 领: drawn by it, three boxes of one width each; the
+	 * fallback font gives the real, wider, square glyphs */
+	int w = render_caption_text_w(meter, 20, false, "领导者");
+	cr_expect(w >= 3 * 18 && w <= 3 * 22, "3 CJK glyphs at 20 px are about 60 px wide, got %d", w);
+	int mixed = render_caption_text_w(meter, 20, false, "n1 领导者");
+	int latin = render_caption_text_w(meter, 20, false, "n1 ");
+	cr_expect(mixed >= latin + w - 2 && mixed <= latin + w + 2, "runs add up: %d vs %d + %d", mixed,
+	          latin, w);
+}
