@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 
 #include "render.h"
+#include "scn.h"
 
 #include <glob.h>
 #include <stdio.h>
@@ -61,4 +62,33 @@ Test(zh, chinese_is_measured_with_the_chinese_font)
 	int latin = render_caption_text_w(meter, 20, false, "n1 ");
 	cr_expect(mixed >= latin + w - 2 && mixed <= latin + w + 2, "runs add up: %d vs %d + %d", mixed,
 	          latin, w);
+}
+
+static void expect_parse_error(const char *text, const char *want)
+{
+	char err[512];
+	struct scn_script *s = scn_parse("x.scn", text, strlen(text), err, sizeof err);
+	cr_expect_null(s, "parsed: %s", text);
+	scn_script_free(s);
+	cr_expect(!strncmp(err, want, strlen(want)), "got '%s', want '%s...'", err, want);
+}
+
+Test(zh, scripts_are_utf8_with_columns_in_characters)
+{
+	const char *ok = "# 第一部分：选举\n"
+	                 "title \"Raft 一堂课：选举与复制\"\n"
+	                 "cluster nodes=5 seed=1  # 五台服务器\n"
+	                 "say \"n1 是领导者，任期 2。\"\n";
+	char err[512];
+	struct scn_script *s = scn_parse("x.scn", ok, strlen(ok), err, sizeof err);
+	cr_assert_not_null(s, "%s", err);
+	cr_expect_str_eq(scn_script_title(s), "Raft 一堂课：选举与复制");
+	cr_expect_str_eq(scn_script_cmd(s, 2)->str, "n1 是领导者，任期 2。");
+	scn_script_free(s);
+	/* the bad byte is the 9th character of the line (the 13th byte) */
+	expect_parse_error("cluster\nsay \"任期 \xff\"\n", "x.scn:2:9: ");
+	/* a cut-off character after Chinese */
+	expect_parse_error("cluster\nsay \"领导者\xe4\xbb\"\n", "x.scn:2:9: ");
+	/* an error after a Chinese string points at the word, in characters */
+	expect_parse_error("cluster\nsay \"领导者\" again\n", "x.scn:2:11: ");
 }
