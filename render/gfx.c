@@ -1327,10 +1327,64 @@ float render_gfx_text_fit(struct render_gfx *g, int px, bool bold, struct rgba c
 	return render_gfx_text(g, px, bold, c, buf, x, y, align);
 }
 
-int render_gfx_text_wrap(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s,
-                  float x, float y, float max_w, int max_lines, float lh, bool draw)
+/* ---- Line breaking ----------------------------------------------------------------- */
+/* Ideographs, kana, hangul and full-width forms: a line may break before
+ * or after each of them, no space needed. */
+static bool cp_cjk(uint32_t c)
 {
-	if (!s || !*s || max_lines < 1)
+	return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
+	       (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+	       (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+/* Punctuation no line may start with (closing marks, stops, commas). */
+static bool cp_no_start(uint32_t c)
+{
+	static const uint32_t set[] = {0xFF0C, 0x3002, 0xFF1A, 0xFF1B, 0xFF01, 0xFF1F, 0x3001,
+	                               0xFF09, 0x300D, 0x300F, 0x300B, 0x3009, 0x3011, 0x3015,
+	                               0x201D, 0x2019, 0xFF0E, 0x2026, 0x30FC, ',', '.', ':',
+	                               ';', '!', '?', ')', ']', '}', '%'};
+	for (size_t i = 0; i < sizeof set / sizeof *set; i++)
+		if (set[i] == c)
+			return true;
+	return false;
+}
+
+/* Punctuation no line may end with (opening marks). */
+static bool cp_no_end(uint32_t c)
+{
+	static const uint32_t set[] = {0xFF08, 0x300C, 0x300E, 0x300A, 0x3008, 0x3010, 0x3014,
+	                               0x201C, 0x2018, '(', '[', '{'};
+	for (size_t i = 0; i < sizeof set / sizeof *set; i++)
+		if (set[i] == c)
+			return true;
+	return false;
+}
+
+/* The next place after q (q > line start) where a line may start: after
+ * spaces, or between two characters either of which is CJK, unless the
+ * punctuation rules forbid it; the end of s if none. */
+static const char *next_break(const char *q)
+{
+	const char *p = q;
+	uint32_t prev = utf8_next(&p);
+	while (*p) {
+		const char *at = p;
+		uint32_t c = utf8_next(&p);
+		if (c != ' ' && prev == ' ' && !cp_no_start(c))
+			return at;
+		if (c != ' ' && prev != ' ' && (cp_cjk(prev) || cp_cjk(c)) && !cp_no_start(c) &&
+		    !cp_no_end(prev))
+			return at;
+		prev = c;
+	}
+	return p;
+}
+
+int render_gfx_wrap(struct render_gfx *g, int px, bool bold, const char *s, float max_w,
+                    int max_lines, size_t *starts, size_t *ends)
+{
+	if (!s || max_lines < 1)
 		return 0;
 	int lines = 0;
 	const char *p = s;
@@ -1338,39 +1392,83 @@ int render_gfx_text_wrap(struct render_gfx *g, int px, bool bold, struct rgba c,
 	while (*p && lines < max_lines) {
 		while (*p == ' ')
 			p++;
-		/* the longest run of whole words that fits */
-		const char *end = p, *best = NULL;
-		for (;;) {
-			const char *q = end;
-			while (*q && *q != ' ')
-				q++;
-			size_t n = (size_t)(q - p);
+		if (!*p)
+			break;
+		/* the most that fits, ending at a break; at least the first piece */
+		const char *best = NULL, *best_end = NULL;
+		for (const char *q = next_break(p);; q = next_break(q)) {
+			const char *e = q;
+			while (e > p && e[-1] == ' ')
+				e--;
+			size_t n = (size_t)(e - p);
 			if (n >= sizeof line)
 				break;
 			memcpy(line, p, n);
 			line[n] = '\0';
-			if (render_gfx_text_w(g, px, bold, line) > max_w && best)
+			bool fits = render_gfx_text_w(g, px, bold, line) <= max_w;
+			if (!fits && best)
 				break;
 			best = q;
-			end = q;
-			if (!*q || render_gfx_text_w(g, px, bold, line) > max_w)
+			best_end = e;
+			if (!*q || !fits)
 				break;
-			end = q + 1;
 		}
 		if (!best)
 			break;
-		size_t n = (size_t)(best - p);
-		bool last = lines == max_lines - 1;
-		if (last && *best) {
-			if (draw)
-				render_gfx_text_fit(g, px, bold, c, p, x, y + lh * (float)lines, GFX_LEFT, max_w);
-		} else if (draw) {
-			memcpy(line, p, n);
-			line[n] = '\0';
-			render_gfx_text_fit(g, px, bold, c, line, x, y + lh * (float)lines, GFX_LEFT, max_w);
-		}
+		if (starts)
+			starts[lines] = (size_t)(p - s);
+		if (ends)
+			ends[lines] = (size_t)(best_end - s);
 		lines++;
 		p = best;
+	}
+	return lines;
+}
+
+bool render_gfx_piece_wider(struct render_gfx *g, int px, bool bold, const char *s, float max_w)
+{
+	char piece[1024];
+	for (const char *p = s; *p;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		const char *q = next_break(p), *e = q;
+		while (e > p && e[-1] == ' ')
+			e--;
+		size_t n = (size_t)(e - p);
+		if (n < sizeof piece) {
+			memcpy(piece, p, n);
+			piece[n] = '\0';
+			if ((float)render_gfx_text_w(g, px, bold, piece) > max_w)
+				return true;
+		}
+		p = q;
+	}
+	return false;
+}
+
+int render_gfx_text_wrap(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s,
+                  float x, float y, float max_w, int max_lines, float lh, bool draw)
+{
+	if (!s || !*s || max_lines < 1)
+		return 0;
+	if (!draw)
+		return render_gfx_wrap(g, px, bold, s, max_w, max_lines, NULL, NULL);
+	size_t starts[64], ends[64];
+	if (max_lines > 64)
+		max_lines = 64;
+	int lines = render_gfx_wrap(g, px, bold, s, max_w, max_lines, starts, ends);
+	char line[1024];
+	for (int i = 0; i < lines; i++) {
+		const char *from = s + starts[i];
+		/* the last line shows what is left, shortened with "…" */
+		size_t n = i == max_lines - 1 && s[ends[i]] ? strlen(from) : ends[i] - starts[i];
+		if (n >= sizeof line)
+			n = sizeof line - 1;
+		memcpy(line, from, n);
+		line[n] = '\0';
+		render_gfx_text_fit(g, px, bold, c, line, x, y + lh * (float)i, GFX_LEFT, max_w);
 	}
 	return lines;
 }

@@ -345,6 +345,10 @@ int render_caption_text_w(struct render_caption_meter *m, int px, bool bold, con
 /* The first code point of s that no font of the window has a glyph for
  * (it would be drawn as a box), or 0 when every glyph is there. */
 uint32_t render_caption_missing_glyph(struct render_caption_meter *m, const char *s);
+/* s broken into at most max_lines lines of max_w pixels by the window's
+ * rules (render_gfx_wrap): each line's byte offsets in starts/ends. */
+int render_caption_wrap(struct render_caption_meter *m, int px, bool bold, const char *s,
+                        int max_w, int max_lines, size_t *starts, size_t *ends);
 
 /* ---- Pace and reading time (pace.c) ------------------------------------------ */
 /* Pace: virtual seconds per wall second.  Auto pace plays a message that

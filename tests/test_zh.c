@@ -92,3 +92,56 @@ Test(zh, scripts_are_utf8_with_columns_in_characters)
 	/* an error after a Chinese string points at the word, in characters */
 	expect_parse_error("cluster\nsay \"领导者\" again\n", "x.scn:2:11: ");
 }
+
+/* The lines of s broken at max_w, joined by '|'. */
+static void wrapped(const char *s, int max_w, char *out, size_t cap)
+{
+	size_t st[16], en[16];
+	int n = render_caption_wrap(meter, 20, false, s, max_w, 16, st, en);
+	size_t len = 0;
+	out[0] = '\0';
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(out + len, cap - len, "%s%.*s", i ? "|" : "",
+		                        (int)(en[i] - st[i]), s + st[i]);
+}
+
+Test(zh, chinese_wraps_between_characters_and_keeps_the_punctuation_rules)
+{
+	int five = render_caption_text_w(meter, 20, false, "一二三四五");
+	char out[512];
+	/* no spaces needed */
+	wrapped("一二三四五六七八九十", five + 1, out, sizeof out);
+	cr_expect_str_eq(out, "一二三四五|六七八九十");
+	/* no line starts with ，。：；！？、）」 */
+	const char *closing[] = {"，", "。", "：", "；", "！", "？", "、", "）", "」"};
+	for (size_t i = 0; i < sizeof closing / sizeof *closing; i++) {
+		char s[64], want[64];
+		snprintf(s, sizeof s, "一二三四五%s六七", closing[i]);
+		snprintf(want, sizeof want, "一二三四|五%s六七", closing[i]);
+		wrapped(s, five + 1, out, sizeof out);
+		cr_expect_str_eq(out, want, "a line starts with %s", closing[i]);
+	}
+	/* no line ends with （「 */
+	wrapped("一二三四（五六）", five + 1, out, sizeof out);
+	cr_expect_str_eq(out, "一二三四|（五六）");
+	wrapped("一二三四「五六」", five + 1, out, sizeof out);
+	cr_expect_str_eq(out, "一二三四|「五六」");
+	/* Latin words stay whole, spaces still break */
+	int ab = render_caption_text_w(meter, 20, false, "alpha beta");
+	wrapped("alpha beta gamma", ab + 1, out, sizeof out);
+	cr_expect_str_eq(out, "alpha beta|gamma");
+	wrapped("领导者 LeaderB 任期", render_caption_text_w(meter, 20, false, "领导者 Lead"), out,
+	        sizeof out);
+	cr_expect_str_eq(out, "领导者|LeaderB 任|期");
+}
+
+Test(zh, a_long_chinese_caption_is_measured_in_lines_not_as_one_word)
+{
+	/* 60 characters, no space: two lines of the 1280x720 caption */
+	const char *say = "跟随者在选举超时之前没有收到领导者的心跳，就会变成候选人，开始新的任期，"
+	                  "投票给自己，并向其他服务器请求投票。";
+	cr_expect_eq(render_caption_lines(meter, say, 1280, 720), 2);
+	char more[1024];
+	snprintf(more, sizeof more, "%s%s", say, say);
+	cr_expect_gt(render_caption_lines(meter, more, 1280, 720), 2);
+}

@@ -22,4 +22,12 @@ done
 printf '# 中文注释\ntitle "选举"\ncluster nodes=3 seed=1\nsay "领导者"\nrun 1s\nexpect leaders == 1\n' >"$tmp/ok.scn"
 out=$("$R" check "$tmp/ok.scn" 2>&1) || fail "a Chinese script does not pass check: $out"
 
+# --- lint measures Chinese captions by the window's line breaking ---------------
+say60="跟随者在选举超时之前没有收到领导者的心跳，就会变成候选人，开始新的任期，投票给自己，并向其他服务器请求投票。"
+printf 'cluster nodes=3 seed=1\nsay "%s"\npause\n' "$say60" >"$tmp/fits.scn"
+out=$("$R" lint "$tmp/fits.scn" 2>&1) || fail "lint: a two-line Chinese caption is flagged: $out"
+printf 'cluster nodes=3 seed=1\nsay "%s%s"\npause\n' "${say60:0:40}" "$say60" >"$tmp/long.scn"
+out=$("$R" lint "$tmp/long.scn" 2>&1)
+[ $? = 1 ] && grep -q "long.scn:2: warning" <<<"$out" || fail "lint: a three-line Chinese caption passes: $out"
+
 [ $fails = 0 ] && echo "ok" || { echo "$fails failure(s)"; exit 1; }
