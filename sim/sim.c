@@ -82,13 +82,15 @@ static void emit_text(struct sim *s, enum sim_trace_kind kind, uint8_t node, con
 	emit(s, &t);
 }
 
-static void emit_msg(struct sim *s, enum sim_trace_kind kind, const struct raft_msg *m,
+static void emit_msg(struct sim *s, enum sim_trace_kind kind, const struct sim_msg *sm,
                      const char *why)
 {
 	if (!s->trace_fn)
 		return;
+	const struct raft_msg *m = &sm->m;
 	struct sim_trace t = {.kind = kind, .node = m->from, .peer = m->to, .msg = m,
-	                      .term = m->term, .text = why};
+	                      .term = m->term, .text = why, .msg_id = sm->id,
+	                      .due_us = sm->deliver_us};
 	emit(s, &t);
 }
 
@@ -383,7 +385,7 @@ static void msg_launch(struct sim *s, uint32_t i)
 	sm->sent_cut = !s->link_up[link_at(s, sm->m.from, sm->m.to)];
 	sm->lost = sm->sent_cut || sim_rand_ppm(&s->rng_net, s->cfg.drop_ppm);
 	s->counters.msgs_sent++;
-	emit_msg(s, SIM_T_SEND, &sm->m, NULL);
+	emit_msg(s, SIM_T_SEND, sm, NULL);
 	if (sim_queue_push(&s->q, sm->deliver_us, SIM_EV_DELIVER, sm->m.to, i, 0) != SIM_OK) {
 		stop_oom(s, "an event for a message in flight");
 		return;
@@ -407,7 +409,7 @@ static void msg_launch(struct sim *s, uint32_t i)
 	dl->msg.lost = s->slots[i].msg.lost;
 	dl->msg.sent_cut = s->slots[i].msg.sent_cut;
 	s->counters.msgs_duplicated++;
-	emit_msg(s, SIM_T_DUPLICATE, &dl->msg.m, NULL);
+	emit_msg(s, SIM_T_DUPLICATE, &dl->msg, NULL);
 	if (sim_queue_push(&s->q, dl->msg.deliver_us, SIM_EV_DELIVER, dl->msg.m.to, j, 0) !=
 	    SIM_OK)
 		stop_oom(s, "an event for a duplicated message");
@@ -423,7 +425,7 @@ static void record_drop(struct sim *s, const struct sim_msg *sm, const char *why
 	s->drops[s->drops_n - 1] = (struct sim_drop){
 	    .time_us = s->now_us, .send_us = sm->send_us, .from = sm->m.from, .to = sm->m.to,
 	    .type = sm->m.type, .success = sm->m.success, .n_entries = sm->m.n_entries};
-	emit_msg(s, SIM_T_DROP, &sm->m, why);
+	emit_msg(s, SIM_T_DROP, sm, why);
 }
 
 /* ---- Nodes ------------------------------------------------------------------- */
@@ -721,6 +723,7 @@ static void deliver(struct sim *s, uint32_t slot)
 		return;
 	}
 	s->counters.msgs_delivered++;
+	emit_msg(s, SIM_T_DELIVER, sm, NULL);
 	raft_step(s->nodes[to].raft, s->now_us, &sm->m);
 	slot_free(s, slot);
 	flush(s, to);
