@@ -1,5 +1,6 @@
 /* draw_details.c - the details panel: the selected node's state, or the cluster's at a glance. */
 #include "draw_internal.h"
+#include "i18n.h"
 
 /* ---- Details panel ------------------------------------------------------------------------- */
 static float stat(struct render_dc *c, float x, float y, const char *label, const char *value)
@@ -21,6 +22,18 @@ static void volatile_value(const struct raft_node *rn, bool up, uint64_t v, char
 		snprintf(buf, cap, "—");
 }
 
+/* raft_role_name()'s word in the chosen language. */
+static const char *role_word(enum raft_role r)
+{
+	if (r == RAFT_FOLLOWER)
+		return _("follower");
+	if (r == RAFT_CANDIDATE)
+		return _("candidate");
+	if (r == RAFT_LEADER)
+		return _("leader");
+	return raft_role_name(r);
+}
+
 /* The header's word on leadership: the stable leader, and every other
  * node that believes it leads (a star is drawn on each). */
 size_t render_leader_summary(const struct sim *s, char *buf, size_t cap)
@@ -35,7 +48,7 @@ size_t render_leader_summary(const struct sim *s, char *buf, size_t cap)
 			continue;
 		k++;
 		if (len < sizeof others) {
-			int w = snprintf(others + len, sizeof others - len, "%sn%u term %llu",
+			int w = snprintf(others + len, sizeof others - len, _("%sn%u term %llu"),
 			                 k > 1 ? ", " : "", i, (unsigned long long)raft_term(rn));
 			if (w > 0)
 				len += (size_t)w;
@@ -43,18 +56,18 @@ size_t render_leader_summary(const struct sim *s, char *buf, size_t cap)
 	}
 	int w;
 	if (stable && !k)
-		w = snprintf(buf, cap, "leader n%u", stable);
+		w = snprintf(buf, cap, _("leader n%u"), stable);
 	else if (stable)
-		w = snprintf(buf, cap, "leader n%u (term %llu); %s still believe%s %s lead%s (%s)",
-		             stable, (unsigned long long)raft_term(sim_node(s, stable)),
-		             k == 1 ? "1 more" : "more", k == 1 ? "s" : "", k == 1 ? "it" : "they",
-		             k == 1 ? "s" : "", others);
+		w = snprintf(buf, cap,
+		             k == 1 ? _("leader n%u (term %llu); 1 more still believes it leads (%s)")
+		                    : _("leader n%u (term %llu); more still believe they lead (%s)"),
+		             stable, (unsigned long long)raft_term(sim_node(s, stable)), others);
 	else if (k == 1)
-		w = snprintf(buf, cap, "no stable leader; 1 node believes it leads (%s)", others);
+		w = snprintf(buf, cap, _("no stable leader; 1 node believes it leads (%s)"), others);
 	else if (k)
-		w = snprintf(buf, cap, "%u nodes believe they lead (%s)", k, others);
+		w = snprintf(buf, cap, _("%u nodes believe they lead (%s)"), k, others);
 	else
-		w = snprintf(buf, cap, "no leader");
+		w = snprintf(buf, cap, "%s", _("no leader"));
 	return w > 0 ? (size_t)w : 0;
 }
 
@@ -67,26 +80,32 @@ static void draw_cluster_table(struct render_dc *c, float x, float y, float maxw
 	render_leader_summary(c->s, v, sizeof v);
 	if (strchr(v, '('))
 		/* more than one node believes it leads: that is the headline */
-		snprintf(buf, sizeof buf, "Cluster · %s", v);
-	else
-		snprintf(buf, sizeof buf, "Cluster · %s · %zu message%s in flight · %llu election%s", v,
-		         sim_msgs_in_flight(c->s), sim_msgs_in_flight(c->s) == 1 ? "" : "s",
-		         (unsigned long long)k->elections, k->elections == 1 ? "" : "s");
+		snprintf(buf, sizeof buf, _("Cluster · %s"), v);
+	else {
+		char msgs[96], els[96];
+		snprintf(msgs, sizeof msgs,
+		         NG_("%zu message in flight", "%zu messages in flight", sim_msgs_in_flight(c->s)),
+		         sim_msgs_in_flight(c->s));
+		snprintf(els, sizeof els, NG_("%llu election", "%llu elections", k->elections),
+		         (unsigned long long)k->elections);
+		snprintf(buf, sizeof buf, _("Cluster · %s · %s · %s"), v, msgs, els);
+	}
 	render_gfx_text_fit(c->g, render_dc_fit_px(c, buf, 17, 13, maxw), true, C_INK, buf, x, y,
 	                    GFX_LEFT, maxw);
 	y += 28 * u;
-	static const char *const head[] = {"node", "role", "term", "votedFor", "log",
-	                                   "commit", "applied", "timeout in"};
+	static const char *const head[] = {N_("node"),   N_("role"),    N_("term"),
+	                                   N_("votedFor"), N_("log"),   N_("commit"),
+	                                   N_("applied"), N_("timeout in")};
 	static const float colx[] = {0, 62, 168, 222, 300, 356, 422, 492};
 	float sc = fminf(1.0f, maxw / (560 * u));
 	int hp = px(c, 14);
 	for (size_t i = 0; i < 8; i++)
-		render_gfx_text(c->g, hp, false, C_INK2, head[i], x + colx[i] * u * sc, y, GFX_LEFT);
+		render_gfx_text(c->g, hp, false, C_INK2, _(head[i]), x + colx[i] * u * sc, y, GFX_LEFT);
 	y += 18 * u;
 	float avail = bottom - y;
 	float lh = fminf(24 * u, avail / (float)c->n);
 	if (lh < 13 * u) {
-		render_gfx_text(c->g, hp, false, C_INK2, "(select a node for its details)", x, y, GFX_LEFT);
+		render_gfx_text(c->g, hp, false, C_INK2, _("(select a node for its details)"), x, y, GFX_LEFT);
 		return;
 	}
 	int tp = lh >= 22 * u ? c->l.details_px : px(c, lh >= 17 * u ? 13 : 11);
@@ -102,7 +121,7 @@ static void draw_cluster_table(struct render_dc *c, float x, float y, float maxw
 		role_chip(c, i, x + chip + 1 * u, mid, chip + 1.2f * u);
 		snprintf(buf, sizeof buf, "n%u", i);
 		render_gfx_text(c->g, tp, true, ink, buf, x + 2 * chip + 8 * u, mid, GFX_LEFT | GFX_MIDDLE);
-		const char *rname = up ? raft_role_name(role) : "crashed";
+		const char *rname = up ? role_word(role) : _("crashed");
 		render_gfx_text(c->g, tp, role == RAFT_LEADER && up, ink, rname, x + colx[1] * u * sc, mid,
 		         GFX_LEFT | GFX_MIDDLE);
 		snprintf(buf, sizeof buf, "%llu", (unsigned long long)raft_term(rn));
@@ -170,10 +189,10 @@ void render_draw_details(struct render_dc *c)
 	enum raft_role role = raft_role(rn);
 	role_chip(c, sel, x + 9 * u, y + 11 * u, 10 * u);
 	if (up)
-		snprintf(buf, sizeof buf, "n%u · %s · term %llu", sel, raft_role_name(role),
+		snprintf(buf, sizeof buf, _("n%u · %s · term %llu"), sel, role_word(role),
 		         (unsigned long long)raft_term(rn));
 	else
-		snprintf(buf, sizeof buf, "n%u · crashed · term %llu (on disk)", sel,
+		snprintf(buf, sizeof buf, _("n%u · crashed · term %llu (on disk)"), sel,
 		         (unsigned long long)raft_term(rn));
 	render_gfx_text_fit(c->g, px(c, 17), true, C_INK, buf, x + 26 * u, y + 11 * u,
 	             GFX_LEFT | GFX_MIDDLE, maxw - 26 * u);
@@ -191,14 +210,14 @@ void render_draw_details(struct render_dc *c)
 	volatile_value(rn, up, raft_last_applied(rn), v, sizeof v);
 	sx += stat(c, sx, y, "lastApplied", v);
 	snprintf(v, sizeof v, "%llu", (unsigned long long)raft_last_index(rn));
-	sx += stat(c, sx, y, "log length", v);
+	sx += stat(c, sx, y, _("log length"), v);
 	if (up && role != RAFT_LEADER) {
 		fmt_dur(raft_election_deadline_us(rn) - c->now, v, sizeof v);
-		sx += stat(c, sx, y, "timeout in", v);
+		sx += stat(c, sx, y, _("timeout in"), v);
 	}
 	if (up && role == RAFT_CANDIDATE) {
 		snprintf(v, sizeof v, "%u/%u", raft_votes(rn), c->n / 2 + 1);
-		stat(c, sx, y, "votes / needed", v);
+		stat(c, sx, y, _("votes / needed"), v);
 	}
 	y += 54 * u;
 	int sp = c->l.details_px;
@@ -209,13 +228,15 @@ void render_draw_details(struct render_dc *c)
 		uint64_t mf = raft_log_first(rn), last = raft_last_index(rn);
 		char mem[64];
 		if (mf <= last)
-			snprintf(mem, sizeof mem, "the log holds %llu..%llu", (unsigned long long)mf,
+			snprintf(mem, sizeof mem, _("the log holds %llu..%llu"), (unsigned long long)mf,
 			         (unsigned long long)last);
 		else
-			snprintf(mem, sizeof mem, "the log is empty after it");
-		snprintf(buf, sizeof buf, "snapshot ≤ %llu (term %llu, %zu key%s) · %s",
+			snprintf(mem, sizeof mem, "%s", _("the log is empty after it"));
+		snprintf(buf, sizeof buf,
+		         NG_("snapshot ≤ %llu (term %llu, %zu key) · %s",
+		             "snapshot ≤ %llu (term %llu, %zu keys) · %s", keys),
 		         (unsigned long long)raft_snapshot_index(rn),
-		         (unsigned long long)raft_snapshot_term(rn), keys, keys == 1 ? "" : "s", mem);
+		         (unsigned long long)raft_snapshot_term(rn), keys, mem);
 		float r = 7 * u;
 		render_gfx_round_rect(c->g, x, y + 1 * u, 2 * r + 3 * u, 2 * r + 3 * u, 3 * u, C_INK2);
 		render_gfx_round_rect(c->g, x + 1.5f * u, y + 2.5f * u, 2 * r, 2 * r, 2 * u, C_PANEL2);
@@ -225,14 +246,14 @@ void render_draw_details(struct render_dc *c)
 	}
 	if (!up && y + lh < bottom) {
 		render_gfx_text_wrap(c->g, sp, false, C_INK2,
-		                     "Kept on disk: currentTerm, votedFor and the log. Gone with the "
-		                     "process: commitIndex, lastApplied, nextIndex / matchIndex and the "
-		                     "key-value map (rebuilt from the log after a restart).",
+		                     _("Kept on disk: currentTerm, votedFor and the log. Gone with the "
+		                       "process: commitIndex, lastApplied, nextIndex / matchIndex and the "
+		                       "key-value map (rebuilt from the log after a restart)."),
 		                     x, y, maxw, (int)((bottom - y) / lh), lh, true);
 		return;
 	}
 	if (up && role == RAFT_LEADER && y + lh < bottom) {
-		render_gfx_text(c->g, px(c, 14), false, C_INK2, "per follower: nextIndex / matchIndex", x, y,
+		render_gfx_text(c->g, px(c, 14), false, C_INK2, _("per follower: nextIndex / matchIndex"), x, y,
 		         GFX_LEFT);
 		y += 19 * u;
 		float colw = 118 * u, cx = x;
@@ -255,7 +276,7 @@ void render_draw_details(struct render_dc *c)
 	}
 	if (y + lh < bottom) {
 		size_t nk = raft_map_count(rn);
-		snprintf(buf, sizeof buf, "key-value map (%zu key%s)", nk, nk == 1 ? "" : "s");
+		snprintf(buf, sizeof buf, NG_("key-value map (%zu key)", "key-value map (%zu keys)", nk), nk);
 		render_gfx_text(c->g, px(c, 14), false, C_INK2, buf, x, y, GFX_LEFT);
 		y += 19 * u;
 		char kv[1024];
@@ -277,7 +298,7 @@ void render_draw_details(struct render_dc *c)
 				len += (size_t)n;
 		}
 		if (!len)
-			snprintf(kv, sizeof kv, "(empty: nothing applied yet)");
+			snprintf(kv, sizeof kv, "%s", _("(empty: nothing applied yet)"));
 		int lines = (int)((bottom - y) / lh);
 		if (lines > 0)
 			render_gfx_text_wrap(c->g, sp, true, C_INK, kv, x, y, maxw, lines, lh, true);

@@ -1,5 +1,6 @@
 /* draw_log.c - the log panel: one row of cells per node, commit and match marks, snapshots and rolled-back ghosts. */
 #include "draw_internal.h"
+#include "i18n.h"
 
 /* ---- Log panel ------------------------------------------------------------------------------ */
 /* A node's compacted prefix (indices first..mem_first-1 of the view) as one
@@ -27,10 +28,10 @@ static void draw_log_snapshot(struct render_dc *c, const struct raft_node *rn, b
 	float x = cx0, w = (float)(end - first) * step + (float)l->log_cell_w;
 	render_gfx_round_rect(c->g, x, ry, w, ch, 4 * u, edge);
 	render_gfx_round_rect(c->g, x + 2 * u, ry + 2 * u, w - 4 * u, ch - 4 * u, 3 * u, fill);
-	snprintf(label, sizeof label, "snapshot ≤ %llu", snap);
+	snprintf(label, sizeof label, _("snapshot ≤ %llu"), snap);
 	size_t keys = raft_snapshot_count(rn);
-	snprintf(tag, sizeof tag, "t%llu · %zu key%s", (unsigned long long)raft_snapshot_term(rn), keys,
-	         keys == 1 ? "" : "s");
+	snprintf(tag, sizeof tag, NG_("t%llu · %zu key", "t%llu · %zu keys", keys),
+	         (unsigned long long)raft_snapshot_term(rn), keys);
 	bool two = ch >= 28 * u;
 	float tx = x + w / 2, ty = two ? ry + ch - 3 * u : ry + ch / 2;
 	int align = GFX_CENTER | (two ? GFX_BOTTOM : GFX_MIDDLE);
@@ -41,7 +42,7 @@ static void draw_log_snapshot(struct render_dc *c, const struct raft_node *rn, b
 	render_gfx_text_fit(c->g, lp, true, C_INK, label, tx, ty, align, w - 8 * u);
 	if (two) {
 		if ((float)render_gfx_text_w(c->g, px(c, 11), false, tag) > w - 8 * u)
-			snprintf(tag, sizeof tag, "snapshot");
+			snprintf(tag, sizeof tag, "%s", _("snapshot"));
 		render_gfx_text_fit(c->g, px(c, 11), false, C_INK2, tag, x + 5 * u, ry + 2 * u, GFX_LEFT,
 		                    w - 8 * u);
 	}
@@ -111,7 +112,7 @@ void render_draw_log(struct render_dc *c)
 	float u = c->u;
 	render_gfx_round_rect(c->g, (float)p->x, (float)p->y, (float)p->w, (float)p->h, 10 * u, C_PANEL);
 	float x0 = (float)p->x + 12 * u, y0 = (float)p->y + 7 * u;
-	render_gfx_text(c->g, px(c, 17), true, C_INK, "Logs", x0, y0, GFX_LEFT);
+	render_gfx_text(c->g, px(c, 17), true, C_INK, _("Logs"), x0, y0, GFX_LEFT);
 
 	/* the legend, right of the title */
 	int lp = px(c, 12);
@@ -119,25 +120,25 @@ void render_draw_log(struct render_dc *c)
 	struct rgba tc = render_term_colour(1);
 	render_gfx_rect(c->g, lx, ly - sq / 2, sq, sq, tc);
 	lx += sq + 4 * u;
-	lx += render_gfx_text(c->g, lp, false, C_INK2, "committed", lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
+	lx += render_gfx_text(c->g, lp, false, C_INK2, _("committed"), lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
 	render_gfx_rect(c->g, lx, ly - sq / 2, sq, sq, C_WHITE);
 	render_gfx_rect_outline(c->g, lx, ly - sq / 2, sq, sq, 2.5f * u, rgba_shade(tc, 0.45f));
 	lx += sq + 4 * u;
-	lx += render_gfx_text(c->g, lp, false, C_INK2, "not yet", lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
+	lx += render_gfx_text(c->g, lp, false, C_INK2, _("not yet"), lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
 	render_gfx_rect(c->g, lx, ly - sq / 2 - 2 * u, 4 * u, sq + 4 * u, C_INK);
 	lx += 8 * u;
-	lx += render_gfx_text(c->g, lp, false, C_INK2, "commitIndex", lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
+	lx += render_gfx_text(c->g, lp, false, C_INK2, _("commitIndex"), lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
 	render_gfx_triangle(c->g, lx + 6 * u, ly - 6 * u, lx + 12 * u, ly + 5 * u, lx, ly + 5 * u, OI_BLUE);
 	lx += 16 * u;
-	lx += render_gfx_text(c->g, lp, false, C_INK2, "next", lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
+	lx += render_gfx_text(c->g, lp, false, C_INK2, _("next"), lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
 	render_gfx_rect(c->g, lx, ly + 2 * u, 16 * u, 4 * u, OI_BLUE);
 	lx += 20 * u;
-	lx += render_gfx_text(c->g, lp, false, C_INK2, "match", lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
+	lx += render_gfx_text(c->g, lp, false, C_INK2, _("match"), lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
 	/* a rolled-back entry: a dashed rim, struck through */
 	dashed_box(c, lx, ly - sq / 2 - 1 * u, sq + 6 * u, sq + 2 * u, 2 * u, OI_VERMILLION);
 	render_gfx_line(c->g, lx + 2 * u, ly, lx + sq + 4 * u, ly, 2 * u, OI_VERMILLION);
 	lx += sq + 10 * u;
-	render_gfx_text(c->g, lp, false, C_INK2, "rolled back", lx, ly, GFX_LEFT | GFX_MIDDLE);
+	render_gfx_text(c->g, lp, false, C_INK2, _("rolled back"), lx, ly, GFX_LEFT | GFX_MIDDLE);
 
 	uint64_t first = render_layout_log_first(l, c->s);
 	int gap = (int)lroundf(4 * u);

@@ -1,5 +1,6 @@
 /* draw_overlays.c - what is drawn over or around the panels: the caption band, the message legend, the banner, the node menu and the help. */
 #include "draw_internal.h"
+#include "i18n.h"
 
 /* ---- Caption ------------------------------------------------------------------------ */
 void render_draw_caption(struct render_dc *c)
@@ -16,14 +17,14 @@ void render_draw_caption(struct render_dc *c)
 	if (c->f->say && *c->f->say)
 		render_gfx_text_wrap(c->g, say_px, true, C_CAPTEXT, c->f->say, x, y, maxw, 2, lh, true);
 	else if (c->f->interactive)
-		render_gfx_text(c->g, say_px, false, C_CAPDIM, "Press Space to play · ? for help", x, y,
+		render_gfx_text(c->g, say_px, false, C_CAPDIM, _("Press Space to play · ? for help"), x, y,
 		         GFX_LEFT);
 	else if (c->f->title && *c->f->title)
 		render_gfx_text_wrap(c->g, say_px, true, C_CAPDIM, c->f->title, x, y, maxw, 2, lh, true);
 	float ey = (float)(r->y + r->h) - 8 * c->u;
 	if (c->f->at_pause && c->f->interactive) {
 		/* the script is waiting for the teacher: say so where they read */
-		const char *msg = "❚❚ paused by the script · press Space";
+		const char *msg = _("❚❚ paused by the script · press Space");
 		int p = px(c, 16);
 		float tw = (float)render_gfx_text_w(c->g, p, true, msg);
 		float ph = (float)render_gfx_line_h(c->g, p, true) + 6 * c->u, pw = tw + 24 * c->u;
@@ -78,10 +79,10 @@ void render_draw_legend_at(struct render_dc *c, float x, float y)
 	}
 	float yy = y + lh * (float)LEGEND_ROWS + lh / 2;
 	render_gfx_cross(c->g, x + 11 * u, yy, 6 * u, 3 * u, OI_VERMILLION);
-	render_gfx_text(c->g, tp, false, C_INK2, "message lost", x + 28 * u, yy, GFX_LEFT | GFX_MIDDLE);
+	render_gfx_text(c->g, tp, false, C_INK2, _("message lost"), x + 28 * u, yy, GFX_LEFT | GFX_MIDDLE);
 }
 
-/* Kinds a..b-1 of the legend strip (and "lost"), as one row: its width, or
+/* Kinds a..b-1 of the legend strip (and _("lost")), as one row: its width, or
  * drawn from x when draw is set.  Neighbours with the same short form (a
  * granted and a denied vote) share one label after both their shapes. */
 static float legend_row(struct render_dc *c, size_t a, size_t b, bool lost, float x, float y, int tp,
@@ -108,9 +109,9 @@ static float legend_row(struct render_dc *c, size_t a, size_t b, bool lost, floa
 	if (lost) {
 		if (draw) {
 			render_gfx_cross(c->g, x + 8 * u * k, y, 6 * u * k, 3 * u * k, OI_VERMILLION);
-			render_gfx_text(c->g, tp, false, C_INK2, "lost", x + icon, y, GFX_LEFT | GFX_MIDDLE);
+			render_gfx_text(c->g, tp, false, C_INK2, _("lost"), x + icon, y, GFX_LEFT | GFX_MIDDLE);
 		}
-		x += icon + (float)render_gfx_text_w(c->g, tp, false, "lost");
+		x += icon + (float)render_gfx_text_w(c->g, tp, false, _("lost"));
 	}
 	return x - x0;
 }
@@ -191,31 +192,31 @@ void render_draw_help(struct render_dc *c)
 	float w = fminf((float)c->l.w - 60 * u, 1100 * u), h = fminf((float)c->l.h - 40 * u, 640 * u);
 	float x = ((float)c->l.w - w) / 2, y = ((float)c->l.h - h) / 2;
 	render_gfx_round_rect(c->g, x, y, w, h, 14 * u, C_BG);
-	render_gfx_text(c->g, px(c, 24), true, C_INK, "raftsim — controls", x + 28 * u, y + 18 * u,
+	render_gfx_text(c->g, px(c, 24), true, C_INK, _("raftsim — controls"), x + 28 * u, y + 18 * u,
 	         GFX_LEFT);
 	static const char *const keys[][2] = {
-	    {"Space", "play / pause (also continues after a script pause)"},
-	    {"→  ←", "step to the next event / back one event"},
-	    {"PgDn  PgUp", "next / previous script pause (clicker)"},
-	    {"B or .", "blank the picture (again: back)"},
-	    {"N", "run to the next leader change"},
-	    {"+  −", "fixed speed: faster / slower (real time … 1/1000)"},
-	    {"A", "auto pace: slow motion while votes, entries fly"},
-	    {"click node", "select it (details panel)"},
-	    {"right-click node", "menu: crash, restart, timeout, isolate, put"},
-	    {"c r t i p", "the same, on the selected node"},
-	    {"click link", "cut / mend it both ways"},
-	    {"shift-click link", "cut one way: toward the nearer node"},
-	    {"H", "heal every link"},
-	    {"C", "client request to the leader (x=1, y=2, …)"},
-	    {"click timeline", "seek (drag to scrub)"},
-	    {"R", "back to the script (forget your actions)"},
-	    {"O", "open another lesson (a list, or type a path)"},
-	    {"S", "save a PNG screenshot"},
-	    {"Ctrl+S", "save the session as a replayable .scn"},
-	    {"L   F", "message legend on / off · full screen (F11)"},
-	    {"? or h", "this help;  Esc closes"},
-	    {"q   Q", "quit (asks if actions are unsaved) / quit at once"},
+	    {"Space", N_("play / pause (also continues after a script pause)")},
+	    {"→  ←", N_("step to the next event / back one event")},
+	    {"PgDn  PgUp", N_("next / previous script pause (clicker)")},
+	    {N_("B or ."), N_("blank the picture (again: back)")},
+	    {"N", N_("run to the next leader change")},
+	    {"+  −", N_("fixed speed: faster / slower (real time … 1/1000)")},
+	    {"A", N_("auto pace: slow motion while votes, entries fly")},
+	    {N_("click node"), N_("select it (details panel)")},
+	    {N_("right-click node"), N_("menu: crash, restart, timeout, isolate, put")},
+	    {"c r t i p", N_("the same, on the selected node")},
+	    {N_("click link"), N_("cut / mend it both ways")},
+	    {N_("shift-click link"), N_("cut one way: toward the nearer node")},
+	    {"H", N_("heal every link")},
+	    {"C", N_("client request to the leader (x=1, y=2, …)")},
+	    {N_("click timeline"), N_("seek (drag to scrub)")},
+	    {"R", N_("back to the script (forget your actions)")},
+	    {"O", N_("open another lesson (a list, or type a path)")},
+	    {"S", N_("save a PNG screenshot")},
+	    {"Ctrl+S", N_("save the session as a replayable .scn")},
+	    {"L   F", N_("message legend on / off · full screen (F11)")},
+	    {N_("? or h"), N_("this help;  Esc closes")},
+	    {"q   Q", N_("quit (asks if actions are unsaved) / quit at once")},
 	};
 	size_t n = sizeof keys / sizeof keys[0];
 	float ky = y + 62 * u, lh = fminf(29 * u, (h - 96 * u) / (float)n);
@@ -223,13 +224,13 @@ void render_draw_help(struct render_dc *c)
 	if (lh < 22 * u)
 		kp = px(c, 13);
 	for (size_t i = 0; i < n; i++) {
-		render_gfx_text(c->g, kp, true, C_INK, keys[i][0], x + 28 * u, ky + lh * (float)i, GFX_LEFT);
-		render_gfx_text_fit(c->g, kp, false, C_INK2, keys[i][1], x + 210 * u, ky + lh * (float)i,
+		render_gfx_text(c->g, kp, true, C_INK, _(keys[i][0]), x + 28 * u, ky + lh * (float)i, GFX_LEFT);
+		render_gfx_text_fit(c->g, kp, false, C_INK2, _(keys[i][1]), x + 210 * u, ky + lh * (float)i,
 		             GFX_LEFT, w * 0.58f - 210 * u);
 	}
 	/* what the shapes mean */
 	float lx = x + w * 0.60f, ly = y + 70 * u, r = 17 * u;
-	render_gfx_text(c->g, px(c, 17), true, C_INK, "Nodes", lx, ly - 10 * u, GFX_LEFT | GFX_BOTTOM);
+	render_gfx_text(c->g, px(c, 17), true, C_INK, _("Nodes"), lx, ly - 10 * u, GFX_LEFT | GFX_BOTTOM);
 	for (int i = 0; i < RENDER_ROLE_LOOKS; i++) {
 		float cy = ly + r + (float)i * 46 * u;
 		render_shape_role(c->g, (enum render_role_look)i, lx + r, cy, r, false, false);
@@ -240,27 +241,27 @@ void render_draw_help(struct render_dc *c)
 	float ay = ly + 4 * 46 * u + 8 * u;
 	render_gfx_ring(c->g, lx + r, ay, r - 6 * u, r, RGBA(222, 222, 216, 255));
 	render_gfx_arc(c->g, lx + r, ay, r - 6 * u, r, 0, 4.2f, C_INK2);
-	render_gfx_text(c->g, px(c, 14), false, C_INK2, "arc: time left to election timeout",
+	render_gfx_text(c->g, px(c, 14), false, C_INK2, _("arc: time left to election timeout"),
 	         lx + 2 * r + 12 * u, ay, GFX_LEFT | GFX_MIDDLE);
 	float my = ay + 40 * u;
-	render_gfx_text(c->g, px(c, 17), true, C_INK, "Links", lx, my, GFX_LEFT);
+	render_gfx_text(c->g, px(c, 17), true, C_INK, _("Links"), lx, my, GFX_LEFT);
 	my += 32 * u;
 	render_gfx_dashed_line(c->g, lx, my, lx + 60 * u, my, 3.5f * u, 10 * u, 6 * u, OI_VERMILLION);
-	render_gfx_text(c->g, px(c, 14), false, C_INK2, "cut (arrow: one way only)", lx + 72 * u, my,
+	render_gfx_text(c->g, px(c, 14), false, C_INK2, _("cut (arrow: one way only)"), lx + 72 * u, my,
 	         GFX_LEFT | GFX_MIDDLE);
 	my += 26 * u;
 	render_gfx_line(c->g, lx, my, lx + 60 * u, my, 4 * u, OI_GREEN);
-	render_gfx_text(c->g, px(c, 14), false, C_INK2, "just mended", lx + 72 * u, my,
+	render_gfx_text(c->g, px(c, 14), false, C_INK2, _("just mended"), lx + 72 * u, my,
 	         GFX_LEFT | GFX_MIDDLE);
 	my += 26 * u;
 	if (my + 26 * u + 21 * u * (float)(LEGEND_ROWS + 1) + 20 * u < y + h) {
-		render_gfx_text(c->g, px(c, 17), true, C_INK, "Messages", lx, my, GFX_LEFT);
+		render_gfx_text(c->g, px(c, 17), true, C_INK, _("Messages"), lx, my, GFX_LEFT);
 		render_draw_legend_at(c, lx - 4 * u, my + 26 * u);
 	}
 	render_gfx_text_wrap(c->g, px(c, 12), false, C_INK3,
-	                     "×40 entries: a busy lane's messages, bundled (select a node to see its "
-	                     "own). A dashed, struck-through log cell: an entry just rolled back.",
+	                     _("×40 entries: a busy lane's messages, bundled (select a node to see its "
+	                       "own). A dashed, struck-through log cell: an entry just rolled back."),
 	                     x + 28 * u, y + h - 60 * u, w * 0.58f - 40 * u, 2, 15 * u, true);
-	render_gfx_text_fit(c->g, px(c, 12), false, C_INK3, "Every kind has its own shape; colour (Okabe–Ito) names the family: orange elections, blue the log, yellow snapshots; lavender shades are terms",
+	render_gfx_text_fit(c->g, px(c, 12), false, C_INK3, _("Every kind has its own shape; colour (Okabe–Ito) names the family: orange elections, blue the log, yellow snapshots; lavender shades are terms"),
 	         x + 28 * u, y + h - 14 * u, GFX_LEFT | GFX_BOTTOM, w - 56 * u);
 }

@@ -1,5 +1,6 @@
 /* draw_ring.c - the cluster panel: the ring of nodes, the links between them and the messages in flight. */
 #include "draw_internal.h"
+#include "i18n.h"
 
 /* ---- Links --------------------------------------------------------------------------- */
 static void arrow_head(struct render_gfx *g, float x, float y, float dx, float dy, float s,
@@ -73,7 +74,7 @@ void render_draw_links(struct render_dc *c)
 				if (s2 > since)
 					since = s2;
 				fmt_dur(c->now - since, dur, sizeof dur);
-				snprintf(label, sizeof label, "cut for %s", dur);
+				snprintf(label, sizeof label, _("cut for %s"), dur);
 			} else {
 				/* one way: the blocked lane dashed red with an arrow
 				 * into the node it can no longer reach */
@@ -93,7 +94,7 @@ void render_draw_links(struct render_dc *c)
 				arrow_head(c->g, tx, ty, ux, uy, 16 * c->u, red);
 				since = sim_link_changed_us(c->s, (uint8_t)from, (uint8_t)to);
 				fmt_dur(c->now - since, dur, sizeof dur);
-				snprintf(label, sizeof label, "n%u→n%u cut for %s", from, to, dur);
+				snprintf(label, sizeof label, _("n%u→n%u cut for %s"), from, to, dur);
 			}
 			struct render_cut_label *k = &cuts[n_cuts++];
 			k->x = mx;
@@ -117,8 +118,10 @@ void render_draw_link_hint(struct render_dc *c)
 	render_layout_node(&c->l, b, &xb, &yb, &r);
 	bool up = sim_link_up(c->s, (uint8_t)a, (uint8_t)b) && sim_link_up(c->s, (uint8_t)b, (uint8_t)a);
 	char hint[96];
-	snprintf(hint, sizeof hint, "click: %s n%u↔n%u · shift-click: only toward n%u",
-	         up ? "cut" : "mend", a < b ? a : b, a < b ? b : a, a);
+	snprintf(hint, sizeof hint,
+	         up ? _("click: cut n%u↔n%u · shift-click: only toward n%u")
+	            : _("click: mend n%u↔n%u · shift-click: only toward n%u"),
+	         a < b ? a : b, a < b ? b : a, a);
 	render_dc_pill(c, hint, (xa + xb) / 2, (ya + yb) / 2 - 18 * c->u, RGBA(27, 36, 48, 235),
 	          C_WHITE, px(c, 13));
 }
@@ -141,9 +144,9 @@ void render_draw_link_labels(struct render_dc *c)
 		fmt_secs(cuts[0].since, t, sizeof t);
 		fmt_dur(c->now - cuts[0].since, d, sizeof d);
 		if (same)
-			snprintf(msg, sizeof msg, "%zu links cut at %s (for %s)", n_cuts, t, d);
+			snprintf(msg, sizeof msg, _("%zu links cut at %s (for %s)"), n_cuts, t, d);
 		else
-			snprintf(msg, sizeof msg, "%zu links cut", n_cuts);
+			snprintf(msg, sizeof msg, _("%zu links cut"), n_cuts);
 		const struct render_rect *cl = &c->l.cluster;
 		int p = px(c, 15);
 		float w = (float)render_gfx_text_w(c->g, p, true, msg) + 44 * c->u;
@@ -320,7 +323,7 @@ void render_draw_node(struct render_dc *c, unsigned i)
 	struct rgba tc = up ? render_gfx_text_on(fill) : RGBA(60, 60, 60, 255);
 	char name[16], term[32];
 	snprintf(name, sizeof name, "n%u", i);
-	snprintf(term, sizeof term, "term %llu", (unsigned long long)raft_term(rn));
+	snprintf(term, sizeof term, _("term %llu"), (unsigned long long)raft_term(rn));
 	int name_px = c->l.name_px, term_px = (int)lroundf(r * 0.30f);
 	if (term_px < 9)
 		term_px = 9;
@@ -343,10 +346,10 @@ void render_draw_node(struct render_dc *c, unsigned i)
 
 	/* label under the node */
 	float ly = y + r + 20 * u;
-	const char *label = !up                       ? "CRASHED"
-	                    : role == RAFT_LEADER     ? "LEADER"
-	                    : role == RAFT_CANDIDATE  ? "candidate"
-	                                              : "follower";
+	const char *label = !up                       ? _("CRASHED")
+	                    : role == RAFT_LEADER     ? _("LEADER")
+	                    : role == RAFT_CANDIDATE  ? _("candidate")
+	                                              : _("follower");
 	int lpx = px(c, c->n > 9 ? 13 : 16);
 	struct rgba lc = !up ? C_INK2 : role == RAFT_LEADER ? OI_BLUE
 	                 : role == RAFT_CANDIDATE           ? RGBA(160, 100, 0, 255)

@@ -1,5 +1,6 @@
 /* draw_timeline.c - the timeline bar: the clock, the play button, the markers and the seekable bar. */
 #include "draw_internal.h"
+#include "i18n.h"
 
 /* ---- Timeline ------------------------------------------------------------------------------- */
 void render_draw_timeline(struct render_dc *c)
@@ -31,14 +32,14 @@ void render_draw_timeline(struct render_dc *c)
 	if (c->f->pace_auto && speed > 0)
 		render_pace_text(true, speed, sp, sizeof sp); /* "auto (1/40 now)" */
 	else if (speed >= 1)
-		snprintf(sp, sizeof sp, "real time");
+		snprintf(sp, sizeof sp, "%s", _("real time"));
 	else if (speed > 0)
-		snprintf(sp, sizeof sp, "speed 1/%.0f", 1.0 / speed);
+		snprintf(sp, sizeof sp, _("speed 1/%.0f"), 1.0 / speed);
 	else
 		sp[0] = '\0';
-	const char *state = c->f->at_pause  ? "paused by the script"
-	                    : c->f->playing ? "playing"
-	                    : c->f->interactive ? "paused"
+	const char *state = c->f->at_pause  ? _("paused by the script")
+	                    : c->f->playing ? _("playing")
+	                    : c->f->interactive ? _("paused")
 	                                        : "";
 	snprintf(buf, sizeof buf, "%s%s%s", state, *state && *sp ? " · " : "", sp);
 	render_gfx_text(c->g, px(c, 13), false, c->f->at_pause ? RGBA(160, 100, 0, 255) : C_INK2, buf, tx,
@@ -107,7 +108,7 @@ void render_draw_timeline(struct render_dc *c)
 	render_gfx_text(c->g, px(c, 11), false, C_INK3, buf, (float)(r->x + r->w), ry + rh + 1 * u,
 	         GFX_RIGHT);
 	if (c->f->interactive)
-		render_gfx_text(c->g, px(c, 15), true, C_INK2, "? help", (float)(t->x + t->w) - 12 * u,
+		render_gfx_text(c->g, px(c, 15), true, C_INK2, _("? help"), (float)(t->x + t->w) - 12 * u,
 		         by, GFX_RIGHT | GFX_MIDDLE);
 	else
 		render_gfx_text(c->g, px(c, 12), false, C_INK3, "raftsim", (float)(t->x + t->w) - 12 * u, by,

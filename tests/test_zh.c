@@ -3,11 +3,15 @@
 
 #include "render.h"
 #include "scn.h"
+#include "sim.h"
 
 #include <glob.h>
+#include <libintl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static char root[4096];
 static struct render_caption_meter *meter;
@@ -144,4 +148,123 @@ Test(zh, a_long_chinese_caption_is_measured_in_lines_not_as_one_word)
 	char more[1024];
 	snprintf(more, sizeof more, "%s%s", say, say);
 	cr_expect_gt(render_caption_lines(meter, more, 1280, 720), 2);
+}
+
+/* Every msgstr of po/zh_CN.po, unescaped, to fn; returns how many. */
+static int each_translation(void (*fn)(const char *s, int line))
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/po/zh_CN.po", root);
+	FILE *f = fopen(path, "r");
+	cr_assert(f, "cannot open %s", path);
+	char line[2048], cur[4096] = "";
+	bool in_str = false;
+	int n = 0, lineno = 0, at = 0;
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		bool starts = !strncmp(line, "msgstr", 6);
+		if (starts || (line[0] != '"' && in_str)) {
+			if (in_str && cur[0]) {
+				fn(cur, at);
+				n++;
+			}
+			cur[0] = '\0';
+			in_str = starts;
+			at = lineno;
+		}
+		char *q = in_str ? strchr(line, '"') : NULL;
+		if (!q)
+			continue;
+		/* append the unescaped string between the quotes */
+		size_t len = strlen(cur);
+		for (char *p = q + 1; *p && *p != '"' && len + 2 < sizeof cur; p++) {
+			if (*p == '\\' && p[1]) {
+				p++;
+				cur[len++] = *p == 'n' ? ' ' : *p;
+			} else {
+				cur[len++] = *p;
+			}
+		}
+		cur[len] = '\0';
+	}
+	if (in_str && cur[0]) {
+		fn(cur, at);
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static void no_box(const char *s, int line)
+{
+	uint32_t c = render_caption_missing_glyph(meter, s);
+	cr_expect_eq(c, 0, "po/zh_CN.po:%d: U+%04X has no glyph in any font: %s", line, c, s);
+}
+
+Test(zh, every_translation_has_its_glyphs)
+{
+	int n = each_translation(no_box);
+	cr_expect_gt(n, 200, "only %d translations read", n);
+}
+
+static void lesson_no_box(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	cr_assert(f, "cannot open %s", path);
+	char line[2048];
+	int lineno = 0;
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		line[strcspn(line, "\n")] = '\0';
+		uint32_t c = render_caption_missing_glyph(meter, line);
+		cr_expect_eq(c, 0, "%s:%d: U+%04X has no glyph in any font", path, lineno, c);
+	}
+	fclose(f);
+}
+
+Test(zh, every_line_of_the_chinese_lessons_has_its_glyphs)
+{
+	char pat[4200];
+	snprintf(pat, sizeof pat, "%s/scenarios/zh/*.scn", root);
+	glob_t g;
+	cr_assert_eq(glob(pat, 0, NULL, &g), 0, "no lessons in scenarios/zh/");
+	cr_expect_geq(g.gl_pathc, 1, "the tutorial at least");
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		lesson_no_box(g.gl_pathv[i]);
+	globfree(&g);
+}
+
+/* Chinese through gettext with the catalog the build made (po/ beside
+ * the tests/ directory of this executable). */
+static void use_chinese(void)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	cr_assert_gt(n, 0);
+	exe[n] = '\0';
+	*strrchr(exe, '/') = '\0';
+	char dir[4200];
+	snprintf(dir, sizeof dir, "%s/../po", exe);
+	setlocale(LC_MESSAGES, "C.UTF-8");
+	setenv("LANGUAGE", "zh_CN", 1);
+	cr_assert(bindtextdomain("raftsim", dir));
+	bind_textdomain_codeset("raftsim", "UTF-8");
+}
+
+Test(zh, event_sentences_in_chinese_and_the_trace_stays_english)
+{
+	use_chinese();
+	struct sim_trace t = {.kind = SIM_T_TIMEOUT, .time_us = 1000, .node = 3, .term = 2};
+	char buf[512];
+	sim_trace_explain(&t, buf, sizeof buf);
+	cr_expect_str_eq(buf, "n3 的选举超时到了：它成为任期 2 的候选人，并请求投票。");
+	struct sim_trace l = {.kind = SIM_T_LEADER, .node = 5, .term = 1, .votes_mask = {0x1a}};
+	sim_trace_explain(&l, buf, sizeof buf);
+	cr_expect(strstr(buf, "多数派") && strstr(buf, "领导者"), "%s", buf);
+	/* the machine-readable trace does not change with the language */
+	sim_trace_format(&t, SIM_TRACE_TEXT, buf, sizeof buf);
+	cr_expect(!strstr(buf, "选举") && strstr(buf, "n3"), "%s", buf);
+	sim_trace_format(&t, SIM_TRACE_JSONL, buf, sizeof buf);
+	cr_expect(strstr(buf, "\"kind\"") || strstr(buf, "\"event\""), "%s", buf);
+	cr_expect(!strstr(buf, "选举"), "%s", buf);
 }
