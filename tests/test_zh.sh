@@ -65,6 +65,17 @@ a=$("$R" run "$tmp/ok.scn" --trace - --format jsonl --lang zh 2>&1)
 b=$("$R" run "$tmp/ok.scn" --trace - --format jsonl 2>&1)
 [ -n "$a" ] && [ "$a" = "$b" ] || fail "the JSONL trace differs between --lang zh and en"
 
+# --- the Chinese lessons: their checks for seeds 1..50, lint clean, the same
+# commands as the English ones ------------------------------------------------
+out=$("$R" check scenarios/zh/*.scn --seeds 1..50 2>&1)
+[ $? = 0 ] && [ "$(grep -c '^PASS' <<<"$out")" = 200 ] || fail "check scenarios/zh/*.scn: $(grep -v '^PASS' <<<"$out" | head -5)"
+out=$("$R" lint scenarios/zh/*.scn 2>&1) || fail "lint scenarios/zh/*.scn: $out"
+strip() { grep -v '^[[:space:]]*#\|^say \|^title \|^[[:space:]]*$' "$1" | sed 's/ *#.*//'; }
+for f in tutorial split_vote partition_two_leaders leader_crash; do
+  diff <(strip "scenarios/$f.scn") <(strip "scenarios/zh/$f.scn") >/dev/null ||
+    fail "scenarios/zh/$f.scn does not run the same commands and checks as scenarios/$f.scn"
+done
+
 # --- po/zh_CN.po: every marked string translated, none fuzzy -------------------
 if command -v xgettext >/dev/null && command -v msgcmp >/dev/null; then
   (cd "$SRC" && xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=NG_:1,2 \
