@@ -69,7 +69,8 @@ static size_t node_list(const uint64_t mask[4], char *buf, size_t cap)
 	size_t len = 0;
 	buf[0] = '\0';
 	for (unsigned k = 0; k < n && len < cap; k++) {
-		const char *sep = k == 0 ? "" : k + 1 == n ? _(" and ") : ", ";
+		/* TRANSLATORS: the separators of "n1, n3 and n4" */
+		const char *sep = k == 0 ? "" : k + 1 == n ? _(" and ") : _(", ");
 		int w = snprintf(buf + len, cap - len, "%sn%u", sep, ids[k]);
 		if (w < 0)
 			break;
