@@ -219,7 +219,8 @@ void render_draw_help(struct render_dc *c)
 	    {"q   Q", N_("quit (asks if actions are unsaved) / quit at once")},
 	};
 	size_t n = sizeof keys / sizeof keys[0];
-	float ky = y + 62 * u, lh = fminf(29 * u, (h - 96 * u) / (float)n);
+	/* the rows end above the two notes at the bottom */
+	float ky = y + 62 * u, lh = fminf(29 * u, (h - 140 * u) / (float)n);
 	int kp = px(c, 16);
 	if (lh < 22 * u)
 		kp = px(c, 13);

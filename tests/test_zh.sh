@@ -54,6 +54,9 @@ lang_case "$zh_err" LC_MESSAGES=zh_CN.UTF-8 LANG=en_US.UTF-8 -- check "$tmp/ok.s
 lang_case "$en_err" LANG=zh_CN.UTF-8 -- check "$tmp/ok.scn" --seed x --lang en
 lang_case "$en_err" LC_ALL=C LANG=zh_CN.UTF-8 -- check "$tmp/ok.scn" --seed x
 lang_case "'fr' is not a language (expected zh or en)" -- run --lang fr
+# libc's part of a message (strerror) is readable too, not "????"
+out=$(env -u LC_ALL -u LC_CTYPE -u LANG "$R" run --lang zh --trace /nonexistent/dir/t.txt 2>&1)
+[ $? = 2 ] && ! grep -q '??' <<<"$out" || fail "run --lang zh --trace into a missing directory: $out"
 for cmd in run check lint; do
   out=$("$R" $cmd "$tmp/ok.scn" --lang zh 2>&1) || fail "$cmd --lang zh: $out"
 done
