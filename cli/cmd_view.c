@@ -27,6 +27,8 @@ static const char view_usage[] =
     "  --seed S     run with seed S instead of the script's cluster seed\n"
     "  --bug NAME   switch off one rule of Raft (repeatable)\n"
     "  --max-events N, --max-memory SIZE  budgets per run, as for `raftsim run`\n"
+    "  --lang zh|en the language (default: the locale, LANG=zh_CN.UTF-8 is Chinese);\n"
+    "               in Chinese, no FILE opens " DEFAULT_SCRIPT_ZH "\n"
     "Space plays, arrows step, ? shows every control (docs/controls.md).  Everything\n"
     "you do is a scenario command: Ctrl+S saves the session as a .scn that replays it.\n"
     "Exit 0, 2 for bad usage, a bad script or no display, 3 a resource limit.\n";
@@ -43,6 +45,7 @@ static const char render_usage[] =
     "                   one frame every DURATION from 0 up to TIME\n"
     "  --select NODE    show node NODE (e.g. n2) in the details panel\n"
     "  --seed S, --bug NAME, --max-events N, --max-memory SIZE  as for `raftsim run`\n"
+    "  --lang zh|en     the language of the panels (default: the locale)\n"
     "Exit 0, 2 for bad usage, a bad script or an unwritable PNG, 3 a resource limit\n"
     "(the run's event or memory budget ran out before TIME, or memory did).\n";
 

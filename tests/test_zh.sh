@@ -68,6 +68,12 @@ a=$("$R" run "$tmp/ok.scn" --trace - --format jsonl --lang zh 2>&1)
 b=$("$R" run "$tmp/ok.scn" --trace - --format jsonl 2>&1)
 [ -n "$a" ] && [ "$a" = "$b" ] || fail "the JSONL trace differs between --lang zh and en"
 
+# --- the Chinese font: a missing one is one line naming it, exit 2 -------------
+out=$(RAFTSIM_CJK_FONT=/nonexistent/wqy.ttc "$R" render scenarios/zh/leader_crash.scn --at 1s --out "$tmp/f.png" 2>&1)
+[ $? = 2 ] && [ "$(wc -l <<<"$out")" = 1 ] && grep -q "RAFTSIM_CJK_FONT: cannot read /nonexistent/wqy.ttc" <<<"$out" ||
+  fail "render with a missing CJK font: $out"
+[ ! -e "$tmp/f.png" ] || fail "render wrote a PNG without its CJK font"
+
 # --- the Chinese lessons: their checks for seeds 1..50, lint clean, the same
 # commands as the English ones ------------------------------------------------
 out=$("$R" check scenarios/zh/*.scn --seeds 1..50 2>&1)
