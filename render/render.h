@@ -340,7 +340,7 @@ void render_caption_meter_free(struct render_caption_meter *m);
  * fits when this is at most RENDER_SAY_LINES. */
 int render_caption_lines(struct render_caption_meter *m, const char *say, int w, int h);
 /* The width in pixels of s drawn in DejaVu Sans (Bold if bold) of px
- * pixels, as the renderer measures it. */
+ * pixels, glyphs it lacks in the CJK font, as the renderer measures it. */
 int render_caption_text_w(struct render_caption_meter *m, int px, bool bold, const char *s);
 /* The first code point of s that no font of the window has a glyph for
  * (it would be drawn as a box), or 0 when every glyph is there. */
