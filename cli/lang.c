@@ -69,13 +69,10 @@ static int lang_apply(bool zh, bool explicit)
 	if (!loc || !strcmp(loc, "C") || !strcmp(loc, "POSIX"))
 		setlocale(LC_MESSAGES, "C.UTF-8");
 	setenv("LANGUAGE", zh ? "zh_CN" : "en", 1);
-	/* libc's own messages (strerror) in Chinese need a UTF-8 character
-	 * set, or gettext turns them into "????" for the "C" locale's ASCII */
-	if (zh) {
-		const char *ct = setlocale(LC_CTYPE, "");
-		if (!ct || !strcmp(ct, "C") || !strcmp(ct, "POSIX"))
-			setlocale(LC_CTYPE, "C.UTF-8");
-	}
+	/* libc's own messages (strerror) in Chinese come in UTF-8, or gettext
+	 * turns them into "????" for the "C" character set; LC_CTYPE itself
+	 * stays "C" (Xlib does not open a window in C.UTF-8) */
+	bind_textdomain_codeset("libc", "UTF-8");
 	char buf[4200];
 	const char *dir = catalog_dir(buf, sizeof buf);
 	if (!dir) {
