@@ -1,6 +1,7 @@
 /* args.c - flag parsing shared by the subcommands: one-line errors naming
  * the flag, never a silent default for a bad value. */
 #include "cli.h"
+#include "i18n.h"
 
 #include "raft.h"
 #include "scn.h"
@@ -23,7 +24,7 @@ const char *cli_flag_value(int argc, char **argv, int *i, const char *flag)
 	if (!strncmp(a, flag, n) && a[n] == '=')
 		return a + n + 1;
 	if (*i + 1 >= argc) {
-		fprintf(stderr, "raftsim: %s: missing value\n", flag);
+		fprintf(stderr, _("raftsim: %s: missing value\n"), flag);
 		return NULL;
 	}
 	return argv[++*i];
@@ -34,18 +35,18 @@ bool cli_parse_u64(const char *flag, const char *s, uint64_t min, uint64_t max, 
 	char *end;
 	errno = 0;
 	if (!*s || *s == '-' || *s == '+') {
-		fprintf(stderr, "raftsim: %s: '%s' is not a number (expected %llu..%llu)\n", flag, s,
+		fprintf(stderr, _("raftsim: %s: '%s' is not a number (expected %llu..%llu)\n"), flag, s,
 		        (unsigned long long)min, (unsigned long long)max);
 		return false;
 	}
 	unsigned long long v = strtoull(s, &end, 10);
 	if (*end || errno) {
-		fprintf(stderr, "raftsim: %s: '%s' is not a number (expected %llu..%llu)\n", flag, s,
+		fprintf(stderr, _("raftsim: %s: '%s' is not a number (expected %llu..%llu)\n"), flag, s,
 		        (unsigned long long)min, (unsigned long long)max);
 		return false;
 	}
 	if (v < min || v > max) {
-		fprintf(stderr, "raftsim: %s: %llu is out of range (expected %llu..%llu)\n", flag, v,
+		fprintf(stderr, _("raftsim: %s: %llu is out of range (expected %llu..%llu)\n"), flag, v,
 		        (unsigned long long)min, (unsigned long long)max);
 		return false;
 	}
@@ -84,19 +85,19 @@ bool cli_parse_duration(const char *flag, const char *s, int64_t *out_us)
 		unit = 3600000000ull;
 	if (!digits || !unit) {
 		fprintf(stderr,
-		        "raftsim: %s: '%s' is not a duration (expected a number with us, ms, s, m or "
-		        "h, e.g. 500ms)\n",
+		        _("raftsim: %s: '%s' is not a duration (expected a number with us, ms, s, m or "
+		        "h, e.g. 500ms)\n"),
 		        flag, s);
 		return false;
 	}
 	if (frac * unit % frac_div != 0) {
-		fprintf(stderr, "raftsim: %s: '%s' is too precise: durations are whole microseconds\n",
+		fprintf(stderr, _("raftsim: %s: '%s' is too precise: durations are whole microseconds\n"),
 		        flag, s);
 		return false;
 	}
 	uint64_t us = whole * unit + frac * unit / frac_div;
 	if (us > 24ull * 3600000000ull) {
-		fprintf(stderr, "raftsim: %s: '%s' is too long (at most 24h)\n", flag, s);
+		fprintf(stderr, _("raftsim: %s: '%s' is too long (at most 24h)\n"), flag, s);
 		return false;
 	}
 	*out_us = (int64_t)us;
@@ -107,7 +108,7 @@ bool cli_parse_bug(const char *flag, const char *s, uint32_t *bugs)
 {
 	uint32_t bit = raft_bug_from_name(s);
 	if (!bit) {
-		fprintf(stderr, "raftsim: %s: unknown bug '%s' (one of: %s)\n", flag, s,
+		fprintf(stderr, _("raftsim: %s: unknown bug '%s' (one of: %s)\n"), flag, s,
 		        RAFT_BUG_NAMES);
 		return false;
 	}
@@ -120,7 +121,7 @@ int cli_stdout_flush(void)
 	int e = fflush(stdout) != 0 ? errno : 0;
 	if (!e && !ferror(stdout))
 		return 0;
-	fprintf(stderr, "raftsim: cannot write standard output%s%s\n", e ? ": " : "",
+	fprintf(stderr, _("raftsim: cannot write standard output%s%s\n"), e ? ": " : "",
 	        e ? strerror(e) : "");
 	return -1;
 }
@@ -130,10 +131,10 @@ int cli_unknown_flag(const char *cmd, const char *arg, const char *const *flags)
 	int n = (int)strcspn(arg, "=");
 	const char *s = scn_suggest(arg, (size_t)n, flags);
 	if (s)
-		fprintf(stderr, "raftsim %s: unknown flag '%.*s': did you mean '%s'? (raftsim %s --help)\n",
+		fprintf(stderr, _("raftsim %s: unknown flag '%.*s': did you mean '%s'? (raftsim %s --help)\n"),
 		        cmd, n, arg, s, cmd);
 	else
-		fprintf(stderr, "raftsim %s: unknown flag '%.*s' (raftsim %s --help)\n", cmd, n, arg,
+		fprintf(stderr, _("raftsim %s: unknown flag '%.*s' (raftsim %s --help)\n"), cmd, n, arg,
 		        cmd);
 	return 2;
 }
@@ -149,7 +150,7 @@ bool cli_script_sets(const char *cmd, const char *arg)
 	for (size_t i = 0; i < sizeof set_by_script / sizeof set_by_script[0]; i++) {
 		size_t n = strlen(set_by_script[i].flag);
 		if (!strncmp(arg, set_by_script[i].flag, n) && (arg[n] == '\0' || arg[n] == '=')) {
-			fprintf(stderr, "raftsim %s: %s cannot be combined with a scenario script (%s)\n",
+			fprintf(stderr, _("raftsim %s: %s cannot be combined with a scenario script (%s)\n"),
 			        cmd, set_by_script[i].flag, set_by_script[i].why);
 			return true;
 		}
@@ -243,7 +244,7 @@ int cli_trace_open(struct cli_trace *t, const char *path, const struct cli_trace
 		return -1;
 	}
 	if (!(t->out = sim_out_open(path, err, sizeof err))) {
-		fprintf(stderr, "raftsim: --trace: %s\n", err);
+		fprintf(stderr, _("raftsim: --trace: %s\n"), err);
 		sim_export_free(t->x);
 		t->x = NULL;
 		return -1;
@@ -293,7 +294,7 @@ int cli_trace_close(struct cli_trace *t, bool keep)
 		return failed ? -1 : 0;
 	}
 	if (sim_out_commit(o, err, sizeof err) != 0) {
-		fprintf(stderr, "raftsim: --trace: %s\n", err);
+		fprintf(stderr, _("raftsim: --trace: %s\n"), err);
 		return -1;
 	}
 	return 0;
@@ -308,7 +309,7 @@ bool cli_output_ok(const char *flag, const char *path, const char *input)
 {
 	char err[512];
 	if (sim_out_check(path, input, err, sizeof err) != 0) {
-		fprintf(stderr, "raftsim: %s: %s\n", flag, err);
+		fprintf(stderr, _("raftsim: %s: %s\n"), flag, err);
 		return false;
 	}
 	return true;

@@ -27,6 +27,14 @@ struct scn_script;
  * 2 with a message on stderr when the captions cannot be measured. */
 int cli_lint_scripts(struct scn_script *const *scripts, int n, bool has_seed, uint64_t seed);
 
+/* lang.c: takes --lang zh|en (or --lang=...) out of argv, wherever it is,
+ * else reads the locale (LC_ALL, LC_MESSAGES, LANG; zh_CN.UTF-8 is
+ * Chinese), and sets up gettext with the catalog beside the executable.
+ * 0, or 2 with a one-line message for a bad value. */
+int cli_lang_setup(int *argc, char **argv);
+/* True when the chosen language is Chinese (after cli_lang_setup). */
+bool cli_lang_zh(void);
+
 /* Shared flag parsing; each prints `raftsim: --flag: what was wrong` on
  * stderr and returns false for a bad value. */
 bool cli_parse_u64(const char *flag, const char *s, uint64_t min, uint64_t max, uint64_t *out);

@@ -1,5 +1,6 @@
 /* cmd_check.c - `raftsim check` (run scenarios, verdict per run) and `raftsim run FILE`. */
 #include "cli.h"
+#include "i18n.h"
 
 #include "scn.h"
 #include "sim.h"
@@ -53,13 +54,13 @@ static bool parse_seeds(const char *v, uint64_t *lo, uint64_t *hi)
 {
 	const char *dots = strstr(v, "..");
 	if (!dots) {
-		fprintf(stderr, "raftsim: --seeds: '%s' is not a range (expected A..B, like 1..50)\n", v);
+		fprintf(stderr, _("raftsim: --seeds: '%s' is not a range (expected A..B, like 1..50)\n"), v);
 		return false;
 	}
 	char a[32];
 	size_t n = (size_t)(dots - v);
 	if (n == 0 || n >= sizeof a) {
-		fprintf(stderr, "raftsim: --seeds: '%s' is not a range (expected A..B, like 1..50)\n", v);
+		fprintf(stderr, _("raftsim: --seeds: '%s' is not a range (expected A..B, like 1..50)\n"), v);
 		return false;
 	}
 	memcpy(a, v, n);
@@ -68,7 +69,7 @@ static bool parse_seeds(const char *v, uint64_t *lo, uint64_t *hi)
 	    !cli_parse_u64("--seeds", dots + 2, 0, UINT64_MAX, hi))
 		return false;
 	if (*lo > *hi) {
-		fprintf(stderr, "raftsim: --seeds: %s: the first seed must not exceed the last\n", v);
+		fprintf(stderr, _("raftsim: --seeds: %s: the first seed must not exceed the last\n"), v);
 		return false;
 	}
 	return true;
@@ -131,15 +132,15 @@ static int parse_flags(int argc, char **argv, bool run, struct check_flags *f,
 		}
 	}
 	if (f->has_seed && f->has_range) {
-		fprintf(stderr, "raftsim check: --seed and --seeds exclude each other: give one\n");
+		fprintf(stderr, _("raftsim check: --seed and --seeds exclude each other: give one\n"));
 		return 2;
 	}
 	if (*n_files == 0) {
-		fprintf(stderr, "raftsim %s: missing scenario FILE (raftsim %s --help)\n", name, name);
+		fprintf(stderr, _("raftsim %s: missing scenario FILE (raftsim %s --help)\n"), name, name);
 		return 2;
 	}
 	if (run && *n_files > 1) {
-		fprintf(stderr, "raftsim run: one scenario FILE at a time, got '%s' and '%s'\n",
+		fprintf(stderr, _("raftsim run: one scenario FILE at a time, got '%s' and '%s'\n"),
 		        files[0], files[1]);
 		return 2;
 	}
@@ -155,7 +156,7 @@ static struct scn_script *load_checked(const char *path)
 		s = NULL;
 	}
 	if (!s)
-		fprintf(stderr, "%s\n", err);
+		fprintf(stderr, _("%s\n"), err);
 	return s;
 }
 
@@ -223,7 +224,7 @@ int cli_check(int argc, char **argv)
 	struct scn_script **scripts = calloc((size_t)argc + 1, sizeof *scripts);
 	int n = 0, rc = 0;
 	if (!files || !scripts) {
-		fprintf(stderr, "raftsim: out of memory\n");
+		fprintf(stderr, _("raftsim: out of memory\n"));
 		rc = 2;
 		goto cleanup;
 	}
@@ -274,7 +275,7 @@ int cli_run_script(int argc, char **argv)
 	struct scn_runner *r = NULL;
 	int n = 0, rc = 0;
 	if (!fl || !o) {
-		fprintf(stderr, "raftsim: out of memory\n");
+		fprintf(stderr, _("raftsim: out of memory\n"));
 		rc = 2;
 		goto cleanup;
 	}
@@ -297,8 +298,8 @@ int cli_run_script(int argc, char **argv)
 	                          .trace_fn = cli_trace_write, .trace_ctx = o,
 	                          .max_events = f.max_events, .max_memory_bytes = f.max_memory};
 	if (!(r = scn_runner_new(s, &opt))) {
-		fprintf(stderr, "raftsim: out of memory at 0.000ms virtual time: the simulation "
-		                "could not be created\n");
+		fprintf(stderr, _("raftsim: out of memory at 0.000ms virtual time: the simulation "
+		                "could not be created\n"));
 		rc = CLI_EXIT_RESOURCE;
 		goto cleanup;
 	}
@@ -313,12 +314,12 @@ int cli_run_script(int argc, char **argv)
 		char why[512];
 		scn_runner_halt_text(r, why, sizeof why);
 		if (scn_runner_line(r))
-			fprintf(stderr, "raftsim: %s (%s:%d)\n", why, files[0], scn_runner_line(r));
+			fprintf(stderr, _("raftsim: %s (%s:%d)\n"), why, files[0], scn_runner_line(r));
 		else
-			fprintf(stderr, "raftsim: %s (%s, after the last command)\n", why, files[0]);
+			fprintf(stderr, _("raftsim: %s (%s, after the last command)\n"), why, files[0]);
 		rc = CLI_EXIT_RESOURCE;
 	} else {
-		fprintf(stderr, "%s\n", scn_runner_error(r));
+		fprintf(stderr, _("%s\n"), scn_runner_error(r));
 		print_reproduce(stderr, s, sim);
 		rc = 1;
 	}

@@ -14,6 +14,7 @@
  * printed on stdout), cdf.png and cdf.svg (cli/plot.c), experiment.txt (what
  * was run: the script, seeds, --vary, shard; read by --merge). */
 #include "cli.h"
+#include "i18n.h"
 
 #include "plot.h"
 #include "scn.h"
@@ -1101,7 +1102,7 @@ static bool ex_parse_range(const char *flag, const char *v, uint64_t *lo, uint64
 	char a[32];
 	size_t n = (size_t)(dots - v);
 	if (n == 0 || n >= sizeof a) {
-		fprintf(stderr, "raftsim: %s: '%s' is not a range (expected A..B)\n", flag, v);
+		fprintf(stderr, _("raftsim: %s: '%s' is not a range (expected A..B)\n"), flag, v);
 		return false;
 	}
 	memcpy(a, v, n);
@@ -1110,7 +1111,7 @@ static bool ex_parse_range(const char *flag, const char *v, uint64_t *lo, uint64
 	    !cli_parse_u64(flag, dots + 2, 0, UINT64_MAX / 2, hi))
 		return false;
 	if (*hi < *lo) {
-		fprintf(stderr, "raftsim: %s: '%s' is empty (A must be <= B)\n", flag, v);
+		fprintf(stderr, _("raftsim: %s: '%s' is empty (A must be <= B)\n"), flag, v);
 		return false;
 	}
 	return true;
@@ -1121,7 +1122,7 @@ static bool ex_parse_shard(const char *v, uint64_t *k, uint64_t *n)
 	const char *slash = strchr(v, '/');
 	char a[32];
 	if (!slash || slash == v || (size_t)(slash - v) >= sizeof a) {
-		fprintf(stderr, "raftsim: --shard: '%s' is not K/N (e.g. 3/8)\n", v);
+		fprintf(stderr, _("raftsim: --shard: '%s' is not K/N (e.g. 3/8)\n"), v);
 		return false;
 	}
 	memcpy(a, v, (size_t)(slash - v));
@@ -1217,7 +1218,7 @@ int cli_experiment(int argc, char **argv)
 	char err[SCN_ERR_MAX];
 	if (!(x.script = scn_load(x.script_path, err, sizeof err)) ||
 	    scn_script_check(x.script, err, sizeof err) != 0) {
-		fprintf(stderr, "%s\n", err);
+		fprintf(stderr, _("%s\n"), err);
 		goto cleanup;
 	}
 	snprintf(x.title, sizeof x.title, "%s",

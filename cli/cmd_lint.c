@@ -1,5 +1,6 @@
 /* cmd_lint.c - `raftsim lint`: narration a viewer never sees (a say replaced at the same instant, a caption cut with "…", a long silent run), found by running each script and measuring its captions with the window's fonts. */
 #include "cli.h"
+#include "i18n.h"
 
 #include "render.h"
 #include "scn.h"
@@ -180,7 +181,7 @@ static int cli_lint_script(const struct scn_script *s, bool has_seed, uint64_t s
 	struct scn_options o = {.has_seed = has_seed, .seed = seed};
 	struct scn_runner *r = scn_runner_new(s, &o);
 	if (!r) {
-		fprintf(stderr, "raftsim lint: %s: cannot start the simulation (out of memory)\n", path);
+		fprintf(stderr, _("raftsim lint: %s: cannot start the simulation (out of memory)\n"), path);
 		rc = 2;
 		goto cleanup;
 	}
@@ -192,7 +193,7 @@ static int cli_lint_script(const struct scn_script *s, bool has_seed, uint64_t s
 		lint_quiet(h, n, scn_runner_now_us(r), &l);
 	scn_runner_free(r);
 	if (l.oom) {
-		fprintf(stderr, "raftsim lint: out of memory\n");
+		fprintf(stderr, _("raftsim lint: out of memory\n"));
 		rc = 2;
 		goto cleanup;
 	}
@@ -210,12 +211,12 @@ int cli_lint_scripts(struct scn_script *const *scripts, int n, bool has_seed, ui
 {
 	char err[512];
 	if (render_headless_init(err, sizeof err) != 0) {
-		fprintf(stderr, "raftsim lint: cannot measure captions: %s\n", err);
+		fprintf(stderr, _("raftsim lint: cannot measure captions: %s\n"), err);
 		return 2;
 	}
 	struct render_caption_meter *m = render_caption_meter_new(err, sizeof err);
 	if (!m) {
-		fprintf(stderr, "raftsim lint: cannot measure captions: %s\n", err);
+		fprintf(stderr, _("raftsim lint: cannot measure captions: %s\n"), err);
 		render_headless_quit();
 		return 2;
 	}
@@ -238,7 +239,7 @@ int cli_lint(int argc, char **argv)
 	uint64_t seed = 0;
 	int n = 0, rc = 0;
 	if (!scripts || !files) {
-		fprintf(stderr, "raftsim: out of memory\n");
+		fprintf(stderr, _("raftsim: out of memory\n"));
 		rc = 2;
 		goto cleanup;
 	}
@@ -255,7 +256,7 @@ int cli_lint(int argc, char **argv)
 			}
 			has_seed = true;
 		} else if (a[0] == '-' && a[1] != '\0') {
-			fprintf(stderr, "raftsim lint: unknown argument '%s' (raftsim lint --help)\n", a);
+			fprintf(stderr, _("raftsim lint: unknown argument '%s' (raftsim lint --help)\n"), a);
 			rc = 2;
 			goto cleanup;
 		} else {
@@ -263,7 +264,7 @@ int cli_lint(int argc, char **argv)
 		}
 	}
 	if (n == 0) {
-		fprintf(stderr, "raftsim lint: missing scenario FILE (raftsim lint --help)\n");
+		fprintf(stderr, _("raftsim lint: missing scenario FILE (raftsim lint --help)\n"));
 		rc = 2;
 		goto cleanup;
 	}
@@ -276,7 +277,7 @@ int cli_lint(int argc, char **argv)
 			scripts[i] = NULL;
 		}
 		if (!scripts[i]) {
-			fprintf(stderr, "%s\n", err);
+			fprintf(stderr, _("%s\n"), err);
 			rc = 2;
 			goto cleanup;
 		}

@@ -1,5 +1,6 @@
 /* cmd_view.c - `raftsim view` (the window) and `raftsim render` (the same frames as PNG files, no display needed). */
 #include "cli.h"
+#include "i18n.h"
 
 #include "render.h"
 #include "scn.h"
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #define DEFAULT_SCRIPT "scenarios/tutorial.scn"
+#define DEFAULT_SCRIPT_ZH "scenarios/zh/tutorial.scn"
 #define FRAMES_MAX 100000
 
 static const char view_usage[] =
@@ -25,6 +27,8 @@ static const char view_usage[] =
     "  --seed S     run with seed S instead of the script's cluster seed\n"
     "  --bug NAME   switch off one rule of Raft (repeatable)\n"
     "  --max-events N, --max-memory SIZE  budgets per run, as for `raftsim run`\n"
+    "  --lang zh|en the language (default: the locale, LANG=zh_CN.UTF-8 is Chinese);\n"
+    "               in Chinese, no FILE opens " DEFAULT_SCRIPT_ZH "\n"
     "Space plays, arrows step, ? shows every control (docs/controls.md).  Everything\n"
     "you do is a scenario command: Ctrl+S saves the session as a .scn that replays it.\n"
     "Exit 0, 2 for bad usage, a bad script or no display, 3 a resource limit.\n";
@@ -41,6 +45,7 @@ static const char render_usage[] =
     "                   one frame every DURATION from 0 up to TIME\n"
     "  --select NODE    show node NODE (e.g. n2) in the details panel\n"
     "  --seed S, --bug NAME, --max-events N, --max-memory SIZE  as for `raftsim run`\n"
+    "  --lang zh|en     the language of the panels (default: the locale)\n"
     "Exit 0, 2 for bad usage, a bad script or an unwritable PNG, 3 a resource limit\n"
     "(the run's event or memory budget ran out before TIME, or memory did).\n";
 
@@ -51,8 +56,8 @@ static bool parse_size(const char *v, int *w, int *h)
 	if (sscanf(v, "%ux%u%c", &a, &b, &extra) != 2 || a < 320 || b < 240 || a > 8192 ||
 	    b > 8192) {
 		fprintf(stderr,
-		        "raftsim: --size: '%s' is not a size (expected WxH, 320x240 to 8192x8192, e.g. "
-		        "1280x720)\n",
+		        _("raftsim: --size: '%s' is not a size (expected WxH, 320x240 to 8192x8192, e.g. "
+		        "1280x720)\n"),
 		        v);
 		return false;
 	}
@@ -79,8 +84,8 @@ static bool parse_speed(const char *v, double *speed)
 		return true;
 	}
 	fprintf(stderr,
-	        "raftsim: --speed: '%s' is not a speed (expected auto or 1/N with N from 1 to "
-	        "1000, e.g. 1/20)\n",
+	        _("raftsim: --speed: '%s' is not a speed (expected auto or 1/N with N from 1 to "
+	        "1000, e.g. 1/20)\n"),
 	        v);
 	return false;
 }
@@ -151,14 +156,14 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 			    !cli_parse_duration("--every", v, &f->every_us))
 				return 2;
 			if (f->every_us <= 0) {
-				fprintf(stderr, "raftsim: --every: must be longer than 0 (e.g. 100ms)\n");
+				fprintf(stderr, _("raftsim: --every: must be longer than 0 (e.g. 100ms)\n"));
 				return 2;
 			}
 		} else if (render && cli_flag_is(a, "--out")) {
 			if (!(f->out = cli_flag_value(argc, argv, &i, "--out")))
 				return 2;
 			if (!*f->out) {
-				fprintf(stderr, "raftsim: --out: empty file name\n");
+				fprintf(stderr, _("raftsim: --out: empty file name\n"));
 				return 2;
 			}
 			/* a file name says what it holds; a device or a FIFO
@@ -169,8 +174,8 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 			               !S_ISDIR(st.st_mode);
 			if (!special && (n < 4 || strcasecmp(f->out + n - 4, ".png") != 0)) {
 				fprintf(stderr,
-				        "raftsim: --out: '%s' is not a .png name (render writes PNG files, "
-				        "e.g. --out frame.png)\n",
+				        _("raftsim: --out: '%s' is not a .png name (render writes PNG files, "
+				        "e.g. --out frame.png)\n"),
 				        f->out);
 				return 2;
 			}
@@ -195,7 +200,7 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 		} else if (!f->file) {
 			f->file = a;
 		} else {
-			fprintf(stderr, "raftsim: %s: only one scenario file, please (got %s and %s)\n", a,
+			fprintf(stderr, _("raftsim: %s: only one scenario file, please (got %s and %s)\n"), a,
 			        f->file, a);
 			return 2;
 		}
@@ -204,21 +209,21 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 		f->w = f->h = 0;
 	if (render) {
 		if (!f->file) {
-			fprintf(stderr, "raftsim: render: missing FILE (usage: raftsim render FILE --at "
-			                "TIME --out PNG)\n");
+			fprintf(stderr, _("raftsim: render: missing FILE (usage: raftsim render FILE --at "
+			                "TIME --out PNG)\n"));
 			return 2;
 		}
 		if (!f->has_at) {
-			fprintf(stderr, "raftsim: --at: missing (the virtual time to draw, e.g. --at 1.5s)\n");
+			fprintf(stderr, _("raftsim: --at: missing (the virtual time to draw, e.g. --at 1.5s)\n"));
 			return 2;
 		}
 		if (!f->out) {
-			fprintf(stderr, "raftsim: --out: missing (the PNG file to write, e.g. --out "
-			                "frame.png)\n");
+			fprintf(stderr, _("raftsim: --out: missing (the PNG file to write, e.g. --out "
+			                "frame.png)\n"));
 			return 2;
 		}
 		if (f->every_us && f->at_us / f->every_us >= FRAMES_MAX) {
-			fprintf(stderr, "raftsim: --every: that is more than %d frames up to --at\n",
+			fprintf(stderr, _("raftsim: --every: that is more than %d frames up to --at\n"),
 			        FRAMES_MAX);
 			return 2;
 		}
@@ -232,29 +237,31 @@ static struct scn_script *load(const char *path)
 	char err[SCN_ERR_MAX];
 	struct scn_script *s = scn_load(path, err, sizeof err);
 	if (!s) {
-		fprintf(stderr, "%s\n", err);
+		fprintf(stderr, _("%s\n"), err);
 		return NULL;
 	}
 	if (scn_script_check(s, err, sizeof err) != 0) {
-		fprintf(stderr, "%s\n", err);
+		fprintf(stderr, _("%s\n"), err);
 		scn_script_free(s);
 		return NULL;
 	}
 	return s;
 }
 
-/* The tutorial next to the assets when not run from the source tree. */
+/* The tutorial (in Chinese with --lang zh) next to the assets when not
+ * run from the source tree. */
 static const char *default_script(char *buf, size_t cap)
 {
-	if (access(DEFAULT_SCRIPT, R_OK) == 0)
-		return DEFAULT_SCRIPT;
+	const char *want = cli_lang_zh() ? DEFAULT_SCRIPT_ZH : DEFAULT_SCRIPT;
+	if (access(want, R_OK) == 0)
+		return want;
 	char dir[4096], err[256];
 	if (render_assets_dir(dir, sizeof dir, err, sizeof err)) {
-		snprintf(buf, cap, "%s/../%s", dir, DEFAULT_SCRIPT);
+		snprintf(buf, cap, "%s/../%s", dir, want);
 		if (access(buf, R_OK) == 0)
 			return buf;
 	}
-	return DEFAULT_SCRIPT;
+	return want;
 }
 
 int cli_view(int argc, char **argv)
@@ -317,20 +324,20 @@ int cli_render(int argc, char **argv)
 		return 2;
 	}
 	if (scn_script_nodes(s) > RENDER_NODES_MAX) {
-		fprintf(stderr, "raftsim: %s: the view draws at most %d nodes and this cluster has %u\n",
+		fprintf(stderr, _("raftsim: %s: the view draws at most %d nodes and this cluster has %u\n"),
 		        f.file, RENDER_NODES_MAX, scn_script_nodes(s));
 		scn_script_free(s);
 		return 2;
 	}
 	if (f.select > scn_script_nodes(s)) {
-		fprintf(stderr, "raftsim: --select: n%u is not in the cluster (%s has n1..n%u)\n",
+		fprintf(stderr, _("raftsim: --select: n%u is not in the cluster (%s has n1..n%u)\n"),
 		        f.select, f.file, scn_script_nodes(s));
 		scn_script_free(s);
 		return 2;
 	}
 	char err[1024];
 	if (render_headless_init(err, sizeof err) != 0) {
-		fprintf(stderr, "raftsim: render: %s\n", err);
+		fprintf(stderr, _("raftsim: render: %s\n"), err);
 		scn_script_free(s);
 		return 2;
 	}
@@ -338,12 +345,12 @@ int cli_render(int argc, char **argv)
 	struct render_offscreen *o = NULL;
 	struct render_history *h = render_history_new(s, &f.scn, NULL, err, sizeof err);
 	if (!h) {
-		fprintf(stderr, "raftsim: %s\n", err);
+		fprintf(stderr, _("raftsim: %s\n"), err);
 		goto out;
 	}
 	o = render_offscreen_new(f.w, f.h, err, sizeof err);
 	if (!o) {
-		fprintf(stderr, "raftsim: render: %s\n", err);
+		fprintf(stderr, _("raftsim: render: %s\n"), err);
 		goto out;
 	}
 	unsigned frames = f.every_us ? (unsigned)(f.at_us / f.every_us) + 1 : 1;
@@ -353,7 +360,7 @@ int cli_render(int argc, char **argv)
 		/* a run stopped by a budget or by memory has no frame at t */
 		const char *stop = render_history_error(h);
 		if (stop && (!strncmp(stop, "LIMIT ", 6) || !strncmp(stop, "OOM ", 4))) {
-			fprintf(stderr, "raftsim: %s\n", stop);
+			fprintf(stderr, _("raftsim: %s\n"), stop);
 			rc = 3;
 			goto out;
 		}
@@ -369,13 +376,13 @@ int cli_render(int argc, char **argv)
 		else
 			snprintf(path, sizeof path, "%s", f.out);
 		if (render_offscreen_save_png(o, path, err, sizeof err) != 0) {
-			fprintf(stderr, "raftsim: --out: %s\n", err);
+			fprintf(stderr, _("raftsim: --out: %s\n"), err);
 			goto out;
 		}
 	}
 	const char *e = render_history_error(h);
 	if (e && *e)
-		fprintf(stderr, "raftsim: note: the scenario stopped being checked: %s\n", e);
+		fprintf(stderr, _("raftsim: note: the scenario stopped being checked: %s\n"), e);
 	if (f.every_us) {
 		char first[4200], last[4200];
 		numbered(f.out, 0, first, sizeof first);

@@ -1,5 +1,6 @@
 /* main.c - the raftsim command line: dispatches to the subcommands. */
 #include "cli.h"
+#include "i18n.h"
 
 #include "scn.h"
 
@@ -15,7 +16,8 @@ static const char usage[] =
     "                  run a cluster (or a scenario script) headless and print its trace\n"
     "  check FILE... [--seed S | --seeds A..B] [--bug NAME]...\n"
     "                  run scenario scripts and report PASS/FAIL\n"
-    "  view [FILE]     open the visualizer (default scenarios/tutorial.scn)\n"
+    "  view [FILE]     open the visualizer (default scenarios/tutorial.scn, or\n"
+    "                  scenarios/zh/tutorial.scn in Chinese)\n"
     "  render FILE --at TIME --out PNG [--size WxH] [--every DURATION]\n"
     "                  draw what the window shows at a virtual time, without a display\n"
     "  fuzz [--seeds A..B] [--nodes N|MIN..MAX] [--for DURATION] [--jobs J] [--bug NAME]...\n"
@@ -27,6 +29,7 @@ static const char usage[] =
     "  bench [--workload steady|idle] [--entries N] [--nodes N] [--snapshot N[:T]] [--render] [--step-back]\n"
     "                  measure the simulator\n"
     "\n"
+    "Every command takes --lang zh|en (default: the locale, LANG=zh_CN.UTF-8 is Chinese).\n"
     "`raftsim COMMAND --help` describes each command.  Exit codes: 0 ok, 1 a safety\n"
     "violation or failed expectation, 2 bad usage or bad input, 3 a resource limit\n"
     "(a run's event or memory budget ran out, or memory did).\n";
@@ -51,8 +54,8 @@ static int run(int argc, char **argv)
 		bool scn = n > 4 && !strcmp(a + n - 4, ".scn");
 		if (value_of >= 0 && value_of == i - 2 && !scn && access(a, F_OK) != 0) {
 			fprintf(stderr,
-			        "raftsim run: unexpected '%s' after '%s %s' (a flag takes one word; no "
-			        "scenario file '%s' either)\n",
+			        _("raftsim run: unexpected '%s' after '%s %s' (a flag takes one word; no "
+			        "scenario file '%s' either)\n"),
 			        a, argv[i - 2], argv[i - 1], a);
 			return 2;
 		}
@@ -70,10 +73,19 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
+	/* --lang anywhere, before the command or among its flags */
+	int n_args = argc - 1;
+	int rc = cli_lang_setup(&n_args, argv + 1);
+	if (rc != 0)
+		return rc;
+	argc = n_args + 1;
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
 	const char *cmd = argv[1];
 	int sub_argc = argc - 2;
 	char **sub_argv = argv + 2;
-	int rc;
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage, stdout);
 		rc = 0;
@@ -99,13 +111,13 @@ int main(int argc, char **argv)
 	} else {
 		const char *s = scn_suggest(cmd, strlen(cmd), commands);
 		if (s)
-			fprintf(stderr, "raftsim: unknown command '%s': did you mean '%s'? (raftsim --help)\n",
+			fprintf(stderr, _("raftsim: unknown command '%s': did you mean '%s'? (raftsim --help)\n"),
 			        cmd, s);
 		else
 			fprintf(stderr,
-			        "raftsim: unknown command '%s' (try: run, check, view, render, fuzz, bench, lint, "
+			        _("raftsim: unknown command '%s' (try: run, check, view, render, fuzz, bench, lint, "
 			        "experiment; "
-			        "raftsim --help)\n",
+			        "raftsim --help)\n"),
 			        cmd);
 		return 2;
 	}

@@ -1,5 +1,6 @@
 /* app.c - the interactive window: input -> update -> draw, where update is the one place virtual time is derived from wall time. */
 #include "gfx.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -15,7 +16,7 @@ static const double speeds[] = {1.0,       1.0 / 2,   1.0 / 5,   1.0 / 10,  1.0 
 #define DEFAULT_SPEED 4 /* 1/20: an election takes a few seconds on screen */
 #define LEADER_LIMIT_US (120LL * 1000000)
 #define PAUSE_LIMIT_US (120LL * 1000000) /* PageDown looks this far for a pause */
-#define CHANGED_NOTE "You changed the run:\nthe script's checks are off.\nShift+R: back to the script"
+#define CHANGED_NOTE _("You changed the run:\nthe script's checks are off.\nShift+R: back to the script")
 /* A long move (seek, step back, leader search) runs between frames, about
  * this much wall time per frame, in calls of at most SLICE_EVENTS events. */
 #define SLICE_S 0.016
@@ -166,7 +167,7 @@ static void node_action(struct app *a, unsigned node, char key)
 {
 	char line[96], put[32];
 	if (!node) {
-		toast(a, "%s", "Select a node first (click it)");
+		toast(a, "%s", _("Select a node first (click it)"));
 		return;
 	}
 	switch (key) {
@@ -216,12 +217,12 @@ static void screenshot(struct app *a)
 	build_frame(a, &f, false);
 	if (render_frame_png(&f, a->out_w, a->out_h, path, err, sizeof err) != 0) {
 		fprintf(stderr, "raftsim: screenshot: %s\n", err);
-		toast(a, "Screenshot failed: %s", err);
+		toast(a, _("Screenshot failed: %s"), err);
 		return;
 	}
 	printf("screenshot: %s\n", path);
 	fflush(stdout);
-	toast(a, "Saved %s", path);
+	toast(a, _("Saved %s"), path);
 }
 
 static void save_session(struct app *a)
@@ -230,13 +231,13 @@ static void save_session(struct app *a)
 	fresh_name("raftsim-session", "scn", path, sizeof path);
 	if (render_history_save(a->h, path, err, sizeof err) != 0) {
 		fprintf(stderr, "raftsim: save: %s\n", err);
-		toast(a, "Save failed: %s", err);
+		toast(a, _("Save failed: %s"), err);
 		return;
 	}
 	printf("session: %s\n", path);
 	fflush(stdout);
 	a->unsaved = false;
-	toast(a, "Saved %s (replay: raftsim view FILE)", path);
+	toast(a, _("Saved %s (replay: raftsim view FILE)"), path);
 }
 
 /* RAFTSIM_FRAME_LOG: where the lesson stands, for tests and troubleshooting. */
@@ -257,7 +258,7 @@ static void after_move(struct app *a, int rc)
 	} else if (rc == SCN_FAILED) {
 		a->playing = false;
 	} else if (rc == SCN_DONE) {
-		toast(a, "%s", "End of the script: the cluster keeps running");
+		toast(a, "%s", _("End of the script: the cluster keeps running"));
 	}
 }
 
@@ -299,7 +300,7 @@ static void start_seek(struct app *a)
 	if (again && m.target_us == a->seek_next_us)
 		return;
 	if (render_history_seek_begin(a->h, a->seek_next_us) != 0) {
-		toast(a, "%s", "Out of memory");
+		toast(a, "%s", _("Out of memory"));
 		return;
 	}
 	move_started(a, again ? "seek retargeted to" : "seek to");
@@ -314,7 +315,7 @@ static void cancel_move(struct app *a)
 	render_history_cancel(a->h);
 	a->seek_next = false;
 	a->n_later = 0;
-	toast(a, "Stopped at %s", msg);
+	toast(a, _("Stopped at %s"), msg);
 	if (a->frame_log)
 		fprintf(stderr, "move: cancelled at %s\n", msg);
 }
@@ -384,7 +385,7 @@ static void scan_lessons(struct app *a, const char *dir)
 static void open_picker(struct app *a)
 {
 	if (!a->picks && !(a->picks = calloc(RENDER_PICK_MAX, sizeof *a->picks))) {
-		toast(a, "%s", "Out of memory");
+		toast(a, "%s", _("Out of memory"));
 		return;
 	}
 	a->n_picks = 0;
@@ -423,7 +424,7 @@ static void load_lesson(struct app *a, const char *path)
 	if (scn_script_check(s, err, sizeof err) != 0) {
 		snprintf(a->pick_note, sizeof a->pick_note, "%s", err);
 	} else if (scn_script_nodes(s) > RENDER_NODES_MAX) {
-		snprintf(a->pick_note, sizeof a->pick_note, "%s: the view draws at most %d nodes", path,
+		snprintf(a->pick_note, sizeof a->pick_note, _("%s: the view draws at most %d nodes"), path,
 		         RENDER_NODES_MAX);
 	} else if (!(h = render_history_new(s, &a->scn_opt, NULL, err, sizeof err))) {
 		snprintf(a->pick_note, sizeof a->pick_note, "%s", err);
@@ -450,7 +451,7 @@ static void load_lesson(struct app *a, const char *path)
 	render_say_hold_reset(&a->hold, scn_runner_say(render_history_runner(a->h)),
 	                      render_wall_seconds());
 	read_script_pace(a);
-	toast(a, "Opened %s", path);
+	toast(a, _("Opened %s"), path);
 }
 
 static void picker_key(struct app *a, SDL_Keycode sym, bool ctrl)
@@ -609,7 +610,7 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 		/* a clicker's "next": play on to the next pause; pressed again
 		 * on the way, go straight there */
 		if (scn_runner_script_done(render_history_runner(a->h)) && a->playing) {
-			toast(a, "%s", "End of the script: no pause ahead (PageUp goes back)");
+			toast(a, "%s", _("End of the script: no pause ahead (PageUp goes back)"));
 		} else if (a->playing && !render_history_at_pause(a->h)) {
 			a->playing = false;
 			render_history_next_pause_begin(a->h, PAUSE_LIMIT_US);
@@ -627,7 +628,7 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 			a->seek_next_us = 0;
 			start_seek(a);
 		} else {
-			toast(a, "%s", "At the start");
+			toast(a, "%s", _("At the start"));
 		}
 		break;
 	case SDLK_b:
@@ -656,7 +657,7 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 	case SDLK_LEFT:
 		a->playing = false;
 		if (render_history_step_back_begin(a->h) < 0)
-			toast(a, "%s", "At the start");
+			toast(a, "%s", _("At the start"));
 		else
 			move_started(a, "step back from");
 		break;
@@ -682,7 +683,7 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 		break;
 	case SDLK_a:
 		a->pace_auto = true;
-		toast(a, "%s", "Pace: auto (slow motion while a message that matters flies)");
+		toast(a, "%s", _("Pace: auto (slow motion while a message that matters flies)"));
 		break;
 	case SDLK_c:
 		if (shift) {
@@ -705,8 +706,8 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 			else if (rc > 0)
 				render_history_advance(a->h, 0, false);
 			toast(a, "%s",
-			      acted ? "Back to the script: your changes are forgotten"
-			            : "Restarted the scenario");
+			      acted ? _("Back to the script: your changes are forgotten")
+			            : _("Restarted the scenario"));
 		} else {
 			node_action(a, a->selected, 'r');
 		}
@@ -972,15 +973,15 @@ static void move_done(struct app *a, int kind, int result)
 		break;
 	case RENDER_MOVE_STEP_BACK:
 		if (result < 0)
-			toast(a, "%s", "At the start");
+			toast(a, "%s", _("At the start"));
 		break;
 	case RENDER_MOVE_NEXT_PAUSE:
 		log_lesson(a, result);
 		a->playing = false;
 		if (result == SCN_DONE)
-			toast(a, "%s", "End of the script: the cluster keeps running");
+			toast(a, "%s", _("End of the script: the cluster keeps running"));
 		else if (result == SCN_RUNNING)
-			toast(a, "%s", "No pause within 2 minutes of virtual time");
+			toast(a, "%s", _("No pause within 2 minutes of virtual time"));
 		else if (result == SCN_FAILED)
 			after_move(a, result);
 		break;
@@ -990,10 +991,10 @@ static void move_done(struct app *a, int kind, int result)
 		break;
 	case RENDER_MOVE_NEXT_LEADER:
 		if (result == 1) {
-			toast(a, "%s", "A new leader");
+			toast(a, "%s", _("A new leader"));
 		} else {
 			/* nothing to show: back where we were */
-			toast(a, "%s", "No leader change within 2 minutes of virtual time");
+			toast(a, "%s", _("No leader change within 2 minutes of virtual time"));
 			a->seek_next_us = a->leader_from_us;
 			start_seek(a);
 			return;
@@ -1199,8 +1200,9 @@ static int loop(struct app *a)
 					snprintf(note, sizeof note, "%s", a->pick_note);
 				else if (a->unsaved)
 					snprintf(note, sizeof note,
-					         "Your %zu action%s not saved: Ctrl+S saves the session", n,
-					         n == 1 ? " is" : "s are");
+					         NG_("Your %zu action is not saved: Ctrl+S saves the session",
+					             "Your %zu actions are not saved: Ctrl+S saves the session", n),
+					         n);
 				else
 					note[0] = '\0';
 				render_draw_picker(a->g, &a->lay, a->picks, a->n_picks, a->pick_sel, a->typed,
@@ -1210,9 +1212,12 @@ static int loop(struct app *a)
 				char q[160];
 				size_t n = render_history_n_actions(a->h);
 				snprintf(q, sizeof q,
-				         "Quit? Your %zu action%s not saved.  Y quits \xc2\xb7 Ctrl+S saves "
-				         "and quits \xc2\xb7 any other key stays",
-				         n, n == 1 ? " is" : "s are");
+				         NG_("Quit? Your %zu action is not saved.  Y quits · Ctrl+S saves "
+				             "and quits · any other key stays",
+				             "Quit? Your %zu actions are not saved.  Y quits · Ctrl+S saves "
+				             "and quits · any other key stays",
+				             n),
+				         n);
 				render_draw_prompt(a->g, &a->lay, q);
 			}
 		}

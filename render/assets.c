@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fontconfig/fontconfig.h>
 #include <unistd.h>
 
 #ifndef RAFTSIM_ASSETS_DIR
@@ -69,4 +70,58 @@ const char *render_assets_dir(char *buf, size_t cap, char *err, size_t errcap)
 		}
 	}
 	return NULL;
+}
+
+#define CJK_FONT_DEBIAN "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+
+/* The file fontconfig gives for WenQuanYi Micro Hei, if it has 领 (a
+ * fontconfig without it substitutes a font that lacks Chinese). */
+static bool cjk_from_fontconfig(char *buf, size_t cap)
+{
+	bool found = false;
+	if (!FcInit())
+		return false;
+	FcPattern *pat = FcNameParse((const FcChar8 *)"WenQuanYi Micro Hei:lang=zh-cn");
+	if (!pat)
+		return false;
+	FcConfigSubstitute(NULL, pat, FcMatchPattern);
+	FcDefaultSubstitute(pat);
+	FcResult res;
+	FcPattern *m = FcFontMatch(NULL, pat, &res);
+	FcChar8 *file = NULL;
+	FcCharSet *cs = NULL;
+	if (m && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch &&
+	    FcPatternGetCharSet(m, FC_CHARSET, 0, &cs) == FcResultMatch && FcCharSetHasChar(cs, 0x9886) &&
+	    access((const char *)file, R_OK) == 0 && strlen((const char *)file) < cap) {
+		snprintf(buf, cap, "%s", (const char *)file);
+		found = true;
+	}
+	if (m)
+		FcPatternDestroy(m);
+	FcPatternDestroy(pat);
+	return found;
+}
+
+int render_cjk_font(char *buf, size_t cap, char *err, size_t errcap)
+{
+	const char *env = getenv("RAFTSIM_CJK_FONT");
+	if (env && *env) {
+		if (access(env, R_OK) != 0) {
+			snprintf(err, errcap, "RAFTSIM_CJK_FONT: cannot read %s", env);
+			return -1;
+		}
+		snprintf(buf, cap, "%s", env);
+		return 0;
+	}
+	if (cjk_from_fontconfig(buf, cap))
+		return 0;
+	if (access(CJK_FONT_DEBIAN, R_OK) == 0) {
+		snprintf(buf, cap, "%s", CJK_FONT_DEBIAN);
+		return 0;
+	}
+	snprintf(err, errcap,
+	         "cannot find a Chinese font (WenQuanYi Micro Hei, not known to fontconfig nor at %s): "
+	         "install the Debian package fonts-wqy-microhei, or set RAFTSIM_CJK_FONT to a .ttf/.ttc",
+	         CJK_FONT_DEBIAN);
+	return -1;
 }

@@ -59,24 +59,26 @@ int render_caption_lines(struct render_caption_meter *m, const char *say, int w,
 	render_layout_say(&l, &px, &max_w);
 	/* the drawing code itself, told not to draw and given room for all */
 	int lines = render_gfx_text_wrap(m->g, px, true, C_WHITE, say, 0, 0, max_w, 1000, 0, false);
-	/* a word that alone is wider than a line is cut wherever it lands */
-	char word[SCN_LINE_MAX + 1];
-	for (const char *p = say; *p;) {
-		while (*p == ' ')
-			p++;
-		size_t n = strcspn(p, " ");
-		if (n > 0 && n < sizeof word) {
-			memcpy(word, p, n);
-			word[n] = '\0';
-			if ((float)render_gfx_text_w(m->g, px, true, word) > max_w)
-				return lines > RENDER_SAY_LINES ? lines : RENDER_SAY_LINES + 1;
-		}
-		p += n;
-	}
+	/* a word (or a piece between CJK break points) that alone is wider
+	 * than a line is cut wherever it lands */
+	if (render_gfx_piece_wider(m->g, px, true, say, max_w))
+		return lines > RENDER_SAY_LINES ? lines : RENDER_SAY_LINES + 1;
 	return lines;
 }
 
 int render_caption_text_w(struct render_caption_meter *m, int px, bool bold, const char *s)
 {
 	return render_gfx_text_w(m->g, px, bold, s);
+}
+
+uint32_t render_caption_missing_glyph(struct render_caption_meter *m, const char *s)
+{
+	uint32_t c = render_gfx_missing_glyph(m->g, 16, false, s);
+	return c ? c : render_gfx_missing_glyph(m->g, 16, true, s);
+}
+
+int render_caption_wrap(struct render_caption_meter *m, int px, bool bold, const char *s,
+                        int max_w, int max_lines, size_t *starts, size_t *ends)
+{
+	return render_gfx_wrap(m->g, px, bold, s, (float)max_w, max_lines, starts, ends);
 }

@@ -1,5 +1,6 @@
 /* eventline.c - the teacher's event line (the last few meaningful events, key moments never swallowed) and rolled-back log entries noticed by comparing each node's log with a copy (SDL-free). */
 #include "eventline.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,7 +70,8 @@ static size_t node_list(const uint64_t mask[4], char *buf, size_t cap)
 	size_t len = 0;
 	buf[0] = '\0';
 	for (unsigned k = 0; k < n && len < cap; k++) {
-		const char *sep = k == 0 ? "" : k + 1 == n ? " and " : ", ";
+		/* TRANSLATORS: the separators of "n1, n3 and n4" */
+		const char *sep = k == 0 ? "" : k + 1 == n ? _(" and ") : _(", ");
 		int w = snprintf(buf + len, cap - len, "%sn%u", sep, ids[k]);
 		if (w < 0)
 			break;
@@ -119,7 +121,9 @@ void render_ev_trace(struct render_evstate *st, const struct sim_trace *t)
 		l.nodes[(t->node - 1) / 64] |= 1ull << ((t->node - 1) % 64);
 	sim_trace_explain(t, l.text, sizeof l.text);
 	struct render_event_line *top = st->n_lines ? &st->lines[0] : NULL;
-	const char *knows = strstr(l.text, " now knows ");
+	/* TRANSLATORS: as in "n2 now knows entry 3 (x=1) is committed" */
+	const char *needle = _(" now knows ");
+	const char *knows = strstr(l.text, needle);
 	if (t->kind == SIM_T_COMMIT && top && top->kind == SIM_T_COMMIT && top->index == t->index &&
 	    knows) {
 		/* the followers learning what the leader committed: one line */
@@ -128,8 +132,9 @@ void render_ev_trace(struct render_evstate *st, const struct sim_trace *t)
 		char who[160];
 		size_t n = node_list(l.nodes, who, sizeof who);
 		char rest[RENDER_CAPTION_MAX];
-		snprintf(rest, sizeof rest, "%s", knows + strlen(" now knows "));
-		if (snprintf(l.text, sizeof l.text, "%s now know%s %s", who, n == 1 ? "s" : "", rest) < 0)
+		snprintf(rest, sizeof rest, "%s", knows + strlen(needle));
+		if (snprintf(l.text, sizeof l.text, NG_("%s now knows %s", "%s now know %s", n), who,
+		             rest) < 0)
 			return;
 		*top = l;
 		return;
@@ -305,7 +310,7 @@ static void report(struct render_evstate *st, const struct sim *s, uint8_t node,
 		record(st, &r);
 		if (i - from < 2 && len < sizeof cmds) {
 			int w = snprintf(cmds + len, sizeof cmds - len, "%s%s", i == from ? "" : ", ",
-			                 r.cmd[0] ? r.cmd : "(no-op)");
+			                 r.cmd[0] ? r.cmd : _("(no-op)"));
 			if (w > 0)
 				len += (size_t)w;
 		}
@@ -316,18 +321,20 @@ static void report(struct render_evstate *st, const struct sim *s, uint8_t node,
 	line.nodes[(node - 1) / 64] |= 1ull << ((node - 1) % 64);
 	char what[200], why[160];
 	if (count == 1)
-		snprintf(what, sizeof what, "%s at index %llu", cmds, (unsigned long long)from);
+		snprintf(what, sizeof what, _("%s at index %llu"), cmds, (unsigned long long)from);
 	else
-		snprintf(what, sizeof what, "%s%s at indices %llu–%llu", cmds, count > 2 ? ", …" : "",
+		snprintf(what, sizeof what, _("%s%s at indices %llu–%llu"), cmds, count > 2 ? ", …" : "",
 		         (unsigned long long)from, (unsigned long long)to);
-	const char *state = any_committed ? "it had been committed" : "never committed";
+	const char *state = any_committed ? _("it had been committed") : _("never committed");
 	if (new_term)
-		snprintf(why, sizeof why, "%s; replaced by term %llu's entr%s", state,
-		         (unsigned long long)new_term, count == 1 ? "y" : "ies");
+		snprintf(why, sizeof why,
+		         NG_("%s; replaced by term %llu's entry", "%s; replaced by term %llu's entries",
+		             count),
+		         state, (unsigned long long)new_term);
 	else
-		snprintf(why, sizeof why, "%s; its log now ends at index %llu", state,
+		snprintf(why, sizeof why, _("%s; its log now ends at index %llu"), state,
 		         (unsigned long long)raft_last_index(n));
-	if (snprintf(line.text, sizeof line.text, "n%u dropped %s (%s)", node, what, why) < 0)
+	if (snprintf(line.text, sizeof line.text, _("n%u dropped %s (%s)"), node, what, why) < 0)
 		return;
 	offer(st, &line);
 }

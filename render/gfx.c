@@ -13,9 +13,13 @@
 #define SPRITE_CAP 2048 /* a power of two */
 #define SPRITE_HIGH 1400
 
+/* The faces: DejaVu Sans, DejaVu Sans Bold, the CJK font, the CJK font
+ * emboldened (it has no bold of its own). */
+enum { FACE_REGULAR, FACE_BOLD, FACE_CJK, FACE_CJK_BOLD, FACES };
+
 struct font_slot {
 	int px;
-	bool bold;
+	int face;
 	TTF_Font *font;
 	uint32_t used;
 };
@@ -47,8 +51,8 @@ struct sprite {
 
 struct render_gfx {
 	SDL_Renderer *r;
-	void *font_data[2]; /* regular, bold: whole files, fonts read from them */
-	size_t font_size[2];
+	void *font_data[3]; /* regular, bold, CJK: whole files, fonts read from them */
+	size_t font_size[3];
 	struct font_slot fonts[FONTS_MAX];
 	struct text_entry *text;
 	size_t text_n;
@@ -142,6 +146,17 @@ struct render_gfx *render_gfx_new(SDL_Renderer *r, char *err, size_t errcap)
 		render_gfx_free(g);
 		return NULL;
 	}
+	char cjk[4096];
+	if (render_cjk_font(cjk, sizeof cjk, err, errcap) != 0) {
+		render_gfx_free(g);
+		return NULL;
+	}
+	g->font_data[2] = read_file(cjk, &g->font_size[2]);
+	if (!g->font_data[2]) {
+		snprintf(err, errcap, "cannot read the CJK font %s", cjk);
+		render_gfx_free(g);
+		return NULL;
+	}
 	SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
 	return g;
 }
@@ -170,8 +185,8 @@ void render_gfx_free(struct render_gfx *g)
 	for (int i = 0; i < FONTS_MAX; i++)
 		if (g->fonts[i].font)
 			TTF_CloseFont(g->fonts[i].font);
-	free(g->font_data[0]);
-	free(g->font_data[1]);
+	for (int i = 0; i < 3; i++)
+		free(g->font_data[i]);
 	if (g->sprites) {
 		sprites_clear(g);
 		free(g->sprites);
@@ -974,7 +989,7 @@ void render_gfx_layer_end(struct render_gfx *g)
 }
 
 /* ---- Fonts and text --------------------------------------------------------------- */
-static TTF_Font *font(struct render_gfx *g, int px, bool bold)
+static TTF_Font *font_face(struct render_gfx *g, int px, int face)
 {
 	if (px < 6)
 		px = 6;
@@ -983,7 +998,7 @@ static TTF_Font *font(struct render_gfx *g, int px, bool bold)
 	int lru = 0;
 	for (int i = 0; i < FONTS_MAX; i++) {
 		struct font_slot *f = &g->fonts[i];
-		if (f->font && f->px == px && f->bold == bold) {
+		if (f->font && f->px == px && f->face == face) {
 			f->used = g->frame;
 			return f->font;
 		}
@@ -996,18 +1011,160 @@ static TTF_Font *font(struct render_gfx *g, int px, bool bold)
 		TTF_CloseFont(f->font);
 		f->font = NULL;
 	}
-	int k = bold ? 1 : 0;
+	int k = face == FACE_CJK || face == FACE_CJK_BOLD ? 2 : face;
 	SDL_RWops *rw = SDL_RWFromConstMem(g->font_data[k], (int)g->font_size[k]);
 	if (!rw)
 		return NULL;
-	f->font = TTF_OpenFontRW(rw, 1, px);
+	/* a .ttc holds several faces; the first is the proportional one */
+	f->font = TTF_OpenFontIndexRW(rw, 1, px, 0);
 	if (!f->font)
 		return NULL;
 	TTF_SetFontHinting(f->font, TTF_HINTING_LIGHT);
+	if (face == FACE_CJK_BOLD)
+		TTF_SetFontStyle(f->font, TTF_STYLE_BOLD);
 	f->px = px;
-	f->bold = bold;
+	f->face = face;
 	f->used = g->frame;
 	return f->font;
+}
+
+static TTF_Font *font(struct render_gfx *g, int px, bool bold)
+{
+	return font_face(g, px, bold ? FACE_BOLD : FACE_REGULAR);
+}
+
+/* The code point at *p (advancing *p past it); U+FFFD for a bad byte. */
+static uint32_t utf8_next(const char **p)
+{
+	const unsigned char *s = (const unsigned char *)*p;
+	uint32_t c = s[0];
+	int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+	if (n < 0) {
+		(*p)++;
+		return 0xFFFD;
+	}
+	if (n > 0)
+		c &= 0x3Fu >> n;
+	for (int i = 1; i <= n; i++) {
+		if ((s[i] & 0xC0) != 0x80) {
+			*p += i;
+			return 0xFFFD;
+		}
+		c = c << 6 | (s[i] & 0x3F);
+	}
+	*p += n + 1;
+	return c;
+}
+
+/* Which face draws code point c: DejaVu when it has the glyph, else the
+ * CJK font when that has it, else DejaVu (its box for a missing glyph). */
+static int face_of(struct render_gfx *g, int px, bool bold, uint32_t c)
+{
+	int face = bold ? FACE_BOLD : FACE_REGULAR;
+	if (c < 0x80)
+		return face;
+	TTF_Font *f = font_face(g, px, face);
+	if (f && TTF_GlyphIsProvided32(f, c))
+		return face;
+	int cjk = bold ? FACE_CJK_BOLD : FACE_CJK;
+	TTF_Font *k = font_face(g, px, cjk);
+	if (k && TTF_GlyphIsProvided32(k, c))
+		return cjk;
+	return face;
+}
+
+/* s split into runs each drawn by one face, glyph by glyph. */
+struct text_run {
+	const char *s;
+	size_t n;
+	int face;
+};
+#define RUNS_MAX 64
+
+static int text_runs(struct render_gfx *g, int px, bool bold, const char *s, struct text_run *runs)
+{
+	int n = 0;
+	for (const char *p = s; *p;) {
+		const char *at = p;
+		int face = face_of(g, px, bold, utf8_next(&p));
+		if (n > 0 && (runs[n - 1].face == face || n == RUNS_MAX)) {
+			runs[n - 1].n += (size_t)(p - at);
+			continue;
+		}
+		runs[n++] = (struct text_run){at, (size_t)(p - at), face};
+	}
+	return n;
+}
+
+uint32_t render_gfx_missing_glyph(struct render_gfx *g, int px, bool bold, const char *s)
+{
+	for (const char *p = s; *p;) {
+		uint32_t c = utf8_next(&p);
+		if (c == ' ' || c == '\n')
+			continue;
+		TTF_Font *f = font_face(g, px, face_of(g, px, bold, c));
+		if (!f || !TTF_GlyphIsProvided32(f, c))
+			return c;
+	}
+	return 0;
+}
+
+/* One run as its own NUL-terminated string in buf (cap bytes). */
+static const char *run_str(const struct text_run *r, char *buf, size_t cap)
+{
+	size_t n = r->n < cap - 1 ? r->n : cap - 1;
+	memcpy(buf, r->s, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* s drawn glyph by glyph from the faces that have each glyph, the runs
+ * side by side on one baseline. */
+static SDL_Surface *render_runs(struct render_gfx *g, int px, bool bold, const char *s,
+                                SDL_Color col)
+{
+	struct text_run runs[RUNS_MAX];
+	int n = text_runs(g, px, bold, s, runs);
+	if (n == 1) {
+		TTF_Font *f = font_face(g, px, runs[0].face);
+		return f ? TTF_RenderUTF8_Blended(f, s, col) : NULL;
+	}
+	SDL_Surface *parts[RUNS_MAX] = {0};
+	int asc[RUNS_MAX];
+	int w = 0, top = 0, bottom = 0;
+	SDL_Surface *out = NULL;
+	char buf[1024];
+	for (int i = 0; i < n; i++) {
+		TTF_Font *f = font_face(g, px, runs[i].face);
+		if (!f)
+			goto cleanup;
+		parts[i] = TTF_RenderUTF8_Blended(f, run_str(&runs[i], buf, sizeof buf), col);
+		if (!parts[i])
+			goto cleanup;
+		asc[i] = TTF_FontAscent(f);
+		if (asc[i] > top)
+			top = asc[i];
+		if (parts[i]->h - asc[i] > bottom)
+			bottom = parts[i]->h - asc[i];
+		w += parts[i]->w;
+	}
+	out = SDL_CreateRGBSurfaceWithFormat(0, w > 0 ? w : 1, top + bottom, 32,
+	                                     SDL_PIXELFORMAT_ARGB8888);
+	if (!out)
+		goto cleanup;
+	SDL_FillRect(out, NULL, SDL_MapRGBA(out->format, col.r, col.g, col.b, 0));
+	int x = 0;
+	for (int i = 0; i < n; i++) {
+		SDL_SetSurfaceBlendMode(parts[i], SDL_BLENDMODE_NONE);
+		SDL_Rect dst = {x, top - asc[i], parts[i]->w, parts[i]->h};
+		SDL_BlitSurface(parts[i], NULL, out, &dst);
+		x += parts[i]->w;
+	}
+cleanup:
+	for (int i = 0; i < n; i++)
+		if (parts[i])
+			SDL_FreeSurface(parts[i]);
+	return out;
 }
 
 static uint64_t text_hash(const char *s, int px, bool bold, struct rgba c)
@@ -1070,11 +1227,8 @@ static struct text_entry *text_get(struct render_gfx *g, int px, bool bold, stru
 		text_evict(g);
 		return text_get(g, px, bold, c, s);
 	}
-	TTF_Font *f = font(g, px, bold);
-	if (!f)
-		return NULL;
 	SDL_Color col = {c.r, c.g, c.b, 255};
-	SDL_Surface *surf = TTF_RenderUTF8_Blended(f, s, col);
+	SDL_Surface *surf = render_runs(g, px, bold, s, col);
 	if (!surf)
 		return NULL;
 	SDL_Texture *tex = SDL_CreateTextureFromSurface(g->r, surf);
@@ -1117,11 +1271,18 @@ float render_gfx_text(struct render_gfx *g, int px, bool bold, struct rgba c, co
 
 int render_gfx_text_w(struct render_gfx *g, int px, bool bold, const char *s)
 {
-	TTF_Font *f = font(g, px, bold);
-	int w = 0, h = 0;
-	if (f && s && *s)
-		TTF_SizeUTF8(f, s, &w, &h);
-	return w;
+	if (!s || !*s)
+		return 0;
+	struct text_run runs[RUNS_MAX];
+	int n = text_runs(g, px, bold, s, runs), total = 0;
+	char buf[1024];
+	for (int i = 0; i < n; i++) {
+		TTF_Font *f = font_face(g, px, runs[i].face);
+		int w = 0, h = 0;
+		if (f && TTF_SizeUTF8(f, n == 1 ? s : run_str(&runs[i], buf, sizeof buf), &w, &h) == 0)
+			total += w;
+	}
+	return total;
 }
 
 int render_gfx_line_h(struct render_gfx *g, int px, bool bold)
@@ -1166,10 +1327,64 @@ float render_gfx_text_fit(struct render_gfx *g, int px, bool bold, struct rgba c
 	return render_gfx_text(g, px, bold, c, buf, x, y, align);
 }
 
-int render_gfx_text_wrap(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s,
-                  float x, float y, float max_w, int max_lines, float lh, bool draw)
+/* ---- Line breaking ----------------------------------------------------------------- */
+/* Ideographs, kana, hangul and full-width forms: a line may break before
+ * or after each of them, no space needed. */
+static bool cp_cjk(uint32_t c)
 {
-	if (!s || !*s || max_lines < 1)
+	return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
+	       (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+	       (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+/* Punctuation no line may start with (closing marks, stops, commas). */
+static bool cp_no_start(uint32_t c)
+{
+	static const uint32_t set[] = {0xFF0C, 0x3002, 0xFF1A, 0xFF1B, 0xFF01, 0xFF1F, 0x3001,
+	                               0xFF09, 0x300D, 0x300F, 0x300B, 0x3009, 0x3011, 0x3015,
+	                               0x201D, 0x2019, 0xFF0E, 0x2026, 0x30FC, ',', '.', ':',
+	                               ';', '!', '?', ')', ']', '}', '%'};
+	for (size_t i = 0; i < sizeof set / sizeof *set; i++)
+		if (set[i] == c)
+			return true;
+	return false;
+}
+
+/* Punctuation no line may end with (opening marks). */
+static bool cp_no_end(uint32_t c)
+{
+	static const uint32_t set[] = {0xFF08, 0x300C, 0x300E, 0x300A, 0x3008, 0x3010, 0x3014,
+	                               0x201C, 0x2018, '(', '[', '{'};
+	for (size_t i = 0; i < sizeof set / sizeof *set; i++)
+		if (set[i] == c)
+			return true;
+	return false;
+}
+
+/* The next place after q (q > line start) where a line may start: after
+ * spaces, or between two characters either of which is CJK, unless the
+ * punctuation rules forbid it; the end of s if none. */
+static const char *next_break(const char *q)
+{
+	const char *p = q;
+	uint32_t prev = utf8_next(&p);
+	while (*p) {
+		const char *at = p;
+		uint32_t c = utf8_next(&p);
+		if (c != ' ' && prev == ' ' && !cp_no_start(c))
+			return at;
+		if (c != ' ' && prev != ' ' && (cp_cjk(prev) || cp_cjk(c)) && !cp_no_start(c) &&
+		    !cp_no_end(prev))
+			return at;
+		prev = c;
+	}
+	return p;
+}
+
+int render_gfx_wrap(struct render_gfx *g, int px, bool bold, const char *s, float max_w,
+                    int max_lines, size_t *starts, size_t *ends)
+{
+	if (!s || max_lines < 1)
 		return 0;
 	int lines = 0;
 	const char *p = s;
@@ -1177,39 +1392,83 @@ int render_gfx_text_wrap(struct render_gfx *g, int px, bool bold, struct rgba c,
 	while (*p && lines < max_lines) {
 		while (*p == ' ')
 			p++;
-		/* the longest run of whole words that fits */
-		const char *end = p, *best = NULL;
-		for (;;) {
-			const char *q = end;
-			while (*q && *q != ' ')
-				q++;
-			size_t n = (size_t)(q - p);
+		if (!*p)
+			break;
+		/* the most that fits, ending at a break; at least the first piece */
+		const char *best = NULL, *best_end = NULL;
+		for (const char *q = next_break(p);; q = next_break(q)) {
+			const char *e = q;
+			while (e > p && e[-1] == ' ')
+				e--;
+			size_t n = (size_t)(e - p);
 			if (n >= sizeof line)
 				break;
 			memcpy(line, p, n);
 			line[n] = '\0';
-			if (render_gfx_text_w(g, px, bold, line) > max_w && best)
+			bool fits = render_gfx_text_w(g, px, bold, line) <= max_w;
+			if (!fits && best)
 				break;
 			best = q;
-			end = q;
-			if (!*q || render_gfx_text_w(g, px, bold, line) > max_w)
+			best_end = e;
+			if (!*q || !fits)
 				break;
-			end = q + 1;
 		}
 		if (!best)
 			break;
-		size_t n = (size_t)(best - p);
-		bool last = lines == max_lines - 1;
-		if (last && *best) {
-			if (draw)
-				render_gfx_text_fit(g, px, bold, c, p, x, y + lh * (float)lines, GFX_LEFT, max_w);
-		} else if (draw) {
-			memcpy(line, p, n);
-			line[n] = '\0';
-			render_gfx_text_fit(g, px, bold, c, line, x, y + lh * (float)lines, GFX_LEFT, max_w);
-		}
+		if (starts)
+			starts[lines] = (size_t)(p - s);
+		if (ends)
+			ends[lines] = (size_t)(best_end - s);
 		lines++;
 		p = best;
+	}
+	return lines;
+}
+
+bool render_gfx_piece_wider(struct render_gfx *g, int px, bool bold, const char *s, float max_w)
+{
+	char piece[1024];
+	for (const char *p = s; *p;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		const char *q = next_break(p), *e = q;
+		while (e > p && e[-1] == ' ')
+			e--;
+		size_t n = (size_t)(e - p);
+		if (n < sizeof piece) {
+			memcpy(piece, p, n);
+			piece[n] = '\0';
+			if ((float)render_gfx_text_w(g, px, bold, piece) > max_w)
+				return true;
+		}
+		p = q;
+	}
+	return false;
+}
+
+int render_gfx_text_wrap(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s,
+                  float x, float y, float max_w, int max_lines, float lh, bool draw)
+{
+	if (!s || !*s || max_lines < 1)
+		return 0;
+	if (!draw)
+		return render_gfx_wrap(g, px, bold, s, max_w, max_lines, NULL, NULL);
+	size_t starts[64], ends[64];
+	if (max_lines > 64)
+		max_lines = 64;
+	int lines = render_gfx_wrap(g, px, bold, s, max_w, max_lines, starts, ends);
+	char line[1024];
+	for (int i = 0; i < lines; i++) {
+		const char *from = s + starts[i];
+		/* the last line shows what is left, shortened with "…" */
+		size_t n = i == max_lines - 1 && s[ends[i]] ? strlen(from) : ends[i] - starts[i];
+		if (n >= sizeof line)
+			n = sizeof line - 1;
+		memcpy(line, from, n);
+		line[n] = '\0';
+		render_gfx_text_fit(g, px, bold, c, line, x, y + lh * (float)i, GFX_LEFT, max_w);
 	}
 	return lines;
 }

@@ -118,12 +118,26 @@ void render_gfx_layer_end(struct render_gfx *g);
  * Textures are cached by (font, colour, text). */
 float render_gfx_text(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s, float x,
                float y, int align);
+/* The first code point of s (other than space) that neither DejaVu nor
+ * the CJK font provides at px, or 0.  Text falls back glyph by glyph from
+ * DejaVu to the CJK font. */
+uint32_t render_gfx_missing_glyph(struct render_gfx *g, int px, bool bold, const char *s);
 /* Measures without drawing. */
 int render_gfx_text_w(struct render_gfx *g, int px, bool bold, const char *s);
 int render_gfx_line_h(struct render_gfx *g, int px, bool bold);
 /* Like render_gfx_text but shortens s with "…" to fit max_w. */
 float render_gfx_text_fit(struct render_gfx *g, int px, bool bold, struct rgba c, const char *s,
                    float x, float y, int align, float max_w);
+/* Breaks s into at most max_lines lines of max_w: between words, and
+ * between CJK characters (no space needed) except before closing
+ * punctuation (，。：；！？、）」…) and after opening (（「); the byte
+ * offsets of each line's start and end go to starts/ends (either may be
+ * NULL).  A piece wider than a line takes a line alone.  Returns the lines. */
+int render_gfx_wrap(struct render_gfx *g, int px, bool bold, const char *s, float max_w,
+                    int max_lines, size_t *starts, size_t *ends);
+/* True if a piece of s between two places a line may break is wider than
+ * max_w (the window would cut it with "…"). */
+bool render_gfx_piece_wider(struct render_gfx *g, int px, bool bold, const char *s, float max_w);
 /* Word-wraps s into at most max_lines lines of max_w (the last one
  * shortened with "…"); draws them from y down with line spacing lh;
  * returns the number of lines.  draw=false only counts. */

@@ -1,5 +1,6 @@
 /* layout.c - where each part of the view goes for a window size: pure arithmetic shared by drawing, hit-testing and tests. */
 #include "render.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -389,23 +390,23 @@ size_t render_menu_items(const struct sim *s, unsigned node, const char *put,
 		return 0;
 	if (sim_node_up(s, (uint8_t)node)) {
 		snprintf(cmd, sizeof cmd, "crash n%u", node);
-		snprintf(label, sizeof label, "Crash n%u", node);
+		snprintf(label, sizeof label, _("Crash n%u"), node);
 		item(&items[n++], "c", cmd, label);
 		snprintf(cmd, sizeof cmd, "timeout n%u", node);
-		snprintf(label, sizeof label, "Force election timeout");
+		snprintf(label, sizeof label, "%s", _("Force election timeout"));
 		item(&items[n++], "t", cmd, label);
 	} else {
 		snprintf(cmd, sizeof cmd, "restart n%u", node);
-		snprintf(label, sizeof label, "Restart n%u", node);
+		snprintf(label, sizeof label, _("Restart n%u"), node);
 		item(&items[n++], "r", cmd, label);
 	}
 	snprintf(cmd, sizeof cmd, "isolate n%u", node);
-	snprintf(label, sizeof label, "Isolate from the others");
+	snprintf(label, sizeof label, "%s", _("Isolate from the others"));
 	item(&items[n++], "i", cmd, label);
 	snprintf(cmd, sizeof cmd, "client put %s to n%u", put, node);
-	snprintf(label, sizeof label, "Client request %s", put);
+	snprintf(label, sizeof label, _("Client request %s"), put);
 	item(&items[n++], "p", cmd, label);
-	item(&items[n++], "H", "heal", "Heal every link");
+	item(&items[n++], "H", "heal", _("Heal every link"));
 	return n;
 }
 

@@ -1,5 +1,6 @@
 /* pace.c - how fast the window plays: auto pace (slow motion while a message that matters flies), the script's `set pace=`, and how long a narration stays on screen.  Pure arithmetic over the const sim; the window supplies the wall clock. */
 #include "render.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -130,11 +131,11 @@ void render_pace_text(bool is_auto, double pace, char *buf, size_t cap)
 	double div = pace > 0 ? 1.0 / pace : 0;
 	char now[32];
 	if (div < 1.5)
-		snprintf(now, sizeof now, "real time");
+		snprintf(now, sizeof now, "%s", _("real time"));
 	else
 		snprintf(now, sizeof now, "1/%.0f", div);
 	if (is_auto)
-		snprintf(buf, cap, "auto (%s now)", now);
+		snprintf(buf, cap, _("auto (%s now)"), now);
 	else
 		snprintf(buf, cap, "%s", now);
 }

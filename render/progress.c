@@ -1,5 +1,6 @@
 /* progress.c - the window's progress indicator for a long move (seek, step back, leader search) done in slices between frames. */
 #include "gfx.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -31,23 +32,23 @@ void render_draw_progress(struct render_gfx *g, const struct render_layout *l,
 	case RENDER_MOVE_NONE:
 		return;
 	case RENDER_MOVE_SEEK:
-		snprintf(line, sizeof line, "Seeking to %s \xe2\x80\xa6 %u%%", when, pct);
+		snprintf(line, sizeof line, _("Seeking to %s … %u%%"), when, pct);
 		break;
 	case RENDER_MOVE_STEP_BACK:
-		snprintf(line, sizeof line, "Stepping back \xe2\x80\xa6 %u%%", pct);
+		snprintf(line, sizeof line, _("Stepping back … %u%%"), pct);
 		break;
 	case RENDER_MOVE_NEXT_LEADER:
-		snprintf(line, sizeof line, "Looking for a new leader (until %s) \xe2\x80\xa6 %u%%", when,
+		snprintf(line, sizeof line, _("Looking for a new leader (until %s) … %u%%"), when,
 		         pct);
 		break;
 	case RENDER_MOVE_NEXT_PAUSE:
-		snprintf(line, sizeof line, "To the next pause \xe2\x80\xa6 %u%%", pct);
+		snprintf(line, sizeof line, _("To the next pause … %u%%"), pct);
 		break;
 	case RENDER_MOVE_PREV_PAUSE:
-		snprintf(line, sizeof line, "Back to the pause \xe2\x80\xa6 %u%%", pct);
+		snprintf(line, sizeof line, _("Back to the pause … %u%%"), pct);
 		break;
 	}
-	const char *hint = "Esc stops here \xc2\xb7 click the timeline to go elsewhere";
+	const char *hint = _("Esc stops here · click the timeline to go elsewhere");
 	int big = font_px(l, 17), small = font_px(l, 12);
 	float u = l->u;
 	float w1 = (float)render_gfx_text_w(g, big, true, line);
@@ -173,7 +174,7 @@ void render_draw_picker(struct render_gfx *g, const struct render_layout *l,
 	float u = l->u;
 	render_gfx_rect(g, 0, 0, (float)l->w, (float)l->h, RGBA(10, 14, 20, 170));
 	render_gfx_round_rect(g, p.x, p.y, p.w, p.h, 14 * u, C_BG);
-	render_gfx_text(g, font_px(l, 24), true, C_INK, "Open a lesson", p.x + 28 * u, p.y + 18 * u,
+	render_gfx_text(g, font_px(l, 24), true, C_INK, _("Open a lesson"), p.x + 28 * u, p.y + 18 * u,
 	                GFX_LEFT);
 	int tp = font_px(l, 16), np = font_px(l, 14);
 	float tx = p.x + 28 * u, nx = p.x + p.w * 0.42f, right = p.x + p.w - 24 * u;
@@ -193,13 +194,12 @@ void render_draw_picker(struct render_gfx *g, const struct render_layout *l,
 	/* the path typed in, and how to use the picker */
 	float by = p.y + p.h - 90 * u;
 	char line[600];
-	snprintf(line, sizeof line, "Or type a .scn path: %s_", typed ? typed : "");
+	snprintf(line, sizeof line, _("Or type a .scn path: %s_"), typed ? typed : "");
 	render_gfx_round_rect(g, p.x + 14 * u, by, p.w - 28 * u, 32 * u, 6 * u,
 	                      RGBA(232, 234, 238, 255));
 	render_gfx_text_fit(g, tp, false, C_INK, line, tx, by + 16 * u, GFX_LEFT | GFX_MIDDLE,
 	                    p.w - 56 * u);
-	const char *hint = "\xe2\x86\x91 \xe2\x86\x93 choose \xc2\xb7 Enter or a click opens it in "
-	                   "this window \xc2\xb7 Esc closes";
+	const char *hint = _("↑ ↓ choose · Enter or a click opens it in this window · Esc closes");
 	render_gfx_text(g, np, false, C_INK2, hint, tx, by + 44 * u, GFX_LEFT | GFX_TOP);
 	if (note && *note)
 		render_gfx_text_fit(g, np, true, RGBA(160, 60, 0, 255), note, right, p.y + 26 * u,

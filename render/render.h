@@ -297,6 +297,11 @@ void render_draw_role_specimen(struct render_gfx *g, enum render_role_look r, in
  * compiled in, else ../assets and ./assets next to the executable.  NULL
  * (and the places tried in err) if none has the font. */
 const char *render_assets_dir(char *buf, size_t cap, char *err, size_t errcap);
+/* The font file that draws what DejaVu Sans cannot (Chinese):
+ * $RAFTSIM_CJK_FONT, else WenQuanYi Micro Hei found through fontconfig,
+ * else Debian's fonts-wqy-microhei path.  0, or -1 with a one-line err
+ * saying which package to install. */
+int render_cjk_font(char *buf, size_t cap, char *err, size_t errcap);
 
 /* ---- Headless -------------------------------------------------------------- */
 /* Starts SDL without a display (no video subsystem: the software renderer
@@ -335,8 +340,15 @@ void render_caption_meter_free(struct render_caption_meter *m);
  * fits when this is at most RENDER_SAY_LINES. */
 int render_caption_lines(struct render_caption_meter *m, const char *say, int w, int h);
 /* The width in pixels of s drawn in DejaVu Sans (Bold if bold) of px
- * pixels, as the renderer measures it. */
+ * pixels, glyphs it lacks in the CJK font, as the renderer measures it. */
 int render_caption_text_w(struct render_caption_meter *m, int px, bool bold, const char *s);
+/* The first code point of s that no font of the window has a glyph for
+ * (it would be drawn as a box), or 0 when every glyph is there. */
+uint32_t render_caption_missing_glyph(struct render_caption_meter *m, const char *s);
+/* s broken into at most max_lines lines of max_w pixels by the window's
+ * rules (render_gfx_wrap): each line's byte offsets in starts/ends. */
+int render_caption_wrap(struct render_caption_meter *m, int px, bool bold, const char *s,
+                        int max_w, int max_lines, size_t *starts, size_t *ends);
 
 /* ---- Pace and reading time (pace.c) ------------------------------------------ */
 /* Pace: virtual seconds per wall second.  Auto pace plays a message that

@@ -1,5 +1,6 @@
 /* shapes.c - the visual vocabulary: one table of message kinds, one of roles, the term palette, and the shapes that draw them. */
 #include "gfx.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -25,20 +26,20 @@ static const struct msg_look {
 	struct rgba colour;
 	const char *label, *brief, *many;
 } msg_looks[RENDER_MSG_KINDS] = {
-    [RENDER_MSG_VOTE] = {SHAPE_DIAMOND, false, true, K_ELECTION, "RequestVote", "RequestVote", "RequestVote"},
-    [RENDER_MSG_HEARTBEAT] = {SHAPE_DOT, false, true, K_LOG, "heartbeat (AppendEntries, empty)",
-                              "heartbeat", "heartbeats"},
-    [RENDER_MSG_ENTRIES] = {SHAPE_BOX, false, true, K_LOG, "AppendEntries + entries (count)",
-                            "entries", "entries"},
-    [RENDER_MSG_SNAPSHOT] = {SHAPE_PAGE, false, true, K_SNAPSHOT, "InstallSnapshot", "snapshot", "snapshots"},
-    [RENDER_MSG_VOTE_GRANTED] = {SHAPE_DIAMOND, true, true, K_ELECTION, "vote granted",
-                                 "vote reply", "votes granted"},
-    [RENDER_MSG_VOTE_DENIED] = {SHAPE_DIAMOND, true, false, K_ELECTION, "vote denied", "vote reply",
-                                "votes denied"},
-    [RENDER_MSG_APPEND_OK] = {SHAPE_BOX, true, true, K_LOG, "AppendEntries reply: OK",
-                              "append reply", "OK replies"},
-    [RENDER_MSG_APPEND_REJECTED] = {SHAPE_BOX, true, false, K_LOG, "AppendEntries reply: rejected",
-                                    "append reply", "rejections"},
+    [RENDER_MSG_VOTE] = {SHAPE_DIAMOND, false, true, K_ELECTION, N_("RequestVote"), N_("RequestVote"), N_("RequestVote")},
+    [RENDER_MSG_HEARTBEAT] = {SHAPE_DOT, false, true, K_LOG, N_("heartbeat (AppendEntries, empty)"),
+                              N_("heartbeat"), N_("heartbeats")},
+    [RENDER_MSG_ENTRIES] = {SHAPE_BOX, false, true, K_LOG, N_("AppendEntries + entries (count)"),
+                            N_("entries"), N_("entries")},
+    [RENDER_MSG_SNAPSHOT] = {SHAPE_PAGE, false, true, K_SNAPSHOT, N_("InstallSnapshot"), N_("snapshot"), N_("snapshots")},
+    [RENDER_MSG_VOTE_GRANTED] = {SHAPE_DIAMOND, true, true, K_ELECTION, N_("vote granted"),
+                                 N_("vote reply"), N_("votes granted")},
+    [RENDER_MSG_VOTE_DENIED] = {SHAPE_DIAMOND, true, false, K_ELECTION, N_("vote denied"), N_("vote reply"),
+                                N_("votes denied")},
+    [RENDER_MSG_APPEND_OK] = {SHAPE_BOX, true, true, K_LOG, N_("AppendEntries reply: OK"),
+                              N_("append reply"), N_("OK replies")},
+    [RENDER_MSG_APPEND_REJECTED] = {SHAPE_BOX, true, false, K_LOG, N_("AppendEntries reply: rejected"),
+                                    N_("append reply"), N_("rejections")},
 };
 _Static_assert(sizeof msg_looks / sizeof msg_looks[0] == RENDER_MSG_KINDS,
                "one look per message kind");
@@ -47,10 +48,10 @@ static const struct role_look {
 	struct rgba colour;
 	const char *label;
 } role_looks[RENDER_ROLE_LOOKS] = {
-    [RENDER_ROLE_FOLLOWER] = {{86, 180, 233, 255}, "follower: plain circle, thin rim"},
-    [RENDER_ROLE_CANDIDATE] = {{230, 159, 0, 255}, "candidate: dashed inner ring, vote pips"},
-    [RENDER_ROLE_LEADER] = {{0, 114, 178, 255}, "leader: thick rim, star, LEADER"},
-    [RENDER_ROLE_CRASHED] = {{190, 190, 190, 255}, "crashed: grey, thin grey rim, an X"},
+    [RENDER_ROLE_FOLLOWER] = {{86, 180, 233, 255}, N_("follower: plain circle, thin rim")},
+    [RENDER_ROLE_CANDIDATE] = {{230, 159, 0, 255}, N_("candidate: dashed inner ring, vote pips")},
+    [RENDER_ROLE_LEADER] = {{0, 114, 178, 255}, N_("leader: thick rim, star, LEADER")},
+    [RENDER_ROLE_CRASHED] = {{190, 190, 190, 255}, N_("crashed: grey, thin grey rim, an X")},
 };
 _Static_assert(sizeof role_looks / sizeof role_looks[0] == RENDER_ROLE_LOOKS,
                "one look per role");
@@ -93,19 +94,19 @@ static const struct msg_look *msg_look(enum render_msg_kind k)
 const char *render_msg_kind_label(enum render_msg_kind k)
 {
 	const struct msg_look *m = msg_look(k);
-	return m ? m->label : NULL;
+	return m ? _(m->label) : NULL;
 }
 
 const char *render_msg_kind_brief(enum render_msg_kind k)
 {
 	const struct msg_look *m = msg_look(k);
-	return m ? m->brief : NULL;
+	return m ? _(m->brief) : NULL;
 }
 
 const char *render_msg_kind_many(enum render_msg_kind k)
 {
 	const struct msg_look *m = msg_look(k);
-	return m ? m->many : NULL;
+	return m ? _(m->many) : NULL;
 }
 
 struct rgba render_msg_colour(enum render_msg_kind k)
@@ -131,7 +132,7 @@ uint32_t render_role_rgb(enum render_role_look r)
 
 const char *render_role_look_label(enum render_role_look r)
 {
-	return (unsigned)r < RENDER_ROLE_LOOKS ? role_looks[r].label : NULL;
+	return (unsigned)r < RENDER_ROLE_LOOKS ? _(role_looks[r].label) : NULL;
 }
 
 struct rgba render_term_colour(uint64_t term)

@@ -29,6 +29,8 @@ struct scn_parser {
 	struct scn_tok *t;
 	size_t nt, i;
 	int eol_col;        /* column just after the last token */
+	const char *text;   /* the line being read, to count columns in characters */
+	size_t text_n;
 	uint16_t nodes;     /* 0 until the cluster line */
 	bool single;        /* parsing one command for scn_runner_exec() */
 	/* What a script's `measure since` may name (marks so far: `mark NAME`
@@ -52,6 +54,13 @@ static int scn_perr(struct scn_parser *p, int col, const char *fmt, ...)
 		return -1;
 	size_t len = 0;
 	p->err[0] = '\0';
+	/* col counts bytes; an editor counts characters (任 is one, not three) */
+	if (p->text && col > 1) {
+		int chars = 1;
+		for (size_t i = 0; i < (size_t)col - 1; i++)
+			chars += i >= p->text_n || ((unsigned char)p->text[i] & 0xC0) != 0x80;
+		col = chars;
+	}
 	scn_appendf(p->err, p->errcap, &len, "%s:%d:%d: ", p->path, p->line, col);
 	va_list ap;
 	va_start(ap, fmt);
@@ -1875,11 +1884,14 @@ struct scn_script *scn_parse(const char *path, const char *buf, size_t len, char
 		const char *line = buf + pos;
 		size_t n = end - pos;
 		pos = nl ? end + 1 : len;
+		p.text = NULL;
 		if (n > (size_t)SCN_LINE_MAX + (n > 0 && line[n - 1] == '\r')) {
 			scn_perr(&p, SCN_LINE_MAX + 1, "line too long (%zu bytes): the limit is %d bytes",
 			         n, SCN_LINE_MAX);
 			goto fail;
 		}
+		p.text = line;
+		p.text_n = n;
 		if (scn_check_text(&p, line, n) != 0 || scn_lex(&p, line, n) != 0)
 			goto fail;
 		if (p.nt == 0) {
@@ -1905,6 +1917,7 @@ struct scn_script *scn_parse(const char *path, const char *buf, size_t len, char
 	}
 	if (p.nodes == 0) {
 		p.line = 1;
+		p.text = NULL;
 		scn_perr(&p, 1,
 		         "missing 'cluster' line: a script starts with e.g. 'cluster nodes=5 seed=1' (after comments and title)");
 		goto fail;
@@ -1939,6 +1952,8 @@ int scn_parse_one(const char *path, const char *line, size_t len, uint16_t nodes
 	if (!toks)
 		return scn_perr(&p, 1, "out of memory");
 	p.t = toks;
+	p.text = line;
+	p.text_n = len;
 	int rc = scn_check_text(&p, line, len);
 	if (rc == 0)
 		rc = scn_lex(&p, line, len);

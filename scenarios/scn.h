@@ -30,7 +30,7 @@
 #define SCN_LINE_MAX 1024                  /* bytes per line, without the newline */
 #define SCN_FILE_MAX (1024u * 1024u)       /* bytes per script */
 #define SCN_CMDS_MAX 100000u               /* commands per script */
-#define SCN_STRING_MAX 200                 /* bytes of a title or say text */
+#define SCN_STRING_MAX 320                 /* bytes of a title or say text (two caption lines of Chinese, 3 bytes a character) */
 #define SCN_RUN_US_MAX 3600000000ll        /* any duration: at most 1 hour */
 #define SCN_PUTMANY_MAX 1000000u           /* client putmany COUNT */
 #define SCN_STEP_MAX 1000000u              /* step COUNT */

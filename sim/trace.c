@@ -1,6 +1,7 @@
 /* trace.c - the trace formats (text for people, jsonl for tools) and the
  * plain-language captions a teacher's screen shows. */
 #include "sim_internal.h"
+#include "i18n.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -384,66 +385,68 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 	switch (t->kind) {
 	case SIM_T_TIMEOUT:
 		sb_add(&b,
-		       "n%u's election timeout fired: it becomes a candidate for term %llu and asks "
-		       "for votes.",
+		       _("n%u's election timeout fired: it becomes a candidate for term %llu and asks "
+		       "for votes."),
 		       t->node, ull(t->term));
 		break;
 	case SIM_T_LEADER:
-		sb_add(&b, "n%u won a majority of votes (", t->node);
+		sb_add(&b, _("n%u won a majority of votes ("), t->node);
 		sb_votes(&b, t->votes_mask);
-		sb_add(&b, ") and is now the leader of term %llu; it sends heartbeats.",
+		sb_add(&b, _(") and is now the leader of term %llu; it sends heartbeats."),
 		       ull(t->term));
 		break;
 	case SIM_T_FOLLOWER:
 		if (t->success)
-			sb_add(&b, "n%u saw a higher term (%llu) and steps down to follower.", t->node,
+			sb_add(&b, _("n%u saw a higher term (%llu) and steps down to follower."), t->node,
 			       ull(t->term));
 		else
-			sb_add(&b, "n%u learns of term %llu and follows it.", t->node, ull(t->term));
+			sb_add(&b, _("n%u learns of term %llu and follows it."), t->node, ull(t->term));
 		break;
 	case SIM_T_SEND:
 		switch (m->type) {
 		case RAFT_MSG_VOTE:
-			sb_add(&b, "n%u asks n%u to vote for it in term %llu.", t->node, t->peer,
+			sb_add(&b, _("n%u asks n%u to vote for it in term %llu."), t->node, t->peer,
 			       ull(m->term));
 			break;
 		case RAFT_MSG_VOTE_REPLY:
-			sb_add(&b, "n%u %s n%u its vote for term %llu.", t->node,
-			       m->success ? "grants" : "refuses", t->peer, ull(m->term));
+			sb_add(&b, _("n%u %s n%u its vote for term %llu."), t->node,
+			       m->success ? _("grants") : _("refuses"), t->peer, ull(m->term));
 			break;
 		case RAFT_MSG_APPEND:
 			if (m->n_entries)
-				sb_add(&b, "Leader n%u sends n%u %u new log entr%s.", t->node, t->peer,
-				       m->n_entries, m->n_entries == 1 ? "y" : "ies");
+				sb_add(&b,
+				       NG_("Leader n%u sends n%u %u new log entry.",
+				           "Leader n%u sends n%u %u new log entries.", m->n_entries),
+				       t->node, t->peer, m->n_entries);
 			else
-				sb_add(&b, "Leader n%u sends n%u a heartbeat.", t->node, t->peer);
+				sb_add(&b, _("Leader n%u sends n%u a heartbeat."), t->node, t->peer);
 			break;
 		case RAFT_MSG_SNAPSHOT:
 			sb_add(&b,
-			       "Leader n%u no longer holds the entries n%u needs, so it sends its "
-			       "snapshot (everything up to index %llu) instead.",
+			       _("Leader n%u no longer holds the entries n%u needs, so it sends its "
+			       "snapshot (everything up to index %llu) instead."),
 			       t->node, t->peer, ull(m->index));
 			break;
 		default:
 			if (m->success)
-				sb_add(&b, "n%u tells leader n%u its log matches up to index %llu.",
+				sb_add(&b, _("n%u tells leader n%u its log matches up to index %llu."),
 				       t->node, t->peer, ull(m->commit));
 			else
 				sb_add(&b,
-				       "n%u tells leader n%u its log does not match; the leader "
-				       "will retry from index %llu.",
+				       _("n%u tells leader n%u its log does not match; the leader "
+				       "will retry from index %llu."),
 				       t->node, t->peer, ull(m->commit));
 		}
 		break;
 	case SIM_T_DROP:
-		sb_add(&b, "A message from n%u to n%u was lost (%s).", t->node, t->peer,
-		       t->text ? t->text : "lost");
+		sb_add(&b, _("A message from n%u to n%u was lost (%s)."), t->node, t->peer,
+		       t->text ? t->text : _("lost"));
 		break;
 	case SIM_T_DUPLICATE:
-		sb_add(&b, "The network duplicated a message from n%u to n%u.", t->node, t->peer);
+		sb_add(&b, _("The network duplicated a message from n%u to n%u."), t->node, t->peer);
 		break;
 	case SIM_T_DELIVER:
-		sb_add(&b, "n%u receives n%u's %s.", t->peer, t->node, msg_short_name(m));
+		sb_add(&b, _("n%u receives n%u's %s."), t->peer, t->node, msg_short_name(m));
 		break;
 	case SIM_T_DELAY:
 		sb_add(&b, "The %s from n%u to n%u will now arrive at %lld.%03lld ms.",
@@ -453,62 +456,64 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 	case SIM_T_COMMIT:
 		if (!t->entry) {
 			sb_add(&b,
-			       "n%u now knows entries up to %llu are committed: they came applied, in "
-			       "the leader's snapshot.",
+			       _("n%u now knows entries up to %llu are committed: they came applied, in "
+			       "the leader's snapshot."),
 			       t->node, ull(t->index));
 			break;
 		}
-		sb_add(&b, "n%u now knows entry %llu (", t->node, ull(t->index));
+		sb_add(&b, _("n%u now knows entry %llu ("), t->node, ull(t->index));
 		sb_entry(&b, t->entry);
-		sb_add(&b, ") is committed: stored on a majority, it is applied.");
+		sb_add(&b, _(") is committed: stored on a majority, it is applied."));
 		break;
 	case SIM_T_CRASH:
-		sb_add(&b, "n%u crashed: it keeps only what it wrote to disk.", t->node);
+		sb_add(&b, _("n%u crashed: it keeps only what it wrote to disk."), t->node);
 		break;
 	case SIM_T_RESTART:
-		sb_add(&b, "n%u restarts from disk: term %llu, %llu log entr%s, as a follower.",
-		       t->node, ull(t->term), ull(t->index), t->index == 1 ? "y" : "ies");
+		sb_add(&b,
+		       NG_("n%u restarts from disk: term %llu, %llu log entry, as a follower.",
+		           "n%u restarts from disk: term %llu, %llu log entries, as a follower.", t->index),
+		       t->node, ull(t->term), ull(t->index));
 		break;
 	case SIM_T_LINK:
 		if (t->both)
-			sb_add(&b, "The link between n%u and n%u is %s, both ways.", t->node, t->peer,
-			       t->success ? "mended" : "cut");
+			sb_add(&b, _("The link between n%u and n%u is %s, both ways."), t->node, t->peer,
+			       t->success ? _("mended") : _("cut"));
 		else
-			sb_add(&b, "The link from n%u to n%u is %s.", t->node, t->peer,
-			       t->success ? "mended" : "cut");
+			sb_add(&b, _("The link from n%u to n%u is %s."), t->node, t->peer,
+			       t->success ? _("mended") : _("cut"));
 		break;
 	case SIM_T_HEAL:
-		sb_add(&b, "The network is healed: every link works again.");
+		sb_add(&b, _("The network is healed: every link works again."));
 		break;
 	case SIM_T_PARTITION:
 		if (t->node)
-			sb_add(&b, "n%u is cut off from every other node.", t->node);
+			sb_add(&b, _("n%u is cut off from every other node."), t->node);
 		else
-			sb_add(&b, "The network splits into %s.", t->text ? t->text : "groups");
+			sb_add(&b, _("The network splits into %s."), t->text ? t->text : _("groups"));
 		break;
 	case SIM_T_CLIENT:
-		sb_add(&b, "Client: %s.", t->text ? t->text : "");
+		sb_add(&b, _("Client: %s."), t->text ? t->text : "");
 		break;
 	case SIM_T_SAY:
 		sb_add(&b, "%s", t->text ? t->text : "");
 		break;
 	case SIM_T_SET:
-		sb_add(&b, "Settings changed: %s.", t->text ? t->text : "");
+		sb_add(&b, _("Settings changed: %s."), t->text ? t->text : "");
 		break;
 	case SIM_T_SNAPSHOT:
 		if (t->success)
 			sb_add(&b,
-			       "n%u replaces its log with leader n%u's snapshot up to index %llu and "
-			       "rebuilds its state from it.",
+			       _("n%u replaces its log with leader n%u's snapshot up to index %llu and "
+			       "rebuilds its state from it."),
 			       t->node, t->peer, ull(t->index));
 		else
 			sb_add(&b,
-			       "n%u saved its state as of index %llu in a snapshot and dropped the "
-			       "log entries before it.",
+			       _("n%u saved its state as of index %llu in a snapshot and dropped the "
+			       "log entries before it."),
 			       t->node, ull(t->index));
 		break;
 	case SIM_T_VIOLATION:
-		sb_add(&b, "Safety violation! %s", t->text ? t->text : "");
+		sb_add(&b, _("Safety violation! %s"), t->text ? t->text : "");
 		break;
 	}
 	return b.len;

@@ -646,11 +646,11 @@ Test(scn_parse, limits)
 
 	/* A line of exactly 1024 bytes is fine, 1025 is not. */
 	size_t n = (size_t)snprintf(buf, cap, HDR "say \"");
-	memset(buf + n, 'a', 200);
-	n += 200;
+	memset(buf + n, 'a', 320);
+	n += 320;
 	n += (size_t)snprintf(buf + n, cap - n, "\"");
-	memset(buf + n, ' ', 1024 - 206);
-	n += 1024 - 206;
+	memset(buf + n, ' ', 1024 - 326);
+	n += 1024 - 326;
 	buf[n++] = '#';
 	buf[n++] = '\n';
 	struct scn_script *s = scn_parse("x.scn", buf, n, err, sizeof err);
@@ -663,12 +663,12 @@ Test(scn_parse, limits)
 	cr_expect_eq(strlen(scn_script_cmd(s, 1)->str), SCN_STRING_MAX);
 	scn_script_free(s);
 
-	/* Strings: 200 bytes fine (above), 201 not. */
+	/* Strings: 320 bytes fine (above), 321 not. */
 	n = (size_t)snprintf(buf, cap, HDR "say \"");
-	memset(buf + n, 'b', 201);
-	n += 201;
+	memset(buf + n, 'b', 321);
+	n += 321;
 	n += (size_t)snprintf(buf + n, cap - n, "\"\n");
-	expect_error(buf, n, "x.scn:2:5: string too long (201 bytes): the limit is 200 bytes");
+	expect_error(buf, n, "x.scn:2:5: string too long (321 bytes): the limit is 320 bytes");
 
 	/* KEY=VALUE: 31 bytes fine. */
 	s = parse_ok(HDR "client put abcdefghijklmnop=abcdefghijklmn\n");

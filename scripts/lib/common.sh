@@ -12,7 +12,7 @@ fi
 
 # Packages every command needs to build and test.
 BUILD_PACKAGES="meson ninja-build pkg-config gcc libc6-dev libsdl2-dev libsdl2-ttf-dev
-libsdl2-image-dev libcriterion-dev libcairo2-dev"
+libsdl2-image-dev libcriterion-dev libcairo2-dev gettext fonts-wqy-microhei"
 # Packages for the end-to-end window test, fuzzing and leak checks.
 TEST_PACKAGES="xvfb xdotool imagemagick x11-utils valgrind clang libclang-rt-14-dev strace
 libxml2-utils"
