@@ -215,25 +215,21 @@ void raft_timeout_now(struct raft_node *n, int64_t now_us)
 		raft_election_start(n, now_us);
 }
 
-static bool is_reply(uint8_t type)
-{
-	return type == RAFT_MSG_VOTE_REPLY || type == RAFT_MSG_APPEND_REPLY;
-}
-
 void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 {
 	assert(n != NULL && m != NULL);
 	/* One message per batch (raft.h): a second one could change or drop
 	 * the entries the pending batch is about to write or acknowledge. */
 	assert(!n->stepped && "raft_step() twice in one batch");
+	const struct raft_msg_desc *d = raft_msg_desc(m->type);
 	if (m->from < 1 || m->from > n->cfg.n_nodes || m->from == n->cfg.id ||
-	    m->to != n->cfg.id || m->type > RAFT_MSG_SNAPSHOT)
+	    m->to != n->cfg.id || d == NULL)
 		return; /* not addressed to this node: a caller bug, ignored */
 	/* From Figure 2 (All Servers): if RPC request or response contains
 	 * term T > currentTerm: set currentTerm = T, convert to follower
 	 * (section 5.1). */
 	if (m->term > n->term) {
-		if (is_reply(m->type) && (n->cfg.bugs & RAFT_BUG_NO_STEP_DOWN)) {
+		if (d->reply && (n->cfg.bugs & RAFT_BUG_NO_STEP_DOWN)) {
 			/* the bug: the node takes the reply's term but does not
 			 * convert to follower, so a leader or candidate carries its
 			 * role (and a candidate its votes) into a term it never won */
@@ -244,7 +240,7 @@ void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 		}
 		raft_become_follower(n, now_us, m->term);
 	}
-	switch (m->type) {
+	switch ((enum raft_msg_type)m->type) {
 	case RAFT_MSG_VOTE:
 		raft_recv_vote(n, now_us, m);
 		break;
@@ -259,8 +255,6 @@ void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 		break;
 	case RAFT_MSG_SNAPSHOT:
 		raft_recv_snapshot(n, now_us, m);
-		break;
-	default:
 		break;
 	}
 	n->stepped = raft_has_ready(n); /* this batch now answers m */
@@ -373,36 +367,4 @@ uint64_t raft_match_index(const struct raft_node *n, uint8_t peer)
 	if (n->role != RAFT_LEADER || peer < 1 || peer > n->cfg.n_nodes)
 		return 0;
 	return n->peers[peer].match;
-}
-
-/* ---- Helpers ------------------------------------------------------------- */
-
-const char *raft_role_name(enum raft_role r)
-{
-	switch (r) {
-	case RAFT_FOLLOWER:
-		return "follower";
-	case RAFT_CANDIDATE:
-		return "candidate";
-	case RAFT_LEADER:
-		return "leader";
-	}
-	return "?";
-}
-
-const char *raft_msg_type_name(enum raft_msg_type t)
-{
-	switch (t) {
-	case RAFT_MSG_VOTE:
-		return "RequestVote";
-	case RAFT_MSG_VOTE_REPLY:
-		return "RequestVoteReply";
-	case RAFT_MSG_APPEND:
-		return "AppendEntries";
-	case RAFT_MSG_APPEND_REPLY:
-		return "AppendEntriesReply";
-	case RAFT_MSG_SNAPSHOT:
-		return "InstallSnapshot";
-	}
-	return "?";
 }

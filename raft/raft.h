@@ -48,7 +48,11 @@ enum {
 	RAFT_EINVAL = -3,     /* malformed command or configuration */
 };
 
+/* Roles.  Every role and message type has one entry in vocab.c's tables;
+ * code that switches on them names every case (no default:), so a new one
+ * cannot be treated as the wrong thing. */
 enum raft_role { RAFT_FOLLOWER = 0, RAFT_CANDIDATE = 1, RAFT_LEADER = 2 };
+#define RAFT_ROLES 3
 
 /* Teaching bugs (issue "robustness"): each switches off one rule of Raft. */
 enum raft_bug {
@@ -99,6 +103,7 @@ enum raft_msg_type {
 	RAFT_MSG_SNAPSHOT = 4,     /* InstallSnapshot (paper section 7); answered
 	                              with an APPEND_REPLY */
 };
+#define RAFT_MSG_TYPES 5
 
 struct raft_msg {
 	uint8_t type; /* enum raft_msg_type */
@@ -301,9 +306,31 @@ size_t raft_map_count(const struct raft_node *n);
 size_t raft_map_capacity(const struct raft_node *n);
 const struct raft_entry *raft_map_at(const struct raft_node *n, size_t i);
 
+/* The vocabulary (vocab.c): one descriptor per message type and per role,
+ * which the trace, the scenario language and the window read. */
+struct raft_msg_desc {
+	const char *name;       /* "RequestVote": the JSONL type, raft_msg_type_name() */
+	const char *short_name; /* "Vote": what the text trace calls it */
+	bool reply;             /* an answer to a request */
+	enum raft_msg_type pair; /* a request's reply type, a reply's request type */
+	const char *gloss;      /* one phrase for legends and docs */
+};
+struct raft_role_desc {
+	const char *name;   /* "follower": trace, scenario words, raft_role_name() */
+	const char *plural; /* "followers": the counting condition */
+	const char *gloss;  /* one phrase for legends and docs */
+};
+/* NULL for a value outside the enum (a malformed message). */
+const struct raft_msg_desc *raft_msg_desc(unsigned type);
+const struct raft_role_desc *raft_role_desc(unsigned role);
+/* "follower", ...; "?" outside the enum. */
+const char *raft_role_name(enum raft_role r);
+/* "RequestVote", ...; "?" outside the enum. */
+const char *raft_msg_type_name(enum raft_msg_type t);
+/* The role named name (its name or plural, as plural says); -1: none. */
+int raft_role_from_name(const char *name, size_t len, bool plural);
+
 /* Helpers. */
-const char *raft_role_name(enum raft_role r);     /* "follower", ... */
-const char *raft_msg_type_name(enum raft_msg_type t); /* "RequestVote", ... */
 /* Splits an entry's "KEY=VALUE" at the first '='. */
 size_t raft_cmd_key_len(const struct raft_entry *e);
 

@@ -251,31 +251,20 @@ static void scn_add_cond(char *buf, size_t cap, size_t *len, const struct scn_co
 		scn_add_set(buf, cap, len, &c->set);
 		break;
 	case SCN_C_COUNT:
-		scn_appendf(buf, cap, len, "%s %s %" PRIu64,
-		            c->role == RAFT_LEADER      ? "leaders"
-		            : c->role == RAFT_CANDIDATE ? "candidates"
-		                                        : "followers",
+		scn_appendf(buf, cap, len, "%s %s %" PRIu64, raft_role_desc(c->role)->plural,
 		            scn_op_text[c->op], c->k);
 		break;
 	case SCN_C_ROLE:
 		scn_appendf(buf, cap, len, "role ");
 		scn_add_node(buf, cap, len, c->node);
-		scn_appendf(buf, cap, len, " %s %s", scn_op_text[c->op],
-		            c->role == RAFT_LEADER      ? "leader"
-		            : c->role == RAFT_CANDIDATE ? "candidate"
-		                                        : "follower");
+		scn_appendf(buf, cap, len, " %s %s", scn_op_text[c->op], raft_role_name(c->role));
 		break;
 	case SCN_C_TERM:
 	case SCN_C_COMMIT:
 	case SCN_C_LOG:
 	case SCN_C_VOTES:
 	case SCN_C_SNAPSHOT:
-		scn_appendf(buf, cap, len, "%s ",
-		            c->kind == SCN_C_TERM     ? "term"
-		            : c->kind == SCN_C_COMMIT ? "commit"
-		            : c->kind == SCN_C_LOG    ? "log"
-		            : c->kind == SCN_C_VOTES  ? "votes"
-		                                      : "snapshot");
+		scn_appendf(buf, cap, len, "%s ", scn_cond_name(c->kind));
 		scn_add_node(buf, cap, len, c->node);
 		scn_appendf(buf, cap, len, " %s %" PRIu64, scn_op_text[c->op], c->k);
 		break;

@@ -56,18 +56,8 @@ size_t sim_format_time(int64_t us, char *buf, size_t cap)
 
 static const char *msg_short_name(const struct raft_msg *m)
 {
-	switch (m->type) {
-	case RAFT_MSG_VOTE:
-		return "RequestVote";
-	case RAFT_MSG_VOTE_REPLY:
-		return "Vote";
-	case RAFT_MSG_APPEND:
-		return "AppendEntries";
-	case RAFT_MSG_SNAPSHOT:
-		return "InstallSnapshot";
-	default:
-		return "AppendEntriesReply";
-	}
+	const struct raft_msg_desc *d = raft_msg_desc(m->type);
+	return d ? d->short_name : "?";
 }
 
 static void sb_entry(struct sb *b, const struct raft_entry *e)
@@ -80,7 +70,7 @@ static void sb_entry(struct sb *b, const struct raft_entry *e)
 static void sb_msg(struct sb *b, const struct raft_msg *m)
 {
 	sb_add(b, "%s(term %llu, ", msg_short_name(m), ull(m->term));
-	switch (m->type) {
+	switch ((enum raft_msg_type)m->type) { /* every type (no default) */
 	case RAFT_MSG_VOTE:
 		sb_add(b, "last %llu/%llu)", ull(m->index), ull(m->log_term));
 		break;
@@ -105,7 +95,7 @@ static void sb_msg(struct sb *b, const struct raft_msg *m)
 		sb_add(b, "last %llu/%llu, %u key%s, commit %llu)", ull(m->index), ull(m->log_term),
 		       m->n_entries, m->n_entries == 1 ? "" : "s", ull(m->commit));
 		break;
-	default:
+	case RAFT_MSG_APPEND_REPLY:
 		if (m->success)
 			sb_add(b, "ok, match %llu)", ull(m->commit));
 		else if (m->conflict_term)
@@ -367,7 +357,7 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 			sb_add(&b, "n%u learns of term %llu and follows it.", t->node, ull(t->term));
 		break;
 	case SIM_T_SEND:
-		switch (m->type) {
+		switch ((enum raft_msg_type)m->type) { /* every type (no default) */
 		case RAFT_MSG_VOTE:
 			sb_add(&b, "n%u asks n%u to vote for it in term %llu.", t->node, t->peer,
 			       ull(m->term));
@@ -389,7 +379,7 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 			       "snapshot (everything up to index %llu) instead.",
 			       t->node, t->peer, ull(m->index));
 			break;
-		default:
+		case RAFT_MSG_APPEND_REPLY:
 			if (m->success)
 				sb_add(&b, "n%u tells leader n%u its log matches up to index %llu.",
 				       t->node, t->peer, ull(m->commit));

@@ -399,6 +399,36 @@ Test(config, defaults_and_validation)
 	raft_free(NULL);
 }
 
+/* The vocabulary tables: every message type and role has a complete
+ * descriptor, requests and replies pair up, and names round-trip. */
+Test(config, vocabulary_tables)
+{
+	for (unsigned t = 0; t < RAFT_MSG_TYPES; t++) {
+		const struct raft_msg_desc *d = raft_msg_desc(t);
+		cr_assert_not_null(d, "type %u has no descriptor", t);
+		cr_assert(d->name && d->short_name && d->gloss, "type %u", t);
+		const struct raft_msg_desc *p = raft_msg_desc(d->pair);
+		cr_assert_not_null(p);
+		if (d->reply)
+			cr_assert_not(p->reply, "%s answers a request", d->name);
+		else
+			cr_assert(p->reply, "%s is answered by a reply", d->name);
+		for (unsigned u = 0; u < t; u++)
+			cr_assert_str_neq(raft_msg_desc(u)->name, d->name);
+	}
+	cr_assert_null(raft_msg_desc(RAFT_MSG_TYPES));
+	cr_assert_null(raft_msg_desc(255));
+	for (unsigned r = 0; r < RAFT_ROLES; r++) {
+		const struct raft_role_desc *d = raft_role_desc(r);
+		cr_assert_not_null(d);
+		cr_assert_eq(raft_role_from_name(d->name, strlen(d->name), false), (int)r);
+		cr_assert_eq(raft_role_from_name(d->plural, strlen(d->plural), true), (int)r);
+		cr_assert_eq(raft_role_from_name(d->plural, strlen(d->plural), false), -1);
+	}
+	cr_assert_null(raft_role_desc(RAFT_ROLES));
+	cr_assert_eq(raft_role_from_name("boss", 4, false), -1);
+}
+
 Test(config, names)
 {
 	cr_assert_str_eq(raft_role_name(RAFT_FOLLOWER), "follower");
@@ -408,6 +438,8 @@ Test(config, names)
 	cr_assert_str_eq(raft_msg_type_name(RAFT_MSG_VOTE_REPLY), "RequestVoteReply");
 	cr_assert_str_eq(raft_msg_type_name(RAFT_MSG_APPEND), "AppendEntries");
 	cr_assert_str_eq(raft_msg_type_name(RAFT_MSG_APPEND_REPLY), "AppendEntriesReply");
+	cr_assert_str_eq(raft_msg_type_name((enum raft_msg_type)RAFT_MSG_TYPES), "?");
+	cr_assert_str_eq(raft_role_name((enum raft_role)RAFT_ROLES), "?");
 	struct raft_entry e;
 	memset(&e, 0, sizeof e);
 	memcpy(e.cmd, "key=va=l", 8);
