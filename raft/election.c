@@ -59,15 +59,16 @@ void raft_election_start(struct raft_node *n, int64_t now_us)
 	votes_clear(n);
 	vote_record(n, n->cfg.id);
 	raft_timer_reset(n, now_us);
-	if (n->n_votes >= raft_majority(n)) { /* a one-node cluster */
+	if (raft_quorum_has(&n->conf, n->votes)) { /* a one-node cluster */
 		become_leader(n, now_us);
 		return;
 	}
 	uint64_t last = n->log_len, last_term = raft_term_at(n, n->log_len);
-	for (unsigned id = 1; id <= n->cfg.n_nodes; id++) {
+	for (unsigned i = 0; i < n->conf.n_voters; i++) {
+		uint8_t id = n->conf.voters[i];
 		if (id == n->cfg.id)
 			continue;
-		struct raft_msg *m = raft_msg_push(n, RAFT_MSG_VOTE, (uint8_t)id);
+		struct raft_msg *m = raft_msg_push(n, RAFT_MSG_VOTE, id);
 		if (m == NULL)
 			continue;
 		m->index = last;          /* lastLogIndex */
@@ -123,6 +124,6 @@ void raft_recv_vote_reply(struct raft_node *n, int64_t now_us, const struct raft
 	if (n->role != RAFT_CANDIDATE || m->term != n->term || !m->success)
 		return; /* stale, or not a vote */
 	vote_record(n, m->from);
-	if (n->n_votes >= raft_majority(n))
+	if (raft_quorum_has(&n->conf, n->votes))
 		become_leader(n, now_us);
 }

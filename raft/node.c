@@ -58,11 +58,6 @@ static int64_t rand_range(uint64_t *state, int64_t lo, int64_t hi)
 	return (int64_t)((uint64_t)lo + r % span);
 }
 
-unsigned raft_majority(const struct raft_node *n)
-{
-	return n->cfg.n_nodes / 2u + 1u;
-}
-
 /* From Figure 2 (Followers, Candidates): the election timer, redrawn from
  * [min, max] each time it is reset. */
 void raft_timer_reset(struct raft_node *n, int64_t now_us)
@@ -104,6 +99,7 @@ struct raft_node *raft_new(const struct raft_config *c, int64_t now_us)
 	if (n == NULL)
 		return NULL;
 	n->cfg = *c;
+	raft_conf_init(&n->conf, c->n_nodes);
 	n->rng = c->seed;
 	n->role = RAFT_FOLLOWER;
 	n->commit_thr = UINT64_MAX;

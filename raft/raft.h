@@ -88,12 +88,22 @@ const char *raft_bug_name(uint32_t bit);
  *     for (uint32_t left = bugs; (name = raft_bug_next(&left));) ... */
 const char *raft_bug_next(uint32_t *bits);
 
-/* One log entry: 40 bytes, the command stored inline. */
+/* What a log entry holds.  Only commands change the key-value map. */
+enum raft_entry_type {
+	RAFT_ENTRY_COMMAND = 0, /* a client's "KEY=VALUE" */
+	RAFT_ENTRY_CONFIG = 1,  /* a configuration (membership changes, later) */
+	RAFT_ENTRY_NOOP = 2,    /* nothing: a leader's first entry of its term */
+};
+
+/* One log entry: 40 bytes, the command stored inline (len and type share
+ * one byte). */
 struct raft_entry {
 	uint64_t term;
-	uint8_t len;             /* bytes used in cmd */
+	uint8_t len : 6;         /* bytes used in cmd (<= RAFT_CMD_MAX) */
+	uint8_t type : 2;        /* enum raft_entry_type; 0: a command */
 	char cmd[RAFT_CMD_MAX];  /* "KEY=VALUE", not NUL-terminated */
 };
+_Static_assert(sizeof(struct raft_entry) == 40, "a log entry stays 40 bytes");
 
 enum raft_msg_type {
 	RAFT_MSG_VOTE = 0,         /* RequestVote */

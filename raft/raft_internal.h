@@ -12,11 +12,32 @@
  * AppendEntries. */
 #define RAFT_PIPELINE_MSGS 8
 
+/* A follower's progress state (etcd-io/raft tracker.StateType, cowsql's
+ * progress.c):
+ *   PROBE      nextIndex is a guess: one AppendEntries at a time, wait
+ *              for its answer (or the next heartbeat) before the next;
+ *   REPLICATE  nextIndex is known good: stream entries ahead of replies;
+ *   SNAPSHOT   the entries it needs were compacted: an InstallSnapshot is
+ *              out, wait for its answer (or the next heartbeat). */
+enum raft_progress_state {
+	RAFT_PROGRESS_PROBE = 0,
+	RAFT_PROGRESS_REPLICATE = 1,
+	RAFT_PROGRESS_SNAPSHOT = 2,
+};
+
 struct raft_peer {
 	uint64_t next;   /* nextIndex */
 	uint64_t match;  /* matchIndex; the leader's own slot holds its persisted index */
-	bool probe;      /* probe mode, else replicate mode */
-	bool probe_sent; /* probe mode: an AppendEntries is out, wait */
+	uint8_t state;   /* enum raft_progress_state */
+	bool sent;       /* PROBE, SNAPSHOT: a message is out, wait */
+};
+
+/* A configuration: who votes.  Learners and the old/new pair of a change
+ * belong here too when membership changes arrive. */
+struct raft_conf {
+	uint8_t n_voters;
+	uint8_t voters[RAFT_NODES_MAX]; /* ids, ascending */
+	uint64_t voter_bits[4];         /* bit id: id is a voter */
 };
 
 /* The applied key-value map: open addressing, linear probing; a slot holds
@@ -30,6 +51,7 @@ struct raft_kv {
 
 struct raft_node {
 	struct raft_config cfg;
+	struct raft_conf conf; /* the voters */
 	uint64_t rng; /* splitmix64 state */
 	uint8_t role; /* enum raft_role */
 	/* An allocation failed (sticky): some work was left undone, so the
@@ -98,8 +120,24 @@ struct raft_node {
 	struct raft_kv kv;
 };
 
+/* quorum.c */
+/* Voters 1..n_voters. */
+void raft_conf_init(struct raft_conf *c, uint8_t n_voters);
+static inline bool raft_conf_is_voter(const struct raft_conf *c, unsigned id)
+{
+	return id < 256 && ((c->voter_bits[id / 64] >> (id % 64)) & 1u);
+}
+/* Votes that make a majority of the voters. */
+unsigned raft_quorum(const struct raft_conf *c);
+/* Whether the voters with their bit set in granted (bit per id) are a
+ * majority. */
+bool raft_quorum_has(const struct raft_conf *c, const uint64_t *granted);
+/* The highest index a majority of voters match (peers[id].match), using
+ * scratch (room for n_voters values). */
+uint64_t raft_quorum_match(const struct raft_conf *c, const struct raft_peer *peers,
+                           uint64_t *scratch);
+
 /* node.c */
-unsigned raft_majority(const struct raft_node *n);
 void raft_timer_reset(struct raft_node *n, int64_t now_us);
 /* Appends a zeroed message of type from this node in its current term;
  * NULL on allocation failure (the message is lost, which Raft tolerates). */

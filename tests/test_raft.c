@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "raft.h"
+#include "raft_internal.h" /* the configuration and quorum helpers */
 
 /* ---- A hand-wired group ---------------------------------------------------
  * Nodes 1..n, a FIFO of copied messages, and a driver that takes every ready
@@ -397,6 +398,38 @@ Test(config, defaults_and_validation)
 	cr_assert_not_null(n);
 	raft_free(n);
 	raft_free(NULL);
+}
+
+/* The configuration object: voters 1..n, and quorums counted over them. */
+Test(quorum, majority_of_voters)
+{
+	struct raft_conf c;
+	unsigned want[] = {0, 1, 2, 2, 3, 3, 4, 4, 5};
+	for (uint8_t n = 1; n <= 8; n++) {
+		raft_conf_init(&c, n);
+		cr_assert_eq(c.n_voters, n);
+		cr_assert_eq(raft_quorum(&c), want[n], "n=%u", n);
+		cr_assert(raft_conf_is_voter(&c, n));
+		cr_assert_not(raft_conf_is_voter(&c, n + 1));
+		cr_assert_not(raft_conf_is_voter(&c, 0));
+	}
+	raft_conf_init(&c, 5);
+	uint64_t granted[4] = {0};
+	granted[0] = (1u << 1) | (1u << 4);
+	cr_assert_not(raft_quorum_has(&c, granted));
+	granted[0] |= 1u << 9; /* not a voter: does not count */
+	cr_assert_not(raft_quorum_has(&c, granted));
+	granted[0] |= 1u << 5;
+	cr_assert(raft_quorum_has(&c, granted));
+	/* the commit index: the highest index a majority matches */
+	struct raft_peer peers[6];
+	memset(peers, 0, sizeof peers);
+	uint64_t match[] = {0, 5, 3, 9, 1, 7}, scratch[5];
+	for (int i = 1; i <= 5; i++)
+		peers[i].match = match[i];
+	cr_assert_eq(raft_quorum_match(&c, peers, scratch), 5);
+	raft_conf_init(&c, 4); /* 2 of 4 is no majority: 3 are needed */
+	cr_assert_eq(raft_quorum_match(&c, peers, scratch), 3);
 }
 
 /* The vocabulary tables: every message type and role has a complete
