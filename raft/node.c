@@ -190,6 +190,9 @@ void raft_tick(struct raft_node *n, int64_t now_us)
 {
 	assert(n != NULL);
 	if (n->role == RAFT_LEADER) {
+		raft_quorum_check(n, now_us);
+	}
+	if (n->role == RAFT_LEADER) {
 		/* From Figure 2 (Leaders): repeat heartbeats during idle
 		 * periods to prevent election timeouts (section 5.2). */
 		if (now_us >= n->heartbeat_deadline_us)
@@ -201,14 +204,14 @@ void raft_tick(struct raft_node *n, int64_t now_us)
 	 * candidate: convert to candidate.  (Candidates): if election timeout
 	 * elapses: start new election. */
 	if (now_us >= n->election_deadline_us)
-		raft_election_start(n, now_us);
+		raft_election_timeout(n, now_us);
 }
 
 void raft_timeout_now(struct raft_node *n, int64_t now_us)
 {
 	assert(n != NULL);
 	if (n->role != RAFT_LEADER)
-		raft_election_start(n, now_us);
+		raft_election_timeout(n, now_us);
 }
 
 void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
@@ -224,7 +227,16 @@ void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 	/* From Figure 2 (All Servers): if RPC request or response contains
 	 * term T > currentTerm: set currentTerm = T, convert to follower
 	 * (section 5.1). */
-	if (m->term > n->term) {
+	/* Section 4.2.3 (with CheckQuorum): "if a server receives a
+	 * RequestVote request within the minimum election timeout of hearing
+	 * from a current leader, it does not update its term or grant its
+	 * vote". */
+	if (m->type == RAFT_MSG_VOTE && n->cfg.checkquorum && raft_leader_recent(n, now_us))
+		return;
+	/* A PreVote and a granted PreVote reply carry a term nobody is in yet
+	 * (section 9.6): they change no term. */
+	bool future = m->type == RAFT_MSG_PREVOTE || (m->type == RAFT_MSG_PREVOTE_REPLY && m->success);
+	if (m->term > n->term && !future) {
 		if (d->reply && (n->cfg.bugs & RAFT_BUG_NO_STEP_DOWN)) {
 			/* the bug: the node takes the reply's term but does not
 			 * convert to follower, so a leader or candidate carries its
@@ -236,6 +248,8 @@ void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 		}
 		raft_become_follower(n, now_us, m->term);
 	}
+	if (n->role == RAFT_LEADER && m->term == n->term)
+		raft_quorum_heard(n, m->from); /* CheckQuorum */
 	switch ((enum raft_msg_type)m->type) {
 	case RAFT_MSG_VOTE:
 		raft_recv_vote(n, now_us, m);
@@ -251,6 +265,12 @@ void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 		break;
 	case RAFT_MSG_SNAPSHOT:
 		raft_recv_snapshot(n, now_us, m);
+		break;
+	case RAFT_MSG_PREVOTE:
+		raft_recv_prevote(n, now_us, m);
+		break;
+	case RAFT_MSG_PREVOTE_REPLY:
+		raft_recv_prevote_reply(n, now_us, m);
 		break;
 	}
 	n->stepped = raft_has_ready(n); /* this batch now answers m */
@@ -283,6 +303,19 @@ void raft_set_timing(struct raft_node *n, int64_t election_timeout_us_min,
 	n->cfg.heartbeat_us = heartbeat_us;
 }
 
+void raft_set_extensions(struct raft_node *n, int64_t now_us, bool prevote, bool checkquorum)
+{
+	assert(n != NULL);
+	if (checkquorum && !n->cfg.checkquorum && n->role == RAFT_LEADER) {
+		/* a fresh round: the leader has heard from nobody yet */
+		memset(n->active, 0, sizeof n->active);
+		raft_quorum_heard(n, n->cfg.id);
+		n->quorum_deadline_us = now_us + n->cfg.election_timeout_us_min;
+	}
+	n->cfg.prevote = prevote;
+	n->cfg.checkquorum = checkquorum;
+}
+
 void raft_set_snapshot(struct raft_node *n, uint32_t threshold, uint32_t trailing)
 {
 	assert(n != NULL);
@@ -292,7 +325,11 @@ void raft_set_snapshot(struct raft_node *n, uint32_t threshold, uint32_t trailin
 
 int64_t raft_next_deadline_us(const struct raft_node *n)
 {
-	return n->role == RAFT_LEADER ? n->heartbeat_deadline_us : n->election_deadline_us;
+	if (n->role != RAFT_LEADER)
+		return n->election_deadline_us;
+	if (n->cfg.checkquorum && n->quorum_deadline_us < n->heartbeat_deadline_us)
+		return n->quorum_deadline_us;
+	return n->heartbeat_deadline_us;
 }
 
 /* ---- Introspection ------------------------------------------------------- */

@@ -51,8 +51,14 @@ enum {
 /* Roles.  Every role and message type has one entry in vocab.c's tables;
  * code that switches on them names every case (no default:), so a new one
  * cannot be treated as the wrong thing. */
-enum raft_role { RAFT_FOLLOWER = 0, RAFT_CANDIDATE = 1, RAFT_LEADER = 2 };
-#define RAFT_ROLES 3
+enum raft_role {
+	RAFT_FOLLOWER = 0,
+	RAFT_CANDIDATE = 1,
+	RAFT_LEADER = 2,
+	RAFT_PRECANDIDATE = 3, /* PreVote (dissertation section 9.6): asks whether
+	                          it could win before it raises its term */
+};
+#define RAFT_ROLES 4
 
 /* Teaching bugs (issue "robustness"): each switches off one rule of Raft. */
 enum raft_bug {
@@ -112,15 +118,21 @@ enum raft_msg_type {
 	RAFT_MSG_APPEND_REPLY = 3, /* AppendEntries response */
 	RAFT_MSG_SNAPSHOT = 4,     /* InstallSnapshot (paper section 7); answered
 	                              with an APPEND_REPLY */
+	RAFT_MSG_PREVOTE = 5,      /* PreVote request (section 9.6): term is the
+	                              term the sender would campaign in; it
+	                              changes nobody's term or vote */
+	RAFT_MSG_PREVOTE_REPLY = 6, /* PreVote response: granted, with the
+	                               request's term; refused, with the
+	                               voter's own term */
 };
-#define RAFT_MSG_TYPES 5
+#define RAFT_MSG_TYPES 7
 
 struct raft_msg {
 	uint8_t type; /* enum raft_msg_type */
 	uint8_t from, to;
-	bool success;  /* VOTE_REPLY: vote granted; APPEND_REPLY: entries matched */
+	bool success;  /* (PRE)VOTE_REPLY: vote granted; APPEND_REPLY: entries matched */
 	uint64_t term; /* sender's currentTerm */
-	/* VOTE: candidate's last log index/term.
+	/* VOTE, PREVOTE: candidate's last log index/term.
 	 * APPEND: prevLogIndex/prevLogTerm.
 	 * SNAPSHOT: lastIncludedIndex/lastIncludedTerm.
 	 * APPEND_REPLY: index is the prevLogIndex of the AppendEntries (or
@@ -161,6 +173,18 @@ struct raft_config {
 	 * 0 (the default): never compact. */
 	uint32_t snapshot_threshold;
 	uint32_t snapshot_trailing;
+	/* PreVote (dissertation section 9.6): a node whose election timer
+	 * fires becomes a pre-candidate and raises its term only once a
+	 * majority would vote for it; a server grants a pre-vote only if the
+	 * candidate's log is up to date and it has not heard from a leader
+	 * within the minimum election timeout.  Default off. */
+	bool prevote;
+	/* CheckQuorum (section 6.2): a leader that has not heard from a
+	 * majority within the minimum election timeout steps down; and
+	 * (section 4.2.3) a server that heard from a leader within the minimum
+	 * election timeout ignores RequestVote (neither its term nor its vote
+	 * changes).  Default off. */
+	bool checkquorum;
 	uint64_t seed;                   /* this node's PRNG seed */
 };
 
@@ -219,6 +243,9 @@ void raft_timeout_now(struct raft_node *n, int64_t now_us);
 /* Changes timing for the next timer draws (scenario `set`). */
 void raft_set_timing(struct raft_node *n, int64_t election_timeout_us_min,
                      int64_t election_timeout_us_max, int64_t heartbeat_us);
+/* Switches PreVote and CheckQuorum (scenario `set prevote=`, `set
+ * checkquorum=`); they take effect from the next timeout or message. */
+void raft_set_extensions(struct raft_node *n, int64_t now_us, bool prevote, bool checkquorum);
 /* Changes the log compaction settings (scenario `set snapshot`). */
 void raft_set_snapshot(struct raft_node *n, uint32_t threshold, uint32_t trailing);
 /* The disk wrote the batch whose log part ended at (index, term) and whose

@@ -88,6 +88,14 @@ struct raft_node {
 	/* Timers. */
 	int64_t election_deadline_us, election_timeout_us;
 	int64_t heartbeat_deadline_us; /* leader only */
+	/* When the node last heard from the leader of its term (AppendEntries,
+	 * InstallSnapshot); a leader: when it became one.  PreVote and
+	 * CheckQuorum refuse votes while it is recent. */
+	int64_t leader_heard_us;
+	/* CheckQuorum, leader only: the next check, and the voters heard from
+	 * since the last one (bit per id, itself included). */
+	int64_t quorum_deadline_us;
+	uint64_t active[4];
 
 	/* Candidate and leader: who granted its vote this term (bit per id). */
 	uint64_t votes[4];
@@ -176,7 +184,18 @@ void raft_recv_snapshot(struct raft_node *n, int64_t now_us, const struct raft_m
 int raft_snapshot_restore(struct raft_node *n);
 
 /* election.c */
+/* The election timer fired: a pre-vote round with PreVote, else an
+ * election. */
+void raft_election_timeout(struct raft_node *n, int64_t now_us);
 void raft_election_start(struct raft_node *n, int64_t now_us);
+/* A leader of this term was heard from within the minimum election timeout
+ * (a leader counts itself). */
+bool raft_leader_recent(const struct raft_node *n, int64_t now_us);
+void raft_recv_prevote(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
+void raft_recv_prevote_reply(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
+/* CheckQuorum, leader: m's sender was heard from; the check itself. */
+void raft_quorum_heard(struct raft_node *n, uint8_t from);
+void raft_quorum_check(struct raft_node *n, int64_t now_us);
 void raft_become_follower(struct raft_node *n, int64_t now_us, uint64_t term);
 void raft_recv_vote(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
 void raft_recv_vote_reply(struct raft_node *n, int64_t now_us, const struct raft_msg *m);

@@ -228,9 +228,10 @@ bool raft_accept_leader(struct raft_node *n, int64_t now_us, const struct raft_m
 		return false; /* a second leader of this term: only a teaching bug makes one */
 	/* From Figure 2 (Candidates): "If AppendEntries RPC received from
 	 * new leader: convert to follower". */
-	if (n->role == RAFT_CANDIDATE)
+	if (n->role == RAFT_CANDIDATE || n->role == RAFT_PRECANDIDATE)
 		raft_become_follower(n, now_us, m->term);
 	n->leader = m->from;
+	n->leader_heard_us = now_us;
 	raft_timer_reset(n, now_us);
 	return true;
 }

@@ -17,6 +17,10 @@ static const struct raft_msg_desc msg_descs[] = {
                                RAFT_MSG_APPEND, "a follower's log matched, or did not"},
     [RAFT_MSG_SNAPSHOT] = {"InstallSnapshot", "InstallSnapshot", false, RAFT_MSG_APPEND_REPLY,
                            "the leader sends its snapshot instead of compacted entries"},
+    [RAFT_MSG_PREVOTE] = {"PreVote", "PreVote", false, RAFT_MSG_PREVOTE_REPLY,
+                          "a pre-candidate asks whether it could win, without raising its term"},
+    [RAFT_MSG_PREVOTE_REPLY] = {"PreVoteReply", "PreVoteReply", true, RAFT_MSG_PREVOTE,
+                                "a pre-vote granted or refused"},
 };
 _Static_assert(sizeof msg_descs / sizeof msg_descs[0] == RAFT_MSG_TYPES,
                "one descriptor per message type");
@@ -25,6 +29,8 @@ static const struct raft_role_desc role_descs[] = {
     [RAFT_FOLLOWER] = {"follower", "followers", "answers the leader and candidates"},
     [RAFT_CANDIDATE] = {"candidate", "candidates", "asks for votes in a new term"},
     [RAFT_LEADER] = {"leader", "leaders", "replicates the log and sends heartbeats"},
+    [RAFT_PRECANDIDATE] = {"precandidate", "precandidates",
+                           "asks for pre-votes before it raises its term"},
 };
 _Static_assert(sizeof role_descs / sizeof role_descs[0] == RAFT_ROLES,
                "one descriptor per role");

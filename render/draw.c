@@ -508,10 +508,12 @@ static void draw_node(struct ctx *c, unsigned i)
 	const char *label = !up                       ? "CRASHED"
 	                    : role == RAFT_LEADER     ? "LEADER"
 	                    : role == RAFT_CANDIDATE  ? "candidate"
+	                    : role == RAFT_PRECANDIDATE ? "pre-candidate"
 	                                              : "follower";
 	int lpx = px(c, c->n > 9 ? 13 : 16);
 	struct rgba lc = !up ? C_INK2 : role == RAFT_LEADER ? OI_BLUE
 	                 : role == RAFT_CANDIDATE           ? RGBA(160, 100, 0, 255)
+	                 : role == RAFT_PRECANDIDATE        ? RGBA(0, 110, 80, 255)
 	                                                    : C_INK2;
 	/* in a big ring "follower" under every node is noise: the default
 	 * needs no label, the others always have one */
@@ -527,8 +529,9 @@ static void draw_node(struct ctx *c, unsigned i)
 		render_gfx_text(c->g, lpx, role != RAFT_FOLLOWER || !up, lc, label, x, ly,
 		         GFX_CENTER | GFX_TOP);
 
-	/* a candidate's votes: one pip per node, filled when granted */
-	if (up && role == RAFT_CANDIDATE) {
+	/* a candidate's votes (a pre-candidate's pre-votes): one pip per node,
+	 * filled when granted */
+	if (up && (role == RAFT_CANDIDATE || role == RAFT_PRECANDIDATE)) {
 		float pr = (c->n > 9 ? 4.0f : 6.0f) * u, sp = pr * 2.6f;
 		float py = ly + (float)render_gfx_line_h(c->g, lpx, true) + pr + 2 * u;
 		char votes[32];
@@ -1394,7 +1397,7 @@ static void draw_help(struct ctx *c)
 		                render_role_look_label((enum render_role_look)i), lx + 2 * r + 12 * u, cy,
 		                GFX_LEFT | GFX_MIDDLE);
 	}
-	float ay = ly + 4 * 46 * u + 8 * u;
+	float ay = ly + RENDER_ROLE_LOOKS * 46 * u + 8 * u;
 	render_gfx_ring(c->g, lx + r, ay, r - 6 * u, r, RGBA(222, 222, 216, 255));
 	render_gfx_arc(c->g, lx + r, ay, r - 6 * u, r, 0, 4.2f, C_INK2);
 	render_gfx_text(c->g, px(c, 14), false, C_INK2, "arc: time left to election timeout",

@@ -10,6 +10,8 @@ bool render_pace_matters(const struct raft_msg *m)
 	switch ((enum raft_msg_type)m->type) { /* every type (no default) */
 	case RAFT_MSG_VOTE:
 	case RAFT_MSG_VOTE_REPLY:
+	case RAFT_MSG_PREVOTE:
+	case RAFT_MSG_PREVOTE_REPLY:
 	case RAFT_MSG_SNAPSHOT:
 		return true;
 	case RAFT_MSG_APPEND:

@@ -94,6 +94,10 @@ void scn_settings_apply(const struct scn_settings *st, struct sim_config *c)
 		c->max_events = st->max_events;
 	if (st->mask & SCN_SET_MAX_MEMORY)
 		c->max_memory_bytes = st->max_memory_bytes;
+	if (st->mask & SCN_SET_PREVOTE)
+		c->prevote = st->prevote;
+	if (st->mask & SCN_SET_CHECKQUORUM)
+		c->checkquorum = st->checkquorum;
 }
 
 void scn_settings_from_config(const struct sim_config *c, struct scn_settings *st)
@@ -116,6 +120,15 @@ void scn_settings_from_config(const struct sim_config *c, struct scn_settings *s
 		st->mask |= SCN_SET_SNAPSHOT | SCN_SET_TRAILING;
 		st->snapshot_threshold = c->snapshot_threshold;
 		st->snapshot_trailing = c->snapshot_trailing;
+	}
+	/* PreVote and CheckQuorum only when on, likewise. */
+	if (c->prevote) {
+		st->mask |= SCN_SET_PREVOTE;
+		st->prevote = true;
+	}
+	if (c->checkquorum) {
+		st->mask |= SCN_SET_CHECKQUORUM;
+		st->checkquorum = true;
 	}
 	/* Budgets only when they differ from the defaults, likewise. */
 	if (c->max_events != SIM_MAX_EVENTS_DEFAULT) {
@@ -351,6 +364,10 @@ static void scn_add_settings(char *buf, size_t cap, size_t *len, const struct sc
 		scn_appendf(buf, cap, len, " trailing=%u", st->snapshot_trailing);
 	if (st->mask & SCN_SET_MAX_EVENTS)
 		scn_appendf(buf, cap, len, " max_events=%llu", (unsigned long long)st->max_events);
+	if (st->mask & SCN_SET_PREVOTE)
+		scn_appendf(buf, cap, len, " prevote=%s", st->prevote ? "on" : "off");
+	if (st->mask & SCN_SET_CHECKQUORUM)
+		scn_appendf(buf, cap, len, " checkquorum=%s", st->checkquorum ? "on" : "off");
 	if (st->mask & SCN_SET_MAX_MEMORY) {
 		char z[32];
 		scn_size_format(st->max_memory_bytes, z, sizeof z);

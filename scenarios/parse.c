@@ -998,7 +998,8 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 	/* The index of a key is its SCN_SET_* bit. */
 	static const char *const keys[] = {"election", "heartbeat", "latency",  "disk",
 	                                   "drop",     "duplicate", "retry",    "snapshot",
-	                                   "trailing", "max_events", "max_memory", "pace", NULL};
+	                                   "trailing", "max_events", "max_memory", "pace",
+	                                   "prevote",  "checkquorum", NULL};
 	memset(st, 0, sizeof *st);
 	if (!scn_peek(p))
 		return scn_perr(p, p->eol_col,
@@ -1020,7 +1021,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 				return scn_perr(p, t->col, "unknown setting '%.*s': did you mean '%s'?",
 				                (int)(kn > 40 ? 40 : kn), t->p, s);
 			return scn_perr(p, t->col,
-			                "unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory or pace",
+			                "unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory, pace, prevote or checkquorum",
 			                (int)(kn > 40 ? 40 : kn), t->p);
 		}
 		if (!eq || kn + 1 == t->n)
@@ -1034,6 +1035,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			                : bit == 9             ? "1000000"
 			                : bit == 10            ? "512MiB"
 			                : bit == 11            ? "auto"
+			                : bit >= 12            ? "on"
 			                                       : "50ms");
 		if (st->mask & (1u << bit))
 			return scn_perr(p, t->col, "'%s' is set twice in this line", keys[bit]);
@@ -1106,6 +1108,17 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			         div < 1 || div > SCN_PACE_DIV_MAX)
 				rc = scn_perr(p, vc, "bad pace '%s': expected auto, 1 (real time) or 1/N with N in 1..%u, like pace=1/50", b + kn + 1, SCN_PACE_DIV_MAX);
 			st->pace_div = (uint32_t)div;
+			break;
+		}
+		case 12:
+		case 13: {
+			bool on = vn == 2 && !memcmp(v, "on", 2);
+			if (!on && !(vn == 3 && !memcmp(v, "off", 3)))
+				rc = scn_perr(p, vc, "bad %s '%s': expected on or off", keys[bit], b + kn + 1);
+			if (bit == 12)
+				st->prevote = on;
+			else
+				st->checkquorum = on;
 			break;
 		}
 		default:

@@ -134,6 +134,8 @@ enum {
 	SCN_SET_MAX_EVENTS = 1u << 9, /* max_events=N: sim_config.max_events (0: none) */
 	SCN_SET_MAX_MEMORY = 1u << 10, /* max_memory=SIZE: sim_config.max_memory_bytes */
 	SCN_SET_PACE = 1u << 11,       /* pace=auto | pace=1/N: for the window only */
+	SCN_SET_PREVOTE = 1u << 12,    /* prevote=on|off: sim_config.prevote */
+	SCN_SET_CHECKQUORUM = 1u << 13, /* checkquorum=on|off: sim_config.checkquorum */
 };
 
 /* pace=1/N takes N in 1..this (pace=1 is real time). */
@@ -151,6 +153,7 @@ struct scn_settings {
 	uint64_t max_events, max_memory_bytes;          /* budgets; 0: no limit */
 	uint32_t pace_div; /* PACE: 0 auto, N: virtual time at 1/N of wall time;
 	                      the simulator ignores it, the window plays at it */
+	bool prevote, checkquorum;
 };
 
 /* max_events= takes 0..this many events; max_memory= 0..this many bytes. */

@@ -114,6 +114,8 @@ static void node_config(const struct sim *s, uint8_t i, struct raft_config *rc)
 	rc->bugs = c->bugs;
 	rc->snapshot_threshold = c->snapshot_threshold;
 	rc->snapshot_trailing = c->snapshot_trailing;
+	rc->prevote = c->prevote;
+	rc->checkquorum = c->checkquorum;
 	uint64_t boot = s->nodes ? s->nodes[i].incarnation : 0;
 	rc->seed = derive_seed(c->seed, 1000 + i + boot * 0x10000u);
 }
@@ -525,6 +527,9 @@ static void observe(struct sim *s, uint8_t i, const struct raft_ready *rd)
 		if (role == RAFT_CANDIDATE) {
 			s->counters.elections++;
 			t.kind = SIM_T_TIMEOUT;
+		} else if (role == RAFT_PRECANDIDATE) {
+			t.kind = SIM_T_TIMEOUT;
+			t.prevote = true;
 		} else if (role == RAFT_LEADER) {
 			s->counters.leaders++;
 			t.kind = SIM_T_LEADER;
@@ -534,6 +539,7 @@ static void observe(struct sim *s, uint8_t i, const struct raft_ready *rd)
 		} else {
 			t.kind = SIM_T_FOLLOWER;
 			t.success = ns->role != RAFT_FOLLOWER;
+			t.quorum_lost = ns->role == RAFT_LEADER && term == ns->term;
 		}
 		ns->role = (uint8_t)role;
 		ns->term = term;
@@ -1314,6 +1320,13 @@ int sim_reconfigure(struct sim *s, const struct sim_config *c)
 	s->cfg.max_events = c->max_events;
 	s->cfg.max_memory_bytes = c->max_memory_bytes;
 	s->cfg.torn_writes = c->torn_writes;
+	s->cfg.prevote = c->prevote;
+	s->cfg.checkquorum = c->checkquorum;
+	if (old.prevote != c->prevote || old.checkquorum != c->checkquorum)
+		for (uint16_t i = 1; i <= s->cfg.nodes; i++) {
+			raft_set_extensions(s->nodes[i].raft, s->now_us, c->prevote, c->checkquorum);
+			node_timer(s, (uint8_t)i);
+		}
 	if (old.snapshot_threshold != c->snapshot_threshold ||
 	    old.snapshot_trailing != c->snapshot_trailing)
 		for (uint16_t i = 1; i <= s->cfg.nodes; i++)
@@ -1361,6 +1374,10 @@ int sim_reconfigure(struct sim *s, const struct sim_config *c)
 		if (old.snapshot_threshold != c->snapshot_threshold ||
 		    old.snapshot_trailing != c->snapshot_trailing)
 			ADD(" snapshot=%u trailing=%u", c->snapshot_threshold, c->snapshot_trailing);
+		if (old.prevote != c->prevote)
+			ADD(" prevote=%s", c->prevote ? "on" : "off");
+		if (old.checkquorum != c->checkquorum)
+			ADD(" checkquorum=%s", c->checkquorum ? "on" : "off");
 		if (old.max_events != c->max_events)
 			ADD(" max_events=%llu", (unsigned long long)c->max_events);
 		if (old.max_memory_bytes != c->max_memory_bytes)
