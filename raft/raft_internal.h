@@ -118,6 +118,9 @@ struct raft_node {
 	bool wr_trunc;    /* an existing entry was deleted or overwritten */
 	uint64_t rd_term; /* hard state and applied index of the last batch */
 	uint8_t rd_vote;
+	uint8_t rd_role; /* a role change alone (a leader stepping down in its
+	                    own term, CheckQuorum) is a batch too, so drivers
+	                    see it */
 	uint64_t rd_applied;
 	/* Pending messages.  APPEND entries are kept as (index, n_entries)
 	 * and only turned into pointers into the log by raft_take_ready(),
