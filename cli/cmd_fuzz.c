@@ -469,7 +469,8 @@ static uint16_t fz_nodes_for(const struct fz_opts *o, uint64_t seed)
 /* The wider fault mix, on a quarter of the seeds (seed mod 4 = 0), each
  * part drawn in or left out per seed (swarm testing): a disk latency of
  * 0..50 ms, election timeouts from narrow ranges that cause split votes to
- * wide ones, a heartbeat interval, and a client retry time. */
+ * wide ones, a heartbeat interval, a client retry time, PreVote and
+ * CheckQuorum. */
 static void fz_mix(uint64_t seed, char *buf, size_t cap)
 {
 	buf[0] = '\0';
@@ -498,6 +499,10 @@ static void fz_mix(uint64_t seed, char *buf, size_t cap)
 		                        heartbeat_ms[pick[4] % 3]);
 	if (pick[0] & 8)
 		len += (size_t)snprintf(buf + len, cap - len, " retry=%ums", retry_ms[pick[5] % 4]);
+	if (pick[0] & 16) /* PreVote (dissertation section 9.6) */
+		len += (size_t)snprintf(buf + len, cap - len, " prevote=on");
+	if (pick[0] & 32) /* CheckQuorum (section 6.2) */
+		len += (size_t)snprintf(buf + len, cap - len, " checkquorum=on");
 	if (len == 3)
 		buf[0] = '\0';
 }
