@@ -1107,9 +1107,9 @@ static void draw_details(struct ctx *c)
 		fmt_dur(raft_election_deadline_us(rn) - c->now, v, sizeof v);
 		sx += stat(c, sx, y, "timeout in", v);
 	}
-	if (up && role == RAFT_CANDIDATE) {
+	if (up && (role == RAFT_CANDIDATE || role == RAFT_PRECANDIDATE)) {
 		snprintf(v, sizeof v, "%u/%u", raft_votes(rn), c->n / 2 + 1);
-		stat(c, sx, y, "votes / needed", v);
+		stat(c, sx, y, role == RAFT_CANDIDATE ? "votes / needed" : "pre-votes / needed", v);
 	}
 	y += 54 * u;
 	int sp = c->l.details_px;

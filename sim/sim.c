@@ -527,6 +527,7 @@ static void observe(struct sim *s, uint8_t i, const struct raft_ready *rd)
 		if (role == RAFT_CANDIDATE) {
 			s->counters.elections++;
 			t.kind = SIM_T_TIMEOUT;
+			t.success = ns->role == RAFT_PRECANDIDATE; /* it won its pre-votes */
 		} else if (role == RAFT_PRECANDIDATE) {
 			t.kind = SIM_T_TIMEOUT;
 			t.prevote = true;

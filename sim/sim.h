@@ -208,7 +208,8 @@ bool sim_client_info(const struct sim *s, size_t i, struct sim_client_info *out)
 
 /* ---- Trace ------------------------------------------------------------ */
 enum sim_trace_kind {
-	SIM_T_TIMEOUT,    /* node: election timeout, now candidate of term */
+	SIM_T_TIMEOUT,    /* node: election timeout, now candidate of term;
+	                     success: after a majority of pre-votes (PreVote) */
 	SIM_T_LEADER,     /* node: became leader of term (votes in mask) */
 	SIM_T_FOLLOWER,   /* node: follower of a new term; success: it stepped
 	                     down from candidate/leader */

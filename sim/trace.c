@@ -356,6 +356,11 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 			       "n%u's election timeout fired: it becomes a pre-candidate, still in term "
 			       "%llu, and asks whether the others would vote for it (PreVote).",
 			       t->node, ull(t->term));
+		else if (t->success)
+			sb_add(&b,
+			       "A majority would vote for n%u, so it becomes a candidate for term %llu "
+			       "and asks for votes.",
+			       t->node, ull(t->term));
 		else
 			sb_add(&b,
 			       "n%u's election timeout fired: it becomes a candidate for term %llu and "
