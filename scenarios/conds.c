@@ -1,4 +1,4 @@
-/* conds.c - the table of scenario conditions: every condition's first word, its kind, its syntax and what it tests.  The parser's "did you mean" and its list of conditions, and the docs' table, come from here. */
+/* conds.c - the table of scenario conditions: every condition's first word, its kind, its syntax and what it tests.  The parser's "did you mean" and its list of conditions come from here; a test keeps docs/scenarios.md's table in step. */
 #include "scn_internal.h"
 
 #include <string.h>

@@ -1,5 +1,6 @@
 /* test_scn_parse.c - the .scn parser: every command, condition, limit and error. */
 #include "scn.h"
+#include "scn_internal.h" /* the condition table */
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -912,4 +913,38 @@ Test(scn_parse, too_many_measurements)
 	snprintf(want, sizeof want, "x.scn:%d:9: too many measurements", SCN_MEASURES_MAX + 2);
 	expect_error(text, len, want);
 	free(text);
+}
+
+/* The condition table and the docs agree: every first word in the table,
+ * and every role's plural, has its row in docs/scenarios.md's table of
+ * conditions. */
+Test(scn_parse, every_condition_in_the_table_is_documented)
+{
+	const char *root = getenv("SOURCE_ROOT");
+	char path[1024];
+	snprintf(path, sizeof path, "%s/docs/scenarios.md", root && *root ? root : SOURCE_ROOT);
+	FILE *f = fopen(path, "rb");
+	cr_assert_not_null(f, "%s", path);
+	static char doc[1 << 17];
+	size_t n = fread(doc, 1, sizeof doc - 1, f);
+	fclose(f);
+	doc[n] = '\0';
+	const char *sec = strstr(doc, "## Conditions");
+	cr_assert_not_null(sec);
+	size_t count = 0;
+	const struct scn_cond_desc *d = scn_cond_descs(&count);
+	cr_assert_gt(count, 10);
+	for (size_t i = 0; i < count; i++) {
+		char a[64], b[64];
+		snprintf(a, sizeof a, "| `%s`", d[i].name);
+		snprintf(b, sizeof b, "| `%s ", d[i].name);
+		cr_expect(strstr(sec, a) || strstr(sec, b), "condition '%s' has no row in %s",
+		          d[i].name, path);
+		cr_expect(d[i].syntax && d[i].help, "%s", d[i].name);
+	}
+	for (unsigned r = 0; r < RAFT_ROLES; r++) {
+		char a[64];
+		snprintf(a, sizeof a, "`%s OP K`", raft_role_desc(r)->plural);
+		cr_expect(strstr(sec, a), "'%s' is not in %s", a, path);
+	}
 }
