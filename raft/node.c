@@ -189,9 +189,8 @@ fail:
 void raft_tick(struct raft_node *n, int64_t now_us)
 {
 	assert(n != NULL);
-	if (n->role == RAFT_LEADER) {
-		raft_quorum_check(n, now_us);
-	}
+	if (n->role == RAFT_LEADER)
+		raft_quorum_check(n, now_us); /* CheckQuorum: it may step down */
 	if (n->role == RAFT_LEADER) {
 		/* From Figure 2 (Leaders): repeat heartbeats during idle
 		 * periods to prevent election timeouts (section 5.2). */
