@@ -2479,3 +2479,27 @@ Test(checkquorum, leader_ignores_votes_while_it_has_a_majority)
 	cr_assert_eq(raft_term(c.node[1]), 1);
 	cl_free(&c);
 }
+
+/* ---- Typed log entries ---------------------------------------------------- */
+
+/* Only commands change the key-value map; a no-op or configuration entry is
+ * committed and applied like any other, and leaves the map alone. */
+Test(entries, only_commands_change_the_map)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	struct raft_entry e[3];
+	fill(e, 3, 1, 1);
+	e[1].type = RAFT_ENTRY_NOOP;
+	e[2].type = RAFT_ENTRY_CONFIG;
+	cr_assert_eq(e[0].type, RAFT_ENTRY_COMMAND, "a zeroed entry is a command");
+	struct raft_msg m = mk_append(1, 2, 1, 0, 0, 3, e, 3);
+	cl_step(&c, 2, &m, NULL);
+	struct raft_node *n = c.node[2];
+	cr_assert_eq(raft_last_applied(n), 3);
+	cr_assert_eq(raft_map_count(n), 1);
+	cr_assert(map_has(n, "k1", "1"));
+	cr_assert_eq(raft_entry_at(n, 2)->type, RAFT_ENTRY_NOOP);
+	cr_assert_eq(raft_entry_at(n, 2)->len, e[1].len, "len and type share a byte");
+	cl_free(&c);
+}
