@@ -1014,8 +1014,8 @@ static void draw_cluster_table(struct ctx *c, float x, float y, float maxw, floa
 		snprintf(buf, sizeof buf, "n%u", i);
 		render_gfx_text(c->g, tp, true, ink, buf, x + 2 * chip + 8 * u, mid, GFX_LEFT | GFX_MIDDLE);
 		const char *rname = up ? raft_role_name(role) : "crashed";
-		render_gfx_text(c->g, tp, role == RAFT_LEADER && up, ink, rname, x + colx[1] * u * sc, mid,
-		         GFX_LEFT | GFX_MIDDLE);
+		render_gfx_text_fit(c->g, tp, role == RAFT_LEADER && up, ink, rname, x + colx[1] * u * sc,
+		                    mid, GFX_LEFT | GFX_MIDDLE, (colx[2] - colx[1] - 6) * u * sc);
 		snprintf(buf, sizeof buf, "%llu", (unsigned long long)raft_term(rn));
 		render_gfx_text(c->g, tp, false, ink, buf, x + colx[2] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
 		uint8_t vf = raft_voted_for(rn);
