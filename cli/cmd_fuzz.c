@@ -480,7 +480,7 @@ static uint16_t fz_nodes_for(const struct fz_opts *o, uint64_t seed)
  * part drawn in or left out per seed (swarm testing): a disk latency of
  * 0..50 ms, election timeouts from narrow ranges that cause split votes to
  * wide ones, a heartbeat interval, a client retry time, a cap of 1..16
- * entries per AppendEntries, and torn writes. */
+ * entries per AppendEntries, torn writes, PreVote and CheckQuorum. */
 static void fz_mix(uint64_t seed, char *buf, size_t cap)
 {
 	buf[0] = '\0';
@@ -514,6 +514,10 @@ static void fz_mix(uint64_t seed, char *buf, size_t cap)
 		len += (size_t)snprintf(buf + len, cap - len, " batch=%u", batch[pick[6] % 4]);
 	if (pick[0] & 32) /* a crash keeps a prefix of the write it interrupts */
 		len += (size_t)snprintf(buf + len, cap - len, " torn=on");
+	if (pick[0] & 64) /* PreVote (dissertation section 9.6) */
+		len += (size_t)snprintf(buf + len, cap - len, " prevote=on");
+	if (pick[0] & 128) /* CheckQuorum (section 6.2) */
+		len += (size_t)snprintf(buf + len, cap - len, " checkquorum=on");
 	if (len == 3)
 		buf[0] = '\0';
 }

@@ -1,4 +1,4 @@
-/* election.c - leader election: timeouts, RequestVote and its replies. */
+/* election.c - leader election: timeouts, RequestVote and its replies, PreVote (dissertation section 9.6) and CheckQuorum (section 6.2). */
 #include "raft_internal.h"
 
 #include <assert.h>
@@ -23,7 +23,62 @@ static void become_leader(struct raft_node *n, int64_t now_us)
 {
 	n->role = RAFT_LEADER;
 	n->leader = n->cfg.id;
+	n->leader_heard_us = now_us;
+	memset(n->active, 0, sizeof n->active);
+	raft_quorum_heard(n, n->cfg.id);
+	n->quorum_deadline_us = now_us + n->cfg.election_timeout_us_min;
 	raft_repl_start(n, now_us);
+}
+
+/* Sends a RequestVote or PreVote for term to every other voter. */
+static void ask_votes(struct raft_node *n, uint8_t type, uint64_t term)
+{
+	uint64_t last = n->log_len, last_term = raft_term_at(n, n->log_len);
+	for (unsigned i = 0; i < n->conf.n_voters; i++) {
+		uint8_t id = n->conf.voters[i];
+		if (id == n->cfg.id)
+			continue;
+		struct raft_msg *m = raft_msg_push(n, type, id);
+		if (m == NULL)
+			continue;
+		m->term = term;
+		m->index = last;          /* lastLogIndex */
+		m->log_term = last_term; /* lastLogTerm */
+	}
+}
+
+bool raft_leader_recent(const struct raft_node *n, int64_t now_us)
+{
+	if (n->role == RAFT_LEADER)
+		return true;
+	return n->leader != 0 && now_us - n->leader_heard_us < n->cfg.election_timeout_us_min;
+}
+
+/* From section 9.6: "a candidate only increments its term if it first
+ * learns from a majority of the cluster that they would be willing to
+ * grant the candidate their votes".  The pre-candidate keeps its term and
+ * its vote; it asks for votes in the term it would campaign in. */
+static void prevote_start(struct raft_node *n, int64_t now_us)
+{
+	n->role = RAFT_PRECANDIDATE;
+	n->leader = 0;
+	n->flush_all = false;
+	votes_clear(n);
+	vote_record(n, n->cfg.id);
+	raft_timer_reset(n, now_us);
+	if (raft_quorum_has(&n->conf, n->votes)) { /* a one-node cluster */
+		raft_election_start(n, now_us);
+		return;
+	}
+	ask_votes(n, RAFT_MSG_PREVOTE, n->term + 1);
+}
+
+void raft_election_timeout(struct raft_node *n, int64_t now_us)
+{
+	if (n->cfg.prevote)
+		prevote_start(n, now_us);
+	else
+		raft_election_start(n, now_us);
 }
 
 /* Steps down to follower; with term > currentTerm the new term is adopted
@@ -59,20 +114,11 @@ void raft_election_start(struct raft_node *n, int64_t now_us)
 	votes_clear(n);
 	vote_record(n, n->cfg.id);
 	raft_timer_reset(n, now_us);
-	if (n->n_votes >= raft_majority(n)) { /* a one-node cluster */
+	if (raft_quorum_has(&n->conf, n->votes)) { /* a one-node cluster */
 		become_leader(n, now_us);
 		return;
 	}
-	uint64_t last = n->log_len, last_term = raft_term_at(n, n->log_len);
-	for (unsigned id = 1; id <= n->cfg.n_nodes; id++) {
-		if (id == n->cfg.id)
-			continue;
-		struct raft_msg *m = raft_msg_push(n, RAFT_MSG_VOTE, (uint8_t)id);
-		if (m == NULL)
-			continue;
-		m->index = last;          /* lastLogIndex */
-		m->log_term = last_term; /* lastLogTerm */
-	}
+	ask_votes(n, RAFT_MSG_VOTE, n->term);
 }
 
 /* Section 5.4.1: "Raft determines which of two logs is more up-to-date by
@@ -123,6 +169,59 @@ void raft_recv_vote_reply(struct raft_node *n, int64_t now_us, const struct raft
 	if (n->role != RAFT_CANDIDATE || m->term != n->term || !m->success)
 		return; /* stale, or not a vote */
 	vote_record(n, m->from);
-	if (n->n_votes >= raft_majority(n))
+	if (raft_quorum_has(&n->conf, n->votes))
 		become_leader(n, now_us);
+}
+
+/* From section 9.6: a server grants a pre-vote "if the candidate's log is
+ * sufficiently up-to-date, and the voters have not received heartbeats from
+ * a valid leader for at least a baseline election timeout".  Nothing
+ * changes on the voter: not its term, not its vote, not its timer.  A
+ * grant carries the request's term, a refusal the voter's own (which makes
+ * a pre-candidate behind in terms catch up). */
+void raft_recv_prevote(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
+{
+	bool log_ok = (n->cfg.bugs & RAFT_BUG_NO_LOG_CHECK) || candidate_up_to_date(n, m);
+	bool grant = m->term > n->term && log_ok && !raft_leader_recent(n, now_us);
+	struct raft_msg *r = raft_msg_push(n, RAFT_MSG_PREVOTE_REPLY, m->from);
+	if (r == NULL)
+		return;
+	r->success = grant;
+	if (grant)
+		r->term = m->term;
+}
+
+/* A majority of pre-votes: the real election starts (term + 1). */
+void raft_recv_prevote_reply(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
+{
+	if (n->role != RAFT_PRECANDIDATE || m->term != n->term + 1 || !m->success)
+		return; /* stale, or refused */
+	vote_record(n, m->from);
+	if (raft_quorum_has(&n->conf, n->votes))
+		raft_election_start(n, now_us);
+}
+
+/* ---- CheckQuorum (section 6.2) -------------------------------------------
+ * "A leader in Raft steps down if an election timeout elapses without a
+ * successful round of heartbeats to a majority of its cluster."  The leader
+ * notes every voter it hears from in its term; each minimum election
+ * timeout it checks that they (with itself) are a majority, and forgets
+ * them. */
+void raft_quorum_heard(struct raft_node *n, uint8_t from)
+{
+	n->active[from / 64] |= (uint64_t)1 << (from % 64);
+}
+
+void raft_quorum_check(struct raft_node *n, int64_t now_us)
+{
+	if (n->role != RAFT_LEADER || !n->cfg.checkquorum || now_us < n->quorum_deadline_us)
+		return;
+	if (!raft_quorum_has(&n->conf, n->active)) {
+		raft_become_follower(n, now_us, n->term);
+		n->leader = 0;
+		return;
+	}
+	memset(n->active, 0, sizeof n->active);
+	raft_quorum_heard(n, n->cfg.id);
+	n->quorum_deadline_us = now_us + n->cfg.election_timeout_us_min;
 }

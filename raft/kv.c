@@ -126,7 +126,8 @@ void raft_apply(struct raft_node *n)
 {
 	uint64_t to = n->commit < n->persisted ? n->commit : n->persisted;
 	while (n->applied < to) {
-		if (raft_kv_set(&n->kv, raft_log_at(n, n->applied + 1)) != RAFT_OK) {
+		const struct raft_entry *e = raft_log_at(n, n->applied + 1);
+		if (e->type == RAFT_ENTRY_COMMAND && raft_kv_set(&n->kv, e) != RAFT_OK) {
 			n->oom = true; /* the driver is told; retried on the next advance */
 			return;
 		}

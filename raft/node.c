@@ -58,11 +58,6 @@ static int64_t rand_range(uint64_t *state, int64_t lo, int64_t hi)
 	return (int64_t)((uint64_t)lo + r % span);
 }
 
-unsigned raft_majority(const struct raft_node *n)
-{
-	return n->cfg.n_nodes / 2u + 1u;
-}
-
 /* From Figure 2 (Followers, Candidates): the election timer, redrawn from
  * [min, max] each time it is reset. */
 void raft_timer_reset(struct raft_node *n, int64_t now_us)
@@ -104,6 +99,7 @@ struct raft_node *raft_new(const struct raft_config *c, int64_t now_us)
 	if (n == NULL)
 		return NULL;
 	n->cfg = *c;
+	raft_conf_init(&n->conf, c->n_nodes);
 	n->rng = c->seed;
 	n->role = RAFT_FOLLOWER;
 	n->commit_thr = UINT64_MAX;
@@ -193,6 +189,8 @@ fail:
 void raft_tick(struct raft_node *n, int64_t now_us)
 {
 	assert(n != NULL);
+	if (n->role == RAFT_LEADER)
+		raft_quorum_check(n, now_us); /* CheckQuorum: it may step down */
 	if (n->role == RAFT_LEADER) {
 		/* From Figure 2 (Leaders): repeat heartbeats during idle
 		 * periods to prevent election timeouts (section 5.2). */
@@ -205,19 +203,14 @@ void raft_tick(struct raft_node *n, int64_t now_us)
 	 * candidate: convert to candidate.  (Candidates): if election timeout
 	 * elapses: start new election. */
 	if (now_us >= n->election_deadline_us)
-		raft_election_start(n, now_us);
+		raft_election_timeout(n, now_us);
 }
 
 void raft_timeout_now(struct raft_node *n, int64_t now_us)
 {
 	assert(n != NULL);
 	if (n->role != RAFT_LEADER)
-		raft_election_start(n, now_us);
-}
-
-static bool is_reply(uint8_t type)
-{
-	return type == RAFT_MSG_VOTE_REPLY || type == RAFT_MSG_APPEND_REPLY;
+		raft_election_timeout(n, now_us);
 }
 
 void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
@@ -226,14 +219,24 @@ void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 	/* One message per batch (raft.h): a second one could change or drop
 	 * the entries the pending batch is about to write or acknowledge. */
 	assert(!n->stepped && "raft_step() twice in one batch");
+	const struct raft_msg_desc *d = raft_msg_desc(m->type);
 	if (m->from < 1 || m->from > n->cfg.n_nodes || m->from == n->cfg.id ||
-	    m->to != n->cfg.id || m->type > RAFT_MSG_SNAPSHOT)
+	    m->to != n->cfg.id || d == NULL)
 		return; /* not addressed to this node: a caller bug, ignored */
 	/* From Figure 2 (All Servers): if RPC request or response contains
 	 * term T > currentTerm: set currentTerm = T, convert to follower
 	 * (section 5.1). */
-	if (m->term > n->term) {
-		if (is_reply(m->type) && (n->cfg.bugs & RAFT_BUG_NO_STEP_DOWN)) {
+	/* Section 4.2.3 (with CheckQuorum): "if a server receives a
+	 * RequestVote request within the minimum election timeout of hearing
+	 * from a current leader, it does not update its term or grant its
+	 * vote". */
+	if (m->type == RAFT_MSG_VOTE && n->cfg.checkquorum && raft_leader_recent(n, now_us))
+		return;
+	/* A PreVote and a granted PreVote reply carry a term nobody is in yet
+	 * (section 9.6): they change no term. */
+	bool future = m->type == RAFT_MSG_PREVOTE || (m->type == RAFT_MSG_PREVOTE_REPLY && m->success);
+	if (m->term > n->term && !future) {
+		if (d->reply && (n->cfg.bugs & RAFT_BUG_NO_STEP_DOWN)) {
 			/* the bug: the node takes the reply's term but does not
 			 * convert to follower, so a leader or candidate carries its
 			 * role (and a candidate its votes) into a term it never won */
@@ -244,7 +247,9 @@ void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 		}
 		raft_become_follower(n, now_us, m->term);
 	}
-	switch (m->type) {
+	if (n->role == RAFT_LEADER && m->term == n->term)
+		raft_quorum_heard(n, m->from); /* CheckQuorum */
+	switch ((enum raft_msg_type)m->type) {
 	case RAFT_MSG_VOTE:
 		raft_recv_vote(n, now_us, m);
 		break;
@@ -260,7 +265,11 @@ void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 	case RAFT_MSG_SNAPSHOT:
 		raft_recv_snapshot(n, now_us, m);
 		break;
-	default:
+	case RAFT_MSG_PREVOTE:
+		raft_recv_prevote(n, now_us, m);
+		break;
+	case RAFT_MSG_PREVOTE_REPLY:
+		raft_recv_prevote_reply(n, now_us, m);
 		break;
 	}
 	n->stepped = raft_has_ready(n); /* this batch now answers m */
@@ -300,6 +309,19 @@ void raft_set_batch(struct raft_node *n, uint32_t entries_per_msg_max)
 		n->cfg.entries_per_msg_max = entries_per_msg_max;
 }
 
+void raft_set_extensions(struct raft_node *n, int64_t now_us, bool prevote, bool checkquorum)
+{
+	assert(n != NULL);
+	if (checkquorum && !n->cfg.checkquorum && n->role == RAFT_LEADER) {
+		/* a fresh round: the leader has heard from nobody yet */
+		memset(n->active, 0, sizeof n->active);
+		raft_quorum_heard(n, n->cfg.id);
+		n->quorum_deadline_us = now_us + n->cfg.election_timeout_us_min;
+	}
+	n->cfg.prevote = prevote;
+	n->cfg.checkquorum = checkquorum;
+}
+
 void raft_set_snapshot(struct raft_node *n, uint32_t threshold, uint32_t trailing)
 {
 	assert(n != NULL);
@@ -309,7 +331,11 @@ void raft_set_snapshot(struct raft_node *n, uint32_t threshold, uint32_t trailin
 
 int64_t raft_next_deadline_us(const struct raft_node *n)
 {
-	return n->role == RAFT_LEADER ? n->heartbeat_deadline_us : n->election_deadline_us;
+	if (n->role != RAFT_LEADER)
+		return n->election_deadline_us;
+	if (n->cfg.checkquorum && n->quorum_deadline_us < n->heartbeat_deadline_us)
+		return n->quorum_deadline_us;
+	return n->heartbeat_deadline_us;
 }
 
 /* ---- Introspection ------------------------------------------------------- */
@@ -380,36 +406,4 @@ uint64_t raft_match_index(const struct raft_node *n, uint8_t peer)
 	if (n->role != RAFT_LEADER || peer < 1 || peer > n->cfg.n_nodes)
 		return 0;
 	return n->peers[peer].match;
-}
-
-/* ---- Helpers ------------------------------------------------------------- */
-
-const char *raft_role_name(enum raft_role r)
-{
-	switch (r) {
-	case RAFT_FOLLOWER:
-		return "follower";
-	case RAFT_CANDIDATE:
-		return "candidate";
-	case RAFT_LEADER:
-		return "leader";
-	}
-	return "?";
-}
-
-const char *raft_msg_type_name(enum raft_msg_type t)
-{
-	switch (t) {
-	case RAFT_MSG_VOTE:
-		return "RequestVote";
-	case RAFT_MSG_VOTE_REPLY:
-		return "RequestVoteReply";
-	case RAFT_MSG_APPEND:
-		return "AppendEntries";
-	case RAFT_MSG_APPEND_REPLY:
-		return "AppendEntriesReply";
-	case RAFT_MSG_SNAPSHOT:
-		return "InstallSnapshot";
-	}
-	return "?";
 }

@@ -48,7 +48,17 @@ enum {
 	RAFT_EINVAL = -3,     /* malformed command or configuration */
 };
 
-enum raft_role { RAFT_FOLLOWER = 0, RAFT_CANDIDATE = 1, RAFT_LEADER = 2 };
+/* Roles.  Every role and message type has one entry in vocab.c's tables;
+ * code that switches on them names every case (no default:), so a new one
+ * cannot be treated as the wrong thing. */
+enum raft_role {
+	RAFT_FOLLOWER = 0,
+	RAFT_CANDIDATE = 1,
+	RAFT_LEADER = 2,
+	RAFT_PRECANDIDATE = 3, /* PreVote (dissertation section 9.6): asks whether
+	                          it could win before it raises its term */
+};
+#define RAFT_ROLES 4
 
 /* Teaching bugs (issue "robustness"): each switches off one rule of Raft. */
 enum raft_bug {
@@ -84,12 +94,22 @@ const char *raft_bug_name(uint32_t bit);
  *     for (uint32_t left = bugs; (name = raft_bug_next(&left));) ... */
 const char *raft_bug_next(uint32_t *bits);
 
-/* One log entry: 40 bytes, the command stored inline. */
+/* What a log entry holds.  Only commands change the key-value map. */
+enum raft_entry_type {
+	RAFT_ENTRY_COMMAND = 0, /* a client's "KEY=VALUE" */
+	RAFT_ENTRY_CONFIG = 1,  /* a configuration (membership changes, later) */
+	RAFT_ENTRY_NOOP = 2,    /* nothing: a leader's first entry of its term */
+};
+
+/* One log entry: 40 bytes, the command stored inline (len and type share
+ * one byte). */
 struct raft_entry {
 	uint64_t term;
-	uint8_t len;             /* bytes used in cmd */
+	uint8_t len : 6;         /* bytes used in cmd (<= RAFT_CMD_MAX) */
+	uint8_t type : 2;        /* enum raft_entry_type; 0: a command */
 	char cmd[RAFT_CMD_MAX];  /* "KEY=VALUE", not NUL-terminated */
 };
+_Static_assert(sizeof(struct raft_entry) == 40, "a log entry stays 40 bytes");
 
 enum raft_msg_type {
 	RAFT_MSG_VOTE = 0,         /* RequestVote */
@@ -98,14 +118,21 @@ enum raft_msg_type {
 	RAFT_MSG_APPEND_REPLY = 3, /* AppendEntries response */
 	RAFT_MSG_SNAPSHOT = 4,     /* InstallSnapshot (paper section 7); answered
 	                              with an APPEND_REPLY */
+	RAFT_MSG_PREVOTE = 5,      /* PreVote request (section 9.6): term is the
+	                              term the sender would campaign in; it
+	                              changes nobody's term or vote */
+	RAFT_MSG_PREVOTE_REPLY = 6, /* PreVote response: granted, with the
+	                               request's term; refused, with the
+	                               voter's own term */
 };
+#define RAFT_MSG_TYPES 7
 
 struct raft_msg {
 	uint8_t type; /* enum raft_msg_type */
 	uint8_t from, to;
-	bool success;  /* VOTE_REPLY: vote granted; APPEND_REPLY: entries matched */
+	bool success;  /* (PRE)VOTE_REPLY: vote granted; APPEND_REPLY: entries matched */
 	uint64_t term; /* sender's currentTerm */
-	/* VOTE: candidate's last log index/term.
+	/* VOTE, PREVOTE: candidate's last log index/term.
 	 * APPEND: prevLogIndex/prevLogTerm.
 	 * SNAPSHOT: lastIncludedIndex/lastIncludedTerm.
 	 * APPEND_REPLY: index is the prevLogIndex of the AppendEntries (or
@@ -146,6 +173,18 @@ struct raft_config {
 	 * 0 (the default): never compact. */
 	uint32_t snapshot_threshold;
 	uint32_t snapshot_trailing;
+	/* PreVote (dissertation section 9.6): a node whose election timer
+	 * fires becomes a pre-candidate and raises its term only once a
+	 * majority would vote for it; a server grants a pre-vote only if the
+	 * candidate's log is up to date and it has not heard from a leader
+	 * within the minimum election timeout.  Default off. */
+	bool prevote;
+	/* CheckQuorum (section 6.2): a leader that has not heard from a
+	 * majority within the minimum election timeout steps down; and
+	 * (section 4.2.3) a server that heard from a leader within the minimum
+	 * election timeout ignores RequestVote (neither its term nor its vote
+	 * changes).  Default off. */
+	bool checkquorum;
 	uint64_t seed;                   /* this node's PRNG seed */
 };
 
@@ -206,6 +245,9 @@ void raft_set_timing(struct raft_node *n, int64_t election_timeout_us_min,
                      int64_t election_timeout_us_max, int64_t heartbeat_us);
 /* Changes the cap of entries per AppendEntries (scenario `set batch`). */
 void raft_set_batch(struct raft_node *n, uint32_t entries_per_msg_max);
+/* Switches PreVote and CheckQuorum (scenario `set prevote=`, `set
+ * checkquorum=`); they take effect from the next timeout or message. */
+void raft_set_extensions(struct raft_node *n, int64_t now_us, bool prevote, bool checkquorum);
 /* Changes the log compaction settings (scenario `set snapshot`). */
 void raft_set_snapshot(struct raft_node *n, uint32_t threshold, uint32_t trailing);
 /* The disk wrote the batch whose log part ended at (index, term) and whose
@@ -303,9 +345,31 @@ size_t raft_map_count(const struct raft_node *n);
 size_t raft_map_capacity(const struct raft_node *n);
 const struct raft_entry *raft_map_at(const struct raft_node *n, size_t i);
 
+/* The vocabulary (vocab.c): one descriptor per message type and per role,
+ * which the trace, the scenario language and the window read. */
+struct raft_msg_desc {
+	const char *name;       /* "RequestVote": the JSONL type, raft_msg_type_name() */
+	const char *short_name; /* "Vote": what the text trace calls it */
+	bool reply;             /* an answer to a request */
+	enum raft_msg_type pair; /* a request's reply type, a reply's request type */
+	const char *gloss;      /* one phrase for legends and docs */
+};
+struct raft_role_desc {
+	const char *name;   /* "follower": trace, scenario words, raft_role_name() */
+	const char *plural; /* "followers": the counting condition */
+	const char *gloss;  /* one phrase for legends and docs */
+};
+/* NULL for a value outside the enum (a malformed message). */
+const struct raft_msg_desc *raft_msg_desc(unsigned type);
+const struct raft_role_desc *raft_role_desc(unsigned role);
+/* "follower", ...; "?" outside the enum. */
+const char *raft_role_name(enum raft_role r);
+/* "RequestVote", ...; "?" outside the enum. */
+const char *raft_msg_type_name(enum raft_msg_type t);
+/* The role named name (its name or plural, as plural says); -1: none. */
+int raft_role_from_name(const char *name, size_t len, bool plural);
+
 /* Helpers. */
-const char *raft_role_name(enum raft_role r);     /* "follower", ... */
-const char *raft_msg_type_name(enum raft_msg_type t); /* "RequestVote", ... */
 /* Splits an entry's "KEY=VALUE" at the first '='. */
 size_t raft_cmd_key_len(const struct raft_entry *e);
 

@@ -12,11 +12,32 @@
  * AppendEntries. */
 #define RAFT_PIPELINE_MSGS 8
 
+/* A follower's progress state (etcd-io/raft tracker.StateType, cowsql's
+ * progress.c):
+ *   PROBE      nextIndex is a guess: one AppendEntries at a time, wait
+ *              for its answer (or the next heartbeat) before the next;
+ *   REPLICATE  nextIndex is known good: stream entries ahead of replies;
+ *   SNAPSHOT   the entries it needs were compacted: an InstallSnapshot is
+ *              out, wait for its answer (or the next heartbeat). */
+enum raft_progress_state {
+	RAFT_PROGRESS_PROBE = 0,
+	RAFT_PROGRESS_REPLICATE = 1,
+	RAFT_PROGRESS_SNAPSHOT = 2,
+};
+
 struct raft_peer {
 	uint64_t next;   /* nextIndex */
 	uint64_t match;  /* matchIndex; the leader's own slot holds its persisted index */
-	bool probe;      /* probe mode, else replicate mode */
-	bool probe_sent; /* probe mode: an AppendEntries is out, wait */
+	uint8_t state;   /* enum raft_progress_state */
+	bool sent;       /* PROBE, SNAPSHOT: a message is out, wait */
+};
+
+/* A configuration: who votes.  Learners and the old/new pair of a change
+ * belong here too when membership changes arrive. */
+struct raft_conf {
+	uint8_t n_voters;
+	uint8_t voters[RAFT_NODES_MAX]; /* ids, ascending */
+	uint64_t voter_bits[4];         /* bit id: id is a voter */
 };
 
 /* The applied key-value map: open addressing, linear probing; a slot holds
@@ -30,6 +51,7 @@ struct raft_kv {
 
 struct raft_node {
 	struct raft_config cfg;
+	struct raft_conf conf; /* the voters */
 	uint64_t rng; /* splitmix64 state */
 	uint8_t role; /* enum raft_role */
 	/* An allocation failed (sticky): some work was left undone, so the
@@ -66,6 +88,14 @@ struct raft_node {
 	/* Timers. */
 	int64_t election_deadline_us, election_timeout_us;
 	int64_t heartbeat_deadline_us; /* leader only */
+	/* When the node last heard from the leader of its term (AppendEntries,
+	 * InstallSnapshot); a leader: when it became one.  PreVote and
+	 * CheckQuorum refuse votes while it is recent. */
+	int64_t leader_heard_us;
+	/* CheckQuorum, leader only: the next check, and the voters heard from
+	 * since the last one (bit per id, itself included). */
+	int64_t quorum_deadline_us;
+	uint64_t active[4];
 
 	/* Candidate and leader: who granted its vote this term (bit per id). */
 	uint64_t votes[4];
@@ -88,6 +118,9 @@ struct raft_node {
 	bool wr_trunc;    /* an existing entry was deleted or overwritten */
 	uint64_t rd_term; /* hard state and applied index of the last batch */
 	uint8_t rd_vote;
+	uint8_t rd_role; /* a role change alone (a leader stepping down in its
+	                    own term, CheckQuorum) is a batch too, so drivers
+	                    see it */
 	uint64_t rd_applied;
 	/* Pending messages.  APPEND entries are kept as (index, n_entries)
 	 * and only turned into pointers into the log by raft_take_ready(),
@@ -98,8 +131,24 @@ struct raft_node {
 	struct raft_kv kv;
 };
 
+/* quorum.c */
+/* Voters 1..n_voters. */
+void raft_conf_init(struct raft_conf *c, uint8_t n_voters);
+static inline bool raft_conf_is_voter(const struct raft_conf *c, unsigned id)
+{
+	return id < 256 && ((c->voter_bits[id / 64] >> (id % 64)) & 1u);
+}
+/* Votes that make a majority of the voters. */
+unsigned raft_quorum(const struct raft_conf *c);
+/* Whether the voters with their bit set in granted (bit per id) are a
+ * majority. */
+bool raft_quorum_has(const struct raft_conf *c, const uint64_t *granted);
+/* The highest index a majority of voters match (peers[id].match), using
+ * scratch (room for n_voters values). */
+uint64_t raft_quorum_match(const struct raft_conf *c, const struct raft_peer *peers,
+                           uint64_t *scratch);
+
 /* node.c */
-unsigned raft_majority(const struct raft_node *n);
 void raft_timer_reset(struct raft_node *n, int64_t now_us);
 /* Appends a zeroed message of type from this node in its current term;
  * NULL on allocation failure (the message is lost, which Raft tolerates). */
@@ -138,7 +187,18 @@ void raft_recv_snapshot(struct raft_node *n, int64_t now_us, const struct raft_m
 int raft_snapshot_restore(struct raft_node *n);
 
 /* election.c */
+/* The election timer fired: a pre-vote round with PreVote, else an
+ * election. */
+void raft_election_timeout(struct raft_node *n, int64_t now_us);
 void raft_election_start(struct raft_node *n, int64_t now_us);
+/* A leader of this term was heard from within the minimum election timeout
+ * (a leader counts itself). */
+bool raft_leader_recent(const struct raft_node *n, int64_t now_us);
+void raft_recv_prevote(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
+void raft_recv_prevote_reply(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
+/* CheckQuorum, leader: m's sender was heard from; the check itself. */
+void raft_quorum_heard(struct raft_node *n, uint8_t from);
+void raft_quorum_check(struct raft_node *n, int64_t now_us);
 void raft_become_follower(struct raft_node *n, int64_t now_us, uint64_t term);
 void raft_recv_vote(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
 void raft_recv_vote_reply(struct raft_node *n, int64_t now_us, const struct raft_msg *m);

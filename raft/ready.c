@@ -9,7 +9,7 @@
 bool raft_has_ready(const struct raft_node *n)
 {
 	return n->n_msgs > 0 || n->wr_from != 0 || n->snap_new || n->term != n->rd_term ||
-	       n->voted_for != n->rd_vote || n->applied != n->rd_applied ||
+	       n->voted_for != n->rd_vote || n->applied != n->rd_applied || n->role != n->rd_role ||
 	       (n->role == RAFT_LEADER && n->flush_all);
 }
 
@@ -76,6 +76,7 @@ void raft_take_ready(struct raft_node *n, struct raft_ready *rd)
 	n->stepped = false;
 	n->rd_term = n->term;
 	n->rd_vote = n->voted_for;
+	n->rd_role = n->role;
 	n->rd_applied = n->applied;
 	n->n_msgs = 0;
 }
@@ -133,6 +134,7 @@ void raft_restart(struct raft_node *n, int64_t now_us)
 	n->stepped = false;
 	n->rd_term = n->term;
 	n->rd_vote = n->voted_for;
+	n->rd_role = n->role;
 	n->rd_applied = n->applied;
 	raft_timer_reset(n, now_us);
 }

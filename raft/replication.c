@@ -27,53 +27,20 @@ static uint64_t commit_threshold(const struct raft_node *n)
 	return n->first_cur > n->commit ? n->first_cur : n->commit + 1;
 }
 
-/* The k-th largest (1 <= k <= len) of a[0..len); reorders a. */
-static uint64_t kth_largest(uint64_t *a, size_t len, size_t k)
-{
-	size_t lo = 0, hi = len - 1, want = k - 1;
-	for (;;) {
-		if (lo == hi)
-			return a[lo];
-		uint64_t pivot = a[lo + (hi - lo) / 2];
-		/* a[lo..lt) > pivot, a[lt..i) == pivot, a[gt..hi] < pivot */
-		size_t lt = lo, i = lo, gt = hi + 1;
-		while (i < gt) {
-			uint64_t v = a[i];
-			if (v > pivot) {
-				a[i++] = a[lt];
-				a[lt++] = v;
-			} else if (v < pivot) {
-				a[i] = a[--gt];
-				a[gt] = v;
-			} else {
-				i++;
-			}
-		}
-		if (want < lt)
-			hi = lt - 1;
-		else if (want >= gt)
-			lo = gt;
-		else
-			return pivot;
-	}
-}
-
 static void commit_recount(struct raft_node *n)
 {
-	unsigned majority = raft_majority(n);
+	const struct raft_conf *conf = &n->conf;
 	for (;;) {
 		uint64_t thr = commit_threshold(n);
 		unsigned cnt = 0;
 		if (thr != UINT64_MAX)
-			for (unsigned id = 1; id <= n->cfg.n_nodes; id++)
-				cnt += n->peers[id].match >= thr;
+			for (unsigned i = 0; i < conf->n_voters; i++)
+				cnt += n->peers[conf->voters[i]].match >= thr;
 		n->commit_thr = thr;
 		n->commit_cnt = cnt;
-		if (cnt < majority)
+		if (cnt < raft_quorum(conf))
 			return;
-		for (unsigned id = 1; id <= n->cfg.n_nodes; id++)
-			n->scratch[id - 1] = n->peers[id].match;
-		uint64_t N = kth_largest(n->scratch, n->cfg.n_nodes, majority);
+		uint64_t N = raft_quorum_match(conf, n->peers, n->scratch);
 		bool term_ok = raft_term_at(n, N) == n->term ||
 		               (n->cfg.bugs & RAFT_BUG_COMMIT_OLD_TERM);
 		if (N <= n->commit || !term_ok)
@@ -91,8 +58,8 @@ static void match_raise(struct raft_node *n, uint8_t id, uint64_t match)
 	if (match <= old)
 		return;
 	p->match = match;
-	if (old < n->commit_thr && match >= n->commit_thr &&
-	    ++n->commit_cnt >= raft_majority(n))
+	if (old < n->commit_thr && match >= n->commit_thr && raft_conf_is_voter(&n->conf, id) &&
+	    ++n->commit_cnt >= raft_quorum(&n->conf))
 		commit_recount(n);
 }
 
@@ -132,18 +99,18 @@ static void send_to(struct raft_node *n, uint8_t to, bool heartbeat)
 	if (p->next <= n->log_base) {
 		/* The entries it needs were compacted: send the snapshot and
 		 * wait for the answer (or the next heartbeat to resend it). */
-		if (p->probe && p->probe_sent && !heartbeat)
+		if (p->state != RAFT_PROGRESS_REPLICATE && p->sent && !heartbeat)
 			return;
 		raft_snapshot_send(n, to);
-		p->probe = true;
-		p->probe_sent = true;
+		p->state = RAFT_PROGRESS_SNAPSHOT;
+		p->sent = true;
 		return;
 	}
-	if (p->probe) {
-		if (p->probe_sent && !heartbeat)
+	if (p->state != RAFT_PROGRESS_REPLICATE) {
+		if (p->sent && !heartbeat)
 			return; /* wait for the reply or the next heartbeat */
 		if (send_append(n, to, p->next, chunk(n, p->next)))
-			p->probe_sent = true;
+			p->sent = true;
 		return;
 	}
 	if (heartbeat) {
@@ -159,8 +126,8 @@ static void send_to(struct raft_node *n, uint8_t to, bool heartbeat)
 	while (p->next <= n->log_len && p->next - p->match - 1 < window) {
 		uint64_t count = chunk(n, p->next);
 		if (!send_append(n, to, p->next, count)) {
-			p->probe = true; /* out of memory (n->oom is set): the heartbeat re-probes */
-			p->probe_sent = false;
+			p->state = RAFT_PROGRESS_PROBE; /* out of memory (n->oom is set): the heartbeat re-probes */
+			p->sent = false;
 			return;
 		}
 		p->next += count;
@@ -173,12 +140,12 @@ static void send_to(struct raft_node *n, uint8_t to, bool heartbeat)
 void raft_repl_start(struct raft_node *n, int64_t now_us)
 {
 	uint8_t self = n->cfg.id;
-	for (unsigned id = 1; id <= n->cfg.n_nodes; id++) {
-		struct raft_peer *p = &n->peers[id];
+	for (unsigned i = 0; i < n->conf.n_voters; i++) {
+		struct raft_peer *p = &n->peers[n->conf.voters[i]];
 		p->next = n->log_len + 1;
 		p->match = 0;
-		p->probe = true;
-		p->probe_sent = false;
+		p->state = RAFT_PROGRESS_PROBE;
+		p->sent = false;
 	}
 	n->peers[self].match = n->persisted;
 	n->first_cur = raft_term_at(n, n->log_len) == n->term
@@ -191,9 +158,9 @@ void raft_repl_start(struct raft_node *n, int64_t now_us)
 
 void raft_repl_heartbeat(struct raft_node *n, int64_t now_us)
 {
-	for (unsigned id = 1; id <= n->cfg.n_nodes; id++)
-		if (id != n->cfg.id)
-			send_to(n, (uint8_t)id, true);
+	for (unsigned i = 0; i < n->conf.n_voters; i++)
+		if (n->conf.voters[i] != n->cfg.id)
+			send_to(n, n->conf.voters[i], true);
 	n->heartbeat_deadline_us = now_us + n->cfg.heartbeat_us;
 }
 
@@ -202,9 +169,9 @@ void raft_repl_flush(struct raft_node *n)
 	if (n->role != RAFT_LEADER || !n->flush_all)
 		return;
 	n->flush_all = false;
-	for (unsigned id = 1; id <= n->cfg.n_nodes; id++)
-		if (id != n->cfg.id)
-			send_to(n, (uint8_t)id, false);
+	for (unsigned i = 0; i < n->conf.n_voters; i++)
+		if (n->conf.voters[i] != n->cfg.id)
+			send_to(n, n->conf.voters[i], false);
 }
 
 /* From Figure 2 (Leaders): "If command received from client: append entry
@@ -261,9 +228,10 @@ bool raft_accept_leader(struct raft_node *n, int64_t now_us, const struct raft_m
 		return false; /* a second leader of this term: only a teaching bug makes one */
 	/* From Figure 2 (Candidates): "If AppendEntries RPC received from
 	 * new leader: convert to follower". */
-	if (n->role == RAFT_CANDIDATE)
+	if (n->role == RAFT_CANDIDATE || n->role == RAFT_PRECANDIDATE)
 		raft_become_follower(n, now_us, m->term);
 	n->leader = m->from;
+	n->leader_heard_us = now_us;
 	raft_timer_reset(n, now_us);
 	return true;
 }
@@ -353,8 +321,8 @@ void raft_recv_append_reply(struct raft_node *n, const struct raft_msg *m)
 		match_raise(n, m->from, match < n->log_len ? match : n->log_len);
 		if (p->next < p->match + 1)
 			p->next = p->match + 1;
-		p->probe = false;
-		p->probe_sent = false;
+		p->state = RAFT_PROGRESS_REPLICATE;
+		p->sent = false;
 		send_to(n, m->from, false);
 		return;
 	}
@@ -362,7 +330,8 @@ void raft_recv_append_reply(struct raft_node *n, const struct raft_msg *m)
 	 * nextIndex and retry (section 5.3)", jumping by the hint.  A
 	 * rejection at or below matchIndex, or one answering an earlier probe,
 	 * is stale. */
-	if (m->index <= p->match || (p->probe && m->index + 1 != p->next))
+	if (m->index <= p->match ||
+	    (p->state != RAFT_PROGRESS_REPLICATE && m->index + 1 != p->next))
 		return;
 	uint64_t next = m->commit;
 	if (m->conflict_term != 0) {
@@ -377,7 +346,7 @@ void raft_recv_append_reply(struct raft_node *n, const struct raft_msg *m)
 	if (next < p->match + 1)
 		next = p->match + 1;
 	p->next = next;
-	p->probe = true;
-	p->probe_sent = false;
+	p->state = RAFT_PROGRESS_PROBE;
+	p->sent = false;
 	send_to(n, m->from, false);
 }

@@ -29,6 +29,8 @@ static const char *role_word(enum raft_role r)
 		return _("follower");
 	if (r == RAFT_CANDIDATE)
 		return _("candidate");
+	if (r == RAFT_PRECANDIDATE)
+		return _("precandidate");
 	if (r == RAFT_LEADER)
 		return _("leader");
 	return raft_role_name(r);
@@ -122,8 +124,8 @@ static void draw_cluster_table(struct render_dc *c, float x, float y, float maxw
 		snprintf(buf, sizeof buf, "n%u", i);
 		render_gfx_text(c->g, tp, true, ink, buf, x + 2 * chip + 8 * u, mid, GFX_LEFT | GFX_MIDDLE);
 		const char *rname = up ? role_word(role) : _("crashed");
-		render_gfx_text(c->g, tp, role == RAFT_LEADER && up, ink, rname, x + colx[1] * u * sc, mid,
-		         GFX_LEFT | GFX_MIDDLE);
+		render_gfx_text_fit(c->g, tp, role == RAFT_LEADER && up, ink, rname, x + colx[1] * u * sc,
+		                    mid, GFX_LEFT | GFX_MIDDLE, (colx[2] - colx[1] - 6) * u * sc);
 		snprintf(buf, sizeof buf, "%llu", (unsigned long long)raft_term(rn));
 		render_gfx_text(c->g, tp, false, ink, buf, x + colx[2] * u * sc, mid, GFX_LEFT | GFX_MIDDLE);
 		uint8_t vf = raft_voted_for(rn);
@@ -215,9 +217,9 @@ void render_draw_details(struct render_dc *c)
 		fmt_dur(raft_election_deadline_us(rn) - c->now, v, sizeof v);
 		sx += stat(c, sx, y, _("timeout in"), v);
 	}
-	if (up && role == RAFT_CANDIDATE) {
+	if (up && (role == RAFT_CANDIDATE || role == RAFT_PRECANDIDATE)) {
 		snprintf(v, sizeof v, "%u/%u", raft_votes(rn), c->n / 2 + 1);
-		stat(c, sx, y, _("votes / needed"), v);
+		stat(c, sx, y, role == RAFT_CANDIDATE ? _("votes / needed") : _("pre-votes / needed"), v);
 	}
 	y += 54 * u;
 	int sp = c->l.details_px;

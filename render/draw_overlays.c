@@ -239,7 +239,7 @@ void render_draw_help(struct render_dc *c)
 		                render_role_look_label((enum render_role_look)i), lx + 2 * r + 12 * u, cy,
 		                GFX_LEFT | GFX_MIDDLE);
 	}
-	float ay = ly + 4 * 46 * u + 8 * u;
+	float ay = ly + RENDER_ROLE_LOOKS * 46 * u + 8 * u;
 	render_gfx_ring(c->g, lx + r, ay, r - 6 * u, r, RGBA(222, 222, 216, 255));
 	render_gfx_arc(c->g, lx + r, ay, r - 6 * u, r, 0, 4.2f, C_INK2);
 	render_gfx_text(c->g, px(c, 14), false, C_INK2, _("arc: time left to election timeout"),

@@ -349,10 +349,12 @@ void render_draw_node(struct render_dc *c, unsigned i)
 	const char *label = !up                       ? _("CRASHED")
 	                    : role == RAFT_LEADER     ? _("LEADER")
 	                    : role == RAFT_CANDIDATE  ? _("candidate")
+	                    : role == RAFT_PRECANDIDATE ? _("pre-candidate")
 	                                              : _("follower");
 	int lpx = px(c, c->n > 9 ? 13 : 16);
 	struct rgba lc = !up ? C_INK2 : role == RAFT_LEADER ? OI_BLUE
 	                 : role == RAFT_CANDIDATE           ? RGBA(160, 100, 0, 255)
+	                 : role == RAFT_PRECANDIDATE        ? RGBA(0, 110, 80, 255)
 	                                                    : C_INK2;
 	/* in a big ring "follower" under every node is noise: the default
 	 * needs no label, the others always have one */
@@ -368,8 +370,9 @@ void render_draw_node(struct render_dc *c, unsigned i)
 		render_gfx_text(c->g, lpx, role != RAFT_FOLLOWER || !up, lc, label, x, ly,
 		         GFX_CENTER | GFX_TOP);
 
-	/* a candidate's votes: one pip per node, filled when granted */
-	if (up && role == RAFT_CANDIDATE) {
+	/* a candidate's votes (a pre-candidate's pre-votes): one pip per node,
+	 * filled when granted */
+	if (up && (role == RAFT_CANDIDATE || role == RAFT_PRECANDIDATE)) {
 		float pr = (c->n > 9 ? 4.0f : 6.0f) * u, sp = pr * 2.6f;
 		float py = ly + (float)render_gfx_line_h(c->g, lpx, true) + pr + 2 * u;
 		char votes[32];

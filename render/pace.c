@@ -8,9 +8,11 @@
 
 bool render_pace_matters(const struct raft_msg *m)
 {
-	switch (m->type) {
+	switch ((enum raft_msg_type)m->type) { /* every type (no default) */
 	case RAFT_MSG_VOTE:
 	case RAFT_MSG_VOTE_REPLY:
+	case RAFT_MSG_PREVOTE:
+	case RAFT_MSG_PREVOTE_REPLY:
 	case RAFT_MSG_SNAPSHOT:
 		return true;
 	case RAFT_MSG_APPEND:
@@ -19,9 +21,8 @@ bool render_pace_matters(const struct raft_msg *m)
 		/* an answer to entries (it now matches past the previous index)
 		 * or a refusal (the log is being repaired) */
 		return !m->success || m->commit > m->index;
-	default:
-		return false;
 	}
+	return false;
 }
 
 double render_pace_auto_target(const struct sim *s)

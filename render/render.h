@@ -254,16 +254,20 @@ enum render_msg_kind {
 	RENDER_MSG_VOTE_DENIED,     /* a hollow diamond, broken rim, a cross */
 	RENDER_MSG_APPEND_OK,       /* a hollow square, solid rim, a check */
 	RENDER_MSG_APPEND_REJECTED, /* a hollow square, broken rim, a cross */
+	RENDER_MSG_PREVOTE,         /* PreVote: a filled triangle */
+	RENDER_MSG_PREVOTE_GRANTED, /* a hollow triangle, a check */
+	RENDER_MSG_PREVOTE_DENIED,  /* a hollow triangle, a cross */
 };
-#define RENDER_MSG_KINDS 8
+#define RENDER_MSG_KINDS 11
 
 enum render_role_look {
 	RENDER_ROLE_FOLLOWER,  /* a plain circle, thin rim */
 	RENDER_ROLE_CANDIDATE, /* a dashed inner ring */
 	RENDER_ROLE_LEADER,    /* a thick rim and a star */
 	RENDER_ROLE_CRASHED,   /* grey, a thin grey rim, an X */
+	RENDER_ROLE_PRECANDIDATE, /* a dashed halo outside the rim */
 };
-#define RENDER_ROLE_LOOKS 4
+#define RENDER_ROLE_LOOKS 5
 #define RENDER_TERM_COLOURS 5 /* terms cycle through this many colours */
 
 /* What a message of this type is drawn as; RENDER_MSG_KINDS for a type

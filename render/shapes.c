@@ -15,9 +15,10 @@
 #define K_ELECTION {230, 159, 0, 255} /* RequestVote and its replies: orange, like a candidate */
 #define K_LOG {0, 114, 178, 255}      /* AppendEntries and its replies: blue, like the leader */
 #define K_SNAPSHOT {240, 228, 66, 255} /* InstallSnapshot: yellow */
+#define K_PREVOTE {0, 77, 51, 255} /* PreVote and its replies: dark green (the pre-candidate is green) */
 #define C_REFUSED OI_VERMILLION
 
-enum msg_shape { SHAPE_DIAMOND, SHAPE_DOT, SHAPE_BOX, SHAPE_PAGE };
+enum msg_shape { SHAPE_DIAMOND, SHAPE_DOT, SHAPE_BOX, SHAPE_PAGE, SHAPE_TRIANGLE };
 
 static const struct msg_look {
 	enum msg_shape shape;
@@ -40,6 +41,11 @@ static const struct msg_look {
                               N_("append reply"), N_("OK replies")},
     [RENDER_MSG_APPEND_REJECTED] = {SHAPE_BOX, true, false, K_LOG, N_("AppendEntries reply: rejected"),
                                     N_("append reply"), N_("rejections")},
+    [RENDER_MSG_PREVOTE] = {SHAPE_TRIANGLE, false, true, K_PREVOTE, N_("PreVote"), N_("PreVote"), N_("PreVotes")},
+    [RENDER_MSG_PREVOTE_GRANTED] = {SHAPE_TRIANGLE, true, true, K_PREVOTE, N_("pre-vote granted"),
+                                    N_("pre-vote reply"), N_("pre-votes granted")},
+    [RENDER_MSG_PREVOTE_DENIED] = {SHAPE_TRIANGLE, true, false, K_PREVOTE, N_("pre-vote denied"),
+                                   N_("pre-vote reply"), N_("pre-votes denied")},
 };
 _Static_assert(sizeof msg_looks / sizeof msg_looks[0] == RENDER_MSG_KINDS,
                "one look per message kind");
@@ -52,6 +58,7 @@ static const struct role_look {
     [RENDER_ROLE_CANDIDATE] = {{230, 159, 0, 255}, N_("candidate: dashed inner ring, vote pips")},
     [RENDER_ROLE_LEADER] = {{0, 114, 178, 255}, N_("leader: thick rim, star, LEADER")},
     [RENDER_ROLE_CRASHED] = {{190, 190, 190, 255}, N_("crashed: grey, thin grey rim, an X")},
+    [RENDER_ROLE_PRECANDIDATE] = {{0, 158, 115, 255}, N_("pre-candidate: dashed halo, pre-vote pips")},
 };
 _Static_assert(sizeof role_looks / sizeof role_looks[0] == RENDER_ROLE_LOOKS,
                "one look per role");
@@ -82,6 +89,10 @@ enum render_msg_kind render_msg_kind_of(uint8_t type, bool success, uint32_t n_e
 		return success ? RENDER_MSG_APPEND_OK : RENDER_MSG_APPEND_REJECTED;
 	case RAFT_MSG_SNAPSHOT:
 		return RENDER_MSG_SNAPSHOT;
+	case RAFT_MSG_PREVOTE:
+		return RENDER_MSG_PREVOTE;
+	case RAFT_MSG_PREVOTE_REPLY:
+		return success ? RENDER_MSG_PREVOTE_GRANTED : RENDER_MSG_PREVOTE_DENIED;
 	}
 	return RENDER_MSG_KINDS;
 }
@@ -158,6 +169,8 @@ enum render_role_look render_role_look_of(const struct sim *s, unsigned node)
 		return RENDER_ROLE_CANDIDATE;
 	case RAFT_LEADER:
 		return RENDER_ROLE_LEADER;
+	case RAFT_PRECANDIDATE:
+		return RENDER_ROLE_PRECANDIDATE;
 	}
 	return RENDER_ROLE_FOLLOWER;
 }
@@ -198,6 +211,21 @@ static void body(struct render_gfx *g, enum msg_shape shape, float x, float y, f
 		render_gfx_box(g, x, y, size + edge, rim + 2 * edge, dashed, ink);
 		render_gfx_box(g, x, y, size, rim, dashed, col);
 		return;
+	case SHAPE_TRIANGLE: {
+		/* pointing up, or down for a refusal (dashed); size is the
+		 * distance from the centre to a corner */
+		float d = dashed ? -1.0f : 1.0f;
+		float h = size * 0.5f, w = size * 0.866f, e = edge * 2.0f;
+		render_gfx_triangle(g, x, y - d * (size + e), x - w - e * 0.87f, y + d * (h + e * 0.5f),
+		                    x + w + e * 0.87f, y + d * (h + e * 0.5f), ink);
+		render_gfx_triangle(g, x, y - d * size, x - w, y + d * h, x + w, y + d * h, col);
+		if (hollow) {
+			float k = (size - 2 * rim) / size;
+			render_gfx_triangle(g, x, y - d * size * k, x - w * k, y + d * h * k, x + w * k,
+			                    y + d * h * k, white);
+		}
+		return;
+	}
 	case SHAPE_PAGE: {
 		float hh = size * 1.3f, fold = size * 0.75f;
 		render_gfx_page(g, x, y, size + edge, hh + edge, fold + edge * 0.6f, ink);
@@ -240,6 +268,10 @@ void render_shape_msg(struct render_gfx *g, enum render_msg_kind k, uint32_t n_e
 		break;
 	case SHAPE_PAGE:
 		size = 9.0f * u;
+		break;
+	case SHAPE_TRIANGLE:
+		size = (m->reply ? 14.0f : 11.0f) * u;
+		mark = 5.0f * u;
 		break;
 	}
 	body(g, m->shape, x, y, size, u, m->reply, m->reply && !m->ok, col, ink, white);
@@ -300,6 +332,14 @@ void render_shape_role(struct render_gfx *g, enum render_role_look look, float x
 			render_gfx_star(g, x, y - r, so, so * 0.44f, 5, ink);
 			render_gfx_star(g, x, y - r, so * 0.76f, so * 0.33f, 5, star);
 		}
+		return;
+	}
+	case RENDER_ROLE_PRECANDIDATE: {
+		/* a follower's body inside a dashed halo: asking, not yet running */
+		render_gfx_disc(g, x, y, r, ink);
+		render_gfx_disc(g, x, y, r - thin, fill);
+		float w = fmaxf(r * 0.10f, 1.6f), ro = r + (compact ? r * 0.2f : r * 0.28f);
+		render_gfx_dashed_ring(g, x, y, ro - w, ro, compact ? 8 : 16, 0, ink);
 		return;
 	}
 	case RENDER_ROLE_CRASHED:

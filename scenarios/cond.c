@@ -4,6 +4,9 @@
 #include <inttypes.h>
 #include <string.h>
 
+/* Every switch over a condition kind names every kind (no default:). */
+#pragma GCC diagnostic error "-Wswitch-enum"
+
 /* How a base condition came out. */
 enum { SCN_FALSE = 0, SCN_TRUE = 1, SCN_UNRESOLVED = -1 };
 
@@ -366,9 +369,7 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 	}
 	case SCN_C_COUNT: {
 		unsigned k = 0;
-		const char *name = c->role == RAFT_LEADER      ? "leader"
-		                   : c->role == RAFT_CANDIDATE ? "candidate"
-		                                               : "follower";
+		const char *name = raft_role_name(c->role);
 		char list[160];
 		size_t ll = 0;
 		list[0] = '\0';
@@ -398,7 +399,14 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 		scn_appendf(obs, cap, len, "%" PRIu64 " messages sent", sent);
 		return scn_compare(sent, c->op, c->k);
 	}
-	default:
+	case SCN_C_ROLE:
+	case SCN_C_TERM:
+	case SCN_C_COMMIT:
+	case SCN_C_LOG:
+	case SCN_C_VOTES:
+	case SCN_C_VALUE:
+	case SCN_C_UP:
+	case SCN_C_SNAPSHOT:
 		break;
 	}
 	/* The rest are about one node. */
@@ -448,7 +456,20 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 			scn_appendf(obs, cap, len, "n%u has no snapshot", node);
 		return scn_compare(idx, c->op, c->k);
 	}
-	default:
+	case SCN_C_LEADER:
+	case SCN_C_LEADER_IS:
+	case SCN_C_LEADER_IN:
+	case SCN_C_COUNT:
+	case SCN_C_TERMS_AGREE:
+	case SCN_C_LOGS_MATCH:
+	case SCN_C_ACKED:
+	case SCN_C_COMMITTED:
+	case SCN_C_LOGGED:
+	case SCN_C_SENT:
+	case SCN_C_ROLE:
+	case SCN_C_COMMIT:
+	case SCN_C_VOTES:
+	case SCN_C_VALUE:
 		break;
 	}
 	if (!up) {
@@ -482,7 +503,20 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 		bool eq = v && vlen == wlen && memcmp(v, want, wlen) == 0;
 		return eq == (c->op == SCN_OP_EQ);
 	}
-	default:
+	case SCN_C_LEADER:
+	case SCN_C_LEADER_IS:
+	case SCN_C_LEADER_IN:
+	case SCN_C_COUNT:
+	case SCN_C_TERMS_AGREE:
+	case SCN_C_LOGS_MATCH:
+	case SCN_C_ACKED:
+	case SCN_C_COMMITTED:
+	case SCN_C_LOGGED:
+	case SCN_C_SENT:
+	case SCN_C_UP:
+	case SCN_C_TERM:
+	case SCN_C_LOG:
+	case SCN_C_SNAPSHOT:
 		break;
 	}
 	return SCN_FALSE;

@@ -104,6 +104,10 @@ void scn_settings_apply(const struct scn_settings *st, struct sim_config *c)
 		c->slow_us_min = st->slow_us_min;
 		c->slow_us_max = st->slow_us_max;
 	}
+	if (st->mask & SCN_SET_PREVOTE)
+		c->prevote = st->prevote;
+	if (st->mask & SCN_SET_CHECKQUORUM)
+		c->checkquorum = st->checkquorum;
 }
 
 void scn_settings_from_config(const struct sim_config *c, struct scn_settings *st)
@@ -126,6 +130,15 @@ void scn_settings_from_config(const struct sim_config *c, struct scn_settings *s
 		st->mask |= SCN_SET_SNAPSHOT | SCN_SET_TRAILING;
 		st->snapshot_threshold = c->snapshot_threshold;
 		st->snapshot_trailing = c->snapshot_trailing;
+	}
+	/* PreVote and CheckQuorum only when on, likewise. */
+	if (c->prevote) {
+		st->mask |= SCN_SET_PREVOTE;
+		st->prevote = true;
+	}
+	if (c->checkquorum) {
+		st->mask |= SCN_SET_CHECKQUORUM;
+		st->checkquorum = true;
 	}
 	/* Budgets only when they differ from the defaults, likewise. */
 	if (c->max_events != SIM_MAX_EVENTS_DEFAULT) {
@@ -281,31 +294,20 @@ static void scn_add_cond(char *buf, size_t cap, size_t *len, const struct scn_co
 		scn_add_set(buf, cap, len, &c->set);
 		break;
 	case SCN_C_COUNT:
-		scn_appendf(buf, cap, len, "%s %s %" PRIu64,
-		            c->role == RAFT_LEADER      ? "leaders"
-		            : c->role == RAFT_CANDIDATE ? "candidates"
-		                                        : "followers",
+		scn_appendf(buf, cap, len, "%s %s %" PRIu64, raft_role_desc(c->role)->plural,
 		            scn_op_text[c->op], c->k);
 		break;
 	case SCN_C_ROLE:
 		scn_appendf(buf, cap, len, "role ");
 		scn_add_node(buf, cap, len, c->node);
-		scn_appendf(buf, cap, len, " %s %s", scn_op_text[c->op],
-		            c->role == RAFT_LEADER      ? "leader"
-		            : c->role == RAFT_CANDIDATE ? "candidate"
-		                                        : "follower");
+		scn_appendf(buf, cap, len, " %s %s", scn_op_text[c->op], raft_role_name(c->role));
 		break;
 	case SCN_C_TERM:
 	case SCN_C_COMMIT:
 	case SCN_C_LOG:
 	case SCN_C_VOTES:
 	case SCN_C_SNAPSHOT:
-		scn_appendf(buf, cap, len, "%s ",
-		            c->kind == SCN_C_TERM     ? "term"
-		            : c->kind == SCN_C_COMMIT ? "commit"
-		            : c->kind == SCN_C_LOG    ? "log"
-		            : c->kind == SCN_C_VOTES  ? "votes"
-		                                      : "snapshot");
+		scn_appendf(buf, cap, len, "%s ", scn_cond_name(c->kind));
 		scn_add_node(buf, cap, len, c->node);
 		scn_appendf(buf, cap, len, " %s %" PRIu64, scn_op_text[c->op], c->k);
 		break;
@@ -392,6 +394,10 @@ static void scn_add_settings(char *buf, size_t cap, size_t *len, const struct sc
 		scn_appendf(buf, cap, len, " trailing=%u", st->snapshot_trailing);
 	if (st->mask & SCN_SET_MAX_EVENTS)
 		scn_appendf(buf, cap, len, " max_events=%llu", (unsigned long long)st->max_events);
+	if (st->mask & SCN_SET_PREVOTE)
+		scn_appendf(buf, cap, len, " prevote=%s", st->prevote ? "on" : "off");
+	if (st->mask & SCN_SET_CHECKQUORUM)
+		scn_appendf(buf, cap, len, " checkquorum=%s", st->checkquorum ? "on" : "off");
 	if (st->mask & SCN_SET_MAX_MEMORY) {
 		char z[32];
 		scn_size_format(st->max_memory_bytes, z, sizeof z);

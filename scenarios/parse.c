@@ -694,11 +694,15 @@ static int scn_parse_kv(struct scn_parser *p, const char *after, char *kv, uint8
 
 /* ---- Conditions --------------------------------------------------------- */
 
-static const char *const scn_cond_words[] = {
-	"not", "leader", "no-leader", "leaders", "candidates", "followers", "role",
-	"term", "terms-agree", "commit", "log", "votes", "committed", "logged",
-	"value", "logs-match", "acked-committed", "sent", "up", "snapshot", NULL,
-};
+/* "follower, candidate or leader": the role table's names. */
+static void scn_role_list(char *buf, size_t cap)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (unsigned r = 0; r < RAFT_ROLES; r++)
+		scn_appendf(buf, cap, &len, "%s%s", r == 0 ? "" : r + 1 == RAFT_ROLES ? " or " : ", ",
+		            raft_role_desc(r)->name);
+}
 
 static int scn_parse_op(struct scn_parser *p, const char *after, bool eq_only, enum scn_op *op)
 {
@@ -804,11 +808,10 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 		c->negate = !c->negate;
 		return 0;
 	}
-	if (scn_tok_is(t, "leaders") || scn_tok_is(t, "candidates") || scn_tok_is(t, "followers")) {
+	int counted = raft_role_from_name(t->p, t->n, true);
+	if (counted >= 0) {
 		c->kind = SCN_C_COUNT;
-		c->role = scn_tok_is(t, "leaders")      ? RAFT_LEADER
-		          : scn_tok_is(t, "candidates") ? RAFT_CANDIDATE
-		                                        : RAFT_FOLLOWER;
+		c->role = (enum raft_role)counted;
 		char what[64];
 		snprintf(what, sizeof what, "'%s'", b);
 		if (scn_parse_op(p, what, false, &c->op) != 0)
@@ -821,18 +824,14 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 		    scn_parse_op(p, "'role NODE'", true, &c->op) != 0)
 			return -1;
 		struct scn_tok *r = scn_peek(p);
-		if (scn_tok_is(r, "follower"))
-			c->role = RAFT_FOLLOWER;
-		else if (scn_tok_is(r, "candidate"))
-			c->role = RAFT_CANDIDATE;
-		else if (scn_tok_is(r, "leader"))
-			c->role = RAFT_LEADER;
-		else if (!r)
-			return scn_perr(p, p->eol_col,
-			                "missing role: expected follower, candidate or leader");
-		else
-			return scn_perr(p, r->col, "unknown role '%s': expected follower, candidate or leader",
-			                TOKSHOW(r, b));
+		int role = r && r->kind == SCN_TOK_WORD ? raft_role_from_name(r->p, r->n, false) : -1;
+		char roles[160];
+		scn_role_list(roles, sizeof roles);
+		if (!r)
+			return scn_perr(p, p->eol_col, "missing role: expected %s", roles);
+		if (role < 0)
+			return scn_perr(p, r->col, "unknown role '%s': expected %s", TOKSHOW(r, b), roles);
+		c->role = (enum raft_role)role;
 		p->i++;
 		return 0;
 	}
@@ -919,12 +918,20 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 		c->kind = SCN_C_UP;
 		return scn_parse_node(p, "'up'", &c->node);
 	}
-	const char *s = scn_suggest(t->p, t->n, scn_cond_words);
+	/* The words and the list come from the condition table (conds.c). */
+	const char *words[SCN_COND_WORDS_MAX + 2];
+	size_t nw = scn_cond_words(words, SCN_COND_WORDS_MAX);
+	words[nw] = "not";
+	words[nw + 1] = NULL;
+	const char *s = scn_suggest(t->p, t->n, words);
 	if (s)
 		return scn_perr(p, t->col, "unknown condition '%s': did you mean '%s'?", b, s);
-	return scn_perr(p, t->col,
-	                "unknown condition '%s': expected leader, no-leader, leaders, role, term, terms-agree, commit, committed, value, logs-match, acked-committed, sent (or not COND)",
-	                b);
+	char list[512];
+	size_t ll = 0;
+	list[0] = '\0';
+	for (size_t i = 0; i < nw; i++)
+		scn_appendf(list, sizeof list, &ll, "%s%s", i ? ", " : "", words[i]);
+	return scn_perr(p, t->col, "unknown condition '%s': expected %s (or not COND)", b, list);
 }
 
 /* ---- Commands ----------------------------------------------------------- */
@@ -1001,7 +1008,8 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 	static const char *const keys[] = {"election", "heartbeat", "latency",  "disk",
 	                                   "drop",     "duplicate", "retry",    "snapshot",
 	                                   "trailing", "max_events", "max_memory", "pace",
-	                                   "batch",    "torn",      "slow",     "slow_latency", NULL};
+	                                   "batch",    "torn",      "slow",     "slow_latency",
+	                                   "prevote",  "checkquorum", NULL};
 	memset(st, 0, sizeof *st);
 	if (!scn_peek(p))
 		return scn_perr(p, p->eol_col,
@@ -1023,7 +1031,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 				return scn_perr(p, t->col, "unknown setting '%.*s': did you mean '%s'?",
 				                (int)(kn > 40 ? 40 : kn), t->p, s);
 			return scn_perr(p, t->col,
-			                "unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory, pace, batch, torn, slow or slow_latency",
+			                "unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory, pace, batch, torn, slow, slow_latency, prevote or checkquorum",
 			                (int)(kn > 40 ? 40 : kn), t->p);
 		}
 		if (!eq || kn + 1 == t->n)
@@ -1041,6 +1049,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			                : bit == 13            ? "on"
 			                : bit == 14            ? "1%"
 			                : bit == 15            ? "300ms..3s"
+			                : bit >= 16            ? "on"
 			                                       : "50ms");
 		if (st->mask & (1u << bit))
 			return scn_perr(p, t->col, "'%s' is set twice in this line", keys[bit]);
@@ -1137,6 +1146,17 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			else
 				rc = scn_perr(p, vc, "bad torn '%s': expected on (a crash keeps only a prefix of the oldest write in flight) or off", b + kn + 1);
 			break;
+		case 16:
+		case 17: {
+			bool on = vn == 2 && !memcmp(v, "on", 2);
+			if (!on && !(vn == 3 && !memcmp(v, "off", 3)))
+				rc = scn_perr(p, vc, "bad %s '%s': expected on or off", keys[bit], b + kn + 1);
+			if (bit == 16)
+				st->prevote = on;
+			else
+				st->checkquorum = on;
+			break;
+		}
 		default:
 			rc = scn_entries(p, v, vn, vc, bit == 7 ? "snapshot" : "trailing",
 			                 bit == 7 ? &st->snapshot_threshold : &st->snapshot_trailing);

@@ -144,6 +144,8 @@ enum {
 	SCN_SET_TORN = 1u << 13,       /* torn=on|off: sim_config.torn_writes */
 	SCN_SET_SLOW = 1u << 14,       /* slow=P%: sim_config.slow_ppm */
 	SCN_SET_SLOW_LATENCY = 1u << 15, /* slow_latency=MIN..MAX: slow_us_min/max */
+	SCN_SET_PREVOTE = 1u << 16,    /* prevote=on|off: sim_config.prevote */
+	SCN_SET_CHECKQUORUM = 1u << 17, /* checkquorum=on|off: sim_config.checkquorum */
 };
 
 /* batch= takes 1..this many entries per AppendEntries (sim_config_validate). */
@@ -168,6 +170,7 @@ struct scn_settings {
 	bool torn;         /* TORN: a crash tears the oldest write in flight */
 	uint32_t slow_ppm; /* SLOW: chance that a message is slow */
 	int64_t slow_us_min, slow_us_max; /* SLOW_LATENCY: how much later it arrives */
+	bool prevote, checkquorum;
 };
 
 /* max_events= takes 0..this many events; max_memory= 0..this many bytes. */

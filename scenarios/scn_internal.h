@@ -75,5 +75,20 @@ void scn_appendf(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 void scn_vappendf(char *buf, size_t cap, size_t *len, const char *fmt, va_list ap)
 	__attribute__((format(printf, 4, 0)));
 
+/* The condition table (conds.c): one row per first word. */
+struct scn_cond_desc {
+	const char *name;        /* the first word: "term" */
+	enum scn_cond_kind kind;
+	const char *syntax;      /* "term NODE OP K" */
+	const char *help;        /* what it tests */
+};
+const struct scn_cond_desc *scn_cond_descs(size_t *count);
+/* The first word of a kind's conditions (NULL for SCN_C_COUNT, whose word
+ * is a role's plural). */
+const char *scn_cond_name(enum scn_cond_kind kind);
+/* Every first word, in table order with the role plurals after no-leader,
+ * NULL-terminated in words[cap]; returns how many. */
+#define SCN_COND_WORDS_MAX 64
+size_t scn_cond_words(const char **words, size_t cap);
 
 #endif

@@ -106,6 +106,8 @@ static void node_config(const struct sim *s, uint8_t i, struct raft_config *rc)
 	rc->bugs = c->bugs;
 	rc->snapshot_threshold = c->snapshot_threshold;
 	rc->snapshot_trailing = c->snapshot_trailing;
+	rc->prevote = c->prevote;
+	rc->checkquorum = c->checkquorum;
 	uint64_t boot = s->nodes ? s->nodes[i].incarnation : 0;
 	rc->seed = derive_seed(c->seed, 1000 + i + boot * 0x10000u);
 }
@@ -340,6 +342,10 @@ static void observe(struct sim *s, uint8_t i, const struct raft_ready *rd)
 		if (role == RAFT_CANDIDATE) {
 			s->counters.elections++;
 			t.kind = SIM_T_TIMEOUT;
+			t.success = ns->role == RAFT_PRECANDIDATE; /* it won its pre-votes */
+		} else if (role == RAFT_PRECANDIDATE) {
+			t.kind = SIM_T_TIMEOUT;
+			t.prevote = true;
 		} else if (role == RAFT_LEADER) {
 			s->counters.leaders++;
 			t.kind = SIM_T_LEADER;
@@ -349,6 +355,7 @@ static void observe(struct sim *s, uint8_t i, const struct raft_ready *rd)
 		} else {
 			t.kind = SIM_T_FOLLOWER;
 			t.success = ns->role != RAFT_FOLLOWER;
+			t.quorum_lost = ns->role == RAFT_LEADER && term == ns->term;
 		}
 		ns->role = (uint8_t)role;
 		ns->term = term;
@@ -821,6 +828,11 @@ int sim_reconfigure(struct sim *s, const struct sim_config *c)
 	              old.election_us_max != c->election_us_max ||
 	              old.heartbeat_us != c->heartbeat_us;
 	bool batch = old.entries_per_msg_max != c->entries_per_msg_max;
+	if (old.prevote != c->prevote || old.checkquorum != c->checkquorum)
+		for (uint16_t i = 1; i <= s->cfg.nodes; i++) {
+			raft_set_extensions(s->nodes[i].raft, s->now_us, c->prevote, c->checkquorum);
+			node_timer(s, (uint8_t)i);
+		}
 	for (uint16_t i = 1; i <= s->cfg.nodes && (snapshot || timing || batch); i++) {
 		/* the nodes take the new settings through node_config, as
 		 * they took the first ones */
@@ -884,6 +896,10 @@ int sim_reconfigure(struct sim *s, const struct sim_config *c)
 			ADD(" batch=%u", c->entries_per_msg_max);
 		if (old.torn_writes != c->torn_writes)
 			ADD(" torn=%s", c->torn_writes ? "on" : "off");
+		if (old.prevote != c->prevote)
+			ADD(" prevote=%s", c->prevote ? "on" : "off");
+		if (old.checkquorum != c->checkquorum)
+			ADD(" checkquorum=%s", c->checkquorum ? "on" : "off");
 		if (old.max_events != c->max_events)
 			ADD(" max_events=%llu", (unsigned long long)c->max_events);
 		if (old.max_memory_bytes != c->max_memory_bytes)

@@ -52,6 +52,9 @@ struct sim_config {
 	 * default: never), keeping snapshot_trailing entries before it. */
 	uint32_t snapshot_threshold;
 	uint32_t snapshot_trailing;
+	/* PreVote (dissertation section 9.6) and CheckQuorum (section 6.2),
+	 * raft_config's fields of the same names; default off. */
+	bool prevote, checkquorum;
 	int64_t client_retry_us;         /* client gives up on a request, default 1 s */
 	bool checker;                    /* default true */
 	/* A crash tears the oldest write in flight: the disk keeps its hard
@@ -247,7 +250,8 @@ bool sim_client_info(const struct sim *s, size_t i, struct sim_client_info *out)
 
 /* ---- Trace ------------------------------------------------------------ */
 enum sim_trace_kind {
-	SIM_T_TIMEOUT,    /* node: election timeout, now candidate of term */
+	SIM_T_TIMEOUT,    /* node: election timeout, now candidate of term;
+	                     success: after a majority of pre-votes (PreVote) */
 	SIM_T_LEADER,     /* node: became leader of term (votes in mask) */
 	SIM_T_FOLLOWER,   /* node: follower of a new term; success: it stepped
 	                     down from candidate/leader */
@@ -290,6 +294,10 @@ struct sim_trace {
 	const struct raft_entry *entry; /* COMMIT */
 	const char *text;
 	uint64_t votes_mask[4];         /* LEADER: bit (i-1) for voter i */
+	/* TIMEOUT: the node is a pre-candidate (PreVote: its term did not
+	 * rise).  FOLLOWER: a leader stepped down in its own term, having not
+	 * heard from a majority (CheckQuorum). */
+	bool prevote, quorum_lost;
 };
 
 typedef void sim_trace_fn(void *ctx, const struct sim_trace *t);

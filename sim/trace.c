@@ -57,18 +57,8 @@ size_t sim_format_time(int64_t us, char *buf, size_t cap)
 
 static const char *msg_short_name(const struct raft_msg *m)
 {
-	switch (m->type) {
-	case RAFT_MSG_VOTE:
-		return "RequestVote";
-	case RAFT_MSG_VOTE_REPLY:
-		return "Vote";
-	case RAFT_MSG_APPEND:
-		return "AppendEntries";
-	case RAFT_MSG_SNAPSHOT:
-		return "InstallSnapshot";
-	default:
-		return "AppendEntriesReply";
-	}
+	const struct raft_msg_desc *d = raft_msg_desc(m->type);
+	return d ? d->short_name : "?";
 }
 
 static void sb_entry(struct sb *b, const struct raft_entry *e)
@@ -81,11 +71,13 @@ static void sb_entry(struct sb *b, const struct raft_entry *e)
 static void sb_msg(struct sb *b, const struct raft_msg *m)
 {
 	sb_add(b, "%s(term %llu, ", msg_short_name(m), ull(m->term));
-	switch (m->type) {
+	switch ((enum raft_msg_type)m->type) { /* every type (no default) */
 	case RAFT_MSG_VOTE:
+	case RAFT_MSG_PREVOTE:
 		sb_add(b, "last %llu/%llu)", ull(m->index), ull(m->log_term));
 		break;
 	case RAFT_MSG_VOTE_REPLY:
+	case RAFT_MSG_PREVOTE_REPLY:
 		sb_add(b, "%s)", m->success ? "granted" : "denied");
 		break;
 	case RAFT_MSG_APPEND:
@@ -106,7 +98,7 @@ static void sb_msg(struct sb *b, const struct raft_msg *m)
 		sb_add(b, "last %llu/%llu, %u key%s, commit %llu)", ull(m->index), ull(m->log_term),
 		       m->n_entries, m->n_entries == 1 ? "" : "s", ull(m->commit));
 		break;
-	default:
+	case RAFT_MSG_APPEND_REPLY:
 		if (m->success)
 			sb_add(b, "ok, match %llu)", ull(m->commit));
 		else if (m->conflict_term)
@@ -146,7 +138,11 @@ static void format_text(struct sb *b, const struct sim_trace *t)
 	sb_add(b, "%s ", ts);
 	switch (t->kind) {
 	case SIM_T_TIMEOUT:
-		sb_add(b, "n%u timeout → candidate term %llu", t->node, ull(t->term));
+		if (t->prevote)
+			sb_add(b, "n%u timeout → %s term %llu", t->node, raft_role_name(RAFT_PRECANDIDATE),
+			       ull(t->term));
+		else
+			sb_add(b, "n%u timeout → candidate term %llu", t->node, ull(t->term));
 		break;
 	case SIM_T_LEADER:
 		sb_add(b, "n%u leader term %llu (votes ", t->node, ull(t->term));
@@ -154,7 +150,10 @@ static void format_text(struct sb *b, const struct sim_trace *t)
 		sb_add(b, ")");
 		break;
 	case SIM_T_FOLLOWER:
-		if (t->success)
+		if (t->quorum_lost)
+			sb_add(b, "n%u steps down → follower term %llu (no quorum)", t->node,
+			       ull(t->term));
+		else if (t->success)
 			sb_add(b, "n%u steps down → follower term %llu", t->node, ull(t->term));
 		else
 			sb_add(b, "n%u follower term %llu", t->node, ull(t->term));
@@ -280,6 +279,10 @@ static void format_json(struct sb *b, const struct sim_trace *t)
 		sb_add(b, ",\"term\":%llu", ull(t->term));
 		if (t->kind == SIM_T_FOLLOWER)
 			sb_add(b, ",\"stepped_down\":%s", t->success ? "true" : "false");
+		if (t->prevote)
+			sb_add(b, ",\"prevote\":true");
+		if (t->quorum_lost)
+			sb_add(b, ",\"quorum_lost\":true");
 		break;
 	case SIM_T_LEADER:
 		sb_add(b, ",\"term\":%llu,\"votes\":[", ull(t->term));
@@ -306,7 +309,7 @@ static void format_json(struct sb *b, const struct sim_trace *t)
 		sb_add(b, ",\"msg\":{\"type\":\"%s\",\"term\":%llu,\"success\":%s",
 		       raft_msg_type_name((enum raft_msg_type)m->type), ull(m->term),
 		       m->success ? "true" : "false");
-		if (m->type == RAFT_MSG_VOTE)
+		if (m->type == RAFT_MSG_VOTE || m->type == RAFT_MSG_PREVOTE)
 			sb_add(b, ",\"last_index\":%llu,\"last_term\":%llu", ull(m->index),
 			       ull(m->log_term));
 		if (m->type == RAFT_MSG_APPEND) {
@@ -384,10 +387,21 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 	const struct raft_msg *m = t->msg;
 	switch (t->kind) {
 	case SIM_T_TIMEOUT:
-		sb_add(&b,
-		       _("n%u's election timeout fired: it becomes a candidate for term %llu and asks "
-		       "for votes."),
-		       t->node, ull(t->term));
+		if (t->prevote)
+			sb_add(&b,
+			       _("n%u's election timeout fired: it becomes a pre-candidate, still in term "
+			       "%llu, and asks whether the others would vote for it (PreVote)."),
+			       t->node, ull(t->term));
+		else if (t->success)
+			sb_add(&b,
+			       _("A majority would vote for n%u, so it becomes a candidate for term %llu "
+			       "and asks for votes."),
+			       t->node, ull(t->term));
+		else
+			sb_add(&b,
+			       _("n%u's election timeout fired: it becomes a candidate for term %llu and asks "
+			       "for votes."),
+			       t->node, ull(t->term));
 		break;
 	case SIM_T_LEADER:
 		sb_add(&b, _("n%u won a majority of votes ("), t->node);
@@ -396,14 +410,19 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 		       ull(t->term));
 		break;
 	case SIM_T_FOLLOWER:
-		if (t->success)
+		if (t->quorum_lost)
+			sb_add(&b,
+			       _("Leader n%u has not heard from a majority within an election timeout, so "
+			       "it steps down to follower in term %llu (CheckQuorum)."),
+			       t->node, ull(t->term));
+		else if (t->success)
 			sb_add(&b, _("n%u saw a higher term (%llu) and steps down to follower."), t->node,
 			       ull(t->term));
 		else
 			sb_add(&b, _("n%u learns of term %llu and follows it."), t->node, ull(t->term));
 		break;
 	case SIM_T_SEND:
-		switch (m->type) {
+		switch ((enum raft_msg_type)m->type) { /* every type (no default) */
 		case RAFT_MSG_VOTE:
 			sb_add(&b, _("n%u asks n%u to vote for it in term %llu."), t->node, t->peer,
 			       ull(m->term));
@@ -411,6 +430,22 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 		case RAFT_MSG_VOTE_REPLY:
 			sb_add(&b, _("n%u %s n%u its vote for term %llu."), t->node,
 			       m->success ? _("grants") : _("refuses"), t->peer, ull(m->term));
+			break;
+		case RAFT_MSG_PREVOTE:
+			sb_add(&b,
+			       "n%u asks n%u whether it would vote for it in term %llu, without raising "
+			       "its own term (PreVote).",
+			       t->node, t->peer, ull(m->term));
+			break;
+		case RAFT_MSG_PREVOTE_REPLY:
+			if (m->success)
+				sb_add(&b, "n%u would vote for n%u in term %llu: it grants the pre-vote.",
+				       t->node, t->peer, ull(m->term));
+			else
+				sb_add(&b,
+				       "n%u refuses n%u a pre-vote: its log is more up to date, or it "
+				       "heard from a leader recently (term %llu).",
+				       t->node, t->peer, ull(m->term));
 			break;
 		case RAFT_MSG_APPEND:
 			if (m->n_entries)
@@ -427,7 +462,7 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 			       "snapshot (everything up to index %llu) instead."),
 			       t->node, t->peer, ull(m->index));
 			break;
-		default:
+		case RAFT_MSG_APPEND_REPLY:
 			if (m->success)
 				sb_add(&b, _("n%u tells leader n%u its log matches up to index %llu."),
 				       t->node, t->peer, ull(m->commit));

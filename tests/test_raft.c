@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "raft.h"
+#include "raft_internal.h" /* the configuration and quorum helpers */
 
 /* ---- A hand-wired group ---------------------------------------------------
  * Nodes 1..n, a FIFO of copied messages, and a driver that takes every ready
@@ -399,6 +400,68 @@ Test(config, defaults_and_validation)
 	raft_free(NULL);
 }
 
+/* The configuration object: voters 1..n, and quorums counted over them. */
+Test(quorum, majority_of_voters)
+{
+	struct raft_conf c;
+	unsigned want[] = {0, 1, 2, 2, 3, 3, 4, 4, 5};
+	for (uint8_t n = 1; n <= 8; n++) {
+		raft_conf_init(&c, n);
+		cr_assert_eq(c.n_voters, n);
+		cr_assert_eq(raft_quorum(&c), want[n], "n=%u", n);
+		cr_assert(raft_conf_is_voter(&c, n));
+		cr_assert_not(raft_conf_is_voter(&c, n + 1));
+		cr_assert_not(raft_conf_is_voter(&c, 0));
+	}
+	raft_conf_init(&c, 5);
+	uint64_t granted[4] = {0};
+	granted[0] = (1u << 1) | (1u << 4);
+	cr_assert_not(raft_quorum_has(&c, granted));
+	granted[0] |= 1u << 9; /* not a voter: does not count */
+	cr_assert_not(raft_quorum_has(&c, granted));
+	granted[0] |= 1u << 5;
+	cr_assert(raft_quorum_has(&c, granted));
+	/* the commit index: the highest index a majority matches */
+	struct raft_peer peers[6];
+	memset(peers, 0, sizeof peers);
+	uint64_t match[] = {0, 5, 3, 9, 1, 7}, scratch[5];
+	for (int i = 1; i <= 5; i++)
+		peers[i].match = match[i];
+	cr_assert_eq(raft_quorum_match(&c, peers, scratch), 5);
+	raft_conf_init(&c, 4); /* 2 of 4 is no majority: 3 are needed */
+	cr_assert_eq(raft_quorum_match(&c, peers, scratch), 3);
+}
+
+/* The vocabulary tables: every message type and role has a complete
+ * descriptor, requests and replies pair up, and names round-trip. */
+Test(config, vocabulary_tables)
+{
+	for (unsigned t = 0; t < RAFT_MSG_TYPES; t++) {
+		const struct raft_msg_desc *d = raft_msg_desc(t);
+		cr_assert_not_null(d, "type %u has no descriptor", t);
+		cr_assert(d->name && d->short_name && d->gloss, "type %u", t);
+		const struct raft_msg_desc *p = raft_msg_desc(d->pair);
+		cr_assert_not_null(p);
+		if (d->reply)
+			cr_assert_not(p->reply, "%s answers a request", d->name);
+		else
+			cr_assert(p->reply, "%s is answered by a reply", d->name);
+		for (unsigned u = 0; u < t; u++)
+			cr_assert_str_neq(raft_msg_desc(u)->name, d->name);
+	}
+	cr_assert_null(raft_msg_desc(RAFT_MSG_TYPES));
+	cr_assert_null(raft_msg_desc(255));
+	for (unsigned r = 0; r < RAFT_ROLES; r++) {
+		const struct raft_role_desc *d = raft_role_desc(r);
+		cr_assert_not_null(d);
+		cr_assert_eq(raft_role_from_name(d->name, strlen(d->name), false), (int)r);
+		cr_assert_eq(raft_role_from_name(d->plural, strlen(d->plural), true), (int)r);
+		cr_assert_eq(raft_role_from_name(d->plural, strlen(d->plural), false), -1);
+	}
+	cr_assert_null(raft_role_desc(RAFT_ROLES));
+	cr_assert_eq(raft_role_from_name("boss", 4, false), -1);
+}
+
 Test(config, names)
 {
 	cr_assert_str_eq(raft_role_name(RAFT_FOLLOWER), "follower");
@@ -408,6 +471,8 @@ Test(config, names)
 	cr_assert_str_eq(raft_msg_type_name(RAFT_MSG_VOTE_REPLY), "RequestVoteReply");
 	cr_assert_str_eq(raft_msg_type_name(RAFT_MSG_APPEND), "AppendEntries");
 	cr_assert_str_eq(raft_msg_type_name(RAFT_MSG_APPEND_REPLY), "AppendEntriesReply");
+	cr_assert_str_eq(raft_msg_type_name((enum raft_msg_type)RAFT_MSG_TYPES), "?");
+	cr_assert_str_eq(raft_role_name((enum raft_role)RAFT_ROLES), "?");
 	struct raft_entry e;
 	memset(&e, 0, sizeof e);
 	memcpy(e.cmd, "key=va=l", 8);
@@ -2139,4 +2204,302 @@ Test(random, safety_and_progress_with_snapshots)
 	for (uint64_t seed = 1; seed <= 30; seed++)
 		random_run(seed, seed % 2 ? 5 : 3, seed % 3 ? 3 : 64, seed % 4 < 2,
 		           (uint32_t)(seed % 8));
+}
+
+/* ---- PreVote (dissertation section 9.6) ------------------------------------ */
+
+static void cl_extensions(struct cluster *c, bool prevote, bool checkquorum)
+{
+	for (int i = 1; i <= c->n; i++)
+		raft_set_extensions(c->node[i], c->now, prevote, checkquorum);
+}
+
+static struct raft_msg mk_prevote(int from, int to, uint64_t term, uint64_t last,
+                                  uint64_t last_term)
+{
+	struct raft_msg m = mk_vote(from, to, term, last, last_term);
+	m.type = RAFT_MSG_PREVOTE;
+	return m;
+}
+
+/* "a candidate only increments its term if it first learns from a majority
+ * of the cluster that they would be willing to grant the candidate their
+ * votes": on a timeout the node keeps its term and its vote and asks for
+ * pre-votes in the term it would campaign in. */
+Test(prevote, timeout_makes_a_precandidate_that_keeps_its_term)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_extensions(&c, true, false);
+	struct raft_node *n = c.node[1];
+	raft_tick(n, raft_election_deadline_us(n));
+	cr_assert_eq(raft_role(n), RAFT_PRECANDIDATE);
+	cr_assert_eq(raft_term(n), 0);
+	cr_assert_eq(raft_voted_for(n), 0);
+	cr_assert_eq(raft_votes(n), 1);
+	struct batch b;
+	cl_take(&c, 1, true, &b);
+	cr_assert_not(b.rd.hard_state_changed, "nothing to make durable");
+	cr_assert_eq(b.n, 2);
+	for (int to = 2; to <= 3; to++) {
+		const struct raft_msg *m = find_msg(&b, RAFT_MSG_PREVOTE, to);
+		cr_assert_not_null(m);
+		cr_assert_eq(m->term, 1, "the term it would campaign in");
+		cr_assert_eq(m->index, 0);
+	}
+	cr_assert_null(find_msg(&b, RAFT_MSG_VOTE, 2));
+	cl_free(&c);
+}
+
+/* A majority of pre-votes starts the real election, which it wins. */
+Test(prevote, majority_of_prevotes_starts_the_election)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_extensions(&c, true, false);
+	cl_elect(&c, 1);
+	cr_assert_eq(raft_term(c.node[1]), 1);
+	cr_assert_eq(raft_term(c.node[2]), 1);
+	cl_free(&c);
+}
+
+/* Granting a pre-vote changes nothing on the voter: not its term, its vote
+ * or its timer; the grant carries the request's term. */
+Test(prevote, grant_changes_nothing_on_the_voter)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_extensions(&c, true, false);
+	struct raft_node *n = c.node[2];
+	int64_t dl = raft_election_deadline_us(n);
+	struct raft_msg m = mk_prevote(1, 2, 5, 0, 0);
+	struct batch b;
+	cl_step(&c, 2, &m, &b);
+	cr_assert_eq(raft_term(n), 0);
+	cr_assert_eq(raft_voted_for(n), 0);
+	cr_assert_eq(raft_role(n), RAFT_FOLLOWER);
+	cr_assert_eq(raft_election_deadline_us(n), dl);
+	cr_assert_not(b.rd.hard_state_changed);
+	const struct raft_msg *r = find_msg(&b, RAFT_MSG_PREVOTE_REPLY, 1);
+	cr_assert_not_null(r);
+	cr_assert(r->success);
+	cr_assert_eq(r->term, 5);
+	cl_free(&c);
+}
+
+/* A pre-vote needs an up-to-date log, as a vote does; a refusal carries the
+ * voter's own term. */
+Test(prevote, refused_for_a_stale_log)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_extensions(&c, true, false);
+	static const uint64_t terms[] = {2};
+	static const uint32_t counts[] = {3};
+	give_log(&c, 2, 3, terms, counts, 1);
+	c.now += 400000; /* long after that leader was heard from */
+	struct raft_msg m = mk_prevote(1, 2, 3, 1, 2);
+	struct batch b;
+	cl_step(&c, 2, &m, &b);
+	const struct raft_msg *r = find_msg(&b, RAFT_MSG_PREVOTE_REPLY, 1);
+	cr_assert_not(r->success);
+	cr_assert_eq(r->term, 2);
+	cr_assert_eq(raft_term(c.node[2]), 2);
+	m = mk_prevote(1, 2, 3, 3, 2); /* as long: granted */
+	cl_step(&c, 2, &m, &b);
+	cr_assert(find_msg(&b, RAFT_MSG_PREVOTE_REPLY, 1)->success);
+	cl_free(&c);
+}
+
+/* "... and the voters have not received heartbeats from a valid leader for
+ * at least a baseline election timeout". */
+Test(prevote, refused_while_the_leader_was_heard_recently)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_extensions(&c, true, false);
+	struct raft_msg hb = mk_append(3, 2, 1, 0, 0, 0, NULL, 0);
+	cl_step(&c, 2, &hb, NULL);
+	q_clear(&c);
+	c.now += 150000 - 1; /* just under the minimum election timeout */
+	struct raft_msg m = mk_prevote(1, 2, 2, 0, 0);
+	struct batch b;
+	cl_step(&c, 2, &m, &b);
+	cr_assert_not(find_msg(&b, RAFT_MSG_PREVOTE_REPLY, 1)->success);
+	c.now += 1;
+	cl_step(&c, 2, &m, &b);
+	cr_assert(find_msg(&b, RAFT_MSG_PREVOTE_REPLY, 1)->success);
+	cl_free(&c);
+}
+
+/* A refusal from a voter in a higher term brings the pre-candidate into
+ * that term, as a follower; a grant's future term is not adopted. */
+Test(prevote, replies_and_terms)
+{
+	struct cluster c;
+	cl_init(&c, 5, 0, 0);
+	cl_extensions(&c, true, false);
+	struct raft_node *n = c.node[1];
+	raft_timeout_now(n, c.now);
+	cl_take(&c, 1, true, NULL);
+	q_clear(&c);
+	struct raft_msg r = mk(RAFT_MSG_PREVOTE_REPLY, 2, 1, 1);
+	r.success = true;
+	cl_step(&c, 1, &r, NULL);
+	cr_assert_eq(raft_role(n), RAFT_PRECANDIDATE);
+	cr_assert_eq(raft_term(n), 0);
+	cr_assert_eq(raft_votes(n), 2);
+	r = mk(RAFT_MSG_PREVOTE_REPLY, 3, 1, 4); /* refused, voter in term 4 */
+	cl_step(&c, 1, &r, NULL);
+	cr_assert_eq(raft_role(n), RAFT_FOLLOWER);
+	cr_assert_eq(raft_term(n), 4);
+	cl_free(&c);
+}
+
+/* The lesson in miniature: n3 hears nobody (a one-way cut) and times out
+ * again and again; with PreVote its term never rises and the leader of
+ * term 1 stays. */
+Test(prevote, cut_off_node_does_not_disrupt)
+{
+	for (int on = 0; on <= 1; on++) {
+		struct cluster c;
+		cl_init(&c, 3, 0, 0);
+		cl_extensions(&c, on, false);
+		cl_elect(&c, 1);
+		c.cut[1][3] = c.cut[2][3] = true; /* n3 can send, not receive */
+		int leader = 1;
+		for (int round = 0; round < 5; round++) {
+			/* the leader's heartbeats go on until n3's timer fires */
+			while (c.now < raft_election_deadline_us(c.node[3]) &&
+			       raft_role(c.node[leader]) == RAFT_LEADER)
+				cl_heartbeat(&c, leader);
+			raft_tick(c.node[3], c.now);
+			cl_ready(&c, 3);
+			cl_run(&c);
+			for (int i = 1; i <= 2; i++)
+				if (raft_role(c.node[i]) != RAFT_LEADER)
+					leader = 3 - i;
+		}
+		if (on) {
+			cr_assert_eq(raft_term(c.node[3]), 1, "pre-votes never raise it");
+			cr_assert_eq(raft_role(c.node[3]), RAFT_PRECANDIDATE);
+			cr_assert_eq(raft_role(c.node[1]), RAFT_LEADER);
+			cr_assert_eq(raft_term(c.node[1]), 1);
+		} else {
+			cr_assert_gt(raft_term(c.node[3]), 1, "without PreVote the term rises");
+			cr_assert_neq(raft_term(c.node[1]), 1, "and deposes the leader");
+		}
+		cl_free(&c);
+	}
+}
+
+/* ---- CheckQuorum (section 6.2) --------------------------------------------- */
+
+/* "A leader in Raft steps down if an election timeout elapses without a
+ * successful round of heartbeats to a majority of its cluster." */
+Test(checkquorum, leader_without_a_majority_steps_down)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_extensions(&c, false, true);
+	cl_elect(&c, 1);
+	c.cut[2][1] = c.cut[3][1] = true; /* replies never come back */
+	int64_t start = c.now;
+	while (raft_role(c.node[1]) == RAFT_LEADER) {
+		cr_assert_lt(c.now - start, 1000000);
+		cl_heartbeat(&c, 1);
+	}
+	cr_assert_eq(raft_role(c.node[1]), RAFT_FOLLOWER);
+	cr_assert_eq(raft_term(c.node[1]), 1, "it steps down in its own term");
+	cr_assert_eq(raft_leader_hint(c.node[1]), 0);
+	cr_assert_geq(c.now - start, 150000);
+	cr_assert_leq(c.now - start, 2 * 150000 + 50000);
+	cl_free(&c);
+}
+
+Test(checkquorum, leader_with_a_majority_stays)
+{
+	for (int on = 0; on <= 1; on++) {
+		struct cluster c;
+		cl_init(&c, 3, 0, 0);
+		cl_extensions(&c, false, on);
+		cl_elect(&c, 1);
+		c.cut[3][1] = true; /* n2 still answers: a majority with the leader */
+		for (int i = 0; i < 40; i++)
+			cl_heartbeat(&c, 1);
+		cr_assert_eq(raft_role(c.node[1]), RAFT_LEADER);
+		c.cut[2][1] = true; /* now nobody: only CheckQuorum notices */
+		for (int i = 0; i < 40; i++)
+			cl_heartbeat(&c, 1);
+		if (on)
+			cr_assert_neq(raft_role(c.node[1]), RAFT_LEADER);
+		else
+			cr_assert_eq(raft_role(c.node[1]), RAFT_LEADER, "without CheckQuorum it stays");
+		cl_free(&c);
+	}
+}
+
+/* Section 4.2.3: "if a server receives a RequestVote request within the
+ * minimum election timeout of hearing from a current leader, it does not
+ * update its term or grant its vote". */
+Test(checkquorum, vote_ignored_while_the_leader_was_heard_recently)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_extensions(&c, false, true);
+	struct raft_msg hb = mk_append(3, 2, 1, 0, 0, 0, NULL, 0);
+	cl_step(&c, 2, &hb, NULL);
+	q_clear(&c);
+	c.now += 100000;
+	struct raft_msg m = mk_vote(1, 2, 7, 0, 0);
+	struct batch b;
+	cl_step(&c, 2, &m, &b);
+	cr_assert_eq(raft_term(c.node[2]), 1);
+	cr_assert_eq(raft_voted_for(c.node[2]), 0);
+	cr_assert_eq(b.n, 0, "no answer at all");
+	c.now += 50000; /* the minimum election timeout has passed */
+	cl_step(&c, 2, &m, &b);
+	cr_assert_eq(raft_term(c.node[2]), 7);
+	cr_assert_eq(raft_voted_for(c.node[2]), 1);
+	cr_assert(find_msg(&b, RAFT_MSG_VOTE_REPLY, 1)->success);
+	cl_free(&c);
+}
+
+/* A leader counts itself as a current leader: with CheckQuorum a higher
+ * term in a RequestVote does not depose it while it has its majority. */
+Test(checkquorum, leader_ignores_votes_while_it_has_a_majority)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_extensions(&c, false, true);
+	cl_elect(&c, 1);
+	struct raft_msg m = mk_vote(3, 1, 9, 5, 5);
+	cl_step(&c, 1, &m, NULL);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_LEADER);
+	cr_assert_eq(raft_term(c.node[1]), 1);
+	cl_free(&c);
+}
+
+/* ---- Typed log entries ---------------------------------------------------- */
+
+/* Only commands change the key-value map; a no-op or configuration entry is
+ * committed and applied like any other, and leaves the map alone. */
+Test(entries, only_commands_change_the_map)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	struct raft_entry e[3];
+	fill(e, 3, 1, 1);
+	e[1].type = RAFT_ENTRY_NOOP;
+	e[2].type = RAFT_ENTRY_CONFIG;
+	cr_assert_eq(e[0].type, RAFT_ENTRY_COMMAND, "a zeroed entry is a command");
+	struct raft_msg m = mk_append(1, 2, 1, 0, 0, 3, e, 3);
+	cl_step(&c, 2, &m, NULL);
+	struct raft_node *n = c.node[2];
+	cr_assert_eq(raft_last_applied(n), 3);
+	cr_assert_eq(raft_map_count(n), 1);
+	cr_assert(map_has(n, "k1", "1"));
+	cr_assert_eq(raft_entry_at(n, 2)->type, RAFT_ENTRY_NOOP);
+	cr_assert_eq(raft_entry_at(n, 2)->len, e[1].len, "len and type share a byte");
+	cl_free(&c);
 }

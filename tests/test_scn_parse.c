@@ -1,5 +1,6 @@
 /* test_scn_parse.c - the .scn parser: every command, condition, limit and error. */
 #include "scn.h"
+#include "scn_internal.h" /* the condition table */
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -188,6 +189,8 @@ Test(scn_parse, canonical_round_trip)
 	format_is("set snapshot=64 trailing=32", "set snapshot=64 trailing=32");
 	format_is("set trailing=2 snapshot=8", "set snapshot=8 trailing=2");
 	format_is("set snapshot=0", "set snapshot=0");
+	format_is("set checkquorum=on prevote=off", "set prevote=off checkquorum=on");
+	format_is("set prevote=on", "set prevote=on");
 	format_is("set trailing=0007", "set trailing=7");
 	format_is("set heartbeat=20ms snapshot=1000000000 drop=1%",
 	          "set heartbeat=20ms drop=1% snapshot=1000000000");
@@ -235,6 +238,8 @@ Test(scn_parse, every_condition)
 		{"role n1 == follower", "role n1 == follower"},
 		{"role leader == leader", "role leader == leader"},
 		{"role n2 != candidate", "role n2 != candidate"},
+		{"role n3 == precandidate", "role n3 == precandidate"},
+		{"precandidates == 0", "precandidates == 0"},
 		{"term n1 == 3", "term n1 == 3"},
 		{"term n1 >= 3", "term n1 >= 3"},
 		{"term leader <= 3", "term leader <= 3"},
@@ -471,7 +476,9 @@ Test(scn_parse, errors)
 		{HDR "expect\n", "x.scn:2:8: missing condition after 'expect'"},
 		{HDR "expect not\n", "x.scn:2:12: missing condition after 'expect'"},
 		{HDR "expect ledaer\n", "x.scn:2:8: unknown condition 'ledaer': did you mean 'leader'?"},
-		{HDR "expect happiness\n", "x.scn:2:8: unknown condition 'happiness': expected leader, no-leader, leaders, role, term, terms-agree, commit, committed, value, logs-match, acked-committed, sent (or not COND)"},
+		{HDR "expect happiness\n", "x.scn:2:8: unknown condition 'happiness': expected leader, no-leader, followers, candidates, leaders, precandidates, role, term, terms-agree, commit, log, snapshot, votes, committed, logged, value, logs-match, acked-committed, sent, up (or not COND)"},
+		{HDR "expect folowers == 1\n", "x.scn:2:8: unknown condition 'folowers': did you mean 'followers'?"},
+		{HDR "expect snapshto n1 == 0\n", "x.scn:2:8: unknown condition 'snapshto': did you mean 'snapshot'?"},
 		{HDR "expect {n1}\n", "x.scn:2:8: expected a condition after 'expect'"},
 		{HDR "expect leader = n1\n", "x.scn:2:15: bad operator after 'leader': expected leader == NODE, leader != NODE or leader in {..}"},
 		{HDR "expect leader == n7\n", "x.scn:2:18: unknown node 'n7': the cluster has nodes n1..n5"},
@@ -486,9 +493,9 @@ Test(scn_parse, errors)
 		{HDR "expect term n1 >= x\n", "x.scn:2:19: bad number 'x': expected a number 0..18446744073709551615"},
 		{HDR "expect term n1 >=\n", "x.scn:2:19: missing number: expected a number 0..18446744073709551615"},
 		{HDR "expect term n1 >= 18446744073709551616\n", "x.scn:2:19: number 18446744073709551616 is out of range"},
-		{HDR "expect role n1 == boss\n", "x.scn:2:19: unknown role 'boss': expected follower, candidate or leader"},
+		{HDR "expect role n1 == boss\n", "x.scn:2:19: unknown role 'boss': expected follower, candidate, leader or precandidate"},
 		{HDR "expect role n1 >= leader\n", "x.scn:2:16: bad operator '>=' after 'role NODE': expected == or !="},
-		{HDR "expect role n1 ==\n", "x.scn:2:19: missing role: expected follower, candidate or leader"},
+		{HDR "expect role n1 ==\n", "x.scn:2:19: missing role: expected follower, candidate, leader or precandidate"},
 		{HDR "expect committed x=1\n", "x.scn:2:22: expected 'on' after 'committed x=1': e.g. committed x=1 on all"},
 		{HDR "expect committed x=1 on\n", "x.scn:2:25: missing nodes after 'on': expected all, majority, any, a node or {n1 n2}"},
 		{HDR "expect committed x=1 on nowhere\n", "x.scn:2:25: bad nodes 'nowhere' after 'on': expected all, majority, any, a node or {n1 n2}"},
@@ -557,11 +564,13 @@ Test(scn_parse, errors)
 		{HDR "mend n1 -> n2 -> n3\n", "x.scn:2:15: unexpected '->' after the link"},
 		/* settings */
 		{HDR "set\n", "x.scn:2:5: missing settings after 'set': e.g. set election=150..300ms heartbeat=50ms"},
-		{HDR "set foo=1\n", "x.scn:2:5: unknown setting 'foo': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory, pace, batch, torn, slow or slow_latency"},
+		{HDR "set foo=1\n", "x.scn:2:5: unknown setting 'foo': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory, pace, batch, torn, slow, slow_latency, prevote or checkquorum"},
 		{HDR "set batch=0\n", "x.scn:2:11: bad batch '0': expected the most entries one AppendEntries carries, 1..65536"},
 		{HDR "set batch=65537\n", "x.scn:2:11: bad batch '65537': expected the most entries one AppendEntries carries, 1..65536"},
 		{HDR "set torn=yes\n", "x.scn:2:10: bad torn 'yes': expected on (a crash keeps only a prefix of the oldest write in flight) or off"},
 		{HDR "set torn\n", "x.scn:2:5: missing value in 'torn': write it like torn=on"},
+		{HDR "set prevote=maybe\n", "x.scn:2:13: bad prevote 'maybe': expected on or off"},
+		{HDR "expect role n1 == precandidat\n", "x.scn:2:19: unknown role 'precandidat': expected follower, candidate, leader or precandidate"},
 		{HDR "set heartbeat=1us\n", "x.scn:2:15: heartbeat 1us is below 1ms: timers that short make virtual time crawl (millions of events per virtual second); use 1ms or more"},
 		{HDR "set election=1us..2ms\n", "x.scn:2:14: election timeout 1us..2ms is below 1ms: timers that short make virtual time crawl (millions of events per virtual second); use 1ms or more"},
 		{HDR "set max_events=lots\n", "x.scn:2:16: bad max_events 'lots': expected a number of simulator events 0..1000000000000 (0: no limit)"},
@@ -918,4 +927,38 @@ Test(scn_parse, too_many_measurements)
 	snprintf(want, sizeof want, "x.scn:%d:9: too many measurements", SCN_MEASURES_MAX + 2);
 	expect_error(text, len, want);
 	free(text);
+}
+
+/* The condition table and the docs agree: every first word in the table,
+ * and every role's plural, has its row in docs/scenarios.md's table of
+ * conditions. */
+Test(scn_parse, every_condition_in_the_table_is_documented)
+{
+	const char *root = getenv("SOURCE_ROOT");
+	char path[1024];
+	snprintf(path, sizeof path, "%s/docs/scenarios.md", root && *root ? root : SOURCE_ROOT);
+	FILE *f = fopen(path, "rb");
+	cr_assert_not_null(f, "%s", path);
+	static char doc[1 << 17];
+	size_t n = fread(doc, 1, sizeof doc - 1, f);
+	fclose(f);
+	doc[n] = '\0';
+	const char *sec = strstr(doc, "## Conditions");
+	cr_assert_not_null(sec);
+	size_t count = 0;
+	const struct scn_cond_desc *d = scn_cond_descs(&count);
+	cr_assert_gt(count, 10);
+	for (size_t i = 0; i < count; i++) {
+		char a[64], b[64];
+		snprintf(a, sizeof a, "| `%s`", d[i].name);
+		snprintf(b, sizeof b, "| `%s ", d[i].name);
+		cr_expect(strstr(sec, a) || strstr(sec, b), "condition '%s' has no row in %s",
+		          d[i].name, path);
+		cr_expect(d[i].syntax && d[i].help, "%s", d[i].name);
+	}
+	for (unsigned r = 0; r < RAFT_ROLES; r++) {
+		char a[64];
+		snprintf(a, sizeof a, "`%s OP K`", raft_role_desc(r)->plural);
+		cr_expect(strstr(sec, a), "'%s' is not in %s", a, path);
+	}
 }

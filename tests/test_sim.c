@@ -879,3 +879,34 @@ Test(sim, next_events_list_the_earliest_message_per_link_and_each_timer)
 	cr_assert_eq(sim_msg_drop(s, id), SIM_EINVAL, "no longer in flight");
 	sim_free(s);
 }
+
+/* PreVote and CheckQuorum in the simulator: the settings reach every node,
+ * and the trace names the pre-candidate and the leader that steps down in
+ * its own term (a role change alone is a batch of its own). */
+Test(sim, prevote_and_checkquorum_in_the_trace)
+{
+	struct tracebuf b = {0};
+	struct sim_config c;
+	sim_config_default(&c);
+	c.seed = 3;
+	c.prevote = true;
+	c.checkquorum = true;
+	struct sim *s = sim_new(&c);
+	cr_assert(s);
+	sim_set_trace(s, collect, &b);
+	uint8_t l = await_leader(s, 2 * SEC);
+	cr_assert(l);
+	cr_assert(strstr(b.s, "timeout → precandidate term 0"), "%.600s", b.s);
+	cr_assert(strstr(b.s, "PreVote(term 1, last 0/0)"), "%.600s", b.s);
+	cr_assert(strstr(b.s, "PreVoteReply(term 1, granted)"), "%.600s", b.s);
+	uint64_t term = raft_term(sim_node(s, l));
+	cr_assert_eq(sim_isolate(s, l), SIM_OK);
+	run_for(s, 400 * MS);
+	cr_assert_neq(raft_role(sim_node(s, l)), RAFT_LEADER);
+	char want[64];
+	snprintf(want, sizeof want, "n%u steps down → follower term %llu (no quorum)", l,
+	         (unsigned long long)term);
+	cr_assert(strstr(b.s, want), "no '%s' in the trace", want);
+	sim_free(s);
+	free(b.s);
+}
