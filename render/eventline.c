@@ -51,8 +51,9 @@ static int priority(const struct sim_trace *t, bool *key)
 			return 0;
 		return t->kind == SIM_T_DROP ? 4 : 3;
 	case SIM_T_DUPLICATE:
+	case SIM_T_DELIVER:
 	case SIM_T_SAY:
-		return 0; /* duplicates; `say` is shown on its own */
+		return 0; /* duplicates, arrivals; `say` is shown on its own */
 	}
 	return 0;
 }

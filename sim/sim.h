@@ -209,10 +209,12 @@ enum sim_trace_kind {
 	SIM_T_LEADER,     /* node: became leader of term (votes in mask) */
 	SIM_T_FOLLOWER,   /* node: follower of a new term; success: it stepped
 	                     down from candidate/leader */
-	SIM_T_SEND,       /* msg */
-	SIM_T_DROP,       /* msg; text: why ("lost", "link down", "cut link",
-	                     "receiver down") */
-	SIM_T_DUPLICATE,  /* msg: the network duplicated it */
+	SIM_T_SEND,       /* msg, msg_id, due_us: it left its sender and is due
+	                     at its receiver at due_us */
+	SIM_T_DROP,       /* msg, msg_id; text: why ("lost", "link down",
+	                     "cut link", "receiver down") */
+	SIM_T_DUPLICATE,  /* msg: the network duplicated it; msg_id and due_us
+	                     are the new copy's */
 	SIM_T_COMMIT,     /* node: commitIndex advanced to index; entry */
 	SIM_T_CRASH,      /* node */
 	SIM_T_RESTART,    /* node: rebooted, term, index = last log index */
@@ -226,6 +228,7 @@ enum sim_trace_kind {
 	                     was installed from the leader, else the node
 	                     compacted its own log; peer: the leader */
 	SIM_T_VIOLATION,  /* text: the report */
+	SIM_T_DELIVER,    /* msg, msg_id: handed to its (live) receiver */
 };
 
 struct sim_trace {
@@ -236,7 +239,9 @@ struct sim_trace {
 	bool both;                      /* LINK: both directions */
 	uint64_t term, index;
 	uint64_t first;                 /* COMMIT: first newly committed index */
-	const struct raft_msg *msg;     /* SEND, DROP, DUPLICATE */
+	const struct raft_msg *msg;     /* SEND, DROP, DUPLICATE, DELIVER */
+	uint64_t msg_id;                /* the same: the message's id (sim_msg.id) */
+	int64_t due_us;                 /* SEND, DUPLICATE: when it is due */
 	const struct raft_entry *entry; /* COMMIT */
 	const char *text;
 	uint64_t votes_mask[4];         /* LEADER: bit (i-1) for voter i */

@@ -227,4 +227,47 @@ struct sim {
 	void *trace_ctx;
 };
 
+static inline bool sim_valid_node(const struct sim *s, uint8_t i)
+{
+	return i >= 1 && i <= s->cfg.nodes;
+}
+
+static inline size_t sim_link_at(const struct sim *s, uint8_t from, uint8_t to)
+{
+	return (size_t)from * ((size_t)s->cfg.nodes + 1) + to;
+}
+
+#define SIM_HOUR_US (3600LL * 1000 * 1000)
+
+/* ---- Shared by the files of sim/ ------------------------------------------ */
+/* sim.c: the trace (trace_fn must be set for sim_emit), stopping the run,
+ * and driving a node. */
+void sim_emit(struct sim *s, struct sim_trace *t);
+void sim_emit_text(struct sim *s, enum sim_trace_kind kind, uint8_t node, const char *text);
+/* An allocation failed: the run stops as out of memory, naming what. */
+void sim_stop_oom(struct sim *s, const char *what);
+/* The checker found v: the run stops (as out of memory if the checker ran
+ * out of it). */
+void sim_stop_violation(struct sim *s, const struct sim_violation *v);
+/* False (and the run stopped) if m promises state its sender's disk does
+ * not hold yet. */
+bool sim_reply_durable(struct sim *s, const struct raft_msg *m);
+/* Hands node i's batches to the disk and the network until it has none. */
+void sim_flush(struct sim *s, uint8_t i);
+
+/* net.c: messages in slots. */
+/* Copies m (and its entries) into a new slot, held; SIM_NONE on ENOMEM. */
+uint32_t sim_msg_store(struct sim *s, const struct raft_msg *m);
+/* Puts a stored message on the wire: latency, loss and duplication. */
+void sim_msg_launch(struct sim *s, uint32_t i);
+void sim_slot_free(struct sim *s, uint32_t i);
+/* The message in slot reaches its receiver's end: delivered or dropped. */
+void sim_net_deliver(struct sim *s, uint32_t slot);
+
+/* client.c: the events of client requests. */
+void sim_client_arrive(struct sim *s, uint32_t r);
+void sim_client_timeout(struct sim *s, uint32_t r);
+/* Node i applied up to index applied: acknowledge what it accepted. */
+void sim_client_applied(struct sim *s, uint8_t i, uint64_t applied);
+
 #endif

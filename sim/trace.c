@@ -126,6 +126,18 @@ static void sb_votes(struct sb *b, const uint64_t *mask)
 		}
 }
 
+/* " id=17", and " due=218.345ms" when due: a message's identity in the
+ * text trace (nothing for a record without an id). */
+static void sb_msg_id(struct sb *b, const struct sim_trace *t, bool due)
+{
+	if (!t->msg_id)
+		return;
+	sb_add(b, " id=%llu", ull(t->msg_id));
+	if (due)
+		sb_add(b, " due=%lld.%03lldms", (long long)(t->due_us / 1000),
+		       (long long)(t->due_us % 1000));
+}
+
 static void format_text(struct sb *b, const struct sim_trace *t)
 {
 	char ts[32];
@@ -149,13 +161,20 @@ static void format_text(struct sb *b, const struct sim_trace *t)
 	case SIM_T_SEND:
 		sb_add(b, "n%u → n%u ", t->node, t->peer);
 		sb_msg(b, t->msg);
+		sb_msg_id(b, t, true);
 		break;
 	case SIM_T_DROP:
 		sb_add(b, "n%u → n%u %s dropped (%s)", t->node, t->peer, msg_short_name(t->msg),
 		       t->text ? t->text : "lost");
+		sb_msg_id(b, t, false);
 		break;
 	case SIM_T_DUPLICATE:
 		sb_add(b, "n%u → n%u %s duplicated", t->node, t->peer, msg_short_name(t->msg));
+		sb_msg_id(b, t, true);
+		break;
+	case SIM_T_DELIVER:
+		sb_add(b, "n%u → n%u %s delivered", t->node, t->peer, msg_short_name(t->msg));
+		sb_msg_id(b, t, false);
 		break;
 	case SIM_T_COMMIT:
 		if (t->first == t->index)
@@ -224,7 +243,7 @@ static const char *kind_name(enum sim_trace_kind k)
 	    [SIM_T_HEAL] = "heal",         [SIM_T_PARTITION] = "partition",
 	    [SIM_T_CLIENT] = "client",     [SIM_T_SAY] = "say",
 	    [SIM_T_SET] = "set",           [SIM_T_VIOLATION] = "violation",
-	    [SIM_T_SNAPSHOT] = "snapshot",
+	    [SIM_T_SNAPSHOT] = "snapshot", [SIM_T_DELIVER] = "deliver",
 	};
 	return names[k];
 }
@@ -265,8 +284,13 @@ static void format_json(struct sb *b, const struct sim_trace *t)
 		break;
 	case SIM_T_SEND:
 	case SIM_T_DROP:
-	case SIM_T_DUPLICATE: {
+	case SIM_T_DUPLICATE:
+	case SIM_T_DELIVER: {
 		const struct raft_msg *m = t->msg;
+		if (t->msg_id)
+			sb_add(b, ",\"id\":%llu", ull(t->msg_id));
+		if (t->msg_id && (t->kind == SIM_T_SEND || t->kind == SIM_T_DUPLICATE))
+			sb_add(b, ",\"due_us\":%lld", (long long)t->due_us);
 		sb_add(b, ",\"msg\":{\"type\":\"%s\",\"term\":%llu,\"success\":%s",
 		       raft_msg_type_name((enum raft_msg_type)m->type), ull(m->term),
 		       m->success ? "true" : "false");
@@ -406,6 +430,9 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 		break;
 	case SIM_T_DUPLICATE:
 		sb_add(&b, "The network duplicated a message from n%u to n%u.", t->node, t->peer);
+		break;
+	case SIM_T_DELIVER:
+		sb_add(&b, "n%u receives n%u's %s.", t->peer, t->node, msg_short_name(m));
 		break;
 	case SIM_T_COMMIT:
 		if (!t->entry) {
