@@ -80,4 +80,13 @@ int cli_write_atomic(const char *path, const char *text, char *err, size_t errca
  * `raftsim: FLAG: PATH: why` and returns false. */
 bool cli_output_ok(const char *flag, const char *path, const char *input);
 
+/* --format for a run: text|jsonl set *trace_fmt, edn|porcupine-json set
+ * *hist_fmt (the --history file's).  false (and one line) for anything
+ * else.  cmd_run.c. */
+bool cli_parse_run_format(const char *v, enum sim_trace_format *trace_fmt, int *hist_fmt);
+/* Writes the clients' history of s to path (--history) in hist_fmt (enum
+ * sim_history_format) through the one output writer.  0, or -1 after a
+ * one-line error.  cmd_run.c. */
+int cli_history_write(const char *path, int hist_fmt, const struct sim *s);
+
 #endif

@@ -1,6 +1,7 @@
 /* cmd_check.c - `raftsim check` (run scenarios, verdict per run) and `raftsim run FILE`. */
 #include "cli.h"
 
+#include "client_history.h"
 #include "scn.h"
 #include "sim.h"
 
@@ -29,9 +30,11 @@ static const char check_usage[] =
 
 static const char run_script_usage[] =
 	"usage: raftsim run FILE [--trace FILE|-] [--format text|jsonl] [--seed S] [--bug NAME]...\n"
+	"                        [--history FILE [--format edn|porcupine-json]]\n"
 	"Runs the scenario FILE headless to its end and prints its trace, one line\n"
 	"per event, narration (say) included.  --trace where the trace goes (default\n"
-	"-, stdout).  The verdict (PASS or FAIL) goes to stderr.  --max-events N and\n"
+	"-, stdout).  --history writes the clients' operations (EDN for Knossos, or\n"
+	"Porcupine JSON).  The verdict (PASS or FAIL) goes to stderr.  --max-events N and\n"
 	"--max-memory SIZE bound the run (default 100000000 events, 1GiB; 0: none).\n"
 	"Exit 0 if the script passed, 1 if it failed, 2 for bad usage or a bad\n"
 	"script, 3 for a resource limit (a budget ran out, or out of memory).\n";
@@ -45,6 +48,8 @@ struct check_flags {
 	uint64_t max_events, max_memory; /* 0: not given; UINT64_MAX: no limit */
 	const char *trace;
 	enum sim_trace_format fmt;
+	const char *history; /* run --history FILE */
+	int hist_fmt;
 };
 
 static bool parse_seeds(const char *v, uint64_t *lo, uint64_t *hi)
@@ -112,22 +117,18 @@ static int parse_flags(int argc, char **argv, bool run, struct check_flags *f,
 			if (!(f->trace = cli_flag_value(argc, argv, &i, "--trace")))
 				return 2;
 		} else if (cli_flag_is(a, "--format") && run) {
-			if (!(v = cli_flag_value(argc, argv, &i, "--format")))
+			if (!(v = cli_flag_value(argc, argv, &i, "--format")) ||
+			    !cli_parse_run_format(v, &f->fmt, &f->hist_fmt))
 				return 2;
-			if (!strcmp(v, "text"))
-				f->fmt = SIM_TRACE_TEXT;
-			else if (!strcmp(v, "jsonl"))
-				f->fmt = SIM_TRACE_JSONL;
-			else {
-				fprintf(stderr, "raftsim: --format: '%s' is not a format (text or jsonl)\n", v);
+		} else if (cli_flag_is(a, "--history") && run) {
+			if (!(f->history = cli_flag_value(argc, argv, &i, "--history")))
 				return 2;
-			}
 		} else if (cli_script_sets(name, a)) {
 			return 2;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			static const char *const run_flags[] = {
-				"--seed", "--bug", "--trace", "--format", "--max-events", "--max-memory",
-				"--help", NULL};
+				"--seed", "--bug", "--trace", "--format", "--history", "--max-events",
+				"--max-memory", "--help", NULL};
 			static const char *const check_flags[] = {
 				"--seed", "--seeds", "--bug", "--lint", "--max-events", "--max-memory",
 				"--help", NULL};
@@ -294,7 +295,9 @@ int cli_run_script(int argc, char **argv)
 		rc = 2;
 		goto cleanup;
 	}
-	if (!cli_output_ok("--trace", f.trace, files[0]) || cli_trace_open(o, f.trace, f.fmt) != 0) {
+	if (!cli_output_ok("--trace", f.trace, files[0]) ||
+	    (f.history && !cli_output_ok("--history", f.history, files[0])) ||
+	    cli_trace_open(o, f.trace, f.fmt) != 0) {
 		rc = 2;
 		goto cleanup;
 	}
@@ -327,6 +330,8 @@ int cli_run_script(int argc, char **argv)
 		print_reproduce(stderr, s, sim);
 		rc = 1;
 	}
+	if (f.history && cli_history_write(f.history, f.hist_fmt, sim) != 0)
+		rc = 2;
 cleanup:
 	if (o && cli_trace_close(o, rc != 2) != 0 && rc == 0)
 		rc = 2;

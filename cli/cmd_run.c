@@ -1,6 +1,8 @@
 /* cmd_run.c - `raftsim run`: a plain cluster, headless, printing its trace. */
 #include "cli.h"
 
+#include "client_history.h"
+#include "outfile.h"
 #include "scn.h"
 #include "sim.h"
 
@@ -10,11 +12,14 @@
 
 static const char run_usage[] =
     "usage: raftsim run [FILE] [--nodes N] [--seed S] [--for DURATION] [--trace FILE|-]\n"
-    "                   [--format text|jsonl] [--bug NAME]...\n"
+    "                   [--format text|jsonl] [--history FILE [--format edn|porcupine-json]]\n"
+    "                   [--bug NAME]...\n"
     "Runs a cluster with the default settings (or the scenario FILE) headless and\n"
     "prints one line per event.  --nodes 1..255 (default 5), --seed (default 1),\n"
     "--for the virtual time to run (default 2s), --trace where the trace goes\n"
-    "(default -, stdout), --bug switches off one rule of Raft (repeatable):\n"
+    "(default -, stdout), --history the clients' operations as a Jepsen history\n"
+    "(EDN, for Knossos) or Porcupine JSON, --bug switches off one rule of Raft\n"
+    "(repeatable):\n"
     "  " RAFT_BUG_NAMES "\n"
     "--max-events N (default 100000000) and --max-memory SIZE\n"
     "(default 1GiB, the simulator's own accounting) bound the run; 0: no limit.\n"
@@ -53,13 +58,52 @@ int cli_parse_budget(int argc, char **argv, int *i, uint64_t *events, uint64_t *
 	return 0;
 }
 
+bool cli_parse_run_format(const char *v, enum sim_trace_format *trace_fmt, int *hist_fmt)
+{
+	if (!strcmp(v, "text"))
+		*trace_fmt = SIM_TRACE_TEXT;
+	else if (!strcmp(v, "jsonl"))
+		*trace_fmt = SIM_TRACE_JSONL;
+	else if (!strcmp(v, "edn"))
+		*hist_fmt = SIM_HISTORY_EDN;
+	else if (!strcmp(v, "porcupine-json"))
+		*hist_fmt = SIM_HISTORY_PORCUPINE_JSON;
+	else {
+		fprintf(stderr, "raftsim: --format: '%s' is not a format (text or jsonl for the "
+		                "trace, edn or porcupine-json for --history)\n", v);
+		return false;
+	}
+	return true;
+}
+
+int cli_history_write(const char *path, int hist_fmt, const struct sim *s)
+{
+	char err[512];
+	struct sim_out *o = sim_out_open(path, err, sizeof err);
+	if (!o) {
+		fprintf(stderr, "raftsim: --history: %s\n", err);
+		return -1;
+	}
+	if (sim_history_write(s, (enum sim_history_format)hist_fmt, sim_out_stream(o)) != 0) {
+		sim_out_abort(o);
+		fprintf(stderr, "raftsim: --history: %s: the history could not be written\n", path);
+		return -1;
+	}
+	if (sim_out_commit(o, err, sizeof err) != 0) {
+		fprintf(stderr, "raftsim: --history: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 int cli_run(int argc, char **argv)
 {
 	struct sim_config c;
 	sim_config_default(&c);
 	int64_t for_us = 2000000;
-	const char *trace = "-";
+	const char *trace = "-", *history = NULL;
 	enum sim_trace_format fmt = SIM_TRACE_TEXT;
+	int hist_fmt = SIM_HISTORY_EDN;
 	uint64_t max_events = 0, max_memory = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v;
@@ -88,24 +132,19 @@ int cli_run(int argc, char **argv)
 			if (!(trace = cli_flag_value(argc, argv, &i, "--trace")))
 				return 2;
 		} else if (!strncmp(a, "--format", 8) && (a[8] == 0 || a[8] == '=')) {
-			if (!(v = cli_flag_value(argc, argv, &i, "--format")))
+			if (!(v = cli_flag_value(argc, argv, &i, "--format")) ||
+			    !cli_parse_run_format(v, &fmt, &hist_fmt))
 				return 2;
-			if (!strcmp(v, "text"))
-				fmt = SIM_TRACE_TEXT;
-			else if (!strcmp(v, "jsonl"))
-				fmt = SIM_TRACE_JSONL;
-			else {
-				fprintf(stderr, "raftsim: --format: '%s' is not a format (text or jsonl)\n",
-				        v);
+		} else if (cli_flag_is(a, "--history")) {
+			if (!(history = cli_flag_value(argc, argv, &i, "--history")))
 				return 2;
-			}
 		} else if (!strncmp(a, "--bug", 5) && (a[5] == 0 || a[5] == '=')) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--bug")) ||
 			    !cli_parse_bug("--bug", v, &c.bugs))
 				return 2;
 		} else {
 			static const char *const flags[] = {
-				"--nodes", "--seed", "--for", "--trace", "--format", "--bug",
+				"--nodes", "--seed", "--for", "--trace", "--format", "--history", "--bug",
 				"--max-events", "--max-memory", "--help", NULL};
 			return cli_unknown_flag("run", a, flags);
 		}
@@ -114,6 +153,8 @@ int cli_run(int argc, char **argv)
 		c.max_events = max_events == UINT64_MAX ? 0 : max_events;
 	if (max_memory)
 		c.max_memory_bytes = max_memory == UINT64_MAX ? 0 : max_memory;
+	if (history && !cli_output_ok("--history", history, NULL))
+		return 2;
 	static struct cli_trace o;
 	if (cli_trace_open(&o, trace, fmt) != 0)
 		return 2;
@@ -165,6 +206,8 @@ int cli_run(int argc, char **argv)
 	fprintf(stderr, ", %llu event%s, %llu message%s\n", (unsigned long long)k->events,
 	        k->events == 1 ? "" : "s", (unsigned long long)k->msgs_sent,
 	        k->msgs_sent == 1 ? "" : "s");
+	if (history && cli_history_write(history, hist_fmt, s) != 0)
+		rc = 2;
 	sim_free(s);
 	if (cli_trace_close(&o, true) != 0)
 		return 2;

@@ -69,6 +69,9 @@ enum raft_bug {
 	                                       are used */
 	RAFT_BUG_MATCH_FROM_NEXT = 1u << 10, /* the leader sets matchIndex from the
 	                                        optimistic nextIndex */
+	RAFT_BUG_STALE_READ = 1u << 11,      /* a leader answers a read from its own map
+	                                        without checking it still leads
+	                                        (the simulator's read path `local`) */
 };
 
 /* "commit-old-term" etc. -> the bit; 0 for an unknown name.  raft_bug_name
@@ -76,7 +79,8 @@ enum raft_bug {
  * lists every name, for messages. */
 #define RAFT_BUG_NAMES                                                                    \
 	"commit-old-term, vote-twice, no-log-check, no-truncate, forget-vote, no-step-down, "   \
-	"lazy-vote, keep-persisted, snapshot-keeps-map, stale-reply, match-from-next"
+	"lazy-vote, keep-persisted, snapshot-keeps-map, stale-reply, match-from-next, "        \
+	"stale-read"
 uint32_t raft_bug_from_name(const char *name);
 const char *raft_bug_name(uint32_t bit);
 /* The name of the first bug set in *bits (table order), which it clears;

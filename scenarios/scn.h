@@ -63,6 +63,7 @@ enum scn_cmd_kind {
 	SCN_CMD_MEND,      /* mend A->B | mend A<->B */
 	SCN_CMD_PUT,       /* client put KEY=VALUE [to NODE] */
 	SCN_CMD_PUTMANY,   /* client putmany COUNT PREFIX [to NODE] */
+	SCN_CMD_GET,       /* client get KEY [to NODE] (KEY in kv) */
 	SCN_CMD_RUN_BETWEEN, /* run between DURATION and DURATION: a uniform random
 	                        wait drawn from the scenario's own seeded stream */
 	SCN_CMD_MARK,      /* mark NAME: remember this moment */
@@ -89,6 +90,12 @@ enum scn_cond_kind {
 	SCN_C_SENT,        /* sent OP K */
 	SCN_C_UP,          /* up NODE: the node is running */
 	SCN_C_SNAPSHOT,    /* snapshot NODE OP K: index of its latest snapshot */
+	SCN_C_LINEARIZABLE, /* linearizable: the clients' history so far (a
+	                       script that states it is not checked again at
+	                       its end) */
+	SCN_C_GOT,         /* got KEY ==|!= VALUE: what the latest get of KEY
+	                      read ("none": no value); false while it waits */
+	SCN_C_WAITING,     /* waiting OP K: client requests not answered yet */
 };
 
 enum scn_op { SCN_OP_EQ, SCN_OP_NE, SCN_OP_GE, SCN_OP_LE, SCN_OP_GT, SCN_OP_LT };
@@ -134,6 +141,7 @@ enum {
 	SCN_SET_MAX_EVENTS = 1u << 9, /* max_events=N: sim_config.max_events (0: none) */
 	SCN_SET_MAX_MEMORY = 1u << 10, /* max_memory=SIZE: sim_config.max_memory_bytes */
 	SCN_SET_PACE = 1u << 11,       /* pace=auto | pace=1/N: for the window only */
+	SCN_SET_READS = 1u << 12,      /* reads=readindex|local: sim_config.reads */
 };
 
 /* pace=1/N takes N in 1..this (pace=1 is real time). */
@@ -151,6 +159,7 @@ struct scn_settings {
 	uint64_t max_events, max_memory_bytes;          /* budgets; 0: no limit */
 	uint32_t pace_div; /* PACE: 0 auto, N: virtual time at 1/N of wall time;
 	                      the simulator ignores it, the window plays at it */
+	enum sim_reads reads; /* READS */
 };
 
 /* max_events= takes 0..this many events; max_memory= 0..this many bytes. */

@@ -8,6 +8,10 @@
 
 /* ---- Clients --------------------------------------------------------------- */
 
+static void get_arrive(struct sim *s, uint32_t r);
+static void get_retry(struct sim *s, uint32_t r, const char *why);
+static void get_poll(struct sim *s, uint8_t i);
+
 static uint8_t next_node(const struct sim *s, uint8_t i)
 {
 	return (uint8_t)(i % s->cfg.nodes + 1);
@@ -19,8 +23,9 @@ static void client_send(struct sim *s, uint32_t r, uint8_t to, int64_t delay_us)
 	q->state = SIM_REQ_TRAVEL;
 	q->target = to;
 	q->gen++;
+	uint64_t *rng = q->op == SIM_REQ_GET ? &s->rng_read : &s->rng_client;
 	int64_t at = s->now_us + delay_us +
-	             sim_rand_range(&s->rng_client, s->cfg.latency_us_min, s->cfg.latency_us_max);
+	             sim_rand_range(rng, s->cfg.latency_us_min, s->cfg.latency_us_max);
 	if (sim_queue_push(&s->q, at, SIM_EV_CLIENT, to, r, q->gen) != SIM_OK)
 		sim_stop_oom(s, "a client event");
 }
@@ -45,7 +50,26 @@ static int64_t client_wait_us(struct sim *s, const struct sim_req *q, int64_t ba
 		d *= 2;
 	if (d > cap)
 		d = cap;
-	return d + sim_rand_range(&s->rng_client, 0, d / 2);
+	return d + sim_rand_range(q->op == SIM_REQ_GET ? &s->rng_read : &s->rng_client, 0, d / 2);
+}
+
+/* Put r, accepted in its current attempt, is sent again: that attempt
+ * stays in the history with an unknown outcome, and a new one begins. */
+static void client_new_attempt(struct sim *s, uint32_t r)
+{
+	struct sim_req *q = &s->reqs[r];
+	if (s->hops_n == s->hops_cap) {
+		size_t cap = s->hops_cap ? s->hops_cap * 2 : 16;
+		struct sim_hop *h = realloc(s->hops, cap * sizeof *h);
+		if (!h) {
+			sim_stop_oom(s, "a client's history");
+			return;
+		}
+		s->hops = h;
+		s->hops_cap = cap;
+	}
+	s->hops[s->hops_n++] = (struct sim_hop){r, q->attempt_us};
+	q->attempt_us = s->now_us;
 }
 
 static void client_retried(struct sim_req *q)
@@ -70,9 +94,10 @@ static void client_note(struct sim *s, uint8_t node, const char *fmt, const stru
 {
 	if (!s->trace_fn)
 		return;
-	char text[160], cmd[RAFT_CMD_MAX + 1];
-	memcpy(cmd, q->cmd, q->len);
-	cmd[q->len] = '\0';
+	char text[160], cmd[RAFT_CMD_MAX + 5];
+	memcpy(cmd, q->op == SIM_REQ_GET ? "get " : "put ", 4);
+	memcpy(cmd + 4, q->cmd, q->len);
+	cmd[q->len + 4] = '\0';
 	snprintf(text, sizeof text, fmt, cmd, (unsigned long long)a, (unsigned long long)b);
 	sim_emit_text(s, SIM_T_CLIENT, node, text);
 }
@@ -113,13 +138,15 @@ int64_t sim_client_put(struct sim *s, const char *cmd, size_t len, uint8_t to)
 	memset(q, 0, sizeof *q);
 	memcpy(q->cmd, cmd, len);
 	q->len = (uint8_t)len;
+	q->op = SIM_REQ_PUT;
+	q->invoke_us = q->attempt_us = s->now_us;
 	if (!to) {
 		to = sim_stable_leader(s);
 		if (!to)
 			to = s->client_leader ? s->client_leader : 1;
 	}
 	s->counters.client_requests++;
-	client_note(s, to, "put %s sent to n%llu", q, to, 0);
+	client_note(s, to, "%s sent to n%llu", q, to, 0);
 	client_send(s, r, to, 0);
 	return (int64_t)r + 1;
 }
@@ -153,10 +180,14 @@ void sim_client_arrive(struct sim *s, uint32_t r)
 	struct sim_nodestate *ns = &s->nodes[to];
 	q->attempts++;
 	if (!ns->up) {
-		client_note(s, to, "put %s to n%llu lost: the node is down; retrying", q, to, 0);
+		client_note(s, to, "%s to n%llu lost: the node is down; retrying", q, to, 0);
 		int64_t wait = client_wait_us(s, q, s->cfg.client_retry_us);
 		client_retried(q);
 		client_send(s, r, next_node(s, to), wait);
+		return;
+	}
+	if (q->op == SIM_REQ_GET) {
+		get_arrive(s, r);
 		return;
 	}
 	uint64_t index = 0;
@@ -168,7 +199,7 @@ void sim_client_arrive(struct sim *s, uint32_t r)
 		q->term = raft_term(ns->raft);
 		q->gen++;
 		s->client_leader = to;
-		client_note(s, to, "put %s accepted by n%llu at index %llu", q, to, index);
+		client_note(s, to, "%s accepted by n%llu at index %llu", q, to, index);
 		if (push_waiting(ns, r, q->gen) != SIM_OK ||
 		    sim_queue_push(&s->q, s->now_us + client_wait_us(s, q, s->cfg.client_retry_us),
 		                   SIM_EV_CLIENT, to, r, q->gen) != SIM_OK) {
@@ -179,11 +210,11 @@ void sim_client_arrive(struct sim *s, uint32_t r)
 		return;
 	}
 	if (hint && hint != to) {
-		client_note(s, to, "put %s rejected by n%llu: not the leader, try n%llu", q, to, hint);
+		client_note(s, to, "%s rejected by n%llu: not the leader, try n%llu", q, to, hint);
 		s->client_leader = hint;
 		client_send(s, r, hint, 0);
 	} else {
-		client_note(s, to, "put %s rejected by n%llu: no leader known; retrying", q, to, 0);
+		client_note(s, to, "%s rejected by n%llu: no leader known; retrying", q, to, 0);
 		int64_t wait = client_wait_us(s, q, s->cfg.election_us_min);
 		client_retried(q);
 		client_send(s, r, next_node(s, to), wait);
@@ -194,17 +225,23 @@ void sim_client_timeout(struct sim *s, uint32_t r)
 {
 	struct sim_req *q = &s->reqs[r];
 	client_retried(q);
+	if (q->op == SIM_REQ_GET) {
+		get_retry(s, r, "%s not answered within the retry time at n%llu; retrying");
+		return;
+	}
 	if (client_copy_alive(s, q)) {
 		client_note(s, q->target,
-		            "put %s still waiting at leader n%llu, index %llu: waiting longer", q,
+		            "%s still waiting at leader n%llu, index %llu: waiting longer", q,
 		            q->target, q->index);
 		if (sim_queue_push(&s->q, s->now_us + client_wait_us(s, q, s->cfg.client_retry_us),
 		                   SIM_EV_CLIENT, q->target, r, q->gen) != SIM_OK)
 			sim_stop_oom(s, "a client's wait");
 		return;
 	}
-	client_note(s, q->target, "put %s not committed within the retry time at n%llu; retrying",
+	client_note(s, q->target, "%s not committed within the retry time at n%llu; retrying",
 	            q, q->target, 0);
+	if (q->state == SIM_REQ_WAIT)
+		client_new_attempt(s, r);
 	uint8_t to = s->client_leader && s->client_leader != q->target ? s->client_leader
 	                                                               : next_node(s, q->target);
 	client_send(s, r, to, 0);
@@ -213,6 +250,8 @@ void sim_client_timeout(struct sim *s, uint32_t r)
 void sim_client_applied(struct sim *s, uint8_t i, uint64_t applied)
 {
 	struct sim_nodestate *ns = &s->nodes[i];
+	if (s->reads_waiting)
+		get_poll(s, i);
 	while (ns->waiting_n) {
 		uint32_t r = (uint32_t)ns->waiting[ns->waiting_head];
 		uint16_t gen = (uint16_t)(ns->waiting[ns->waiting_head] >> 32);
@@ -232,24 +271,195 @@ void sim_client_applied(struct sim *s, uint8_t i, uint64_t applied)
 				return;
 			}
 			q->state = SIM_REQ_DONE;
+			q->complete_us = s->now_us;
 			q->gen++;
 			s->counters.client_acks++;
-			client_note(s, i, "put %s committed: n%llu applied it at index %llu", q, i,
+			client_note(s, i, "%s committed: n%llu applied it at index %llu", q, i,
 			            q->index);
 		} else if (raft_term_at(ns->raft, q->index) == 0) {
 			/* the node installed a snapshot past it: whether the put is
 			 * in it is unknown here, so the client asks again */
-			client_note(s, i, "put %s: n%llu skipped index %llu by a snapshot; retrying", q,
+			client_note(s, i, "%s: n%llu skipped index %llu by a snapshot; retrying", q,
 			            i, q->index);
 			client_retried(q);
+			client_new_attempt(s, r);
 			client_send(s, r, s->client_leader ? s->client_leader : next_node(s, i), 0);
 		} else {
-			client_note(s, i, "put %s was overwritten at n%llu index %llu; retrying", q, i,
+			client_note(s, i, "%s was overwritten at n%llu index %llu; retrying", q, i,
 			            q->index);
 			client_retried(q);
+			client_new_attempt(s, r);
 			client_send(s, r, s->client_leader ? s->client_leader : next_node(s, i), 0);
 		}
 	}
+}
+
+/* ---- Gets ------------------------------------------------------------------ */
+
+int64_t sim_client_get(struct sim *s, const char *key, size_t len, uint8_t to)
+{
+	if (len < 1 || len > RAFT_CMD_MAX || to > s->cfg.nodes)
+		return SIM_EINVAL;
+	for (size_t k = 0; k < len; k++) {
+		unsigned char ch = (unsigned char)key[k];
+		if (ch <= ' ' || ch >= 127 || ch == '=')
+			return SIM_EINVAL;
+	}
+	if (s->stopped)
+		return SIM_ESTOPPED;
+	if (s->reqs_n == s->reqs_cap) {
+		size_t cap = s->reqs_cap ? s->reqs_cap * 2 : 16;
+		struct sim_req *nr = realloc(s->reqs, cap * sizeof *nr);
+		if (!nr) {
+			sim_stop_oom(s, "a client request");
+			return SIM_ENOMEM;
+		}
+		s->reqs = nr;
+		s->reqs_cap = cap;
+	}
+	uint32_t r = (uint32_t)s->reqs_n++;
+	struct sim_req *q = &s->reqs[r];
+	memset(q, 0, sizeof *q);
+	memcpy(q->cmd, key, len);
+	q->len = (uint8_t)len;
+	q->op = SIM_REQ_GET;
+	q->invoke_us = s->now_us;
+	if (!to) {
+		to = sim_stable_leader(s);
+		if (!to)
+			to = s->client_leader ? s->client_leader : 1;
+	}
+	client_note(s, to, "%s sent to n%llu", q, to, 0);
+	client_send(s, r, to, 0);
+	return (int64_t)r + 1;
+}
+
+/* Node i answers get r from its map, now. */
+static void get_answer(struct sim *s, uint32_t r, uint8_t i)
+{
+	struct sim_req *q = &s->reqs[r];
+	size_t vlen = 0;
+	const char *v = raft_map_get(s->nodes[i].raft, q->cmd, q->len, &vlen);
+	q->found = v != NULL;
+	q->result_len = (uint8_t)(v && vlen <= RAFT_CMD_MAX ? vlen : 0);
+	if (v)
+		memcpy(q->result, v, q->result_len);
+	q->state = SIM_REQ_DONE;
+	q->complete_us = s->now_us;
+	q->gen++;
+	if (!s->trace_fn)
+		return;
+	char text[160], val[RAFT_CMD_MAX + 1];
+	memcpy(val, q->result, q->result_len);
+	val[q->result_len] = '\0';
+	snprintf(text, sizeof text, "get %.*s answered by n%u: %s", (int)q->len, q->cmd, i,
+	         v ? val : "no value");
+	sim_emit_text(s, SIM_T_CLIENT, i, text);
+}
+
+/* Get r stops waiting where it was and is sent again. */
+static void get_retry(struct sim *s, uint32_t r, const char *why)
+{
+	struct sim_req *q = &s->reqs[r];
+	if (q->state == SIM_REQ_WAIT && s->reads_waiting)
+		s->reads_waiting--;
+	client_note(s, q->target, why, q, q->target, 0);
+	uint8_t to = s->client_leader && s->client_leader != q->target ? s->client_leader
+	                                                               : next_node(s, q->target);
+	client_send(s, r, to, client_wait_us(s, q, 0));
+}
+
+static void get_arrive(struct sim *s, uint32_t r)
+{
+	struct sim_req *q = &s->reqs[r];
+	uint8_t to = q->target;
+	const struct raft_node *n = s->nodes[to].raft;
+	if (raft_role(n) != RAFT_LEADER) {
+		uint8_t hint = raft_leader_hint(n);
+		if (hint && hint != to) {
+			client_note(s, to, "%s rejected by n%llu: not the leader, try n%llu", q, to, hint);
+			client_send(s, r, hint, 0);
+		} else {
+			client_note(s, to, "%s rejected by n%llu: no leader known; retrying", q, to, 0);
+			int64_t wait = client_wait_us(s, q, s->cfg.election_us_min);
+			client_retried(q);
+			client_send(s, r, next_node(s, to), wait);
+		}
+		return;
+	}
+	bool local = s->cfg.reads == SIM_READS_LOCAL || (s->cfg.bugs & RAFT_BUG_STALE_READ);
+	if (local) {
+		get_answer(s, r, to);
+		return;
+	}
+	q->state = SIM_REQ_WAIT;
+	q->term = raft_term(n);
+	q->read_start_us = s->now_us;
+	q->read_index = 0;
+	q->gen++;
+	s->reads_waiting++;
+	client_note(s, to, "%s waits at leader n%llu: ReadIndex", q, to, 0);
+	if (sim_queue_push(&s->q, s->now_us + client_wait_us(s, q, s->cfg.client_retry_us),
+	                   SIM_EV_CLIENT, to, r, q->gen) != SIM_OK) {
+		sim_stop_oom(s, "a client's wait");
+		return;
+	}
+	get_poll(s, to);
+}
+
+/* The gets waiting at leader i: answered once a majority has replied to
+ * AppendEntries sent after the get arrived (i still led then) and i has
+ * applied the commit index it noted; given up when i no longer leads the
+ * term the get arrived in. */
+static void get_poll(struct sim *s, uint8_t i)
+{
+	struct sim_nodestate *ns = &s->nodes[i];
+	const struct raft_node *n = ns->raft;
+	for (uint32_t r = 0; r < s->reqs_n && s->reads_waiting; r++) {
+		struct sim_req *q = &s->reqs[r];
+		if (q->state != SIM_REQ_WAIT || q->op != SIM_REQ_GET || q->target != i)
+			continue;
+		if (!ns->up || raft_role(n) != RAFT_LEADER || raft_term(n) != q->term) {
+			client_retried(q);
+			get_retry(s, r, "%s at n%llu: it no longer leads; retrying");
+			continue;
+		}
+		/* a new leader's commit index may lag: it knows what is committed
+		 * once an entry of its own term is (dissertation 6.4, step 1) */
+		if (!q->read_index) {
+			uint64_t c = raft_commit_index(n);
+			if (!c || raft_term_at(n, c) != q->term)
+				continue;
+			q->read_index = c;
+		}
+		unsigned heard = 1;
+		if (ns->heard_term == q->term)
+			for (uint8_t p = 1; p <= s->cfg.nodes; p++)
+				if (p != i && ns->heard_us[p] >= q->read_start_us)
+					heard++;
+		if (heard < (unsigned)s->cfg.nodes / 2 + 1 || raft_last_applied(n) < q->read_index)
+			continue;
+		s->reads_waiting--;
+		get_answer(s, r, i);
+	}
+}
+
+void sim_client_heard(struct sim *s, uint8_t to, uint8_t type, uint8_t from, uint64_t term,
+                      int64_t sent_us)
+{
+	struct sim_nodestate *ns = &s->nodes[to];
+	if (type == RAFT_MSG_APPEND_REPLY && raft_role(ns->raft) == RAFT_LEADER &&
+	    term == raft_term(ns->raft) && from <= s->cfg.nodes) {
+		if (ns->heard_term != term) {
+			ns->heard_term = term;
+			for (size_t p = 0; p <= RAFT_NODES_MAX; p++)
+				ns->heard_us[p] = INT64_MIN;
+		}
+		if (sent_us > ns->heard_us[from])
+			ns->heard_us[from] = sent_us;
+	}
+	if (s->reads_waiting)
+		get_poll(s, to);
 }
 
 size_t sim_client_count(const struct sim *s)
@@ -271,5 +481,6 @@ bool sim_client_info(const struct sim *s, size_t i, struct sim_client_info *out)
 	out->cmd = q->cmd;
 	out->len = q->len;
 	out->attempts = q->attempts;
+	out->get = q->op == SIM_REQ_GET;
 	return true;
 }

@@ -23,6 +23,7 @@ void sim_config_default(struct sim_config *c)
 	c->disk_us = 0;
 	c->entries_per_msg_max = 64;
 	c->client_retry_us = 1000000;
+	c->reads = SIM_READS_READINDEX;
 	c->checker = true;
 	c->max_events = SIM_MAX_EVENTS_DEFAULT;
 	c->max_memory_bytes = SIM_MAX_MEMORY_DEFAULT;
@@ -115,6 +116,7 @@ struct sim *sim_new(const struct sim_config *c)
 	s->rng_net = derive_seed(c->seed, 1);
 	s->rng_client = derive_seed(c->seed, 2);
 	s->rng_disk = derive_seed(c->seed, 3);
+	s->rng_read = derive_seed(c->seed, 4);
 	s->free_head = SIM_NONE;
 	s->nodes = calloc((size_t)n + 1, sizeof *s->nodes);
 	size_t links = ((size_t)n + 1) * ((size_t)n + 1);
@@ -161,6 +163,7 @@ void sim_free(struct sim *s)
 		free(s->slots[i].buf);
 	free(s->slots);
 	free(s->reqs);
+	free(s->hops);
 	sim_queue_free(&s->q);
 	sim_checker_free(&s->checker);
 	free(s);
@@ -191,6 +194,7 @@ struct sim *sim_clone(const struct sim *s)
 	d->slots_n = d->slots_cap = 0;
 	d->slot_buf_bytes = 0;
 	d->reqs = NULL;
+	d->hops = NULL;
 	memset(&d->q, 0, sizeof d->q);
 	memset(&d->checker, 0, sizeof d->checker);
 
@@ -251,6 +255,11 @@ struct sim *sim_clone(const struct sim *s)
 		if (!d->reqs)
 			goto fail;
 	}
+	if (s->hops_cap) {
+		d->hops = sim_dup_array(s->hops, s->hops_cap, sizeof *s->hops);
+		if (!d->hops)
+			goto fail;
+	}
 	if (sim_queue_copy(&d->q, &s->q) != SIM_OK)
 		goto fail;
 	if (s->cfg.checker && sim_checker_copy(&d->checker, &s->checker) != SIM_OK)
@@ -259,6 +268,8 @@ struct sim *sim_clone(const struct sim *s)
 fail:
 	if (!d->reqs)
 		d->reqs_cap = 0;
+	if (!d->hops)
+		d->hops_cap = d->hops_n = 0;
 	sim_free(d);
 	return NULL;
 }
@@ -520,7 +531,7 @@ void sim_flush(struct sim *s, uint8_t i)
 				w->held_n++;
 			}
 		}
-		if (rd.apply_to > rd.apply_from && ns->waiting_n)
+		if (rd.apply_to > rd.apply_from && (ns->waiting_n || s->reads_waiting))
 			sim_client_applied(s, i, rd.apply_to);
 	}
 	node_timer(s, i);
@@ -800,6 +811,7 @@ int sim_reconfigure(struct sim *s, const struct sim_config *c)
 	s->cfg.drop_ppm = c->drop_ppm;
 	s->cfg.dup_ppm = c->dup_ppm;
 	s->cfg.client_retry_us = c->client_retry_us;
+	s->cfg.reads = c->reads;
 	s->cfg.snapshot_threshold = c->snapshot_threshold;
 	s->cfg.snapshot_trailing = c->snapshot_trailing;
 	s->cfg.max_events = c->max_events;
@@ -992,6 +1004,7 @@ uint64_t sim_memory_bytes(const struct sim *s)
 	b += (uint64_t)s->slots_cap * sizeof *s->slots + s->slot_buf_bytes;
 	b += s->q.cap * sizeof *s->q.ev;
 	b += s->reqs_cap * sizeof *s->reqs;
+	b += s->hops_cap * sizeof *s->hops;
 	const struct sim_checker *c = &s->checker;
 	if (s->cfg.checker && c->nodes) {
 		for (uint16_t i = 1; i <= c->n; i++)
