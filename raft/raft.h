@@ -204,6 +204,13 @@ void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
  * believes in (0 if none). */
 int raft_propose(struct raft_node *n, int64_t now_us, const char *cmd, size_t len,
                  uint64_t *index, uint8_t *leader_hint);
+/* A read through the log (dissertation 6.4's simplest way): appends an
+ * entry holding just KEY (1..RAFT_CMD_MAX bytes, no '=', no NUL or
+ * newline), which the state machine ignores when it applies it; the
+ * driver answers the read from the map once the entry is applied with its
+ * term.  Returns like raft_propose(). */
+int raft_propose_read(struct raft_node *n, int64_t now_us, const char *key, size_t len,
+                      uint64_t *index, uint8_t *leader_hint);
 void raft_timeout_now(struct raft_node *n, int64_t now_us);
 /* Changes timing for the next timer draws (scenario `set`). */
 void raft_set_timing(struct raft_node *n, int64_t election_timeout_us_min,

@@ -382,7 +382,9 @@ static void scn_add_settings(char *buf, size_t cap, size_t *len, const struct sc
 	}
 	if (st->mask & SCN_SET_READS)
 		scn_appendf(buf, cap, len, " reads=%s",
-		            st->reads == SIM_READS_LOCAL ? "local" : "readindex");
+		            st->reads == SIM_READS_LOCAL ? "local"
+		            : st->reads == SIM_READS_LOG ? "log"
+		                                         : "readindex");
 	if (st->mask & SCN_SET_PACE) {
 		if (st->pace_div)
 			scn_appendf(buf, cap, len, " pace=1/%u", st->pace_div);

@@ -1131,8 +1131,10 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 				st->reads = SIM_READS_READINDEX;
 			else if (vn == 5 && !memcmp(v, "local", 5))
 				st->reads = SIM_READS_LOCAL;
+			else if (vn == 3 && !memcmp(v, "log", 3))
+				st->reads = SIM_READS_LOG;
 			else
-				rc = scn_perr(p, vc, "bad reads '%s': expected readindex (the leader confirms it still leads, dissertation 6.4) or local (answers from its own state: stale reads)", b + kn + 1);
+				rc = scn_perr(p, vc, "bad reads '%s': expected log (through the log like a write), readindex (the leader confirms it still leads, dissertation 6.4) or local (answers from its own state: stale reads)", b + kn + 1);
 			break;
 		default:
 			rc = scn_entries(p, v, vn, vc, bit == 7 ? "snapshot" : "trailing",

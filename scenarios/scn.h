@@ -141,7 +141,7 @@ enum {
 	SCN_SET_MAX_EVENTS = 1u << 9, /* max_events=N: sim_config.max_events (0: none) */
 	SCN_SET_MAX_MEMORY = 1u << 10, /* max_memory=SIZE: sim_config.max_memory_bytes */
 	SCN_SET_PACE = 1u << 11,       /* pace=auto | pace=1/N: for the window only */
-	SCN_SET_READS = 1u << 12,      /* reads=readindex|local: sim_config.reads */
+	SCN_SET_READS = 1u << 12,      /* reads=log|readindex|local: sim_config.reads */
 };
 
 /* pace=1/N takes N in 1..this (pace=1 is real time). */

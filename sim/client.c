@@ -10,6 +10,7 @@
 
 static void get_arrive(struct sim *s, uint32_t r);
 static void get_retry(struct sim *s, uint32_t r, const char *why);
+static void get_answer(struct sim *s, uint32_t r, uint8_t i);
 static void get_poll(struct sim *s, uint8_t i);
 
 static uint8_t next_node(const struct sim *s, uint8_t i)
@@ -263,6 +264,16 @@ void sim_client_applied(struct sim *s, uint8_t i, uint64_t applied)
 		ns->waiting_n--;
 		if (!mine)
 			continue;
+		if (q->op == SIM_REQ_GET) { /* a read through the log */
+			if (raft_term_at(ns->raft, q->index) == q->term) {
+				q->via_log = false;
+				get_answer(s, r, i);
+			} else {
+				client_retried(q);
+				get_retry(s, r, "%s: its read entry at n%llu was lost; retrying");
+			}
+			continue;
+		}
 		if (raft_term_at(ns->raft, q->index) == q->term) {
 			struct sim_violation v;
 			if (s->cfg.checker && sim_checker_acked(&s->checker, i, ns->raft, q->index,
@@ -361,8 +372,9 @@ static void get_answer(struct sim *s, uint32_t r, uint8_t i)
 static void get_retry(struct sim *s, uint32_t r, const char *why)
 {
 	struct sim_req *q = &s->reqs[r];
-	if (q->state == SIM_REQ_WAIT && s->reads_waiting)
+	if (q->state == SIM_REQ_WAIT && !q->via_log && s->reads_waiting)
 		s->reads_waiting--;
+	q->via_log = false;
 	client_note(s, q->target, why, q, q->target, 0);
 	uint8_t to = s->client_leader && s->client_leader != q->target ? s->client_leader
 	                                                               : next_node(s, q->target);
@@ -392,6 +404,30 @@ static void get_arrive(struct sim *s, uint32_t r)
 		get_answer(s, r, to);
 		return;
 	}
+	if (s->cfg.reads == SIM_READS_LOG) {
+		uint64_t index = 0;
+		if (raft_propose_read(s->nodes[to].raft, s->now_us, q->cmd, q->len, &index, NULL) !=
+		    RAFT_OK) {
+			sim_stop_oom(s, "a read entry");
+			return;
+		}
+		q->state = SIM_REQ_WAIT;
+		q->via_log = true;
+		q->target = to;
+		q->index = index;
+		q->term = raft_term(n);
+		q->gen++;
+		client_note(s, to, "%s accepted by n%llu at index %llu: a read through the log", q, to,
+		            index);
+		if (push_waiting(&s->nodes[to], r, q->gen) != SIM_OK ||
+		    sim_queue_push(&s->q, s->now_us + client_wait_us(s, q, s->cfg.client_retry_us),
+		                   SIM_EV_CLIENT, to, r, q->gen) != SIM_OK) {
+			sim_stop_oom(s, "a client's wait");
+			return;
+		}
+		sim_flush(s, to);
+		return;
+	}
 	q->state = SIM_REQ_WAIT;
 	q->term = raft_term(n);
 	q->read_start_us = s->now_us;
@@ -417,7 +453,7 @@ static void get_poll(struct sim *s, uint8_t i)
 	const struct raft_node *n = ns->raft;
 	for (uint32_t r = 0; r < s->reqs_n && s->reads_waiting; r++) {
 		struct sim_req *q = &s->reqs[r];
-		if (q->state != SIM_REQ_WAIT || q->op != SIM_REQ_GET || q->target != i)
+		if (q->state != SIM_REQ_WAIT || q->op != SIM_REQ_GET || q->target != i || q->via_log)
 			continue;
 		if (!ns->up || raft_role(n) != RAFT_LEADER || raft_term(n) != q->term) {
 			client_retried(q);

@@ -31,6 +31,8 @@ enum {
 #define SIM_PPM 1000000u /* probabilities are parts per million */
 
 /* How a leader answers a client's get (dissertation 6.4).
+ * LOG: the read goes through the log like a write (raft_propose_read());
+ * the leader that accepted it answers from its map once it applied it.
  * READINDEX: it notes its commit index (once an entry of its own term is
  * committed), waits for a majority to answer one of its AppendEntries sent
  * after the read arrived (it still leads), and for its state machine to
@@ -38,7 +40,7 @@ enum {
  * LOCAL: it answers from its map at once, without any check - the
  * teaching bug a deposed leader serves stale data with (--bug stale-read
  * forces it). */
-enum sim_reads { SIM_READS_READINDEX, SIM_READS_LOCAL };
+enum sim_reads { SIM_READS_READINDEX, SIM_READS_LOCAL, SIM_READS_LOG };
 
 struct sim_config {
 	uint16_t nodes;                  /* 1..RAFT_NODES_MAX, default 5 */

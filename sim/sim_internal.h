@@ -132,6 +132,7 @@ struct sim_req {
 	 * the commit index it waits to apply (0: not noted yet) */
 	int64_t read_start_us;
 	uint64_t read_index;
+	bool via_log;     /* a get waiting for its entry to apply (LOG) */
 	uint8_t target;   /* node it travels to / was accepted by */
 	uint16_t gen;     /* bumped to invalidate pending events */
 	uint64_t index, term; /* where it was accepted */

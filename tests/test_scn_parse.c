@@ -503,7 +503,7 @@ Test(scn_parse, errors)
 		{HDR "client fetch x\n", "x.scn:2:8: unknown client command 'fetch': expected 'client put KEY=VALUE', 'client putmany COUNT PREFIX' or 'client get KEY'"},
 		{HDR "client get\n", "x.scn:2:12: missing KEY after 'client get': e.g. client get x"},
 		{HDR "client get x=1\n", "x.scn:2:12: expected a KEY like x after 'client get' (no '=', no quotes)"},
-		{HDR "set reads=lease\n", "x.scn:2:11: bad reads 'lease': expected readindex (the leader confirms it still leads, dissertation 6.4) or local (answers from its own state: stale reads)"},
+		{HDR "set reads=lease\n", "x.scn:2:11: bad reads 'lease': expected log (through the log like a write), readindex (the leader confirms it still leads, dissertation 6.4) or local (answers from its own state: stale reads)"},
 		{HDR "client put\n", "x.scn:2:12: missing KEY=VALUE after 'client put': write it like x=1"},
 		{HDR "client put x\n", "x.scn:2:12: 'x' is not KEY=VALUE: write it like x=1"},
 		{HDR "client put x = 1\n", "x.scn:2:12: 'x' is not KEY=VALUE: write it like x=1"},
