@@ -345,6 +345,38 @@ int64_t sim_client_get(struct sim *s, const char *key, size_t len, uint8_t to)
 	return (int64_t)r + 1;
 }
 
+/* The waiting ReadIndex gets, kept in ascending request order. */
+static int reads_add(struct sim *s, uint32_t r)
+{
+	if (s->reads_waiting == s->reads_cap) {
+		size_t cap = s->reads_cap ? s->reads_cap * 2 : 16;
+		uint32_t *p = realloc(s->reads, cap * sizeof *p);
+		if (!p)
+			return SIM_ENOMEM;
+		s->reads = p;
+		s->reads_cap = cap;
+	}
+	size_t k = s->reads_waiting;
+	while (k > 0 && s->reads[k - 1] > r) {
+		s->reads[k] = s->reads[k - 1];
+		k--;
+	}
+	s->reads[k] = r;
+	s->reads_waiting++;
+	return SIM_OK;
+}
+
+static void reads_remove(struct sim *s, uint32_t r)
+{
+	for (size_t k = 0; k < s->reads_waiting; k++)
+		if (s->reads[k] == r) {
+			memmove(s->reads + k, s->reads + k + 1,
+			        (s->reads_waiting - k - 1) * sizeof *s->reads);
+			s->reads_waiting--;
+			return;
+		}
+}
+
 /* Node i answers get r from its map, now. */
 static void get_answer(struct sim *s, uint32_t r, uint8_t i)
 {
@@ -372,8 +404,8 @@ static void get_answer(struct sim *s, uint32_t r, uint8_t i)
 static void get_retry(struct sim *s, uint32_t r, const char *why)
 {
 	struct sim_req *q = &s->reqs[r];
-	if (q->state == SIM_REQ_WAIT && !q->via_log && s->reads_waiting)
-		s->reads_waiting--;
+	if (q->state == SIM_REQ_WAIT && !q->via_log)
+		reads_remove(s, r);
 	q->via_log = false;
 	client_note(s, q->target, why, q, q->target, 0);
 	uint8_t to = s->client_leader && s->client_leader != q->target ? s->client_leader
@@ -433,7 +465,10 @@ static void get_arrive(struct sim *s, uint32_t r)
 	q->read_start_us = s->now_us;
 	q->read_index = 0;
 	q->gen++;
-	s->reads_waiting++;
+	if (reads_add(s, r) != SIM_OK) {
+		sim_stop_oom(s, "a waiting read");
+		return;
+	}
 	client_note(s, to, "%s waits at leader n%llu: ReadIndex", q, to, 0);
 	if (sim_queue_push(&s->q, s->now_us + client_wait_us(s, q, s->cfg.client_retry_us),
 	                   SIM_EV_CLIENT, to, r, q->gen) != SIM_OK) {
@@ -451,21 +486,26 @@ static void get_poll(struct sim *s, uint8_t i)
 {
 	struct sim_nodestate *ns = &s->nodes[i];
 	const struct raft_node *n = ns->raft;
-	for (uint32_t r = 0; r < s->reqs_n && s->reads_waiting; r++) {
+	for (size_t k = 0; k < s->reads_waiting;) {
+		uint32_t r = s->reads[k];
 		struct sim_req *q = &s->reqs[r];
-		if (q->state != SIM_REQ_WAIT || q->op != SIM_REQ_GET || q->target != i || q->via_log)
+		if (q->target != i) {
+			k++;
 			continue;
+		}
 		if (!ns->up || raft_role(n) != RAFT_LEADER || raft_term(n) != q->term) {
 			client_retried(q);
-			get_retry(s, r, "%s at n%llu: it no longer leads; retrying");
+			get_retry(s, r, "%s at n%llu: it no longer leads; retrying"); /* removes it */
 			continue;
 		}
 		/* a new leader's commit index may lag: it knows what is committed
 		 * once an entry of its own term is (dissertation 6.4, step 1) */
 		if (!q->read_index) {
 			uint64_t c = raft_commit_index(n);
-			if (!c || raft_term_at(n, c) != q->term)
+			if (!c || raft_term_at(n, c) != q->term) {
+				k++;
 				continue;
+			}
 			q->read_index = c;
 		}
 		unsigned heard = 1;
@@ -473,9 +513,11 @@ static void get_poll(struct sim *s, uint8_t i)
 			for (uint8_t p = 1; p <= s->cfg.nodes; p++)
 				if (p != i && ns->heard_us[p] >= q->read_start_us)
 					heard++;
-		if (heard < (unsigned)s->cfg.nodes / 2 + 1 || raft_last_applied(n) < q->read_index)
+		if (heard < (unsigned)s->cfg.nodes / 2 + 1 || raft_last_applied(n) < q->read_index) {
+			k++;
 			continue;
-		s->reads_waiting--;
+		}
+		reads_remove(s, r);
 		get_answer(s, r, i);
 	}
 }

@@ -4,6 +4,7 @@
 
 #include "sim_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +75,13 @@ int sim_history_check(struct sim *s, struct sim_lin_result *out)
 		free(ops);
 		sim_stop_oom(s, "the linearizability check");
 		return SIM_ENOMEM;
+	}
+	if (out->verdict == SIM_LIN_UNKNOWN && s->trace_fn) {
+		/* not a violation, but not a proof either: say so */
+		char text[256];
+		size_t k = (size_t)snprintf(text, sizeof text, "history: ");
+		sim_lin_format(ops, out, text + k, sizeof text - k);
+		sim_emit_text(s, SIM_T_CLIENT, 0, text);
 	}
 	if (out->verdict == SIM_LIN_VIOLATION) {
 		struct sim_violation v = {.invariant = "Linearizability"};

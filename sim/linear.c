@@ -141,7 +141,25 @@ static int event_cmp(const void *a, const void *b)
 struct frame {
 	uint32_t node;  /* the call event linearized */
 	uint32_t state; /* the state before it */
+	bool forced;    /* a get linearized as soon as it could be: no
+	                   alternative to it needs trying */
 };
+
+struct same {
+	uint32_t value;
+	int64_t call_us;
+	uint32_t op;
+};
+
+static int same_cmp(const void *a, const void *b)
+{
+	const struct same *x = a, *y = b;
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	if (x->call_us != y->call_us)
+		return x->call_us < y->call_us ? -1 : 1;
+	return x->op < y->op ? -1 : x->op > y->op;
+}
 
 /* Is ops[0..m-1] linearizable from the empty key?  Adds the steps taken to
  * *steps.  SIM_LIN_* verdict, or -1 out of memory. */
@@ -163,8 +181,9 @@ static int search_raw(const struct kop *ops, size_t m, const struct sim_lin_limi
 	uint64_t *bits = calloc(w, sizeof *bits);
 	uint64_t *zob = malloc(m * sizeof *zob);
 	struct frame *stack = malloc(m * sizeof *stack);
+	uint32_t *prev_same = malloc(m * sizeof *prev_same);
 	struct memo memo = {.w = w, .bytes_max = lim->memo_bytes_per_key};
-	if (!ev || !next || !prev || !match || !node_op || !bits || !zob || !stack)
+	if (!ev || !next || !prev || !match || !node_op || !bits || !zob || !stack || !prev_same)
 		goto cleanup;
 
 	for (size_t i = 0; i < m; i++) {
@@ -191,23 +210,72 @@ static int search_raw(const struct kop *ops, size_t m, const struct sim_lin_limi
 			match[stack[node_op[nd]].node] = nd;
 	}
 
+	/* Two cuts of the search that keep its answer:
+	 *   - a get that reads the current state and whose call has come
+	 *     (before the first pending return) is linearized at once, and no
+	 *     alternative to it is tried: any order that places it later can
+	 *     place it here instead (a read changes nothing);
+	 *   - maybe-puts of the same value are taken in the order of their
+	 *     calls: any order using some of them can use the earliest ones
+	 *     instead, matched in order (their windows never close). */
+	{
+		struct same *sm = malloc(m * sizeof *sm);
+		if (!sm)
+			goto cleanup;
+		size_t k = 0;
+		for (size_t i = 0; i < m; i++) {
+			prev_same[i] = NIL;
+			if (ops[i].put && ops[i].ret_us == RET_NEVER)
+				sm[k++] = (struct same){ops[i].value, ops[i].call_us, (uint32_t)i};
+		}
+		qsort(sm, k, sizeof *sm, same_cmp);
+		for (size_t j = 1; j < k; j++)
+			if (sm[j].value == sm[j - 1].value)
+				prev_same[sm[j].op] = sm[j - 1].op;
+		free(sm);
+	}
+
 	uint32_t state = 0;
 	uint64_t hash = 0;
 	size_t depth = 0;
 	uint32_t cur = next[0];
+	bool forcing = true;
 	while (next[0] != NIL) {
 		if (++taken > lim->steps_per_key) {
 			rc = SIM_LIN_UNKNOWN;
 			goto cleanup;
 		}
-		if (match[cur] != NIL) { /* a call: try to linearize it now */
-			const struct kop *o = &ops[node_op[cur]];
-			uint32_t ns = o->put ? o->value : state;
-			if (!o->put && o->value != state) {
-				cur = next[cur];
-				continue;
+		uint32_t pick = NIL;
+		bool forced = false, back = false;
+		if (forcing) {
+			forcing = false;
+			for (uint32_t nd = next[0]; nd != NIL && match[nd] != NIL; nd = next[nd]) {
+				const struct kop *g = &ops[node_op[nd]];
+				if (!g->put && g->value == state) {
+					pick = nd;
+					forced = true;
+					break;
+				}
 			}
-			uint32_t op = node_op[cur];
+		}
+		if (pick == NIL) {
+			if (match[cur] == NIL) { /* a return whose operation is not linearized */
+				back = true;
+			} else {
+				const struct kop *o = &ops[node_op[cur]];
+				uint32_t ps = prev_same[node_op[cur]];
+				if ((!o->put && o->value != state) ||
+				    (ps != NIL && !(bits[ps / 64] >> (ps % 64) & 1))) {
+					cur = next[cur];
+					continue;
+				}
+				pick = cur;
+			}
+		}
+		if (!back) { /* linearize pick now */
+			const struct kop *o = &ops[node_op[pick]];
+			uint32_t ns = o->put ? o->value : state;
+			uint32_t op = node_op[pick];
 			bits[op / 64] |= 1ull << (op % 64);
 			hash ^= zob[op];
 			int ins = memo_insert(&memo, bits, hash, ns);
@@ -215,29 +283,37 @@ static int search_raw(const struct kop *ops, size_t m, const struct sim_lin_limi
 				rc = ins == -2 ? SIM_LIN_UNKNOWN : -1;
 				goto cleanup;
 			}
-			if (ins == 0) { /* been here: this choice leads nowhere new */
-				bits[op / 64] &= ~(1ull << (op % 64));
-				hash ^= zob[op];
+			if (ins > 0) {
+				stack[depth++] = (struct frame){pick, state, forced};
+				state = ns;
+				/* lift: the call and its return leave the list */
+				uint32_t r = match[pick];
+				next[prev[pick]] = next[pick];
+				if (next[pick] != NIL)
+					prev[next[pick]] = prev[pick];
+				next[prev[r]] = next[r];
+				if (next[r] != NIL)
+					prev[next[r]] = prev[r];
+				cur = next[0];
+				forcing = true;
+				continue;
+			}
+			/* been here: this choice leads nowhere new */
+			bits[op / 64] &= ~(1ull << (op % 64));
+			hash ^= zob[op];
+			if (!forced) {
 				cur = next[cur];
 				continue;
 			}
-			stack[depth++] = (struct frame){cur, state};
-			state = ns;
-			/* lift: the call and its return leave the list */
-			uint32_t r = match[cur];
-			next[prev[cur]] = next[cur];
-			if (next[cur] != NIL)
-				prev[next[cur]] = prev[cur];
-			next[prev[r]] = next[r];
-			if (next[r] != NIL)
-				prev[next[r]] = prev[r];
-			cur = next[0];
-		} else { /* a return whose operation is not linearized: backtrack */
+		}
+		/* backtrack: undo the last choice (and the forced gets above it) */
+		struct frame f;
+		do {
 			if (depth == 0) {
 				rc = SIM_LIN_VIOLATION;
 				goto cleanup;
 			}
-			struct frame f = stack[--depth];
+			f = stack[--depth];
 			uint32_t op = node_op[f.node];
 			state = f.state;
 			bits[op / 64] &= ~(1ull << (op % 64));
@@ -250,8 +326,8 @@ static int search_raw(const struct kop *ops, size_t m, const struct sim_lin_limi
 			next[prev[f.node]] = f.node;
 			if (next[f.node] != NIL)
 				prev[next[f.node]] = f.node;
-			cur = next[f.node];
-		}
+		} while (f.forced);
+		cur = next[f.node];
 	}
 	rc = SIM_LIN_LINEARIZABLE;
 cleanup:
@@ -265,6 +341,7 @@ cleanup:
 	free(bits);
 	free(zob);
 	free(stack);
+	free(prev_same);
 	return rc;
 }
 

@@ -164,6 +164,7 @@ void sim_free(struct sim *s)
 	free(s->slots);
 	free(s->reqs);
 	free(s->hops);
+	free(s->reads);
 	sim_queue_free(&s->q);
 	sim_checker_free(&s->checker);
 	free(s);
@@ -195,6 +196,7 @@ struct sim *sim_clone(const struct sim *s)
 	d->slot_buf_bytes = 0;
 	d->reqs = NULL;
 	d->hops = NULL;
+	d->reads = NULL;
 	memset(&d->q, 0, sizeof d->q);
 	memset(&d->checker, 0, sizeof d->checker);
 
@@ -260,6 +262,11 @@ struct sim *sim_clone(const struct sim *s)
 		if (!d->hops)
 			goto fail;
 	}
+	if (s->reads_cap) {
+		d->reads = sim_dup_array(s->reads, s->reads_cap, sizeof *s->reads);
+		if (!d->reads)
+			goto fail;
+	}
 	if (sim_queue_copy(&d->q, &s->q) != SIM_OK)
 		goto fail;
 	if (s->cfg.checker && sim_checker_copy(&d->checker, &s->checker) != SIM_OK)
@@ -270,6 +277,8 @@ fail:
 		d->reqs_cap = 0;
 	if (!d->hops)
 		d->hops_cap = d->hops_n = 0;
+	if (!d->reads)
+		d->reads_cap = d->reads_waiting = 0;
 	sim_free(d);
 	return NULL;
 }
@@ -1005,6 +1014,7 @@ uint64_t sim_memory_bytes(const struct sim *s)
 	b += s->q.cap * sizeof *s->q.ev;
 	b += s->reqs_cap * sizeof *s->reqs;
 	b += s->hops_cap * sizeof *s->hops;
+	b += s->reads_cap * sizeof *s->reads;
 	const struct sim_checker *c = &s->checker;
 	if (s->cfg.checker && c->nodes) {
 		for (uint16_t i = 1; i <= c->n; i++)

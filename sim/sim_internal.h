@@ -249,7 +249,10 @@ struct sim {
 	struct sim_req *reqs;
 	size_t reqs_n, reqs_cap;
 	uint8_t client_leader; /* the leader clients believe in */
-	size_t reads_waiting;  /* gets in SIM_REQ_WAIT */
+	/* the ReadIndex gets waiting at a leader (SIM_REQ_WAIT, not via_log):
+	 * their request indexes, ascending */
+	uint32_t *reads;
+	size_t reads_waiting, reads_cap;
 	struct sim_hop *hops;  /* puts' abandoned accepted attempts, in order */
 	size_t hops_n, hops_cap;
 	struct sim_counters counters;
