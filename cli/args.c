@@ -1,6 +1,7 @@
 /* args.c - flag parsing shared by the subcommands: one-line errors naming
  * the flag, never a silent default for a bad value. */
 #include "cli.h"
+#include "client_history.h"
 #include "i18n.h"
 
 #include "raft.h"
@@ -186,7 +187,8 @@ const char *cli_shell_word(const char *s, char *buf, size_t cap)
 
 void cli_trace_opts_default(struct cli_trace_opts *o)
 {
-	*o = (struct cli_trace_opts){.fmt = SIM_TRACE_TEXT, .from_us = 0, .to_us = INT64_MAX};
+	*o = (struct cli_trace_opts){
+	    .fmt = SIM_TRACE_TEXT, .hist_fmt = SIM_HISTORY_EDN, .from_us = 0, .to_us = INT64_MAX};
 }
 
 int cli_parse_trace_opts(int argc, char **argv, int *i, struct cli_trace_opts *o)
@@ -203,8 +205,12 @@ int cli_parse_trace_opts(int argc, char **argv, int *i, struct cli_trace_opts *o
 				o->fmt = fmts[k];
 				return 1;
 			}
+		if (!strcmp(v, "edn") || !strcmp(v, "porcupine-json")) {
+			o->hist_fmt = v[0] == 'e' ? SIM_HISTORY_EDN : SIM_HISTORY_PORCUPINE_JSON;
+			return 1;
+		}
 		fprintf(stderr, "raftsim: --format: '%s' is not a format (text, jsonl, shiviz or "
-		                "mermaid)\n", v);
+		                "mermaid for the trace, edn or porcupine-json for --history)\n", v);
 		return -1;
 	}
 	bool from = cli_flag_is(a, "--from");

@@ -82,12 +82,14 @@ struct cli_trace {
 /* What --format, --from and --to asked for. */
 struct cli_trace_opts {
 	enum sim_trace_format fmt;
+	int hist_fmt;           /* --history's: enum sim_history_format */
 	int64_t from_us, to_us; /* mermaid's interval, default all */
 	bool window;            /* --from or --to given */
 };
 void cli_trace_opts_default(struct cli_trace_opts *o);
 /* argv[*i] is --format, --from or --to: 1 (consumed, *i moved past its
- * value), -1 bad (said why), 0 another flag. */
+ * value), -1 bad (said why), 0 another flag.  --format text, jsonl, shiviz
+ * or mermaid is the trace's; edn or porcupine-json the --history file's. */
 int cli_parse_trace_opts(int argc, char **argv, int *i, struct cli_trace_opts *o);
 /* After every flag: --from/--to need --format mermaid and FROM <= TO. */
 bool cli_trace_opts_check(const struct cli_trace_opts *o);
@@ -100,5 +102,10 @@ int cli_write_atomic(const char *path, const char *text, char *err, size_t errca
  * directory, is empty or is the input script (input may be NULL): prints
  * `raftsim: FLAG: PATH: why` and returns false. */
 bool cli_output_ok(const char *flag, const char *path, const char *input);
+
+/* Writes the clients' history of s to path (--history) in hist_fmt (enum
+ * sim_history_format) through the one output writer.  0, or -1 after a
+ * one-line error.  cmd_run.c. */
+int cli_history_write(const char *path, int hist_fmt, const struct sim *s);
 
 #endif

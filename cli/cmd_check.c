@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "i18n.h"
 
+#include "client_history.h"
 #include "scn.h"
 #include "sim.h"
 
@@ -31,10 +32,13 @@ static const char check_usage[] =
 static const char run_script_usage[] =
 	"usage: raftsim run FILE [--trace FILE|-] [--format text|jsonl|shiviz|mermaid]\n"
 	"                        [--from TIME] [--to TIME] [--seed S] [--bug NAME]...\n"
+	"                        [--history FILE [--format edn|porcupine-json]]\n"
 	"Runs the scenario FILE headless to its end and prints its trace, one line\n"
 	"per event, narration (say) included.  --trace where the trace goes (default\n"
 	"-, stdout); --format shiviz writes a ShiViz log, mermaid a Mermaid sequence\n"
-	"diagram of the interval --from..--to (docs/trace.md).  The verdict (PASS or FAIL) goes to stderr.  --max-events N and\n"
+	"diagram of the interval --from..--to (docs/trace.md).  --history writes the\n"
+	"clients' operations (EDN for Knossos, or Porcupine JSON).  The verdict (PASS\n"
+	"or FAIL) goes to stderr.  --max-events N and\n"
 	"--max-memory SIZE bound the run (default 100000000 events, 1GiB; 0: none).\n"
 	"Exit 0 if the script passed, 1 if it failed, 2 for bad usage or a bad\n"
 	"script, 3 for a resource limit (a budget ran out, or out of memory).\n";
@@ -47,7 +51,8 @@ struct check_flags {
 	uint32_t bugs;
 	uint64_t max_events, max_memory; /* 0: not given; UINT64_MAX: no limit */
 	const char *trace;
-	struct cli_trace_opts topt;
+	struct cli_trace_opts topt; /* also --history's format */
+	const char *history; /* run --history FILE */
 };
 
 static bool parse_seeds(const char *v, uint64_t *lo, uint64_t *hi)
@@ -117,11 +122,15 @@ static int parse_flags(int argc, char **argv, bool run, struct check_flags *f,
 		} else if (run && (b = cli_parse_trace_opts(argc, argv, &i, &f->topt)) != 0) {
 			if (b < 0)
 				return 2;
+		} else if (cli_flag_is(a, "--history") && run) {
+			if (!(f->history = cli_flag_value(argc, argv, &i, "--history")))
+				return 2;
 		} else if (cli_script_sets(name, a)) {
 			return 2;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			static const char *const run_flags[] = {
-				"--seed", "--bug", "--trace", "--format", "--from", "--to", "--max-events",
+				"--seed", "--bug", "--trace", "--format", "--from", "--to", "--history",
+				"--max-events",
 				"--max-memory", "--help", NULL};
 			static const char *const check_flags[] = {
 				"--seed", "--seeds", "--bug", "--lint", "--max-events", "--max-memory",
@@ -290,6 +299,7 @@ int cli_run_script(int argc, char **argv)
 		goto cleanup;
 	}
 	if (!cli_output_ok("--trace", f.trace, files[0]) || !cli_trace_opts_check(&f.topt) ||
+	    (f.history && !cli_output_ok("--history", f.history, files[0])) ||
 	    cli_trace_open(o, f.trace, &f.topt) != 0) {
 		rc = 2;
 		goto cleanup;
@@ -323,6 +333,8 @@ int cli_run_script(int argc, char **argv)
 		print_reproduce(stderr, s, sim);
 		rc = 1;
 	}
+	if (f.history && cli_history_write(f.history, f.topt.hist_fmt, sim) != 0)
+		rc = 2;
 cleanup:
 	if (o && cli_trace_close(o, rc != 2) != 0 && rc == 0)
 		rc = 2;

@@ -1,6 +1,8 @@
 /* cmd_run.c - `raftsim run`: a plain cluster, headless, printing its trace. */
 #include "cli.h"
 
+#include "client_history.h"
+#include "outfile.h"
 #include "scn.h"
 #include "sim.h"
 
@@ -11,13 +13,15 @@
 static const char run_usage[] =
     "usage: raftsim run [FILE] [--nodes N] [--seed S] [--for DURATION] [--trace FILE|-]\n"
     "                   [--format text|jsonl|shiviz|mermaid] [--from TIME] [--to TIME]\n"
+    "                   [--history FILE [--format edn|porcupine-json]]\n"
     "                   [--bug NAME]...\n"
     "Runs a cluster with the default settings (or the scenario FILE) headless and\n"
     "prints one line per event.  --nodes 1..255 (default 5), --seed (default 1),\n"
     "--for the virtual time to run (default 2s), --trace where the trace goes\n"
     "(default -, stdout), --format shiviz a ShiViz log, mermaid a Mermaid sequence\n"
-    "diagram of the interval --from..--to (docs/trace.md), --bug switches off\n"
-    "one rule of Raft (repeatable):\n"
+    "diagram of the interval --from..--to (docs/trace.md), --history the clients'\n"
+    "operations as a Jepsen history (EDN, for Knossos) or Porcupine JSON, --bug\n"
+    "switches off one rule of Raft (repeatable):\n"
     "  " RAFT_BUG_NAMES "\n"
     "--max-events N (default 100000000) and --max-memory SIZE\n"
     "(default 1GiB, the simulator's own accounting) bound the run; 0: no limit.\n"
@@ -56,12 +60,32 @@ int cli_parse_budget(int argc, char **argv, int *i, uint64_t *events, uint64_t *
 	return 0;
 }
 
+int cli_history_write(const char *path, int hist_fmt, const struct sim *s)
+{
+	char err[512];
+	struct sim_out *o = sim_out_open(path, err, sizeof err);
+	if (!o) {
+		fprintf(stderr, "raftsim: --history: %s\n", err);
+		return -1;
+	}
+	if (sim_history_write(s, (enum sim_history_format)hist_fmt, sim_out_stream(o)) != 0) {
+		sim_out_abort(o);
+		fprintf(stderr, "raftsim: --history: %s: the history could not be written\n", path);
+		return -1;
+	}
+	if (sim_out_commit(o, err, sizeof err) != 0) {
+		fprintf(stderr, "raftsim: --history: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 int cli_run(int argc, char **argv)
 {
 	struct sim_config c;
 	sim_config_default(&c);
 	int64_t for_us = 2000000;
-	const char *trace = "-";
+	const char *trace = "-", *history = NULL;
 	struct cli_trace_opts topt;
 	cli_trace_opts_default(&topt);
 	uint64_t max_events = 0, max_memory = 0;
@@ -94,6 +118,9 @@ int cli_run(int argc, char **argv)
 		} else if ((b = cli_parse_trace_opts(argc, argv, &i, &topt)) != 0) {
 			if (b < 0)
 				return 2;
+		} else if (cli_flag_is(a, "--history")) {
+			if (!(history = cli_flag_value(argc, argv, &i, "--history")))
+				return 2;
 		} else if (!strncmp(a, "--bug", 5) && (a[5] == 0 || a[5] == '=')) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--bug")) ||
 			    !cli_parse_bug("--bug", v, &c.bugs))
@@ -101,7 +128,7 @@ int cli_run(int argc, char **argv)
 		} else {
 			static const char *const flags[] = {
 				"--nodes", "--seed", "--for", "--trace", "--format", "--from", "--to",
-				"--bug", "--max-events", "--max-memory", "--help", NULL};
+				"--history", "--bug", "--max-events", "--max-memory", "--help", NULL};
 			return cli_unknown_flag("run", a, flags);
 		}
 	}
@@ -109,6 +136,8 @@ int cli_run(int argc, char **argv)
 		c.max_events = max_events == UINT64_MAX ? 0 : max_events;
 	if (max_memory)
 		c.max_memory_bytes = max_memory == UINT64_MAX ? 0 : max_memory;
+	if (history && !cli_output_ok("--history", history, NULL))
+		return 2;
 	static struct cli_trace o;
 	if (!cli_trace_opts_check(&topt) || cli_trace_open(&o, trace, &topt) != 0)
 		return 2;
@@ -160,6 +189,8 @@ int cli_run(int argc, char **argv)
 	fprintf(stderr, ", %llu event%s, %llu message%s\n", (unsigned long long)k->events,
 	        k->events == 1 ? "" : "s", (unsigned long long)k->msgs_sent,
 	        k->msgs_sent == 1 ? "" : "s");
+	if (history && cli_history_write(history, topt.hist_fmt, s) != 0)
+		rc = 2;
 	sim_free(s);
 	if (cli_trace_close(&o, true) != 0)
 		return 2;

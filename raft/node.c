@@ -291,6 +291,22 @@ int raft_propose(struct raft_node *n, int64_t now_us, const char *cmd, size_t le
 	return raft_repl_propose(n, cmd, len, index);
 }
 
+int raft_propose_read(struct raft_node *n, int64_t now_us, const char *key, size_t len,
+                      uint64_t *index, uint8_t *leader_hint)
+{
+	assert(n != NULL);
+	(void)now_us;
+	if (key == NULL || len < 1 || len > RAFT_CMD_MAX || memchr(key, '=', len) != NULL ||
+	    memchr(key, '\0', len) != NULL || memchr(key, '\n', len) != NULL)
+		return RAFT_EINVAL;
+	if (n->role != RAFT_LEADER) {
+		if (leader_hint != NULL)
+			*leader_hint = n->leader;
+		return RAFT_ENOTLEADER;
+	}
+	return raft_repl_propose(n, key, len, index);
+}
+
 void raft_set_timing(struct raft_node *n, int64_t election_timeout_us_min,
                      int64_t election_timeout_us_max, int64_t heartbeat_us)
 {

@@ -79,6 +79,9 @@ enum raft_bug {
 	                                       are used */
 	RAFT_BUG_MATCH_FROM_NEXT = 1u << 10, /* the leader sets matchIndex from the
 	                                        optimistic nextIndex */
+	RAFT_BUG_STALE_READ = 1u << 11,      /* a leader answers a read from its own map
+	                                        without checking it still leads
+	                                        (the simulator's read path `local`) */
 };
 
 /* "commit-old-term" etc. -> the bit; 0 for an unknown name.  raft_bug_name
@@ -86,7 +89,8 @@ enum raft_bug {
  * lists every name, for messages. */
 #define RAFT_BUG_NAMES                                                                    \
 	"commit-old-term, vote-twice, no-log-check, no-truncate, forget-vote, no-step-down, "   \
-	"lazy-vote, keep-persisted, snapshot-keeps-map, stale-reply, match-from-next"
+	"lazy-vote, keep-persisted, snapshot-keeps-map, stale-reply, match-from-next, "        \
+	"stale-read"
 uint32_t raft_bug_from_name(const char *name);
 const char *raft_bug_name(uint32_t bit);
 /* The name of the first bug set in *bits (table order), which it clears;
@@ -239,6 +243,13 @@ void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
  * believes in (0 if none). */
 int raft_propose(struct raft_node *n, int64_t now_us, const char *cmd, size_t len,
                  uint64_t *index, uint8_t *leader_hint);
+/* A read through the log (dissertation 6.4's simplest way): appends an
+ * entry holding just KEY (1..RAFT_CMD_MAX bytes, no '=', no NUL or
+ * newline), which the state machine ignores when it applies it; the
+ * driver answers the read from the map once the entry is applied with its
+ * term.  Returns like raft_propose(). */
+int raft_propose_read(struct raft_node *n, int64_t now_us, const char *key, size_t len,
+                      uint64_t *index, uint8_t *leader_hint);
 void raft_timeout_now(struct raft_node *n, int64_t now_us);
 /* Changes timing for the next timer draws (scenario `set`). */
 void raft_set_timing(struct raft_node *n, int64_t election_timeout_us_min,

@@ -1,7 +1,10 @@
 /* cond.c - evaluating conditions (expect, run until) against a sim. */
 #include "scn_internal.h"
 
+#include "client_history.h"
+
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Every switch over a condition kind names every kind (no default:). */
@@ -229,13 +232,82 @@ static int scn_eval_kv(const struct sim *s, const struct scn_cond *c, char *obs,
 /* acked-committed: every client put that was acknowledged (applied by the
  * leader that accepted it) sits, with the same term, at or below the commit
  * index of every live node. */
+/* The clients' history so far, checked for linearizability (history.h). */
+static int scn_eval_linearizable(const struct sim *s, char *obs, size_t cap, size_t *len)
+{
+	size_t n = sim_history_len(s);
+	struct sim_lin_op *ops = malloc((n ? n : 1) * sizeof *ops);
+	struct sim_lin_result res;
+	if (!ops || (sim_history_ops(s, ops), sim_lin_check(ops, n, NULL, &res)) != 0) {
+		free(ops);
+		scn_appendf(obs, cap, len, "out of memory checking the history");
+		return false;
+	}
+	char text[512];
+	sim_lin_format(ops, &res, text, sizeof text);
+	free(ops);
+	switch (res.verdict) {
+	case SIM_LIN_LINEARIZABLE:
+		scn_appendf(obs, cap, len, "%s", text);
+		return true;
+	case SIM_LIN_VIOLATION:
+		scn_appendf(obs, cap, len, "not linearizable: %s", text);
+		return false;
+	case SIM_LIN_UNKNOWN:
+		break;
+	}
+	scn_appendf(obs, cap, len, "%s", text);
+	return SCN_UNRESOLVED;
+}
+
+/* What the latest get of KEY read. */
+static int scn_eval_got(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                        size_t *len)
+{
+	size_t n = sim_client_count(s);
+	struct sim_client_info ci;
+	size_t r = n;
+	while (r-- > 0)
+		if (sim_client_info(s, r, &ci) && ci.get && ci.len == c->key_len &&
+		    memcmp(ci.cmd, c->kv, c->key_len) == 0)
+			break;
+	if (r == SIZE_MAX) {
+		scn_appendf(obs, cap, len, "no get of %.*s yet", (int)c->key_len, c->kv);
+		return SCN_FALSE;
+	}
+	if (ci.state != SIM_CLIENT_ACKED) {
+		scn_appendf(obs, cap, len, "the get of %.*s is not answered yet", (int)c->key_len,
+		            c->kv);
+		return SCN_FALSE;
+	}
+	struct sim_lin_op op;
+	struct sim_lin_op *ops = malloc(sim_history_len(s) * sizeof *ops);
+	if (!ops) {
+		scn_appendf(obs, cap, len, "out of memory");
+		return SCN_FALSE;
+	}
+	sim_history_ops(s, ops);
+	op = ops[r];
+	free(ops);
+	const char *want = c->kv + c->key_len + 1;
+	size_t wlen = (size_t)c->kv_len - c->key_len - 1;
+	bool none = wlen == 4 && !memcmp(want, "none", 4);
+	bool eq = op.value ? op.value_len == wlen && memcmp(op.value, want, wlen) == 0 : none;
+	if (op.value)
+		scn_appendf(obs, cap, len, "the get of %.*s read %.*s", (int)c->key_len, c->kv,
+		            (int)op.value_len, op.value);
+	else
+		scn_appendf(obs, cap, len, "the get of %.*s read no value", (int)c->key_len, c->kv);
+	return eq == (c->op == SCN_OP_EQ);
+}
+
 static int scn_eval_acked(const struct sim *s, char *obs, size_t cap, size_t *len)
 {
 	struct sim_client_info ci;
 	size_t acked = 0;
 	for (size_t r = 0; r < sim_client_count(s); r++) {
 		sim_client_info(s, r, &ci);
-		if (ci.state != SIM_CLIENT_ACKED)
+		if (ci.state != SIM_CLIENT_ACKED || ci.get)
 			continue;
 		acked++;
 		for (unsigned i = 1; i <= sim_n_nodes(s); i++) {
@@ -391,6 +463,19 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 		return scn_eval_logs_match(s, obs, cap, len);
 	case SCN_C_ACKED:
 		return scn_eval_acked(s, obs, cap, len);
+	case SCN_C_LINEARIZABLE:
+		return scn_eval_linearizable(s, obs, cap, len);
+	case SCN_C_GOT:
+		return scn_eval_got(s, c, obs, cap, len);
+	case SCN_C_WAITING: {
+		struct sim_client_info ci;
+		uint64_t k = 0;
+		for (size_t r = 0; r < sim_client_count(s); r++)
+			k += sim_client_info(s, r, &ci) && ci.state != SIM_CLIENT_ACKED;
+		scn_appendf(obs, cap, len, "%" PRIu64 " client request%s not answered", k,
+		            k == 1 ? "" : "s");
+		return scn_compare(k, c->op, c->k);
+	}
 	case SCN_C_COMMITTED:
 	case SCN_C_LOGGED:
 		return scn_eval_kv(s, c, obs, cap, len, fc);
@@ -466,6 +551,9 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 	case SCN_C_COMMITTED:
 	case SCN_C_LOGGED:
 	case SCN_C_SENT:
+	case SCN_C_LINEARIZABLE:
+	case SCN_C_GOT:
+	case SCN_C_WAITING:
 	case SCN_C_ROLE:
 	case SCN_C_COMMIT:
 	case SCN_C_VOTES:
@@ -513,6 +601,9 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 	case SCN_C_COMMITTED:
 	case SCN_C_LOGGED:
 	case SCN_C_SENT:
+	case SCN_C_LINEARIZABLE:
+	case SCN_C_GOT:
+	case SCN_C_WAITING:
 	case SCN_C_UP:
 	case SCN_C_TERM:
 	case SCN_C_LOG:

@@ -30,6 +30,11 @@ static const struct scn_cond_desc cond_descs[] = {
      "every acknowledged client put is committed on every live node"},
     {"sent", SCN_C_SENT, "sent OP K", "messages sent since the start"},
     {"up", SCN_C_UP, "up NODE", "the node is running"},
+    {"linearizable", SCN_C_LINEARIZABLE, "linearizable",
+     "the clients' history so far is linearizable"},
+    {"got", SCN_C_GOT, "got KEY ==|!= VALUE",
+     "the latest client get KEY has been answered, with VALUE"},
+    {"waiting", SCN_C_WAITING, "waiting OP K", "client requests not answered yet"},
 };
 
 const struct scn_cond_desc *scn_cond_descs(size_t *count)

@@ -86,6 +86,8 @@ void scn_settings_apply(const struct scn_settings *st, struct sim_config *c)
 		c->dup_ppm = st->dup_ppm;
 	if (st->mask & SCN_SET_RETRY)
 		c->client_retry_us = st->retry_us;
+	if (st->mask & SCN_SET_READS)
+		c->reads = st->reads;
 	if (st->mask & SCN_SET_SNAPSHOT)
 		c->snapshot_threshold = st->snapshot_threshold;
 	if (st->mask & SCN_SET_TRAILING)
@@ -339,6 +341,17 @@ static void scn_add_cond(char *buf, size_t cap, size_t *len, const struct scn_co
 	case SCN_C_LOGS_MATCH:
 		scn_appendf(buf, cap, len, "logs-match");
 		break;
+	case SCN_C_LINEARIZABLE:
+		scn_appendf(buf, cap, len, "linearizable");
+		break;
+	case SCN_C_GOT:
+		scn_appendf(buf, cap, len, "got %.*s %s %.*s", (int)c->key_len, c->kv,
+		            scn_op_text[c->op], (int)(c->kv_len - c->key_len - 1),
+		            c->kv + c->key_len + 1);
+		break;
+	case SCN_C_WAITING:
+		scn_appendf(buf, cap, len, "waiting %s %" PRIu64, scn_op_text[c->op], c->k);
+		break;
 	case SCN_C_SENT:
 		scn_appendf(buf, cap, len, "sent %s %" PRIu64, scn_op_text[c->op], c->k);
 		break;
@@ -415,6 +428,11 @@ static void scn_add_settings(char *buf, size_t cap, size_t *len, const struct sc
 		scn_appendf(buf, cap, len, " slow_latency=");
 		scn_add_range(buf, cap, len, st->slow_us_min, st->slow_us_max);
 	}
+	if (st->mask & SCN_SET_READS)
+		scn_appendf(buf, cap, len, " reads=%s",
+		            st->reads == SIM_READS_LOCAL ? "local"
+		            : st->reads == SIM_READS_LOG ? "log"
+		                                         : "readindex");
 	if (st->mask & SCN_SET_PACE) {
 		if (st->pace_div)
 			scn_appendf(buf, cap, len, " pace=1/%u", st->pace_div);
@@ -548,6 +566,13 @@ size_t scn_cmd_format(const struct scn_cmd *c, char *buf, size_t cap)
 		else
 			scn_appendf(buf, cap, &len, "client putmany %" PRIu64 " %.*s", c->count,
 			            (int)c->kv_len, c->kv);
+		if (c->has_to) {
+			scn_appendf(buf, cap, &len, " to ");
+			scn_add_node(buf, cap, &len, c->a);
+		}
+		break;
+	case SCN_CMD_GET:
+		scn_appendf(buf, cap, &len, "client get %.*s", (int)c->kv_len, c->kv);
 		if (c->has_to) {
 			scn_appendf(buf, cap, &len, " to ");
 			scn_add_node(buf, cap, &len, c->a);

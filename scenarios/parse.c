@@ -766,6 +766,42 @@ static int scn_parse_where(struct scn_parser *p, struct scn_cond *c)
 	return 0;
 }
 
+/* KEY ==|!= VALUE into c->kv ("KEY=VALUE"), c->key_len and c->op, after
+ * `after` (e.g. "value NODE"); eg is a whole example. */
+static int scn_parse_key_value(struct scn_parser *p, struct scn_cond *c, const char *after,
+                               const char *eg)
+{
+	char b[SCN_TOKBUF], what[64];
+	struct scn_tok *k = scn_peek(p);
+	if (!k || k->kind != SCN_TOK_WORD)
+		return scn_perr(p, scn_here(p), "missing KEY after '%s': e.g. %s", after, eg);
+	if (memchr(k->p, '=', k->n))
+		return scn_perr(p, k->col,
+		                "bad key '%s': write %s KEY == VALUE, with spaces, like %s", TOKSTR(k, b),
+		                after, eg);
+	p->i++;
+	snprintf(what, sizeof what, "'%s KEY'", after);
+	if (scn_parse_op(p, what, true, &c->op) != 0)
+		return -1;
+	struct scn_tok *v = scn_peek(p);
+	if (!v || v->kind != SCN_TOK_WORD)
+		return scn_perr(p, scn_here(p), "missing VALUE: e.g. %s", eg);
+	if (scn_check_ascii(p, k->p, k->n, k->col, "KEY") != 0 ||
+	    scn_check_ascii(p, v->p, v->n, v->col, "VALUE") != 0)
+		return -1;
+	if (k->n + 1 + v->n > RAFT_CMD_MAX)
+		return scn_perr(p, k->col, "KEY=VALUE is %zu bytes: at most %d", k->n + 1 + v->n,
+		                RAFT_CMD_MAX);
+	memcpy(c->kv, k->p, k->n);
+	c->kv[k->n] = '=';
+	memcpy(c->kv + k->n + 1, v->p, v->n);
+	c->kv_len = (uint8_t)(k->n + 1 + v->n);
+	c->kv[c->kv_len] = '\0';
+	c->key_len = (uint8_t)k->n;
+	p->i++;
+	return 0;
+}
+
 static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_cond *c)
 {
 	memset(c, 0, sizeof *c);
@@ -859,6 +895,20 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 		c->kind = SCN_C_LOGS_MATCH;
 		return 0;
 	}
+	if (scn_tok_is(t, "linearizable")) {
+		c->kind = SCN_C_LINEARIZABLE;
+		return 0;
+	}
+	if (scn_tok_is(t, "got")) {
+		c->kind = SCN_C_GOT;
+		return scn_parse_key_value(p, c, "got", "got x == 1 (or none: no value)");
+	}
+	if (scn_tok_is(t, "waiting")) {
+		c->kind = SCN_C_WAITING;
+		if (scn_parse_op(p, "'waiting'", false, &c->op) != 0)
+			return -1;
+		return scn_parse_count(p, "number", 0, UINT64_MAX, &c->k);
+	}
 	if (scn_tok_is(t, "acked-committed")) {
 		c->kind = SCN_C_ACKED;
 		return 0;
@@ -880,33 +930,7 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 		c->kind = SCN_C_VALUE;
 		if (scn_parse_node(p, "'value'", &c->node) != 0)
 			return -1;
-		struct scn_tok *k = scn_peek(p);
-		if (!k || k->kind != SCN_TOK_WORD)
-			return scn_perr(p, scn_here(p), "missing KEY after 'value NODE': e.g. value n1 x == 1");
-		if (memchr(k->p, '=', k->n))
-			return scn_perr(p, k->col,
-			                "bad key '%s': write value NODE KEY == VALUE, with spaces, like value n1 x == 1",
-			                TOKSTR(k, b));
-		p->i++;
-		if (scn_parse_op(p, "'value NODE KEY'", true, &c->op) != 0)
-			return -1;
-		struct scn_tok *v = scn_peek(p);
-		if (!v || v->kind != SCN_TOK_WORD)
-			return scn_perr(p, scn_here(p), "missing VALUE: e.g. value n1 x == 1");
-		if (scn_check_ascii(p, k->p, k->n, k->col, "KEY") != 0 ||
-		    scn_check_ascii(p, v->p, v->n, v->col, "VALUE") != 0)
-			return -1;
-		if (k->n + 1 + v->n > RAFT_CMD_MAX)
-			return scn_perr(p, k->col, "KEY=VALUE is %zu bytes: at most %d", k->n + 1 + v->n,
-			                RAFT_CMD_MAX);
-		memcpy(c->kv, k->p, k->n);
-		c->kv[k->n] = '=';
-		memcpy(c->kv + k->n + 1, v->p, v->n);
-		c->kv_len = (uint8_t)(k->n + 1 + v->n);
-		c->kv[c->kv_len] = '\0';
-		c->key_len = (uint8_t)k->n;
-		p->i++;
-		return 0;
+		return scn_parse_key_value(p, c, "value NODE", "value n1 x == 1");
 	}
 	if (scn_tok_is(t, "sent")) {
 		c->kind = SCN_C_SENT;
@@ -1009,7 +1033,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 	                                   "drop",     "duplicate", "retry",    "snapshot",
 	                                   "trailing", "max_events", "max_memory", "pace",
 	                                   "batch",    "torn",      "slow",     "slow_latency",
-	                                   "prevote",  "checkquorum", NULL};
+	                                   "prevote",  "checkquorum", "reads", NULL};
 	memset(st, 0, sizeof *st);
 	if (!scn_peek(p))
 		return scn_perr(p, p->eol_col,
@@ -1031,7 +1055,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 				return scn_perr(p, t->col, "unknown setting '%.*s': did you mean '%s'?",
 				                (int)(kn > 40 ? 40 : kn), t->p, s);
 			return scn_perr(p, t->col,
-			                "unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory, pace, batch, torn, slow, slow_latency, prevote or checkquorum",
+			                "unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory, pace, batch, torn, slow, slow_latency, prevote, checkquorum or reads",
 			                (int)(kn > 40 ? 40 : kn), t->p);
 		}
 		if (!eq || kn + 1 == t->n)
@@ -1049,6 +1073,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			                : bit == 13            ? "on"
 			                : bit == 14            ? "1%"
 			                : bit == 15            ? "300ms..3s"
+			                : bit == 18            ? "readindex"
 			                : bit >= 16            ? "on"
 			                                       : "50ms");
 		if (st->mask & (1u << bit))
@@ -1157,6 +1182,16 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 				st->checkquorum = on;
 			break;
 		}
+		case 18:
+			if (vn == 9 && !memcmp(v, "readindex", 9))
+				st->reads = SIM_READS_READINDEX;
+			else if (vn == 5 && !memcmp(v, "local", 5))
+				st->reads = SIM_READS_LOCAL;
+			else if (vn == 3 && !memcmp(v, "log", 3))
+				st->reads = SIM_READS_LOG;
+			else
+				rc = scn_perr(p, vc, "bad reads '%s': expected log (through the log like a write), readindex (the leader confirms it still leads, dissertation 6.4) or local (answers from its own state: stale reads)", b + kn + 1);
+			break;
 		default:
 			rc = scn_entries(p, v, vn, vc, bit == 7 ? "snapshot" : "trailing",
 			                 bit == 7 ? &st->snapshot_threshold : &st->snapshot_trailing);
@@ -1283,6 +1318,25 @@ static int scn_parse_client(struct scn_parser *p, struct scn_cmd *c)
 			return -1;
 		return scn_expect_end(p, "the client command");
 	}
+	if (scn_accept(p, "get")) {
+		c->kind = SCN_CMD_GET;
+		struct scn_tok *x = scn_peek(p);
+		if (!x)
+			return scn_perr(p, p->eol_col, "missing KEY after 'client get': e.g. client get x");
+		if (x->kind != SCN_TOK_WORD || memchr(x->p, '=', x->n))
+			return scn_perr(p, x->col, "expected a KEY like x after 'client get' (no '=', no quotes)");
+		if (x->n > RAFT_CMD_MAX)
+			return scn_perr(p, x->col, "KEY is %zu bytes: at most %d", x->n, RAFT_CMD_MAX);
+		if (scn_check_ascii(p, x->p, x->n, x->col, "KEY") != 0)
+			return -1;
+		memcpy(c->kv, x->p, x->n);
+		c->kv[x->n] = '\0';
+		c->kv_len = (uint8_t)x->n;
+		p->i++;
+		if (scn_parse_to(p, c) != 0)
+			return -1;
+		return scn_expect_end(p, "the client command");
+	}
 	if (scn_accept(p, "putmany")) {
 		c->kind = SCN_CMD_PUTMANY;
 		if (scn_parse_count(p, "count", 1, SCN_PUTMANY_MAX, &c->count) != 0)
@@ -1315,9 +1369,9 @@ static int scn_parse_client(struct scn_parser *p, struct scn_cmd *c)
 	}
 	if (!t)
 		return scn_perr(p, p->eol_col,
-		                "missing client command: expected 'client put KEY=VALUE' or 'client putmany COUNT PREFIX'");
+		                "missing client command: expected 'client put KEY=VALUE', 'client putmany COUNT PREFIX' or 'client get KEY'");
 	return scn_perr(p, t->col,
-	                "unknown client command '%s': expected 'client put KEY=VALUE' or 'client putmany COUNT PREFIX'",
+	                "unknown client command '%s': expected 'client put KEY=VALUE', 'client putmany COUNT PREFIX' or 'client get KEY'",
 	                TOKSHOW(t, b));
 }
 

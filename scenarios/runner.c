@@ -1,5 +1,6 @@
 /* runner.c - executes a script on a sim: advance, pause, step, clone, inject. */
 #include "scn_internal.h"
+#include "client_history.h"
 #include "outfile.h"
 
 #include <inttypes.h>
@@ -656,6 +657,15 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 		}
 		break;
 	}
+	case SCN_CMD_GET: {
+		uint8_t to = 0;
+		if (c->has_to && scn_node(r, c->a, &to, obs, cap) != 0)
+			return -1;
+		done->a = to;
+		int64_t id = sim_client_get(s, c->kv, c->kv_len, to);
+		rc = id < 0 ? (int)id : 0;
+		break;
+	}
 	}
 	if (rc != SIM_OK) {
 		snprintf(obs, cap, "%s", scn_sim_err(rc));
@@ -957,6 +967,29 @@ static int scn_continue(struct scn_runner *r, int64_t until, uint64_t *budget)
 	return -1;
 }
 
+/* Whether the script states, in an expect or a run until, whether the
+ * clients' history is linearizable: it then owns that verdict. */
+static bool scn_states_linearizable(const struct scn_script *s)
+{
+	for (size_t i = 0; i < s->n_cmds; i++) {
+		const struct scn_cmd *c = &s->cmds[i];
+		if ((c->kind == SCN_CMD_EXPECT || c->kind == SCN_CMD_RUN_UNTIL) &&
+		    c->cond.kind == SCN_C_LINEARIZABLE)
+			return true;
+	}
+	return false;
+}
+
+/* At the end of the script the clients' history must be linearizable,
+ * like every safety property.  -1 when it is not (the run is stopped
+ * with the violation). */
+static int scn_check_history(struct scn_runner *r)
+{
+	if (sim_violation(r->sim) || scn_states_linearizable(scn_script_of(r)))
+		return 0;
+	return sim_history_check(r->sim, NULL) == SIM_OK ? 0 : -1;
+}
+
 /* The engine behind advance() and step_event(). */
 static int scn_drive(struct scn_runner *r, int64_t until, uint64_t budget)
 {
@@ -986,6 +1019,8 @@ static int scn_drive(struct scn_runner *r, int64_t until, uint64_t budget)
 			st = scn_continue(r, until, &budget);
 		else if (r->pc == s->n_cmds) {
 			r->done = true;
+			if (!r->done_reported && scn_check_history(r) != 0)
+				return scn_fail_violation(r);
 			if (!r->done_reported) {
 				r->done_reported = true;
 				return scn_set_status(r, SCN_DONE);

@@ -63,6 +63,7 @@ enum scn_cmd_kind {
 	SCN_CMD_MEND,      /* mend A->B | mend A<->B */
 	SCN_CMD_PUT,       /* client put KEY=VALUE [to NODE] */
 	SCN_CMD_PUTMANY,   /* client putmany COUNT PREFIX [to NODE] */
+	SCN_CMD_GET,       /* client get KEY [to NODE] (KEY in kv) */
 	SCN_CMD_RUN_BETWEEN, /* run between DURATION and DURATION: a uniform random
 	                        wait drawn from the scenario's own seeded stream */
 	SCN_CMD_MARK,      /* mark NAME: remember this moment */
@@ -95,6 +96,12 @@ enum scn_cond_kind {
 	SCN_C_SENT,        /* sent OP K */
 	SCN_C_UP,          /* up NODE: the node is running */
 	SCN_C_SNAPSHOT,    /* snapshot NODE OP K: index of its latest snapshot */
+	SCN_C_LINEARIZABLE, /* linearizable: the clients' history so far (a
+	                       script that states it is not checked again at
+	                       its end) */
+	SCN_C_GOT,         /* got KEY ==|!= VALUE: what the latest get of KEY
+	                      read ("none": no value); false while it waits */
+	SCN_C_WAITING,     /* waiting OP K: client requests not answered yet */
 };
 
 enum scn_op { SCN_OP_EQ, SCN_OP_NE, SCN_OP_GE, SCN_OP_LE, SCN_OP_GT, SCN_OP_LT };
@@ -146,6 +153,7 @@ enum {
 	SCN_SET_SLOW_LATENCY = 1u << 15, /* slow_latency=MIN..MAX: slow_us_min/max */
 	SCN_SET_PREVOTE = 1u << 16,    /* prevote=on|off: sim_config.prevote */
 	SCN_SET_CHECKQUORUM = 1u << 17, /* checkquorum=on|off: sim_config.checkquorum */
+	SCN_SET_READS = 1u << 18,      /* reads=log|readindex|local: sim_config.reads */
 };
 
 /* batch= takes 1..this many entries per AppendEntries (sim_config_validate). */
@@ -171,6 +179,7 @@ struct scn_settings {
 	uint32_t slow_ppm; /* SLOW: chance that a message is slow */
 	int64_t slow_us_min, slow_us_max; /* SLOW_LATENCY: how much later it arrives */
 	bool prevote, checkquorum;
+	enum sim_reads reads; /* READS */
 };
 
 /* max_events= takes 0..this many events; max_memory= 0..this many bytes. */

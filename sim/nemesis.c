@@ -102,6 +102,12 @@ void sim_nemesis_next(struct sim_nemesis *n, const struct sim *s, struct sim_act
 		set_network(n, out, false);
 		return;
 	}
+	if (n->get_key[0]) {
+		out->kind = SIM_A_GET;
+		snprintf(out->cmd, sizeof out->cmd, "%s", n->get_key);
+		n->get_key[0] = '\0';
+		return;
+	}
 	if (n->pending_run) {
 		n->pending_run = false;
 		out->kind = SIM_A_RUN;
@@ -188,6 +194,8 @@ void sim_nemesis_next(struct sim_nemesis *n, const struct sim *s, struct sim_act
 	out->kind = SIM_A_PUT;
 	n->puts++;
 	snprintf(out->cmd, sizeof out->cmd, "k%u=%u", (unsigned)pick(&n->rng, 1, 8), n->puts);
+	if (n->gets) /* keys 1..8 in a fixed scramble */
+		snprintf(n->get_key, sizeof n->get_key, "k%u", (unsigned)(n->puts * 5 % 8 + 1));
 }
 
 void sim_nemesis_calm(const struct sim_nemesis *n, struct sim_config *c)
@@ -222,6 +230,10 @@ int sim_action_apply(struct sim *s, const struct sim_action *a)
 		return SIM_OK;
 	case SIM_A_PUT: {
 		int64_t id = sim_client_put(s, a->cmd, strlen(a->cmd), 0);
+		return id < 0 ? (int)id : SIM_OK;
+	}
+	case SIM_A_GET: {
+		int64_t id = sim_client_get(s, a->cmd, strlen(a->cmd), 0);
 		return id < 0 ? (int)id : SIM_OK;
 	}
 	case SIM_A_SET: {

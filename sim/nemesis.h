@@ -22,6 +22,7 @@ enum sim_action_kind {
 	SIM_A_HEAL,      /* every link up */
 	SIM_A_PUT,       /* client put cmd */
 	SIM_A_SET,       /* network: drop_ppm, dup_ppm, latency */
+	SIM_A_GET,       /* client get cmd (a key) */
 };
 
 struct sim_action {
@@ -42,6 +43,13 @@ struct sim_nemesis {
 	uint64_t rng;
 	uint16_t nodes;
 	uint32_t w_crash, w_restart, w_timeout, w_partition, w_isolate, w_cut, w_heal, w_put;
+	/* gets: false after sim_nemesis_init.  A caller that wants reads in
+	 * the load sets it: every put is then followed by a get of one of the
+	 * keys, chosen without drawing from rng, so the schedule of everything
+	 * else stays what it was (and so does the run: gets draw from their own
+	 * stream) */
+	bool gets;
+	char get_key[8]; /* the get due next ("": none) */
 	int64_t gap_us_min, gap_us_max;
 	uint32_t drop_ppm, dup_ppm;
 	int64_t latency_us_min, latency_us_max;

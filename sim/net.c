@@ -184,8 +184,12 @@ void sim_net_deliver(struct sim *s, uint32_t slot)
 	s->counters.msgs_delivered++;
 	emit_msg(s, SIM_T_DELIVER, sm, NULL);
 	raft_step(s->nodes[to].raft, s->now_us, &sm->m);
+	uint8_t type = sm->m.type, from = sm->m.from;
+	uint64_t term = sm->m.term;
+	int64_t sent_us = sm->send_us;
 	sim_slot_free(s, slot);
 	sim_flush(s, to);
+	sim_client_heard(s, to, type, from, term, sent_us);
 }
 
 static void link_put(struct sim *s, uint8_t from, uint8_t to, bool up)

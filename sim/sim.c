@@ -25,6 +25,7 @@ void sim_config_default(struct sim_config *c)
 	c->slow_us_min = 300000;
 	c->slow_us_max = 3000000;
 	c->client_retry_us = 1000000;
+	c->reads = SIM_READS_READINDEX;
 	c->checker = true;
 	c->max_events = SIM_MAX_EVENTS_DEFAULT;
 	c->max_memory_bytes = SIM_MAX_MEMORY_DEFAULT;
@@ -126,6 +127,7 @@ struct sim *sim_new(const struct sim_config *c)
 	if (!s->nodes || sim_net_init(&s->net, n, derive_seed(c->seed, 1)) != SIM_OK ||
 	    sim_clients_init(&s->clients, n, derive_seed(c->seed, 2)) != SIM_OK)
 		goto fail;
+	s->clients.rng_read = derive_seed(c->seed, 4);
 	if (c->checker && sim_checker_init(&s->checker, n) != SIM_OK)
 		goto fail;
 	for (uint16_t i = 1; i <= n; i++) {
@@ -483,7 +485,7 @@ void sim_flush(struct sim *s, uint8_t i)
 				w->held_n++;
 			}
 		}
-		if (rd.apply_to > rd.apply_from && s->clients.waiting[i].n)
+		if (rd.apply_to > rd.apply_from && (s->clients.waiting[i].n || s->clients.reads_waiting))
 			sim_client_applied(s, i, rd.apply_to);
 	}
 	node_timer(s, i);

@@ -30,6 +30,18 @@ enum {
 
 #define SIM_PPM 1000000u /* probabilities are parts per million */
 
+/* How a leader answers a client's get (dissertation 6.4).
+ * LOG: the read goes through the log like a write (raft_propose_read());
+ * the leader that accepted it answers from its map once it applied it.
+ * READINDEX: it notes its commit index (once an entry of its own term is
+ * committed), waits for a majority to answer one of its AppendEntries sent
+ * after the read arrived (it still leads), and for its state machine to
+ * apply up to the noted index; then it answers from its map.
+ * LOCAL: it answers from its map at once, without any check - the
+ * teaching bug a deposed leader serves stale data with (--bug stale-read
+ * forces it). */
+enum sim_reads { SIM_READS_READINDEX, SIM_READS_LOCAL, SIM_READS_LOG };
+
 struct sim_config {
 	uint16_t nodes;                  /* 1..RAFT_NODES_MAX, default 5 */
 	uint64_t seed;                   /* default 1 */
@@ -56,6 +68,7 @@ struct sim_config {
 	 * raft_config's fields of the same names; default off. */
 	bool prevote, checkquorum;
 	int64_t client_retry_us;         /* client gives up on a request, default 1 s */
+	enum sim_reads reads;            /* how a leader answers a get, default readindex */
 	bool checker;                    /* default true */
 	/* A crash tears the oldest write in flight: the disk keeps its hard
 	 * state and a random prefix (possibly empty) of its entries.  Default
@@ -140,6 +153,11 @@ void sim_heal(struct sim *s);
  * waited for, not sent again.  Returns the request id (>= 1) or a negative
  * code. */
 int64_t sim_client_put(struct sim *s, const char *cmd, size_t len, uint8_t to);
+/* A client reads KEY (len bytes, no '='), sent like a put; the leader
+ * answers by the read path of config.reads.  A get not answered within
+ * client_retry_us, or whose leader stops leading, is sent again.  Returns
+ * the request id (>= 1) or a negative code. */
+int64_t sim_client_get(struct sim *s, const char *key, size_t len, uint8_t to);
 /* Proposes directly on a node, now, bypassing the client (benchmarks). */
 int sim_propose(struct sim *s, uint8_t node, const char *cmd, size_t len);
 /* Narration, put into the trace as a `say` line. */
@@ -244,6 +262,7 @@ struct sim_client_info {
 	const char *cmd;      /* not NUL-terminated */
 	size_t len;
 	uint32_t attempts;
+	bool get;             /* a get: cmd is its KEY */
 };
 size_t sim_client_count(const struct sim *s);
 bool sim_client_info(const struct sim *s, size_t i, struct sim_client_info *out);

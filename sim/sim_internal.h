@@ -100,20 +100,50 @@ struct sim_nodestate {
 	 * disk's own queue */
 	struct sim_write *writes;
 	size_t writes_head, writes_n, writes_cap;
+	/* as leader of heard_term: when each peer sent the latest reply to its
+	 * AppendEntries (a ReadIndex read needs a majority after it arrived) */
+	uint64_t heard_term;
+	int64_t heard_us[RAFT_NODES_MAX + 1];
 };
 
 /* ---- Clients ------------------------------------------------------------- */
 enum sim_req_state { SIM_REQ_TRAVEL, SIM_REQ_WAIT, SIM_REQ_DONE };
+enum sim_req_op { SIM_REQ_PUT, SIM_REQ_GET };
 
 struct sim_req {
-	char cmd[RAFT_CMD_MAX];
+	char cmd[RAFT_CMD_MAX]; /* put: "KEY=VALUE"; get: "KEY" */
 	uint8_t len;
 	uint8_t state;
+	uint8_t op;       /* enum sim_req_op */
+	/* the history: invoked when submitted, completed when acknowledged */
+	int64_t invoke_us, complete_us;
+	/* a get: what it read (found: the key had a value) */
+	bool found;
+	uint8_t result_len;
+	char result[RAFT_CMD_MAX];
+	/* a put: when its current attempt began.  A put accepted into a log
+	 * and then sent again may take effect once per accepted copy (Raft
+	 * without client sessions, dissertation 6.3), so each attempt that
+	 * was accepted is its own operation in the history: the earlier ones
+	 * of unknown outcome (struct sim_hop), the last one the acknowledged */
+	int64_t attempt_us;
+	/* a get waiting at a leader (READINDEX): when it arrived there, and
+	 * the commit index it waits to apply (0: not noted yet) */
+	int64_t read_start_us;
+	uint64_t read_index;
+	bool via_log;     /* a get waiting for its entry to apply (LOG) */
 	uint8_t target;   /* node it travels to / was accepted by */
 	uint16_t gen;     /* bumped to invalidate pending events */
 	uint64_t index, term; /* where it was accepted */
 	uint32_t attempts;
 	uint32_t retries; /* back-off exponent: retries so far */
+};
+
+/* A put's attempt that was accepted by a leader and then given up on: an
+ * operation of unknown outcome in the history. */
+struct sim_hop {
+	uint32_t req;
+	int64_t invoke_us;
 };
 
 /* ---- The simulator -------------------------------------------------------- */
@@ -156,6 +186,16 @@ struct sim_clients {
 	size_t reqs_n, reqs_cap;
 	uint8_t leader; /* the leader clients believe in */
 	struct sim_client_queue *waiting; /* [1..n] */
+	/* gets draw from their own stream and change no state puts depend on
+	 * (not even the leader clients believe in), so adding reads to a run
+	 * leaves everything else it does as it was */
+	uint64_t rng_read;
+	/* the ReadIndex gets waiting at a leader (SIM_REQ_WAIT, not via_log):
+	 * their request indexes, ascending */
+	uint32_t *reads;
+	size_t reads_waiting, reads_cap;
+	struct sim_hop *hops;  /* puts' abandoned accepted attempts, in order */
+	size_t hops_n, hops_cap;
 };
 
 int sim_clients_init(struct sim_clients *c, uint16_t n, uint64_t rng);
@@ -229,5 +269,10 @@ void sim_client_arrive(struct sim *s, uint32_t r);
 void sim_client_timeout(struct sim *s, uint32_t r);
 /* Node i applied up to index applied: acknowledge what it accepted. */
 void sim_client_applied(struct sim *s, uint8_t i, uint64_t applied);
+/* Node `to` just took a message (type, from, term, sent at sent_us): notes
+ * a leader's AppendEntries replies and answers the gets waiting at it that
+ * can be answered now. */
+void sim_client_heard(struct sim *s, uint8_t to, uint8_t type, uint8_t from, uint64_t term,
+                      int64_t sent_us);
 
 #endif

@@ -51,6 +51,28 @@ stale-reply 2239 Match Index
 match-from-next 1 Match Index
 EOF
 
+# --- reads: --bug stale-read is found by the linearizability check -----------
+out=$("$R" fuzz --bug stale-read --seeds 2..5 --out "$tmp/stale-read.scn" 2>&1)
+rc=$?
+[ $rc = 1 ] && grep -q "^shrunk: Linearizability: key " <<<"$out" ||
+  fail "fuzz --bug stale-read: exit $rc, want 1 and Linearizability: $out"
+chk=$("$R" check "$tmp/stale-read.scn" 2>&1)
+[ $? = 1 ] && grep -q "safety violation: Linearizability" <<<"$chk" ||
+  fail "the repro script for stale-read does not reproduce Linearizability: $chk"
+# the lesson shows the stale read on purpose and passes
+chk=$("$R" check "$SRC/scenarios/stale_read.scn" --seeds 1..10 2>&1) ||
+  fail "stale_read.scn does not pass: $chk"
+# the history as Jepsen EDN and as Porcupine JSON
+"$R" run "$SRC/scenarios/stale_read.scn" --trace "$tmp/st.txt" --history "$tmp/h.edn" 2>/dev/null ||
+  fail "run stale_read.scn --history failed"
+head -1 "$tmp/h.edn" | grep -qx '{:process 0, :type :invoke, :f :write, :key "x", :value 1, :time [0-9]*}' ||
+  fail "EDN history: $(head -1 "$tmp/h.edn")"
+grep -q ':type :ok, :f :read, :key "x", :value 1,' "$tmp/h.edn" || fail "EDN: no stale read of x"
+"$R" run "$SRC/scenarios/stale_read.scn" --trace "$tmp/st.txt" --history "$tmp/h.json" \
+  --format porcupine-json 2>/dev/null || fail "run --history --format porcupine-json failed"
+grep -q '^{"ClientId": 2, "Input": {"Op": 0, "Key": "x", "Value": ""}, "Call": [0-9]*, "Output": {"Value": "1"}, "Return": [0-9]*},$' "$tmp/h.json" ||
+  fail "Porcupine JSON: $(head -4 "$tmp/h.json")"
+
 # --- without bugs the same fault campaigns are clean -------------------------
 out=$("$R" fuzz --seeds 1..1500 --jobs 2 2>&1) || fail "fuzz without bugs failed: $out"
 grep -q "1500 runs.*no violations" <<<"$out" || fail "fuzz summary: $out"
@@ -143,7 +165,8 @@ run --nodes abc|--nodes: 'abc' is not a number
 run --seed -1|--seed: '-1' is not a number
 run --for 10parsecs|--for: '10parsecs' is not a duration
 run --for 99999h|--for: '99999h' is too long
-run --format xml|--format: 'xml' is not a format
+run --format xml|--format: 'xml' is not a format (text, jsonl, shiviz or mermaid for the trace, edn or porcupine-json for --history)
+run tutorial.scn --history|raftsim: --history: missing value
 run --bug off-by-one|--bug: unknown bug 'off-by-one'
 run --trace /nonexistent/dir/t.txt|--trace: /nonexistent/dir/t.txt: cannot write
 run --nodes|--nodes: missing value

@@ -16,6 +16,7 @@ static const char *const library[] = {
 	"partition_two_leaders.scn", "follower_catch_up.scn", "log_repair.scn",
 	"figure8.scn",           "crash_restart_persistence.scn", "lossy_network.scn",
 	"snapshot.scn",          "disruptive_server.scn", "stale_leader.scn",
+	"stale_read.scn",
 	/* the Chinese lessons: the same commands and checks, narrated in Chinese */
 	"zh/tutorial.scn",       "zh/split_vote.scn",     "zh/partition_two_leaders.scn",
 	"zh/leader_crash.scn",
@@ -146,6 +147,53 @@ Test(scn_run, figure8_with_the_bug_fails_at_step_c)
 }
 
 /* ---- Failures name their line ---------------------------------------------- */
+
+/* The clients' history is checked at the end of every script: a stale
+ * read fails it like a safety violation, unless the script states the
+ * verdict itself; `got` and `waiting` see the answers. */
+static const char stale_script[] =
+    "cluster nodes=3 seed=1\n"
+    "set reads=local\n"
+    "timeout n1\n"
+    "run until leader == n1 within 1s\n"
+    "client put x=1\n"
+    "run until waiting == 0 within 1s\n"
+    "isolate n1\n"
+    "timeout n2\n"
+    "run until leaders == 2 within 1s\n"
+    "client put x=2 to n2\n"
+    "run until waiting == 0 within 1s\n"
+    "run 10ms\n"
+    "client get x to n1\n"
+    "run until got x == 1 within 1s\n"
+    "expect not got x == 2\n";
+
+Test(scn_run, history_checked_at_the_end)
+{
+	struct scn_runner *r = runner(stale_script, NULL);
+	cr_expect_eq(scn_runner_run_all(r), SCN_FAILED);
+	const char *e = scn_runner_error(r);
+	cr_expect(strstr(e, "FAIL x.scn: after the last command (safety violation: Linearizability: "
+	                    "key \"x\": 3 operations cannot be ordered"),
+	          "%s", e);
+	scn_runner_free(r);
+	char text[sizeof stale_script + 64];
+	snprintf(text, sizeof text, "%sexpect not linearizable\n", stale_script);
+	r = runner(text, NULL);
+	cr_expect_eq(scn_runner_run_all(r), SCN_DONE, "%s", scn_runner_error(r));
+	scn_runner_free(r);
+	/* with ReadIndex the deposed leader cannot answer, and all is well */
+	snprintf(text, sizeof text, "%s", stale_script);
+	memcpy(strstr(text, "reads=local"), "reads=rdidx", 11);
+	char *p = strstr(text, "reads=rdidx");
+	memmove(p + 15, p + 11, strlen(p + 11) + 1);
+	memcpy(p, "reads=readindex", 15);
+	*strstr(text, "run until got x == 1") = '\0';
+	strcat(text, "run 500ms\nexpect waiting == 1\nexpect not got x == 1\n");
+	r = runner(text, NULL);
+	cr_expect_eq(scn_runner_run_all(r), SCN_DONE, "%s", scn_runner_error(r));
+	scn_runner_free(r);
+}
 
 Test(scn_run, wrong_expectation_fails_at_its_line)
 {
