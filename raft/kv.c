@@ -95,8 +95,8 @@ static int kv_grow(struct raft_kv *kv)
 /* Applying "k=v" sets map[k] = v: the slot keeps the entry itself. */
 int raft_kv_set(struct raft_kv *kv, const struct raft_entry *e)
 {
-	if (e->len == 0 || memchr(e->cmd, '=', entry_len(e)) == NULL)
-		return RAFT_OK; /* not a command, or a read (raft_propose_read): nothing to apply */
+	if (e->len == 0 || e->type != RAFT_ENTRY_COMMAND)
+		return RAFT_OK; /* not a command (a read, a no-op): nothing to apply */
 	if ((kv->count + 1) * 4 > kv->cap * 3) { /* load factor <= 3/4 */
 		int rv = kv_grow(kv);
 		if (rv != RAFT_OK)

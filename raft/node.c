@@ -288,7 +288,7 @@ int raft_propose(struct raft_node *n, int64_t now_us, const char *cmd, size_t le
 			*leader_hint = n->leader;
 		return RAFT_ENOTLEADER;
 	}
-	return raft_repl_propose(n, cmd, len, index);
+	return raft_repl_propose(n, cmd, len, RAFT_ENTRY_COMMAND, index);
 }
 
 int raft_propose_read(struct raft_node *n, int64_t now_us, const char *key, size_t len,
@@ -304,7 +304,7 @@ int raft_propose_read(struct raft_node *n, int64_t now_us, const char *key, size
 			*leader_hint = n->leader;
 		return RAFT_ENOTLEADER;
 	}
-	return raft_repl_propose(n, key, len, index);
+	return raft_repl_propose(n, key, len, RAFT_ENTRY_READ, index);
 }
 
 void raft_set_timing(struct raft_node *n, int64_t election_timeout_us_min,

@@ -103,6 +103,7 @@ enum raft_entry_type {
 	RAFT_ENTRY_COMMAND = 0, /* a client's "KEY=VALUE" */
 	RAFT_ENTRY_CONFIG = 1,  /* a configuration (membership changes, later) */
 	RAFT_ENTRY_NOOP = 2,    /* nothing: a leader's first entry of its term */
+	RAFT_ENTRY_READ = 3,    /* a read through the log: just the key (raft_propose_read) */
 };
 
 /* One log entry: 40 bytes, the command stored inline (len and type share

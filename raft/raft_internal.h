@@ -208,7 +208,9 @@ void raft_repl_start(struct raft_node *n, int64_t now_us);
 void raft_repl_heartbeat(struct raft_node *n, int64_t now_us);
 void raft_repl_flush(struct raft_node *n);
 void raft_repl_self_persisted(struct raft_node *n);
-int raft_repl_propose(struct raft_node *n, const char *cmd, size_t len, uint64_t *index);
+/* Appends a new entry of this type (enum raft_entry_type) as leader. */
+int raft_repl_propose(struct raft_node *n, const char *cmd, size_t len, uint8_t type,
+                      uint64_t *index);
 void raft_recv_append(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
 /* AppendEntries and InstallSnapshot from a leader: false (after replying
  * to a stale term) if m must be ignored; else the node follows m's sender

@@ -177,7 +177,8 @@ void raft_repl_flush(struct raft_node *n)
 /* From Figure 2 (Leaders): "If command received from client: append entry
  * to local log".  Sending waits for raft_take_ready(), so proposals made
  * in a row travel together. */
-int raft_repl_propose(struct raft_node *n, const char *cmd, size_t len, uint64_t *index)
+int raft_repl_propose(struct raft_node *n, const char *cmd, size_t len, uint8_t type,
+                      uint64_t *index)
 {
 	assert(n->role == RAFT_LEADER && len <= RAFT_CMD_MAX);
 	if (raft_log_reserve(n, n->log_len + 1) != RAFT_OK)
@@ -186,6 +187,7 @@ int raft_repl_propose(struct raft_node *n, const char *cmd, size_t len, uint64_t
 	memset(&e, 0, sizeof e);
 	e.term = n->term;
 	e.len = (uint8_t)len;
+	e.type = type & 3u;
 	memcpy(e.cmd, cmd, len);
 	raft_log_write(n, n->log_len + 1, &e, 1, false);
 	if (n->first_cur == 0) {

@@ -636,8 +636,8 @@ static int map_apply(struct sim_checker *c, const struct raft_entry *e, uint64_t
 		c->map_unknown = true;
 		return 0;
 	}
-	if (!memchr(e->cmd, '=', e->len <= RAFT_CMD_MAX ? e->len : RAFT_CMD_MAX))
-		return 0; /* a read through the log: the map does not change */
+	if (e->type != RAFT_ENTRY_COMMAND)
+		return 0; /* a read through the log (or a no-op): the map does not change */
 	if ((c->kv_n + 1) * 4 > c->kv_cap * 3 && kv_grow(c) != 0)
 		return -1;
 	uint64_t key, h;
