@@ -82,8 +82,10 @@ static bool cjk_from_fontconfig(char *buf, size_t cap)
 	if (!FcInit())
 		return false;
 	FcPattern *pat = FcNameParse((const FcChar8 *)"WenQuanYi Micro Hei:lang=zh-cn");
-	if (!pat)
+	if (!pat) {
+		FcFini();
 		return false;
+	}
 	FcConfigSubstitute(NULL, pat, FcMatchPattern);
 	FcDefaultSubstitute(pat);
 	FcResult res;
@@ -99,6 +101,7 @@ static bool cjk_from_fontconfig(char *buf, size_t cap)
 	if (m)
 		FcPatternDestroy(m);
 	FcPatternDestroy(pat);
+	FcFini(); /* nothing else here uses fontconfig: give its caches back */
 	return found;
 }
 

@@ -233,7 +233,7 @@ Test(linear, smallest_prefix)
 {
 	enum { LEN = 400 };
 	static struct sim_lin_op ops[LEN];
-	static char vals[LEN][8];
+	static char vals[LEN][16];
 	size_t n = 0;
 	ops[n++] = put(0, "x", "a", 0, 10);
 	ops[n++] = put(0, "x", "b", 20, 30);
@@ -403,7 +403,7 @@ static size_t generate(struct sim_lin_op *ops, size_t n, int clients, int keys, 
 		free_at[c] = b + 1;
 		effect[i] = (a + (int64_t)(rng_next(&seed) % (uint64_t)(b - a + 1))) * 64 + (int64_t)i % 64;
 		const char *k = KEYS[rng_next(&seed) % (uint64_t)keys];
-		snprintf(vals[i], sizeof vals[0], "v%zu", i);
+		snprintf(vals[i], sizeof vals[0], "v%u", (unsigned)(i % 1000000));
 		if (rng_next(&seed) % 2)
 			ops[i] = put((uint32_t)c, k, vals[i], a * 64, b * 64 + 63);
 		else
