@@ -111,6 +111,8 @@ void render_draw_link_labels(struct render_dc *c);
 void render_draw_messages(struct render_dc *c);
 void render_draw_bundle_labels(struct render_dc *c);
 void render_draw_node(struct render_dc *c, unsigned i);
+/* draw_diagram.c */
+void render_draw_diagram(struct render_dc *c);
 /* draw_log.c */
 void render_draw_log(struct render_dc *c);
 /* draw_details.c */
