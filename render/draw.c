@@ -73,6 +73,7 @@ void render_draw(struct render_gfx *g, const struct render_frame *f, int w, int 
 	render_draw_log(&c);
 	render_draw_details(&c);
 	render_draw_diagram(&c);
+	render_draw_msg_info(&c);
 	render_draw_caption(&c);
 	render_draw_timeline(&c);
 	if (f->banner && *f->banner)
@@ -117,6 +118,7 @@ void render_diagram_frame_time(struct render_layout *l, const struct render_fram
 		render_layout_diagram_time(l, f->diagram_from_us, f->diagram_to_us);
 		return;
 	}
+	/* most of it the past, the bottom fifth what is due next */
 	int64_t now = sim_now_us(f->sim), span = render_diagram_span_us(f->sim);
-	render_layout_diagram_time(l, now - span, now);
+	render_layout_diagram_time(l, now - span * 4 / 5, now + span / 5);
 }

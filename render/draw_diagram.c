@@ -41,6 +41,8 @@ static void draw_axis(struct render_dc *c, float top, float bottom)
 	int tp = px(c, 12);
 	for (int64_t t = (t0 + step - 1) / step * step; t <= t1; t += step) {
 		float y = render_layout_diagram_y(l, t);
+		if (!c->f->diagram_only && fabsf(y - render_layout_diagram_y(l, c->now)) < 14 * u)
+			continue; /* "now" is written there */
 		render_gfx_line(c->g, x0 + RENDER_DIAGRAM_GUTTER * u - 4 * u, y, x1 - 4 * u, y, 1,
 		                C_PANEL2);
 		char b[32];
@@ -139,6 +141,12 @@ static void draw_lifelines(struct render_dc *c)
 		if (!f->diagram_only && st[i].since == INT64_MIN / 2)
 			st[i].role = (uint8_t)render_role_look_of(c->s, i);
 		draw_stretch(c, i, &st[i], st[i].since, end);
+		if (!f->diagram_only && end < c->l.diagram_t1_us) {
+			float x = render_layout_diagram_x(&c->l, i);
+			render_gfx_dashed_line(c->g, x, render_layout_diagram_y(&c->l, end), x,
+			                       render_layout_diagram_y(&c->l, c->l.diagram_t1_us),
+			                       1.5f * c->u, 2 * c->u, 4 * c->u, C_INK3);
+		}
 	}
 }
 
@@ -156,29 +164,32 @@ static void draw_life_marks(struct render_dc *c)
 		if (e->node < 1 || e->node > c->n || e->time_us < l->diagram_t0_us)
 			continue;
 		float x = render_layout_diagram_x(l, e->node), y = render_layout_diagram_y(l, e->time_us);
+		/* labels to the right of the lifeline, to the left of the last one */
+		bool left = e->node == c->n && c->n > 1;
+		int al = (left ? GFX_RIGHT : GFX_LEFT) | GFX_MIDDLE;
+		float sgn = left ? -1.0f : 1.0f;
 		char b[48];
 		switch ((enum render_life_kind)e->kind) {
 		case RENDER_LIFE_TIMEOUT:
 			render_shape_role(c->g, RENDER_ROLE_CANDIDATE, x, y, 8 * u, true, false);
 			snprintf(b, sizeof b, "t%llu", (unsigned long long)e->a);
-			render_gfx_text(c->g, tp, true, C_INK2, b, x + 11 * u, y, GFX_LEFT | GFX_MIDDLE);
+			render_gfx_text(c->g, tp, true, C_INK2, b, x + sgn * 11 * u, y, al);
 			break;
 		case RENDER_LIFE_LEADER:
 			render_shape_role(c->g, RENDER_ROLE_LEADER, x, y, 9 * u, true, false);
 			snprintf(b, sizeof b, "leader t%llu", (unsigned long long)e->a);
-			render_gfx_text(c->g, tp, true, C_INK, b, x + 12 * u, y, GFX_LEFT | GFX_MIDDLE);
+			render_gfx_text(c->g, tp, true, C_INK, b, x + sgn * 12 * u, y, al);
 			break;
 		case RENDER_LIFE_FOLLOWER:
 			render_shape_role(c->g, RENDER_ROLE_FOLLOWER, x, y, 6 * u, true, false);
 			break;
 		case RENDER_LIFE_CRASH:
 			render_gfx_cross(c->g, x, y, 8 * u, 3 * u, C_INK);
-			render_gfx_text(c->g, tp, true, C_INK, "crash", x + 11 * u, y, GFX_LEFT | GFX_MIDDLE);
+			render_gfx_text(c->g, tp, true, C_INK, "crash", x + sgn * 11 * u, y, al);
 			break;
 		case RENDER_LIFE_RESTART:
 			render_shape_role(c->g, RENDER_ROLE_FOLLOWER, x, y, 7 * u, true, false);
-			render_gfx_text(c->g, tp, true, C_INK, "restart", x + 10 * u, y,
-			                GFX_LEFT | GFX_MIDDLE);
+			render_gfx_text(c->g, tp, true, C_INK, "restart", x + sgn * 10 * u, y, al);
 			break;
 		case RENDER_LIFE_COMMIT:
 			render_gfx_rect(c->g, x - 7 * u, y - 1.5f * u, 14 * u, 3 * u, C_INK);
@@ -195,23 +206,6 @@ static void draw_life_marks(struct render_dc *c)
 			break;
 		}
 	}
-}
-
-/* The first message that can still show at t0: sent after t0 minus the
- * longest flight there is (the log is in send order). */
-static size_t first_msg(const struct render_dc *c, int64_t t0)
-{
-	const struct render_frame *f = c->f;
-	int64_t back = 40 * sim_config(c->s)->latency_us_max + 1000000;
-	size_t lo = 0, hi = f->n_msgs;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (f->msgs[mid].send_us < t0 - back)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
 }
 
 /* Message m's arrow: its line (pass 0) or its end, the arrowhead, the X or
@@ -240,6 +234,12 @@ static void draw_msg(struct render_dc *c, const struct render_msgrec *m, bool ho
 		render_gfx_line(c->g, x0, y0, x1, y1, w + 1.5f * u,
 		                rgba_alpha(C_INK, quiet ? 0.25f : 0.6f));
 		render_gfx_line(c->g, x0, y0, x1, y1, w, col);
+		if (end == RENDER_END_FLYING && !c->f->diagram_only && m->due_us > now) {
+			/* where it is due: dotted, below now */
+			float xd = render_layout_diagram_x(l, m->to), yd = render_layout_diagram_y(l, m->due_us);
+			render_gfx_dashed_line(c->g, x1, y1, xd, yd, 1.5f * u, 3 * u, 3 * u,
+			                       rgba_alpha(col, 0.8f));
+		}
 		return;
 	}
 	float dx = x1 - x0, dy = y1 - y0, d = sqrtf(dx * dx + dy * dy);
@@ -269,7 +269,7 @@ static void draw_msgs(struct render_dc *c)
 {
 	const struct render_frame *f = c->f;
 	const struct render_msgrec *hot[2] = {NULL, NULL};
-	size_t first = first_msg(c, c->l.diagram_t0_us);
+	size_t first = render_diagram_first_msg(f->msgs, f->n_msgs, c->l.diagram_t0_us);
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = first; i < f->n_msgs; i++) {
 			const struct render_msgrec *m = &f->msgs[i];
@@ -299,6 +299,9 @@ static void draw_heads(struct render_dc *c)
 	const struct render_layout *l = &c->l;
 	float u = c->u, y = (float)l->diagram.y + RENDER_DIAGRAM_HEAD * u / 2;
 	int tp = px(c, 15);
+	render_gfx_text(c->g, px(c, 12), false, C_INK3, "s \xe2\x86\x93",
+	                (float)l->diagram.x + RENDER_DIAGRAM_GUTTER * u - 8 * u, y,
+	                GFX_RIGHT | GFX_MIDDLE);
 	for (unsigned i = 1; i <= c->n; i++) {
 		float x = render_layout_diagram_x(l, i);
 		char b[8];
@@ -329,10 +332,13 @@ void render_draw_diagram(struct render_dc *c)
 	draw_lifelines(c);
 	draw_msgs(c);
 	draw_life_marks(c);
-	if (!c->f->diagram_only) { /* now, at the bottom */
+	if (!c->f->diagram_only) { /* now, and what is due next below it */
 		float y = render_layout_diagram_y(l, c->now);
 		render_gfx_line(c->g, (float)d->x + RENDER_DIAGRAM_GUTTER * u - 4 * u, y,
 		                (float)(d->x + d->w) - 4 * u, y, 2 * u, C_NOW);
+		render_gfx_text(c->g, px(c, 12), true, C_INK, "now",
+		                (float)d->x + RENDER_DIAGRAM_GUTTER * u - 8 * u, y,
+		                GFX_RIGHT | GFX_MIDDLE);
 	}
 	render_gfx_clip(c->g, NULL);
 }

@@ -570,6 +570,46 @@ bool render_layout_diagram_msg(const struct render_layout *l, const struct rende
 	return true;
 }
 
+size_t render_diagram_first_msg(const struct render_msgrec *msgs, size_t n, int64_t t0_us)
+{
+	/* no flight lasts longer than this (latency, delays, a long `delay msg`) */
+	int64_t back = 60000000;
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (msgs[mid].send_us < t0_us - back)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+uint64_t render_layout_hit_msg(const struct render_layout *l, const struct sim *s, float x,
+                               float y)
+{
+	int64_t now = sim_now_us(s);
+	float best = 12 * l->u * 12 * l->u;
+	uint64_t id = 0;
+	for (size_t i = 0; i < sim_msg_capacity(s); i++) {
+		const struct sim_msg *m = sim_msg_slot(s, i);
+		if (!m || m->send_us > now)
+			continue;
+		float f = m->deliver_us > m->send_us
+		              ? (float)((double)(now - m->send_us) / (double)(m->deliver_us - m->send_us))
+		              : 1;
+		float mx, my;
+		if (!render_layout_msg_pos(l, m->m.from, m->m.to, f > 1 ? 1 : f, &mx, &my))
+			continue;
+		float d2 = (mx - x) * (mx - x) + (my - y) * (my - y);
+		if (d2 <= best) {
+			best = d2;
+			id = m->id;
+		}
+	}
+	return id;
+}
+
 static float seg_dist2(float px, float py, float x0, float y0, float x1, float y1)
 {
 	float dx = x1 - x0, dy = y1 - y0, d2 = dx * dx + dy * dy;
@@ -609,7 +649,9 @@ bool render_layout_diagram_hit(const struct render_layout *l, const struct rende
 	if (hit)
 		return true;
 	best = 6 * l->u * 6 * l->u;
-	for (size_t i = 0; i < n_msgs; i++) {
+	for (size_t i = render_diagram_first_msg(msgs, n_msgs, l->diagram_t0_us); i < n_msgs; i++) {
+		if (msgs[i].send_us > l->diagram_t1_us)
+			break;
 		float x0, y0, x1, y1;
 		int end;
 		if (!render_layout_diagram_msg(l, &msgs[i], seq, now_us, &x0, &y0, &x1, &y1, &end))

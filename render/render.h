@@ -81,7 +81,7 @@ void render_layout_compute_view(struct render_layout *l, int w, int h, unsigned 
                                 bool diagram);
 /* Whether the diagram is on when the window opens: when the window is at
  * least RENDER_DIAGRAM_MIN_W pixels wide at the scale of 1280x720. */
-#define RENDER_DIAGRAM_MIN_W 1360
+#define RENDER_DIAGRAM_MIN_W 1300
 bool render_layout_diagram_default(int w, int h);
 /* The diagram alone on the whole w x h canvas (render --diagram-only). */
 void render_layout_diagram_only(struct render_layout *l, int w, int h, unsigned n_nodes);
@@ -121,6 +121,12 @@ struct render_diagram_hit {
 	int64_t time_us;
 	unsigned node;
 };
+/* The first of msgs (in send order) that can show from t0_us on. */
+size_t render_diagram_first_msg(const struct render_msgrec *msgs, size_t n, int64_t t0_us);
+/* The message in flight drawn on the ring nearest (x, y), within 12 px at
+ * scale 1: its id, 0 for none. */
+uint64_t render_layout_hit_msg(const struct render_layout *l, const struct sim *s, float x,
+                               float y);
 bool render_layout_diagram_hit(const struct render_layout *l, const struct render_msgrec *msgs,
                                size_t n_msgs, const struct render_lifeev *life, size_t n_life,
                                uint64_t seq, int64_t now_us, float x, float y,
@@ -301,8 +307,9 @@ int render_picker_hit(const struct render_layout *l, size_t n, int sel, float x,
  * markers, banner); the caller sets the view state. */
 void render_frame_from_history(struct render_frame *f, const struct render_history *h);
 /* The time window the diagram of frame f shows (diagram_t0_us..t1_us of
- * l): the interval of a diagram-only frame, else the last
- * render_diagram_span_us() up to now. */
+ * l): the interval of a diagram-only frame, else render_diagram_span_us()
+ * around now, four fifths of it past and one fifth ahead (where the
+ * messages in flight are due). */
 void render_diagram_frame_time(struct render_layout *l, const struct render_frame *f);
 
 /* ---- The visual vocabulary (shapes.c) ------------------------------------
