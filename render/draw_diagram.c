@@ -228,16 +228,29 @@ static void draw_msg(struct render_dc *c, const struct render_msgrec *m, bool ho
 	                      (k == RENDER_MSG_APPEND_OK && m->n_entries == 0));
 	float w = (quiet ? 1.5f : 2.5f) * u;
 	if (pass == 0) {
+		/* only the part inside the time shown: a long thin line far off
+		 * the panel still costs its whole bounding box to rasterise */
+		float ytop = render_layout_diagram_y(l, l->diagram_t0_us) - 4 * u;
+		if (y0 < ytop && y1 > y0) {
+			float cut = (ytop - y0) / (y1 - y0);
+			x0 += (x1 - x0) * cut;
+			y0 = ytop;
+		}
 		if (hot)
 			render_gfx_line(c->g, x0, y0, x1, y1, w + 6 * u, rgba_alpha(OI_YELLOW, 0.9f));
 		/* a dark core under the colour keeps the arrow readable in grey */
-		render_gfx_line(c->g, x0, y0, x1, y1, w + 1.5f * u,
-		                rgba_alpha(C_INK, quiet ? 0.25f : 0.6f));
+		if (!quiet)
+			render_gfx_line(c->g, x0, y0, x1, y1, w + 1.5f * u, rgba_alpha(C_INK, 0.6f));
 		render_gfx_line(c->g, x0, y0, x1, y1, w, col);
 		if (end == RENDER_END_FLYING && !c->f->diagram_only && m->due_us > now) {
-			/* where it is due: dotted, below now */
-			float xd = render_layout_diagram_x(l, m->to), yd = render_layout_diagram_y(l, m->due_us);
-			render_gfx_dashed_line(c->g, x1, y1, xd, yd, 1.5f * u, 3 * u, 3 * u,
+			/* where it is due: dotted, below now, up to the bottom */
+			float xa = render_layout_diagram_x(l, m->from), xb = render_layout_diagram_x(l, m->to);
+			int64_t t = m->due_us < l->diagram_t1_us ? m->due_us : l->diagram_t1_us;
+			float fr = m->due_us > m->send_us ? (float)((double)(t - m->send_us) /
+			                                            (double)(m->due_us - m->send_us))
+			                                  : 1;
+			render_gfx_dashed_line(c->g, x1, y1, xa + (xb - xa) * fr,
+			                       render_layout_diagram_y(l, t), 1.5f * u, 3 * u, 3 * u,
 			                       rgba_alpha(col, 0.8f));
 		}
 		return;

@@ -487,7 +487,11 @@ void render_diagram_only_size(const struct sim *s, int64_t span_us, int *w, int 
 
 int64_t render_diagram_span_us(const struct sim *s)
 {
+	/* a dozen flights, or eight heartbeat rounds when they come faster (a
+	 * busy cluster: more arrows than anyone can follow) */
 	int64_t span = 12 * sim_config(s)->latency_us_max;
+	if (span > 8 * sim_config(s)->heartbeat_us)
+		span = 8 * sim_config(s)->heartbeat_us;
 	if (span < 20000)
 		span = 20000;
 	if (span > 5000000)

@@ -122,6 +122,8 @@ static void record_end(struct render_msglog *g, const struct sim_trace *t, uint6
 static void record_net(struct render_msglog *g, const struct sim *s, const struct sim_trace *t,
                        uint64_t seq)
 {
+	if (!s)
+		return;
 	unsigned n = sim_n_nodes(s);
 	if (n > 64)
 		return;

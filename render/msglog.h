@@ -14,9 +14,9 @@ struct render_msglog {
 };
 
 void render_msglog_free(struct render_msglog *g);
-/* One trace record t of simulator s, the seq-th of the session; fresh when
- * it lies past everything recorded so far (else it is a replay and
- * ignored). */
+/* One trace record t of simulator s (NULL: the links are not recorded), the
+ * seq-th of the session; fresh when it lies past everything recorded so far
+ * (else it is a replay and ignored). */
 void render_msglog_trace(struct render_msglog *g, const struct sim *s, const struct sim_trace *t,
                          uint64_t seq, bool fresh);
 /* Forgets what happened after trace record seq (a fork). */

@@ -98,7 +98,8 @@ void render_diagram_only_size(const struct sim *s, int64_t span_us, int *w, int 
 #define RENDER_DIAGRAM_HEAD 40   /* node names over the lifelines, at scale 1 */
 #define RENDER_DIAGRAM_GUTTER 54 /* the time labels on the left, at scale 1 */
 /* How much virtual time the live diagram shows: 12 one-way latencies
- * (the slowest), at least 20 ms. */
+ * (the slowest) or 8 heartbeat intervals, whichever is shorter, at least
+ * 20 ms. */
 int64_t render_diagram_span_us(const struct sim *s);
 /* Sets the time window shown (t1 > t0). */
 void render_layout_diagram_time(struct render_layout *l, int64_t t0_us, int64_t t1_us);
@@ -495,6 +496,9 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
  * with the wall clock.  0, or -1 if the cluster could not be built. */
 int render_bench_frames(int frames, int w, int h, int nodes, int min_msgs_in_flight,
                         double *p50_ms, double *p99_ms);
+/* The same with the space-time diagram on (diagram) or off. */
+int render_bench_frames_diagram(int frames, int w, int h, int nodes, int min_msgs_in_flight,
+                                bool diagram, double *p50_ms, double *p99_ms);
 /* A busy run 10 virtual minutes in, then one step back with the window's
  * checkpoint mechanism; *ms is the wall time of that step.  0 or -1. */
 int render_bench_step_back(double *ms);
