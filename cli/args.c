@@ -183,12 +183,69 @@ const char *cli_shell_word(const char *s, char *buf, size_t cap)
 	return buf;
 }
 
-int cli_trace_open(struct cli_trace *t, const char *path, enum sim_trace_format fmt)
+void cli_trace_opts_default(struct cli_trace_opts *o)
+{
+	*o = (struct cli_trace_opts){.fmt = SIM_TRACE_TEXT, .from_us = 0, .to_us = INT64_MAX};
+}
+
+int cli_parse_trace_opts(int argc, char **argv, int *i, struct cli_trace_opts *o)
+{
+	const char *a = argv[*i], *v;
+	if (cli_flag_is(a, "--format")) {
+		static const char *const names[] = {"text", "jsonl", "shiviz", "mermaid", NULL};
+		static const enum sim_trace_format fmts[] = {SIM_TRACE_TEXT, SIM_TRACE_JSONL,
+		                                             SIM_TRACE_SHIVIZ, SIM_TRACE_MERMAID};
+		if (!(v = cli_flag_value(argc, argv, i, "--format")))
+			return -1;
+		for (size_t k = 0; names[k]; k++)
+			if (!strcmp(v, names[k])) {
+				o->fmt = fmts[k];
+				return 1;
+			}
+		fprintf(stderr, "raftsim: --format: '%s' is not a format (text, jsonl, shiviz or "
+		                "mermaid)\n", v);
+		return -1;
+	}
+	bool from = cli_flag_is(a, "--from");
+	if (from || cli_flag_is(a, "--to")) {
+		const char *flag = from ? "--from" : "--to";
+		if (!(v = cli_flag_value(argc, argv, i, flag)) ||
+		    !cli_parse_duration(flag, v, from ? &o->from_us : &o->to_us))
+			return -1;
+		o->window = true;
+		return 1;
+	}
+	return 0;
+}
+
+bool cli_trace_opts_check(const struct cli_trace_opts *o)
+{
+	if (o->window && o->fmt != SIM_TRACE_MERMAID) {
+		fprintf(stderr, "raftsim: --from/--to choose the interval of --format mermaid (the "
+		                "other formats trace the whole run)\n");
+		return false;
+	}
+	if (o->from_us > o->to_us) {
+		fprintf(stderr, "raftsim: --from must not be after --to\n");
+		return false;
+	}
+	return true;
+}
+
+int cli_trace_open(struct cli_trace *t, const char *path, const struct cli_trace_opts *o)
 {
 	char err[512];
-	t->fmt = fmt;
+	t->fmt = o->fmt;
+	t->x = NULL;
+	if ((o->fmt == SIM_TRACE_SHIVIZ || o->fmt == SIM_TRACE_MERMAID) &&
+	    !(t->x = sim_export_new(o->fmt, o->from_us, o->to_us))) {
+		fprintf(stderr, "raftsim: --trace: out of memory\n");
+		return -1;
+	}
 	if (!(t->out = sim_out_open(path, err, sizeof err))) {
 		fprintf(stderr, "raftsim: --trace: %s\n", err);
+		sim_export_free(t->x);
+		t->x = NULL;
 		return -1;
 	}
 	return 0;
@@ -197,6 +254,12 @@ int cli_trace_open(struct cli_trace *t, const char *path, enum sim_trace_format 
 void cli_trace_write(void *ctx, const struct sim_trace *tr)
 {
 	struct cli_trace *t = ctx;
+	if (t->x) {
+		size_t n;
+		const char *text = sim_export_record(t->x, tr, &n);
+		sim_out_write(t->out, text, n);
+		return;
+	}
 	size_t n = sim_trace_format(tr, t->fmt, t->line, sizeof t->line);
 	sim_out_write(t->out, t->line, n);
 }
@@ -205,12 +268,29 @@ int cli_trace_close(struct cli_trace *t, bool keep)
 {
 	char err[512];
 	struct sim_out *o = t->out;
+	struct sim_export *x = t->x;
 	t->out = NULL;
-	if (!o)
+	t->x = NULL;
+	if (!o) {
+		sim_export_free(x);
 		return 0;
+	}
+	bool failed = false;
+	if (x && keep) {
+		size_t n;
+		const char *text = sim_export_end(x, &n);
+		sim_out_write(o, text, n);
+		if (sim_export_failed(x)) {
+			fprintf(stderr, "raftsim: --trace: out of memory: the %s output is incomplete\n",
+			        t->fmt == SIM_TRACE_SHIVIZ ? "ShiViz" : "Mermaid");
+			keep = false;
+			failed = true;
+		}
+	}
+	sim_export_free(x);
 	if (!keep) {
 		sim_out_abort(o);
-		return 0;
+		return failed ? -1 : 0;
 	}
 	if (sim_out_commit(o, err, sizeof err) != 0) {
 		fprintf(stderr, "raftsim: --trace: %s\n", err);

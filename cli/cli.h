@@ -68,9 +68,22 @@ const char *cli_shell_word(const char *s, char *buf, size_t cap);
 struct cli_trace {
 	struct sim_out *out;
 	enum sim_trace_format fmt;
+	struct sim_export *x; /* shiviz, mermaid */
 	char line[8192];
 };
-int cli_trace_open(struct cli_trace *t, const char *path, enum sim_trace_format fmt);
+/* What --format, --from and --to asked for. */
+struct cli_trace_opts {
+	enum sim_trace_format fmt;
+	int64_t from_us, to_us; /* mermaid's interval, default all */
+	bool window;            /* --from or --to given */
+};
+void cli_trace_opts_default(struct cli_trace_opts *o);
+/* argv[*i] is --format, --from or --to: 1 (consumed, *i moved past its
+ * value), -1 bad (said why), 0 another flag. */
+int cli_parse_trace_opts(int argc, char **argv, int *i, struct cli_trace_opts *o);
+/* After every flag: --from/--to need --format mermaid and FROM <= TO. */
+bool cli_trace_opts_check(const struct cli_trace_opts *o);
+int cli_trace_open(struct cli_trace *t, const char *path, const struct cli_trace_opts *o);
 sim_trace_fn cli_trace_write;
 int cli_trace_close(struct cli_trace *t, bool keep);
 /* Writes text to path by the same rules; -1 with a one-line message in err. */

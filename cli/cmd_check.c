@@ -28,10 +28,12 @@ static const char check_usage[] =
 	"FILE:LINE:COL: message), 3 if none failed but one hit a resource limit.\n";
 
 static const char run_script_usage[] =
-	"usage: raftsim run FILE [--trace FILE|-] [--format text|jsonl] [--seed S] [--bug NAME]...\n"
+	"usage: raftsim run FILE [--trace FILE|-] [--format text|jsonl|shiviz|mermaid]\n"
+	"                        [--from TIME] [--to TIME] [--seed S] [--bug NAME]...\n"
 	"Runs the scenario FILE headless to its end and prints its trace, one line\n"
 	"per event, narration (say) included.  --trace where the trace goes (default\n"
-	"-, stdout).  The verdict (PASS or FAIL) goes to stderr.  --max-events N and\n"
+	"-, stdout); --format shiviz writes a ShiViz log, mermaid a Mermaid sequence\n"
+	"diagram of the interval --from..--to (docs/trace.md).  The verdict (PASS or FAIL) goes to stderr.  --max-events N and\n"
 	"--max-memory SIZE bound the run (default 100000000 events, 1GiB; 0: none).\n"
 	"Exit 0 if the script passed, 1 if it failed, 2 for bad usage or a bad\n"
 	"script, 3 for a resource limit (a budget ran out, or out of memory).\n";
@@ -44,7 +46,7 @@ struct check_flags {
 	uint32_t bugs;
 	uint64_t max_events, max_memory; /* 0: not given; UINT64_MAX: no limit */
 	const char *trace;
-	enum sim_trace_format fmt;
+	struct cli_trace_opts topt;
 };
 
 static bool parse_seeds(const char *v, uint64_t *lo, uint64_t *hi)
@@ -82,7 +84,7 @@ static int parse_flags(int argc, char **argv, bool run, struct check_flags *f,
 	const char *name = run ? "run" : "check";
 	memset(f, 0, sizeof *f);
 	f->trace = "-";
-	f->fmt = SIM_TRACE_TEXT;
+	cli_trace_opts_default(&f->topt);
 	*n_files = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v;
@@ -111,23 +113,15 @@ static int parse_flags(int argc, char **argv, bool run, struct check_flags *f,
 		} else if (cli_flag_is(a, "--trace") && run) {
 			if (!(f->trace = cli_flag_value(argc, argv, &i, "--trace")))
 				return 2;
-		} else if (cli_flag_is(a, "--format") && run) {
-			if (!(v = cli_flag_value(argc, argv, &i, "--format")))
+		} else if (run && (b = cli_parse_trace_opts(argc, argv, &i, &f->topt)) != 0) {
+			if (b < 0)
 				return 2;
-			if (!strcmp(v, "text"))
-				f->fmt = SIM_TRACE_TEXT;
-			else if (!strcmp(v, "jsonl"))
-				f->fmt = SIM_TRACE_JSONL;
-			else {
-				fprintf(stderr, "raftsim: --format: '%s' is not a format (text or jsonl)\n", v);
-				return 2;
-			}
 		} else if (cli_script_sets(name, a)) {
 			return 2;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			static const char *const run_flags[] = {
-				"--seed", "--bug", "--trace", "--format", "--max-events", "--max-memory",
-				"--help", NULL};
+				"--seed", "--bug", "--trace", "--format", "--from", "--to", "--max-events",
+				"--max-memory", "--help", NULL};
 			static const char *const check_flags[] = {
 				"--seed", "--seeds", "--bug", "--lint", "--max-events", "--max-memory",
 				"--help", NULL};
@@ -294,7 +288,8 @@ int cli_run_script(int argc, char **argv)
 		rc = 2;
 		goto cleanup;
 	}
-	if (!cli_output_ok("--trace", f.trace, files[0]) || cli_trace_open(o, f.trace, f.fmt) != 0) {
+	if (!cli_output_ok("--trace", f.trace, files[0]) || !cli_trace_opts_check(&f.topt) ||
+	    cli_trace_open(o, f.trace, &f.topt) != 0) {
 		rc = 2;
 		goto cleanup;
 	}

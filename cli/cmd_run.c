@@ -10,11 +10,14 @@
 
 static const char run_usage[] =
     "usage: raftsim run [FILE] [--nodes N] [--seed S] [--for DURATION] [--trace FILE|-]\n"
-    "                   [--format text|jsonl] [--bug NAME]...\n"
+    "                   [--format text|jsonl|shiviz|mermaid] [--from TIME] [--to TIME]\n"
+    "                   [--bug NAME]...\n"
     "Runs a cluster with the default settings (or the scenario FILE) headless and\n"
     "prints one line per event.  --nodes 1..255 (default 5), --seed (default 1),\n"
     "--for the virtual time to run (default 2s), --trace where the trace goes\n"
-    "(default -, stdout), --bug switches off one rule of Raft (repeatable):\n"
+    "(default -, stdout), --format shiviz a ShiViz log, mermaid a Mermaid sequence\n"
+    "diagram of the interval --from..--to (docs/trace.md), --bug switches off\n"
+    "one rule of Raft (repeatable):\n"
     "  " RAFT_BUG_NAMES "\n"
     "--max-events N (default 100000000) and --max-memory SIZE\n"
     "(default 1GiB, the simulator's own accounting) bound the run; 0: no limit.\n"
@@ -59,7 +62,8 @@ int cli_run(int argc, char **argv)
 	sim_config_default(&c);
 	int64_t for_us = 2000000;
 	const char *trace = "-";
-	enum sim_trace_format fmt = SIM_TRACE_TEXT;
+	struct cli_trace_opts topt;
+	cli_trace_opts_default(&topt);
 	uint64_t max_events = 0, max_memory = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v;
@@ -87,26 +91,17 @@ int cli_run(int argc, char **argv)
 		} else if (!strncmp(a, "--trace", 7) && (a[7] == 0 || a[7] == '=')) {
 			if (!(trace = cli_flag_value(argc, argv, &i, "--trace")))
 				return 2;
-		} else if (!strncmp(a, "--format", 8) && (a[8] == 0 || a[8] == '=')) {
-			if (!(v = cli_flag_value(argc, argv, &i, "--format")))
+		} else if ((b = cli_parse_trace_opts(argc, argv, &i, &topt)) != 0) {
+			if (b < 0)
 				return 2;
-			if (!strcmp(v, "text"))
-				fmt = SIM_TRACE_TEXT;
-			else if (!strcmp(v, "jsonl"))
-				fmt = SIM_TRACE_JSONL;
-			else {
-				fprintf(stderr, "raftsim: --format: '%s' is not a format (text or jsonl)\n",
-				        v);
-				return 2;
-			}
 		} else if (!strncmp(a, "--bug", 5) && (a[5] == 0 || a[5] == '=')) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--bug")) ||
 			    !cli_parse_bug("--bug", v, &c.bugs))
 				return 2;
 		} else {
 			static const char *const flags[] = {
-				"--nodes", "--seed", "--for", "--trace", "--format", "--bug",
-				"--max-events", "--max-memory", "--help", NULL};
+				"--nodes", "--seed", "--for", "--trace", "--format", "--from", "--to",
+				"--bug", "--max-events", "--max-memory", "--help", NULL};
 			return cli_unknown_flag("run", a, flags);
 		}
 	}
@@ -115,7 +110,7 @@ int cli_run(int argc, char **argv)
 	if (max_memory)
 		c.max_memory_bytes = max_memory == UINT64_MAX ? 0 : max_memory;
 	static struct cli_trace o;
-	if (cli_trace_open(&o, trace, fmt) != 0)
+	if (!cli_trace_opts_check(&topt) || cli_trace_open(&o, trace, &topt) != 0)
 		return 2;
 	struct sim *s = sim_new(&c);
 	if (!s) {

@@ -11,7 +11,7 @@ static const char usage[] =
     "usage: raftsim COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
-    "  run [FILE] [--nodes N] [--seed S] [--for DURATION] [--trace FILE|-] [--format text|jsonl]\n"
+    "  run [FILE] [--nodes N] [--seed S] [--for DURATION] [--trace FILE|-] [--format FMT]\n"
     "                  run a cluster (or a scenario script) headless and print its trace\n"
     "  check FILE... [--seed S | --seeds A..B] [--bug NAME]...\n"
     "                  run scenario scripts and report PASS/FAIL\n"

@@ -52,6 +52,7 @@ static int priority(const struct sim_trace *t, bool *key)
 		return t->kind == SIM_T_DROP ? 4 : 3;
 	case SIM_T_DUPLICATE:
 	case SIM_T_DELIVER:
+	case SIM_T_DELAY:
 	case SIM_T_SAY:
 		return 0; /* duplicates, arrivals; `say` is shown on its own */
 	}

@@ -465,6 +465,27 @@ size_t scn_cmd_format(const struct scn_cmd *c, char *buf, size_t cap)
 	case SCN_CMD_HEAL:
 		scn_appendf(buf, cap, &len, "heal");
 		break;
+	case SCN_CMD_MSG_DROP:
+	case SCN_CMD_MSG_DUPLICATE:
+	case SCN_CMD_MSG_DELAY:
+	case SCN_CMD_MSG_HURRY:
+	case SCN_CMD_DELIVER_NEXT:
+		scn_appendf(buf, cap, &len, "%s msg %" PRIu64,
+		            c->kind == SCN_CMD_MSG_DROP        ? "drop"
+		            : c->kind == SCN_CMD_MSG_DUPLICATE ? "duplicate"
+		            : c->kind == SCN_CMD_MSG_DELAY     ? "delay"
+		            : c->kind == SCN_CMD_MSG_HURRY     ? "hurry"
+		                                               : "deliver next",
+		            c->count);
+		if (c->kind == SCN_CMD_MSG_DELAY || c->kind == SCN_CMD_MSG_HURRY) {
+			scn_appendf(buf, cap, &len, " by ");
+			scn_add_duration(buf, cap, &len, c->us);
+		}
+		break;
+	case SCN_CMD_FIRE_TIMER:
+		scn_appendf(buf, cap, &len, "fire next timer ");
+		scn_add_node(buf, cap, &len, c->a);
+		break;
 	case SCN_CMD_CUT:
 	case SCN_CMD_MEND:
 		scn_appendf(buf, cap, &len, "%s ", c->kind == SCN_CMD_CUT ? "cut" : "mend");

@@ -923,7 +923,7 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 static const char *const scn_cmd_words[] = {
 	"title", "cluster", "set", "say", "pause", "run", "step", "expect", "crash",
 	"restart", "timeout", "partition", "isolate", "heal", "cut", "mend", "client",
-	"mark", "measure", NULL,
+	"mark", "measure", "drop", "duplicate", "delay", "hurry", "deliver", "fire", NULL,
 };
 
 /* title/say "STRING": unescapes \" and \\. */
@@ -1406,6 +1406,53 @@ static int scn_expect_word(struct scn_parser *p, const char *word, const char *a
 	return scn_perr(p, x->col, "expected '%s' instead of '%s': %s", word, TOKSHOW(x, b), hint);
 }
 
+/* Message control: `drop msg ID`, `duplicate msg ID`, `delay msg ID by
+ * DURATION`, `hurry msg ID by DURATION`, `deliver next msg ID`, and
+ * `fire next timer NODE`; word is the command's first word. */
+static int scn_parse_msg_cmd(struct scn_parser *p, struct scn_cmd *c, const char *word)
+{
+	static const struct {
+		const char *word;
+		enum scn_cmd_kind kind;
+		const char *usage;
+	} forms[] = {
+	    {"drop", SCN_CMD_MSG_DROP, "drop msg ID"},
+	    {"duplicate", SCN_CMD_MSG_DUPLICATE, "duplicate msg ID"},
+	    {"delay", SCN_CMD_MSG_DELAY, "delay msg ID by DURATION"},
+	    {"hurry", SCN_CMD_MSG_HURRY, "hurry msg ID by DURATION"},
+	    {"deliver", SCN_CMD_DELIVER_NEXT, "deliver next msg ID"},
+	    {"fire", SCN_CMD_FIRE_TIMER, "fire next timer NODE"},
+	};
+	size_t k = 0;
+	while (strcmp(forms[k].word, word))
+		k++;
+	const char *usage = forms[k].usage;
+	char after[64];
+	snprintf(after, sizeof after, "'%s'", word);
+	c->kind = forms[k].kind;
+	if (c->kind == SCN_CMD_DELIVER_NEXT || c->kind == SCN_CMD_FIRE_TIMER) {
+		if (scn_expect_word(p, "next", after, usage) != 0)
+			return -1;
+		snprintf(after, sizeof after, "'%s next'", word);
+	}
+	if (c->kind == SCN_CMD_FIRE_TIMER) {
+		if (scn_expect_word(p, "timer", after, usage) != 0 ||
+		    scn_parse_node(p, "'fire next timer'", &c->a) != 0)
+			return -1;
+		return scn_expect_end(p, "'fire next timer NODE'");
+	}
+	if (scn_expect_word(p, "msg", after, usage) != 0 ||
+	    scn_parse_count(p, "message id", 1, UINT64_MAX, &c->count) != 0)
+		return -1;
+	if (c->kind == SCN_CMD_MSG_DELAY || c->kind == SCN_CMD_MSG_HURRY) {
+		if (scn_expect_word(p, "by", "the message id", usage) != 0 ||
+		    scn_parse_duration(p, "'by'", &c->us) != 0)
+			return -1;
+		return scn_expect_end(p, "the duration");
+	}
+	return scn_expect_end(p, "the message id");
+}
+
 /* `measure NAME [since MARK] until COND [within DURATION]`. */
 static int scn_parse_measure(struct scn_parser *p, struct scn_cmd *c)
 {
@@ -1521,7 +1568,7 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 		if (sg)
 			return scn_perr(p, t->col, "unknown command '%s': did you mean '%s'?", b, sg);
 		return scn_perr(p, t->col,
-		                "unknown command '%s': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark or measure",
+		                "unknown command '%s': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark, measure, drop, duplicate, delay, hurry, deliver or fire",
 		                b);
 	}
 	if (p->nodes == 0)
@@ -1651,6 +1698,9 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 		}
 		return 0;
 	}
+	if (scn_tok_is(t, "drop") || scn_tok_is(t, "duplicate") || scn_tok_is(t, "delay") ||
+	    scn_tok_is(t, "hurry") || scn_tok_is(t, "deliver") || scn_tok_is(t, "fire"))
+		return scn_parse_msg_cmd(p, c, b);
 	if (scn_tok_is(t, "cut") || scn_tok_is(t, "mend")) {
 		c->kind = scn_tok_is(t, "cut") ? SCN_CMD_CUT : SCN_CMD_MEND;
 		char after[64];

@@ -436,6 +436,58 @@ static const char *scn_sim_err(int rc)
 	}
 }
 
+/* drop, duplicate, delay, hurry and deliver next a message in flight, by
+ * its id.  0, or -1 with obs naming the moment when it is not in flight. */
+static int scn_msg_cmd(struct sim *s, const struct scn_cmd *c, char *obs, size_t cap)
+{
+	int64_t now = sim_now_us(s);
+	const struct sim_msg *m = sim_msg_find(s, c->count);
+	if (!m) {
+		uint64_t last = sim_msg_last_id(s);
+		char at[32];
+		snprintf(at, sizeof at, "%lld.%03lldms", (long long)(now / 1000),
+		         (long long)(now % 1000));
+		if (c->count > last)
+			snprintf(obs, cap,
+			         "no message %" PRIu64 " at %s: the last one sent so far is %" PRIu64
+			         " (ids count messages in the order they are sent)",
+			         c->count, at, last);
+		else
+			snprintf(obs, cap,
+			         "message %" PRIu64 " is no longer in flight at %s: it was delivered or "
+			         "dropped",
+			         c->count, at);
+		return -1;
+	}
+	int64_t due = m->deliver_us;
+	int rc;
+	switch (c->kind) {
+	case SCN_CMD_MSG_DROP:
+		rc = sim_msg_drop(s, c->count);
+		break;
+	case SCN_CMD_MSG_DUPLICATE: {
+		int64_t id = sim_msg_duplicate(s, c->count);
+		rc = id < 0 ? (int)id : SIM_OK;
+		break;
+	}
+	case SCN_CMD_MSG_DELAY:
+		rc = sim_msg_retime(s, c->count, due > INT64_MAX - c->us ? INT64_MAX : due + c->us);
+		break;
+	case SCN_CMD_MSG_HURRY:
+		/* never before now */
+		rc = sim_msg_retime(s, c->count, due - c->us > now ? due - c->us : now);
+		break;
+	default: /* SCN_CMD_DELIVER_NEXT */
+		rc = sim_msg_retime(s, c->count, now);
+		break;
+	}
+	if (rc != SIM_OK) {
+		snprintf(obs, cap, "%s", scn_sim_err(rc));
+		return -1;
+	}
+	return 0;
+}
+
 /* Executes an action, condition check or narration now.  On success the
  * command as executed (`leader` resolved) is in *done; on failure obs says
  * why.  0 or -1. */
@@ -510,6 +562,21 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 		break;
 	case SCN_CMD_HEAL:
 		sim_heal(s);
+		break;
+	case SCN_CMD_MSG_DROP:
+	case SCN_CMD_MSG_DUPLICATE:
+	case SCN_CMD_MSG_DELAY:
+	case SCN_CMD_MSG_HURRY:
+	case SCN_CMD_DELIVER_NEXT:
+		return scn_msg_cmd(s, c, obs, cap);
+	case SCN_CMD_FIRE_TIMER:
+		if (scn_node(r, c->a, &done->a, obs, cap) != 0)
+			return -1;
+		if (!sim_node_up(s, done->a)) {
+			snprintf(obs, cap, "n%u is down: it has no timer", done->a);
+			return -1;
+		}
+		rc = sim_fire_timer(s, done->a);
 		break;
 	case SCN_CMD_CUT:
 	case SCN_CMD_MEND:

@@ -67,6 +67,12 @@ enum scn_cmd_kind {
 	                        wait drawn from the scenario's own seeded stream */
 	SCN_CMD_MARK,      /* mark NAME: remember this moment */
 	SCN_CMD_MEASURE,   /* measure NAME [since MARK] until COND [within DURATION] */
+	SCN_CMD_MSG_DROP,      /* drop msg ID (count = ID) */
+	SCN_CMD_MSG_DUPLICATE, /* duplicate msg ID */
+	SCN_CMD_MSG_DELAY,     /* delay msg ID by DURATION (us) */
+	SCN_CMD_MSG_HURRY,     /* hurry msg ID by DURATION (us): never before now */
+	SCN_CMD_DELIVER_NEXT,  /* deliver next msg ID: it arrives now */
+	SCN_CMD_FIRE_TIMER,    /* fire next timer NODE (a) */
 };
 
 enum scn_cond_kind {

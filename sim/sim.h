@@ -89,7 +89,8 @@ void sim_free(struct sim *s);
  * produces the same events.  The trace sink is copied too. */
 struct sim *sim_clone(const struct sim *s);
 
-/* Changes what can change mid-run (everything but nodes and seed). */
+/* Changes what can change mid-run: everything but nodes, seed, bugs,
+ * entries_per_msg_max and checker, which stay as they are. */
 int sim_reconfigure(struct sim *s, const struct sim_config *c);
 const struct sim_config *sim_config(const struct sim *s);
 
@@ -108,6 +109,10 @@ int sim_run_until(struct sim *s, int64_t t_us);
 int sim_crash(struct sim *s, uint8_t node);
 int sim_restart(struct sim *s, uint8_t node);
 int sim_timeout(struct sim *s, uint8_t node); /* election timer fires now */
+/* The node's next timer fires now: a follower's or candidate's election
+ * timer (as sim_timeout), a leader's heartbeat timer (it acts as at its
+ * deadline: heartbeats go out now, the next ones a heartbeat later). */
+int sim_fire_timer(struct sim *s, uint8_t node);
 /* One direction; messages in flight on a cut link die on arrival. */
 int sim_link_set(struct sim *s, uint8_t from, uint8_t to, bool up);
 /* Both directions between a and b, traced as one event (both = true). */
@@ -169,6 +174,38 @@ size_t sim_msg_capacity(const struct sim *s);
 const struct sim_msg *sim_msg_slot(const struct sim *s, size_t i);
 size_t sim_msgs_in_flight(const struct sim *s);
 
+/* ---- Messages by id (scenario commands drop/duplicate/delay msg) ------- */
+/* The message with this id if it is in flight, else NULL. */
+const struct sim_msg *sim_msg_find(const struct sim *s, uint64_t id);
+/* The id of the last message sent so far (0: none yet). */
+uint64_t sim_msg_last_id(const struct sim *s);
+/* Each returns SIM_EINVAL if no message with this id is in flight. */
+/* It dies now: traced as a drop, why "by command". */
+int sim_msg_drop(struct sim *s, uint64_t id);
+/* The network copies it now: the copy (traced as a duplicate, with a new id)
+ * takes a latency of its own from now.  Returns the copy's id (>= 1). */
+int64_t sim_msg_duplicate(struct sim *s, uint64_t id);
+/* Moves its arrival to due_us (SIM_EINVAL if that is before now): traced
+ * as SIM_T_DELAY.  Among events due at the same instant, it comes after
+ * those scheduled before. */
+int sim_msg_retime(struct sim *s, uint64_t id, int64_t due_us);
+
+/* What could happen next, for a "deliver next" list: the earliest message
+ * in flight on each link (from -> node) and the next timer of each live
+ * node, earliest first.  Returns how many it wrote (at most cap). */
+enum sim_next_kind { SIM_NEXT_MSG, SIM_NEXT_TIMER };
+struct sim_next {
+	enum sim_next_kind kind;
+	int64_t time_us;  /* when it is due (timers overdue: now) */
+	uint8_t node;     /* MSG: the receiver; TIMER: the node */
+	uint8_t from;     /* MSG: the sender */
+	uint64_t msg_id;  /* MSG */
+	uint8_t type;     /* MSG: enum raft_msg_type */
+	bool lost;        /* MSG: it will be dropped on arrival */
+	bool heartbeat;   /* TIMER: a leader's heartbeat, else an election timeout */
+};
+size_t sim_next_events(const struct sim *s, struct sim_next *out, size_t cap);
+
 /* Recently dropped messages (newest last), so a viewer can show them die. */
 struct sim_drop {
 	int64_t time_us; /* when it died */
@@ -212,9 +249,9 @@ enum sim_trace_kind {
 	SIM_T_SEND,       /* msg, msg_id, due_us: it left its sender and is due
 	                     at its receiver at due_us */
 	SIM_T_DROP,       /* msg, msg_id; text: why ("lost", "link down",
-	                     "cut link", "receiver down") */
+	                     "cut link", "receiver down", "by command") */
 	SIM_T_DUPLICATE,  /* msg: the network duplicated it; msg_id and due_us
-	                     are the new copy's */
+	                     are the new copy's, copy_of the original's id */
 	SIM_T_COMMIT,     /* node: commitIndex advanced to index; entry */
 	SIM_T_CRASH,      /* node */
 	SIM_T_RESTART,    /* node: rebooted, term, index = last log index */
@@ -229,6 +266,8 @@ enum sim_trace_kind {
 	                     compacted its own log; peer: the leader */
 	SIM_T_VIOLATION,  /* text: the report */
 	SIM_T_DELIVER,    /* msg, msg_id: handed to its (live) receiver */
+	SIM_T_DELAY,      /* msg, msg_id, due_us: its arrival moved to due_us
+	                     (delay, hurry, deliver next) */
 };
 
 struct sim_trace {
@@ -241,7 +280,8 @@ struct sim_trace {
 	uint64_t first;                 /* COMMIT: first newly committed index */
 	const struct raft_msg *msg;     /* SEND, DROP, DUPLICATE, DELIVER */
 	uint64_t msg_id;                /* the same: the message's id (sim_msg.id) */
-	int64_t due_us;                 /* SEND, DUPLICATE: when it is due */
+	int64_t due_us;                 /* SEND, DUPLICATE, DELAY: when it is due */
+	uint64_t copy_of;               /* DUPLICATE: the original's id */
 	const struct raft_entry *entry; /* COMMIT */
 	const char *text;
 	uint64_t votes_mask[4];         /* LEADER: bit (i-1) for voter i */
@@ -251,11 +291,30 @@ typedef void sim_trace_fn(void *ctx, const struct sim_trace *t);
 /* fn may be NULL (no trace: the fast path). */
 void sim_set_trace(struct sim *s, sim_trace_fn *fn, void *ctx);
 
-enum sim_trace_format { SIM_TRACE_TEXT, SIM_TRACE_JSONL };
+enum sim_trace_format {
+	SIM_TRACE_TEXT,
+	SIM_TRACE_JSONL,
+	SIM_TRACE_SHIVIZ,  /* stateful: through struct sim_export */
+	SIM_TRACE_MERMAID, /* stateful: through struct sim_export */
+};
 /* One line, with a trailing newline, NUL-terminated; returns its length
- * (truncated to cap-1 if longer). */
+ * (truncated to cap-1 if longer).  SHIVIZ and MERMAID give the text line. */
 size_t sim_trace_format(const struct sim_trace *t, enum sim_trace_format f, char *buf,
                         size_t cap);
+/* Traces other tools read, built from the records of one run in order
+ * (docs/trace.md): SIM_TRACE_SHIVIZ, ShiViz's log (a vector clock per
+ * node, a tick per event, a merge on receive), written as the run goes;
+ * SIM_TRACE_MERMAID, a Mermaid sequenceDiagram of the records between
+ * from_us and to_us (inclusive), all written at the end.  NULL on ENOMEM. */
+struct sim_export;
+struct sim_export *sim_export_new(enum sim_trace_format f, int64_t from_us, int64_t to_us);
+void sim_export_free(struct sim_export *x);
+/* The text record t adds now (maybe empty); valid until the next call. */
+const char *sim_export_record(struct sim_export *x, const struct sim_trace *t, size_t *len);
+/* The text that ends the output (for Mermaid: all of it). */
+const char *sim_export_end(struct sim_export *x, size_t *len);
+/* An allocation failed: the output is incomplete. */
+bool sim_export_failed(const struct sim_export *x);
 /* A plain-language sentence for a teacher's caption, e.g. "n3's election
  * timeout fired: it becomes a candidate for term 2 and asks for votes." */
 size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap);

@@ -2,6 +2,7 @@
 #ifndef SIM_SIM_INTERNAL_H
 #define SIM_SIM_INTERNAL_H
 
+#include "checker.h"
 #include "disk.h"
 #include "sim.h"
 
@@ -71,6 +72,8 @@ struct sim_slot {
 	uint32_t buf_cap;
 	uint32_t next;          /* free list / held list link */
 	uint8_t state;
+	uint16_t gen;           /* bumped when freed or retimed: stale
+	                           delivery events die */
 };
 
 /* A write the disk is doing for a node, with the messages it holds back. */
@@ -97,10 +100,6 @@ struct sim_nodestate {
 	 * disk's own queue */
 	struct sim_write *writes;
 	size_t writes_head, writes_n, writes_cap;
-	/* client requests accepted by this node, waiting to be applied:
-	 * request index | its generation when accepted << 32 */
-	uint64_t *waiting;
-	size_t waiting_head, waiting_n, waiting_cap;
 };
 
 /* ---- Clients ------------------------------------------------------------- */
@@ -117,93 +116,15 @@ struct sim_req {
 	uint32_t retries; /* back-off exponent: retries so far */
 };
 
-/* ---- Checker ------------------------------------------------------------- */
-struct sim_checker_node {
-	/* chain hash of the node's log [base..len] at hash[k - base]; base is
-	 * the index before the node's first entry in memory (0 without a
-	 * snapshot; hash[0] is then 0), and hash[0] is the committed chain
-	 * hash at base. */
-	uint64_t *hash;
-	uint64_t base, len, cap;
-	uint8_t role;
-	uint64_t term;
-	uint64_t commit;
-	bool down; /* crashed, not observed since */
-	bool seen; /* observed at least once */
-	uint64_t snapshots; /* snapshots it took (compaction) */
-};
-
-/* A node's compaction snapshots whose contents are compared with the
- * history: the first and then one in this many (installs: every one). */
-#define SIM_CHECK_SNAPSHOT_EVERY 8
-
-struct sim_checker_pair { uint64_t index, term, hash; uint8_t node; };
-struct sim_checker_first { uint64_t term, hash; };
-struct sim_checker_kv { uint64_t key, cmd; };
-
-struct sim_checker {
-	uint16_t n;
-	struct sim_checker_node *nodes; /* [1..n] */
-	uint8_t *leader_of_term;        /* [term] */
-	size_t leader_of_term_cap;
-	/* The dense per-index arrays below hold index k at [k - off]: indices
-	 * at or below every node's base (compacted everywhere) are dropped. */
-	uint64_t off;
-	/* The first (term, chain hash, node) seen at each index, dense; other
-	 * terms at an index go to the open-addressing table `seen`. */
-	struct sim_checker_first *first;
-	uint8_t *first_node;
-	uint64_t first_len, first_cap;
-	struct sim_checker_pair *seen;
-	size_t seen_n, seen_cap;
-	/* the committed prefix [off..committed]: entry term, chain hash, and
-	 * the term in which the commit was first seen */
-	uint64_t *committed_term, *committed_hash, *committed_in;
-	uint64_t committed, committed_cap;
-	/* The state machine of the committed history: committed_map[k] is the
-	 * hash of the key-value map after applying 1..k (the sum over keys of
-	 * the hash of the key's last "KEY=VALUE"); kv is that map now, as
-	 * (key hash, command hash) pairs in an open-addressing table (key hash
-	 * 0: empty slot); map_hash the sum.  map_unknown: a committed entry
-	 * was never seen (compacted everywhere first), so no comparison. */
-	uint64_t *committed_map;
-	uint64_t *committed_cmd; /* hash of the command committed at each index */
-	struct sim_checker_kv *kv;
-	size_t kv_n, kv_cap;
-	uint64_t map_hash;
-	bool map_unknown;
-	uint8_t leaders[RAFT_NODES_MAX]; /* nodes now in the leader role */
-	uint16_t n_leaders;
-	bool oom; /* an allocation failed: the checks are incomplete from here */
-};
-
-int sim_checker_init(struct sim_checker *c, uint16_t n);
-void sim_checker_free(struct sim_checker *c);
-int sim_checker_copy(struct sim_checker *dst, const struct sim_checker *src);
-/* Called after every batch a node hands back (rd may be NULL after a
- * restart).  Returns true and fills *v on a violation, or returns true with
- * c->oom set when it ran out of memory (not a violation: the run must stop
- * as out of memory). */
-bool sim_checker_observe(struct sim_checker *c, uint8_t id, const struct raft_node *n,
-                         const struct raft_ready *rd, struct sim_violation *v);
-/* Node id just told a client that cmd (len bytes) is committed at index:
- * its entry there must be that command and the committed history's.
- * Returns true and fills *v when it is not. */
-bool sim_checker_acked(const struct sim_checker *c, uint8_t id, const struct raft_node *n,
-                       uint64_t index, const char *cmd, size_t len, struct sim_violation *v);
-/* The node crashed: it holds no role any more. */
-void sim_checker_crash(struct sim_checker *c, uint8_t id);
-
 /* ---- The simulator -------------------------------------------------------- */
 #define SIM_DROPS_MAX 64
 
-struct sim {
-	struct sim_config cfg;
-	int64_t now_us;
-	struct sim_queue q;
-	uint64_t rng_net, rng_client, rng_disk;
-	struct sim_nodestate *nodes; /* [1..n] */
-	uint8_t *link_up;            /* [from * (n+1) + to] */
+/* The network (net.c): links, and every message from the moment its
+ * sender hands it over (held behind a disk write, then in flight) until it
+ * is delivered or dropped. */
+struct sim_net {
+	uint64_t rng;        /* latency, loss, duplication */
+	uint8_t *link_up;    /* [from * (n+1) + to] */
 	int64_t *link_changed_us;
 	struct sim_slot *slots;
 	uint32_t slots_n, slots_cap, free_head;
@@ -212,9 +133,46 @@ struct sim {
 	uint64_t next_msg_id;
 	struct sim_drop drops[SIM_DROPS_MAX];
 	size_t drops_n;
+};
+
+int sim_net_init(struct sim_net *net, uint16_t n, uint64_t rng);
+void sim_net_free(struct sim_net *net);
+/* A deep copy of src (n nodes) into dst, which must be zeroed; on failure
+ * dst holds what was copied, for sim_net_free. */
+int sim_net_copy(struct sim_net *dst, const struct sim_net *src, uint16_t n);
+uint64_t sim_net_bytes(const struct sim_net *net, uint16_t n);
+
+/* The clients (client.c): their requests, and per node the requests it
+ * accepted and has not applied yet. */
+struct sim_client_queue {
+	/* request index | its generation when accepted << 32 */
+	uint64_t *v;
+	size_t head, n, cap;
+};
+
+struct sim_clients {
+	uint64_t rng; /* travel times, back-off jitter */
 	struct sim_req *reqs;
 	size_t reqs_n, reqs_cap;
-	uint8_t client_leader; /* the leader clients believe in */
+	uint8_t leader; /* the leader clients believe in */
+	struct sim_client_queue *waiting; /* [1..n] */
+};
+
+int sim_clients_init(struct sim_clients *c, uint16_t n, uint64_t rng);
+void sim_clients_free(struct sim_clients *c, uint16_t n);
+int sim_clients_copy(struct sim_clients *dst, const struct sim_clients *src, uint16_t n);
+uint64_t sim_clients_bytes(const struct sim_clients *c, uint16_t n);
+/* Node i crashed: what it accepted is forgotten (the clients time out). */
+void sim_clients_crash(struct sim_clients *c, uint8_t i);
+
+struct sim {
+	struct sim_config cfg;
+	int64_t now_us;
+	struct sim_queue q;
+	uint64_t rng_disk;
+	struct sim_nodestate *nodes; /* [1..n] */
+	struct sim_net net;
+	struct sim_clients clients;
 	struct sim_counters counters;
 	/* nodes proposed to directly, to flush before the next event */
 	uint8_t dirty[RAFT_NODES_MAX];
@@ -226,5 +184,50 @@ struct sim {
 	sim_trace_fn *trace_fn;
 	void *trace_ctx;
 };
+
+static inline bool sim_valid_node(const struct sim *s, uint8_t i)
+{
+	return i >= 1 && i <= s->cfg.nodes;
+}
+
+static inline size_t sim_link_at(const struct sim *s, uint8_t from, uint8_t to)
+{
+	return (size_t)from * ((size_t)s->cfg.nodes + 1) + to;
+}
+
+#define SIM_HOUR_US (3600LL * 1000 * 1000)
+
+/* ---- Shared by the files of sim/ ------------------------------------------ */
+/* sim.c: the trace (trace_fn must be set for sim_emit), stopping the run,
+ * and driving a node. */
+void sim_emit(struct sim *s, struct sim_trace *t);
+void sim_emit_text(struct sim *s, enum sim_trace_kind kind, uint8_t node, const char *text);
+/* An allocation failed: the run stops as out of memory, naming what. */
+void sim_stop_oom(struct sim *s, const char *what);
+/* The checker found v: the run stops (as out of memory if the checker ran
+ * out of it). */
+void sim_stop_violation(struct sim *s, const struct sim_violation *v);
+/* False (and the run stopped) if m promises state its sender's disk does
+ * not hold yet. */
+bool sim_reply_durable(struct sim *s, const struct raft_msg *m);
+/* Hands node i's batches to the disk and the network until it has none. */
+void sim_flush(struct sim *s, uint8_t i);
+
+/* net.c: messages in slots. */
+/* Copies m (and its entries) into a new slot, held; SIM_NONE on ENOMEM. */
+uint32_t sim_msg_store(struct sim *s, const struct raft_msg *m);
+/* Puts a stored message on the wire: latency, loss and duplication. */
+void sim_msg_launch(struct sim *s, uint32_t i);
+void sim_slot_free(struct sim *s, uint32_t i);
+/* The message in slot reaches its receiver's end: delivered or dropped. */
+void sim_net_deliver(struct sim *s, uint32_t slot);
+/* The earliest message in flight on each link, in no order (sim_next_events). */
+size_t sim_net_next(const struct sim *s, struct sim_next *out, size_t cap);
+
+/* client.c: the events of client requests. */
+void sim_client_arrive(struct sim *s, uint32_t r);
+void sim_client_timeout(struct sim *s, uint32_t r);
+/* Node i applied up to index applied: acknowledge what it accepted. */
+void sim_client_applied(struct sim *s, uint8_t i, uint64_t applied);
 
 #endif

@@ -171,6 +171,12 @@ static void format_text(struct sb *b, const struct sim_trace *t)
 	case SIM_T_DUPLICATE:
 		sb_add(b, "n%u → n%u %s duplicated", t->node, t->peer, msg_short_name(t->msg));
 		sb_msg_id(b, t, true);
+		if (t->copy_of)
+			sb_add(b, " (copy of id=%llu)", ull(t->copy_of));
+		break;
+	case SIM_T_DELAY:
+		sb_add(b, "n%u → n%u %s rescheduled", t->node, t->peer, msg_short_name(t->msg));
+		sb_msg_id(b, t, true);
 		break;
 	case SIM_T_DELIVER:
 		sb_add(b, "n%u → n%u %s delivered", t->node, t->peer, msg_short_name(t->msg));
@@ -244,6 +250,7 @@ static const char *kind_name(enum sim_trace_kind k)
 	    [SIM_T_CLIENT] = "client",     [SIM_T_SAY] = "say",
 	    [SIM_T_SET] = "set",           [SIM_T_VIOLATION] = "violation",
 	    [SIM_T_SNAPSHOT] = "snapshot", [SIM_T_DELIVER] = "deliver",
+	    [SIM_T_DELAY] = "delay",
 	};
 	return names[k];
 }
@@ -285,12 +292,16 @@ static void format_json(struct sb *b, const struct sim_trace *t)
 	case SIM_T_SEND:
 	case SIM_T_DROP:
 	case SIM_T_DUPLICATE:
-	case SIM_T_DELIVER: {
+	case SIM_T_DELIVER:
+	case SIM_T_DELAY: {
 		const struct raft_msg *m = t->msg;
 		if (t->msg_id)
 			sb_add(b, ",\"id\":%llu", ull(t->msg_id));
-		if (t->msg_id && (t->kind == SIM_T_SEND || t->kind == SIM_T_DUPLICATE))
+		if (t->msg_id && (t->kind == SIM_T_SEND || t->kind == SIM_T_DUPLICATE ||
+		                  t->kind == SIM_T_DELAY))
 			sb_add(b, ",\"due_us\":%lld", (long long)t->due_us);
+		if (t->copy_of)
+			sb_add(b, ",\"copy_of\":%llu", ull(t->copy_of));
 		sb_add(b, ",\"msg\":{\"type\":\"%s\",\"term\":%llu,\"success\":%s",
 		       raft_msg_type_name((enum raft_msg_type)m->type), ull(m->term),
 		       m->success ? "true" : "false");
@@ -433,6 +444,11 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 		break;
 	case SIM_T_DELIVER:
 		sb_add(&b, "n%u receives n%u's %s.", t->peer, t->node, msg_short_name(m));
+		break;
+	case SIM_T_DELAY:
+		sb_add(&b, "The %s from n%u to n%u will now arrive at %lld.%03lld ms.",
+		       msg_short_name(m), t->node, t->peer, (long long)(t->due_us / 1000),
+		       (long long)(t->due_us % 1000));
 		break;
 	case SIM_T_COMMIT:
 		if (!t->entry) {

@@ -197,6 +197,13 @@ Test(scn_parse, canonical_round_trip)
 	format_is("run until no-leader within 1s", "run until no-leader within 1s");
 	format_is("step", "step 1");
 	format_is("crash leader", "crash leader");
+	format_is("drop  msg 0042", "drop msg 42");
+	format_is("duplicate msg 7", "duplicate msg 7");
+	format_is("delay msg 7 by 0.02s", "delay msg 7 by 20ms");
+	format_is("hurry msg 18446744073709551615 by 1s", "hurry msg 18446744073709551615 by 1s");
+	format_is("deliver next msg 3", "deliver next msg 3");
+	format_is("fire   next timer leader", "fire next timer leader");
+	format_is("fire next timer n2", "fire next timer n2");
 	format_is("timeout  {n4 n2 leader}", "timeout {leader n2 n4}");
 	format_is("timeout followers", "timeout followers");
 	format_is("partition {n3 n1}   {leader}", "partition {n1 n3} {leader}");
@@ -416,7 +423,7 @@ Test(scn_parse, errors)
 		{"title \"a\"\ntitle \"b\"\ncluster\n", "x.scn:2:1: a script has one title"},
 		/* unknown commands */
 		{HDR "crsh n1\n", "x.scn:2:1: unknown command 'crsh': did you mean 'crash'?"},
-		{HDR "frobnicate\n", "x.scn:2:1: unknown command 'frobnicate': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark or measure"},
+		{HDR "frobnicate\n", "x.scn:2:1: unknown command 'frobnicate': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark, measure, drop, duplicate, delay, hurry, deliver or fire"},
 		{HDR "  {n1}\n", "x.scn:2:3: expected a command at the start of the line, e.g. run 1s"},
 		{HDR "\"hi\"\n", "x.scn:2:1: expected a command at the start of the line"},
 		/* nodes */

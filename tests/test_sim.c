@@ -778,12 +778,12 @@ Test(sim, a_put_reaccepted_by_the_same_leader_waits_there_once)
 	unsigned most = 0;
 	for (int k = 0; k < 200; k++) {
 		run_for(s, 1 * MS);
-		const struct sim_nodestate *ns = &s->nodes[l];
+		const struct sim_client_queue *q = &s->clients.waiting[l];
 		unsigned copies = 0;
-		for (size_t j = 0; j < ns->waiting_n; j++) {
-			uint64_t w = ns->waiting[(ns->waiting_head + j) % ns->waiting_cap];
+		for (size_t j = 0; j < q->n; j++) {
+			uint64_t w = q->v[(q->head + j) % q->cap];
 			/* a copy it would wait for: request 0, current generation */
-			copies += (uint32_t)w == 0 && (uint16_t)(w >> 32) == s->reqs[0].gen;
+			copies += (uint32_t)w == 0 && (uint16_t)(w >> 32) == s->clients.reqs[0].gen;
 		}
 		if (copies > most)
 			most = copies;
@@ -820,4 +820,62 @@ Test(sim, torn_writes_stay_safe)
 			sim_free(s);
 		}
 	cr_assert_gt(caught, 0);
+}
+
+/* What could happen next: the earliest message on each link and each live
+ * node's next timer, earliest first; deliver next moves a message to now. */
+Test(sim, next_events_list_the_earliest_message_per_link_and_each_timer)
+{
+	struct sim_config c;
+	sim_config_default(&c);
+	c.nodes = 3;
+	struct sim *s = sim_new(&c);
+	uint8_t l = await_leader(s, 5 * SEC);
+	cr_assert(l);
+	struct sim_next nx[64];
+	size_t n = sim_next_events(s, nx, 64);
+	unsigned timers = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			cr_assert_leq(nx[i - 1].time_us, nx[i].time_us, "not earliest first");
+		cr_assert_geq(nx[i].time_us, sim_now_us(s));
+		if (nx[i].kind == SIM_NEXT_TIMER) {
+			timers++;
+			cr_assert_eq(nx[i].heartbeat, nx[i].node == l);
+			continue;
+		}
+		const struct sim_msg *m = sim_msg_find(s, nx[i].msg_id);
+		cr_assert(m && m->m.from == nx[i].from && m->m.to == nx[i].node);
+		cr_assert_eq(m->deliver_us, nx[i].time_us);
+		/* no message on the same link is due earlier */
+		for (size_t k = 0; k < sim_msg_capacity(s); k++) {
+			const struct sim_msg *o = sim_msg_slot(s, k);
+			if (o && o->m.from == m->m.from && o->m.to == m->m.to)
+				cr_assert_geq(o->deliver_us, m->deliver_us);
+		}
+		for (size_t k = 0; k < i; k++)
+			cr_assert(nx[k].kind != SIM_NEXT_MSG || nx[k].from != nx[i].from ||
+			          nx[k].node != nx[i].node, "two entries for one link");
+	}
+	cr_assert_eq(timers, 3);
+	/* the latest message in flight, delivered next */
+	const struct sim_msg *late = NULL;
+	for (size_t k = 0; k < sim_msg_capacity(s); k++) {
+		const struct sim_msg *o = sim_msg_slot(s, k);
+		if (o && (!late || o->deliver_us > late->deliver_us))
+			late = o;
+	}
+	cr_assert(late && late->deliver_us > sim_now_us(s));
+	uint64_t id = late->id;
+	cr_assert_eq(sim_msg_retime(s, id, sim_now_us(s) - 1), SIM_EINVAL, "back in time");
+	cr_assert_eq(sim_msg_retime(s, id, sim_now_us(s)), SIM_OK);
+	cr_assert_eq(sim_next_event_us(s), sim_now_us(s));
+	int64_t before = sim_now_us(s);
+	uint64_t delivered = sim_counters(s)->msgs_delivered;
+	sim_step(s);
+	cr_assert_eq(sim_now_us(s), before);
+	cr_assert_null(sim_msg_find(s, id));
+	cr_assert_eq(sim_counters(s)->msgs_delivered, delivered + 1);
+	cr_assert_eq(sim_msg_drop(s, id), SIM_EINVAL, "no longer in flight");
+	sim_free(s);
 }

@@ -38,6 +38,9 @@ with open(path) as f:
                 bad.append(f"line {ln}: id {i} due before it was sent")
             open_msgs[i] = (e["t_us"], e["due_us"], ln)
             n_sent += 1
+        elif k == "delay" and e.get("id") in open_msgs:
+            t, _, ln0 = open_msgs[e["id"]]
+            open_msgs[e["id"]] = (t, e["due_us"], ln0)
         elif k in ("deliver", "drop"):
             i = e.get("id")
             if i in closed:
