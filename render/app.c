@@ -215,6 +215,44 @@ static void link_click(struct app *a, unsigned near, unsigned far, bool one_way)
 	run_command(a, line);
 }
 
+/* X, U, [ and ] on the selected message: drop it, duplicate it, delay or
+ * hurry it by one latency step (the slowest one-way latency). */
+static void msg_action(struct app *a, SDL_Keycode sym)
+{
+	const struct render_msgrec *m = a->sel_msg ? render_history_msg(a->h, a->sel_msg) : NULL;
+	if (!m) {
+		toast(a, "%s", "Select a message first (click it on the ring or the diagram)");
+		return;
+	}
+	if (m->end_seq && m->end_seq <= render_history_seq(a->h)) {
+		toast(a, "%s", "That message has arrived or died already");
+		return;
+	}
+	int64_t step = sim_config(sim_of(a))->latency_us_max;
+	char by[32], line[96];
+	if (step % 1000 == 0)
+		snprintf(by, sizeof by, "%lldms", (long long)(step / 1000));
+	else
+		snprintf(by, sizeof by, "%lldus", (long long)step);
+	unsigned long long id = (unsigned long long)m->id;
+	switch (sym) {
+	case SDLK_x:
+		snprintf(line, sizeof line, "drop msg %llu", id);
+		break;
+	case SDLK_u:
+		snprintf(line, sizeof line, "duplicate msg %llu", id);
+		break;
+	case SDLK_LEFTBRACKET:
+		snprintf(line, sizeof line, "delay msg %llu by %s", id, by);
+		break;
+	default:
+		snprintf(line, sizeof line, "hurry msg %llu by %s", id, by);
+		break;
+	}
+	a->playing = false;
+	run_command(a, line);
+}
+
 static void screenshot(struct app *a)
 {
 	char path[128], err[512];
@@ -738,6 +776,12 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 		break;
 	case SDLK_l:
 		a->hide_legend = !a->hide_legend;
+		break;
+	case SDLK_x:
+	case SDLK_u:
+	case SDLK_LEFTBRACKET:
+	case SDLK_RIGHTBRACKET:
+		msg_action(a, sym);
 		break;
 	case SDLK_d:
 		a->diagram = !a->diagram;

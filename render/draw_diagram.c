@@ -242,13 +242,14 @@ static void draw_msg(struct render_dc *c, const struct render_msgrec *m, bool ho
 		if (!quiet)
 			render_gfx_line(c->g, x0, y0, x1, y1, w + 1.5f * u, rgba_alpha(C_INK, 0.6f));
 		render_gfx_line(c->g, x0, y0, x1, y1, w, col);
-		if (end == RENDER_END_FLYING && !c->f->diagram_only && m->due_us > now) {
+		int64_t due = render_msgrec_due_us(m, c->f->seq);
+		if (end == RENDER_END_FLYING && !c->f->diagram_only && due > now) {
 			/* where it is due: dotted, below now, up to the bottom */
 			float xa = render_layout_diagram_x(l, m->from), xb = render_layout_diagram_x(l, m->to);
-			int64_t t = m->due_us < l->diagram_t1_us ? m->due_us : l->diagram_t1_us;
-			float fr = m->due_us > m->send_us ? (float)((double)(t - m->send_us) /
-			                                            (double)(m->due_us - m->send_us))
-			                                  : 1;
+			int64_t t = due < l->diagram_t1_us ? due : l->diagram_t1_us;
+			float fr = due > m->send_us
+			               ? (float)((double)(t - m->send_us) / (double)(due - m->send_us))
+			               : 1;
 			render_gfx_dashed_line(c->g, x1, y1, xa + (xb - xa) * fr,
 			                       render_layout_diagram_y(l, t), 1.5f * u, 3 * u, 3 * u,
 			                       rgba_alpha(col, 0.8f));

@@ -339,7 +339,7 @@ static size_t msg_lines(const struct render_frame *f, const struct render_msgrec
 	}
 	char a[32], b[32], e[32];
 	fmt_secs(m->send_us, a, sizeof a);
-	fmt_secs(m->due_us, b, sizeof b);
+	fmt_secs(render_msgrec_due_us(m, f->seq), b, sizeof b);
 	snprintf(lines[n++], 96, "sent at %s \xc2\xb7 due at %s", a, b);
 	bool ended = m->end != RENDER_END_FLYING && m->end_seq <= f->seq;
 	fmt_secs(m->end_us, e, sizeof e);

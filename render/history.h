@@ -105,6 +105,10 @@ struct render_msgrec {
 	uint64_t send_seq;  /* trace sequence number of its send */
 	uint64_t end_seq;   /* and of its end, 0 while flying */
 	int64_t send_us, due_us, end_us;
+	/* a command moved its arrival (delay, hurry, deliver next): due_us is
+	 * the new time from trace record retime_seq on, due0_us before */
+	int64_t due0_us;
+	uint64_t retime_seq;
 	uint8_t from, to, type; /* type: enum raft_msg_type */
 	uint8_t end;        /* enum render_msg_end */
 	bool success, duplicate;

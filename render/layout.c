@@ -542,12 +542,17 @@ int64_t render_layout_diagram_time_at(const struct render_layout *l, float y)
 	       (int64_t)llround(f * (double)(l->diagram_t1_us - l->diagram_t0_us));
 }
 
-/* Where along its flight, 0..1, a message is at t. */
-static float flight_frac(const struct render_msgrec *m, int64_t t)
+int64_t render_msgrec_due_us(const struct render_msgrec *m, uint64_t seq)
 {
-	if (m->due_us <= m->send_us)
+	return m->retime_seq && m->retime_seq > seq ? m->due0_us : m->due_us;
+}
+
+/* Where along its flight, 0..1, a message due at due is at t. */
+static float flight_frac(const struct render_msgrec *m, int64_t due, int64_t t)
+{
+	if (due <= m->send_us)
 		return 1;
-	double f = (double)(t - m->send_us) / (double)(m->due_us - m->send_us);
+	double f = (double)(t - m->send_us) / (double)(due - m->send_us);
 	return (float)(f < 0 ? 0 : f > 1 ? 1 : f);
 }
 
@@ -565,7 +570,7 @@ bool render_layout_diagram_msg(const struct render_layout *l, const struct rende
 	if (t < l->diagram_t0_us || m->send_us > l->diagram_t1_us)
 		return false;
 	float xa = render_layout_diagram_x(l, m->from), xb = render_layout_diagram_x(l, m->to);
-	float f = e == RENDER_END_DELIVERED ? 1 : flight_frac(m, t);
+	float f = e == RENDER_END_DELIVERED ? 1 : flight_frac(m, render_msgrec_due_us(m, seq), t);
 	*x0 = xa;
 	*y0 = render_layout_diagram_y(l, m->send_us);
 	*x1 = xa + (xb - xa) * f;

@@ -90,7 +90,7 @@ static void record_send(struct render_msglog *g, const struct sim_trace *t, uint
 	m->id = t->msg_id;
 	m->send_seq = seq;
 	m->send_us = t->time_us;
-	m->due_us = t->due_us;
+	m->due_us = m->due0_us = t->due_us;
 	m->end = RENDER_END_FLYING;
 	m->from = rm->from;
 	m->to = rm->to;
@@ -163,6 +163,14 @@ void render_msglog_trace(struct render_msglog *g, const struct sim *s, const str
 	case SIM_T_DROP:
 		record_end(g, t, seq, RENDER_END_DROPPED);
 		break;
+	case SIM_T_DELAY: {
+		struct render_msgrec *m = render_msglog_find(g, t->msg_id);
+		if (m && m->end == RENDER_END_FLYING) {
+			m->due_us = t->due_us;
+			m->retime_seq = seq;
+		}
+		break;
+	}
 	case SIM_T_TIMEOUT:
 		add_life(g, t, seq, RENDER_LIFE_TIMEOUT, t->node, t->term);
 		break;
@@ -214,6 +222,10 @@ void render_msglog_truncate(struct render_msglog *g, uint64_t seq)
 		g->n_msgs--;
 	for (size_t i = 0; i < g->n_msgs; i++) {
 		struct render_msgrec *m = &g->msgs[i];
+		if (m->retime_seq > seq) {
+			m->due_us = m->due0_us;
+			m->retime_seq = 0;
+		}
 		if (m->end != RENDER_END_FLYING && m->end_seq > seq) {
 			m->end = RENDER_END_FLYING;
 			m->end_seq = 0;

@@ -106,6 +106,8 @@ void render_layout_diagram_time(struct render_layout *l, int64_t t0_us, int64_t 
 float render_layout_diagram_x(const struct render_layout *l, unsigned node);
 float render_layout_diagram_y(const struct render_layout *l, int64_t t_us);
 int64_t render_layout_diagram_time_at(const struct render_layout *l, float y);
+/* When message m is due as seen from position seq (a delay command moves it). */
+int64_t render_msgrec_due_us(const struct render_msgrec *m, uint64_t seq);
 /* Message m's arrow as drawn at the position seq (render_history_seq) and
  * time now_us: from (x0, y0) to (x1, y1), and how it ends (enum
  * render_msg_end; FLYING: the tip is where it is now).  False when it is
