@@ -265,7 +265,7 @@ static void draw_msg(struct render_dc *c, const struct render_msgrec *m, bool ho
 		float bx = x1 - dx / d * s, by = y1 - dy / d * s;
 		render_gfx_triangle(c->g, x1, y1, bx - dy / d * s * 0.5f, by + dx / d * s * 0.5f,
 		                    bx + dy / d * s * 0.5f, by - dx / d * s * 0.5f, C_INK);
-		if (!quiet) /* the kind's shape half way, as on the ring */
+		if (!quiet && d > 70 * u) /* the kind's shape half way, as on the ring */
 			render_shape_msg(c->g, k, m->n_entries, x0 + dx * 0.5f, y0 + dy * 0.5f, u * 0.55f, 1,
 			                 false);
 		break;

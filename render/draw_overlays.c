@@ -209,6 +209,8 @@ void render_draw_help(struct render_dc *c)
 	    {"H", "heal every link"},
 	    {"C", "client request to the leader (x=1, y=2, …)"},
 	    {"click timeline", "seek (drag to scrub)"},
+	    {"D", "space-time diagram on / off (a click on it seeks there)"},
+	    {"click message", "its fields;  X drop · U duplicate · [ ] delay / hurry"},
 	    {"R", "back to the script (forget your actions)"},
 	    {"O", "open another lesson (a list, or type a path)"},
 	    {"S", "save a PNG screenshot"},

@@ -487,9 +487,9 @@ void render_diagram_only_size(const struct sim *s, int64_t span_us, int *w, int 
 
 int64_t render_diagram_span_us(const struct sim *s)
 {
-	/* a dozen flights, or eight heartbeat rounds when they come faster (a
+	/* eight flights, or eight heartbeat rounds when they come faster (a
 	 * busy cluster: more arrows than anyone can follow) */
-	int64_t span = 12 * sim_config(s)->latency_us_max;
+	int64_t span = 8 * sim_config(s)->latency_us_max;
 	if (span > 8 * sim_config(s)->heartbeat_us)
 		span = 8 * sim_config(s)->heartbeat_us;
 	if (span < 20000)

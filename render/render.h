@@ -97,7 +97,7 @@ void render_diagram_only_size(const struct sim *s, int64_t span_us, int *w, int 
  * (its receiver, its due time), drawn up to its delivery, its drop or now. */
 #define RENDER_DIAGRAM_HEAD 40   /* node names over the lifelines, at scale 1 */
 #define RENDER_DIAGRAM_GUTTER 54 /* the time labels on the left, at scale 1 */
-/* How much virtual time the live diagram shows: 12 one-way latencies
+/* How much virtual time the live diagram shows: 8 one-way latencies
  * (the slowest) or 8 heartbeat intervals, whichever is shorter, at least
  * 20 ms. */
 int64_t render_diagram_span_us(const struct sim *s);
