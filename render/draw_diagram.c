@@ -208,6 +208,25 @@ static void draw_life_marks(struct render_dc *c)
 	}
 }
 
+/* A line in short pieces: the software renderer fills a triangle by testing
+ * every pixel of its bounding box, which for a long slanted line is most of
+ * the panel. */
+static void seg_line(struct render_gfx *g, float x0, float y0, float x1, float y1, float w,
+                     struct rgba col)
+{
+	float dx = x1 - x0, dy = y1 - y0;
+	/* pieces whose boxes hold about 800 pixels each */
+	int k = (int)sqrtf(fabsf(dx) * fabsf(dy) / 800.0f) + 1;
+	if (k > 48)
+		k = 48;
+	if (fabsf(dx) < 1 || fabsf(dy) < 1)
+		k = 1; /* upright or level: a rectangle */
+	for (int i = 0; i < k; i++) {
+		float a = (float)i / (float)k, b = (float)(i + 1) / (float)k;
+		render_gfx_line(g, x0 + dx * a, y0 + dy * a, x0 + dx * b, y0 + dy * b, w, col);
+	}
+}
+
 /* Message m's arrow: its line (pass 0) or its end, the arrowhead, the X or
  * the kind's shape (pass 1: over every line, so crossing arrows never hide
  * where one lands). */
@@ -227,6 +246,21 @@ static void draw_msg(struct render_dc *c, const struct render_msgrec *m, bool ho
 	bool quiet = !hot && (k == RENDER_MSG_HEARTBEAT ||
 	                      (k == RENDER_MSG_APPEND_OK && m->n_entries == 0));
 	float w = (quiet ? 1.5f : 2.5f) * u;
+	if (pass == 0 && quiet) {
+		/* heartbeats and their answers, the most of them by far: one
+		 * plain line each, drawn by the renderer (no edges to smooth) */
+		float ytop = render_layout_diagram_y(l, l->diagram_t0_us) - 4 * u;
+		if (y0 < ytop && y1 > y0) {
+			x0 += (x1 - x0) * (ytop - y0) / (y1 - y0);
+			y0 = ytop;
+		}
+		SDL_Renderer *r = render_gfx_renderer(c->g);
+		SDL_SetRenderDrawColor(r, col.r, col.g, col.b, 200);
+		SDL_RenderDrawLineF(r, x0, y0, x1, y1);
+		if (u >= 1.5f)
+			SDL_RenderDrawLineF(r, x0 + 1, y0, x1 + 1, y1);
+		return;
+	}
 	if (pass == 0) {
 		/* only the part inside the time shown: a long thin line far off
 		 * the panel still costs its whole bounding box to rasterise */
@@ -237,14 +271,15 @@ static void draw_msg(struct render_dc *c, const struct render_msgrec *m, bool ho
 			y0 = ytop;
 		}
 		if (hot)
-			render_gfx_line(c->g, x0, y0, x1, y1, w + 6 * u, rgba_alpha(OI_YELLOW, 0.9f));
+			seg_line(c->g, x0, y0, x1, y1, w + 6 * u, rgba_alpha(OI_YELLOW, 0.9f));
 		/* a dark core under the colour keeps the arrow readable in grey */
 		if (!quiet)
-			render_gfx_line(c->g, x0, y0, x1, y1, w + 1.5f * u, rgba_alpha(C_INK, 0.6f));
-		render_gfx_line(c->g, x0, y0, x1, y1, w, col);
+			seg_line(c->g, x0, y0, x1, y1, w + 1.5f * u, rgba_alpha(C_INK, 0.6f));
+		seg_line(c->g, x0, y0, x1, y1, w, col);
 		int64_t due = render_msgrec_due_us(m, c->f->seq);
-		if (end == RENDER_END_FLYING && !c->f->diagram_only && due > now) {
-			/* where it is due: dotted, below now, up to the bottom */
+		if (end == RENDER_END_FLYING && !c->f->diagram_only && due > now && !quiet) {
+			/* where it is due: dotted, below now, up to the bottom (not
+			 * for heartbeats: there are too many and they say little) */
 			float xa = render_layout_diagram_x(l, m->from), xb = render_layout_diagram_x(l, m->to);
 			int64_t t = due < l->diagram_t1_us ? due : l->diagram_t1_us;
 			float fr = due > m->send_us
@@ -284,6 +319,7 @@ static void draw_msgs(struct render_dc *c)
 	const struct render_frame *f = c->f;
 	const struct render_msgrec *hot[2] = {NULL, NULL};
 	size_t first = render_diagram_first_msg(f->msgs, f->n_msgs, c->l.diagram_t0_us);
+	render_gfx_flush(c->g); /* the plain lines go straight to the renderer */
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = first; i < f->n_msgs; i++) {
 			const struct render_msgrec *m = &f->msgs[i];
