@@ -230,7 +230,12 @@ static void seg_line(struct render_gfx *g, float x0, float y0, float x1, float y
 /* Message m's arrow: its line (pass 0) or its end, the arrowhead, the X or
  * the kind's shape (pass 1: over every line, so crossing arrows never hide
  * where one lands). */
-static void draw_msg(struct render_dc *c, const struct render_msgrec *m, bool hot, int pass)
+/* Beyond this many arrows in view, every one is a plain line (a busy
+ * cluster: the picture is a texture then, and must stay cheap to draw). */
+#define BUSY_ARROWS 80
+
+static void draw_msg(struct render_dc *c, const struct render_msgrec *m, bool hot, bool busy,
+                     int pass)
 {
 	const struct render_layout *l = &c->l;
 	float x0, y0, x1, y1;
@@ -243,7 +248,7 @@ static void draw_msg(struct render_dc *c, const struct render_msgrec *m, bool ho
 	if (k == RENDER_MSG_KINDS)
 		return;
 	struct rgba col = render_msg_colour(k);
-	bool quiet = !hot && (k == RENDER_MSG_HEARTBEAT ||
+	bool quiet = !hot && (busy || k == RENDER_MSG_HEARTBEAT ||
 	                      (k == RENDER_MSG_APPEND_OK && m->n_entries == 0));
 	float w = (quiet ? 1.5f : 2.5f) * u;
 	if (pass == 0 && quiet) {
@@ -320,6 +325,17 @@ static void draw_msgs(struct render_dc *c)
 	const struct render_msgrec *hot[2] = {NULL, NULL};
 	size_t first = render_diagram_first_msg(f->msgs, f->n_msgs, c->l.diagram_t0_us);
 	render_gfx_flush(c->g); /* the plain lines go straight to the renderer */
+	size_t shown = 0;
+	int64_t now = f->diagram_only ? c->l.diagram_t1_us : c->now;
+	for (size_t i = first; i < f->n_msgs && shown <= BUSY_ARROWS; i++) {
+		float x0, y0, x1, y1;
+		int end;
+		if (f->msgs[i].send_seq > f->seq || f->msgs[i].send_us > c->l.diagram_t1_us)
+			break;
+		shown += render_layout_diagram_msg(&c->l, &f->msgs[i], f->seq, now, &x0, &y0, &x1, &y1,
+		                                   &end);
+	}
+	bool busy = shown > BUSY_ARROWS;
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = first; i < f->n_msgs; i++) {
 			const struct render_msgrec *m = &f->msgs[i];
@@ -333,13 +349,13 @@ static void draw_msgs(struct render_dc *c)
 				hot[1] = m;
 				continue;
 			}
-			draw_msg(c, m, false, pass);
+			draw_msg(c, m, false, busy, pass);
 		}
 	}
 	for (int i = 1; i >= 0; i--)
 		if (hot[i]) {
-			draw_msg(c, hot[i], true, 0);
-			draw_msg(c, hot[i], true, 1);
+			draw_msg(c, hot[i], true, false, 0);
+			draw_msg(c, hot[i], true, false, 1);
 		}
 }
 
