@@ -35,7 +35,8 @@ static const char view_usage[] =
 
 static const char render_usage[] =
     "usage: raftsim render FILE --at TIME --out PNG [--size WxH] [--every DURATION]\n"
-    "                      [--select NODE] [--seed S] [--bug NAME]...\n"
+    "                      [--select NODE] [--diagram] [--seed S] [--bug NAME]...\n"
+    "       raftsim render FILE --diagram-only --from T1 --to T2 --out PNG [--size WxH]\n"
     "Draws exactly what the window shows at virtual time TIME (pauses are ignored)\n"
     "with SDL's software renderer, without a display, into the PNG file PNG.\n"
     "  --at TIME        virtual time, e.g. 1.5s or 800ms\n"
@@ -44,6 +45,10 @@ static const char render_usage[] =
     "  --every DURATION write a numbered sequence PNG-0000.png, PNG-0001.png, ...\n"
     "                   one frame every DURATION from 0 up to TIME\n"
     "  --select NODE    show node NODE (e.g. n2) in the details panel\n"
+    "  --diagram        with the space-time diagram beside the ring (D in the window)\n"
+    "  --diagram-only   only the diagram, of virtual time T1 to T2 (--from, --to), as\n"
+    "                   a tall picture (default size: its width for the cluster, its\n"
+    "                   height at the window's scale of time)\n"
     "  --seed S, --bug NAME, --max-events N, --max-memory SIZE  as for `raftsim run`\n"
     "  --lang zh|en     the language of the panels (default: the locale)\n"
     "Exit 0, 2 for bad usage, a bad script or an unwritable PNG, 3 a resource limit\n"
@@ -112,6 +117,8 @@ struct view_flags {
 	const char *out;
 	unsigned select;
 	bool fullscreen;
+	bool diagram, diagram_only, has_from, has_to, size_given;
+	int64_t from_us, to_us;
 	struct scn_options scn;
 };
 
@@ -179,6 +186,20 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 				        f->out);
 				return 2;
 			}
+		} else if (render && !strcmp(a, "--diagram")) {
+			f->diagram = true;
+		} else if (render && !strcmp(a, "--diagram-only")) {
+			f->diagram_only = true;
+		} else if (render && cli_flag_is(a, "--from")) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--from")) ||
+			    !cli_parse_duration("--from", v, &f->from_us))
+				return 2;
+			f->has_from = true;
+		} else if (render && cli_flag_is(a, "--to")) {
+			if (!(v = cli_flag_value(argc, argv, &i, "--to")) ||
+			    !cli_parse_duration("--to", v, &f->to_us))
+				return 2;
+			f->has_to = true;
 		} else if (render && cli_flag_is(a, "--select")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--select")) || !parse_node(v, &f->select))
 				return 2;
@@ -193,7 +214,8 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 				"--size", "--fullscreen", "--speed", "--seed", "--bug", "--max-events",
 				"--max-memory", "--help", NULL};
 			static const char *const render_flags[] = {
-				"--at", "--out", "--size", "--every", "--select", "--seed", "--bug",
+				"--at", "--out", "--size", "--every", "--select", "--diagram",
+				"--diagram-only", "--from", "--to", "--seed", "--bug",
 				"--max-events", "--max-memory", "--help", NULL};
 			return cli_unknown_flag(render ? "render" : "view", a,
 			                        render ? render_flags : view_flags);
@@ -207,10 +229,32 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 	}
 	if (!render && !size_given)
 		f->w = f->h = 0;
+	f->size_given = size_given;
 	if (render) {
 		if (!f->file) {
 			fprintf(stderr, _("raftsim: render: missing FILE (usage: raftsim render FILE --at "
 			                "TIME --out PNG)\n"));
+			return 2;
+		}
+		if (f->diagram_only) {
+			if (!f->has_from || !f->has_to) {
+				fprintf(stderr, "raftsim: --diagram-only: needs --from T1 and --to T2 (the "
+				                "interval to draw, e.g. --from 0 --to 1s)\n");
+				return 2;
+			}
+			if (f->to_us <= f->from_us) {
+				fprintf(stderr, "raftsim: --to: must be later than --from\n");
+				return 2;
+			}
+			if (f->has_at || f->every_us || f->diagram) {
+				fprintf(stderr, "raftsim: --diagram-only: draws the interval --from..--to; "
+				                "leave out --at, --every and --diagram\n");
+				return 2;
+			}
+			f->at_us = f->to_us;
+			f->has_at = true;
+		} else if (f->has_from || f->has_to) {
+			fprintf(stderr, "raftsim: --from/--to: only with --diagram-only\n");
 			return 2;
 		}
 		if (!f->has_at) {
@@ -348,6 +392,8 @@ int cli_render(int argc, char **argv)
 		fprintf(stderr, _("raftsim: %s\n"), err);
 		goto out;
 	}
+	if (f.diagram_only && !f.size_given)
+		render_diagram_only_size(render_history_sim(h), f.to_us - f.from_us, &f.w, &f.h);
 	o = render_offscreen_new(f.w, f.h, err, sizeof err);
 	if (!o) {
 		fprintf(stderr, _("raftsim: render: %s\n"), err);
@@ -369,6 +415,10 @@ int cli_render(int argc, char **argv)
 		fr.at_pause = false; /* pauses are ignored headless */
 		fr.selected = f.select;
 		fr.speed = 0;
+		fr.diagram = f.diagram;
+		fr.diagram_only = f.diagram_only;
+		fr.diagram_from_us = f.from_us;
+		fr.diagram_to_us = f.to_us;
 		render_offscreen_draw(o, &fr);
 		char path[4200];
 		if (f.every_us)

@@ -44,6 +44,10 @@ struct app {
 	double last_wall;
 	unsigned selected, hover_node, hover_a, hover_b;
 	bool help, hide_legend;
+	/* the space-time diagram: on by default in a wide window, D toggles
+	 * it (and then the width no longer decides) */
+	bool diagram, diagram_chosen;
+	uint64_t sel_msg, hover_msg; /* message ids, 0 none */
 	bool blank; /* B or .: the picture is black, the world holds */
 	bool hidden;    /* minimized or hidden: the world holds, nothing is drawn */
 	bool unfocused; /* another window has the keyboard: the same */
@@ -124,8 +128,11 @@ static void build_frame(const struct app *a, struct render_frame *f, bool for_sc
 	f->selected = a->selected;
 	f->interactive = true;
 	f->hide_legend = a->hide_legend;
+	f->diagram = a->diagram;
+	f->sel_msg = render_history_msg(a->h, a->sel_msg) ? a->sel_msg : 0;
 	if (!for_screen)
 		return;
+	f->hover_msg = a->hover_msg;
 	f->hover_node = a->hover_node;
 	f->hover_link_a = a->hover_a;
 	f->hover_link_b = a->hover_b;
@@ -206,6 +213,44 @@ static void link_click(struct app *a, unsigned near, unsigned far, bool one_way)
 		unsigned x = near < far ? near : far, y = near < far ? far : near;
 		snprintf(line, sizeof line, "%s n%u<->n%u", up ? "cut" : "mend", x, y);
 	}
+	run_command(a, line);
+}
+
+/* X, U, [ and ] on the selected message: drop it, duplicate it, delay or
+ * hurry it by one latency step (the slowest one-way latency). */
+static void msg_action(struct app *a, SDL_Keycode sym)
+{
+	const struct render_msgrec *m = a->sel_msg ? render_history_msg(a->h, a->sel_msg) : NULL;
+	if (!m) {
+		toast(a, "%s", "Select a message first (click it on the ring or the diagram)");
+		return;
+	}
+	if (m->end_seq && m->end_seq <= render_history_seq(a->h)) {
+		toast(a, "%s", "That message has arrived or died already");
+		return;
+	}
+	int64_t step = sim_config(sim_of(a))->latency_us_max;
+	char by[32], line[96];
+	if (step % 1000 == 0)
+		snprintf(by, sizeof by, "%lldms", (long long)(step / 1000));
+	else
+		snprintf(by, sizeof by, "%lldus", (long long)step);
+	unsigned long long id = (unsigned long long)m->id;
+	switch (sym) {
+	case SDLK_x:
+		snprintf(line, sizeof line, "drop msg %llu", id);
+		break;
+	case SDLK_u:
+		snprintf(line, sizeof line, "duplicate msg %llu", id);
+		break;
+	case SDLK_LEFTBRACKET:
+		snprintf(line, sizeof line, "delay msg %llu by %s", id, by);
+		break;
+	default:
+		snprintf(line, sizeof line, "hurry msg %llu by %s", id, by);
+		break;
+	}
+	a->playing = false;
 	run_command(a, line);
 }
 
@@ -733,6 +778,18 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 	case SDLK_l:
 		a->hide_legend = !a->hide_legend;
 		break;
+	case SDLK_x:
+	case SDLK_u:
+	case SDLK_LEFTBRACKET:
+	case SDLK_RIGHTBRACKET:
+		msg_action(a, sym);
+		break;
+	case SDLK_d:
+		a->diagram = !a->diagram;
+		a->diagram_chosen = true;
+		toast(a, "%s", a->diagram ? "Diagram on: time flows down, one line per node (D hides it)"
+		                          : "Diagram off (D shows it)");
+		break;
 	case SDLK_q:
 		/* q asks when there is something to lose; Q quits at once */
 		if (!shift && a->unsaved)
@@ -756,6 +813,17 @@ static bool on_timeline(const struct app *a, float x, float y)
 	const struct render_rect *b = &a->lay.bar;
 	return y >= (float)a->lay.timeline.y && x >= (float)b->x - 8 * a->lay.u &&
 	       x <= (float)(b->x + b->w) + 8 * a->lay.u;
+}
+
+/* What is under (x, y) on the diagram, if it is on. */
+static bool diagram_hit(const struct app *a, float x, float y, struct render_diagram_hit *out)
+{
+	if (!a->diagram)
+		return false;
+	struct render_frame f;
+	build_frame(a, &f, false);
+	return render_layout_diagram_hit(&a->lay, f.msgs, f.n_msgs, f.life, f.n_life, f.seq,
+	                                 sim_now_us(f.sim), x, y, out);
 }
 
 static void on_button(struct app *a, const SDL_MouseButtonEvent *b)
@@ -807,6 +875,23 @@ static void on_button(struct app *a, const SDL_MouseButtonEvent *b)
 		seek_to_x(a, x);
 		return;
 	}
+	struct render_diagram_hit dh;
+	if (diagram_hit(a, x, y, &dh)) {
+		/* the whole view goes to that moment, the thing clicked selected */
+		a->playing = false;
+		if (dh.msg)
+			a->sel_msg = dh.msg->id;
+		else
+			a->selected = dh.node;
+		a->seek_next_us = dh.time_us;
+		a->seek_next = true;
+		return;
+	}
+	uint64_t mid = render_layout_hit_msg(&a->lay, sim_of(a), x, y);
+	if (mid) {
+		a->sel_msg = a->sel_msg == mid ? 0 : mid;
+		return;
+	}
 	unsigned n = render_layout_hit_node(&a->lay, x, y);
 	if (n) {
 		a->selected = a->selected == n ? 0 : n;
@@ -817,8 +902,10 @@ static void on_button(struct app *a, const SDL_MouseButtonEvent *b)
 		link_click(a, near, far, shift);
 		return;
 	}
-	if (in_rect(&a->lay.cluster, x, y))
+	if (in_rect(&a->lay.cluster, x, y) || in_rect(&a->lay.diagram, x, y)) {
 		a->selected = 0;
+		a->sel_msg = 0;
+	}
 }
 
 static void on_motion(struct app *a, const SDL_MouseMotionEvent *m)
@@ -838,13 +925,17 @@ static void on_motion(struct app *a, const SDL_MouseMotionEvent *m)
 		a->menu_hover = render_menu_hit(&a->lay, a->menu_x, a->menu_y, a->menu_n, (int)x, (int)y);
 		return;
 	}
-	a->hover_node = render_layout_hit_node(&a->lay, x, y);
+	struct render_diagram_hit dh;
+	bool on_diagram = diagram_hit(a, x, y, &dh);
+	a->hover_msg = on_diagram && dh.msg ? dh.msg->id
+	                                    : render_layout_hit_msg(&a->lay, sim_of(a), x, y);
+	a->hover_node = a->hover_msg || on_diagram ? 0 : render_layout_hit_node(&a->lay, x, y);
 	a->hover_a = a->hover_b = 0;
-	if (!a->hover_node)
+	if (!a->hover_node && !a->hover_msg && !on_diagram)
 		render_layout_hit_link(&a->lay, x, y, &a->hover_a, &a->hover_b);
 	/* a hand over whatever a click acts on */
-	bool hand = a->hover_node || a->hover_a || on_timeline(a, x, y) ||
-	            in_rect(&a->lay.play, x, y);
+	bool hand = a->hover_node || a->hover_a || a->hover_msg || on_diagram ||
+	            on_timeline(a, x, y) || in_rect(&a->lay.play, x, y);
 	if (hand != a->hand_on && a->hand && a->arrow) {
 		SDL_SetCursor(hand ? a->hand : a->arrow);
 		a->hand_on = hand;
@@ -955,7 +1046,12 @@ static void update_size(struct app *a)
 	SDL_GetWindowSize(a->win, &ww, &wh);
 	SDL_GetRendererOutputSize(a->ren, &a->out_w, &a->out_h);
 	a->scale = ww > 0 ? (float)a->out_w / (float)ww : 1.0f;
-	render_layout_compute(&a->lay, a->out_w, a->out_h, sim_n_nodes(sim_of(a)));
+	if (!a->diagram_chosen)
+		a->diagram = render_layout_diagram_default(a->out_w, a->out_h);
+	render_layout_compute_view(&a->lay, a->out_w, a->out_h, sim_n_nodes(sim_of(a)), a->diagram);
+	struct render_frame f;
+	build_frame(a, &f, false);
+	render_diagram_frame_time(&a->lay, &f);
 }
 
 /* A move is over: report it, then the input that waited for it. */

@@ -1,4 +1,5 @@
 /* bench.c - benchmarks for `raftsim bench`: software-rendered frame times, and one step back deep into a busy run. */
+#include "msglog.h"
 #include "render.h"
 
 #include <stdio.h>
@@ -13,7 +14,21 @@ static int cmp_double(const void *a, const void *b)
 
 /* A cluster with at least min_msgs in flight: slow links, a fast
  * heartbeat and a client writing steadily. */
-static struct sim *busy_sim(int nodes, int min_msgs, uint64_t *puts)
+/* The diagram's records of a bench run, fed by the simulator's trace as
+ * the window's history feeds them. */
+struct bench_log {
+	struct render_msglog log;
+	uint64_t seq;
+};
+
+static void bench_trace(void *ctx, const struct sim_trace *t)
+{
+	struct bench_log *b = ctx;
+	b->seq++;
+	render_msglog_trace(&b->log, NULL, t, b->seq, true);
+}
+
+static struct sim *busy_sim(int nodes, int min_msgs, uint64_t *puts, struct bench_log *log)
 {
 	struct sim_config c;
 	sim_config_default(&c);
@@ -28,6 +43,8 @@ static struct sim *busy_sim(int nodes, int min_msgs, uint64_t *puts)
 	struct sim *s = sim_new(&c);
 	if (!s)
 		return NULL;
+	if (log)
+		sim_set_trace(s, bench_trace, log);
 	char cmd[32];
 	for (int64_t t = 0; t < 30000000; t += 20000) {
 		if (sim_run_until(s, t) != SIM_OK)
@@ -50,6 +67,15 @@ static struct sim *busy_sim(int nodes, int min_msgs, uint64_t *puts)
 int render_bench_frames(int frames, int w, int h, int nodes, int min_msgs_in_flight,
                         double *p50_ms, double *p99_ms)
 {
+	return render_bench_frames_diagram(frames, w, h, nodes, min_msgs_in_flight, false, p50_ms,
+	                                   p99_ms);
+}
+
+int render_bench_frames_diagram(int frames, int w, int h, int nodes, int min_msgs_in_flight,
+                                bool diagram, double *p50_ms, double *p99_ms)
+{
+	struct bench_log log;
+	memset(&log, 0, sizeof log);
 	char err[512];
 	if (frames < 1 || nodes < 1 || nodes > RENDER_NODES_MAX)
 		return -1;
@@ -60,7 +86,7 @@ int render_bench_frames(int frames, int w, int h, int nodes, int min_msgs_in_fli
 	int rc = -1;
 	double *ms = calloc((size_t)frames, sizeof *ms);
 	uint64_t puts = 0;
-	struct sim *s = busy_sim(nodes, min_msgs_in_flight, &puts);
+	struct sim *s = busy_sim(nodes, min_msgs_in_flight, &puts, diagram ? &log : NULL);
 	struct render_offscreen *o = render_offscreen_new(w, h, err, sizeof err);
 	if (!ms || !s || !o) {
 		if (!o)
@@ -91,7 +117,13 @@ int render_bench_frames(int frames, int w, int h, int nodes, int min_msgs_in_fli
 		                         .playing = true,
 		                         .speed = 1.0 / 20,
 		                         .selected = 1,
-		                         .interactive = true};
+		                         .interactive = true,
+		                         .diagram = diagram,
+		                         .msgs = log.log.msgs,
+		                         .n_msgs = log.log.n_msgs,
+		                         .life = log.log.life,
+		                         .n_life = log.log.n_life,
+		                         .seq = log.seq};
 		double t0 = render_wall_seconds();
 		render_offscreen_draw(o, &f);
 		ms[i] = (render_wall_seconds() - t0) * 1000.0;
@@ -108,6 +140,7 @@ out:
 	render_offscreen_free(o);
 	if (s)
 		sim_free(s);
+	render_msglog_free(&log.log);
 	free(ms);
 	render_headless_quit();
 	return rc;

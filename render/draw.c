@@ -44,14 +44,23 @@ void render_draw(struct render_gfx *g, const struct render_frame *f, int w, int 
 {
 	struct render_dc c = {.g = g, .f = f, .s = f->sim};
 	unsigned n = sim_n_nodes(f->sim);
-	render_layout_compute(&c.l, w, h, n);
+	if (f->diagram_only)
+		render_layout_diagram_only(&c.l, w, h, n);
+	else
+		render_layout_compute_view(&c.l, w, h, n, f->diagram);
 	c.l.log_follow = f->selected;
 	render_layout_fit_log(&c.l, f->sim);
 	c.u = c.l.u;
 	c.now = sim_now_us(f->sim);
 	c.n = n > RENDER_NODES_MAX ? RENDER_NODES_MAX : n;
 	c.leader = pick_leader(f->sim);
+	render_diagram_frame_time(&c.l, f);
 	render_gfx_begin(g, C_BG);
+	if (f->diagram_only) {
+		render_draw_diagram(&c);
+		render_gfx_end(g);
+		return;
+	}
 	render_draw_links(&c);
 	render_draw_messages(&c);
 	for (unsigned i = 1; i <= c.n; i++)
@@ -63,6 +72,8 @@ void render_draw(struct render_gfx *g, const struct render_frame *f, int w, int 
 		render_draw_legend(&c);
 	render_draw_log(&c);
 	render_draw_details(&c);
+	render_draw_diagram(&c);
+	render_draw_msg_info(&c);
 	render_draw_caption(&c);
 	render_draw_timeline(&c);
 	if (f->banner && *f->banner)
@@ -96,4 +107,18 @@ void render_frame_from_history(struct render_frame *f, const struct render_histo
 	const char *err = render_history_error(h);
 	f->banner = err && *err ? err : NULL;
 	f->at_pause = render_history_at_pause(h);
+	f->n_msgs = render_history_msgs(h, &f->msgs);
+	f->n_life = render_history_life(h, &f->life);
+	f->seq = render_history_seq(h);
+}
+
+void render_diagram_frame_time(struct render_layout *l, const struct render_frame *f)
+{
+	if (f->diagram_only) {
+		render_layout_diagram_time(l, f->diagram_from_us, f->diagram_to_us);
+		return;
+	}
+	/* most of it the past, the bottom fifth what is due next */
+	int64_t now = sim_now_us(f->sim), span = render_diagram_span_us(f->sim);
+	render_layout_diagram_time(l, now - span * 4 / 5, now + span / 5);
 }

@@ -100,7 +100,7 @@ static void draw_cluster_table(struct render_dc *c, float x, float y, float maxw
 	                                   N_("applied"), N_("timeout in")};
 	static const float colx[] = {0, 62, 168, 222, 300, 356, 422, 492};
 	float sc = fminf(1.0f, maxw / (560 * u));
-	int hp = px(c, 14);
+	int hp = px(c, sc < 1 ? 14 * sc : 14); /* narrow (the diagram is on): smaller heads */
 	for (size_t i = 0; i < 8; i++)
 		render_gfx_text(c->g, hp, false, C_INK2, _(head[i]), x + colx[i] * u * sc, y, GFX_LEFT);
 	y += 18 * u;

@@ -111,6 +111,8 @@ void render_draw_link_labels(struct render_dc *c);
 void render_draw_messages(struct render_dc *c);
 void render_draw_bundle_labels(struct render_dc *c);
 void render_draw_node(struct render_dc *c, unsigned i);
+/* draw_diagram.c */
+void render_draw_diagram(struct render_dc *c);
 /* draw_log.c */
 void render_draw_log(struct render_dc *c);
 /* draw_details.c */
@@ -124,5 +126,8 @@ void render_draw_legend(struct render_dc *c);
 void render_draw_banner(struct render_dc *c, const char *s, struct rgba bg);
 void render_draw_menu(struct render_dc *c);
 void render_draw_help(struct render_dc *c);
+/* The fields of the message hovered (else selected), over the top of the
+ * diagram (else over the details panel). */
+void render_draw_msg_info(struct render_dc *c);
 
 #endif

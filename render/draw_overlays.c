@@ -210,6 +210,8 @@ void render_draw_help(struct render_dc *c)
 	    {"H", N_("heal every link")},
 	    {"C", N_("client request to the leader (x=1, y=2, …)")},
 	    {N_("click timeline"), N_("seek (drag to scrub)")},
+	    {"D", N_("space-time diagram on / off (a click on it seeks there)")},
+	    {N_("click message"), N_("its fields;  X drop · U duplicate · [ ] delay / hurry")},
 	    {"R", N_("back to the script (forget your actions)")},
 	    {"O", N_("open another lesson (a list, or type a path)")},
 	    {"S", N_("save a PNG screenshot")},
@@ -265,4 +267,118 @@ void render_draw_help(struct render_dc *c)
 	                     x + 28 * u, y + h - 60 * u, w * 0.58f - 40 * u, 2, 15 * u, true);
 	render_gfx_text_fit(c->g, px(c, 12), false, C_INK3, _("Every kind has its own shape; colour (Okabe–Ito) names the family: orange elections, blue the log, yellow snapshots; lavender shades are terms"),
 	         x + 28 * u, y + h - 14 * u, GFX_LEFT | GFX_BOTTOM, w - 56 * u);
+}
+
+/* ---- The message inspector ------------------------------------------------------------------ */
+/* The message type's name, from raft's vocabulary table. */
+static const char *rpc_name(uint8_t type)
+{
+	const char *name = raft_msg_type_name((enum raft_msg_type)type);
+	return name ? name : "message";
+}
+
+static const struct render_msgrec *find_rec(const struct render_frame *f, uint64_t id)
+{
+	size_t lo = 0, hi = f->n_msgs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->msgs[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < f->n_msgs && f->msgs[lo].id == id && f->msgs[lo].send_seq <= f->seq)
+		return &f->msgs[lo];
+	return NULL;
+}
+
+/* Up to 5 lines about message m as it stands at the frame's position. */
+static size_t msg_lines(const struct render_frame *f, const struct render_msgrec *m,
+                        char lines[][96])
+{
+	typedef unsigned long long ull;
+	size_t n = 0;
+	snprintf(lines[n++], 96, "#%llu %s%s \xc2\xb7 n%u \xe2\x86\x92 n%u", (ull)m->id,
+	         rpc_name(m->type), m->duplicate ? " (a duplicate)" : "", m->from, m->to);
+	switch ((enum raft_msg_type)m->type) {
+	case RAFT_MSG_VOTE:
+	case RAFT_MSG_PREVOTE: /* the term it would campaign in */
+		snprintf(lines[n++], 96, "term %llu \xc2\xb7 lastLogIndex %llu \xc2\xb7 lastLogTerm %llu",
+		         (ull)m->term, (ull)m->index, (ull)m->log_term);
+		break;
+	case RAFT_MSG_VOTE_REPLY:
+	case RAFT_MSG_PREVOTE_REPLY:
+		snprintf(lines[n++], 96, "term %llu \xc2\xb7 vote %s", (ull)m->term,
+		         m->success ? "granted" : "refused");
+		break;
+	case RAFT_MSG_APPEND:
+		snprintf(lines[n++], 96, "term %llu \xc2\xb7 prevLogIndex %llu \xc2\xb7 prevLogTerm %llu",
+		         (ull)m->term, (ull)m->index, (ull)m->log_term);
+		snprintf(lines[n++], 96, "%u entr%s \xc2\xb7 leaderCommit %llu", m->n_entries,
+		         m->n_entries == 1 ? "y" : "ies", (ull)m->commit);
+		break;
+	case RAFT_MSG_APPEND_REPLY:
+		if (m->success)
+			snprintf(lines[n++], 96, "term %llu \xc2\xb7 success \xc2\xb7 matchIndex %llu",
+			         (ull)m->term, (ull)m->commit);
+		else
+			snprintf(lines[n++], 96,
+			         "term %llu \xc2\xb7 rejected \xc2\xb7 hint: try %llu (conflict term %llu)",
+			         (ull)m->term, (ull)m->commit, (ull)m->conflict_term);
+		break;
+	case RAFT_MSG_SNAPSHOT:
+		snprintf(lines[n++], 96,
+		         "term %llu \xc2\xb7 lastIncludedIndex %llu \xc2\xb7 lastIncludedTerm %llu \xc2\xb7 "
+		         "%u keys",
+		         (ull)m->term, (ull)m->index, (ull)m->log_term, m->n_entries);
+		break;
+	}
+	char a[32], b[32], e[32];
+	fmt_secs(m->send_us, a, sizeof a);
+	fmt_secs(render_msgrec_due_us(m, f->seq), b, sizeof b);
+	snprintf(lines[n++], 96, "sent at %s \xc2\xb7 due at %s", a, b);
+	bool ended = m->end != RENDER_END_FLYING && m->end_seq <= f->seq;
+	fmt_secs(m->end_us, e, sizeof e);
+	if (!ended)
+		snprintf(lines[n++], 96, "in flight");
+	else if (m->end == RENDER_END_DELIVERED)
+		snprintf(lines[n++], 96, "delivered at %s", e);
+	else
+		snprintf(lines[n++], 96, "dropped at %s (%s)", e, m->why);
+	return n;
+}
+
+void render_draw_msg_info(struct render_dc *c)
+{
+	const struct render_frame *f = c->f;
+	uint64_t id = f->hover_msg ? f->hover_msg : f->sel_msg;
+	const struct render_msgrec *m = id ? find_rec(f, id) : NULL;
+	if (!m)
+		return;
+	char lines[6][96];
+	size_t n = msg_lines(f, m, lines);
+	float u = c->u;
+	int tp = px(c, 14);
+	float lh = (float)render_gfx_line_h(c->g, tp, false) + 2 * u;
+	float w = 0;
+	for (size_t i = 0; i < n; i++) {
+		float lw = (float)render_gfx_text_w(c->g, tp, i == 0, lines[i]);
+		w = lw > w ? lw : w;
+	}
+	/* over the oldest part of the diagram (its top), else over the details */
+	bool diagram = c->l.diagram.w > 0;
+	const struct render_rect *area = diagram ? &c->l.diagram : &c->l.details;
+	w += 20 * u;
+	if (w > (float)area->w - 8 * u)
+		w = (float)area->w - 8 * u;
+	float h = lh * (float)n + 14 * u;
+	float x = (float)area->x + 4 * u,
+	      y = (float)area->y + (diagram ? RENDER_DIAGRAM_HEAD * u : 4 * u);
+	enum render_msg_kind k = render_msg_kind_of(m->type, m->success, m->n_entries);
+	render_gfx_round_rect(c->g, x, y, w, h, 8 * u, RGBA(255, 255, 255, 240));
+	render_gfx_rect_outline(c->g, x, y, w, h, 2 * u,
+	                        k == RENDER_MSG_KINDS ? C_INK2 : render_msg_colour(k));
+	for (size_t i = 0; i < n; i++)
+		render_gfx_text_fit(c->g, tp, i == 0, i == 0 ? C_INK : C_INK2, lines[i], x + 10 * u,
+		                    y + 7 * u + lh * (float)i, GFX_LEFT, w - 20 * u);
 }

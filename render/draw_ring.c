@@ -234,7 +234,7 @@ void render_draw_messages(struct render_dc *c)
 		if (f > 1)
 			f = 1;
 		enum render_msg_kind mk = render_msg_kind_of(m->m.type, m->m.success, m->m.n_entries);
-		if (!m->lost && mk < RENDER_MSG_KINDS &&
+		if (!m->lost && mk < RENDER_MSG_KINDS && m->id != c->f->sel_msg &&
 		    bundled[((size_t)(m->m.from - 1) * N + (m->m.to - 1)) * K + mk])
 			continue;
 		float x0, y0, x1, y1;
@@ -242,6 +242,8 @@ void render_draw_messages(struct render_dc *c)
 		lane_end(c, m->m.to, m->m.from, -lane, &x1, &y1);
 		float x = x0 + (x1 - x0) * f, y = y0 + (y1 - y0) * f;
 		float alpha = m->lost ? 1.0f - 0.8f * f : 1.0f;
+		if (m->id == c->f->sel_msg || m->id == c->f->hover_msg) /* inspected: a halo */
+			render_gfx_disc(c->g, x, y, 15 * c->u, rgba_alpha(OI_YELLOW, 0.85f));
 		draw_msg_dot_scaled(c, x, y, m->m.type, m->m.success, m->m.n_entries, alpha, k);
 		if (m->lost && f > 0.5f)
 			render_gfx_cross(c->g, x, y, 7 * c->u, 3 * c->u, rgba_alpha(OI_VERMILLION, f));

@@ -1,6 +1,7 @@
 /* history.c - checkpoints, seek and step back over a scenario runner, with the user's commands recorded and replayed (SDL-free). */
 #include "history.h"
 #include "eventline.h"
+#include "msglog.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,7 @@ struct render_history {
 	size_t n_cps, cap_cps, cp_bytes;
 	struct render_marker *mk;
 	size_t n_mk, cap_mk;
+	struct render_msglog msgs; /* for the diagram, recorded like the markers */
 	struct hist_pause *pz; /* pauses met along the recording, in order */
 	size_t n_pz, cap_pz;
 	uint64_t frontier_seq; /* markers are recorded past this */
@@ -221,6 +223,7 @@ static void on_trace(void *ctx, const struct sim_trace *t)
 		if (t->time_us > h->end_us)
 			h->end_us = t->time_us;
 	}
+	render_msglog_trace(&h->msgs, cur_sim(h), t, h->st.seq, fresh);
 	switch (t->kind) {
 	case SIM_T_TIMEOUT:
 		if (fresh)
@@ -1025,6 +1028,7 @@ int render_history_restart(struct render_history *h)
 	h->at_pause = false;
 	render_shadow_reset(h->shadow, cur_sim(h));
 	h->n_mk = 0;
+	render_msglog_truncate(&h->msgs, h->st.seq);
 	h->frontier_seq = h->st.seq;
 	h->end_us = 0;
 	return 0;
@@ -1057,6 +1061,7 @@ int render_history_exec(struct render_history *h, const char *line, char *err, s
 	uint64_t seq = h->st.seq;
 	while (h->n_mk > 0 && h->mk[h->n_mk - 1].seq > seq)
 		h->n_mk--;
+	render_msglog_truncate(&h->msgs, seq);
 	h->frontier_seq = seq;
 	int rc = scn_runner_exec(h->cur, line, err, errcap);
 	if (rc != 0) {
@@ -1162,6 +1167,7 @@ void render_history_free(struct render_history *h)
 		free(h->acts[i].line);
 	free(h->acts);
 	free(h->mk);
+	render_msglog_free(&h->msgs);
 	free(h->pz);
 	scn_runner_free(h->cur);
 	render_shadow_free(h->shadow);
@@ -1169,6 +1175,29 @@ void render_history_free(struct render_history *h)
 }
 
 /* ---- Reading ----------------------------------------------------------------------- */
+uint64_t render_history_seq(const struct render_history *h)
+{
+	return h->st.seq;
+}
+
+size_t render_history_msgs(const struct render_history *h, const struct render_msgrec **out)
+{
+	*out = h->msgs.msgs;
+	return h->msgs.n_msgs;
+}
+
+size_t render_history_life(const struct render_history *h, const struct render_lifeev **out)
+{
+	*out = h->msgs.life;
+	return h->msgs.n_life;
+}
+
+const struct render_msgrec *render_history_msg(const struct render_history *h, uint64_t id)
+{
+	const struct render_msgrec *m = render_msglog_find(&h->msgs, id);
+	return m && m->send_seq <= h->st.seq ? m : NULL;
+}
+
 const struct scn_runner *render_history_runner(const struct render_history *h)
 {
 	return h->cur;

@@ -88,6 +88,56 @@ struct render_rollback {
 	char cmd[RAFT_CMD_MAX + 1];
 };
 
+/* The messages and lifeline events of the explored session, for the
+ * space-time diagram (msglog.c).  A message is recorded when it is sent and
+ * its end (delivered, dropped) when that happens; both carry the trace
+ * sequence number (render_history_seq()) at which they happened, so a
+ * position earlier in the session shows the message not yet sent or still
+ * in flight.  Moving back and forth never loses them; a fork (a command
+ * issued in the past, a restart) forgets what came after it. */
+enum render_msg_end {
+	RENDER_END_FLYING,    /* not delivered or dropped (yet) */
+	RENDER_END_DELIVERED, /* handed to its receiver at end_us */
+	RENDER_END_DROPPED,   /* died at end_us (why) */
+};
+struct render_msgrec {
+	uint64_t id;        /* the simulator's message id (sim_msg.id) */
+	uint64_t send_seq;  /* trace sequence number of its send */
+	uint64_t end_seq;   /* and of its end, 0 while flying */
+	int64_t send_us, due_us, end_us;
+	/* a command moved its arrival (delay, hurry, deliver next): due_us is
+	 * the new time from trace record retime_seq on, due0_us before */
+	int64_t due0_us;
+	uint64_t retime_seq;
+	uint8_t from, to, type; /* type: enum raft_msg_type */
+	uint8_t end;        /* enum render_msg_end */
+	bool success, duplicate;
+	uint32_t n_entries;
+	uint64_t term, index, log_term, commit, conflict_term;
+	char why[16];       /* DROPPED: "lost", "cut link", "receiver down", ... */
+};
+/* Marks on a node's lifeline. */
+enum render_life_kind {
+	RENDER_LIFE_TIMEOUT,  /* election timeout: candidate of term a */
+	RENDER_LIFE_LEADER,   /* leader of term a */
+	RENDER_LIFE_FOLLOWER, /* stepped down to follower of term a */
+	RENDER_LIFE_CRASH,
+	RENDER_LIFE_RESTART,
+	RENDER_LIFE_COMMIT,   /* commitIndex advanced to a */
+	RENDER_LIFE_CLIENT,   /* a client put accepted at index a; text: the command */
+	RENDER_LIFE_NET,      /* the links changed: a is the mask of peers this
+	                       * node cannot talk to both ways (bit j-1: nj) */
+	RENDER_LIFE_SNAPSHOT, /* installed the leader's snapshot up to a */
+};
+struct render_lifeev {
+	int64_t time_us;
+	uint64_t seq;
+	uint8_t kind; /* enum render_life_kind */
+	uint8_t node;
+	uint64_t a;
+	char text[RAFT_CMD_MAX + 1];
+};
+
 struct render_history_config {
 	/* A checkpoint is taken when this many simulator events or this much
 	 * virtual time passed since the previous one (0: defaults, 2000
@@ -241,6 +291,15 @@ size_t render_history_event_lines(const struct render_history *h,
  * RENDER_ROLLBACKS_MAX, oldest first); their count. */
 size_t render_history_rollbacks(const struct render_history *h,
                                 const struct render_rollback **out);
+/* The trace sequence number of this position: a record whose send_seq
+ * (end_seq, seq) is above it has not happened yet here. */
+uint64_t render_history_seq(const struct render_history *h);
+/* The messages (in send order, so in id order) and the lifeline events (in
+ * time order) recorded for the explored session; their counts. */
+size_t render_history_msgs(const struct render_history *h, const struct render_msgrec **out);
+size_t render_history_life(const struct render_history *h, const struct render_lifeev **out);
+/* The message with id at this position (sent by now), NULL if none. */
+const struct render_msgrec *render_history_msg(const struct render_history *h, uint64_t id);
 /* Markers for the explored part of the session, in time order. */
 size_t render_history_markers(const struct render_history *h, const struct render_marker **out);
 /* How far the session has been explored (virtual time). */

@@ -15,6 +15,20 @@ static int iround(float v)
 
 void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nodes)
 {
+	render_layout_compute_view(l, w, h, n_nodes, false);
+}
+
+bool render_layout_diagram_default(int w, int h)
+{
+	float u = fminf((float)w / RENDER_DEFAULT_W, (float)h / RENDER_DEFAULT_H);
+	if (u < 0.45f)
+		u = 0.45f;
+	return (float)w / u >= RENDER_DIAGRAM_MIN_W;
+}
+
+void render_layout_compute_view(struct render_layout *l, int w, int h, unsigned n_nodes,
+                                bool diagram)
+{
 	memset(l, 0, sizeof *l);
 	if (w < 320)
 		w = 320;
@@ -47,8 +61,12 @@ void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nod
 	                              bar_r - bar_x, bar_h};
 
 	int mid_y = cap_h, mid_h = h - cap_h - tl_h;
-	int cluster_w = iround((float)w * 0.53f);
+	int cluster_w = iround((float)w * (diagram ? 0.33f : 0.53f));
 	l->cluster = (struct render_rect){0, mid_y, cluster_w, mid_h};
+	int diagram_w = diagram ? iround((float)w * 0.28f) : 0;
+	if (diagram)
+		l->diagram = (struct render_rect){cluster_w + m / 2, mid_y + m, diagram_w - m / 2,
+		                                  mid_h - 2 * m};
 
 	/* the ring: nodes as large as the spacing allows, room for labels
 	 * and for the message legend along the top (two rows) */
@@ -80,7 +98,7 @@ void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nod
 	l->ring_cy = (float)mid_y + legend_h + ch / 2 - below / 4;
 
 	/* the log panel and, under it, the details */
-	int px = cluster_w + m / 2, pw = w - px - m;
+	int px = cluster_w + diagram_w + m / 2, pw = w - px - m;
 	l->log_label_w = iround(74 * u);
 	l->log_header_h = iround(52 * u);
 	int avail = mid_h - 2 * m;
@@ -440,4 +458,224 @@ void render_put_value(size_t k, char *buf, size_t cap)
 {
 	static const char keys[] = "xyzw";
 	snprintf(buf, cap, "%c=%zu", keys[k % 4], k + 1);
+}
+
+/* ---- The space-time diagram ------------------------------------------------- */
+void render_layout_diagram_only(struct render_layout *l, int w, int h, unsigned n_nodes)
+{
+	render_layout_compute_view(l, w, h, n_nodes, false);
+	float u = l->u;
+	l->caption = l->cluster = l->log = l->details = l->timeline = l->bar = l->play =
+	    (struct render_rect){0, 0, 0, 0};
+	/* a tall strip: the scale follows the width */
+	u = fminf(fmaxf((float)w / 900.0f, 0.6f), 2.0f);
+	l->u = u;
+	int m = iround(12 * u);
+	l->diagram = (struct render_rect){m, m, w - 2 * m, h - 2 * m};
+}
+
+void render_diagram_only_size(const struct sim *s, int64_t span_us, int *w, int *h)
+{
+	unsigned n = sim_n_nodes(s);
+	int ww = (int)(RENDER_DIAGRAM_GUTTER + 40 + 150 * (n > RENDER_NODES_MAX ? RENDER_NODES_MAX : n));
+	ww = ww < 640 ? 640 : ww > 2400 ? 2400 : ww;
+	/* the window's scale: a span over about 420 pixels */
+	double hh = 24 + RENDER_DIAGRAM_HEAD + 10 +
+	            420.0 * (double)span_us / (double)render_diagram_span_us(s);
+	*w = ww;
+	*h = hh > 8192 ? 8192 : hh < 240 ? 240 : (int)hh;
+}
+
+int64_t render_diagram_span_us(const struct sim *s)
+{
+	/* eight flights, or eight heartbeat rounds when they come faster (a
+	 * busy cluster: more arrows than anyone can follow) */
+	int64_t span = 8 * sim_config(s)->latency_us_max;
+	if (span > 8 * sim_config(s)->heartbeat_us)
+		span = 8 * sim_config(s)->heartbeat_us;
+	if (span < 20000)
+		span = 20000;
+	if (span > 5000000)
+		span = 5000000;
+	return span;
+}
+
+void render_layout_diagram_time(struct render_layout *l, int64_t t0_us, int64_t t1_us)
+{
+	if (t1_us <= t0_us)
+		t1_us = t0_us + 1;
+	l->diagram_t0_us = t0_us;
+	l->diagram_t1_us = t1_us;
+}
+
+/* The lifelines' band: below the header (node names), above a margin. */
+static void diagram_band(const struct render_layout *l, float *top, float *bottom)
+{
+	*top = (float)l->diagram.y + RENDER_DIAGRAM_HEAD * l->u;
+	*bottom = (float)(l->diagram.y + l->diagram.h) - 10 * l->u;
+	if (*bottom < *top + 1)
+		*bottom = *top + 1;
+}
+
+float render_layout_diagram_x(const struct render_layout *l, unsigned node)
+{
+	float gutter = RENDER_DIAGRAM_GUTTER * l->u;
+	float w = (float)l->diagram.w - gutter - 8 * l->u;
+	float col = w / (float)(l->n_nodes ? l->n_nodes : 1);
+	return (float)l->diagram.x + gutter + col * ((float)node - 0.5f);
+}
+
+float render_layout_diagram_y(const struct render_layout *l, int64_t t_us)
+{
+	float top, bottom;
+	diagram_band(l, &top, &bottom);
+	double f = (double)(t_us - l->diagram_t0_us) /
+	           (double)(l->diagram_t1_us - l->diagram_t0_us);
+	return top + (bottom - top) * (float)f;
+}
+
+int64_t render_layout_diagram_time_at(const struct render_layout *l, float y)
+{
+	float top, bottom;
+	diagram_band(l, &top, &bottom);
+	double f = (double)(y - top) / (double)(bottom - top);
+	return l->diagram_t0_us +
+	       (int64_t)llround(f * (double)(l->diagram_t1_us - l->diagram_t0_us));
+}
+
+int64_t render_msgrec_due_us(const struct render_msgrec *m, uint64_t seq)
+{
+	return m->retime_seq && m->retime_seq > seq ? m->due0_us : m->due_us;
+}
+
+/* Where along its flight, 0..1, a message due at due is at t. */
+static float flight_frac(const struct render_msgrec *m, int64_t due, int64_t t)
+{
+	if (due <= m->send_us)
+		return 1;
+	double f = (double)(t - m->send_us) / (double)(due - m->send_us);
+	return (float)(f < 0 ? 0 : f > 1 ? 1 : f);
+}
+
+bool render_layout_diagram_msg(const struct render_layout *l, const struct render_msgrec *m,
+                               uint64_t seq, int64_t now_us, float *x0, float *y0, float *x1,
+                               float *y1, int *end)
+{
+	if (m->send_seq > seq || m->from < 1 || m->from > l->n_nodes || m->to < 1 ||
+	    m->to > l->n_nodes)
+		return false;
+	int e = m->end != RENDER_END_FLYING && m->end_seq <= seq ? m->end : RENDER_END_FLYING;
+	int64_t t = e == RENDER_END_FLYING ? now_us : m->end_us;
+	if (t < m->send_us)
+		t = m->send_us;
+	if (t < l->diagram_t0_us || m->send_us > l->diagram_t1_us)
+		return false;
+	float xa = render_layout_diagram_x(l, m->from), xb = render_layout_diagram_x(l, m->to);
+	float f = e == RENDER_END_DELIVERED ? 1 : flight_frac(m, render_msgrec_due_us(m, seq), t);
+	*x0 = xa;
+	*y0 = render_layout_diagram_y(l, m->send_us);
+	*x1 = xa + (xb - xa) * f;
+	*y1 = render_layout_diagram_y(l, t);
+	*end = e;
+	return true;
+}
+
+size_t render_diagram_first_msg(const struct render_msgrec *msgs, size_t n, int64_t t0_us)
+{
+	/* no flight lasts longer than this (latency, delays, a long `delay msg`) */
+	int64_t back = 60000000;
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (msgs[mid].send_us < t0_us - back)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+uint64_t render_layout_hit_msg(const struct render_layout *l, const struct sim *s, float x,
+                               float y)
+{
+	int64_t now = sim_now_us(s);
+	float best = 12 * l->u * 12 * l->u;
+	uint64_t id = 0;
+	for (size_t i = 0; i < sim_msg_capacity(s); i++) {
+		const struct sim_msg *m = sim_msg_slot(s, i);
+		if (!m || m->send_us > now)
+			continue;
+		float f = m->deliver_us > m->send_us
+		              ? (float)((double)(now - m->send_us) / (double)(m->deliver_us - m->send_us))
+		              : 1;
+		float mx, my;
+		if (!render_layout_msg_pos(l, m->m.from, m->m.to, f > 1 ? 1 : f, &mx, &my))
+			continue;
+		float d2 = (mx - x) * (mx - x) + (my - y) * (my - y);
+		if (d2 <= best) {
+			best = d2;
+			id = m->id;
+		}
+	}
+	return id;
+}
+
+static float seg_dist2(float px, float py, float x0, float y0, float x1, float y1)
+{
+	float dx = x1 - x0, dy = y1 - y0, d2 = dx * dx + dy * dy;
+	float k = d2 > 0 ? ((px - x0) * dx + (py - y0) * dy) / d2 : 0;
+	k = k < 0 ? 0 : k > 1 ? 1 : k;
+	float ex = x0 + dx * k - px, ey = y0 + dy * k - py;
+	return ex * ex + ey * ey;
+}
+
+bool render_layout_diagram_hit(const struct render_layout *l, const struct render_msgrec *msgs,
+                               size_t n_msgs, const struct render_lifeev *life, size_t n_life,
+                               uint64_t seq, int64_t now_us, float x, float y,
+                               struct render_diagram_hit *out)
+{
+	const struct render_rect *d = &l->diagram;
+	if (d->w <= 0 || x < (float)d->x || x >= (float)(d->x + d->w) || y < (float)d->y ||
+	    y >= (float)(d->y + d->h))
+		return false;
+	float best = 8 * l->u * 8 * l->u;
+	bool hit = false;
+	/* lifeline events first: they are small targets on top */
+	for (size_t i = 0; i < n_life; i++) {
+		const struct render_lifeev *e = &life[i];
+		if (e->seq > seq || e->kind == RENDER_LIFE_NET || e->node < 1 || e->node > l->n_nodes ||
+		    e->time_us < l->diagram_t0_us || e->time_us > l->diagram_t1_us)
+			continue;
+		float ex = render_layout_diagram_x(l, e->node) - x,
+		      ey = render_layout_diagram_y(l, e->time_us) - y;
+		float d2 = ex * ex + ey * ey;
+		if (d2 <= best) {
+			best = d2;
+			hit = true;
+			*out = (struct render_diagram_hit){.life = e, .time_us = e->time_us,
+			                                   .node = e->node};
+		}
+	}
+	if (hit)
+		return true;
+	best = 6 * l->u * 6 * l->u;
+	for (size_t i = render_diagram_first_msg(msgs, n_msgs, l->diagram_t0_us); i < n_msgs; i++) {
+		if (msgs[i].send_us > l->diagram_t1_us)
+			break;
+		float x0, y0, x1, y1;
+		int end;
+		if (!render_layout_diagram_msg(l, &msgs[i], seq, now_us, &x0, &y0, &x1, &y1, &end))
+			continue;
+		float d2 = seg_dist2(x, y, x0, y0, x1, y1);
+		if (d2 <= best) {
+			best = d2;
+			hit = true;
+			*out = (struct render_diagram_hit){.msg = &msgs[i], .node = msgs[i].from};
+			/* the moment under the pointer, along the arrow */
+			out->time_us = render_layout_diagram_time_at(l, y);
+			if (out->time_us < msgs[i].send_us)
+				out->time_us = msgs[i].send_us;
+		}
+	}
+	return hit;
 }

@@ -46,6 +46,8 @@ struct render_layout {
 	struct render_rect timeline;/* the whole bottom bar */
 	struct render_rect bar;     /* the seekable part of the timeline */
 	struct render_rect play;    /* the play/pause button */
+	struct render_rect diagram; /* the space-time diagram, w = 0 when off */
+	int64_t diagram_t0_us, diagram_t1_us; /* the time it shows, top to bottom */
 	float ring_cx, ring_cy, ring_r;
 	float node_r;               /* radius of every node disc */
 	/* log panel geometry */
@@ -73,6 +75,65 @@ void render_layout_fit_log(struct render_layout *l, const struct sim *s);
 
 /* Computes the layout; n_nodes is clamped to 1..RENDER_NODES_MAX. */
 void render_layout_compute(struct render_layout *l, int w, int h, unsigned n_nodes);
+/* The same with the space-time diagram on or off: on, it takes a column
+ * between the ring (narrower) and the log and details. */
+void render_layout_compute_view(struct render_layout *l, int w, int h, unsigned n_nodes,
+                                bool diagram);
+/* Whether the diagram is on when the window opens: when the window is at
+ * least RENDER_DIAGRAM_MIN_W pixels wide at the scale of 1280x720. */
+#define RENDER_DIAGRAM_MIN_W 1300
+bool render_layout_diagram_default(int w, int h);
+/* The diagram alone on the whole w x h canvas (render --diagram-only). */
+void render_layout_diagram_only(struct render_layout *l, int w, int h, unsigned n_nodes);
+/* The size of a diagram-only picture of span_us of virtual time of s: wide
+ * enough for its nodes, tall enough for the window's scale of time (at most
+ * 8192 pixels; the time is squeezed beyond). */
+void render_diagram_only_size(const struct sim *s, int64_t span_us, int *w, int *h);
+
+/* ---- The space-time diagram's geometry ------------------------------------
+ * One vertical lifeline per node, virtual time flowing downwards from
+ * diagram_t0_us at the top of the lifelines to diagram_t1_us at the
+ * bottom; a message is an arrow from (its sender, its send time) toward
+ * (its receiver, its due time), drawn up to its delivery, its drop or now. */
+#define RENDER_DIAGRAM_HEAD 40   /* node names over the lifelines, at scale 1 */
+#define RENDER_DIAGRAM_GUTTER 54 /* the time labels on the left, at scale 1 */
+/* How much virtual time the live diagram shows: 8 one-way latencies
+ * (the slowest) or 8 heartbeat intervals, whichever is shorter, at least
+ * 20 ms. */
+int64_t render_diagram_span_us(const struct sim *s);
+/* Sets the time window shown (t1 > t0). */
+void render_layout_diagram_time(struct render_layout *l, int64_t t0_us, int64_t t1_us);
+float render_layout_diagram_x(const struct render_layout *l, unsigned node);
+float render_layout_diagram_y(const struct render_layout *l, int64_t t_us);
+int64_t render_layout_diagram_time_at(const struct render_layout *l, float y);
+/* When message m is due as seen from position seq (a delay command moves it). */
+int64_t render_msgrec_due_us(const struct render_msgrec *m, uint64_t seq);
+/* Message m's arrow as drawn at the position seq (render_history_seq) and
+ * time now_us: from (x0, y0) to (x1, y1), and how it ends (enum
+ * render_msg_end; FLYING: the tip is where it is now).  False when it is
+ * not sent yet at seq or lies outside the time shown. */
+bool render_layout_diagram_msg(const struct render_layout *l, const struct render_msgrec *m,
+                               uint64_t seq, int64_t now_us, float *x0, float *y0, float *x1,
+                               float *y1, int *end);
+/* What is under (x, y) on the diagram: a lifeline event (preferred, within
+ * 8 px at scale 1) or a message arrow (within 6 px), and the moment to seek
+ * to (the event's time; the point of the arrow under the pointer). */
+struct render_diagram_hit {
+	const struct render_msgrec *msg; /* or NULL */
+	const struct render_lifeev *life; /* or NULL */
+	int64_t time_us;
+	unsigned node;
+};
+/* The first of msgs (in send order) that can show from t0_us on. */
+size_t render_diagram_first_msg(const struct render_msgrec *msgs, size_t n, int64_t t0_us);
+/* The message in flight drawn on the ring nearest (x, y), within 12 px at
+ * scale 1: its id, 0 for none. */
+uint64_t render_layout_hit_msg(const struct render_layout *l, const struct sim *s, float x,
+                               float y);
+bool render_layout_diagram_hit(const struct render_layout *l, const struct render_msgrec *msgs,
+                               size_t n_msgs, const struct render_lifeev *life, size_t n_life,
+                               uint64_t seq, int64_t now_us, float x, float y,
+                               struct render_diagram_hit *out);
 /* The narration in the caption band: a `say` is drawn in DejaVu Sans Bold
  * of *px pixels, word-wrapped to lines of *max_w pixels, and the window
  * shows RENDER_SAY_LINES of them (the last one cut with "…" when more
@@ -188,6 +249,18 @@ struct render_frame {
 	const struct render_menu_item *menu_items;
 	const char *toast;                 /* a short confirmation, may be NULL */
 	bool interactive;                  /* show clickable hints */
+	/* The space-time diagram: shown when diagram is set (diagram_only: it
+	 * alone, over diagram_from_us..diagram_to_us), from the session's
+	 * recorded messages and lifeline events up to the position seq. */
+	bool diagram, diagram_only;
+	int64_t diagram_from_us, diagram_to_us;
+	const struct render_msgrec *msgs;
+	size_t n_msgs;
+	const struct render_lifeev *life;
+	size_t n_life;
+	uint64_t seq;
+	uint64_t sel_msg;                  /* the selected message's id, 0 none */
+	uint64_t hover_msg;                /* the one under the pointer, 0 none */
 };
 
 /* Drawing resources for one SDL_Renderer: fonts, cached text textures,
@@ -236,6 +309,11 @@ int render_picker_hit(const struct render_layout *l, size_t n, int sel, float x,
 /* The frame fields the history provides (sim, title, say, caption,
  * markers, banner); the caller sets the view state. */
 void render_frame_from_history(struct render_frame *f, const struct render_history *h);
+/* The time window the diagram of frame f shows (diagram_t0_us..t1_us of
+ * l): the interval of a diagram-only frame, else render_diagram_span_us()
+ * around now, four fifths of it past and one fifth ahead (where the
+ * messages in flight are due). */
+void render_diagram_frame_time(struct render_layout *l, const struct render_frame *f);
 
 /* ---- The visual vocabulary (shapes.c) ------------------------------------
  * Every message kind and every role has a shape of its own, so the picture
@@ -436,6 +514,9 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
  * with the wall clock.  0, or -1 if the cluster could not be built. */
 int render_bench_frames(int frames, int w, int h, int nodes, int min_msgs_in_flight,
                         double *p50_ms, double *p99_ms);
+/* The same with the space-time diagram on (diagram) or off. */
+int render_bench_frames_diagram(int frames, int w, int h, int nodes, int min_msgs_in_flight,
+                                bool diagram, double *p50_ms, double *p99_ms);
 /* A busy run 10 virtual minutes in, then one step back with the window's
  * checkpoint mechanism; *ms is the wall time of that step.  0 or -1. */
 int render_bench_step_back(double *ms);

@@ -209,6 +209,9 @@ run --for 1.5us|--for: '1.5us' is too precise: durations are whole microseconds
 render tutorial.scn --at 1s --out x.png --select n9|--select: n9 is not in the cluster (tutorial.scn has n1..n5)
 render tutorial.scn --at 1s --out x.jpg|--out: 'x.jpg' is not a .png name (render writes PNG files
 render tutorial.scn --at 1s --out frame|--out: 'frame' is not a .png name
+render tutorial.scn --diagram-only --out x.png|--diagram-only: needs --from T1 and --to T2
+render tutorial.scn --diagram-only --from 1s --to 500ms --out x.png|--to: must be later than --from
+render tutorial.scn --at 1s --from 0s --out x.png|--from/--to: only with --diagram-only
 check bom-bad.scn|bom-bad.scn:2:1: unknown command 'clster'
 check put-brace.scn|put-brace.scn:2:
 EOF
@@ -389,6 +392,13 @@ view --help
 bench --help
 EOF
 fi
+
+# --- render --diagram-only: a tall picture of an interval ----------------------
+(cd "$tmp" && "$R" render "$SRC/scenarios/split_vote.scn" --diagram-only --from 0s --to 1s \
+  --out "$tmp/diagram.png" >/dev/null 2>"$tmp/diagram.err") || fail "render --diagram-only: $(cat "$tmp/diagram.err")"
+dims=$(head -c 24 "$tmp/diagram.png" | od -An -tu1 -j16 | awk '{ print $3 * 256 + $4, $7 * 256 + $8 }')
+read -r dw dh <<<"$dims"
+[ "${dh:-0}" -gt "${dw:-0}" ] && [ "${dh:-0}" -gt 720 ] || fail "render --diagram-only: ${dw}x${dh}, want a tall picture"
 
 # --- counts agree with their nouns ----------------------------------------------
 out=$("$R" run --nodes 1 --for 1ms 2>&1 >/dev/null)

@@ -1887,3 +1887,210 @@ Test(render, advisory_runner_skips_failed_checks)
 	scn_runner_free(r);
 	scn_script_free(s);
 }
+
+/* ---- The space-time diagram ---------------------------------------------------- */
+static void draw_diagram(struct render_offscreen *o, const struct render_history *h,
+                         struct render_layout *l)
+{
+	struct render_frame f = {0};
+	render_frame_from_history(&f, h);
+	f.diagram = true;
+	render_offscreen_draw(o, &f);
+	render_layout_compute_view(l, W, H, sim_n_nodes(render_history_sim(h)), true);
+	render_diagram_frame_time(l, &f);
+}
+
+/* The message records agree with the simulator: the ones flying at this
+ * position are exactly the messages in flight, with their send and due
+ * times. */
+static void check_flying_match_sim(const struct render_history *h)
+{
+	const struct sim *s = render_history_sim(h);
+	const struct render_msgrec *m;
+	size_t n = render_history_msgs(h, &m), flying = 0;
+	uint64_t seq = render_history_seq(h);
+	for (size_t i = 0; i < n; i++) {
+		if (m[i].send_seq > seq)
+			break;
+		if (m[i].end == RENDER_END_FLYING || m[i].end_seq > seq)
+			flying++;
+	}
+	size_t in_sim = 0;
+	for (size_t i = 0; i < sim_msg_capacity(s); i++) {
+		const struct sim_msg *x = sim_msg_slot(s, i);
+		if (!x)
+			continue;
+		in_sim++;
+		const struct render_msgrec *r = render_history_msg(h, x->id);
+		cr_assert(r, "message %llu in flight is not recorded", (unsigned long long)x->id);
+		cr_assert(r->end == RENDER_END_FLYING || r->end_seq > seq,
+		          "message %llu in flight is recorded as ended", (unsigned long long)x->id);
+		cr_assert_eq(r->send_us, x->send_us);
+		cr_assert_eq(r->due_us, x->deliver_us);
+		cr_assert_eq(r->from, x->m.from);
+		cr_assert_eq(r->to, x->m.to);
+	}
+	cr_assert_eq(flying, in_sim, "%zu recorded in flight, %zu in the simulator", flying, in_sim);
+}
+
+Test(render, diagram_records_pair_every_send_across_seek_and_fork)
+{
+	struct render_history *h = history(script_file("partition_two_leaders.scn"));
+	render_history_advance(h, 700 * MS, true);
+	check_flying_match_sim(h);
+	const struct render_msgrec *m;
+	size_t n = render_history_msgs(h, &m);
+	cr_assert_gt(n, 50);
+	size_t dropped = 0, delivered = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			cr_assert_gt(m[i].id, m[i - 1].id, "records out of id order");
+		dropped += m[i].end == RENDER_END_DROPPED;
+		delivered += m[i].end == RENDER_END_DELIVERED;
+		if (m[i].end != RENDER_END_FLYING)
+			cr_assert_geq(m[i].end_us, m[i].send_us);
+		if (m[i].end == RENDER_END_DELIVERED)
+			cr_assert_eq(m[i].end_us, m[i].due_us, "delivered off its due time");
+	}
+	cr_assert_gt(dropped, 5, "the partition drops messages: %zu", dropped);
+	cr_assert_gt(delivered, 20);
+	/* back: the same records, seen as not yet sent / still flying */
+	render_history_seek(h, 300 * MS);
+	check_flying_match_sim(h);
+	cr_assert_eq(render_history_msgs(h, &m), n, "a seek back lost or added records");
+	render_history_seek(h, 700 * MS);
+	check_flying_match_sim(h);
+	/* a fork at 300 ms forgets what came after it */
+	render_history_seek(h, 300 * MS);
+	char err[256];
+	cr_assert_eq(render_history_exec(h, "crash n5", err, sizeof err), 0, "%s", err);
+	size_t k = render_history_msgs(h, &m);
+	cr_assert_lt(k, n);
+	for (size_t i = 0; i < k; i++)
+		cr_assert(m[i].end_seq <= render_history_seq(h), "an end from the forgotten future");
+	render_history_advance(h, 500 * MS, true);
+	check_flying_match_sim(h);
+	render_history_free(h);
+}
+
+/* Whether some pixel within radius of (x, y) is near colour. */
+static int count_near(const struct render_offscreen *o, float x, float y, int radius,
+                      uint32_t colour, int tol)
+{
+	int found = 0;
+	for (int dy = -radius; dy <= radius; dy++)
+		for (int dx = -radius; dx <= radius; dx++)
+			if (near_rgb(render_offscreen_pixel(o, (int)lroundf(x) + dx, (int)lroundf(y) + dy),
+			             colour, tol))
+				found++;
+	return found;
+}
+
+#define INK 0x141418u
+#define LOST_VERMILLION 0xD55E00u
+
+Test(render, diagram_arrow_ends_at_its_delivery_on_the_receiver)
+{
+	struct render_history *h = history(script_file("tutorial.scn"));
+	/* n5's RequestVotes leave at 156.554 ms and take 5..15 ms: catch one
+	 * in flight, remember when the simulator will deliver it */
+	render_history_advance(h, 156554 + 2500, true);
+	const struct sim *s = render_history_sim(h);
+	uint64_t id = 0;
+	int64_t due = 0, sent = 0;
+	uint8_t from = 0, to = 0;
+	for (size_t i = 0; i < sim_msg_capacity(s); i++) {
+		const struct sim_msg *x = sim_msg_slot(s, i);
+		if (x && x->m.type == RAFT_MSG_VOTE && !x->lost) {
+			id = x->id, due = x->deliver_us, sent = x->send_us;
+			from = x->m.from, to = x->m.to;
+			break;
+		}
+	}
+	cr_assert(id, "no RequestVote in flight");
+	render_history_advance(h, due + 1 * MS, true);
+	const struct render_msgrec *r = render_history_msg(h, id);
+	cr_assert(r && r->end == RENDER_END_DELIVERED && r->end_us == due);
+	struct render_offscreen *o = canvas();
+	struct render_layout l;
+	draw_diagram(o, h, &l);
+	float xs = render_layout_diagram_x(&l, from), ys = render_layout_diagram_y(&l, sent);
+	float xt = render_layout_diagram_x(&l, to), yt = render_layout_diagram_y(&l, due);
+	cr_assert(fabsf(xt - xs) > 40, "lifelines too close to tell apart");
+	/* the arrowhead (ink) just before the receiver's lifeline at the
+	 * delivery time... */
+	float dx = xt - xs, dy = yt - ys, d = sqrtf(dx * dx + dy * dy);
+	float hx = xt - dx / d * 5, hy = yt - dy / d * 5;
+	cr_assert_gt(count_near(o, hx, hy, 1, INK, 24), 2, "no arrowhead at (%.0f, %.0f)", hx, hy);
+	/* ...the orange line half way, and none of it past the receiver */
+	cr_assert_gt(count_near(o, xs + dx * 0.3f, ys + dy * 0.3f, 2, VOTE_ORANGE, 12), 0,
+	             "no RequestVote line at 30%% of the way");
+	cr_assert_eq(count_near(o, xt + dx / d * 14, yt + dy / d * 14, 2, VOTE_ORANGE, 12), 0,
+	             "the line goes on past its receiver");
+	/* an arrow toward the wrong lifeline would miss: the head is not on
+	 * the other side of the sender */
+	cr_assert_eq(count_near(o, xs - dx / d * 20, ys - dy / d * 20 + 1, 1, INK, 24), 0);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+Test(render, diagram_drop_ends_in_an_x)
+{
+	struct render_history *h = history(script_file("partition_two_leaders.scn"));
+	render_history_advance(h, 150 * MS, true);
+	const struct render_msgrec *m;
+	size_t n = render_history_msgs(h, &m);
+	struct render_offscreen *o = canvas();
+	struct render_layout l;
+	draw_diagram(o, h, &l);
+	int64_t now = sim_now_us(render_history_sim(h));
+	const struct render_msgrec *drop = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (m[i].end == RENDER_END_DROPPED && m[i].end_us > now - 80 * MS &&
+		    m[i].end_us < now - 10 * MS && m[i].to != m[i].from)
+			drop = &m[i];
+	cr_assert(drop, "no message dropped in view");
+	cr_assert(!strcmp(drop->why, "link down") || !strcmp(drop->why, "cut link"), "%s", drop->why);
+	float x0, y0, x1, y1;
+	int end;
+	cr_assert(render_layout_diagram_msg(&l, drop, render_history_seq(h), now, &x0, &y0, &x1, &y1,
+	                                    &end));
+	cr_assert_eq(end, RENDER_END_DROPPED);
+	cr_assert(fabsf(y1 - render_layout_diagram_y(&l, drop->end_us)) < 0.5f);
+	/* an X: its middle and its four arms are vermillion */
+	cr_assert_gt(count_near(o, x1, y1, 1, LOST_VERMILLION, 20), 3, "no X at the drop");
+	float a = 5 * l.u;
+	for (int sx = -1; sx <= 1; sx += 2)
+		for (int sy = -1; sy <= 1; sy += 2)
+			cr_assert_gt(count_near(o, x1 + sx * a, y1 + sy * a, 1, LOST_VERMILLION, 20), 0,
+			             "the X has no arm toward (%d, %d)", sx, sy);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+Test(render, diagram_only_draws_the_interval)
+{
+	struct render_history *h = history(script_file("partition_two_leaders.scn"));
+	render_history_advance(h, 400 * MS, true);
+	int w, hh;
+	render_diagram_only_size(render_history_sim(h), 400 * MS, &w, &hh);
+	cr_assert_gt(hh, H, "a tall picture");
+	char err[256];
+	struct render_offscreen *o = render_offscreen_new(w, hh, err, sizeof err);
+	cr_assert(o, "%s", err);
+	struct render_frame f = {0};
+	render_frame_from_history(&f, h);
+	f.diagram_only = true;
+	f.diagram_from_us = 0;
+	f.diagram_to_us = 400 * MS;
+	render_offscreen_draw(o, &f);
+	struct render_layout l;
+	render_layout_diagram_only(&l, w, hh, sim_n_nodes(render_history_sim(h)));
+	render_diagram_frame_time(&l, &f);
+	/* n1 leads term 1 from early on: its lifeline is the leader's thick blue */
+	float x = render_layout_diagram_x(&l, 1), y = render_layout_diagram_y(&l, 200 * MS);
+	cr_assert_gt(count_near(o, x, y, 1, LEADER_BLUE, 6), 4, "n1's lifeline is not a leader's");
+	cr_assert_eq(count_near(o, render_layout_diagram_x(&l, 3), y, 1, LEADER_BLUE, 6), 0);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
