@@ -17,18 +17,20 @@ void render_msglog_free(struct render_msglog *g)
 	memset(g, 0, sizeof *g);
 }
 
+/* The whole capacity is reserved at the first record: growing by realloc
+ * copied tens of megabytes in one go on a busy cluster, a frame's worth of
+ * time in the middle of a seek.  Untouched pages cost no memory. */
 static bool grow(void **p, size_t *cap, size_t n, size_t size, size_t max)
 {
 	if (n < *cap)
 		return true;
-	if (n >= max)
+	if (n >= max || *cap)
 		return false;
-	size_t c = *cap ? *cap * 2 : 1024;
-	void *q = realloc(*p, c * size);
+	void *q = malloc(max * size);
 	if (!q)
 		return false; /* decoration: the diagram misses one */
 	*p = q;
-	*cap = c;
+	*cap = max;
 	return true;
 }
 
