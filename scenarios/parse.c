@@ -1164,22 +1164,14 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			rc = scn_duration_range(p, v, vn, vc, &st->slow_us_min, &st->slow_us_max);
 			break;
 		case 13:
-			if (vn == 2 && !memcmp(v, "on", 2))
-				st->torn = true;
-			else if (vn == 3 && !memcmp(v, "off", 3))
-				st->torn = false;
-			else
-				rc = scn_perr(p, vc, "bad torn '%s': expected on (a crash keeps only a prefix of the oldest write in flight) or off", b + kn + 1);
-			break;
 		case 16:
 		case 17: {
+			/* on|off: torn, prevote, checkquorum */
 			bool on = vn == 2 && !memcmp(v, "on", 2);
 			if (!on && !(vn == 3 && !memcmp(v, "off", 3)))
-				rc = scn_perr(p, vc, "bad %s '%s': expected on or off", keys[bit], b + kn + 1);
-			if (bit == 16)
-				st->prevote = on;
-			else
-				st->checkquorum = on;
+				rc = scn_perr(p, vc, "bad %s '%s': expected on%s or off", keys[bit], b + kn + 1,
+				              bit == 13 ? " (a crash keeps only a prefix of the oldest write in flight)" : "");
+			*(bit == 13 ? &st->torn : bit == 16 ? &st->prevote : &st->checkquorum) = on;
 			break;
 		}
 		case 18:

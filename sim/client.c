@@ -118,29 +118,42 @@ static int valid_cmd(const char *cmd, size_t len)
 	return eq ? SIM_OK : SIM_EINVAL;
 }
 
+/* A new request (a put's command or a get's key), invoked now; NULL when
+ * out of memory (the run stops). */
+static struct sim_req *req_new(struct sim *s, const char *cmd, size_t len, uint8_t op,
+                               uint32_t *index)
+{
+	if (s->clients.reqs_n == s->clients.reqs_cap) {
+		size_t cap = s->clients.reqs_cap ? s->clients.reqs_cap * 2 : 16;
+		struct sim_req *nr = realloc(s->clients.reqs, cap * sizeof *nr);
+		if (!nr) {
+			sim_stop_oom(s, "a client request");
+			return NULL;
+		}
+		s->clients.reqs = nr;
+		s->clients.reqs_cap = cap;
+	}
+	*index = (uint32_t)s->clients.reqs_n++;
+	struct sim_req *q = &s->clients.reqs[*index];
+	memset(q, 0, sizeof *q);
+	memcpy(q->cmd, cmd, len);
+	q->len = (uint8_t)len;
+	q->op = op;
+	q->invoke_us = s->now_us;
+	return q;
+}
+
 int64_t sim_client_put(struct sim *s, const char *cmd, size_t len, uint8_t to)
 {
 	if (valid_cmd(cmd, len) != SIM_OK || to > s->cfg.nodes)
 		return SIM_EINVAL;
 	if (s->stopped)
 		return SIM_ESTOPPED;
-	if (s->clients.reqs_n == s->clients.reqs_cap) {
-		size_t cap = s->clients.reqs_cap ? s->clients.reqs_cap * 2 : 16;
-		struct sim_req *r = realloc(s->clients.reqs, cap * sizeof *r);
-		if (!r) {
-			sim_stop_oom(s, "a client request");
-			return SIM_ENOMEM;
-		}
-		s->clients.reqs = r;
-		s->clients.reqs_cap = cap;
-	}
-	uint32_t r = (uint32_t)s->clients.reqs_n++;
-	struct sim_req *q = &s->clients.reqs[r];
-	memset(q, 0, sizeof *q);
-	memcpy(q->cmd, cmd, len);
-	q->len = (uint8_t)len;
-	q->op = SIM_REQ_PUT;
-	q->invoke_us = q->attempt_us = s->now_us;
+	uint32_t r;
+	struct sim_req *q = req_new(s, cmd, len, SIM_REQ_PUT, &r);
+	if (!q)
+		return SIM_ENOMEM;
+	q->attempt_us = s->now_us;
 	if (!to) {
 		to = sim_stable_leader(s);
 		if (!to)
@@ -318,23 +331,10 @@ int64_t sim_client_get(struct sim *s, const char *key, size_t len, uint8_t to)
 	}
 	if (s->stopped)
 		return SIM_ESTOPPED;
-	if (s->clients.reqs_n == s->clients.reqs_cap) {
-		size_t cap = s->clients.reqs_cap ? s->clients.reqs_cap * 2 : 16;
-		struct sim_req *nr = realloc(s->clients.reqs, cap * sizeof *nr);
-		if (!nr) {
-			sim_stop_oom(s, "a client request");
-			return SIM_ENOMEM;
-		}
-		s->clients.reqs = nr;
-		s->clients.reqs_cap = cap;
-	}
-	uint32_t r = (uint32_t)s->clients.reqs_n++;
-	struct sim_req *q = &s->clients.reqs[r];
-	memset(q, 0, sizeof *q);
-	memcpy(q->cmd, key, len);
-	q->len = (uint8_t)len;
-	q->op = SIM_REQ_GET;
-	q->invoke_us = s->now_us;
+	uint32_t r;
+	struct sim_req *q = req_new(s, key, len, SIM_REQ_GET, &r);
+	if (!q)
+		return SIM_ENOMEM;
 	if (!to) {
 		to = sim_stable_leader(s);
 		if (!to)
