@@ -55,6 +55,7 @@ struct app {
 	bool confirm_quit; /* q with unsaved actions: the prompt is open */
 	/* the lesson picker (O) */
 	bool picker, picker_skip_text;
+	bool picker_next; /* the picker lists what can happen next (E), not lessons */
 	struct render_pick_item *picks;
 	size_t n_picks;
 	int pick_sel;
@@ -440,11 +441,65 @@ static void open_picker(struct app *a)
 	scan_lessons(a, bugs);
 	qsort(a->picks, a->n_picks, sizeof *a->picks, pick_cmp);
 	a->picker = true;
+	a->picker_next = false;
 	a->picker_skip_text = true; /* the O itself arrives as text too */
 	a->pick_sel = a->n_picks ? 0 : -1;
 	a->typed[0] = '\0';
 	a->pick_note[0] = '\0';
 	a->playing = false;
+}
+
+static void load_lesson(struct app *a, const char *path);
+
+/* "What can happen next" (E): the earliest message on each link and each
+ * node's next timer; picking one makes it happen now, before the rest
+ * (DSLabs' stepping on a live cluster), as a command Ctrl+S records. */
+static void open_next_picker(struct app *a)
+{
+	if (!a->picks && !(a->picks = calloc(RENDER_PICK_MAX, sizeof *a->picks))) {
+		toast(a, "%s", _("Out of memory"));
+		return;
+	}
+	const struct sim *s = sim_of(a);
+	struct sim_next nx[RENDER_PICK_MAX];
+	size_t n = sim_next_events(s, nx, RENDER_PICK_MAX);
+	int64_t now = sim_now_us(s);
+	for (size_t i = 0; i < n; i++) {
+		struct render_pick_item *it = &a->picks[i];
+		double in_ms = (double)(nx[i].time_us - now) / 1000.0;
+		if (nx[i].kind == SIM_NEXT_MSG) {
+			snprintf(it->title, sizeof it->title, "n%u \xe2\x86\x92 n%u %s #%llu", nx[i].from,
+			         nx[i].node, raft_msg_type_name((enum raft_msg_type)nx[i].type),
+			         (unsigned long long)nx[i].msg_id);
+			snprintf(it->first, sizeof it->first, _("arrives in %.3f ms%s"), in_ms,
+			         nx[i].lost ? _(" (and dies: lost or cut)") : "");
+			snprintf(it->path, sizeof it->path, "deliver next msg %llu",
+			         (unsigned long long)nx[i].msg_id);
+		} else {
+			snprintf(it->title, sizeof it->title, "n%u %s", nx[i].node,
+			         nx[i].heartbeat ? _("heartbeat timer") : _("election timeout"));
+			snprintf(it->first, sizeof it->first, _("fires in %.3f ms"), in_ms);
+			snprintf(it->path, sizeof it->path, "fire next timer n%u", nx[i].node);
+		}
+	}
+	a->n_picks = n;
+	a->picker = a->picker_next = true;
+	a->picker_skip_text = true;
+	a->pick_sel = n ? 0 : -1;
+	a->typed[0] = '\0';
+	a->pick_note[0] = '\0';
+	a->playing = false;
+}
+
+/* The picker's row i was chosen. */
+static void pick(struct app *a, int i)
+{
+	if (a->picker_next) {
+		a->picker = false;
+		run_command(a, a->picks[i].path);
+	} else {
+		load_lesson(a, a->picks[i].path);
+	}
 }
 
 static void set_title(struct app *a, const struct scn_script *s, const char *path)
@@ -515,10 +570,10 @@ static void picker_key(struct app *a, SDL_Keycode sym, bool ctrl)
 		break;
 	case SDLK_RETURN:
 	case SDLK_KP_ENTER:
-		if (a->typed[0])
+		if (a->typed[0] && !a->picker_next)
 			load_lesson(a, a->typed);
 		else if (a->pick_sel >= 0)
-			load_lesson(a, a->picks[a->pick_sel].path);
+			pick(a, a->pick_sel);
 		break;
 	case SDLK_BACKSPACE: {
 		size_t n = strlen(a->typed);
@@ -682,6 +737,9 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 		break;
 	case SDLK_o:
 		open_picker(a);
+		break;
+	case SDLK_e:
+		open_next_picker(a);
 		break;
 	case SDLK_f:
 	case SDLK_F11: {
@@ -849,7 +907,7 @@ static void on_button(struct app *a, const SDL_MouseButtonEvent *b)
 	if (a->picker) {
 		int i = render_picker_hit(&a->lay, a->n_picks, a->pick_sel, x, y);
 		if (i >= 0 && b->button == SDL_BUTTON_LEFT)
-			load_lesson(a, a->picks[i].path);
+			pick(a, i);
 		return;
 	}
 	if (b->button == SDL_BUTTON_RIGHT) {
@@ -1005,7 +1063,7 @@ static void on_event(struct app *a, const SDL_Event *e)
 	case SDL_TEXTINPUT:
 		if (a->picker && a->picker_skip_text) {
 			a->picker_skip_text = false;
-		} else if (a->picker) {
+		} else if (a->picker && !a->picker_next) {
 			size_t n = strlen(a->typed);
 			snprintf(a->typed + n, sizeof a->typed - n, "%s", e->text.text);
 		}
@@ -1301,8 +1359,11 @@ static int loop(struct app *a)
 					         n);
 				else
 					note[0] = '\0';
-				render_draw_picker(a->g, &a->lay, a->picks, a->n_picks, a->pick_sel, a->typed,
-				                   note);
+				if (a->picker_next)
+					render_draw_next_picker(a->g, &a->lay, a->picks, a->n_picks, a->pick_sel);
+				else
+					render_draw_picker(a->g, &a->lay, a->picks, a->n_picks, a->pick_sel,
+					                   a->typed, note);
 			}
 			if (a->confirm_quit) {
 				char q[160];

@@ -212,6 +212,7 @@ void render_draw_help(struct render_dc *c)
 	    {N_("click timeline"), N_("seek (drag to scrub)")},
 	    {"D", N_("space-time diagram on / off (a click on it seeks there)")},
 	    {N_("click message"), N_("its fields;  X drop · U duplicate · [ ] delay / hurry")},
+	    {"E", N_("what can happen next: pick one to make it happen first")},
 	    {"R", N_("back to the script (forget your actions)")},
 	    {"O", N_("open another lesson (a list, or type a path)")},
 	    {"S", N_("save a PNG screenshot")},

@@ -165,16 +165,18 @@ int render_picker_hit(const struct render_layout *l, size_t n, int sel, float x,
 	return (int)(p.first + r);
 }
 
-void render_draw_picker(struct render_gfx *g, const struct render_layout *l,
-                        const struct render_pick_item *items, size_t n, int sel, const char *typed,
-                        const char *note)
+/* The list of a picker: its box, heading and rows. */
+static void picker_list(struct render_gfx *g, const struct render_layout *l,
+                        const struct render_pick_item *items, size_t n, int sel,
+                        const char *heading, struct picker_geom *out)
 {
 	struct picker_geom p;
 	picker_geom(l, n, sel, &p);
+	*out = p;
 	float u = l->u;
 	render_gfx_rect(g, 0, 0, (float)l->w, (float)l->h, RGBA(10, 14, 20, 170));
 	render_gfx_round_rect(g, p.x, p.y, p.w, p.h, 14 * u, C_BG);
-	render_gfx_text(g, font_px(l, 24), true, C_INK, _("Open a lesson"), p.x + 28 * u, p.y + 18 * u,
+	render_gfx_text(g, font_px(l, 24), true, C_INK, heading, p.x + 28 * u, p.y + 18 * u,
 	                GFX_LEFT);
 	int tp = font_px(l, 16), np = font_px(l, 14);
 	float tx = p.x + 28 * u, nx = p.x + p.w * 0.42f, right = p.x + p.w - 24 * u;
@@ -191,6 +193,30 @@ void render_draw_picker(struct render_gfx *g, const struct render_layout *l,
 		render_gfx_text_fit(g, np, false, C_INK2, items[k].first, nx, cy, GFX_LEFT | GFX_MIDDLE,
 		                    right - nx);
 	}
+}
+
+void render_draw_next_picker(struct render_gfx *g, const struct render_layout *l,
+                             const struct render_pick_item *items, size_t n, int sel)
+{
+	struct picker_geom p;
+	picker_list(g, l, items, n, sel, _("What can happen next"), &p);
+	float u = l->u;
+	const char *hint = n ? _("↑ ↓ choose · Enter or a click makes it happen now, before the rest · Esc closes")
+	                     : _("Nothing is due: no message in flight, no timer running · Esc closes");
+	render_gfx_text(g, font_px(l, 14), false, C_INK2, hint, p.x + 28 * u, p.y + p.h - 46 * u,
+	                GFX_LEFT | GFX_TOP);
+	render_gfx_end(g);
+}
+
+void render_draw_picker(struct render_gfx *g, const struct render_layout *l,
+                        const struct render_pick_item *items, size_t n, int sel, const char *typed,
+                        const char *note)
+{
+	struct picker_geom p;
+	picker_list(g, l, items, n, sel, _("Open a lesson"), &p);
+	float u = l->u;
+	int tp = font_px(l, 16), np = font_px(l, 14);
+	float tx = p.x + 28 * u, right = p.x + p.w - 24 * u;
 	/* the path typed in, and how to use the picker */
 	float by = p.y + p.h - 90 * u;
 	char line[600];

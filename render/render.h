@@ -303,6 +303,10 @@ struct render_pick_item {
 void render_draw_picker(struct render_gfx *g, const struct render_layout *l,
                         const struct render_pick_item *items, size_t n, int sel, const char *typed,
                         const char *note);
+/* The same list for "what can happen next" (E): heading and hint of its
+ * own, no path to type. */
+void render_draw_next_picker(struct render_gfx *g, const struct render_layout *l,
+                             const struct render_pick_item *items, size_t n, int sel);
 /* The row under (x, y) of the picker drawn with the same n and sel, -1 none. */
 int render_picker_hit(const struct render_layout *l, size_t n, int sel, float x, float y);
 

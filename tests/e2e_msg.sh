@@ -62,6 +62,9 @@ step "RequestVote n5 -> n2 at ($vx, 377)"
 xdotool mousemove --window "$win" "$vx" 377 click 1
 sleep 0.3
 key x
+# E lists what can happen next; Enter makes the first (the earliest) happen now
+key e
+key Return
 key ctrl+s
 sleep 0.5
 key Q
@@ -84,5 +87,14 @@ step "saved: $line"
 grep -E "\"kind\":\"drop\"" "$work/trace.jsonl" | grep -E "\"id\":$id[,}]" | grep -q "by command" ||
   fail "the replayed trace does not drop message $id by command: $(grep -E "\"id\":$id[,}]" "$work/trace.jsonl")"
 step "check reproduces the drop of message $id"
+next=$(grep -oE '^(deliver next msg [0-9]+|fire next timer n[0-9]+)' "$session" | head -1)
+[ -n "$next" ] || fail "the saved session has no 'deliver next' or 'fire next timer' after E, Enter: $(cat "$session")"
+case $next in
+  deliver*)
+    nid=${next##* }
+    grep -E '"kind":"delay"' "$work/trace.jsonl" | grep -qE "\"id\":$nid[,}]" ||
+      fail "the replayed trace does not move message $nid to now" ;;
+esac
+step "saved: $next (E, Enter)"
 step "ok"
 exit 0
