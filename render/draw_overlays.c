@@ -280,17 +280,8 @@ static const char *rpc_name(uint8_t type)
 
 static const struct render_msgrec *find_rec(const struct render_frame *f, uint64_t id)
 {
-	size_t lo = 0, hi = f->n_msgs;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (f->msgs[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < f->n_msgs && f->msgs[lo].id == id && f->msgs[lo].send_seq <= f->seq)
-		return &f->msgs[lo];
-	return NULL;
+	const struct render_msgrec *m = render_msgrec_find(f->msgs, f->n_msgs, id);
+	return m && m->send_seq <= f->seq ? m : NULL; /* sent by the frame's moment */
 }
 
 /* Up to 5 lines about message m as it stands at the frame's position. */

@@ -116,6 +116,9 @@ struct render_msgrec {
 	uint64_t term, index, log_term, commit, conflict_term;
 	char why[16];       /* DROPPED: "lost", "cut link", "receiver down", ... */
 };
+/* The record of message id in msgs[0..n) (in id order), NULL if none. */
+const struct render_msgrec *render_msgrec_find(const struct render_msgrec *msgs, size_t n,
+                                               uint64_t id);
 /* Marks on a node's lifeline. */
 enum render_life_kind {
 	RENDER_LIFE_TIMEOUT,  /* election timeout: candidate of term a */

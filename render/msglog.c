@@ -65,17 +65,24 @@ static struct render_lifeev *add_life(struct render_msglog *g, const struct sim_
 	return e;
 }
 
-struct render_msgrec *render_msglog_find(const struct render_msglog *g, uint64_t id)
+const struct render_msgrec *render_msgrec_find(const struct render_msgrec *msgs, size_t n,
+                                               uint64_t id)
 {
-	size_t lo = 0, hi = g->n_msgs;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (g->msgs[mid].id < id)
+		if (msgs[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < g->n_msgs && g->msgs[lo].id == id ? &g->msgs[lo] : NULL;
+	return lo < n && msgs[lo].id == id ? &msgs[lo] : NULL;
+}
+
+struct render_msgrec *render_msglog_find(const struct render_msglog *g, uint64_t id)
+{
+	const struct render_msgrec *m = render_msgrec_find(g->msgs, g->n_msgs, id);
+	return m ? &g->msgs[m - g->msgs] : NULL; /* the log's own, writable record */
 }
 
 static void record_send(struct render_msglog *g, const struct sim_trace *t, uint64_t seq)

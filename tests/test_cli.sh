@@ -9,12 +9,8 @@
 # standard output; documented example paths exist; scripts/* --help prints
 # usage without building anything.
 set -u
-R=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-SRC=$(cd "$2" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+# shellcheck source=tests/lib/cli.sh
+source "$(dirname "$0")/lib/cli.sh" "$@"
 
 # --- teaching bugs: seed -> the invariant the checker must name ------------
 while read -r bug seed invariant; do

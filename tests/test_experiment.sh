@@ -6,12 +6,8 @@
 # unsharded run file for file; bad usage gets one line naming the flag and
 # exit 2, a failed expect exit 1, a budget exit 3.
 set -u
-R=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-SRC=$(cd "$2" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+# shellcheck source=tests/lib/cli.sh
+source "$(dirname "$0")/lib/cli.sh" "$@"
 
 cat >"$tmp/e.scn" <<'SCN'
 title "test experiment"

@@ -11,12 +11,8 @@
 # message delivered (->>) or dropped (-x) in the interval, matching the
 # JSONL trace, and notes inside the interval.  Bad flags: one line, exit 2.
 set -u
-R=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-SRC=$(cd "$2" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+# shellcheck source=tests/lib/cli.sh
+source "$(dirname "$0")/lib/cli.sh" "$@"
 
 check_shiviz() { # LOG LABEL
   python3 - "$1" "$2" <<'PY'

@@ -8,11 +8,8 @@
 # (FILE:LINE:COL, exit 2 when parsing; the time when the message is not in
 # flight when the command runs).
 set -u
-R=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+# shellcheck source=tests/lib/cli.sh
+source "$(dirname "$0")/lib/cli.sh" "$@"
 
 # seed 1, 3 nodes: n3 times out at 200.527ms and sends RequestVote id=1 to
 # n1 (due 213.225ms) and id=2 to n2 (due 206.316ms).

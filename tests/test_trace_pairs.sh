@@ -7,11 +7,8 @@
 # is "in flight": its due time is not before the trace's last event (else
 # the simulator skipped it).  The in-flight ones are listed.
 set -u
-R=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-SRC=$(cd "$2" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
+# shellcheck source=tests/lib/cli.sh
+source "$(dirname "$0")/lib/cli.sh" "$@"
 
 check_pairs() { # FILE.jsonl LABEL
   python3 - "$1" "$2" <<'PY'

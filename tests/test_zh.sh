@@ -7,12 +7,8 @@
 # po/zh_CN.po translates every marked string, none fuzzy; the Chinese
 # lessons pass their checks for seeds 1..50 and lint clean.
 set -u
-R=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-SRC=$(cd "$2" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+# shellcheck source=tests/lib/cli.sh
+source "$(dirname "$0")/lib/cli.sh" "$@"
 cd "$SRC" || exit 1
 
 # --- UTF-8: Chinese anywhere, invalid bytes refused --------------------------
