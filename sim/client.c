@@ -186,6 +186,20 @@ static int push_waiting(struct sim_client_queue *w, uint32_t r, uint16_t gen)
 	return SIM_OK;
 }
 
+/* Request r was accepted into node to's log: it waits there until applied
+ * (or until its retry time runs out), and the node's batch goes out now. */
+static void await_apply(struct sim *s, uint32_t r, uint8_t to)
+{
+	struct sim_req *q = &s->clients.reqs[r];
+	if (push_waiting(&s->clients.waiting[to], r, q->gen) != SIM_OK ||
+	    sim_queue_push(&s->q, s->now_us + client_wait_us(s, q, s->cfg.client_retry_us),
+	                   SIM_EV_CLIENT, to, r, q->gen) != SIM_OK) {
+		sim_stop_oom(s, "a client's wait");
+		return;
+	}
+	sim_flush(s, to);
+}
+
 void sim_client_arrive(struct sim *s, uint32_t r)
 {
 	struct sim_req *q = &s->clients.reqs[r];
@@ -213,13 +227,7 @@ void sim_client_arrive(struct sim *s, uint32_t r)
 		q->gen++;
 		s->clients.leader = to;
 		client_note(s, to, "%s accepted by n%llu at index %llu", q, to, index);
-		if (push_waiting(&s->clients.waiting[to], r, q->gen) != SIM_OK ||
-		    sim_queue_push(&s->q, s->now_us + client_wait_us(s, q, s->cfg.client_retry_us),
-		                   SIM_EV_CLIENT, to, r, q->gen) != SIM_OK) {
-			sim_stop_oom(s, "a client's wait");
-			return;
-		}
-		sim_flush(s, to);
+		await_apply(s, r, to);
 		return;
 	}
 	if (hint && hint != to) {
@@ -451,13 +459,7 @@ static void get_arrive(struct sim *s, uint32_t r)
 		q->gen++;
 		client_note(s, to, "%s accepted by n%llu at index %llu: a read through the log", q, to,
 		            index);
-		if (push_waiting(&s->clients.waiting[to], r, q->gen) != SIM_OK ||
-		    sim_queue_push(&s->q, s->now_us + client_wait_us(s, q, s->cfg.client_retry_us),
-		                   SIM_EV_CLIENT, to, r, q->gen) != SIM_OK) {
-			sim_stop_oom(s, "a client's wait");
-			return;
-		}
-		sim_flush(s, to);
+		await_apply(s, r, to);
 		return;
 	}
 	q->state = SIM_REQ_WAIT;
