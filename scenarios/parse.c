@@ -1,5 +1,6 @@
 /* parse.c - the .scn parser: text in, struct scn_script or one error line out. */
 #include "scn_internal.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -182,7 +183,7 @@ static int scn_check_text(struct scn_parser *p, const char *s, size_t n)
 			size_t l = scn_utf8_len(u + i, n - i);
 			if (l == 0)
 				return scn_perr(p, (int)i + 1,
-				                "binary data (byte 0x%02X is not UTF-8 text): a script is a text file",
+				                _("binary data (byte 0x%02X is not UTF-8 text): a script is a text file"),
 				                c);
 			i += l;
 			continue;
@@ -192,7 +193,7 @@ static int scn_check_text(struct scn_parser *p, const char *s, size_t n)
 			continue;
 		}
 		return scn_perr(p, (int)i + 1,
-		                "binary data (byte 0x%02X): a script is a text file without NUL or control characters",
+		                _("binary data (byte 0x%02X): a script is a text file without NUL or control characters"),
 		                c);
 	}
 	return 0;
@@ -228,7 +229,7 @@ static int scn_lex(struct scn_parser *p, const char *s, size_t n)
 			}
 			if (j >= n)
 				return scn_perr(p, t->col,
-				                "unterminated string: close it with '\"' on the same line");
+				                _("unterminated string: close it with '\"' on the same line"));
 			t->kind = SCN_TOK_STR;
 			t->p = s + i + 1;
 			t->n = j - i - 1;
@@ -284,8 +285,8 @@ static int scn_expect_end(struct scn_parser *p, const char *after)
 		return 0;
 	char b[SCN_TOKBUF];
 	if (t->kind == SCN_TOK_STR)
-		return scn_perr(p, t->col, "unexpected string after %s: put comments after '#'", after);
-	return scn_perr(p, t->col, "unexpected '%s' after %s: put comments after '#'", TOKSTR(t, b),
+		return scn_perr(p, t->col, _("unexpected string after %s: put comments after '#'"), after);
+	return scn_perr(p, t->col, _("unexpected '%s' after %s: put comments after '#'"), TOKSTR(t, b),
 	                after);
 }
 
@@ -358,10 +359,10 @@ static int scn_parse_count(struct scn_parser *p, const char *what, uint64_t lo, 
 	uint64_t v = 0;
 	int rc = t->kind == SCN_TOK_WORD ? scn_number(t->p, t->n, &v) : 1;
 	if (rc == 1)
-		return scn_perr(p, t->col, "bad %s '%s': expected a number %" PRIu64 "..%" PRIu64,
+		return scn_perr(p, t->col, _("bad %s '%s': expected a number %" PRIu64 "..%" PRIu64),
 		                what, TOKSTR(t, b), lo, hi);
 	if (rc == 2 || v < lo || v > hi)
-		return scn_perr(p, t->col, "%s %s is out of range: expected %" PRIu64 "..%" PRIu64, what,
+		return scn_perr(p, t->col, _("%s %s is out of range: expected %" PRIu64 "..%" PRIu64), what,
 		                TOKSTR(t, b), lo, hi);
 	p->i++;
 	*out = v;
@@ -422,12 +423,12 @@ static int scn_duration(struct scn_parser *p, const char *s, size_t n, int col, 
 	return 0;
 bad:
 	return scn_perr(p, col,
-	                "bad duration '%s': expected a number with a unit us, ms or s, like 500ms or 1.5s",
+	                _("bad duration '%s': expected a number with a unit us, ms or s, like 500ms or 1.5s"),
 	                b);
 precise:
-	return scn_perr(p, col, "duration '%s' is too precise: durations are whole microseconds", b);
+	return scn_perr(p, col, _("duration '%s' is too precise: durations are whole microseconds"), b);
 range:
-	return scn_perr(p, col, "duration '%s' is out of range: at most 1 hour (3600s)", b);
+	return scn_perr(p, col, _("duration '%s' is out of range: at most 1 hour (3600s)"), b);
 }
 
 /* A duration that is one whole token. */
@@ -435,10 +436,10 @@ static int scn_parse_duration(struct scn_parser *p, const char *after, int64_t *
 {
 	struct scn_tok *t = scn_peek(p);
 	if (!t)
-		return scn_perr(p, p->eol_col, "missing duration after %s: expected e.g. 500ms or 1.5s",
+		return scn_perr(p, p->eol_col, _("missing duration after %s: expected e.g. 500ms or 1.5s"),
 		                after);
 	if (t->kind != SCN_TOK_WORD) {
-		return scn_perr(p, t->col, "bad duration after %s: expected e.g. 500ms or 1.5s", after);
+		return scn_perr(p, t->col, _("bad duration after %s: expected e.g. 500ms or 1.5s"), after);
 	}
 	if (scn_duration(p, t->p, t->n, t->col, out) != 0)
 		return -1;
@@ -484,7 +485,7 @@ static int scn_duration_range(struct scn_parser *p, const char *s, size_t n, int
 	if (*lo > *hi) {
 		char b[SCN_TOKBUF];
 		scn_tokstr(s, n, b, sizeof b);
-		return scn_perr(p, col, "bad range '%s': the first value must not exceed the second",
+		return scn_perr(p, col, _("bad range '%s': the first value must not exceed the second"),
 		                b);
 	}
 	return 0;
@@ -516,7 +517,7 @@ static int scn_percent(struct scn_parser *p, const char *s, size_t n, int col, u
 		while (i < n && s[i] >= '0' && s[i] <= '9') {
 			if (fd == 4)
 				return scn_perr(p, col,
-				                "percentage '%s' is too precise: at most 4 decimals (0.0001%% = 1 in a million)",
+				                _("percentage '%s' is too precise: at most 4 decimals (0.0001%% = 1 in a million)"),
 				                b);
 			frac = frac * 10 + (uint64_t)(s[i] - '0');
 			fd++;
@@ -535,9 +536,9 @@ static int scn_percent(struct scn_parser *p, const char *s, size_t n, int col, u
 	*ppm = (uint32_t)v;
 	return 0;
 bad:
-	return scn_perr(p, col, "bad percentage '%s': expected e.g. 5%% or 0.5%%", b);
+	return scn_perr(p, col, _("bad percentage '%s': expected e.g. 5%% or 0.5%%"), b);
 range:
-	return scn_perr(p, col, "percentage '%s' is out of range: expected 0%%..100%%", b);
+	return scn_perr(p, col, _("percentage '%s' is out of range: expected 0%%..100%%"), b);
 }
 
 /* ---- Nodes -------------------------------------------------------------- */
@@ -545,8 +546,8 @@ range:
 static int scn_node_range_err(struct scn_parser *p, int col, const char *b)
 {
 	if (p->nodes == 1)
-		return scn_perr(p, col, "unknown node '%s': the cluster has one node, n1", b);
-	return scn_perr(p, col, "unknown node '%s': the cluster has nodes n1..n%u", b,
+		return scn_perr(p, col, _("unknown node '%s': the cluster has one node, n1"), b);
+	return scn_perr(p, col, _("unknown node '%s': the cluster has nodes n1..n%u"), b,
 	                (unsigned)p->nodes);
 }
 
@@ -556,10 +557,10 @@ static int scn_parse_node(struct scn_parser *p, const char *after, uint8_t *out)
 	struct scn_tok *t = scn_peek(p);
 	char b[SCN_TOKBUF];
 	if (!t)
-		return scn_perr(p, p->eol_col, "missing node after %s: expected n1..n%u or leader",
+		return scn_perr(p, p->eol_col, _("missing node after %s: expected n1..n%u or leader"),
 		                after, (unsigned)p->nodes);
 	if (t->kind != SCN_TOK_WORD)
-		return scn_perr(p, t->col, "expected a node after %s: n1..n%u or leader", after,
+		return scn_perr(p, t->col, _("expected a node after %s: n1..n%u or leader"), after,
 		                (unsigned)p->nodes);
 	TOKSTR(t, b);
 	if (scn_tok_is(t, "leader")) {
@@ -575,13 +576,13 @@ static int scn_parse_node(struct scn_parser *p, const char *after, uint8_t *out)
 			d++;
 		if (d > 1 && d < t->n)
 			return scn_perr(p, t->col,
-			                "bad node '%s': expected n1..n%u or leader (separate words with spaces)",
+			                _("bad node '%s': expected n1..n%u or leader (separate words with spaces)"),
 			                b, (unsigned)p->nodes);
-		return scn_perr(p, t->col, "bad node '%s': expected n1..n%u or leader", b,
+		return scn_perr(p, t->col, _("bad node '%s': expected n1..n%u or leader"), b,
 		                (unsigned)p->nodes);
 	}
 	if (t->p[1] == '0' && t->n > 2)
-		return scn_perr(p, t->col, "bad node '%s': write node numbers without leading zeros", b);
+		return scn_perr(p, t->col, _("bad node '%s': write node numbers without leading zeros"), b);
 	if (rc == 2 || v < 1 || v > p->nodes)
 		return scn_node_range_err(p, t->col, b);
 	*out = (uint8_t)v;
@@ -595,7 +596,7 @@ static int scn_parse_set(struct scn_parser *p, const char *after, struct scn_nod
 	struct scn_tok *t = scn_peek(p);
 	memset(set, 0, sizeof *set);
 	if (!t || t->kind != SCN_TOK_LBRACE)
-		return scn_perr(p, scn_here(p), "expected a group of nodes like {n1 n2} after %s",
+		return scn_perr(p, scn_here(p), _("expected a group of nodes like {n1 n2} after %s"),
 		                after);
 	int open = t->col;
 	p->i++;
@@ -603,7 +604,7 @@ static int scn_parse_set(struct scn_parser *p, const char *after, struct scn_nod
 	for (;;) {
 		t = scn_peek(p);
 		if (!t)
-			return scn_perr(p, p->eol_col, "missing '}' to close the group opened at column %d",
+			return scn_perr(p, p->eol_col, _("missing '}' to close the group opened at column %d"),
 			                open);
 		if (t->kind == SCN_TOK_RBRACE) {
 			p->i++;
@@ -615,17 +616,17 @@ static int scn_parse_set(struct scn_parser *p, const char *after, struct scn_nod
 			return -1;
 		if (node == SCN_LEADER) {
 			if (set->leader)
-				return scn_perr(p, col, "'leader' is listed twice in this group");
+				return scn_perr(p, col, _("'leader' is listed twice in this group"));
 			set->leader = true;
 		} else {
 			if (scn_set_has(set, node))
-				return scn_perr(p, col, "n%u is listed twice in this group", node);
+				return scn_perr(p, col, _("n%u is listed twice in this group"), node);
 			scn_set_add(set, node);
 		}
 		n++;
 	}
 	if (n == 0)
-		return scn_perr(p, open, "empty group: list at least one node, like {n1 n2}");
+		return scn_perr(p, open, _("empty group: list at least one node, like {n1 n2}"));
 	return 0;
 }
 
@@ -639,7 +640,7 @@ static int scn_check_ascii(struct scn_parser *p, const char *s, size_t n, int co
 		unsigned char c = (unsigned char)s[i];
 		if (c <= ' ' || c >= 0x7F)
 			return scn_perr(p, col + (int)i,
-			                "byte 0x%02X in %s: keys and values are printable ASCII without spaces",
+			                _("byte 0x%02X in %s: keys and values are printable ASCII without spaces"),
 			                c, what);
 	}
 	return 0;
@@ -651,9 +652,9 @@ static int scn_parse_kv(struct scn_parser *p, const char *after, char *kv, uint8
 	struct scn_tok *t = scn_peek(p);
 	char b[SCN_TOKBUF];
 	if (!t)
-		return scn_perr(p, p->eol_col, "missing KEY=VALUE after %s: write it like x=1", after);
+		return scn_perr(p, p->eol_col, _("missing KEY=VALUE after %s: write it like x=1"), after);
 	if (t->kind != SCN_TOK_WORD)
-		return scn_perr(p, t->col, "expected KEY=VALUE after %s, like x=1 (no quotes)", after);
+		return scn_perr(p, t->col, _("expected KEY=VALUE after %s, like x=1 (no quotes)"), after);
 	/* "k=a{b" lexes as k=a, '{', b: a quote or brace right after the word
 	 * is part of what the user meant as KEY=VALUE */
 	const struct scn_tok *x = t;
@@ -665,21 +666,21 @@ static int scn_parse_kv(struct scn_parser *p, const char *after, char *kv, uint8
 		if (len > 40)
 			len = 40;
 		return scn_perr(p, bad->col,
-		                "'%s' in KEY=VALUE '%.*s': keys and values are printable ASCII without "
-		                "spaces, quotes or braces",
+		                _("'%s' in KEY=VALUE '%.*s': keys and values are printable ASCII without "
+		                "spaces, quotes or braces"),
 		                TOKSHOW(bad, b), len, t->p);
 	}
 	TOKSTR(t, b);
 	const char *eq = memchr(t->p, '=', t->n);
 	if (!eq)
-		return scn_perr(p, t->col, "'%s' is not KEY=VALUE: write it like x=1", b);
+		return scn_perr(p, t->col, _("'%s' is not KEY=VALUE: write it like x=1"), b);
 	if (eq == t->p)
-		return scn_perr(p, t->col, "empty key in '%s': write it like x=1", b);
+		return scn_perr(p, t->col, _("empty key in '%s': write it like x=1"), b);
 	if (eq == t->p + t->n - 1)
-		return scn_perr(p, t->col, "empty value in '%s': write it like x=1", b);
+		return scn_perr(p, t->col, _("empty value in '%s': write it like x=1"), b);
 	if (t->n > RAFT_CMD_MAX)
 		return scn_perr(p, t->col,
-		                "'%s' is %zu bytes: KEY=VALUE is at most %d bytes", b, t->n,
+		                _("'%s' is %zu bytes: KEY=VALUE is at most %d bytes"), b, t->n,
 		                RAFT_CMD_MAX);
 	if (scn_check_ascii(p, t->p, t->n, t->col, "KEY=VALUE") != 0)
 		return -1;
@@ -700,7 +701,7 @@ static void scn_role_list(char *buf, size_t cap)
 	size_t len = 0;
 	buf[0] = '\0';
 	for (unsigned r = 0; r < RAFT_ROLES; r++)
-		scn_appendf(buf, cap, &len, "%s%s", r == 0 ? "" : r + 1 == RAFT_ROLES ? " or " : ", ",
+		scn_appendf(buf, cap, &len, "%s%s", r == 0 ? "" : r + 1 == RAFT_ROLES ? _(" or ") : _(", "),
 		            raft_role_desc(r)->name);
 }
 
@@ -709,7 +710,7 @@ static int scn_parse_op(struct scn_parser *p, const char *after, bool eq_only, e
 	static const char *const ops[] = {"==", "!=", ">=", "<=", ">", "<"};
 	struct scn_tok *t = scn_peek(p);
 	size_t nops = eq_only ? 2 : 6;
-	const char *want = eq_only ? "== or !=" : "==, !=, >=, <=, > or <";
+	const char *want = eq_only ? _("== or !=") : _("==, !=, >=, <=, > or <");
 	if (t && t->kind == SCN_TOK_WORD)
 		for (size_t i = 0; i < nops; i++)
 			if (scn_tok_is(t, ops[i])) {
@@ -718,9 +719,9 @@ static int scn_parse_op(struct scn_parser *p, const char *after, bool eq_only, e
 				return 0;
 			}
 	if (!t)
-		return scn_perr(p, p->eol_col, "missing operator after %s: expected %s", after, want);
+		return scn_perr(p, p->eol_col, _("missing operator after %s: expected %s"), after, want);
 	char b[SCN_TOKBUF];
-	return scn_perr(p, t->col, "bad operator '%s' after %s: expected %s (with spaces around it)",
+	return scn_perr(p, t->col, _("bad operator '%s' after %s: expected %s (with spaces around it)"),
 	                TOKSHOW(t, b), after, want);
 }
 
@@ -745,7 +746,7 @@ static int scn_parse_where(struct scn_parser *p, struct scn_cond *c)
 	}
 	if (!t)
 		return scn_perr(p, p->eol_col,
-		                "missing nodes after 'on': expected all, majority, any, a node or {n1 n2}");
+		                _("missing nodes after 'on': expected all, majority, any, a node or {n1 n2}"));
 	uint8_t node;
 	uint64_t v;
 	bool nodeish = scn_tok_is(t, "leader") ||
@@ -753,7 +754,7 @@ static int scn_parse_where(struct scn_parser *p, struct scn_cond *c)
 	if (t->kind == SCN_TOK_WORD && !nodeish) {
 		char b[SCN_TOKBUF];
 		return scn_perr(p, t->col,
-		                "bad nodes '%s' after 'on': expected all, majority, any, a node or {n1 n2}",
+		                _("bad nodes '%s' after 'on': expected all, majority, any, a node or {n1 n2}"),
 		                TOKSTR(t, b));
 	}
 	if (scn_parse_node(p, "'on'", &node) != 0)
@@ -774,10 +775,10 @@ static int scn_parse_key_value(struct scn_parser *p, struct scn_cond *c, const c
 	char b[SCN_TOKBUF], what[64];
 	struct scn_tok *k = scn_peek(p);
 	if (!k || k->kind != SCN_TOK_WORD)
-		return scn_perr(p, scn_here(p), "missing KEY after '%s': e.g. %s", after, eg);
+		return scn_perr(p, scn_here(p), _("missing KEY after '%s': e.g. %s"), after, eg);
 	if (memchr(k->p, '=', k->n))
 		return scn_perr(p, k->col,
-		                "bad key '%s': write %s KEY == VALUE, with spaces, like %s", TOKSTR(k, b),
+		                _("bad key '%s': write %s KEY == VALUE, with spaces, like %s"), TOKSTR(k, b),
 		                after, eg);
 	p->i++;
 	snprintf(what, sizeof what, "'%s KEY'", after);
@@ -785,12 +786,12 @@ static int scn_parse_key_value(struct scn_parser *p, struct scn_cond *c, const c
 		return -1;
 	struct scn_tok *v = scn_peek(p);
 	if (!v || v->kind != SCN_TOK_WORD)
-		return scn_perr(p, scn_here(p), "missing VALUE: e.g. %s", eg);
+		return scn_perr(p, scn_here(p), _("missing VALUE: e.g. %s"), eg);
 	if (scn_check_ascii(p, k->p, k->n, k->col, "KEY") != 0 ||
 	    scn_check_ascii(p, v->p, v->n, v->col, "VALUE") != 0)
 		return -1;
 	if (k->n + 1 + v->n > RAFT_CMD_MAX)
-		return scn_perr(p, k->col, "KEY=VALUE is %zu bytes: at most %d", k->n + 1 + v->n,
+		return scn_perr(p, k->col, _("KEY=VALUE is %zu bytes: at most %d"), k->n + 1 + v->n,
 		                RAFT_CMD_MAX);
 	memcpy(c->kv, k->p, k->n);
 	c->kv[k->n] = '=';
@@ -811,11 +812,11 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 	char b[SCN_TOKBUF];
 	if (!t)
 		return scn_perr(p, p->eol_col,
-		                "missing condition after %s: e.g. leader, leader == n1, committed x=1 on all",
+		                _("missing condition after %s: e.g. leader, leader == n1, committed x=1 on all"),
 		                after);
 	if (t->kind != SCN_TOK_WORD)
 		return scn_perr(p, t->col,
-		                "expected a condition after %s: e.g. leader, leader == n1, committed x=1 on all",
+		                _("expected a condition after %s: e.g. leader, leader == n1, committed x=1 on all"),
 		                after);
 	TOKSTR(t, b);
 	p->i++;
@@ -835,7 +836,7 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 		if (n && (scn_tok_is(n, "=") || scn_tok_is(n, ">=") || scn_tok_is(n, "<=") ||
 		          scn_tok_is(n, ">") || scn_tok_is(n, "<")))
 			return scn_perr(p, n->col,
-			                "bad operator after 'leader': expected leader == NODE, leader != NODE or leader in {..}");
+			                _("bad operator after 'leader': expected leader == NODE, leader != NODE or leader in {..}"));
 		c->kind = SCN_C_LEADER;
 		return 0;
 	}
@@ -852,7 +853,7 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 		snprintf(what, sizeof what, "'%s'", b);
 		if (scn_parse_op(p, what, false, &c->op) != 0)
 			return -1;
-		return scn_parse_count(p, "count", 0, RAFT_NODES_MAX, &c->k);
+		return scn_parse_count(p, _("count"), 0, RAFT_NODES_MAX, &c->k);
 	}
 	if (scn_tok_is(t, "role")) {
 		c->kind = SCN_C_ROLE;
@@ -864,9 +865,9 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 		char roles[160];
 		scn_role_list(roles, sizeof roles);
 		if (!r)
-			return scn_perr(p, p->eol_col, "missing role: expected %s", roles);
+			return scn_perr(p, p->eol_col, _("missing role: expected %s"), roles);
 		if (role < 0)
-			return scn_perr(p, r->col, "unknown role '%s': expected %s", TOKSHOW(r, b), roles);
+			return scn_perr(p, r->col, _("unknown role '%s': expected %s"), TOKSHOW(r, b), roles);
 		c->role = (enum raft_role)role;
 		p->i++;
 		return 0;
@@ -885,7 +886,7 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 		snprintf(what, sizeof what, "'%s NODE'", b);
 		if (scn_parse_op(p, what, false, &c->op) != 0)
 			return -1;
-		return scn_parse_count(p, "number", 0, UINT64_MAX, &c->k);
+		return scn_parse_count(p, _("number"), 0, UINT64_MAX, &c->k);
 	}
 	if (scn_tok_is(t, "terms-agree")) {
 		c->kind = SCN_C_TERMS_AGREE;
@@ -907,7 +908,7 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 		c->kind = SCN_C_WAITING;
 		if (scn_parse_op(p, "'waiting'", false, &c->op) != 0)
 			return -1;
-		return scn_parse_count(p, "number", 0, UINT64_MAX, &c->k);
+		return scn_parse_count(p, _("number"), 0, UINT64_MAX, &c->k);
 	}
 	if (scn_tok_is(t, "acked-committed")) {
 		c->kind = SCN_C_ACKED;
@@ -922,7 +923,7 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 		struct scn_tok *o = scn_peek(p);
 		if (!scn_accept(p, "on"))
 			return scn_perr(p, o ? o->col : p->eol_col,
-			                "expected 'on' after '%s %s': e.g. %s %s on all", b, c->kv, b,
+			                _("expected 'on' after '%s %s': e.g. %s %s on all"), b, c->kv, b,
 			                c->kv);
 		return scn_parse_where(p, c);
 	}
@@ -936,7 +937,7 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 		c->kind = SCN_C_SENT;
 		if (scn_parse_op(p, "'sent'", false, &c->op) != 0)
 			return -1;
-		return scn_parse_count(p, "number", 0, UINT64_MAX, &c->k);
+		return scn_parse_count(p, _("number"), 0, UINT64_MAX, &c->k);
 	}
 	if (scn_tok_is(t, "up")) {
 		c->kind = SCN_C_UP;
@@ -949,13 +950,13 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 	words[nw + 1] = NULL;
 	const char *s = scn_suggest(t->p, t->n, words);
 	if (s)
-		return scn_perr(p, t->col, "unknown condition '%s': did you mean '%s'?", b, s);
+		return scn_perr(p, t->col, _("unknown condition '%s': did you mean '%s'?"), b, s);
 	char list[512];
 	size_t ll = 0;
 	list[0] = '\0';
 	for (size_t i = 0; i < nw; i++)
 		scn_appendf(list, sizeof list, &ll, "%s%s", i ? ", " : "", words[i]);
-	return scn_perr(p, t->col, "unknown condition '%s': expected %s (or not COND)", b, list);
+	return scn_perr(p, t->col, _("unknown condition '%s': expected %s (or not COND)"), b, list);
 }
 
 /* ---- Commands ----------------------------------------------------------- */
@@ -971,14 +972,14 @@ static int scn_parse_string(struct scn_parser *p, const char *after, char **out)
 {
 	struct scn_tok *t = scn_peek(p);
 	if (!t)
-		return scn_perr(p, p->eol_col, "missing text after %s: write it in double quotes, like %s \"Hello\"",
+		return scn_perr(p, p->eol_col, _("missing text after %s: write it in double quotes, like %s \"Hello\""),
 		                after, after);
 	if (t->kind != SCN_TOK_STR)
-		return scn_perr(p, t->col, "expected text in double quotes after %s, like %s \"Hello\"",
+		return scn_perr(p, t->col, _("expected text in double quotes after %s, like %s \"Hello\""),
 		                after, after);
 	char *s = malloc(t->n + 1);
 	if (!s)
-		return scn_perr(p, t->col, "out of memory");
+		return scn_perr(p, t->col, _("out of memory"));
 	size_t n = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		char c = t->p[i];
@@ -987,7 +988,7 @@ static int scn_parse_string(struct scn_parser *p, const char *after, char **out)
 			if (e != '"' && e != '\\') {
 				free(s);
 				return scn_perr(p, t->col + 1 + (int)i,
-				                "unknown escape '\\%c' in string: only \\\" and \\\\ are escapes",
+				                _("unknown escape '\\%c' in string: only \\\" and \\\\ are escapes"),
 				                e);
 			}
 			c = e;
@@ -998,7 +999,7 @@ static int scn_parse_string(struct scn_parser *p, const char *after, char **out)
 	s[n] = '\0';
 	if (n > SCN_STRING_MAX) {
 		free(s);
-		return scn_perr(p, t->col, "string too long (%zu bytes): the limit is %d bytes", n,
+		return scn_perr(p, t->col, _("string too long (%zu bytes): the limit is %d bytes"), n,
 		                SCN_STRING_MAX);
 	}
 	p->i++;
@@ -1014,12 +1015,12 @@ static int scn_entries(struct scn_parser *p, const char *s, size_t n, int col, c
 	scn_tokstr(s, n, b, sizeof b);
 	uint64_t v = 0;
 	int rc = scn_number(s, n, &v);
-	const char *hint = strcmp(key, "snapshot") == 0 ? " (0 turns compaction off)" : "";
+	const char *hint = strcmp(key, "snapshot") == 0 ? _(" (0 turns compaction off)") : "";
 	if (rc == 1)
-		return scn_perr(p, col, "bad %s '%s': expected a number of log entries 0..%u%s", key, b,
+		return scn_perr(p, col, _("bad %s '%s': expected a number of log entries 0..%u%s"), key, b,
 		                SCN_SNAPSHOT_MAX, hint);
 	if (rc == 2 || v > SCN_SNAPSHOT_MAX)
-		return scn_perr(p, col, "%s %s is out of range: expected 0..%u entries", key, b,
+		return scn_perr(p, col, _("%s %s is out of range: expected 0..%u entries"), key, b,
 		                SCN_SNAPSHOT_MAX);
 	*out = (uint32_t)v;
 	return 0;
@@ -1037,11 +1038,11 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 	memset(st, 0, sizeof *st);
 	if (!scn_peek(p))
 		return scn_perr(p, p->eol_col,
-		                "missing settings after 'set': e.g. set election=150..300ms heartbeat=50ms latency=5..15ms disk=0ms drop=0%% duplicate=0%% snapshot=64 trailing=8");
+		                _("missing settings after 'set': e.g. set election=150..300ms heartbeat=50ms latency=5..15ms disk=0ms drop=0%% duplicate=0%% snapshot=64 trailing=8"));
 	struct scn_tok *t;
 	while ((t = scn_peek(p)) != NULL) {
 		if (t->kind != SCN_TOK_WORD)
-			return scn_perr(p, t->col, "expected a setting like heartbeat=50ms after 'set'");
+			return scn_perr(p, t->col, _("expected a setting like heartbeat=50ms after 'set'"));
 		TOKSTR(t, b);
 		const char *eq = memchr(t->p, '=', t->n);
 		size_t kn = eq ? (size_t)(eq - t->p) : t->n;
@@ -1052,14 +1053,14 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 		if (bit < 0) {
 			const char *s = scn_suggest(t->p, kn, keys);
 			if (s)
-				return scn_perr(p, t->col, "unknown setting '%.*s': did you mean '%s'?",
+				return scn_perr(p, t->col, _("unknown setting '%.*s': did you mean '%s'?"),
 				                (int)(kn > 40 ? 40 : kn), t->p, s);
 			return scn_perr(p, t->col,
-			                "unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory, pace, batch, torn, slow, slow_latency, prevote, checkquorum or reads",
+			                _("unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory, pace, batch, torn, slow, slow_latency, prevote, checkquorum or reads"),
 			                (int)(kn > 40 ? 40 : kn), t->p);
 		}
 		if (!eq || kn + 1 == t->n)
-			return scn_perr(p, t->col, "missing value in '%s': write it like %s=%s", b,
+			return scn_perr(p, t->col, _("missing value in '%s': write it like %s=%s"), b,
 			                keys[bit],
 			                bit == 0               ? "150..300ms"
 			                : bit == 2             ? "5..15ms"
@@ -1077,7 +1078,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			                : bit >= 16            ? "on"
 			                                       : "50ms");
 		if (st->mask & (1u << bit))
-			return scn_perr(p, t->col, "'%s' is set twice in this line", keys[bit]);
+			return scn_perr(p, t->col, _("'%s' is set twice in this line"), keys[bit]);
 		st->mask |= 1u << bit;
 		const char *v = eq + 1;
 		size_t vn = t->n - kn - 1;
@@ -1088,16 +1089,16 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 		case 0:
 			rc = scn_duration_range(p, v, vn, vc, &st->election_us_min, &st->election_us_max);
 			if (rc == 0 && st->election_us_min < 1)
-				rc = scn_perr(p, vc, "election timeout must be positive");
+				rc = scn_perr(p, vc, _("election timeout must be positive"));
 			else if (rc == 0 && st->election_us_min < SIM_TIMER_US_MIN)
-				rc = scn_perr(p, vc, "election timeout %s is below 1ms: timers that short make virtual time crawl (millions of events per virtual second); use 1ms or more", b + kn + 1);
+				rc = scn_perr(p, vc, _("election timeout %s is below 1ms: timers that short make virtual time crawl (millions of events per virtual second); use 1ms or more"), b + kn + 1);
 			break;
 		case 1:
 			rc = scn_duration(p, v, vn, vc, &st->heartbeat_us);
 			if (rc == 0 && st->heartbeat_us < 1)
-				rc = scn_perr(p, vc, "heartbeat must be positive");
+				rc = scn_perr(p, vc, _("heartbeat must be positive"));
 			else if (rc == 0 && st->heartbeat_us < SIM_TIMER_US_MIN)
-				rc = scn_perr(p, vc, "heartbeat %s is below 1ms: timers that short make virtual time crawl (millions of events per virtual second); use 1ms or more", b + kn + 1);
+				rc = scn_perr(p, vc, _("heartbeat %s is below 1ms: timers that short make virtual time crawl (millions of events per virtual second); use 1ms or more"), b + kn + 1);
 			break;
 		case 2:
 			rc = scn_duration_range(p, v, vn, vc, &st->latency_us_min, &st->latency_us_max);
@@ -1115,15 +1116,15 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			rc = scn_duration(p, v, vn, vc, &one);
 			st->retry_us = one;
 			if (rc == 0 && one < 1)
-				rc = scn_perr(p, vc, "retry must be positive");
+				rc = scn_perr(p, vc, _("retry must be positive"));
 			break;
 		case 9: {
 			uint64_t ev = 0;
 			int nrc = scn_number(v, vn, &ev);
 			if (nrc == 1)
-				rc = scn_perr(p, vc, "bad max_events '%s': expected a number of simulator events 0..%llu (0: no limit)", b + kn + 1, SCN_MAX_EVENTS_MAX);
+				rc = scn_perr(p, vc, _("bad max_events '%s': expected a number of simulator events 0..%llu (0: no limit)"), b + kn + 1, SCN_MAX_EVENTS_MAX);
 			else if (nrc == 2 || ev > SCN_MAX_EVENTS_MAX)
-				rc = scn_perr(p, vc, "max_events %s is out of range: expected 0..%llu events", b + kn + 1, SCN_MAX_EVENTS_MAX);
+				rc = scn_perr(p, vc, _("max_events %s is out of range: expected 0..%llu events"), b + kn + 1, SCN_MAX_EVENTS_MAX);
 			st->max_events = ev;
 			break;
 		}
@@ -1131,9 +1132,9 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			uint64_t by = 0;
 			int src = scn_size_parse(v, vn, &by);
 			if (src == -1)
-				rc = scn_perr(p, vc, "bad max_memory '%s': expected a size like 512MiB or 2GiB (units B, KiB, MiB, GiB, TiB; 0: no limit)", b + kn + 1);
+				rc = scn_perr(p, vc, _("bad max_memory '%s': expected a size like 512MiB or 2GiB (units B, KiB, MiB, GiB, TiB; 0: no limit)"), b + kn + 1);
 			else if (src == -2 || by > SCN_MAX_MEMORY_MAX)
-				rc = scn_perr(p, vc, "max_memory %s is out of range: expected 0..1TiB", b + kn + 1);
+				rc = scn_perr(p, vc, _("max_memory %s is out of range: expected 0..1TiB"), b + kn + 1);
 			st->max_memory_bytes = by;
 			break;
 		}
@@ -1145,7 +1146,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 				div = 1;
 			else if (vn < 3 || memcmp(v, "1/", 2) != 0 || scn_number(v + 2, vn - 2, &div) != 0 ||
 			         div < 1 || div > SCN_PACE_DIV_MAX)
-				rc = scn_perr(p, vc, "bad pace '%s': expected auto, 1 (real time) or 1/N with N in 1..%u, like pace=1/50", b + kn + 1, SCN_PACE_DIV_MAX);
+				rc = scn_perr(p, vc, _("bad pace '%s': expected auto, 1 (real time) or 1/N with N in 1..%u, like pace=1/50"), b + kn + 1, SCN_PACE_DIV_MAX);
 			st->pace_div = (uint32_t)div;
 			break;
 		}
@@ -1153,7 +1154,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			uint64_t n = 0;
 			int nrc = scn_number(v, vn, &n);
 			if (nrc != 0 || n < 1 || n > SCN_BATCH_MAX)
-				rc = scn_perr(p, vc, "bad batch '%s': expected the most entries one AppendEntries carries, 1..%u", b + kn + 1, SCN_BATCH_MAX);
+				rc = scn_perr(p, vc, _("bad batch '%s': expected the most entries one AppendEntries carries, 1..%u"), b + kn + 1, SCN_BATCH_MAX);
 			st->batch = (uint32_t)n;
 			break;
 		}
@@ -1169,8 +1170,8 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			/* on|off: torn, prevote, checkquorum */
 			bool on = vn == 2 && !memcmp(v, "on", 2);
 			if (!on && !(vn == 3 && !memcmp(v, "off", 3)))
-				rc = scn_perr(p, vc, "bad %s '%s': expected on%s or off", keys[bit], b + kn + 1,
-				              bit == 13 ? " (a crash keeps only a prefix of the oldest write in flight)" : "");
+				rc = scn_perr(p, vc, _("bad %s '%s': expected on%s or off"), keys[bit], b + kn + 1,
+				              bit == 13 ? _(" (a crash keeps only a prefix of the oldest write in flight)") : "");
 			*(bit == 13 ? &st->torn : bit == 16 ? &st->prevote : &st->checkquorum) = on;
 			break;
 		}
@@ -1182,7 +1183,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			else if (vn == 3 && !memcmp(v, "log", 3))
 				st->reads = SIM_READS_LOG;
 			else
-				rc = scn_perr(p, vc, "bad reads '%s': expected log (through the log like a write), readindex (the leader confirms it still leads, dissertation 6.4) or local (answers from its own state: stale reads)", b + kn + 1);
+				rc = scn_perr(p, vc, _("bad reads '%s': expected log (through the log like a write), readindex (the leader confirms it still leads, dissertation 6.4) or local (answers from its own state: stale reads)"), b + kn + 1);
 			break;
 		default:
 			rc = scn_entries(p, v, vn, vc, bit == 7 ? "snapshot" : "trailing",
@@ -1202,10 +1203,10 @@ static int scn_parse_link(struct scn_parser *p, const char *after, struct scn_cm
 	struct scn_tok *t = scn_peek(p);
 	char b[SCN_TOKBUF];
 	if (!t)
-		return scn_perr(p, p->eol_col, "missing link after %s: expected e.g. n1->n2 or n1<->n2",
+		return scn_perr(p, p->eol_col, _("missing link after %s: expected e.g. n1->n2 or n1<->n2"),
 		                after);
 	if (t->kind != SCN_TOK_WORD)
-		return scn_perr(p, t->col, "expected a link like n1->n2 or n1<->n2 after %s", after);
+		return scn_perr(p, t->col, _("expected a link like n1->n2 or n1<->n2 after %s"), after);
 	/* Split a single word at its arrow into three pseudo tokens. */
 	const char *arrow = NULL;
 	size_t an = 0;
@@ -1231,10 +1232,10 @@ static int scn_parse_link(struct scn_parser *p, const char *after, struct scn_cm
 		three[2] = (struct scn_tok){SCN_TOK_WORD, arrow + an, t->n - ln - an,
 		                            t->col + (int)(ln + an), t->end_col};
 		if (ln == 0)
-			return scn_perr(p, t->col, "missing node before '%.*s' in '%s'", (int)an, arrow,
+			return scn_perr(p, t->col, _("missing node before '%.*s' in '%s'"), (int)an, arrow,
 			                TOKSTR(t, b));
 		if (three[2].n == 0)
-			return scn_perr(p, three[2].col, "missing node after '%.*s' in '%s'", (int)an,
+			return scn_perr(p, three[2].col, _("missing node after '%.*s' in '%s'"), (int)an,
 			                arrow, TOKSTR(t, b));
 	}
 	/* Parse from a small token array either way. */
@@ -1254,9 +1255,9 @@ static int scn_parse_link(struct scn_parser *p, const char *after, struct scn_cm
 			rc = scn_parse_node(p, c->both ? "'<->'" : "'->'", &c->b);
 		} else if (!a) {
 			rc = scn_perr(p, p->eol_col,
-			              "missing arrow: expected a link like n1->n2 or n1<->n2");
+			              _("missing arrow: expected a link like n1->n2 or n1<->n2"));
 		} else {
-			rc = scn_perr(p, a->col, "expected '->' or '<->' in the link, like n1->n2");
+			rc = scn_perr(p, a->col, _("expected '->' or '<->' in the link, like n1->n2"));
 		}
 	}
 	if (arrow) {
@@ -1267,10 +1268,10 @@ static int scn_parse_link(struct scn_parser *p, const char *after, struct scn_cm
 	if (rc != 0)
 		return -1;
 	if (c->a == c->b && c->a != SCN_LEADER)
-		return scn_perr(p, saved.col, "a link joins two different nodes, not n%u and n%u", c->a,
+		return scn_perr(p, saved.col, _("a link joins two different nodes, not n%u and n%u"), c->a,
 		                c->b);
 	if (c->a == SCN_LEADER && c->b == SCN_LEADER)
-		return scn_perr(p, saved.col, "a link joins two different nodes, not leader and leader");
+		return scn_perr(p, saved.col, _("a link joins two different nodes, not leader and leader"));
 	return 0;
 }
 
@@ -1281,7 +1282,7 @@ static int scn_parse_to(struct scn_parser *p, struct scn_cmd *c)
 		return 0;
 	if (!scn_accept(p, "to")) {
 		char b[SCN_TOKBUF];
-		return scn_perr(p, t->col, "unexpected '%s': expected 'to NODE' or the end of the line",
+		return scn_perr(p, t->col, _("unexpected '%s': expected 'to NODE' or the end of the line"),
 		                TOKSHOW(t, b));
 	}
 	c->has_to = true;
@@ -1308,17 +1309,17 @@ static int scn_parse_client(struct scn_parser *p, struct scn_cmd *c)
 			return -1;
 		if (scn_parse_to(p, c) != 0)
 			return -1;
-		return scn_expect_end(p, "the client command");
+		return scn_expect_end(p, _("the client command"));
 	}
 	if (scn_accept(p, "get")) {
 		c->kind = SCN_CMD_GET;
 		struct scn_tok *x = scn_peek(p);
 		if (!x)
-			return scn_perr(p, p->eol_col, "missing KEY after 'client get': e.g. client get x");
+			return scn_perr(p, p->eol_col, _("missing KEY after 'client get': e.g. client get x"));
 		if (x->kind != SCN_TOK_WORD || memchr(x->p, '=', x->n))
-			return scn_perr(p, x->col, "expected a KEY like x after 'client get' (no '=', no quotes)");
+			return scn_perr(p, x->col, _("expected a KEY like x after 'client get' (no '=', no quotes)"));
 		if (x->n > RAFT_CMD_MAX)
-			return scn_perr(p, x->col, "KEY is %zu bytes: at most %d", x->n, RAFT_CMD_MAX);
+			return scn_perr(p, x->col, _("KEY is %zu bytes: at most %d"), x->n, RAFT_CMD_MAX);
 		if (scn_check_ascii(p, x->p, x->n, x->col, "KEY") != 0)
 			return -1;
 		memcpy(c->kv, x->p, x->n);
@@ -1327,29 +1328,29 @@ static int scn_parse_client(struct scn_parser *p, struct scn_cmd *c)
 		p->i++;
 		if (scn_parse_to(p, c) != 0)
 			return -1;
-		return scn_expect_end(p, "the client command");
+		return scn_expect_end(p, _("the client command"));
 	}
 	if (scn_accept(p, "putmany")) {
 		c->kind = SCN_CMD_PUTMANY;
-		if (scn_parse_count(p, "count", 1, SCN_PUTMANY_MAX, &c->count) != 0)
+		if (scn_parse_count(p, _("count"), 1, SCN_PUTMANY_MAX, &c->count) != 0)
 			return -1;
 		struct scn_tok *x = scn_peek(p);
 		if (!x)
 			return scn_perr(p, p->eol_col,
-			                "missing PREFIX after 'client putmany %" PRIu64 "': e.g. client putmany 100 k",
+			                _("missing PREFIX after 'client putmany %" PRIu64 "': e.g. client putmany 100 k"),
 			                c->count);
 		if (x->kind != SCN_TOK_WORD)
-			return scn_perr(p, x->col, "expected a PREFIX like k after the count (no quotes)");
+			return scn_perr(p, x->col, _("expected a PREFIX like k after the count (no quotes)"));
 		if (memchr(x->p, '=', x->n))
 			return scn_perr(p, x->col,
-			                "bad PREFIX '%s': it may not contain '=' (the puts are PREFIX1=1, PREFIX2=2, ...)",
+			                _("bad PREFIX '%s': it may not contain '=' (the puts are PREFIX1=1, PREFIX2=2, ...)"),
 			                TOKSTR(x, b));
 		if (scn_check_ascii(p, x->p, x->n, x->col, "PREFIX") != 0)
 			return -1;
 		size_t need = x->n + 2 * scn_digits(c->count) + 1;
 		if (need > RAFT_CMD_MAX)
 			return scn_perr(p, x->col,
-			                "PREFIX '%s' is too long for %" PRIu64 " puts: the last one would be %zu bytes, KEY=VALUE is at most %d",
+			                _("PREFIX '%s' is too long for %" PRIu64 " puts: the last one would be %zu bytes, KEY=VALUE is at most %d"),
 			                TOKSTR(x, b), c->count, need, RAFT_CMD_MAX);
 		memcpy(c->kv, x->p, x->n);
 		c->kv[x->n] = '\0';
@@ -1357,13 +1358,13 @@ static int scn_parse_client(struct scn_parser *p, struct scn_cmd *c)
 		p->i++;
 		if (scn_parse_to(p, c) != 0)
 			return -1;
-		return scn_expect_end(p, "the client command");
+		return scn_expect_end(p, _("the client command"));
 	}
 	if (!t)
 		return scn_perr(p, p->eol_col,
-		                "missing client command: expected 'client put KEY=VALUE', 'client putmany COUNT PREFIX' or 'client get KEY'");
+		                _("missing client command: expected 'client put KEY=VALUE', 'client putmany COUNT PREFIX' or 'client get KEY'"));
 	return scn_perr(p, t->col,
-	                "unknown client command '%s': expected 'client put KEY=VALUE', 'client putmany COUNT PREFIX' or 'client get KEY'",
+	                _("unknown client command '%s': expected 'client put KEY=VALUE', 'client putmany COUNT PREFIX' or 'client get KEY'"),
 	                TOKSHOW(t, b));
 }
 
@@ -1374,7 +1375,7 @@ static int scn_parse_cluster(struct scn_parser *p, struct scn_script *s)
 	struct scn_tok *t;
 	while ((t = scn_peek(p)) != NULL) {
 		if (t->kind != SCN_TOK_WORD)
-			return scn_perr(p, t->col, "expected nodes=N, seed=S or bug=NAME after 'cluster'");
+			return scn_perr(p, t->col, _("expected nodes=N, seed=S or bug=NAME after 'cluster'"));
 		TOKSTR(t, b);
 		const char *eq = memchr(t->p, '=', t->n);
 		size_t kn = eq ? (size_t)(eq - t->p) : t->n;
@@ -1383,26 +1384,26 @@ static int scn_parse_cluster(struct scn_parser *p, struct scn_script *s)
 		int vc = t->col + (int)kn + 1;
 		if (kn == 5 && memcmp(t->p, "nodes", 5) == 0 && eq) {
 			if (seen_nodes)
-				return scn_perr(p, t->col, "nodes= is given twice");
+				return scn_perr(p, t->col, _("nodes= is given twice"));
 			seen_nodes = true;
 			uint64_t n = 0;
 			int rc = scn_number(v, vn, &n);
 			if (rc == 1)
-				return scn_perr(p, vc, "bad node count '%s': expected nodes=N with N in 1..%d", b,
+				return scn_perr(p, vc, _("bad node count '%s': expected nodes=N with N in 1..%d"), b,
 				                RAFT_NODES_MAX);
 			if (rc == 2 || n < 1 || n > RAFT_NODES_MAX)
-				return scn_perr(p, vc, "%s is out of range: a cluster has 1..%d nodes", b,
+				return scn_perr(p, vc, _("%s is out of range: a cluster has 1..%d nodes"), b,
 				                RAFT_NODES_MAX);
 			s->nodes = (uint16_t)n;
 		} else if (kn == 4 && memcmp(t->p, "seed", 4) == 0 && eq) {
 			if (seen_seed)
-				return scn_perr(p, t->col, "seed= is given twice");
+				return scn_perr(p, t->col, _("seed= is given twice"));
 			seen_seed = true;
 			int rc = scn_number(v, vn, &s->seed);
 			if (rc == 1)
-				return scn_perr(p, vc, "bad seed '%s': expected seed=S with S a whole number", b);
+				return scn_perr(p, vc, _("bad seed '%s': expected seed=S with S a whole number"), b);
 			if (rc == 2)
-				return scn_perr(p, vc, "%s is out of range: a seed is at most %" PRIu64, b,
+				return scn_perr(p, vc, _("%s is out of range: a seed is at most %" PRIu64), b,
 				                UINT64_MAX);
 		} else if (kn == 3 && memcmp(t->p, "bug", 3) == 0 && eq) {
 			size_t i = 0;
@@ -1412,20 +1413,20 @@ static int scn_parse_cluster(struct scn_parser *p, struct scn_script *s)
 					j++;
 				char name[32];
 				if (j - i == 0 || j - i >= sizeof name)
-					return scn_perr(p, vc + (int)i, "bad bug name in '%s': expected one of %s",
+					return scn_perr(p, vc + (int)i, _("bad bug name in '%s': expected one of %s"),
 					                b, RAFT_BUG_NAMES);
 				memcpy(name, v + i, j - i);
 				name[j - i] = '\0';
 				uint32_t bit = raft_bug_from_name(name);
 				if (!bit)
-					return scn_perr(p, vc + (int)i, "unknown bug '%s': expected one of %s",
+					return scn_perr(p, vc + (int)i, _("unknown bug '%s': expected one of %s"),
 					                name, RAFT_BUG_NAMES);
 				s->bugs |= bit;
 				i = j + 1;
 			}
 		} else {
 			return scn_perr(p, t->col,
-			                "unknown cluster setting '%s': expected nodes=N (1..%d), seed=S or bug=NAME",
+			                _("unknown cluster setting '%s': expected nodes=N (1..%d), seed=S or bug=NAME"),
 			                b, RAFT_NODES_MAX);
 		}
 		p->i++;
@@ -1442,11 +1443,11 @@ static int scn_parse_name(struct scn_parser *p, const char *after, const char *c
 	struct scn_tok *t = scn_peek(p);
 	char b[SCN_TOKBUF];
 	if (!t)
-		return scn_perr(p, p->eol_col, "missing name after %s: e.g. %s election", after,
+		return scn_perr(p, p->eol_col, _("missing name after %s: e.g. %s election"), after,
 		                cmd);
 	if (t->kind != SCN_TOK_WORD)
 		return scn_perr(p, t->col,
-		                "expected a name after %s: letters, digits, '_' or '-', like election",
+		                _("expected a name after %s: letters, digits, '_' or '-', like election"),
 		                after);
 	TOKSTR(t, b);
 	bool ok = t->n <= SCN_NAME_MAX && ((t->p[0] >= 'a' && t->p[0] <= 'z') ||
@@ -1458,7 +1459,7 @@ static int scn_parse_name(struct scn_parser *p, const char *after, const char *c
 	}
 	if (!ok)
 		return scn_perr(p, t->col,
-		                "bad name '%s' after %s: 1..%d letters, digits, '_' or '-', starting with a letter",
+		                _("bad name '%s' after %s: 1..%d letters, digits, '_' or '-', starting with a letter"),
 		                b, after, SCN_NAME_MAX);
 	memcpy(out, t->p, t->n);
 	out[t->n] = '\0';
@@ -1479,7 +1480,7 @@ static int scn_add_mark(struct scn_parser *p, const char *name, int col)
 	if (p->single || scn_has_mark(p, name))
 		return 0;
 	if (p->n_marks == SCN_MARKS_MAX)
-		return scn_perr(p, col, "too many marks: at most %d names per script", SCN_MARKS_MAX);
+		return scn_perr(p, col, _("too many marks: at most %d names per script"), SCN_MARKS_MAX);
 	snprintf(p->marks[p->n_marks++], SCN_NAME_MAX + 1, "%s", name);
 	return 0;
 }
@@ -1491,7 +1492,7 @@ static int scn_parse_mark(struct scn_parser *p, struct scn_cmd *c)
 	int col = scn_here(p);
 	if (scn_parse_name(p, "'mark'", "mark", c->name) != 0 || scn_add_mark(p, c->name, col) != 0)
 		return -1;
-	return scn_expect_end(p, "the mark's name");
+	return scn_expect_end(p, _("the mark's name"));
 }
 
 /* Consumes the keyword word, or fails with "missing 'word' after AFTER: HINT"
@@ -1504,8 +1505,8 @@ static int scn_expect_word(struct scn_parser *p, const char *word, const char *a
 		return 0;
 	struct scn_tok *x = scn_peek(p);
 	if (!x)
-		return scn_perr(p, p->eol_col, "missing '%s' after %s: %s", word, after, hint);
-	return scn_perr(p, x->col, "expected '%s' instead of '%s': %s", word, TOKSHOW(x, b), hint);
+		return scn_perr(p, p->eol_col, _("missing '%s' after %s: %s"), word, after, hint);
+	return scn_perr(p, x->col, _("expected '%s' instead of '%s': %s"), word, TOKSHOW(x, b), hint);
 }
 
 /* Message control: `drop msg ID`, `duplicate msg ID`, `delay msg ID by
@@ -1544,15 +1545,15 @@ static int scn_parse_msg_cmd(struct scn_parser *p, struct scn_cmd *c, const char
 		return scn_expect_end(p, "'fire next timer NODE'");
 	}
 	if (scn_expect_word(p, "msg", after, usage) != 0 ||
-	    scn_parse_count(p, "message id", 1, UINT64_MAX, &c->count) != 0)
+	    scn_parse_count(p, _("message id"), 1, UINT64_MAX, &c->count) != 0)
 		return -1;
 	if (c->kind == SCN_CMD_MSG_DELAY || c->kind == SCN_CMD_MSG_HURRY) {
-		if (scn_expect_word(p, "by", "the message id", usage) != 0 ||
+		if (scn_expect_word(p, "by", _("the message id"), usage) != 0 ||
 		    scn_parse_duration(p, "'by'", &c->us) != 0)
 			return -1;
-		return scn_expect_end(p, "the duration");
+		return scn_expect_end(p, _("the duration"));
 	}
-	return scn_expect_end(p, "the message id");
+	return scn_expect_end(p, _("the message id"));
 }
 
 /* `measure NAME [since MARK] until COND [within DURATION]`. */
@@ -1567,10 +1568,10 @@ static int scn_parse_measure(struct scn_parser *p, struct scn_cmd *c)
 	for (size_t i = 0; !p->single && i < p->n_measures; i++)
 		if (!strcmp(p->measures[i], c->name))
 			return scn_perr(p, ncol,
-			                "'%s' is measured already (line %d): give each measurement its own name",
+			                _("'%s' is measured already (line %d): give each measurement its own name"),
 			                c->name, p->measure_line[i]);
 	if (!p->single && p->n_measures == SCN_MEASURES_MAX)
-		return scn_perr(p, ncol, "too many measurements: at most %d per script",
+		return scn_perr(p, ncol, _("too many measurements: at most %d per script"),
 		                SCN_MEASURES_MAX);
 	if (scn_accept(p, "since")) {
 		int mcol = scn_here(p);
@@ -1583,15 +1584,15 @@ static int scn_parse_measure(struct scn_parser *p, struct scn_cmd *c)
 			words[p->n_marks] = NULL;
 			const char *sg = scn_suggest(c->since, strlen(c->since), words);
 			if (sg)
-				return scn_perr(p, mcol, "no mark '%s' before this line: did you mean '%s'?",
+				return scn_perr(p, mcol, _("no mark '%s' before this line: did you mean '%s'?"),
 				                c->since, sg);
 			return scn_perr(p, mcol,
-			                "no mark '%s' before this line: set one earlier with 'mark %s'",
+			                _("no mark '%s' before this line: set one earlier with 'mark %s'"),
 			                c->since, c->since);
 		}
 	}
-	if (scn_expect_word(p, "until", "the name",
-	                    "measure NAME [since MARK] until COND [within DURATION]") != 0)
+	if (scn_expect_word(p, "until", _("the name"),
+	                    _("measure NAME [since MARK] until COND [within DURATION]")) != 0)
 		return -1;
 	if (scn_parse_cond(p, "'until'", &c->cond) != 0)
 		return -1;
@@ -1600,7 +1601,7 @@ static int scn_parse_measure(struct scn_parser *p, struct scn_cmd *c)
 	struct scn_tok *x = scn_peek(p);
 	if (x)
 		return scn_perr(p, x->col,
-		                "unexpected '%s' after the condition: expected 'within DURATION' or the end of the line",
+		                _("unexpected '%s' after the condition: expected 'within DURATION' or the end of the line"),
 		                TOKSHOW(x, b));
 	if (!c->since[0] && scn_add_mark(p, c->name, ncol) != 0)
 		return -1;
@@ -1618,14 +1619,14 @@ static int scn_parse_run_between(struct scn_parser *p, struct scn_cmd *c)
 	int col = scn_here(p);
 	if (scn_parse_duration(p, "'run between'", &c->us) != 0)
 		return -1;
-	if (scn_expect_word(p, "and", "the first duration", "e.g. run between 0ms and 75ms") != 0)
+	if (scn_expect_word(p, "and", _("the first duration"), _("e.g. run between 0ms and 75ms")) != 0)
 		return -1;
 	if (scn_parse_duration(p, "'and'", &c->us_max) != 0)
 		return -1;
 	if (c->us > c->us_max)
 		return scn_perr(p, col,
-		                "empty interval: the first duration must not exceed the second (run between 0ms and 75ms)");
-	return scn_expect_end(p, "the second duration");
+		                _("empty interval: the first duration must not exceed the second (run between 0ms and 75ms)"));
+	return scn_expect_end(p, _("the second duration"));
 }
 
 /* Parses the tokens of one line into *c (kind set, text not). */
@@ -1634,29 +1635,29 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 	struct scn_tok *t = scn_peek(p);
 	char b[SCN_TOKBUF];
 	if (t->kind != SCN_TOK_WORD)
-		return scn_perr(p, t->col, "expected a command at the start of the line, e.g. run 1s");
+		return scn_perr(p, t->col, _("expected a command at the start of the line, e.g. run 1s"));
 	TOKSTR(t, b);
 	p->i++;
 	if (scn_tok_is(t, "title")) {
 		c->kind = SCN_CMD_TITLE;
 		if (p->single)
-			return scn_perr(p, t->col, "'title' belongs at the top of a script");
+			return scn_perr(p, t->col, _("'title' belongs at the top of a script"));
 		if (s->title)
-			return scn_perr(p, t->col, "a script has one title");
+			return scn_perr(p, t->col, _("a script has one title"));
 		if (scn_parse_string(p, "title", &c->str) != 0)
 			return -1;
 		s->title = strdup(c->str);
 		if (!s->title)
-			return scn_perr(p, t->col, "out of memory");
-		return scn_expect_end(p, "the title");
+			return scn_perr(p, t->col, _("out of memory"));
+		return scn_expect_end(p, _("the title"));
 	}
 	if (scn_tok_is(t, "cluster")) {
 		c->kind = SCN_CMD_CLUSTER;
 		if (p->single)
-			return scn_perr(p, t->col, "'cluster' belongs at the top of a script");
+			return scn_perr(p, t->col, _("'cluster' belongs at the top of a script"));
 		if (p->nodes != 0)
 			return scn_perr(p, t->col,
-			                "second 'cluster' line: a script describes its cluster once, at the top");
+			                _("second 'cluster' line: a script describes its cluster once, at the top"));
 		if (scn_parse_cluster(p, s) != 0)
 			return -1;
 		p->nodes = s->nodes;
@@ -1668,14 +1669,14 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 	if (!known) {
 		const char *sg = scn_suggest(t->p, t->n, scn_cmd_words);
 		if (sg)
-			return scn_perr(p, t->col, "unknown command '%s': did you mean '%s'?", b, sg);
+			return scn_perr(p, t->col, _("unknown command '%s': did you mean '%s'?"), b, sg);
 		return scn_perr(p, t->col,
-		                "unknown command '%s': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark, measure, drop, duplicate, delay, hurry, deliver or fire",
+		                _("unknown command '%s': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark, measure, drop, duplicate, delay, hurry, deliver or fire"),
 		                b);
 	}
 	if (p->nodes == 0)
 		return scn_perr(p, t->col,
-		                "'%s' before the 'cluster' line: a script starts with e.g. 'cluster nodes=5 seed=1' (after comments and title)",
+		                _("'%s' before the 'cluster' line: a script starts with e.g. 'cluster nodes=5 seed=1' (after comments and title)"),
 		                b);
 	if (scn_tok_is(t, "set")) {
 		c->kind = SCN_CMD_SET;
@@ -1685,7 +1686,7 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 		c->kind = SCN_CMD_SAY;
 		if (scn_parse_string(p, "say", &c->str) != 0)
 			return -1;
-		return scn_expect_end(p, "the text");
+		return scn_expect_end(p, _("the text"));
 	}
 	if (scn_tok_is(t, "pause") || scn_tok_is(t, "heal")) {
 		c->kind = scn_tok_is(t, "pause") ? SCN_CMD_PAUSE : SCN_CMD_HEAL;
@@ -1710,7 +1711,7 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 			struct scn_tok *x = scn_peek(p);
 			if (x)
 				return scn_perr(p, x->col,
-				                "unexpected '%s' after the condition: expected 'within DURATION' or the end of the line",
+				                _("unexpected '%s' after the condition: expected 'within DURATION' or the end of the line"),
 				                TOKSHOW(x, b));
 			return 0;
 		}
@@ -1718,17 +1719,17 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 		struct scn_tok *x = scn_peek(p);
 		if (!x)
 			return scn_perr(p, p->eol_col,
-			                "missing duration after 'run': expected e.g. run 500ms or run until leader");
+			                _("missing duration after 'run': expected e.g. run 500ms or run until leader"));
 		if (scn_parse_duration(p, "'run'", &c->us) != 0)
 			return -1;
-		return scn_expect_end(p, "the duration");
+		return scn_expect_end(p, _("the duration"));
 	}
 	if (scn_tok_is(t, "step")) {
 		c->kind = SCN_CMD_STEP;
 		c->count = 1;
-		if (scn_peek(p) && scn_parse_count(p, "step count", 1, SCN_STEP_MAX, &c->count) != 0)
+		if (scn_peek(p) && scn_parse_count(p, _("step count"), 1, SCN_STEP_MAX, &c->count) != 0)
 			return -1;
-		return scn_expect_end(p, "the step count");
+		return scn_expect_end(p, _("the step count"));
 	}
 	if (scn_tok_is(t, "expect")) {
 		c->kind = SCN_CMD_EXPECT;
@@ -1737,8 +1738,8 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 		struct scn_tok *x = scn_peek(p);
 		if (scn_tok_is(x, "within"))
 			return scn_perr(p, x->col,
-			                "'within' belongs to 'run until': expect checks the present moment");
-		return scn_expect_end(p, "the condition");
+			                _("'within' belongs to 'run until': expect checks the present moment"));
+		return scn_expect_end(p, _("the condition"));
 	}
 	if (scn_tok_is(t, "timeout") && scn_peek(p) &&
 	    (scn_peek(p)->kind == SCN_TOK_LBRACE || scn_tok_is(scn_peek(p), "followers"))) {
@@ -1750,7 +1751,7 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 			return scn_expect_end(p, "'timeout followers'");
 		}
 		if (!(c->groups = malloc(sizeof *c->groups)))
-			return scn_perr(p, t->col, "out of memory");
+			return scn_perr(p, t->col, _("out of memory"));
 		c->n_groups = 1;
 		if (scn_parse_set(p, "'timeout'", &c->groups[0]) != 0)
 			return -1;
@@ -1778,22 +1779,22 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 				size_t nc = cap ? cap * 2 : 4;
 				struct scn_nodeset *g = realloc(c->groups, nc * sizeof *g);
 				if (!g)
-					return scn_perr(p, t->col, "out of memory");
+					return scn_perr(p, t->col, _("out of memory"));
 				c->groups = g;
 				cap = nc;
 			}
 			struct scn_tok *open = scn_peek(p);
 			struct scn_nodeset *g = &c->groups[c->n_groups];
-			if (scn_parse_set(p, c->n_groups ? "a group" : "'partition'", g) != 0)
+			if (scn_parse_set(p, c->n_groups ? _("a group") : "'partition'", g) != 0)
 				return -1;
 			c->n_groups++;
 			for (unsigned n = 1; n <= p->nodes; n++)
 				if (scn_set_has(g, n) && scn_set_has(&all, n))
 					return scn_perr(p, open->col,
-					                "n%u is in two groups: a node belongs to one group", n);
+					                _("n%u is in two groups: a node belongs to one group"), n);
 			if (g->leader && all.leader)
 				return scn_perr(p, open->col,
-				                "'leader' is in two groups: a node belongs to one group");
+				                _("'leader' is in two groups: a node belongs to one group"));
 			for (int w = 0; w < 4; w++)
 				all.bits[w] |= g->bits[w];
 			all.leader |= g->leader;
@@ -1809,7 +1810,7 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 		snprintf(after, sizeof after, "'%s'", b);
 		if (scn_parse_link(p, after, c) != 0)
 			return -1;
-		return scn_expect_end(p, "the link");
+		return scn_expect_end(p, _("the link"));
 	}
 	/* client */
 	return scn_parse_client(p, c);
@@ -1899,7 +1900,7 @@ static int scn_parse_line(struct scn_parser *p, struct scn_script *s, const char
 		size_t to = (size_t)p->t[p->nt - 1].end_col - 1;
 		c->text = malloc(to - from + 1);
 		if (!c->text)
-			rc = scn_perr(p, 1, "out of memory");
+			rc = scn_perr(p, 1, _("out of memory"));
 		else {
 			memcpy(c->text, line + from, to - from);
 			c->text[to - from] = '\0';
@@ -1932,7 +1933,7 @@ struct scn_script *scn_parse(const char *path, const char *buf, size_t len, char
 		len -= 3;
 	}
 	if (len > SCN_FILE_MAX) {
-		scn_perr(&p, 1, "file too large (%zu bytes): the limit is %u bytes (1 MiB)", len,
+		scn_perr(&p, 1, _("file too large (%zu bytes): the limit is %u bytes (1 MiB)"), len,
 		         SCN_FILE_MAX);
 		return NULL;
 	}
@@ -1952,7 +1953,7 @@ struct scn_script *scn_parse(const char *path, const char *buf, size_t len, char
 		pos = nl ? end + 1 : len;
 		p.text = NULL;
 		if (n > (size_t)SCN_LINE_MAX + (n > 0 && line[n - 1] == '\r')) {
-			scn_perr(&p, SCN_LINE_MAX + 1, "line too long (%zu bytes): the limit is %d bytes",
+			scn_perr(&p, SCN_LINE_MAX + 1, _("line too long (%zu bytes): the limit is %d bytes"),
 			         n, SCN_LINE_MAX);
 			goto fail;
 		}
@@ -1966,7 +1967,7 @@ struct scn_script *scn_parse(const char *path, const char *buf, size_t len, char
 			continue;
 		}
 		if (s->n_cmds == SCN_CMDS_MAX) {
-			scn_perr(&p, 1, "too many commands: the limit is %u per script", SCN_CMDS_MAX);
+			scn_perr(&p, 1, _("too many commands: the limit is %u per script"), SCN_CMDS_MAX);
 			goto fail;
 		}
 		if (s->n_cmds == s->cap_cmds) {
@@ -1985,13 +1986,13 @@ struct scn_script *scn_parse(const char *path, const char *buf, size_t len, char
 		p.line = 1;
 		p.text = NULL;
 		scn_perr(&p, 1,
-		         "missing 'cluster' line: a script starts with e.g. 'cluster nodes=5 seed=1' (after comments and title)");
+		         _("missing 'cluster' line: a script starts with e.g. 'cluster nodes=5 seed=1' (after comments and title)"));
 		goto fail;
 	}
 	free(toks);
 	return s;
 nomem:
-	scn_setpath_err(err, errcap, path, "out of memory");
+	scn_setpath_err(err, errcap, path, _("out of memory"));
 fail:
 	free(toks);
 	scn_script_free(s);
@@ -2010,13 +2011,13 @@ int scn_parse_one(const char *path, const char *line, size_t len, uint16_t nodes
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
 	if (len > SCN_LINE_MAX)
-		return scn_perr(&p, SCN_LINE_MAX + 1, "line too long (%zu bytes): the limit is %d bytes",
+		return scn_perr(&p, SCN_LINE_MAX + 1, _("line too long (%zu bytes): the limit is %d bytes"),
 		                len, SCN_LINE_MAX);
 	if (memchr(line, '\n', len))
-		return scn_perr(&p, 1, "one command at a time: the text holds a newline");
+		return scn_perr(&p, 1, _("one command at a time: the text holds a newline"));
 	struct scn_tok *toks = malloc(SCN_TOKS_MAX * sizeof *toks);
 	if (!toks)
-		return scn_perr(&p, 1, "out of memory");
+		return scn_perr(&p, 1, _("out of memory"));
 	p.t = toks;
 	p.text = line;
 	p.text_n = len;
@@ -2024,7 +2025,7 @@ int scn_parse_one(const char *path, const char *line, size_t len, uint16_t nodes
 	if (rc == 0)
 		rc = scn_lex(&p, line, len);
 	if (rc == 0 && p.nt == 0)
-		rc = scn_perr(&p, 1, "empty command: e.g. crash n1, client put x=1, heal");
+		rc = scn_perr(&p, 1, _("empty command: e.g. crash n1, client put x=1, heal"));
 	if (rc == 0)
 		rc = scn_parse_line(&p, &dummy, line, out);
 	free(toks);
@@ -2039,19 +2040,19 @@ struct scn_script *scn_load(const char *path, char *err, size_t errcap)
 	struct scn_script *s = NULL;
 	if (!f) {
 		if (err && errcap)
-			snprintf(err, errcap, "%s: cannot read: %s", path, strerror(errno));
+			snprintf(err, errcap, _("%s: cannot read: %s"), path, strerror(errno));
 		return NULL;
 	}
 	/* Read at most one byte past the limit: enough to know it is too big. */
 	buf = malloc(SCN_FILE_MAX + 1);
 	if (!buf) {
-		scn_setpath_err(err, errcap, path, "out of memory");
+		scn_setpath_err(err, errcap, path, _("out of memory"));
 		goto cleanup;
 	}
 	size_t n = fread(buf, 1, SCN_FILE_MAX + 1, f);
 	if (ferror(f)) {
 		if (err && errcap)
-			snprintf(err, errcap, "%s: cannot read: %s", path, strerror(errno ? errno : EIO));
+			snprintf(err, errcap, _("%s: cannot read: %s"), path, strerror(errno ? errno : EIO));
 		goto cleanup;
 	}
 	if (n > SCN_FILE_MAX) {
@@ -2061,11 +2062,11 @@ struct scn_script *scn_load(const char *path, char *err, size_t errcap)
 		if (err && errcap) {
 			if (size > 0)
 				snprintf(err, errcap,
-				         "%s:1:1: file too large (%ld bytes): the limit is %u bytes (1 MiB)",
+				         _("%s:1:1: file too large (%ld bytes): the limit is %u bytes (1 MiB)"),
 				         path, size, SCN_FILE_MAX);
 			else
 				snprintf(err, errcap,
-				         "%s:1:1: file too large (over %u bytes): the limit is %u bytes (1 MiB)",
+				         _("%s:1:1: file too large (over %u bytes): the limit is %u bytes (1 MiB)"),
 				         path, SCN_FILE_MAX, SCN_FILE_MAX);
 		}
 		goto cleanup;

@@ -81,6 +81,20 @@ for f in tutorial split_vote partition_two_leaders leader_crash; do
     fail "scenarios/zh/$f.scn does not run the same commands and checks as scenarios/$f.scn"
 done
 
+# --- what a person reads is Chinese under --lang zh, English by default -------
+# zh_en WANT_ZH WANT_EN CMD...: CMD --lang zh prints WANT_ZH, CMD prints WANT_EN
+zh_en() {
+  local zh=$1 en=$2; shift 2
+  out=$("$R" "$@" --lang zh 2>&1)
+  grep -qF -- "$zh" <<<"$out" || fail "$* --lang zh: want '$zh', got: $(head -3 <<<"$out")"
+  out=$("$R" "$@" 2>&1)
+  grep -qF -- "$en" <<<"$out" || fail "$*: want '$en', got: $(head -3 <<<"$out")"
+}
+# a parse error keeps its path:line:col and translates the message
+printf 'cluster nodes=3 seed=1\nrun 1x\n' >"$tmp/dur.scn"
+zh_en "dur.scn:2:5: 错误的时长 '1x'：应为数字加单位 us、ms 或 s" \
+  "dur.scn:2:5: bad duration '1x': expected a number with a unit us, ms or s" check "$tmp/dur.scn"
+
 # --- po/zh_CN.po: every marked string translated, none fuzzy -------------------
 if command -v xgettext >/dev/null && command -v msgcmp >/dev/null; then
   (cd "$SRC" && xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=NG_:1,2 \
