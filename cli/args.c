@@ -145,14 +145,14 @@ bool cli_script_sets(const char *cmd, const char *arg)
 	static const struct {
 		const char *flag, *why;
 	} set_by_script[] = {
-	    {"--nodes", "it sets 'cluster nodes='"},
-	    {"--for", "its run commands say how long it runs"},
+	    {"--nodes", N_("it sets 'cluster nodes='")},
+	    {"--for", N_("its run commands say how long it runs")},
 	};
 	for (size_t i = 0; i < sizeof set_by_script / sizeof set_by_script[0]; i++) {
 		size_t n = strlen(set_by_script[i].flag);
 		if (!strncmp(arg, set_by_script[i].flag, n) && (arg[n] == '\0' || arg[n] == '=')) {
 			fprintf(stderr, _("raftsim %s: %s cannot be combined with a scenario script (%s)\n"),
-			        cmd, set_by_script[i].flag, set_by_script[i].why);
+			        cmd, set_by_script[i].flag, _(set_by_script[i].why));
 			return true;
 		}
 	}
@@ -209,8 +209,8 @@ int cli_parse_trace_opts(int argc, char **argv, int *i, struct cli_trace_opts *o
 			o->hist_fmt = v[0] == 'e' ? SIM_HISTORY_EDN : SIM_HISTORY_PORCUPINE_JSON;
 			return 1;
 		}
-		fprintf(stderr, "raftsim: --format: '%s' is not a format (text, jsonl, shiviz or "
-		                "mermaid for the trace, edn or porcupine-json for --history)\n", v);
+		fprintf(stderr, _("raftsim: --format: '%s' is not a format (text, jsonl, shiviz or "
+		                "mermaid for the trace, edn or porcupine-json for --history)\n"), v);
 		return -1;
 	}
 	bool from = cli_flag_is(a, "--from");
@@ -228,12 +228,12 @@ int cli_parse_trace_opts(int argc, char **argv, int *i, struct cli_trace_opts *o
 bool cli_trace_opts_check(const struct cli_trace_opts *o)
 {
 	if (o->window && o->fmt != SIM_TRACE_MERMAID) {
-		fprintf(stderr, "raftsim: --from/--to choose the interval of --format mermaid (the "
-		                "other formats trace the whole run)\n");
+		fprintf(stderr, _("raftsim: --from/--to choose the interval of --format mermaid (the "
+		                "other formats trace the whole run)\n"));
 		return false;
 	}
 	if (o->from_us > o->to_us) {
-		fprintf(stderr, "raftsim: --from must not be after --to\n");
+		fprintf(stderr, _("raftsim: --from must not be after --to\n"));
 		return false;
 	}
 	return true;
@@ -246,7 +246,7 @@ int cli_trace_open(struct cli_trace *t, const char *path, const struct cli_trace
 	t->x = NULL;
 	if ((o->fmt == SIM_TRACE_SHIVIZ || o->fmt == SIM_TRACE_MERMAID) &&
 	    !(t->x = sim_export_new(o->fmt, o->from_us, o->to_us))) {
-		fprintf(stderr, "raftsim: --trace: out of memory\n");
+		fprintf(stderr, _("raftsim: --trace: out of memory\n"));
 		return -1;
 	}
 	if (!(t->out = sim_out_open(path, err, sizeof err))) {
@@ -288,7 +288,7 @@ int cli_trace_close(struct cli_trace *t, bool keep)
 		const char *text = sim_export_end(x, &n);
 		sim_out_write(o, text, n);
 		if (sim_export_failed(x)) {
-			fprintf(stderr, "raftsim: --trace: out of memory: the %s output is incomplete\n",
+			fprintf(stderr, _("raftsim: --trace: out of memory: the %s output is incomplete\n"),
 			        t->fmt == SIM_TRACE_SHIVIZ ? "ShiViz" : "Mermaid");
 			keep = false;
 			failed = true;

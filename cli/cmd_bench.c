@@ -2,6 +2,7 @@
  * workloads, scale with N, memory per entry, frame time and step-back
  * latency.  One line per figure: `name: key=value ...`. */
 #include "cli.h"
+#include "i18n.h"
 
 #include "render.h"
 #include "sim.h"
@@ -14,7 +15,8 @@
 #define MS 1000LL
 #define BATCH 100
 
-static const char bench_usage[] =
+static const char bench_usage[] = N_(
+    /* xgettext:no-c-format */
     "usage: raftsim bench [--workload steady|idle] [--entries N] [--events N] [--nodes N]\n"
     "                     [--snapshot N[:TRAILING]] [--render] [--step-back] [--idle-cpu]\n"
     "steady: 5 voters (or --nodes), election timeout 1000-2000 ms, heartbeat 100 ms,\n"
@@ -31,7 +33,7 @@ static const char bench_usage[] =
     "  measures the CPU it uses over 5 s left alone, in % of one core.\n"
     "The run's event and memory budgets are off: --entries and --events bound it.\n"
     "Exit 0 ok, 1 the workload failed (a violation, no leader), 2 bad usage, 3 out\n"
-    "of memory.\n";
+    "of memory.\n");
 
 static double wall_s(void)
 {
@@ -111,19 +113,19 @@ static uint64_t min_applied(const struct sim *s)
 static int fail(const char *what, const struct sim *s)
 {
 	if (!s) {
-		fprintf(stderr, "raftsim: out of memory at 0.000ms virtual time: the simulator could "
-		                "not be created\n");
+		fprintf(stderr, _("raftsim: out of memory at 0.000ms virtual time: the simulator could "
+		                "not be created\n"));
 		return CLI_EXIT_RESOURCE;
 	}
 	int h = sim_halt(s);
 	if (h == SIM_ENOMEM || h == SIM_ELIMIT) {
 		char why[400];
 		sim_halt_format(s, why, sizeof why);
-		fprintf(stderr, "raftsim: %s\n", why);
+		fprintf(stderr, _("raftsim: %s\n"), why);
 		return CLI_EXIT_RESOURCE;
 	}
 	const struct sim_violation *v = sim_violation(s);
-	fprintf(stderr, "raftsim bench: %s%s%s\n", what, v ? ": " : "", v ? v->detail : "");
+	fprintf(stderr, _("raftsim bench: %s%s%s\n"), what, v ? ": " : "", v ? v->detail : "");
 	return 1;
 }
 
@@ -230,13 +232,13 @@ int cli_bench(int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(bench_usage, stdout);
+			fputs(_(bench_usage), stdout);
 			return 0;
 		} else if (!strncmp(a, "--workload", 10) && (a[10] == 0 || a[10] == '=')) {
 			if (!(workload = cli_flag_value(argc, argv, &i, "--workload")))
 				return 2;
 			if (strcmp(workload, "steady") && strcmp(workload, "idle")) {
-				fprintf(stderr, "raftsim: --workload: '%s' is not a workload (steady or idle)\n",
+				fprintf(stderr, _("raftsim: --workload: '%s' is not a workload (steady or idle)\n"),
 				        workload);
 				return 2;
 			}
@@ -271,7 +273,7 @@ int cli_bench(int argc, char **argv)
 		} else if (!strcmp(a, "--idle-cpu")) {
 			idle_cpu = true;
 		} else {
-			fprintf(stderr, "raftsim bench: unknown argument '%s' (raftsim bench --help)\n", a);
+			fprintf(stderr, _("raftsim bench: unknown argument '%s' (raftsim bench --help)\n"), a);
 			return 2;
 		}
 	}
@@ -279,13 +281,13 @@ int cli_bench(int argc, char **argv)
 	if (render) {
 		double p50, p99;
 		if (render_bench_frames(1000, 1280, 720, 9, 300, &p50, &p99) != 0) {
-			fprintf(stderr, "raftsim bench: the frame benchmark failed\n");
+			fprintf(stderr, _("raftsim bench: the frame benchmark failed\n"));
 			return 1;
 		}
 		printf("render: frames=1000 size=1280x720 nodes=9 frame_p50_ms=%.3f frame_p99_ms=%.3f\n",
 		       p50, p99);
 		if (render_bench_frames_diagram(1000, 1280, 720, 9, 300, true, &p50, &p99) != 0) {
-			fprintf(stderr, "raftsim bench: the frame benchmark with the diagram failed\n");
+			fprintf(stderr, _("raftsim bench: the frame benchmark with the diagram failed\n"));
 			return 1;
 		}
 		printf("render_diagram: frames=1000 size=1280x720 nodes=9 frame_p50_ms=%.3f "
@@ -295,7 +297,7 @@ int cli_bench(int argc, char **argv)
 	if (step_back) {
 		double ms;
 		if (render_bench_step_back(&ms) != 0) {
-			fprintf(stderr, "raftsim bench: the step-back benchmark failed\n");
+			fprintf(stderr, _("raftsim bench: the step-back benchmark failed\n"));
 			return 1;
 		}
 		printf("step_back: virtual_min=10 step_back_ms=%.3f\n", ms);
@@ -306,7 +308,7 @@ int cli_bench(int argc, char **argv)
 		if (vrc != 0)
 			return vrc;
 		if (pct < 0) {
-			fprintf(stderr, "raftsim bench: the idle window closed too early\n");
+			fprintf(stderr, _("raftsim bench: the idle window closed too early\n"));
 			return 1;
 		}
 		printf("idle_cpu: seconds=5 state=paused cpu_percent=%.2f\n", pct);

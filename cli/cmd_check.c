@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char check_usage[] =
+static const char check_usage[] = N_(
 	"usage: raftsim check FILE... [--seed S | --seeds A..B] [--bug NAME]... [--lint]\n"
 	"Runs each scenario headless to its end (pauses ignored) and prints one line\n"
 	"per run: 'PASS FILE' or 'FAIL FILE:LINE: COMMAND (what was observed)'.\n"
@@ -27,9 +27,9 @@ static const char check_usage[] =
 	"reproduces it.  A run that exhausts a budget or runs out of memory prints\n"
 	"'LIMIT ...' or 'OOM ...' instead: no verdict on the script.  Exit 0 if every\n"
 	"run passed, 1 if any failed, 2 for bad usage or a bad script (one line:\n"
-	"FILE:LINE:COL: message), 3 if none failed but one hit a resource limit.\n";
+	"FILE:LINE:COL: message), 3 if none failed but one hit a resource limit.\n");
 
-static const char run_script_usage[] =
+static const char run_script_usage[] = N_(
 	"usage: raftsim run FILE [--trace FILE|-] [--format text|jsonl|shiviz|mermaid]\n"
 	"                        [--from TIME] [--to TIME] [--seed S] [--bug NAME]...\n"
 	"                        [--history FILE [--format edn|porcupine-json]]\n"
@@ -41,7 +41,7 @@ static const char run_script_usage[] =
 	"or FAIL) goes to stderr.  --max-events N and\n"
 	"--max-memory SIZE bound the run (default 100000000 events, 1GiB; 0: none).\n"
 	"Exit 0 if the script passed, 1 if it failed, 2 for bad usage or a bad\n"
-	"script, 3 for a resource limit (a budget ran out, or out of memory).\n";
+	"script, 3 for a resource limit (a budget ran out, or out of memory).\n");
 
 /* Flags shared by check and run. */
 struct check_flags {
@@ -96,7 +96,7 @@ static int parse_flags(int argc, char **argv, bool run, struct check_flags *f,
 		const char *a = argv[i], *v;
 		int b;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(usage, stdout);
+			fputs(_(usage), stdout);
 			return 1;
 		} else if ((b = cli_parse_budget(argc, argv, &i, &f->max_events, &f->max_memory)) != 0) {
 			if (b < 0)
@@ -193,8 +193,8 @@ static int check_one(const struct scn_script *s, const struct check_flags *f, bo
 	const char *path = scn_script_path(s);
 	struct scn_runner *r = scn_runner_new(s, &o);
 	if (!r) {
-		printf("OOM %s (out of memory at 0.000ms virtual time: the simulation could not be "
-		       "created)\n", path);
+		printf(_("OOM %s (out of memory at 0.000ms virtual time: the simulation could not be "
+		       "created)\n"), path);
 		return CLI_EXIT_RESOURCE;
 	}
 	int st = scn_runner_run_all(r);

@@ -32,7 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char experiment_usage[] =
+static const char experiment_usage[] = N_(
     "usage: raftsim experiment FILE [--seeds A..B] [--vary KEY=V1,V2,...]... [--jobs J]\n"
     "                          [--out DIR] [--log-x] [--shard K/N] [--quiet]\n"
     "       raftsim experiment --merge DIR... --out DIR [--log-x]\n"
@@ -52,7 +52,7 @@ static const char experiment_usage[] =
     "shard directories into exactly what one run writes.  --max-events N and\n"
     "--max-memory SIZE: budgets per run.  A progress bar goes to stderr when it\n"
     "is a terminal (--quiet: none, and no table).  Exit 0, 1 if a run failed an\n"
-    "expect or a safety check, 2 bad usage, 3 a run hit a resource limit.\n";
+    "expect or a safety check, 2 bad usage, 3 a run hit a resource limit.\n");
 
 #define EX_DIMS_MAX 8
 #define EX_KEYS_MAX 4        /* keys joined with '+' in one --vary */
@@ -139,7 +139,7 @@ static void ex_err(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("raftsim experiment: ", stderr);
+	fputs(_("raftsim experiment: "), stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
@@ -185,14 +185,14 @@ static size_t ex_split(const char *s, size_t n, char sep, const char **p, size_t
 static bool ex_parse_vary(struct ex *x, const char *spec)
 {
 	if (x->n_dims == EX_DIMS_MAX) {
-		ex_err("--vary: at most %d of them", EX_DIMS_MAX);
+		ex_err(_("--vary: at most %d of them"), EX_DIMS_MAX);
 		return false;
 	}
 	struct ex_dim *d = &x->dims[x->n_dims];
 	memset(d, 0, sizeof *d);
 	const char *eq = strchr(spec, '=');
 	if (!eq || eq == spec || !eq[1]) {
-		ex_err("--vary: '%s' is not KEY=V1,V2,... (e.g. --vary election=150..155ms,150..300ms)",
+		ex_err(_("--vary: '%s' is not KEY=V1,V2,... (e.g. --vary election=150..155ms,150..300ms)"),
 		       spec);
 		return false;
 	}
@@ -201,7 +201,7 @@ static bool ex_parse_vary(struct ex *x, const char *spec)
 	for (const char *c = spec; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
 		      strchr("._%=,+", *c))) {
-			ex_err("--vary: '%s': unexpected '%c' (keys that change together are joined with '+', values with ',')",
+			ex_err(_("--vary: '%s': unexpected '%c' (keys that change together are joined with '+', values with ',')"),
 			       spec, *c);
 			return false;
 		}
@@ -212,12 +212,12 @@ static bool ex_parse_vary(struct ex *x, const char *spec)
 	size_t kl[EX_KEYS_MAX];
 	d->n_keys = ex_split(spec, (size_t)(eq - spec), '+', kp, kl, EX_KEYS_MAX);
 	if (d->n_keys > EX_KEYS_MAX) {
-		ex_err("--vary: '%s': at most %d keys joined with '+'", spec, EX_KEYS_MAX);
+		ex_err(_("--vary: '%s': at most %d keys joined with '+'"), spec, EX_KEYS_MAX);
 		return false;
 	}
 	for (size_t k = 0; k < d->n_keys; k++) {
 		if (kl[k] == 0 || kl[k] >= EX_KEY_LEN) {
-			ex_err("--vary: '%s': a key is empty or too long", spec);
+			ex_err(_("--vary: '%s': a key is empty or too long"), spec);
 			return false;
 		}
 		memcpy(d->keys[k], kp[k], kl[k]);
@@ -225,7 +225,7 @@ static bool ex_parse_vary(struct ex *x, const char *spec)
 		for (size_t e = 0; e <= x->n_dims - 1; e++)
 			for (size_t j = 0; j < (e == x->n_dims - 1 ? k : x->dims[e].n_keys); j++)
 				if (!strcmp(x->dims[e].keys[j], d->keys[k])) {
-					ex_err("--vary: '%s' is varied twice: give each key once", d->keys[k]);
+					ex_err(_("--vary: '%s' is varied twice: give each key once"), d->keys[k]);
 					return false;
 				}
 	}
@@ -235,7 +235,7 @@ static bool ex_parse_vary(struct ex *x, const char *spec)
 	for (size_t i = 0; i < vn; i++)
 		count += vs[i] == ',';
 	if (count > EX_SETTINGS_MAX) {
-		ex_err("--vary: '%s': at most %u values", d->keys[0], EX_SETTINGS_MAX);
+		ex_err(_("--vary: '%s': at most %u values"), d->keys[0], EX_SETTINGS_MAX);
 		return false;
 	}
 	d->vals = calloc(count * d->n_keys, sizeof *d->vals);
@@ -255,7 +255,7 @@ static bool ex_parse_vary(struct ex *x, const char *spec)
 		size_t pl[EX_KEYS_MAX + 1];
 		size_t parts = ex_split(vp[v], vl[v], '+', pp, pl, EX_KEYS_MAX);
 		if (parts != d->n_keys || vl[v] == 0) {
-			ex_err("--vary: value %zu '%.*s' of '%s' needs %zu part%s joined with '+' (one per key)",
+			ex_err(_("--vary: value %zu '%.*s' of '%s' needs %zu part%s joined with '+' (one per key)"),
 			       v + 1, (int)vl[v], vp[v], d->spec, d->n_keys, d->n_keys == 1 ? "" : "s");
 			ok = false;
 			break;
@@ -278,7 +278,7 @@ static bool ex_parse_vary(struct ex *x, const char *spec)
 		return false;
 	return true;
 nomem:
-	ex_err("out of memory");
+	ex_err(_("out of memory"));
 	return false;
 }
 
@@ -309,7 +309,7 @@ static bool ex_settings(struct ex *x, unsigned nodes)
 	size_t n = 1;
 	for (size_t d = 0; d < x->n_dims; d++) {
 		if (n > EX_SETTINGS_MAX / x->dims[d].n_values) {
-			ex_err("--vary: more than %u settings in all", EX_SETTINGS_MAX);
+			ex_err(_("--vary: more than %u settings in all"), EX_SETTINGS_MAX);
 			return false;
 		}
 		n *= x->dims[d].n_values;
@@ -318,12 +318,12 @@ static bool ex_settings(struct ex *x, unsigned nodes)
 	x->settings = calloc(n, sizeof *x->settings);
 	x->labels = calloc(n, sizeof *x->labels);
 	if (!x->settings || !x->labels) {
-		ex_err("out of memory");
+		ex_err(_("out of memory"));
 		return false;
 	}
 	for (size_t s = 0; s < n; s++) {
 		if (!(x->labels[s] = ex_label(x, s))) {
-			ex_err("out of memory");
+			ex_err(_("out of memory"));
 			return false;
 		}
 		if (x->n_dims == 0)
@@ -331,7 +331,7 @@ static bool ex_settings(struct ex *x, unsigned nodes)
 		char text[2048];
 		int len = snprintf(text, sizeof text, "cluster nodes=%u\nset %s\n", nodes, x->labels[s]);
 		if (len < 0 || (size_t)len >= sizeof text) {
-			ex_err("--vary: setting '%.60s...' is too long", x->labels[s]);
+			ex_err(_("--vary: setting '%.60s...' is too long"), x->labels[s]);
 			return false;
 		}
 		char err[SCN_ERR_MAX];
@@ -343,7 +343,7 @@ static bool ex_settings(struct ex *x, unsigned nodes)
 				colons += *m == ':';
 			while (*m == ' ')
 				m++;
-			ex_err("--vary: %s", m);
+			ex_err(_("--vary: %s"), m);
 			return false;
 		}
 		x->settings[s] = scn_script_cmd(sc, 1)->set;
@@ -374,7 +374,7 @@ static uint8_t ex_run_one(const struct ex *x, uint64_t run, int64_t *vals, char 
 	struct scn_runner *r = scn_runner_new(x->script, &o);
 	if (!r) {
 		if (why)
-			snprintf(why, cap, "out of memory creating the run (seed %" PRIu64 ")", seed);
+			snprintf(why, cap, _("out of memory creating the run (seed %" PRIu64 ")"), seed);
 		return EX_LIMIT;
 	}
 	int st = scn_runner_run_all(r);
@@ -745,7 +745,7 @@ static int ex_plot(const struct ex *x, const char *png, const char *svg, char *e
 	char **labels = calloc(x->n_meas * x->n_settings, sizeof *labels);
 	int rc = -1;
 	if (!pn || !cv || !cols || !labels) {
-		snprintf(err, cap, "%s: out of memory", png);
+		snprintf(err, cap, _("%s: out of memory"), png);
 		goto cleanup;
 	}
 	for (size_t m = 0; m < x->n_meas; m++) {
@@ -755,7 +755,7 @@ static int ex_plot(const struct ex *x, const char *png, const char *svg, char *e
 		for (size_t s = 0; s < x->n_settings; s++) {
 			size_t i = m * x->n_settings + s;
 			if (ex_collect(x, s, m, &cols[i]) != 0) {
-				snprintf(err, cap, "%s: out of memory", png);
+				snprintf(err, cap, _("%s: out of memory"), png);
 				goto cleanup;
 			}
 			struct scn_str l = {0};
@@ -794,7 +794,7 @@ static int ex_write(const struct ex *x)
 	char *csv = ex_csv(x), *sum = ex_summary(x), *man = ex_manifest(x);
 	int rc = -1;
 	if (!csv || !sum || !man) {
-		ex_err("out of memory");
+		ex_err(_("out of memory"));
 		goto cleanup;
 	}
 	ex_path(x, "results.csv", path, sizeof path);
@@ -816,7 +816,7 @@ static int ex_write(const struct ex *x)
 	rc = 0;
 	goto cleanup;
 bad:
-	ex_err("--out: %s", err);
+	ex_err(_("--out: %s"), err);
 cleanup:
 	free(csv);
 	free(sum);
@@ -829,11 +829,11 @@ static bool ex_mkdir(const char *dir)
 {
 	struct stat st;
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-		ex_err("--out: %s: cannot create the directory: %s", dir, strerror(errno));
+		ex_err(_("--out: %s: cannot create the directory: %s"), dir, strerror(errno));
 		return false;
 	}
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		ex_err("--out: %s: not a directory", dir);
+		ex_err(_("--out: %s: not a directory"), dir);
 		return false;
 	}
 	return true;
@@ -843,14 +843,14 @@ static bool ex_alloc_results(struct ex *x)
 {
 	x->n_runs = (uint64_t)x->n_settings * x->n_seeds;
 	if (x->n_seeds > EX_RUNS_MAX || x->n_runs > EX_RUNS_MAX) {
-		ex_err("--seeds: %" PRIu64 " runs in all: at most %llu", x->n_runs,
+		ex_err(_("--seeds: %" PRIu64 " runs in all: at most %llu"), x->n_runs,
 		       (unsigned long long)EX_RUNS_MAX);
 		return false;
 	}
 	x->status = calloc((size_t)x->n_runs, 1);
 	x->values = malloc((size_t)x->n_runs * (x->n_meas ? x->n_meas : 1) * sizeof *x->values);
 	if (!x->status || !x->values) {
-		ex_err("out of memory for %" PRIu64 " runs", x->n_runs);
+		ex_err(_("out of memory for %" PRIu64 " runs"), x->n_runs);
 		return false;
 	}
 	return true;
@@ -862,7 +862,7 @@ static char *ex_read(const char *path, char *err, size_t cap)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		snprintf(err, cap, "%s: cannot read: %s", path, strerror(errno));
+		snprintf(err, cap, _("%s: cannot read: %s"), path, strerror(errno));
 		return NULL;
 	}
 	struct scn_str t = {0};
@@ -873,7 +873,7 @@ static char *ex_read(const char *path, char *err, size_t cap)
 	bool bad = ferror(f) != 0;
 	fclose(f);
 	if (bad || t.oom || !t.p) {
-		snprintf(err, cap, "%s: cannot read%s", path, t.oom ? ": out of memory" : "");
+		snprintf(err, cap, _("%s: cannot read%s"), path, t.oom ? _(": out of memory") : "");
 		free(t.p);
 		return NULL;
 	}
@@ -887,7 +887,7 @@ static bool ex_read_manifest(struct ex *x, const char *dir, char **script)
 	snprintf(path, sizeof path, "%s/experiment.txt", dir);
 	char *text = ex_read(path, err, sizeof err);
 	if (!text) {
-		ex_err("--merge: %s (not an experiment directory?)", err);
+		ex_err(_("--merge: %s (not an experiment directory?)"), err);
 		return false;
 	}
 	bool ok = true;
@@ -926,7 +926,7 @@ static bool ex_read_manifest(struct ex *x, const char *dir, char **script)
 		}
 	}
 	if (!ok)
-		ex_err("--merge: %s:%d: not what raftsim experiment writes", path, line);
+		ex_err(_("--merge: %s:%d: not what raftsim experiment writes"), path, line);
 	free(text);
 	return ok;
 }
@@ -938,7 +938,7 @@ static bool ex_read_rows(struct ex *x, const char *dir)
 	snprintf(path, sizeof path, "%s/results.csv", dir);
 	char *text = ex_read(path, err, sizeof err);
 	if (!text) {
-		ex_err("--merge: %s", err);
+		ex_err(_("--merge: %s"), err);
 		return false;
 	}
 	size_t n_keys = 0;
@@ -1002,7 +1002,7 @@ static bool ex_read_rows(struct ex *x, const char *dir)
 		}
 	}
 	if (!ok)
-		ex_err("--merge: %s:%d: not a row of this experiment (or a run given twice)", path,
+		ex_err(_("--merge: %s:%d: not a row of this experiment (or a run given twice)"), path,
 		       line);
 	free(f);
 	free(fl);
@@ -1026,7 +1026,7 @@ static int ex_merge(struct ex *x, char **dirs, size_t n_dirs)
 	int rc = 2;
 	bool *seen = NULL;
 	if (!x->out) {
-		ex_err("--merge: --out DIR is missing: where to write the merged experiment");
+		ex_err(_("--merge: --out DIR is missing: where to write the merged experiment"));
 		return 2;
 	}
 	if (!ex_read_manifest(x, dirs[0], &script) || !script)
@@ -1041,7 +1041,7 @@ static int ex_merge(struct ex *x, char **dirs, size_t n_dirs)
 	man0 = ex_manifest(x);
 	seen = calloc((size_t)n_shards, sizeof *seen);
 	if (!man0 || !seen) {
-		ex_err("out of memory");
+		ex_err(_("out of memory"));
 		goto cleanup;
 	}
 	for (size_t i = 0; i < n_dirs; i++) {
@@ -1057,12 +1057,12 @@ static int ex_merge(struct ex *x, char **dirs, size_t n_dirs)
 		free(sc);
 		ex_free(&y);
 		if (!ok) {
-			ex_err("--merge: %s: not the same experiment as %s (script, seeds, --vary and measures must match)",
+			ex_err(_("--merge: %s: not the same experiment as %s (script, seeds, --vary and measures must match)"),
 			       dirs[i], dirs[0]);
 			goto cleanup;
 		}
 		if (n != n_shards || seen[k - 1]) {
-			ex_err("--merge: %s: shard %" PRIu64 "/%" PRIu64 " %s", dirs[i], k, n,
+			ex_err(_("--merge: %s: shard %" PRIu64 "/%" PRIu64 " %s"), dirs[i], k, n,
 			       n != n_shards ? "belongs to another split" : "is given twice");
 			goto cleanup;
 		}
@@ -1072,12 +1072,12 @@ static int ex_merge(struct ex *x, char **dirs, size_t n_dirs)
 	}
 	for (uint64_t k = 0; k < n_shards; k++)
 		if (!seen[k]) {
-			ex_err("--merge: shard %" PRIu64 "/%" PRIu64 " is missing", k + 1, n_shards);
+			ex_err(_("--merge: shard %" PRIu64 "/%" PRIu64 " is missing"), k + 1, n_shards);
 			goto cleanup;
 		}
 	for (uint64_t run = 0; run < x->n_runs; run++)
 		if (x->status[run] == EX_ABSENT) {
-			ex_err("--merge: run %" PRIu64 " (seed %" PRIu64 ") is in no shard's results",
+			ex_err(_("--merge: run %" PRIu64 " (seed %" PRIu64 ") is in no shard's results"),
 			       run, x->seed_lo + run % x->n_seeds);
 			goto cleanup;
 		}
@@ -1142,7 +1142,7 @@ int cli_experiment(int argc, char **argv)
 	int rc = 2;
 	merge = calloc((size_t)argc + 1, sizeof *merge);
 	if (!merge) {
-		ex_err("out of memory");
+		ex_err(_("out of memory"));
 		return 2;
 	}
 	bool merging = false;
@@ -1151,7 +1151,7 @@ int cli_experiment(int argc, char **argv)
 		int b;
 #define FLAG(name) cli_flag_is(a, name)
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(experiment_usage, stdout);
+			fputs(_(experiment_usage), stdout);
 			rc = 0;
 			goto cleanup;
 		} else if ((b = cli_parse_budget(argc, argv, &i, &x.max_events, &x.max_memory)) != 0) {
@@ -1172,7 +1172,7 @@ int cli_experiment(int argc, char **argv)
 			if (!(x.out = cli_flag_value(argc, argv, &i, "--out")))
 				goto cleanup;
 			if (!*x.out) {
-				ex_err("--out: an empty directory name");
+				ex_err(_("--out: an empty directory name"));
 				goto cleanup;
 			}
 		} else if (FLAG("--shard")) {
@@ -1198,11 +1198,11 @@ int cli_experiment(int argc, char **argv)
 	}
 	if (merging) {
 		if (n_merge == 0) {
-			ex_err("--merge: no directories (raftsim experiment --merge DIR... --out DIR)");
+			ex_err(_("--merge: no directories (raftsim experiment --merge DIR... --out DIR)"));
 			goto cleanup;
 		}
 		if (x.n_dims || x.shard_n != 1) {
-			ex_err("--merge: --vary and --shard come from the shard directories");
+			ex_err(_("--merge: --vary and --shard come from the shard directories"));
 			goto cleanup;
 		}
 		rc = ex_merge(&x, merge, n_merge);
@@ -1229,8 +1229,8 @@ int cli_experiment(int argc, char **argv)
 			snprintf(x.names[x.n_meas++], SCN_NAME_MAX + 1, "%s", c->name);
 	}
 	if (x.n_meas == 0) {
-		ex_err("%s has no 'measure' command: an experiment collects measurements "
-		       "(e.g. measure election until leader within 10s)",
+		ex_err(_("%s has no 'measure' command: an experiment collects measurements "
+		       "(e.g. measure election until leader within 10s)"),
 		       x.script_path);
 		goto cleanup;
 	}
@@ -1242,7 +1242,7 @@ int cli_experiment(int argc, char **argv)
 		struct scn_options o = {.vary = x.settings[s]};
 		struct scn_runner *r = scn_runner_new(x.script, &o);
 		if (!r) {
-			ex_err("--vary: the simulator refuses '%s' with the settings of %s",
+			ex_err(_("--vary: the simulator refuses '%s' with the settings of %s"),
 			       x.labels[s], x.script_path);
 			goto cleanup;
 		}
@@ -1274,13 +1274,13 @@ int cli_experiment(int argc, char **argv)
 	int r = x.jobs > 1 ? ex_run_parallel(&x, &pg) : ex_run_serial(&x, &pg);
 	ex_progress(&pg, pg.total, true);
 	if (r != 0) {
-		ex_err("a worker process failed (--jobs %" PRIu64 ")", x.jobs);
+		ex_err(_("a worker process failed (--jobs %" PRIu64 ")"), x.jobs);
 		goto cleanup;
 	}
 	double wall = ex_wall() - t0;
 	if (!x.quiet)
-		printf("experiment: %s, seeds %" PRIu64 "..%" PRIu64 "%s, %zu setting%s, %" PRIu64
-		       " runs, %.1f s, --jobs %" PRIu64 ", written to %s/\n",
+		printf(_("experiment: %s, seeds %" PRIu64 "..%" PRIu64 "%s, %zu setting%s, %" PRIu64
+		       " runs, %.1f s, --jobs %" PRIu64 ", written to %s/\n"),
 		       x.script_path, x.seed_lo, x.seed_hi, x.shard_n > 1 ? " (a shard)" : "",
 		       x.n_settings, x.n_settings == 1 ? "" : "s", pg.total, wall, x.jobs, x.out);
 	if (ex_write(&x) != 0)
@@ -1294,7 +1294,7 @@ int cli_experiment(int argc, char **argv)
 			if (vals)
 				ex_run_one(&x, run, vals, why, sizeof why);
 			free(vals);
-			ex_err("seed %" PRIu64 " (%s): %s", x.seed_lo + run % x.n_seeds,
+			ex_err(_("seed %" PRIu64 " (%s): %s"), x.seed_lo + run % x.n_seeds,
 			       x.labels[run / x.n_seeds], why);
 			break;
 		}

@@ -9,6 +9,7 @@
  * the command exits 1.  A seed that exhausts a budget or runs out of memory
  * is no verdict: the campaign stops there and exits 3. */
 #include "cli.h"
+#include "i18n.h"
 
 #include "nemesis.h"
 #include "scn.h"
@@ -27,7 +28,7 @@
 #define SEC 1000000LL
 #define FUZZ_NODES_MAX 99 /* a partition line of 99 nodes fits in a script line */
 
-static const char fuzz_usage[] =
+static const char fuzz_usage[] = N_(
     "usage: raftsim fuzz [--seeds A..B] [--nodes N|MIN..MAX] [--for DURATION] [--jobs J]\n"
     "                    [--bug NAME]... [--out FILE] [--quiet] [--shard K/N]\n"
     "       raftsim fuzz --merge REPORT...\n"
@@ -39,7 +40,7 @@ static const char fuzz_usage[] =
     "most 99).  On the first failure: prints the seed, writes a shrunk script that\n"
     "reproduces it (--out, default fuzz-seed-S.scn), exits 1.  --jobs: parallel\n"
     "processes.  --bug: switch off one rule of Raft (repeatable):\n"
-    "  " RAFT_BUG_NAMES "\n"
+    "  %s\n"
     "Seeds 1, 5, 9, ... (seed mod 4 = 1) compact their logs every few entries, so\n"
     "snapshots are taken and installed under the same faults.  --max-events N and\n"
     "--max-memory SIZE: budgets per run (default 100000000 events, 1GiB; 0: none).\n"
@@ -48,7 +49,7 @@ static const char fuzz_usage[] =
     "failure, 2 bad usage, 3 a run hit a resource limit (budget, out of memory).\n"
     "--shard K/N runs only seeds A+K-1, A+K-1+N, ... (the K-th of N disjoint slices,\n"
     "for a job array; docs/scaling.md); --merge combines the shards' saved standard\n"
-    "outputs into the report of one campaign: runs summed, the lowest failing seed.\n";
+    "outputs into the report of one campaign: runs summed, the lowest failing seed.\n");
 
 struct fz_cmd {
 	int64_t t_us;
@@ -277,7 +278,7 @@ static int fz_verdict(const char *path, const char *text, const struct fz_budget
 	memset(r, 0, sizeof *r);
 	struct scn_script *s = scn_parse(path, text, strlen(text), err, sizeof err);
 	if (!s) {
-		fprintf(stderr, "raftsim fuzz: internal error: generated script is invalid: %s\n", err);
+		fprintf(stderr, _("raftsim fuzz: internal error: generated script is invalid: %s\n"), err);
 		return -1;
 	}
 	struct scn_options o = {.max_events = bg->max_events, .max_memory_bytes = bg->max_memory};
@@ -286,7 +287,7 @@ static int fz_verdict(const char *path, const char *text, const struct fz_budget
 	if (!run) {
 		r->resource = true;
 		snprintf(r->message, sizeof r->message,
-		         "out of memory at 0.000ms virtual time: the simulation could not be created");
+		         _("out of memory at 0.000ms virtual time: the simulation could not be created"));
 		return 0;
 	}
 	int st = scn_runner_run_all(run);
@@ -349,7 +350,7 @@ static int fz_generate(struct fz_case *c, const struct fz_budget *bg, struct fz_
 	if (!r) {
 		res->resource = true;
 		snprintf(res->message, sizeof res->message,
-		         "out of memory at 0.000ms virtual time: the simulation could not be created");
+		         _("out of memory at 0.000ms virtual time: the simulation could not be created"));
 		return 3;
 	}
 	scn_runner_run_all(r);
@@ -371,7 +372,7 @@ static int fz_generate(struct fz_case *c, const struct fz_budget *bg, struct fz_
 		fz_action_text(&a, c->nodes, line, sizeof line);
 		int rc = scn_runner_exec(r, line, err, sizeof err);
 		if (rc == -1) {
-			fprintf(stderr, "raftsim fuzz: internal error: '%s': %s\n", line, err);
+			fprintf(stderr, _("raftsim fuzz: internal error: '%s': %s\n"), line, err);
 			scn_runner_free(r);
 			return -1;
 		}
@@ -611,7 +612,7 @@ static bool parse_range(const char *flag, const char *v, uint64_t min, uint64_t 
 	char a[32];
 	size_t n = (size_t)(dots - v);
 	if (n == 0 || n >= sizeof a) {
-		fprintf(stderr, "raftsim: %s: '%s' is not a range (expected A..B)\n", flag, v);
+		fprintf(stderr, _("raftsim: %s: '%s' is not a range (expected A..B)\n"), flag, v);
 		return false;
 	}
 	memcpy(a, v, n);
@@ -619,7 +620,7 @@ static bool parse_range(const char *flag, const char *v, uint64_t min, uint64_t 
 	if (!cli_parse_u64(flag, a, min, max, lo) || !cli_parse_u64(flag, dots + 2, min, max, hi))
 		return false;
 	if (*hi < *lo) {
-		fprintf(stderr, "raftsim: %s: '%s' is empty (A must be <= B)\n", flag, v);
+		fprintf(stderr, _("raftsim: %s: '%s' is empty (A must be <= B)\n"), flag, v);
 		return false;
 	}
 	return true;
@@ -755,7 +756,7 @@ static bool fz_parse_shard(const char *v, uint64_t *k, uint64_t *n)
 	char extra;
 	if (sscanf(v, "%llu/%llu%c", &a, &b, &extra) != 2 || strchr(v, '-') || strchr(v, '+') ||
 	    a < 1 || b < 1 || a > b || b > 1000000) {
-		fprintf(stderr, "raftsim: --shard: '%s' is not K/N with 1 <= K <= N (e.g. 3/8)\n", v);
+		fprintf(stderr, _("raftsim: --shard: '%s' is not K/N with 1 <= K <= N (e.g. 3/8)\n"), v);
 		return false;
 	}
 	*k = a;
@@ -770,8 +771,8 @@ static bool fz_parse_shard(const char *v, uint64_t *k, uint64_t *n)
 static int fz_merge(int n, char **paths)
 {
 	if (n < 1) {
-		fprintf(stderr, "raftsim: --merge: no shard reports given (raftsim fuzz --merge "
-		                "shard-1.txt shard-2.txt ...)\n");
+		fprintf(stderr, _("raftsim: --merge: no shard reports given (raftsim fuzz --merge "
+		                "shard-1.txt shard-2.txt ...)\n"));
 		return 2;
 	}
 	unsigned long long lo = 0, hi = 0, runs = 0, events = 0, best = 0, shard_n = 0;
@@ -782,7 +783,7 @@ static int fz_merge(int n, char **paths)
 	for (int f = 0; f < n; f++) {
 		FILE *in = fopen(paths[f], "r");
 		if (!in) {
-			fprintf(stderr, "raftsim: --merge: %s: cannot read: %s\n", paths[f], strerror(errno));
+			fprintf(stderr, _("raftsim: --merge: %s: cannot read: %s\n"), paths[f], strerror(errno));
 			goto out;
 		}
 		char line[4096], rest[4096] = "";
@@ -797,7 +798,13 @@ static int fz_merge(int n, char **paths)
 			                     &a, &b, &k, &sn, &r, &e, &w, status) == 8 ||
 			              (k = sn = 1, sscanf(line, "fuzz: seeds %llu..%llu, %llu runs, %llu "
 			                                        "events, %lf s, %31[A-Za-z ]",
-			                                  &a, &b, &r, &e, &w, status) == 6))) {
+			                                  &a, &b, &r, &e, &w, status) == 6) ||
+			              (k = sn = 1, sscanf(line, _("fuzz: seeds %llu..%llu, %llu runs, %llu "
+			                                          "events, %lf s, %31[A-Za-z ]"),
+			                                  &a, &b, &r, &e, &w, status) == 6) ||
+			              sscanf(line, _("fuzz: seeds %llu..%llu shard %llu/%llu, %llu runs, %llu "
+			                             "events, %lf s, %31[A-Za-z ]"),
+			                     &a, &b, &k, &sn, &r, &e, &w, status) == 8)) {
 				head = true;
 				continue;
 			}
@@ -812,30 +819,30 @@ static int fz_merge(int n, char **paths)
 		}
 		fclose(in);
 		if (!head) {
-			fprintf(stderr, "raftsim: --merge: %s: no 'fuzz: seeds ...' summary line (save "
-			                "each shard's standard output)\n", paths[f]);
+			fprintf(stderr, _("raftsim: --merge: %s: no 'fuzz: seeds ...' summary line (save "
+			                "each shard's standard output)\n"), paths[f]);
 			goto out;
 		}
 		if (f == 0) {
 			lo = a, hi = b, shard_n = sn;
 			if (!(seen = calloc(sn + 1, sizeof *seen))) {
-				fprintf(stderr, "raftsim: --merge: out of memory\n");
+				fprintf(stderr, _("raftsim: --merge: out of memory\n"));
 				goto out;
 			}
 		} else if (a != lo || b != hi || sn != shard_n) {
-			fprintf(stderr, "raftsim: --merge: %s: seeds %llu..%llu in %llu shards, not "
-			                "%llu..%llu in %llu like %s\n",
+			fprintf(stderr, _("raftsim: --merge: %s: seeds %llu..%llu in %llu shards, not "
+			                "%llu..%llu in %llu like %s\n"),
 			        paths[f], a, b, sn, lo, hi, shard_n, paths[0]);
 			goto out;
 		}
 		if (seen[k]) {
-			fprintf(stderr, "raftsim: --merge: %s: shard %llu/%llu given twice\n", paths[f], k,
+			fprintf(stderr, _("raftsim: --merge: %s: shard %llu/%llu given twice\n"), paths[f], k,
 			        sn);
 			goto out;
 		}
 		seen[k] = true;
 		runs += r, events += e, wall += w;
-		limit |= !strncmp(status, "RESOURCE", 8);
+		limit |= !strncmp(status, "RESOURCE", 8) || !strcmp(status, _("RESOURCE LIMIT"));
 		if (fail && (!best || fail < best)) {
 			best = fail;
 			free(best_text);
@@ -844,11 +851,11 @@ static int fz_merge(int n, char **paths)
 	}
 	for (unsigned long long k = 1; k <= shard_n; k++)
 		if (!seen[k]) {
-			fprintf(stderr, "raftsim: --merge: shard %llu/%llu is missing\n", k, shard_n);
+			fprintf(stderr, _("raftsim: --merge: shard %llu/%llu is missing\n"), k, shard_n);
 			goto out;
 		}
-	printf("fuzz: seeds %llu..%llu, %llu runs, %llu events, %.1f s, %s\n", lo, hi, runs, events,
-	       wall, best ? "FAILED" : limit ? "RESOURCE LIMIT" : "no violations");
+	printf(_("fuzz: seeds %llu..%llu, %llu runs, %llu events, %.1f s, %s\n"), lo, hi, runs, events,
+	       wall, best ? _("FAILED") : limit ? _("RESOURCE LIMIT") : _("no violations"));
 	if (best_text)
 		fputs(best_text, stdout);
 	rc = best ? 1 : limit ? CLI_EXIT_RESOURCE : 0;
@@ -867,7 +874,7 @@ int cli_fuzz(int argc, char **argv)
 		int b;
 #define FLAG(name) (!strncmp(a, name, strlen(name)) && (a[strlen(name)] == 0 || a[strlen(name)] == '='))
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(fuzz_usage, stdout);
+			printf(_(fuzz_usage), RAFT_BUG_NAMES);
 			return 0;
 		} else if ((b = cli_parse_budget(argc, argv, &i, &o.budget.max_events,
 		                                 &o.budget.max_memory)) != 0) {
@@ -893,7 +900,7 @@ int cli_fuzz(int argc, char **argv)
 			    !cli_parse_duration("--for", v, &o.for_us))
 				return 2;
 			if (o.for_us <= 0 || o.for_us > 3600 * SEC) {
-				fprintf(stderr, "raftsim: --for: must be > 0 and <= 1h\n");
+				fprintf(stderr, _("raftsim: --for: must be > 0 and <= 1h\n"));
 				return 2;
 			}
 		} else if (FLAG("--jobs")) {
@@ -915,8 +922,8 @@ int cli_fuzz(int argc, char **argv)
 				"--max-events", "--max-memory", "--help", NULL};
 			return cli_unknown_flag("fuzz", a, flags);
 		} else {
-			fprintf(stderr, "raftsim fuzz: unexpected argument '%s' (fuzz takes no files; "
-			                "raftsim fuzz --help)\n", a);
+			fprintf(stderr, _("raftsim fuzz: unexpected argument '%s' (fuzz takes no files; "
+			                "raftsim fuzz --help)\n"), a);
 			return 2;
 		}
 #undef FLAG
@@ -926,7 +933,7 @@ int cli_fuzz(int argc, char **argv)
 	o.first = o.seed_lo + (o.shard_k - 1);
 	o.stride = o.shard_n;
 	if (o.first > o.seed_hi) {
-		fprintf(stderr, "raftsim: --shard: shard %llu/%llu of --seeds %llu..%llu holds no seed\n",
+		fprintf(stderr, _("raftsim: --shard: shard %llu/%llu of --seeds %llu..%llu holds no seed\n"),
 		        (unsigned long long)o.shard_k, (unsigned long long)o.shard_n,
 		        (unsigned long long)o.seed_lo, (unsigned long long)o.seed_hi);
 		return 2;
@@ -941,18 +948,18 @@ int cli_fuzz(int argc, char **argv)
 	                          : fz_range(&o, o.first, o.stride, &runs, &events, &kind, -1);
 	double wall = wall_s() - t0;
 	if (bad == UINT64_MAX) {
-		fprintf(stderr, "raftsim fuzz: internal error\n");
+		fprintf(stderr, _("raftsim fuzz: internal error\n"));
 		return 2;
 	}
 	char shard[64] = "";
 	if (o.shard_n > 1)
-		snprintf(shard, sizeof shard, " shard %llu/%llu", (unsigned long long)o.shard_k,
+		snprintf(shard, sizeof shard, _(" shard %llu/%llu"), (unsigned long long)o.shard_k,
 		         (unsigned long long)o.shard_n);
 	if (!o.quiet || bad || o.shard_n > 1)
-		printf("fuzz: seeds %llu..%llu%s, %llu runs, %llu events, %.1f s, %s\n",
+		printf(_("fuzz: seeds %llu..%llu%s, %llu runs, %llu events, %.1f s, %s\n"),
 		       (unsigned long long)o.seed_lo, (unsigned long long)o.seed_hi, shard,
 		       (unsigned long long)runs, (unsigned long long)events, wall,
-		       !bad ? "no violations" : kind == 3 ? "RESOURCE LIMIT" : "FAILED");
+		       !bad ? _("no violations") : kind == 3 ? _("RESOURCE LIMIT") : _("FAILED"));
 	if (!bad)
 		return 0;
 	if (kind == 3) { /* no verdict on this seed: say why, no shrinking */
@@ -960,8 +967,8 @@ int cli_fuzz(int argc, char **argv)
 		struct fz_result r;
 		int rc = fz_one(&o, bad, &c, &r);
 		fz_case_free(&c);
-		fprintf(stderr, "raftsim: %s (fuzz seed %llu; --max-events / --max-memory)\n",
-		        rc == 3 ? r.message : "resource limit (not reproduced on replay)",
+		fprintf(stderr, _("raftsim: %s (fuzz seed %llu; --max-events / --max-memory)\n"),
+		        rc == 3 ? r.message : _("resource limit (not reproduced on replay)"),
 		        (unsigned long long)bad);
 		return CLI_EXIT_RESOURCE;
 	}
@@ -969,12 +976,12 @@ int cli_fuzz(int argc, char **argv)
 	struct fz_case c;
 	struct fz_result r;
 	if (fz_one(&o, bad, &c, &r) != 1) {
-		fprintf(stderr, "raftsim fuzz: seed %llu failed in a child but not on replay\n",
+		fprintf(stderr, _("raftsim fuzz: seed %llu failed in a child but not on replay\n"),
 		        (unsigned long long)bad);
 		fz_case_free(&c);
 		return 2;
 	}
-	printf("FAIL seed %llu (%u nodes): %s\n", (unsigned long long)bad, c.nodes, r.message);
+	printf(_("FAIL seed %llu (%u nodes): %s\n"), (unsigned long long)bad, c.nodes, r.message);
 	bool *keep = malloc((c.n ? c.n : 1) * sizeof *keep);
 	if (!keep) {
 		fz_case_free(&c);
@@ -1022,7 +1029,7 @@ int cli_fuzz(int argc, char **argv)
 		same = text && fz_verdict("fuzz", text, &o.budget, &check) == 0 && check.failed;
 	}
 	if (same)
-		printf("shrunk: %s\n", check.message);
+		printf(_("shrunk: %s\n"), check.message);
 	if (o.out)
 		snprintf(path, sizeof path, "%s", o.out);
 	else
@@ -1030,14 +1037,14 @@ int cli_fuzz(int argc, char **argv)
 	int rc = 1;
 	char err[512];
 	if (!text) {
-		fprintf(stderr, "raftsim fuzz: out of memory writing '%s'\n", path);
+		fprintf(stderr, _("raftsim fuzz: out of memory writing '%s'\n"), path);
 		rc = 2;
 	} else if (cli_write_atomic(path, text, err, sizeof err) != 0) {
-		fprintf(stderr, "raftsim fuzz: --out: %s\n", err);
+		fprintf(stderr, _("raftsim fuzz: --out: %s\n"), err);
 		rc = 2;
 	} else {
 		char q[16400];
-		printf("repro: %s (%zu of %zu fault commands kept)\nreproduce: raftsim check %s\n", path,
+		printf(_("repro: %s (%zu of %zu fault commands kept)\nreproduce: raftsim check %s\n"), path,
 		       kept, c.n, cli_shell_word(path, q, sizeof q));
 	}
 	free(text);

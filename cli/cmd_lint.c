@@ -16,7 +16,7 @@
 #define LINT_QUIET_WALL_S 30
 #define LINT_QUIET_US ((int64_t)LINT_QUIET_WALL_S * 1000000 / RENDER_PACE_DIV)
 
-static const char lint_usage[] =
+static const char lint_usage[] = N_(
 	"usage: raftsim lint FILE... [--seed S]\n"
 	"Checks that the narration of each scenario is seen in the window.  It runs\n"
 	"the script (pauses ignored) with its cluster seed and prints one line per\n"
@@ -28,7 +28,7 @@ static const char lint_usage[] =
 	"    time at the window's default pace (1/20) since the last say or pause.\n"
 	"  --seed S  run with seed S instead of the script's cluster seed\n"
 	"Exit 0 if every script is clean, 1 if any warning, 2 for bad usage or a bad\n"
-	"script (one line: FILE:LINE:COL: message).\n";
+	"script (one line: FILE:LINE:COL: message).\n");
 
 struct lint_warning {
 	int line;
@@ -103,8 +103,8 @@ static void lint_unseen(const struct scn_record *h, size_t n, struct lint_list *
 				char t[48];
 				lint_secs(h[i].time_us, t, sizeof t);
 				lint_add(l, h[i].cmd.line,
-				         "say is never seen: the say at line %d replaces it at the same "
-				         "virtual time, %s, with no pause between (add a pause, or merge them)",
+				         _("say is never seen: the say at line %d replaces it at the same "
+				         "virtual time, %s, with no pause between (add a pause, or merge them)"),
 				         h[j].cmd.line, t);
 			}
 			break;
@@ -130,14 +130,14 @@ static void lint_quiet(const struct scn_record *h, size_t n, int64_t end_us,
 				lint_secs(quiet_us, d, sizeof d);
 				char since[64];
 				if (quiet_line)
-					snprintf(since, sizeof since, "since the say or pause at line %d",
+					snprintf(since, sizeof since, _("since the say or pause at line %d"),
 					         quiet_line);
 				else
-					snprintf(since, sizeof since, "from the start");
+					snprintf(since, sizeof since, "%s", _("from the start"));
 				lint_add(l, warn_line,
-				         "%" PRId64 " s of the window's default pace (1/%d) without a say or "
+				         _("%" PRId64 " s of the window's default pace (1/%d) without a say or "
 				         "pause: %s of virtual time %s (at most %d s; add a say or pause, or "
-				         "run less)",
+				         "run less)"),
 				         quiet_us * RENDER_PACE_DIV / 1000000, RENDER_PACE_DIV, d, since,
 				         LINT_QUIET_WALL_S);
 			}
@@ -173,8 +173,8 @@ static int cli_lint_script(const struct scn_script *s, bool has_seed, uint64_t s
 		int lines = render_caption_lines(m, c->str, RENDER_DEFAULT_W, RENDER_DEFAULT_H);
 		if (lines > RENDER_SAY_LINES)
 			lint_add(&l, c->line,
-			         "say does not fit in the caption's two lines at %dx%d: it needs %d, and the "
-			         "window cuts it with \"…\" (shorten it, or split it with a pause)",
+			         _("say does not fit in the caption's two lines at %dx%d: it needs %d, and the "
+			         "window cuts it with \"…\" (shorten it, or split it with a pause)"),
 			         RENDER_DEFAULT_W, RENDER_DEFAULT_H, lines);
 	}
 	/* the timeline: when each say and pause happens for this seed */
@@ -200,7 +200,7 @@ static int cli_lint_script(const struct scn_script *s, bool has_seed, uint64_t s
 	if (l.n)
 		qsort(l.w, l.n, sizeof *l.w, lint_cmp);
 	for (size_t i = 0; i < l.n; i++)
-		printf("%s:%d: warning: %s\n", path, l.w[i].line, l.w[i].text);
+		printf(_("%s:%d: warning: %s\n"), path, l.w[i].line, l.w[i].text);
 	rc = l.n ? 1 : 0;
 cleanup:
 	free(l.w);
@@ -246,7 +246,7 @@ int cli_lint(int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(lint_usage, stdout);
+			fputs(_(lint_usage), stdout);
 			goto cleanup;
 		} else if (!strcmp(a, "--seed") || !strncmp(a, "--seed=", 7)) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--seed")) ||

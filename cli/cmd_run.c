@@ -1,5 +1,6 @@
 /* cmd_run.c - `raftsim run`: a plain cluster, headless, printing its trace. */
 #include "cli.h"
+#include "i18n.h"
 
 #include "client_history.h"
 #include "outfile.h"
@@ -10,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char run_usage[] =
+static const char run_usage[] = N_(
     "usage: raftsim run [FILE] [--nodes N] [--seed S] [--for DURATION] [--trace FILE|-]\n"
     "                   [--format text|jsonl|shiviz|mermaid] [--from TIME] [--to TIME]\n"
     "                   [--history FILE [--format edn|porcupine-json]]\n"
@@ -22,12 +23,12 @@ static const char run_usage[] =
     "diagram of the interval --from..--to (docs/trace.md), --history the clients'\n"
     "operations as a Jepsen history (EDN, for Knossos) or Porcupine JSON, --bug\n"
     "switches off one rule of Raft (repeatable):\n"
-    "  " RAFT_BUG_NAMES "\n"
+    "  %s\n"
     "--max-events N (default 100000000) and --max-memory SIZE\n"
     "(default 1GiB, the simulator's own accounting) bound the run; 0: no limit.\n"
     "Exit 0 ok, 1 if the safety checker finds a violation (with the command that\n"
     "reproduces it), 2 bad usage, 3 a resource limit (a budget ran out, or out of\n"
-    "memory).\n";
+    "memory).\n");
 
 int cli_parse_budget(int argc, char **argv, int *i, uint64_t *events, uint64_t *bytes)
 {
@@ -45,12 +46,12 @@ int cli_parse_budget(int argc, char **argv, int *i, uint64_t *events, uint64_t *
 			return -1;
 		int rc = scn_size_parse(v, strlen(v), bytes);
 		if (rc == -1) {
-			fprintf(stderr, "raftsim: --max-memory: '%s' is not a size (expected e.g. 512MiB "
-			                "or 2GiB; units B, KiB, MiB, GiB, TiB; 0: no limit)\n", v);
+			fprintf(stderr, _("raftsim: --max-memory: '%s' is not a size (expected e.g. 512MiB "
+			                "or 2GiB; units B, KiB, MiB, GiB, TiB; 0: no limit)\n"), v);
 			return -1;
 		}
 		if (rc == -2 || *bytes > SCN_MAX_MEMORY_MAX) {
-			fprintf(stderr, "raftsim: --max-memory: %s is out of range (expected 0..1TiB)\n", v);
+			fprintf(stderr, _("raftsim: --max-memory: %s is out of range (expected 0..1TiB)\n"), v);
 			return -1;
 		}
 		if (*bytes == 0)
@@ -65,16 +66,16 @@ int cli_history_write(const char *path, int hist_fmt, const struct sim *s)
 	char err[512];
 	struct sim_out *o = sim_out_open(path, err, sizeof err);
 	if (!o) {
-		fprintf(stderr, "raftsim: --history: %s\n", err);
+		fprintf(stderr, _("raftsim: --history: %s\n"), err);
 		return -1;
 	}
 	if (sim_history_write(s, (enum sim_history_format)hist_fmt, sim_out_stream(o)) != 0) {
 		sim_out_abort(o);
-		fprintf(stderr, "raftsim: --history: %s: the history could not be written\n", path);
+		fprintf(stderr, _("raftsim: --history: %s: the history could not be written\n"), path);
 		return -1;
 	}
 	if (sim_out_commit(o, err, sizeof err) != 0) {
-		fprintf(stderr, "raftsim: --history: %s\n", err);
+		fprintf(stderr, _("raftsim: --history: %s\n"), err);
 		return -1;
 	}
 	return 0;
@@ -94,7 +95,7 @@ int cli_run(int argc, char **argv)
 		uint64_t u;
 		int b;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(run_usage, stdout);
+			printf(_(run_usage), RAFT_BUG_NAMES);
 			return 0;
 		} else if ((b = cli_parse_budget(argc, argv, &i, &max_events, &max_memory)) != 0) {
 			if (b < 0)
@@ -143,8 +144,8 @@ int cli_run(int argc, char **argv)
 		return 2;
 	struct sim *s = sim_new(&c);
 	if (!s) {
-		fprintf(stderr, "raftsim: out of memory at 0.000ms virtual time, seed %llu: the "
-		                "simulator could not be created\n", (unsigned long long)c.seed);
+		fprintf(stderr, _("raftsim: out of memory at 0.000ms virtual time, seed %llu: the "
+		                "simulator could not be created\n"), (unsigned long long)c.seed);
 		cli_trace_close(&o, false);
 		return CLI_EXIT_RESOURCE;
 	}
@@ -160,14 +161,14 @@ int cli_run(int argc, char **argv)
 	if (v && sim_halt(s) != SIM_ESTOPPED) {
 		char why[400];
 		sim_halt_format(s, why, sizeof why);
-		fprintf(stderr, "raftsim: %s%s\n", why,
-		        sim_halt(s) == SIM_ELIMIT ? " (raise it with --max-events / --max-memory)"
+		fprintf(stderr, _("raftsim: %s%s\n"), why,
+		        sim_halt(s) == SIM_ELIMIT ? _(" (raise it with --max-events / --max-memory)")
 		                                  : "");
 		rc = CLI_EXIT_RESOURCE;
 	} else if (v) {
 		fprintf(stderr,
-		        "raftsim: safety violation: %s: %s (at %lld us, seed %llu)\n"
-		        "reproduce: raftsim run --nodes %u --seed %llu --for %lldus",
+		        _("raftsim: safety violation: %s: %s (at %lld us, seed %llu)\n"
+		        "reproduce: raftsim run --nodes %u --seed %llu --for %lldus"),
 		        v->invariant, v->detail, (long long)v->time_us, (unsigned long long)v->seed,
 		        c.nodes, (unsigned long long)c.seed, (long long)v->time_us + 1);
 		const char *bug;
@@ -178,15 +179,15 @@ int cli_run(int argc, char **argv)
 	}
 	uint8_t l = sim_stable_leader(s);
 	const struct sim_counters *k = sim_counters(s);
-	fprintf(stderr, "# %u node%s, seed %llu, %lld ms virtual: ", c.nodes,
+	fprintf(stderr, _("# %u node%s, seed %llu, %lld ms virtual: "), c.nodes,
 	        c.nodes == 1 ? "" : "s", (unsigned long long)c.seed,
 	        (long long)(sim_now_us(s) / 1000));
 	if (l)
-		fprintf(stderr, "leader n%u term %llu", l,
+		fprintf(stderr, _("leader n%u term %llu"), l,
 		        (unsigned long long)raft_term(sim_node(s, l)));
 	else
-		fprintf(stderr, "no stable leader");
-	fprintf(stderr, ", %llu event%s, %llu message%s\n", (unsigned long long)k->events,
+		fprintf(stderr, _("no stable leader"));
+	fprintf(stderr, _(", %llu event%s, %llu message%s\n"), (unsigned long long)k->events,
 	        k->events == 1 ? "" : "s", (unsigned long long)k->msgs_sent,
 	        k->msgs_sent == 1 ? "" : "s");
 	if (history && cli_history_write(history, topt.hist_fmt, s) != 0)

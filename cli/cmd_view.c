@@ -16,11 +16,11 @@
 #define DEFAULT_SCRIPT_ZH "scenarios/zh/tutorial.scn"
 #define FRAMES_MAX 100000
 
-static const char view_usage[] =
+static const char view_usage[] = N_(
     "usage: raftsim view [FILE] [--size WxH] [--fullscreen] [--speed 1/N] [--seed S]\n"
     "                    [--bug NAME]...\n"
-    "Opens the visualizer on the scenario FILE (default " DEFAULT_SCRIPT ").\n"
-    "  --size WxH   initial window size (default: about 85% of the screen; resizable)\n"
+    "Opens the visualizer on the scenario FILE (default %s).\n"
+    "  --size WxH   initial window size (default: about 85%% of the screen; resizable)\n"
     "  --fullscreen start full screen (F or F11 toggles it)\n"
     "  --speed 1/N  a fixed pace, virtual time per real time, 1 (real time) to 1/1000\n"
     "               (default auto: slow motion while a vote or an entry flies)\n"
@@ -28,12 +28,12 @@ static const char view_usage[] =
     "  --bug NAME   switch off one rule of Raft (repeatable)\n"
     "  --max-events N, --max-memory SIZE  budgets per run, as for `raftsim run`\n"
     "  --lang zh|en the language (default: the locale, LANG=zh_CN.UTF-8 is Chinese);\n"
-    "               in Chinese, no FILE opens " DEFAULT_SCRIPT_ZH "\n"
+    "               in Chinese, no FILE opens %s\n"
     "Space plays, arrows step, ? shows every control (docs/controls.md).  Everything\n"
     "you do is a scenario command: Ctrl+S saves the session as a .scn that replays it.\n"
-    "Exit 0, 2 for bad usage, a bad script or no display, 3 a resource limit.\n";
+    "Exit 0, 2 for bad usage, a bad script or no display, 3 a resource limit.\n");
 
-static const char render_usage[] =
+static const char render_usage[] = N_(
     "usage: raftsim render FILE --at TIME --out PNG [--size WxH] [--every DURATION]\n"
     "                      [--select NODE] [--diagram] [--seed S] [--bug NAME]...\n"
     "       raftsim render FILE --diagram-only --from T1 --to T2 --out PNG [--size WxH]\n"
@@ -52,7 +52,7 @@ static const char render_usage[] =
     "  --seed S, --bug NAME, --max-events N, --max-memory SIZE  as for `raftsim run`\n"
     "  --lang zh|en     the language of the panels (default: the locale)\n"
     "Exit 0, 2 for bad usage, a bad script or an unwritable PNG, 3 a resource limit\n"
-    "(the run's event or memory budget ran out before TIME, or memory did).\n";
+    "(the run's event or memory budget ran out before TIME, or memory did).\n");
 
 static bool parse_size(const char *v, int *w, int *h)
 {
@@ -133,7 +133,10 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 		const char *a = argv[i], *v;
 		int b;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(render ? render_usage : view_usage, stdout);
+			if (render)
+				fputs(_(render_usage), stdout);
+			else
+				printf(_(view_usage), DEFAULT_SCRIPT, DEFAULT_SCRIPT_ZH);
 			return 1;
 		} else if (cli_flag_is(a, "--size")) {
 			if (!(v = cli_flag_value(argc, argv, &i, "--size")) || !parse_size(v, &f->w, &f->h))
@@ -238,23 +241,23 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 		}
 		if (f->diagram_only) {
 			if (!f->has_from || !f->has_to) {
-				fprintf(stderr, "raftsim: --diagram-only: needs --from T1 and --to T2 (the "
-				                "interval to draw, e.g. --from 0 --to 1s)\n");
+				fprintf(stderr, _("raftsim: --diagram-only: needs --from T1 and --to T2 (the "
+				                "interval to draw, e.g. --from 0 --to 1s)\n"));
 				return 2;
 			}
 			if (f->to_us <= f->from_us) {
-				fprintf(stderr, "raftsim: --to: must be later than --from\n");
+				fprintf(stderr, _("raftsim: --to: must be later than --from\n"));
 				return 2;
 			}
 			if (f->has_at || f->every_us || f->diagram) {
-				fprintf(stderr, "raftsim: --diagram-only: draws the interval --from..--to; "
-				                "leave out --at, --every and --diagram\n");
+				fprintf(stderr, _("raftsim: --diagram-only: draws the interval --from..--to; "
+				                "leave out --at, --every and --diagram\n"));
 				return 2;
 			}
 			f->at_us = f->to_us;
 			f->has_at = true;
 		} else if (f->has_from || f->has_to) {
-			fprintf(stderr, "raftsim: --from/--to: only with --diagram-only\n");
+			fprintf(stderr, _("raftsim: --from/--to: only with --diagram-only\n"));
 			return 2;
 		}
 		if (!f->has_at) {
@@ -437,9 +440,9 @@ int cli_render(int argc, char **argv)
 		char first[4200], last[4200];
 		numbered(f.out, 0, first, sizeof first);
 		numbered(f.out, frames - 1, last, sizeof last);
-		printf("wrote %u frames: %s .. %s\n", frames, first, last);
+		printf(_("wrote %u frames: %s .. %s\n"), frames, first, last);
 	} else {
-		printf("wrote %s\n", f.out);
+		printf(_("wrote %s\n"), f.out);
 	}
 	rc = 0;
 out:

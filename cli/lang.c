@@ -78,9 +78,9 @@ static int lang_apply(bool zh, bool explicit)
 	if (!dir) {
 		if (zh && explicit) {
 			fprintf(stderr,
-			        "raftsim: --lang zh: the Chinese catalog raftsim.mo is not built or installed "
+			        _("raftsim: --lang zh: the Chinese catalog raftsim.mo is not built or installed "
 			        "(looked in po/ beside the executable, ../share/locale and %s; set "
-			        "RAFTSIM_LOCALEDIR)\n",
+			        "RAFTSIM_LOCALEDIR)\n"),
 			        RAFTSIM_LOCALEDIR);
 			return 2;
 		}

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
+static const char usage[] = N_(
     "usage: raftsim COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
@@ -32,7 +32,7 @@ static const char usage[] =
     "Every command takes --lang zh|en (default: the locale, LANG=zh_CN.UTF-8 is Chinese).\n"
     "`raftsim COMMAND --help` describes each command.  Exit codes: 0 ok, 1 a safety\n"
     "violation or failed expectation, 2 bad usage or bad input, 3 a resource limit\n"
-    "(a run's event or memory budget ran out, or memory did).\n";
+    "(a run's event or memory budget ran out, or memory did).\n");
 
 /* `raftsim run` takes a scenario FILE anywhere among its flags: the first
  * argument that is neither a flag nor a flag's value.  Every flag of run
@@ -70,7 +70,7 @@ static const char *const commands[] = {"run",   "check", "view", "render", "fuzz
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return 2;
 	}
 	/* --lang anywhere, before the command or among its flags */
@@ -80,14 +80,14 @@ int main(int argc, char **argv)
 		return rc;
 	argc = n_args + 1;
 	if (argc < 2) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return 2;
 	}
 	const char *cmd = argv[1];
 	int sub_argc = argc - 2;
 	char **sub_argv = argv + 2;
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-		fputs(usage, stdout);
+		fputs(_(usage), stdout);
 		rc = 0;
 	} else if (!strcmp(cmd, "--version")) {
 		puts("raftsim 0.1.0");

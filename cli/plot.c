@@ -1,5 +1,6 @@
 /* plot.c - CDF plots of experiment measurements: one cairo drawing, PNG and SVG. */
 #include "plot.h"
+#include "i18n.h"
 
 #include "outfile.h"
 
@@ -310,12 +311,12 @@ int cli_plot_cdf(const char *png_path, const char *svg_path, const char *title,
 		struct sim_out *o = st == CAIRO_STATUS_SUCCESS ? sim_out_open(png_path, err, errcap)
 		                                               : NULL;
 		if (st != CAIRO_STATUS_SUCCESS)
-			snprintf(err, errcap, "%s: cannot draw: %s", png_path, cairo_status_to_string(st));
+			snprintf(err, errcap, _("%s: cannot draw: %s"), png_path, cairo_status_to_string(st));
 		else if (o && (st = cairo_surface_write_to_png_stream(s, plot_write, o)) !=
 		                      CAIRO_STATUS_SUCCESS) {
 			sim_out_abort(o);
 			o = NULL;
-			snprintf(err, errcap, "%s: cannot write: %s", png_path,
+			snprintf(err, errcap, _("%s: cannot write: %s"), png_path,
 			         cairo_status_to_string(st));
 		}
 		cairo_surface_destroy(s);
@@ -335,7 +336,7 @@ int cli_plot_cdf(const char *png_path, const char *svg_path, const char *title,
 		cairo_surface_destroy(s);
 		if (st != CAIRO_STATUS_SUCCESS) {
 			sim_out_abort(o);
-			snprintf(err, errcap, "%s: cannot write: %s", svg_path, cairo_status_to_string(st));
+			snprintf(err, errcap, _("%s: cannot write: %s"), svg_path, cairo_status_to_string(st));
 			return -1;
 		}
 		if (sim_out_commit(o, err, errcap) != 0)

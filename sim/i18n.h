@@ -10,7 +10,7 @@
 
 #define RAFTSIM_TEXT_DOMAIN "raftsim"
 #define _(s) dgettext(RAFTSIM_TEXT_DOMAIN, s)
-#define N_(s) (s)
+#define N_(s) s
 /* n of one thing: ngettext for the plural rules of the language */
 #define NG_(one, many, n) dngettext(RAFTSIM_TEXT_DOMAIN, one, many, (unsigned long)(n))
 

@@ -95,6 +95,18 @@ printf 'cluster nodes=3 seed=1\nrun 1x\n' >"$tmp/dur.scn"
 zh_en "dur.scn:2:5: 错误的时长 '1x'：应为数字加单位 us、ms 或 s" \
   "dur.scn:2:5: bad duration '1x': expected a number with a unit us, ms or s" check "$tmp/dur.scn"
 
+# usage texts, flag errors and a fuzz campaign's summary
+zh_en "用法：raftsim fuzz [--seeds A..B]" "usage: raftsim fuzz [--seeds A..B]" fuzz --help
+zh_en "（默认 scenarios/tutorial.scn）" "(default scenarios/tutorial.scn)" view --help
+zh_en "raftsim：--from 不能晚于 --to" "raftsim: --from must not be after --to" \
+  run --format mermaid --from 1s --to 0s --trace "$tmp/m.txt"
+zh_en "fuzz：种子 1..3，3 次运行，" "fuzz: seeds 1..3, 3 runs, " fuzz --seeds 1..3 --for 2s
+# fuzz --merge reads the summary lines of shards run in its own language
+"$R" fuzz --seeds 1..4 --for 2s --shard 1/2 --lang zh >"$tmp/zs1.txt"
+"$R" fuzz --seeds 1..4 --for 2s --shard 2/2 --lang zh >"$tmp/zs2.txt"
+out=$("$R" fuzz --merge "$tmp/zs1.txt" "$tmp/zs2.txt" --lang zh 2>&1)
+grep -q "^fuzz：种子 1..4，4 次运行，.*没有违规$" <<<"$out" || fail "fuzz --merge of Chinese shards: $out"
+
 # --- po/zh_CN.po: every marked string translated, none fuzzy -------------------
 if command -v xgettext >/dev/null && command -v msgcmp >/dev/null; then
   (cd "$SRC" && xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=NG_:1,2 \
