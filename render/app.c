@@ -223,11 +223,11 @@ static void msg_action(struct app *a, SDL_Keycode sym)
 {
 	const struct render_msgrec *m = a->sel_msg ? render_history_msg(a->h, a->sel_msg) : NULL;
 	if (!m) {
-		toast(a, "%s", "Select a message first (click it on the ring or the diagram)");
+		toast(a, "%s", _("Select a message first (click it on the ring or the diagram)"));
 		return;
 	}
 	if (m->end_seq && m->end_seq <= render_history_seq(a->h)) {
-		toast(a, "%s", "That message has arrived or died already");
+		toast(a, "%s", _("That message has arrived or died already"));
 		return;
 	}
 	int64_t step = sim_config(sim_of(a))->latency_us_max;
@@ -262,7 +262,7 @@ static void screenshot(struct app *a)
 	struct render_frame f;
 	build_frame(a, &f, false);
 	if (render_frame_png(&f, a->out_w, a->out_h, path, err, sizeof err) != 0) {
-		fprintf(stderr, "raftsim: screenshot: %s\n", err);
+		fprintf(stderr, _("raftsim: screenshot: %s\n"), err);
 		toast(a, _("Screenshot failed: %s"), err);
 		return;
 	}
@@ -276,7 +276,7 @@ static void save_session(struct app *a)
 	char path[128], err[512];
 	fresh_name("raftsim-session", "scn", path, sizeof path);
 	if (render_history_save(a->h, path, err, sizeof err) != 0) {
-		fprintf(stderr, "raftsim: save: %s\n", err);
+		fprintf(stderr, _("raftsim: save: %s\n"), err);
 		toast(a, _("Save failed: %s"), err);
 		return;
 	}
@@ -747,7 +747,7 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 		            SDL_WINDOW_FULLSCREEN_DESKTOP;
 		int rc = SDL_SetWindowFullscreen(a->win, full ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
 		if (rc != 0)
-			toast(a, "Full screen: %s", SDL_GetError());
+			toast(a, _("Full screen: %s"), SDL_GetError());
 		if (a->frame_log)
 			fprintf(stderr, "view: full screen %s%s\n", full ? "off" : "on",
 			        rc != 0 ? " failed" : "");
@@ -845,8 +845,8 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 	case SDLK_d:
 		a->diagram = !a->diagram;
 		a->diagram_chosen = true;
-		toast(a, "%s", a->diagram ? "Diagram on: time flows down, one line per node (D hides it)"
-		                          : "Diagram off (D shows it)");
+		toast(a, "%s", a->diagram ? _("Diagram on: time flows down, one line per node (D hides it)")
+		                          : _("Diagram off (D shows it)"));
 		break;
 	case SDLK_q:
 		/* q asks when there is something to lose; Q quits at once */
@@ -1397,8 +1397,8 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 	unsigned n = scn_script_nodes(s);
 	if (n > RENDER_NODES_MAX) {
 		fprintf(stderr,
-		        "raftsim: %s: the view draws at most %d nodes and this cluster has %u (use "
-		        "`raftsim run` for larger clusters)\n",
+		        _("raftsim: %s: the view draws at most %d nodes and this cluster has %u (use "
+		        "`raftsim run` for larger clusters)\n"),
 		        o->path, RENDER_NODES_MAX, n);
 		return 2;
 	}
@@ -1406,14 +1406,14 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 	           *drv = getenv("SDL_VIDEODRIVER");
 	if (!(x11 && *x11) && !(wl && *wl) && !(drv && *drv)) {
 		fprintf(stderr,
-		        "raftsim: view: cannot open a window: no display (DISPLAY and WAYLAND_DISPLAY "
-		        "are not set; `raftsim render` draws frames without one)\n");
+		        _("raftsim: view: cannot open a window: no display (DISPLAY and WAYLAND_DISPLAY "
+		        "are not set; `raftsim render` draws frames without one)\n"));
 		return 2;
 	}
 	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
 		fprintf(stderr,
-		        "raftsim: view: cannot open a window: %s (no display? `raftsim render` draws "
-		        "frames without one)\n",
+		        _("raftsim: view: cannot open a window: %s (no display? `raftsim render` draws "
+		        "frames without one)\n"),
 		        SDL_GetError());
 		return 2;
 	}
@@ -1423,13 +1423,13 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 	    !(asked && *asked)) {
 		/* SDL falls back to an invisible window when there is no display */
 		fprintf(stderr,
-		        "raftsim: view: cannot open a window: no display (DISPLAY and WAYLAND_DISPLAY "
-		        "are not set; `raftsim render` draws frames without one)\n");
+		        _("raftsim: view: cannot open a window: no display (DISPLAY and WAYLAND_DISPLAY "
+		        "are not set; `raftsim render` draws frames without one)\n"));
 		SDL_Quit();
 		return 2;
 	}
 	if (TTF_Init() != 0) {
-		fprintf(stderr, "raftsim: view: cannot start SDL_ttf: %s\n", TTF_GetError());
+		fprintf(stderr, _("raftsim: view: cannot start SDL_ttf: %s\n"), TTF_GetError());
 		SDL_Quit();
 		return 2;
 	}
@@ -1445,7 +1445,7 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 	double quit_s = 0;
 	a.h = render_history_new(s, o->scn, NULL, err, sizeof err);
 	if (!a.h) {
-		fprintf(stderr, "raftsim: %s\n", err);
+		fprintf(stderr, _("raftsim: %s\n"), err);
 		goto out;
 	}
 	/* the commands due at time 0: the first narration, maybe a pause */
@@ -1490,7 +1490,7 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 	                         SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI |
 	                             (o->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0));
 	if (!a.win) {
-		fprintf(stderr, "raftsim: view: cannot open a window: %s\n", SDL_GetError());
+		fprintf(stderr, _("raftsim: view: cannot open a window: %s\n"), SDL_GetError());
 		goto out;
 	}
 	SDL_SetWindowMinimumSize(a.win, WINDOW_MIN_W, WINDOW_MIN_H);
@@ -1498,12 +1498,12 @@ int render_view_run(const struct scn_script *s, const struct render_view_options
 	if (!a.ren)
 		a.ren = SDL_CreateRenderer(a.win, -1, SDL_RENDERER_SOFTWARE);
 	if (!a.ren) {
-		fprintf(stderr, "raftsim: view: cannot create a renderer: %s\n", SDL_GetError());
+		fprintf(stderr, _("raftsim: view: cannot create a renderer: %s\n"), SDL_GetError());
 		goto out;
 	}
 	a.g = render_gfx_new(a.ren, err, sizeof err);
 	if (!a.g) {
-		fprintf(stderr, "raftsim: view: %s\n", err);
+		fprintf(stderr, _("raftsim: view: %s\n"), err);
 		goto out;
 	}
 	if (o->quit_after_s > 0)

@@ -1,5 +1,6 @@
 /* assets.c - finds the directory with the bundled fonts: $RAFTSIM_ASSETS, the source tree's assets/ compiled in, or next to the executable. */
 #include "render.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,7 +111,7 @@ int render_cjk_font(char *buf, size_t cap, char *err, size_t errcap)
 	const char *env = getenv("RAFTSIM_CJK_FONT");
 	if (env && *env) {
 		if (access(env, R_OK) != 0) {
-			snprintf(err, errcap, "RAFTSIM_CJK_FONT: cannot read %s", env);
+			snprintf(err, errcap, _("RAFTSIM_CJK_FONT: cannot read %s"), env);
 			return -1;
 		}
 		snprintf(buf, cap, "%s", env);
@@ -123,8 +124,8 @@ int render_cjk_font(char *buf, size_t cap, char *err, size_t errcap)
 		return 0;
 	}
 	snprintf(err, errcap,
-	         "cannot find a Chinese font (WenQuanYi Micro Hei, not known to fontconfig nor at %s): "
-	         "install the Debian package fonts-wqy-microhei, or set RAFTSIM_CJK_FONT to a .ttf/.ttc",
+	         _("cannot find a Chinese font (WenQuanYi Micro Hei, not known to fontconfig nor at %s): "
+	         "install the Debian package fonts-wqy-microhei, or set RAFTSIM_CJK_FONT to a .ttf/.ttc"),
 	         CJK_FONT_DEBIAN);
 	return -1;
 }

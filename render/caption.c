@@ -1,5 +1,6 @@
 /* caption.c - measures narration with the window's fonts and wrapping, without a window: how many caption lines a `say` takes. */
 #include "gfx.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,18 +28,18 @@ struct render_caption_meter *render_caption_meter_new(char *err, size_t errcap)
 {
 	struct render_caption_meter *m = calloc(1, sizeof *m);
 	if (!m) {
-		snprintf(err, errcap, "out of memory");
+		snprintf(err, errcap, _("out of memory"));
 		return NULL;
 	}
 	/* a one-pixel canvas: the fonts need a renderer, nothing is drawn */
 	m->surf = SDL_CreateRGBSurfaceWithFormat(0, 1, 1, 32, SDL_PIXELFORMAT_ARGB8888);
 	if (!m->surf) {
-		snprintf(err, errcap, "cannot create a surface: %s", SDL_GetError());
+		snprintf(err, errcap, _("cannot create a surface: %s"), SDL_GetError());
 		goto fail;
 	}
 	m->ren = SDL_CreateSoftwareRenderer(m->surf);
 	if (!m->ren) {
-		snprintf(err, errcap, "cannot create the software renderer: %s", SDL_GetError());
+		snprintf(err, errcap, _("cannot create the software renderer: %s"), SDL_GetError());
 		goto fail;
 	}
 	m->g = render_gfx_new(m->ren, err, errcap);

@@ -1,5 +1,6 @@
 /* draw_diagram.c - the space-time diagram: a lifeline per node, virtual time flowing down, every message an arrow from its send to its delivery (or an X where it died). */
 #include "draw_internal.h"
+#include "i18n.h"
 
 #define C_LIFE RGBA(70, 72, 80, 255)
 #define C_BAND RGBA(213, 94, 0, 40) /* vermillion, faint: a node cut off */
@@ -178,7 +179,7 @@ static void draw_life_marks(struct render_dc *c)
 			break;
 		case RENDER_LIFE_LEADER:
 			render_shape_role(c->g, RENDER_ROLE_LEADER, x, y, 9 * u, true, false);
-			snprintf(b, sizeof b, "leader t%llu", (unsigned long long)e->a);
+			snprintf(b, sizeof b, _("leader t%llu"), (unsigned long long)e->a);
 			render_gfx_text(c->g, tp, true, C_INK, b, x + sgn * 12 * u, y, al);
 			break;
 		case RENDER_LIFE_FOLLOWER:
@@ -186,11 +187,11 @@ static void draw_life_marks(struct render_dc *c)
 			break;
 		case RENDER_LIFE_CRASH:
 			render_gfx_cross(c->g, x, y, 8 * u, 3 * u, C_INK);
-			render_gfx_text(c->g, tp, true, C_INK, "crash", x + sgn * 11 * u, y, al);
+			render_gfx_text(c->g, tp, true, C_INK, _("crash"), x + sgn * 11 * u, y, al);
 			break;
 		case RENDER_LIFE_RESTART:
 			render_shape_role(c->g, RENDER_ROLE_FOLLOWER, x, y, 7 * u, true, false);
-			render_gfx_text(c->g, tp, true, C_INK, "restart", x + sgn * 10 * u, y, al);
+			render_gfx_text(c->g, tp, true, C_INK, _("restart"), x + sgn * 10 * u, y, al);
 			break;
 		case RENDER_LIFE_COMMIT:
 			render_gfx_rect(c->g, x - 7 * u, y - 1.5f * u, 14 * u, 3 * u, C_INK);
@@ -403,7 +404,7 @@ void render_draw_diagram(struct render_dc *c)
 		float y = render_layout_diagram_y(l, c->now);
 		render_gfx_line(c->g, (float)d->x + RENDER_DIAGRAM_GUTTER * u - 4 * u, y,
 		                (float)(d->x + d->w) - 4 * u, y, 2 * u, C_NOW);
-		render_gfx_text(c->g, px(c, 12), true, C_INK, "now",
+		render_gfx_text(c->g, px(c, 12), true, C_INK, _("now"),
 		                (float)d->x + RENDER_DIAGRAM_GUTTER * u - 8 * u, y,
 		                GFX_RIGHT | GFX_MIDDLE);
 	}

@@ -275,7 +275,7 @@ void render_draw_help(struct render_dc *c)
 static const char *rpc_name(uint8_t type)
 {
 	const char *name = raft_msg_type_name((enum raft_msg_type)type);
-	return name ? name : "message";
+	return name ? name : _("message");
 }
 
 static const struct render_msgrec *find_rec(const struct render_frame *f, uint64_t id)
@@ -291,52 +291,52 @@ static size_t msg_lines(const struct render_frame *f, const struct render_msgrec
 	typedef unsigned long long ull;
 	size_t n = 0;
 	snprintf(lines[n++], 96, "#%llu %s%s \xc2\xb7 n%u \xe2\x86\x92 n%u", (ull)m->id,
-	         rpc_name(m->type), m->duplicate ? " (a duplicate)" : "", m->from, m->to);
+	         rpc_name(m->type), m->duplicate ? _(" (a duplicate)") : "", m->from, m->to);
 	switch ((enum raft_msg_type)m->type) {
 	case RAFT_MSG_VOTE:
 	case RAFT_MSG_PREVOTE: /* the term it would campaign in */
-		snprintf(lines[n++], 96, "term %llu \xc2\xb7 lastLogIndex %llu \xc2\xb7 lastLogTerm %llu",
+		snprintf(lines[n++], 96, _("term %llu \xc2\xb7 lastLogIndex %llu \xc2\xb7 lastLogTerm %llu"),
 		         (ull)m->term, (ull)m->index, (ull)m->log_term);
 		break;
 	case RAFT_MSG_VOTE_REPLY:
 	case RAFT_MSG_PREVOTE_REPLY:
-		snprintf(lines[n++], 96, "term %llu \xc2\xb7 vote %s", (ull)m->term,
-		         m->success ? "granted" : "refused");
+		snprintf(lines[n++], 96, _("term %llu \xc2\xb7 vote %s"), (ull)m->term,
+		         m->success ? _("granted") : _("refused"));
 		break;
 	case RAFT_MSG_APPEND:
-		snprintf(lines[n++], 96, "term %llu \xc2\xb7 prevLogIndex %llu \xc2\xb7 prevLogTerm %llu",
+		snprintf(lines[n++], 96, _("term %llu \xc2\xb7 prevLogIndex %llu \xc2\xb7 prevLogTerm %llu"),
 		         (ull)m->term, (ull)m->index, (ull)m->log_term);
-		snprintf(lines[n++], 96, "%u entr%s \xc2\xb7 leaderCommit %llu", m->n_entries,
+		snprintf(lines[n++], 96, _("%u entr%s \xc2\xb7 leaderCommit %llu"), m->n_entries,
 		         m->n_entries == 1 ? "y" : "ies", (ull)m->commit);
 		break;
 	case RAFT_MSG_APPEND_REPLY:
 		if (m->success)
-			snprintf(lines[n++], 96, "term %llu \xc2\xb7 success \xc2\xb7 matchIndex %llu",
+			snprintf(lines[n++], 96, _("term %llu \xc2\xb7 success \xc2\xb7 matchIndex %llu"),
 			         (ull)m->term, (ull)m->commit);
 		else
 			snprintf(lines[n++], 96,
-			         "term %llu \xc2\xb7 rejected \xc2\xb7 hint: try %llu (conflict term %llu)",
+			         _("term %llu \xc2\xb7 rejected \xc2\xb7 hint: try %llu (conflict term %llu)"),
 			         (ull)m->term, (ull)m->commit, (ull)m->conflict_term);
 		break;
 	case RAFT_MSG_SNAPSHOT:
 		snprintf(lines[n++], 96,
-		         "term %llu \xc2\xb7 lastIncludedIndex %llu \xc2\xb7 lastIncludedTerm %llu \xc2\xb7 "
-		         "%u keys",
+		         _("term %llu \xc2\xb7 lastIncludedIndex %llu \xc2\xb7 lastIncludedTerm %llu \xc2\xb7 "
+		         "%u keys"),
 		         (ull)m->term, (ull)m->index, (ull)m->log_term, m->n_entries);
 		break;
 	}
 	char a[32], b[32], e[32];
 	fmt_secs(m->send_us, a, sizeof a);
 	fmt_secs(render_msgrec_due_us(m, f->seq), b, sizeof b);
-	snprintf(lines[n++], 96, "sent at %s \xc2\xb7 due at %s", a, b);
+	snprintf(lines[n++], 96, _("sent at %s \xc2\xb7 due at %s"), a, b);
 	bool ended = m->end != RENDER_END_FLYING && m->end_seq <= f->seq;
 	fmt_secs(m->end_us, e, sizeof e);
 	if (!ended)
-		snprintf(lines[n++], 96, "in flight");
+		snprintf(lines[n++], 96, "%s", _("in flight"));
 	else if (m->end == RENDER_END_DELIVERED)
-		snprintf(lines[n++], 96, "delivered at %s", e);
+		snprintf(lines[n++], 96, _("delivered at %s"), e);
 	else
-		snprintf(lines[n++], 96, "dropped at %s (%s)", e, m->why);
+		snprintf(lines[n++], 96, _("dropped at %s (%s)"), e, _(m->why));
 	return n;
 }
 

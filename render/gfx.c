@@ -1,5 +1,6 @@
 /* gfx.c - batched anti-aliased shapes via SDL_RenderGeometry and a cache of rendered text textures. */
 #include "gfx.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -104,18 +105,18 @@ struct render_gfx *render_gfx_new(SDL_Renderer *r, char *err, size_t errcap)
 	char dir[4096], why[2048];
 	if (!render_assets_dir(dir, sizeof dir, why, sizeof why)) {
 		snprintf(err, errcap,
-		         "cannot find the font DejaVuSans.ttf (looked in %s; set RAFTSIM_ASSETS to "
-		         "the assets directory)",
+		         _("cannot find the font DejaVuSans.ttf (looked in %s; set RAFTSIM_ASSETS to "
+		         "the assets directory)"),
 		         why[0] ? why : "nowhere");
 		return NULL;
 	}
 	if (!TTF_WasInit() && TTF_Init() != 0) {
-		snprintf(err, errcap, "cannot start SDL_ttf: %s", TTF_GetError());
+		snprintf(err, errcap, _("cannot start SDL_ttf: %s"), TTF_GetError());
 		return NULL;
 	}
 	struct render_gfx *g = calloc(1, sizeof *g);
 	if (!g) {
-		snprintf(err, errcap, "out of memory");
+		snprintf(err, errcap, _("out of memory"));
 		return NULL;
 	}
 	g->r = r;
@@ -129,20 +130,20 @@ struct render_gfx *render_gfx_new(SDL_Renderer *r, char *err, size_t errcap)
 			g->font_data[i] = read_file(path, &g->font_size[i]);
 		}
 		if (!g->font_data[i]) {
-			snprintf(err, errcap, "cannot read %s", path);
+			snprintf(err, errcap, _("cannot read %s"), path);
 			render_gfx_free(g);
 			return NULL;
 		}
 	}
 	g->text = calloc(TEXT_CAP, sizeof *g->text);
 	if (!g->text) {
-		snprintf(err, errcap, "out of memory");
+		snprintf(err, errcap, _("out of memory"));
 		render_gfx_free(g);
 		return NULL;
 	}
 	g->sprites = calloc(SPRITE_CAP, sizeof *g->sprites);
 	if (!g->sprites) {
-		snprintf(err, errcap, "out of memory");
+		snprintf(err, errcap, _("out of memory"));
 		render_gfx_free(g);
 		return NULL;
 	}
@@ -153,7 +154,7 @@ struct render_gfx *render_gfx_new(SDL_Renderer *r, char *err, size_t errcap)
 	}
 	g->font_data[2] = read_file(cjk, &g->font_size[2]);
 	if (!g->font_data[2]) {
-		snprintf(err, errcap, "cannot read the CJK font %s", cjk);
+		snprintf(err, errcap, _("cannot read the CJK font %s"), cjk);
 		render_gfx_free(g);
 		return NULL;
 	}

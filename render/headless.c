@@ -2,6 +2,7 @@
  * offscreen surface, saved as PNG through the one output writer
  * (sim/outfile.h: a finished file or none, never a truncated one). */
 #include "gfx.h"
+#include "i18n.h"
 #include "outfile.h"
 
 #include <SDL_image.h>
@@ -24,7 +25,7 @@ int render_headless_init(char *err, size_t errcap)
 	 * (autolaunched through $DISPLAY), which a headless tool has no use
 	 * for. */
 	if (!TTF_WasInit() && TTF_Init() != 0) {
-		snprintf(err, errcap, "cannot start SDL_ttf: %s", TTF_GetError());
+		snprintf(err, errcap, _("cannot start SDL_ttf: %s"), TTF_GetError());
 		return -1;
 	}
 	return 0;
@@ -39,25 +40,25 @@ void render_headless_quit(void)
 struct render_offscreen *render_offscreen_new(int w, int h, char *err, size_t errcap)
 {
 	if (w < 1 || h < 1 || w > 16384 || h > 16384) {
-		snprintf(err, errcap, "bad frame size %dx%d", w, h);
+		snprintf(err, errcap, _("bad frame size %dx%d"), w, h);
 		return NULL;
 	}
 	struct render_offscreen *o = calloc(1, sizeof *o);
 	if (!o) {
-		snprintf(err, errcap, "out of memory");
+		snprintf(err, errcap, _("out of memory"));
 		return NULL;
 	}
 	o->w = w;
 	o->h = h;
 	o->surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
 	if (!o->surf) {
-		snprintf(err, errcap, "cannot create a %dx%d surface: %s", w, h, SDL_GetError());
+		snprintf(err, errcap, _("cannot create a %dx%d surface: %s"), w, h, SDL_GetError());
 		free(o);
 		return NULL;
 	}
 	o->ren = SDL_CreateSoftwareRenderer(o->surf);
 	if (!o->ren) {
-		snprintf(err, errcap, "cannot create the software renderer: %s", SDL_GetError());
+		snprintf(err, errcap, _("cannot create the software renderer: %s"), SDL_GetError());
 		render_offscreen_free(o);
 		return NULL;
 	}
@@ -110,14 +111,14 @@ int render_offscreen_save_png(const struct render_offscreen *o, const char *path
 		return -1;
 	SDL_RWops *rw = SDL_RWFromFP(sim_out_stream(out), SDL_FALSE);
 	if (!rw) {
-		snprintf(err, errcap, "%s: cannot write: %s", path, SDL_GetError());
+		snprintf(err, errcap, _("%s: cannot write: %s"), path, SDL_GetError());
 		sim_out_abort(out);
 		return -1;
 	}
 	int rc = IMG_SavePNG_RW(o->surf, rw, 0);
 	SDL_RWclose(rw); /* frees rw; the stream stays open */
 	if (rc != 0) {
-		snprintf(err, errcap, "%s: cannot write: %s", path, IMG_GetError());
+		snprintf(err, errcap, _("%s: cannot write: %s"), path, IMG_GetError());
 		sim_out_abort(out);
 		return -1;
 	}

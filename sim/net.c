@@ -1,6 +1,7 @@
 /* net.c - the simulated network: latency, loss, duplication, cut links and
  * partitions, and the messages in flight. */
 #include "sim_internal.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,13 +170,13 @@ void sim_net_deliver(struct sim *s, uint32_t slot)
 	uint8_t to = sm->m.to;
 	const char *why = NULL;
 	if (sm->lost)
-		why = !s->net.link_up[sim_link_at(s, sm->m.from, to)] ? "link down"
-		      : sm->sent_cut                          ? "cut link"
-		                                              : "lost";
+		why = !s->net.link_up[sim_link_at(s, sm->m.from, to)] ? N_("link down")
+		      : sm->sent_cut                          ? N_("cut link")
+		                                              : N_("lost");
 	else if (!s->net.link_up[sim_link_at(s, sm->m.from, to)])
-		why = "link down";
+		why = N_("link down");
 	else if (!s->nodes[to].up)
-		why = "receiver down";
+		why = N_("receiver down");
 	if (why) {
 		record_drop(s, sm, why);
 		sim_slot_free(s, slot);

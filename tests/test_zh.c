@@ -268,3 +268,16 @@ Test(zh, event_sentences_in_chinese_and_the_trace_stays_english)
 	cr_expect(strstr(buf, "\"kind\"") || strstr(buf, "\"event\""), "%s", buf);
 	cr_expect(!strstr(buf, "选举"), "%s", buf);
 }
+
+Test(zh, a_drop_reason_in_chinese_and_the_trace_keeps_the_keyword)
+{
+	use_chinese();
+	struct raft_msg m = {.type = RAFT_MSG_APPEND, .from = 1, .to = 2, .term = 1};
+	struct sim_trace d = {.kind = SIM_T_DROP, .node = 1, .peer = 2, .msg = &m,
+	                      .text = "receiver down", .msg_id = 7};
+	char buf[512];
+	sim_trace_explain(&d, buf, sizeof buf);
+	cr_expect(strstr(buf, "接收方已宕机") && !strstr(buf, "receiver down"), "%s", buf);
+	sim_trace_format(&d, SIM_TRACE_TEXT, buf, sizeof buf);
+	cr_expect(strstr(buf, "(receiver down)"), "%s", buf);
+}

@@ -107,6 +107,16 @@ zh_en "fuzz：种子 1..3，3 次运行，" "fuzz: seeds 1..3, 3 runs, " fuzz --
 out=$("$R" fuzz --merge "$tmp/zs1.txt" "$tmp/zs2.txt" --lang zh 2>&1)
 grep -q "^fuzz：种子 1..4，4 次运行，.*没有违规$" <<<"$out" || fail "fuzz --merge of Chinese shards: $out"
 
+# the diagram's labels: the same interval drawn in both languages differs
+# where a crash, a restart and a new leader are labelled, and only there
+dia() { # FROM TO LANG OUT
+  "$R" render scenarios/leader_crash.scn --diagram-only --from "$1" --to "$2" --lang "$3" \
+    --out "$4" >/dev/null 2>&1 || fail "render --diagram-only $*"
+}
+dia 60ms 340ms en "$tmp/d-en.png"; dia 60ms 340ms zh "$tmp/d-zh.png"
+cmp -s "$tmp/d-en.png" "$tmp/d-zh.png" && fail "the diagram's crash, restart and leader labels are English under --lang zh"
+dia 100ms 200ms en "$tmp/q-en.png"; dia 100ms 200ms zh "$tmp/q-zh.png"
+cmp -s "$tmp/q-en.png" "$tmp/q-zh.png" || fail "a diagram without labels differs between the languages"
 # --- po/zh_CN.po: every marked string translated, none fuzzy -------------------
 if command -v xgettext >/dev/null && command -v msgcmp >/dev/null; then
   (cd "$SRC" && xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=NG_:1,2 \
