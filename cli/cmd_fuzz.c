@@ -303,7 +303,7 @@ static int fz_verdict(const char *path, const char *text, const struct fz_budget
 		const struct sim_violation *v = sim_violation(sim);
 		if (v) {
 			snprintf(r->invariant, sizeof r->invariant, "%s", v->invariant);
-			snprintf(r->message, sizeof r->message, "%s: %s (at %lld us)", v->invariant,
+			snprintf(r->message, sizeof r->message, _("%s: %s (at %lld us)"), v->invariant,
 			         v->detail, (long long)v->time_us);
 			r->time_us = v->time_us;
 		} else {

@@ -13,6 +13,7 @@
  * base are dropped, so memory follows the logs in memory, not the run.
  */
 #include "sim_internal.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,7 +286,7 @@ static int seen_check(struct sim_checker *c, uint64_t index, uint64_t term, uint
 static void cmd_str(const struct raft_entry *e, char *buf, size_t cap)
 {
 	if (!e) {
-		snprintf(buf, cap, "missing");
+		snprintf(buf, cap, _("missing"));
 		return;
 	}
 	snprintf(buf, cap, "%.*s", (int)e->len, e->cmd);
@@ -349,8 +350,8 @@ static bool check_new_leader(struct sim_checker *c, uint8_t id, const struct raf
 	char have[40];
 	cmd_str(raft_entry_at(n, k), have, sizeof have);
 	snprintf(v->detail, sizeof v->detail,
-	         "n%u became leader of term %llu without committed entry %llu (term %llu); its "
-	         "entry %llu is %s",
+	         _("n%u became leader of term %llu without committed entry %llu (term %llu); its "
+	         "entry %llu is %s"),
 	         id, (unsigned long long)term, (unsigned long long)k,
 	         (unsigned long long)ctd_term(c, k), (unsigned long long)k, have);
 	return true;
@@ -399,8 +400,8 @@ static bool observe_base(struct sim_checker *c, uint8_t id, const struct raft_no
 	if (base < cn->base || base > c->committed || base < c->off) {
 		report(v, "State Machine Safety", id, 0, base, term);
 		snprintf(v->detail, sizeof v->detail,
-		         "n%u's snapshot reaches index %llu (term %llu), but only %llu entries "
-		         "are committed",
+		         _("n%u's snapshot reaches index %llu (term %llu), but only %llu entries "
+		         "are committed"),
 		         id, (unsigned long long)base, (unsigned long long)term,
 		         (unsigned long long)c->committed);
 		return true;
@@ -413,8 +414,8 @@ static bool observe_base(struct sim_checker *c, uint8_t id, const struct raft_no
 		if (term != ctd_term(c, base)) {
 			report(v, "State Machine Safety", id, 0, base, term);
 			snprintf(v->detail, sizeof v->detail,
-			         "n%u holds a snapshot up to index %llu with term %llu, but index %llu "
-			         "was committed with term %llu",
+			         _("n%u holds a snapshot up to index %llu with term %llu, but index %llu "
+			         "was committed with term %llu"),
 			         id, (unsigned long long)base, (unsigned long long)term,
 			         (unsigned long long)base, (unsigned long long)ctd_term(c, base));
 			return true;
@@ -447,7 +448,7 @@ static bool observe_log(struct sim_checker *c, uint8_t id, const struct raft_nod
 			uint64_t k = last < cn->len ? last + 1 : rd->persist_from;
 			report(v, "Leader Append-Only", id, 0, k, cn->term);
 			snprintf(v->detail, sizeof v->detail,
-			         "n%u, leader of term %llu, deleted its entries from index %llu on",
+			         _("n%u, leader of term %llu, deleted its entries from index %llu on"),
 			         id, (unsigned long long)cn->term, (unsigned long long)k);
 			return true;
 		}
@@ -470,14 +471,14 @@ static bool observe_log(struct sim_checker *c, uint8_t id, const struct raft_nod
 			report(v, "Log Matching", (uint8_t)other, id, k, e->term);
 			if (other == id)
 				snprintf(v->detail, sizeof v->detail,
-				         "n%u still holds its entry at index %llu with term %llu, but the "
+				         _("n%u still holds its entry at index %llu with term %llu, but the "
 				         "entries before it changed: it no longer matches the log it was "
-				         "copied from",
+				         "copied from"),
 				         id, (unsigned long long)k, (unsigned long long)e->term);
 			else
 				snprintf(v->detail, sizeof v->detail,
-				         "n%d and n%u both hold an entry at index %llu with term %llu, "
-				         "but their logs differ up to it",
+				         _("n%d and n%u both hold an entry at index %llu with term %llu, "
+				         "but their logs differ up to it"),
 				         other, id, (unsigned long long)k, (unsigned long long)e->term);
 			cn->len = k;
 			return true;
@@ -518,7 +519,7 @@ static bool observe_role(struct sim_checker *c, uint8_t id, const struct raft_no
 	uint8_t other = c->leader_of_term[term];
 	if (other && other != id) {
 		report(v, "Election Safety", other, id, 0, term);
-		snprintf(v->detail, sizeof v->detail, "n%u and n%u are both leaders of term %llu",
+		snprintf(v->detail, sizeof v->detail, _("n%u and n%u are both leaders of term %llu"),
 		         other, id, (unsigned long long)term);
 		return true;
 	}
@@ -550,10 +551,10 @@ static bool observe_match(struct sim_checker *c, uint8_t id, const struct raft_n
 			continue;
 		report(v, "Match Index", id, (uint8_t)p, m, term);
 		snprintf(v->detail, sizeof v->detail,
-		         "n%u, leader of term %llu, counts n%u as matching its log up to index %llu, "
-		         "but n%u %s",
+		         _("n%u, leader of term %llu, counts n%u as matching its log up to index %llu, "
+		         "but n%u %s"),
 		         id, (unsigned long long)term, p, (unsigned long long)m, p,
-		         held ? "holds another entry there" : "does not hold that index");
+		         held ? _("holds another entry there") : _("does not hold that index"));
 		return true;
 	}
 	return false;
@@ -698,8 +699,8 @@ static bool observe_state_machine(struct sim_checker *c, uint8_t id, const struc
 	        c->committed_map[k - c->off]) {
 		report(v, "State Machine Safety", id, 0, k, rd->snapshot_term);
 		snprintf(v->detail, sizeof v->detail,
-		         "n%u's snapshot at index %llu (%zu keys) is not the state of the committed "
-		         "history at that index",
+		         _("n%u's snapshot at index %llu (%zu keys) is not the state of the committed "
+		         "history at that index"),
 		         id, (unsigned long long)k, raft_snapshot_count(n));
 		return true;
 	}
@@ -711,8 +712,8 @@ static bool observe_state_machine(struct sim_checker *c, uint8_t id, const struc
 	if (k >= c->off && k <= c->committed && node_map_hash(n) != c->committed_map[k - c->off]) {
 		report(v, "State Machine Safety", id, 0, k, 0);
 		snprintf(v->detail, sizeof v->detail,
-		         "n%u's key-value map (%zu keys) after applying index %llu is not the "
-		         "state of the committed history at that index",
+		         _("n%u's key-value map (%zu keys) after applying index %llu is not the "
+		         "state of the committed history at that index"),
 		         id, raft_map_count(n), (unsigned long long)k);
 		return true;
 	}
@@ -751,7 +752,7 @@ static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_
 		if (k > cn->len) {
 			report(v, "State Machine Safety", id, 0, k, 0);
 			snprintf(v->detail, sizeof v->detail,
-			         "n%u commits index %llu beyond its log (last %llu)", id,
+			         _("n%u commits index %llu beyond its log (last %llu)"), id,
 			         (unsigned long long)k, (unsigned long long)cn->len);
 			return true;
 		}
@@ -763,8 +764,8 @@ static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_
 			cmd_str(e, have, sizeof have);
 			report(v, "State Machine Safety", id, 0, k, e->term);
 			snprintf(v->detail, sizeof v->detail,
-			         "n%u commits index %llu as %s (term %llu), but index %llu was "
-			         "already committed with term %llu and a different history",
+			         _("n%u commits index %llu as %s (term %llu), but index %llu was "
+			         "already committed with term %llu and a different history"),
 			         id, (unsigned long long)k, have, (unsigned long long)e->term,
 			         (unsigned long long)k, (unsigned long long)ctd_term(c, k));
 			cn->commit = k - 1;
@@ -785,8 +786,8 @@ static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_
 				continue;
 			report(v, "Leader Completeness", l, id, k, ln->term);
 			snprintf(v->detail, sizeof v->detail,
-			         "entry %llu (term %llu) was committed in term %llu, but n%u, leader "
-			         "of later term %llu, does not hold it",
+			         _("entry %llu (term %llu) was committed in term %llu, but n%u, leader "
+			         "of later term %llu, does not hold it"),
 			         (unsigned long long)k, (unsigned long long)term,
 			         (unsigned long long)ctd_in(c, k), l,
 			         (unsigned long long)ln->term);
@@ -797,7 +798,7 @@ static bool observe_commit(struct sim_checker *c, uint8_t id, const struct raft_
 	if (rd && rd->apply_to > commit) {
 		report(v, "State Machine Safety", id, 0, rd->apply_to, 0);
 		snprintf(v->detail, sizeof v->detail,
-		         "n%u applied index %llu before committing it (commit %llu)", id,
+		         _("n%u applied index %llu before committing it (commit %llu)"), id,
 		         (unsigned long long)rd->apply_to, (unsigned long long)commit);
 		return true;
 	}
@@ -822,15 +823,15 @@ bool sim_checker_acked(const struct sim_checker *c, uint8_t id, const struct raf
 	memcpy(e.cmd, cmd, e.len);
 	const char *why = NULL;
 	if (index > c->committed)
-		why = "the index is not committed";
+		why = _("the index is not committed");
 	else if (index >= c->off && index > 0 && c->committed_cmd[index - c->off] &&
 	         c->committed_cmd[index - c->off] != cmd_hash(&e))
-		why = "the committed history holds another command there";
+		why = _("the committed history holds another command there");
 	if (!why)
 		return false;
 	report(v, "Acknowledged Writes", id, 0, index, 0);
 	snprintf(v->detail, sizeof v->detail,
-	         "n%u told a client that %.*s is committed at index %llu, but %s", id, (int)len,
+	         _("n%u told a client that %.*s is committed at index %llu, but %s"), id, (int)len,
 	         cmd, (unsigned long long)index, why);
 	return true;
 }

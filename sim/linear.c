@@ -12,6 +12,7 @@
  * every (set of linearized operations, state) reached, so no configuration
  * is explored twice (Lowe, "Testing for linearizability", 2017). */
 #include "linear.h"
+#include "i18n.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -772,17 +773,17 @@ size_t sim_lin_format(const struct sim_lin_op *ops, const struct sim_lin_result 
 	if (cap)
 		buf[0] = 0;
 	if (r->verdict == SIM_LIN_LINEARIZABLE) {
-		put_str(&b, "%zu operations on %zu keys are linearizable", r->ops_checked, r->keys);
+		put_str(&b, _("%zu operations on %zu keys are linearizable"), r->ops_checked, r->keys);
 		return b.len;
 	}
 	const struct sim_lin_op *k = &ops[r->key_op];
-	put_str(&b, "key \"");
+	put_str(&b, _("key \""));
 	put_bytes(&b, k->key, k->key_len);
 	if (r->verdict == SIM_LIN_UNKNOWN) {
-		put_str(&b, "\": unknown, the search hit its limit before deciding");
+		put_str(&b, _("\": unknown, the search hit its limit before deciding"));
 		return b.len;
 	}
-	put_str(&b, "\": %zu operation%s cannot be ordered (by ", r->n_culprits,
+	put_str(&b, _("\": %zu operation%s cannot be ordered (by "), r->n_culprits,
 	        r->n_culprits == 1 ? "" : "s");
 	put_time(&b, r->fail_us);
 	put_str(&b, "): ");

@@ -3,6 +3,7 @@
  * disks (disk.c) and feeding the safety checker.  The network is net.c, the
  * clients client.c. */
 #include "sim_internal.h"
+#include "i18n.h"
 
 #include <inttypes.h>
 
@@ -35,32 +36,32 @@ int sim_config_validate(const struct sim_config *c, char *err, size_t errcap)
 {
 	const char *why = NULL;
 	if (c->nodes < 1 || c->nodes > RAFT_NODES_MAX)
-		why = "nodes must be 1..255";
+		why = _("nodes must be 1..255");
 	else if (c->election_us_min <= 0 || c->election_us_max < c->election_us_min ||
 	         c->election_us_max > SIM_HOUR_US)
-		why = "election timeout must be a range MIN..MAX with 0 < MIN <= MAX <= 1h";
+		why = _("election timeout must be a range MIN..MAX with 0 < MIN <= MAX <= 1h");
 	else if (c->election_us_min < SIM_TIMER_US_MIN)
-		why = "election timeout below 1ms: timers that short make virtual time crawl (use 1ms or more)";
+		why = _("election timeout below 1ms: timers that short make virtual time crawl (use 1ms or more)");
 	else if (c->heartbeat_us <= 0 || c->heartbeat_us > SIM_HOUR_US)
-		why = "heartbeat must be > 0 and <= 1h";
+		why = _("heartbeat must be > 0 and <= 1h");
 	else if (c->heartbeat_us < SIM_TIMER_US_MIN)
-		why = "heartbeat below 1ms: timers that short make virtual time crawl (use 1ms or more)";
+		why = _("heartbeat below 1ms: timers that short make virtual time crawl (use 1ms or more)");
 	else if (c->latency_us_min < 0 || c->latency_us_max < c->latency_us_min ||
 	         c->latency_us_max > SIM_HOUR_US)
-		why = "latency must be a range MIN..MAX with 0 <= MIN <= MAX <= 1h";
+		why = _("latency must be a range MIN..MAX with 0 <= MIN <= MAX <= 1h");
 	else if (c->disk_us < 0 || c->disk_us > SIM_HOUR_US)
-		why = "disk latency must be 0..1h";
+		why = _("disk latency must be 0..1h");
 	else if (c->drop_ppm > SIM_PPM || c->dup_ppm > SIM_PPM)
-		why = "drop and duplicate must be 0%..100%";
+		why = _("drop and duplicate must be 0%..100%");
 	else if (c->slow_ppm > SIM_PPM || c->slow_us_min < 0 || c->slow_us_max < c->slow_us_min ||
 	         c->slow_us_max > SIM_HOUR_US)
-		why = "slow must be 0%..100% and slow_latency a range MIN..MAX with 0 <= MIN <= MAX <= 1h";
+		why = _("slow must be 0%..100% and slow_latency a range MIN..MAX with 0 <= MIN <= MAX <= 1h");
 	else if (c->entries_per_msg_max < 1 || c->entries_per_msg_max > 65536)
-		why = "entries per message must be 1..65536";
+		why = _("entries per message must be 1..65536");
 	else if (c->snapshot_threshold > 1000000000u || c->snapshot_trailing > 1000000000u)
-		why = "snapshot settings must be 0..1000000000 entries";
+		why = _("snapshot settings must be 0..1000000000 entries");
 	else if (c->client_retry_us <= 0 || c->client_retry_us > SIM_HOUR_US)
-		why = "client retry must be > 0 and <= 1h";
+		why = _("client retry must be > 0 and <= 1h");
 	if (why && err && errcap)
 		snprintf(err, errcap, "%s", why);
 	return why ? SIM_EINVAL : SIM_OK;

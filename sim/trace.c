@@ -433,18 +433,18 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 			break;
 		case RAFT_MSG_PREVOTE:
 			sb_add(&b,
-			       "n%u asks n%u whether it would vote for it in term %llu, without raising "
-			       "its own term (PreVote).",
+			       _("n%u asks n%u whether it would vote for it in term %llu, without raising "
+			       "its own term (PreVote)."),
 			       t->node, t->peer, ull(m->term));
 			break;
 		case RAFT_MSG_PREVOTE_REPLY:
 			if (m->success)
-				sb_add(&b, "n%u would vote for n%u in term %llu: it grants the pre-vote.",
+				sb_add(&b, _("n%u would vote for n%u in term %llu: it grants the pre-vote."),
 				       t->node, t->peer, ull(m->term));
 			else
 				sb_add(&b,
-				       "n%u refuses n%u a pre-vote: its log is more up to date, or it "
-				       "heard from a leader recently (term %llu).",
+				       _("n%u refuses n%u a pre-vote: its log is more up to date, or it "
+				       "heard from a leader recently (term %llu)."),
 				       t->node, t->peer, ull(m->term));
 			break;
 		case RAFT_MSG_APPEND:
@@ -484,7 +484,7 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 		sb_add(&b, _("n%u receives n%u's %s."), t->peer, t->node, msg_short_name(m));
 		break;
 	case SIM_T_DELAY:
-		sb_add(&b, "The %s from n%u to n%u will now arrive at %lld.%03lld ms.",
+		sb_add(&b, _("The %s from n%u to n%u will now arrive at %lld.%03lld ms."),
 		       msg_short_name(m), t->node, t->peer, (long long)(t->due_us / 1000),
 		       (long long)(t->due_us % 1000));
 		break;

@@ -117,6 +117,11 @@ dia 60ms 340ms en "$tmp/d-en.png"; dia 60ms 340ms zh "$tmp/d-zh.png"
 cmp -s "$tmp/d-en.png" "$tmp/d-zh.png" && fail "the diagram's crash, restart and leader labels are English under --lang zh"
 dia 100ms 200ms en "$tmp/q-en.png"; dia 100ms 200ms zh "$tmp/q-zh.png"
 cmp -s "$tmp/q-en.png" "$tmp/q-zh.png" || fail "a diagram without labels differs between the languages"
+# a safety violation: the invariant keeps the paper's name, the detail is Chinese
+zh_en "缩减后：Election Safety：n4 和 n1 都是任期 3 的领导者" \
+  "shrunk: Election Safety: n4 and n1 are both leaders of term 3" \
+  fuzz --bug vote-twice --seeds 3..3 --out "$tmp/f.scn"
+
 # --- po/zh_CN.po: every marked string translated, none fuzzy -------------------
 if command -v xgettext >/dev/null && command -v msgcmp >/dev/null; then
   (cd "$SRC" && xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=NG_:1,2 \
