@@ -1,5 +1,6 @@
 /* cond.c - evaluating conditions (expect, run until) against a sim. */
 #include "scn_internal.h"
+#include "i18n.h"
 
 #include "client_history.h"
 
@@ -27,7 +28,7 @@ void scn_describe_roles(const struct sim *s, char *buf, size_t cap)
 		}
 		const struct raft_node *rn = sim_node(s, (uint8_t)i);
 		if (!sim_node_up(s, (uint8_t)i))
-			scn_appendf(buf, cap, &len, "%sn%u down", sep, i);
+			scn_appendf(buf, cap, &len, _("%sn%u down"), sep, i);
 		else
 			scn_appendf(buf, cap, &len, "%sn%u %s t%" PRIu64, sep, i,
 			            raft_role_name(raft_role(rn)), raft_term(rn));
@@ -38,7 +39,7 @@ static int scn_no_leader(const struct sim *s, char *obs, size_t cap, size_t *len
 {
 	char roles[200];
 	scn_describe_roles(s, roles, sizeof roles);
-	scn_appendf(obs, cap, len, "there is no stable leader: %s", roles);
+	scn_appendf(obs, cap, len, _("there is no stable leader: %s"), roles);
 	return SCN_UNRESOLVED;
 }
 
@@ -171,14 +172,14 @@ static int scn_eval_kv(const struct sim *s, const struct scn_cond *c, char *obs,
 			return SCN_UNRESOLVED;
 		scn_set_add(&want, l);
 	}
-	const char *what = c->kind == SCN_C_COMMITTED ? "committed" : "in the log";
+	const char *what = c->kind == SCN_C_COMMITTED ? _("committed") : _("in the log");
 	unsigned yes = 0, no = 0, live = 0;
 	bool all_wanted = true;
 	size_t start = *len;
 	char no_list[160];
 	size_t no_len = 0;
 	no_list[0] = '\0';
-	scn_appendf(obs, cap, len, "%.*s %s on", (int)c->kv_len, c->kv, what);
+	scn_appendf(obs, cap, len, _("%.*s %s on"), (int)c->kv_len, c->kv, what);
 	for (unsigned i = 1; i <= n; i++) {
 		bool up = sim_node_up(s, (uint8_t)i);
 		bool listed = c->where == SCN_ON_NODES ? scn_set_has(&want, i) : up;
@@ -195,13 +196,13 @@ static int scn_eval_kv(const struct sim *s, const struct scn_cond *c, char *obs,
 			all_wanted = false;
 			const struct raft_node *rn = sim_node(s, (uint8_t)i);
 			if (!up)
-				scn_appendf(no_list, sizeof no_list, &no_len, " n%u (down)", i);
+				scn_appendf(no_list, sizeof no_list, &no_len, _(" n%u (down)"), i);
 			else if (c->kind == SCN_C_COMMITTED)
 				scn_appendf(no_list, sizeof no_list, &no_len,
-				            " n%u (commit %" PRIu64 ", log %" PRIu64 ")", i,
+				            _(" n%u (commit %" PRIu64 ", log %" PRIu64 ")"), i,
 				            raft_commit_index(rn), raft_last_index(rn));
 			else
-				scn_appendf(no_list, sizeof no_list, &no_len, " n%u (log %" PRIu64 ")", i,
+				scn_appendf(no_list, sizeof no_list, &no_len, _(" n%u (log %" PRIu64 ")"), i,
 				            raft_last_index(rn));
 		}
 	}
@@ -209,17 +210,17 @@ static int scn_eval_kv(const struct sim *s, const struct scn_cond *c, char *obs,
 		*len = start;
 		if (cap > start)
 			obs[start] = '\0';
-		scn_appendf(obs, cap, len, "%.*s %s on no node", (int)c->kv_len, c->kv, what);
+		scn_appendf(obs, cap, len, _("%.*s %s on no node"), (int)c->kv_len, c->kv, what);
 	}
 	if (no)
-		scn_appendf(obs, cap, len, "; not on%s", no_list);
+		scn_appendf(obs, cap, len, _("; not on%s"), no_list);
 	switch (c->where) {
 	case SCN_ON_ALL:
 		if (live == 0)
-			scn_appendf(obs, cap, len, "; no node is up");
+			scn_appendf(obs, cap, len, _("; no node is up"));
 		return live > 0 && all_wanted;
 	case SCN_ON_MAJORITY:
-		scn_appendf(obs, cap, len, " (%u of %u nodes)", yes, (unsigned)n);
+		scn_appendf(obs, cap, len, _(" (%u of %u nodes)"), yes, (unsigned)n);
 		return yes > n / 2u;
 	case SCN_ON_ANY:
 		return yes > 0;
@@ -240,7 +241,7 @@ static int scn_eval_linearizable(const struct sim *s, char *obs, size_t cap, siz
 	struct sim_lin_result res;
 	if (!ops || (sim_history_ops(s, ops), sim_lin_check(ops, n, NULL, &res)) != 0) {
 		free(ops);
-		scn_appendf(obs, cap, len, "out of memory checking the history");
+		scn_appendf(obs, cap, len, _("out of memory checking the history"));
 		return false;
 	}
 	char text[512];
@@ -251,7 +252,7 @@ static int scn_eval_linearizable(const struct sim *s, char *obs, size_t cap, siz
 		scn_appendf(obs, cap, len, "%s", text);
 		return true;
 	case SIM_LIN_VIOLATION:
-		scn_appendf(obs, cap, len, "not linearizable: %s", text);
+		scn_appendf(obs, cap, len, _("not linearizable: %s"), text);
 		return false;
 	case SIM_LIN_UNKNOWN:
 		break;
@@ -272,18 +273,18 @@ static int scn_eval_got(const struct sim *s, const struct scn_cond *c, char *obs
 		    memcmp(ci.cmd, c->kv, c->key_len) == 0)
 			break;
 	if (r == SIZE_MAX) {
-		scn_appendf(obs, cap, len, "no get of %.*s yet", (int)c->key_len, c->kv);
+		scn_appendf(obs, cap, len, _("no get of %.*s yet"), (int)c->key_len, c->kv);
 		return SCN_FALSE;
 	}
 	if (ci.state != SIM_CLIENT_ACKED) {
-		scn_appendf(obs, cap, len, "the get of %.*s is not answered yet", (int)c->key_len,
+		scn_appendf(obs, cap, len, _("the get of %.*s is not answered yet"), (int)c->key_len,
 		            c->kv);
 		return SCN_FALSE;
 	}
 	struct sim_lin_op op;
 	struct sim_lin_op *ops = malloc(sim_history_len(s) * sizeof *ops);
 	if (!ops) {
-		scn_appendf(obs, cap, len, "out of memory");
+		scn_appendf(obs, cap, len, _("out of memory"));
 		return SCN_FALSE;
 	}
 	sim_history_ops(s, ops);
@@ -294,10 +295,10 @@ static int scn_eval_got(const struct sim *s, const struct scn_cond *c, char *obs
 	bool none = wlen == 4 && !memcmp(want, "none", 4);
 	bool eq = op.value ? op.value_len == wlen && memcmp(op.value, want, wlen) == 0 : none;
 	if (op.value)
-		scn_appendf(obs, cap, len, "the get of %.*s read %.*s", (int)c->key_len, c->kv,
+		scn_appendf(obs, cap, len, _("the get of %.*s read %.*s"), (int)c->key_len, c->kv,
 		            (int)op.value_len, op.value);
 	else
-		scn_appendf(obs, cap, len, "the get of %.*s read no value", (int)c->key_len, c->kv);
+		scn_appendf(obs, cap, len, _("the get of %.*s read no value"), (int)c->key_len, c->kv);
 	return eq == (c->op == SCN_OP_EQ);
 }
 
@@ -321,13 +322,13 @@ static int scn_eval_acked(const struct sim *s, char *obs, size_t cap, size_t *le
 			if (ci.index < raft_log_first(n) && raft_term_at(n, ci.index) == 0)
 				continue;
 			scn_appendf(obs, cap, len,
-			            "acknowledged put %.*s (index %" PRIu64 ", term %" PRIu64
-			            ") is not committed on n%u (commit %" PRIu64 ")",
+			            _("acknowledged put %.*s (index %" PRIu64 ", term %" PRIu64
+			            ") is not committed on n%u (commit %" PRIu64 ")"),
 			            (int)ci.len, ci.cmd, ci.index, ci.term, i, raft_commit_index(n));
 			return false;
 		}
 	}
-	scn_appendf(obs, cap, len, "all %zu acknowledged puts are committed on every live node",
+	scn_appendf(obs, cap, len, _("all %zu acknowledged puts are committed on every live node"),
 	            acked);
 	return true;
 }
@@ -360,8 +361,8 @@ static int scn_eval_logs_match(const struct sim *s, char *obs, size_t cap, size_
 		uint64_t lo = fa > fb ? fa : fb;
 		if (lo > 1 && lo - 1 <= m && raft_term_at(ref, lo - 1) != raft_term_at(rn, lo - 1)) {
 			scn_appendf(obs, cap, len,
-			            "n%u and n%u differ at index %" PRIu64 ": term %" PRIu64
-			            " vs term %" PRIu64,
+			            _("n%u and n%u differ at index %" PRIu64 ": term %" PRIu64
+			            " vs term %" PRIu64),
 			            ref_id, i, lo - 1, raft_term_at(ref, lo - 1), raft_term_at(rn, lo - 1));
 			return SCN_FALSE;
 		}
@@ -369,8 +370,8 @@ static int scn_eval_logs_match(const struct sim *s, char *obs, size_t cap, size_
 			const struct raft_entry *x = raft_entry_at(ref, k), *y = raft_entry_at(rn, k);
 			if (x->term != y->term || x->len != y->len || memcmp(x->cmd, y->cmd, x->len) != 0) {
 				scn_appendf(obs, cap, len,
-				            "n%u and n%u differ at index %" PRIu64 ": %.*s (term %" PRIu64
-				            ") vs %.*s (term %" PRIu64 ")",
+				            _("n%u and n%u differ at index %" PRIu64 ": %.*s (term %" PRIu64
+				            ") vs %.*s (term %" PRIu64 ")"),
 				            ref_id, i, k, (int)x->len, x->cmd, x->term, (int)y->len, y->cmd,
 				            y->term);
 				return SCN_FALSE;
@@ -378,19 +379,19 @@ static int scn_eval_logs_match(const struct sim *s, char *obs, size_t cap, size_
 		}
 		if (a != b) {
 			scn_appendf(obs, cap, len,
-			            "n%u has %" PRIu64 " entries, n%u has %" PRIu64, ref_id, a, i, b);
+			            _("n%u has %" PRIu64 " entries, n%u has %" PRIu64), ref_id, a, i, b);
 			return SCN_FALSE;
 		}
 	}
 	if (!ref) {
-		scn_appendf(obs, cap, len, "no node is up");
+		scn_appendf(obs, cap, len, _("no node is up"));
 		return SCN_FALSE;
 	}
-	scn_appendf(obs, cap, len, "every live node has the same %" PRIu64 " entries",
+	scn_appendf(obs, cap, len, _("every live node has the same %" PRIu64 " entries"),
 	            raft_last_index(ref));
 	if (first_max > 1)
-		scn_appendf(obs, cap, len, " (compared from index %" PRIu64
-		            " on; the ones before are in snapshots)", first_max);
+		scn_appendf(obs, cap, len, _(" (compared from index %" PRIu64
+		            " on; the ones before are in snapshots)"), first_max);
 	return SCN_TRUE;
 }
 
@@ -399,10 +400,10 @@ static int scn_eval_terms(const struct sim *s, char *obs, size_t cap, size_t *le
 	uint16_t n = sim_n_nodes(s);
 	bool have = false, agree = true;
 	uint64_t t0 = 0;
-	scn_appendf(obs, cap, len, "terms");
+	scn_appendf(obs, cap, len, _("terms"));
 	for (unsigned i = 1; i <= n; i++) {
 		if (!sim_node_up(s, (uint8_t)i)) {
-			scn_appendf(obs, cap, len, " n%u=down", i);
+			scn_appendf(obs, cap, len, _(" n%u=down"), i);
 			continue;
 		}
 		uint64_t t = raft_term(sim_node(s, (uint8_t)i));
@@ -430,7 +431,7 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 			scn_no_leader(s, obs, cap, len);
 			return SCN_FALSE;
 		}
-		scn_appendf(obs, cap, len, "leader is n%u, term %" PRIu64, l,
+		scn_appendf(obs, cap, len, _("leader is n%u, term %" PRIu64), l,
 		            raft_term(sim_node(s, l)));
 		if (c->kind == SCN_C_LEADER)
 			return SCN_TRUE;
@@ -450,7 +451,7 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 			if (!sim_node_up(s, (uint8_t)i) || raft_role(x) != c->role)
 				continue;
 			k++;
-			scn_appendf(list, sizeof list, &ll, "%sn%u (term %" PRIu64 ")", k > 1 ? ", " : "",
+			scn_appendf(list, sizeof list, &ll, _("%sn%u (term %" PRIu64 ")"), k > 1 ? ", " : "",
 			            i, raft_term(x));
 		}
 		scn_appendf(obs, cap, len, "%u %s%s%s%s", k, name, k == 1 ? "" : "s", k ? ": " : "",
@@ -472,7 +473,7 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 		uint64_t k = 0;
 		for (size_t r = 0; r < sim_client_count(s); r++)
 			k += sim_client_info(s, r, &ci) && ci.state != SIM_CLIENT_ACKED;
-		scn_appendf(obs, cap, len, "%" PRIu64 " client request%s not answered", k,
+		scn_appendf(obs, cap, len, _("%" PRIu64 " client request%s not answered"), k,
 		            k == 1 ? "" : "s");
 		return scn_compare(k, c->op, c->k);
 	}
@@ -481,7 +482,7 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 		return scn_eval_kv(s, c, obs, cap, len, fc);
 	case SCN_C_SENT: {
 		uint64_t sent = sim_counters(s)->msgs_sent;
-		scn_appendf(obs, cap, len, "%" PRIu64 " messages sent", sent);
+		scn_appendf(obs, cap, len, _("%" PRIu64 " messages sent"), sent);
 		return scn_compare(sent, c->op, c->k);
 	}
 	case SCN_C_ROLE:
@@ -501,17 +502,17 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 	bool up = sim_node_up(s, node);
 	switch (c->kind) {
 	case SCN_C_UP:
-		scn_appendf(obs, cap, len, "n%u is %s", node, up ? "up" : "down");
+		scn_appendf(obs, cap, len, _("n%u is %s"), node, up ? _("up") : _("down"));
 		return up;
 	case SCN_C_TERM:
 		/* a crashed node: what its disk holds, which it boots from */
 		sim_node_durable(s, node, &dur);
 		if (!up) {
-			scn_appendf(obs, cap, len, "n%u is down; its disk holds term %" PRIu64, node,
+			scn_appendf(obs, cap, len, _("n%u is down; its disk holds term %" PRIu64), node,
 			            dur.term);
 			return scn_compare(dur.term, c->op, c->k);
 		}
-		scn_appendf(obs, cap, len, "n%u is at term %" PRIu64, node, raft_term(rn));
+		scn_appendf(obs, cap, len, _("n%u is at term %" PRIu64), node, raft_term(rn));
 		return scn_compare(raft_term(rn), c->op, c->k);
 	case SCN_C_LOG: {
 		sim_node_durable(s, node, &dur);
@@ -519,11 +520,11 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 		uint64_t last_term = up ? raft_last_term(rn) : dur.last_term;
 		uint64_t first = up ? raft_log_first(rn) : dur.log_first;
 		scn_appendf(obs, cap, len,
-		            up ? "n%u's log has %" PRIu64 " entries (last term %" PRIu64
-		               : "n%u is down; its disk holds %" PRIu64 " entries (last term %" PRIu64,
+		            up ? _("n%u's log has %" PRIu64 " entries (last term %" PRIu64)
+		               : _("n%u is down; its disk holds %" PRIu64 " entries (last term %" PRIu64),
 		            node, last, last_term);
 		if (first > 1)
-			scn_appendf(obs, cap, len, "; 1..%" PRIu64 " compacted", first - 1);
+			scn_appendf(obs, cap, len, _("; 1..%" PRIu64 " compacted"), first - 1);
 		scn_appendf(obs, cap, len, ")");
 		return scn_compare(last, c->op, c->k);
 	}
@@ -534,11 +535,11 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 		size_t keys = up ? raft_snapshot_count(rn) : dur.snapshot_count;
 		if (idx)
 			scn_appendf(obs, cap, len,
-			            "n%u's snapshot holds the log up to index %" PRIu64 " (term %" PRIu64
-			            ", %zu key%s)",
+			            _("n%u's snapshot holds the log up to index %" PRIu64 " (term %" PRIu64
+			            ", %zu key%s)"),
 			            node, idx, term, keys, keys == 1 ? "" : "s");
 		else
-			scn_appendf(obs, cap, len, "n%u has no snapshot", node);
+			scn_appendf(obs, cap, len, _("n%u has no snapshot"), node);
 		return scn_compare(idx, c->op, c->k);
 	}
 	case SCN_C_LEADER:
@@ -561,20 +562,20 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 		break;
 	}
 	if (!up) {
-		scn_appendf(obs, cap, len, "n%u is down", node);
+		scn_appendf(obs, cap, len, _("n%u is down"), node);
 		return SCN_FALSE;
 	}
 	switch (c->kind) {
 	case SCN_C_ROLE:
-		scn_appendf(obs, cap, len, "n%u is %s, term %" PRIu64, node,
+		scn_appendf(obs, cap, len, _("n%u is %s, term %" PRIu64), node,
 		            raft_role_name(raft_role(rn)), raft_term(rn));
 		return (raft_role(rn) == c->role) == (c->op == SCN_OP_EQ);
 	case SCN_C_COMMIT:
-		scn_appendf(obs, cap, len, "n%u's commit index is %" PRIu64, node,
+		scn_appendf(obs, cap, len, _("n%u's commit index is %" PRIu64), node,
 		            raft_commit_index(rn));
 		return scn_compare(raft_commit_index(rn), c->op, c->k);
 	case SCN_C_VOTES:
-		scn_appendf(obs, cap, len, "n%u is %s with %u vote%s, term %" PRIu64, node,
+		scn_appendf(obs, cap, len, _("n%u is %s with %u vote%s, term %" PRIu64), node,
 		            raft_role_name(raft_role(rn)), raft_votes(rn), raft_votes(rn) == 1 ? "" : "s",
 		            raft_term(rn));
 		return scn_compare(raft_votes(rn), c->op, c->k);
@@ -584,9 +585,9 @@ static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *ob
 		const char *want = c->kv + c->key_len + 1;
 		size_t wlen = (size_t)c->kv_len - c->key_len - 1;
 		if (!v)
-			scn_appendf(obs, cap, len, "n%u has no %.*s", node, (int)c->key_len, c->kv);
+			scn_appendf(obs, cap, len, _("n%u has no %.*s"), node, (int)c->key_len, c->kv);
 		else
-			scn_appendf(obs, cap, len, "n%u has %.*s=%.*s", node, (int)c->key_len, c->kv,
+			scn_appendf(obs, cap, len, _("n%u has %.*s=%.*s"), node, (int)c->key_len, c->kv,
 			            (int)vlen, v);
 		bool eq = v && vlen == wlen && memcmp(v, want, wlen) == 0;
 		return eq == (c->op == SCN_OP_EQ);

@@ -354,7 +354,7 @@ static int scn_parse_count(struct scn_parser *p, const char *what, uint64_t lo, 
 	struct scn_tok *t = scn_peek(p);
 	char b[SCN_TOKBUF];
 	if (!t)
-		return scn_perr(p, p->eol_col, "missing %s: expected a number %" PRIu64 "..%" PRIu64,
+		return scn_perr(p, p->eol_col, _("missing %s: expected a number %" PRIu64 "..%" PRIu64),
 		                what, lo, hi);
 	uint64_t v = 0;
 	int rc = t->kind == SCN_TOK_WORD ? scn_number(t->p, t->n, &v) : 1;

@@ -1,5 +1,6 @@
 /* runner.c - executes a script on a sim: advance, pause, step, clone, inject. */
 #include "scn_internal.h"
+#include "i18n.h"
 #include "client_history.h"
 #include "outfile.h"
 
@@ -207,7 +208,7 @@ static int scn_fail(struct scn_runner *r, const struct scn_cmd *cmd, const char 
 static int scn_fail_oom(struct scn_runner *r, const struct scn_cmd *cmd)
 {
 	r->oom = true;
-	return scn_fail(r, cmd, "out of memory");
+	return scn_fail(r, cmd, _("out of memory"));
 }
 
 /* "521.132ms": the simulator's time stamp without its brackets. */
@@ -232,13 +233,13 @@ static void scn_violation_text(const struct sim *s, char *out, size_t cap)
 	size_t len = 0;
 	if (cap)
 		out[0] = '\0';
-	scn_appendf(out, cap, &len, "safety violation: %s: %s", v->invariant, v->detail);
+	scn_appendf(out, cap, &len, _("safety violation: %s: %s"), v->invariant, v->detail);
 	bool two = v->node_b && v->node_b != v->node_a;
 	if (v->node_a)
-		scn_appendf(out, cap, &len, "; node%s n%u", two ? "s" : "", v->node_a);
+		scn_appendf(out, cap, &len, _("; node%s n%u"), two ? "s" : "", v->node_a);
 	if (two)
 		scn_appendf(out, cap, &len, " n%u", v->node_b);
-	scn_appendf(out, cap, &len, ", index %" PRIu64 ", term %" PRIu64 ", at %s, seed %" PRIu64,
+	scn_appendf(out, cap, &len, _(", index %" PRIu64 ", term %" PRIu64 ", at %s, seed %" PRIu64),
 	            v->index, v->term, t, v->seed);
 }
 
@@ -255,8 +256,8 @@ static void scn_halt_text(const struct scn_runner *r, char *out, size_t cap)
 	/* the runner's own allocation failed */
 	char t[48];
 	scn_time_text(sim_now_us(r->sim), t, sizeof t);
-	snprintf(out, cap, "out of memory at %s virtual time, seed %" PRIu64
-	         ": memory for the scenario runner could not be allocated", t, sim_seed(r->sim));
+	snprintf(out, cap, _("out of memory at %s virtual time, seed %" PRIu64
+	         ": memory for the scenario runner could not be allocated"), t, sim_seed(r->sim));
 }
 
 int scn_runner_halt(const struct scn_runner *r)
@@ -305,14 +306,14 @@ static int scn_fail_violation(struct scn_runner *r)
 			return scn_fail(r, &scn_script_of(r)->cmds[r->pc], "");
 		char why[400];
 		scn_halt_text(r, why, sizeof why);
-		snprintf(r->error, sizeof r->error, "%s %s: after the last command (%s)",
+		snprintf(r->error, sizeof r->error, _("%s %s: after the last command (%s)"),
 		         h == SIM_ENOMEM ? "OOM" : "LIMIT", scn_script_of(r)->path, why);
 		r->busy = false;
 		return scn_set_status(r, SCN_FAILED);
 	}
 	scn_violation_text(r->sim, obs, sizeof obs);
 	if (r->done) {
-		snprintf(r->error, sizeof r->error, "FAIL %s: after the last command (%s)",
+		snprintf(r->error, sizeof r->error, _("FAIL %s: after the last command (%s)"),
 		         scn_script_of(r)->path, obs);
 		r->busy = false;
 		return scn_set_status(r, SCN_FAILED);
@@ -357,7 +358,7 @@ static int scn_node(struct scn_runner *r, uint8_t ref, uint8_t *out, char *obs, 
 		return 0;
 	char roles[256];
 	scn_describe_roles(r->sim, roles, sizeof roles);
-	snprintf(obs, cap, "there is no stable leader: %s", roles);
+	snprintf(obs, cap, _("there is no stable leader: %s"), roles);
 	return -1;
 }
 
@@ -393,17 +394,17 @@ static int scn_timeout_many(struct scn_runner *r, const struct scn_cmd *c, struc
 		if (!scn_set_has(&who, n))
 			continue;
 		if (!sim_node_up(s, (uint8_t)n)) {
-			snprintf(obs, cap, "n%u is down", n);
+			snprintf(obs, cap, _("n%u is down"), n);
 			return -1;
 		}
 		count++;
 	}
 	if (!count) {
-		snprintf(obs, cap, "no live follower to time out");
+		snprintf(obs, cap, _("no live follower to time out"));
 		return -1;
 	}
 	if (!(done->groups = malloc(sizeof *done->groups))) {
-		snprintf(obs, cap, "out of memory");
+		snprintf(obs, cap, _("out of memory"));
 		return -1;
 	}
 	done->groups[0] = who;
@@ -425,15 +426,15 @@ static const char *scn_sim_err(int rc)
 {
 	switch (rc) {
 	case SIM_ENOMEM:
-		return "out of memory";
+		return _("out of memory");
 	case SIM_EINVAL:
-		return "the simulator refused it";
+		return _("the simulator refused it");
 	case SIM_ENOLEADER:
-		return "there is no leader";
+		return _("there is no leader");
 	case SIM_ESTOPPED:
-		return "the simulation has stopped on a safety violation";
+		return _("the simulation has stopped on a safety violation");
 	default:
-		return "error";
+		return _("error");
 	}
 }
 
@@ -450,13 +451,13 @@ static int scn_msg_cmd(struct sim *s, const struct scn_cmd *c, char *obs, size_t
 		         (long long)(now % 1000));
 		if (c->count > last)
 			snprintf(obs, cap,
-			         "no message %" PRIu64 " at %s: the last one sent so far is %" PRIu64
-			         " (ids count messages in the order they are sent)",
+			         _("no message %" PRIu64 " at %s: the last one sent so far is %" PRIu64
+			         " (ids count messages in the order they are sent)"),
 			         c->count, at, last);
 		else
 			snprintf(obs, cap,
-			         "message %" PRIu64 " is no longer in flight at %s: it was delivered or "
-			         "dropped",
+			         _("message %" PRIu64 " is no longer in flight at %s: it was delivered or "
+			         "dropped"),
 			         c->count, at);
 		return -1;
 	}
@@ -515,7 +516,7 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 		return 0;
 	case SCN_CMD_MARK:
 		if (scn_mark_set(r, c->name, sim_now_us(s)) != 0) {
-			snprintf(obs, cap, "too many marks: at most %d names", SCN_MARKS_MAX);
+			snprintf(obs, cap, _("too many marks: at most %d names"), SCN_MARKS_MAX);
 			return -1;
 		}
 		return 0;
@@ -534,7 +535,7 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 		scn_budget_override(&r->opt, &cfg);
 		char why[200] = "";
 		if (sim_config_validate(&cfg, why, sizeof why) != SIM_OK) {
-			snprintf(obs, cap, "the simulator refused it: %s", why);
+			snprintf(obs, cap, _("the simulator refused it: %s"), why);
 			return -1;
 		}
 		rc = sim_reconfigure(s, &cfg);
@@ -551,8 +552,8 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 			return -1;
 		if (c->kind != SCN_CMD_ISOLATE &&
 		    sim_node_up(s, done->a) != (c->kind != SCN_CMD_RESTART)) {
-			snprintf(obs, cap, c->kind == SCN_CMD_RESTART ? "n%u is up: only a crashed node restarts"
-			                                              : "n%u is down",
+			snprintf(obs, cap, c->kind == SCN_CMD_RESTART ? _("n%u is up: only a crashed node restarts")
+			                                              : _("n%u is down"),
 			         done->a);
 			return -1;
 		}
@@ -574,7 +575,7 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 		if (scn_node(r, c->a, &done->a, obs, cap) != 0)
 			return -1;
 		if (!sim_node_up(s, done->a)) {
-			snprintf(obs, cap, "n%u is down: it has no timer", done->a);
+			snprintf(obs, cap, _("n%u is down: it has no timer"), done->a);
 			return -1;
 		}
 		rc = sim_fire_timer(s, done->a);
@@ -585,7 +586,7 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 		    scn_node(r, c->b, &done->b, obs, cap) != 0)
 			return -1;
 		if (done->a == done->b) {
-			snprintf(obs, cap, "the leader is n%u: a link joins two different nodes", done->a);
+			snprintf(obs, cap, _("the leader is n%u: a link joins two different nodes"), done->a);
 			return -1;
 		}
 		rc = c->both ? sim_link_set_both(s, done->a, done->b, c->kind == SCN_CMD_MEND)
@@ -601,7 +602,7 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 		done->groups = malloc(c->n_groups * sizeof *done->groups);
 		if (!done->groups) {
 			r->oom = true;
-			snprintf(obs, cap, "out of memory");
+			snprintf(obs, cap, _("out of memory"));
 			return -1;
 		}
 		for (size_t g = 0; g < c->n_groups; g++) {
@@ -610,7 +611,7 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 				for (size_t h = 0; h < c->n_groups; h++)
 					if (h != g && scn_set_has(&c->groups[h], leader)) {
 						snprintf(obs, cap,
-						         "the leader is n%u, which another group lists too",
+						         _("the leader is n%u, which another group lists too"),
 						         leader);
 						free(done->groups);
 						done->groups = NULL;
@@ -691,7 +692,7 @@ static int scn_exec_cmd(struct scn_runner *r, const struct scn_cmd *c, bool user
 	free(groups);
 	if (rc != 0) {
 		r->oom = true;
-		snprintf(obs, cap, "out of memory");
+		snprintf(obs, cap, _("out of memory"));
 		return -1;
 	}
 	return 0;
@@ -847,13 +848,13 @@ static int scn_start(struct scn_runner *r)
 	case SCN_CMD_MEASURE:
 		if (c->since[0]) {
 			if (!scn_mark_get(r, c->since, &r->measure_start_us)) {
-				snprintf(obs, sizeof obs, "no mark '%s' was set", c->since);
+				snprintf(obs, sizeof obs, _("no mark '%s' was set"), c->since);
 				return scn_fail(r, c, obs);
 			}
 		} else {
 			r->measure_start_us = now;
 			if (scn_mark_set(r, c->name, now) != 0)
-				return scn_fail(r, c, "too many marks");
+				return scn_fail(r, c, _("too many marks"));
 		}
 		if (scn_record(r, SCN_REC_EXEC, c, false, false) != 0)
 			return scn_fail_oom(r, c);
@@ -953,7 +954,7 @@ static int scn_continue(struct scn_runner *r, int64_t until, uint64_t *budget)
 		char why[600];
 		char d[48];
 		scn_time_text(r->target_us, d, sizeof d);
-		snprintf(why, sizeof why, "not reached by %s: %s", d, obs);
+		snprintf(why, sizeof why, _("not reached by %s: %s"), d, obs);
 		return scn_fail(r, c, why);
 	}
 	if (c->kind == SCN_CMD_MEASURE) {
@@ -1100,7 +1101,7 @@ int scn_runner_exec(struct scn_runner *r, const char *line, char *err, size_t er
 	if (c.kind == SCN_CMD_RUN || c.kind == SCN_CMD_RUN_UNTIL || c.kind == SCN_CMD_STEP ||
 	    c.kind == SCN_CMD_PAUSE || c.kind == SCN_CMD_RUN_BETWEEN || c.kind == SCN_CMD_MEASURE) {
 		if (err && errcap)
-			snprintf(err, errcap, "command:1:%d: '%s' cannot be executed here: advance the runner instead",
+			snprintf(err, errcap, _("command:1:%d: '%s' cannot be executed here: advance the runner instead"),
 			         c.col, c.kind == SCN_CMD_PAUSE ? "pause" : c.kind == SCN_CMD_STEP ? "step"
 			                : c.kind == SCN_CMD_MEASURE ? "measure" : "run");
 		rc = -1;
@@ -1145,7 +1146,7 @@ int scn_script_check(const struct scn_script *s, char *err, size_t errcap)
 		why[0] = '\0';
 		if (sim_config_validate(&cfg, why, sizeof why) != SIM_OK) {
 			if (err && errcap)
-				snprintf(err, errcap, "%s:%d:%d: the simulator refuses these settings: %s",
+				snprintf(err, errcap, _("%s:%d:%d: the simulator refuses these settings: %s"),
 				         s->path, c->line, c->col, why[0] ? why : "invalid value");
 			return -1;
 		}
@@ -1153,7 +1154,7 @@ int scn_script_check(const struct scn_script *s, char *err, size_t errcap)
 	why[0] = '\0';
 	if (sim_config_validate(&cfg, why, sizeof why) != SIM_OK) {
 		if (err && errcap)
-			snprintf(err, errcap, "%s:1:1: the simulator refuses this cluster: %s", s->path,
+			snprintf(err, errcap, _("%s:1:1: the simulator refuses this cluster: %s"), s->path,
 			         why[0] ? why : "invalid value");
 		return -1;
 	}
@@ -1285,7 +1286,7 @@ int scn_runner_save(const struct scn_runner *r, const char *path, char *err, siz
 	char *text = scn_runner_save_text(r);
 	if (!text) {
 		if (err && errcap)
-			snprintf(err, errcap, "%s: out of memory", path);
+			snprintf(err, errcap, _("%s: out of memory"), path);
 		return -1;
 	}
 	/* sim/outfile.h: a finished file or the old one, never half of one */

@@ -122,6 +122,11 @@ zh_en "缩减后：Election Safety：n4 和 n1 都是任期 3 的领导者" \
   "shrunk: Election Safety: n4 and n1 are both leaders of term 3" \
   fuzz --bug vote-twice --seeds 3..3 --out "$tmp/f.scn"
 
+# a failed expectation says what it observed; the FAIL FILE:LINE: COMMAND part stays
+printf 'cluster nodes=3 seed=1\nrun until leader within 1s\nclient put x=1\nrun 1ms\nexpect committed x=1 on all\n' >"$tmp/obs.scn"
+zh_en "obs.scn:5: expect committed x=1 on all (x=1 已提交：没有任何节点；不在： n1（提交 0，日志 0）" \
+  "obs.scn:5: expect committed x=1 on all (x=1 committed on no node; not on n1 (commit 0, log 0)" check "$tmp/obs.scn"
+
 # --- po/zh_CN.po: every marked string translated, none fuzzy -------------------
 if command -v xgettext >/dev/null && command -v msgcmp >/dev/null; then
   (cd "$SRC" && xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=NG_:1,2 \
