@@ -1147,7 +1147,7 @@ int scn_script_check(const struct scn_script *s, char *err, size_t errcap)
 		if (sim_config_validate(&cfg, why, sizeof why) != SIM_OK) {
 			if (err && errcap)
 				snprintf(err, errcap, _("%s:%d:%d: the simulator refuses these settings: %s"),
-				         s->path, c->line, c->col, why[0] ? why : "invalid value");
+				         s->path, c->line, c->col, why[0] ? why : _("invalid value"));
 			return -1;
 		}
 	}
@@ -1155,7 +1155,7 @@ int scn_script_check(const struct scn_script *s, char *err, size_t errcap)
 	if (sim_config_validate(&cfg, why, sizeof why) != SIM_OK) {
 		if (err && errcap)
 			snprintf(err, errcap, _("%s:1:1: the simulator refuses this cluster: %s"), s->path,
-			         why[0] ? why : "invalid value");
+			         why[0] ? why : _("invalid value"));
 		return -1;
 	}
 	return 0;

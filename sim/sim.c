@@ -244,7 +244,7 @@ static void halt(struct sim *s, int why, const char *invariant, const char *deta
 void sim_stop_oom(struct sim *s, const char *what)
 {
 	char d[200];
-	snprintf(d, sizeof d, "%s could not be allocated", what);
+	snprintf(d, sizeof d, _("%s could not be allocated"), what);
 	halt(s, SIM_ENOMEM, "out of memory", d);
 }
 
@@ -263,13 +263,13 @@ static void node_timer(struct sim *s, uint8_t i)
 	ns->timer_gen++;
 	ns->timer_at = d;
 	if (sim_queue_push(&s->q, d, SIM_EV_TIMER, i, 0, ns->timer_gen) != SIM_OK)
-		sim_stop_oom(s, "a timer event");
+		sim_stop_oom(s, _("a timer event"));
 }
 
 void sim_stop_violation(struct sim *s, const struct sim_violation *v)
 {
 	if (s->checker.oom) { /* not a violation: the checker ran out of memory */
-		sim_stop_oom(s, "a safety checker record");
+		sim_stop_oom(s, _("a safety checker record"));
 		return;
 	}
 	if (s->stopped)
@@ -317,16 +317,16 @@ bool sim_reply_durable(struct sim *s, const struct raft_msg *m)
 		if (d->term == m->term && d->vote == m->to)
 			return true;
 		snprintf(v.detail, sizeof v.detail,
-		         "n%u granted its vote to n%u in term %" PRIu64
-		         " before it was durable (the disk holds term %" PRIu64 ", vote %u)",
+		         _("n%u granted its vote to n%u in term %" PRIu64
+		         " before it was durable (the disk holds term %" PRIu64 ", vote %u)"),
 		         m->from, m->to, m->term, d->term, d->vote);
 	} else {
 		if (sim_disk_last_index(d) >= m->commit)
 			return true;
 		v.index = m->commit;
 		snprintf(v.detail, sizeof v.detail,
-		         "n%u told n%u it matches up to index %" PRIu64
-		         " before it was durable (the disk holds %" PRIu64 ")",
+		         _("n%u told n%u it matches up to index %" PRIu64
+		         " before it was durable (the disk holds %" PRIu64 ")"),
 		         m->from, m->to, m->commit, sim_disk_last_index(d));
 	}
 	sim_stop_violation(s, &v);
@@ -394,13 +394,13 @@ void sim_flush(struct sim *s, uint8_t i)
 	struct sim_nodestate *ns = &s->nodes[i];
 	struct raft_ready rd;
 	if (raft_out_of_memory(ns->raft)) {
-		sim_stop_oom(s, "memory for a Raft node's log, messages or state machine");
+		sim_stop_oom(s, _("memory for a Raft node's log, messages or state machine"));
 		return;
 	}
 	while (!s->stopped && ns->up && raft_has_ready(ns->raft)) {
 		raft_take_ready(ns->raft, &rd);
 		if (raft_out_of_memory(ns->raft)) {
-			sim_stop_oom(s, "memory for a Raft node's log, messages or state machine");
+			sim_stop_oom(s, _("memory for a Raft node's log, messages or state machine"));
 			return;
 		}
 		observe(s, i, &rd);
@@ -411,21 +411,21 @@ void sim_flush(struct sim *s, uint8_t i)
 		 * meanwhile: the disk completes writes in order */
 		bool wait = (s->cfg.disk_us > 0 && persist) || ns->writes_n > 0;
 		if (sim_disk_issue(&ns->disk, &rd, ns->raft) != SIM_OK) {
-			sim_stop_oom(s, "a disk write");
+			sim_stop_oom(s, _("a disk write"));
 			return;
 		}
 		if (!wait) {
 			/* the disk writes at once; then the messages leave, then
 			 * the node hears that its batch is durable */
 			if (persist && sim_disk_complete(&ns->disk) != SIM_OK) {
-				sim_stop_oom(s, "a disk write");
+				sim_stop_oom(s, _("a disk write"));
 				return;
 			}
 			check_disk(s, i);
 			for (size_t k = 0; k < rd.n_msgs && !s->stopped; k++) {
 				uint32_t j = sim_msg_store(s, &rd.msgs[k]);
 				if (j == SIM_NONE) {
-					sim_stop_oom(s, "a message");
+					sim_stop_oom(s, _("a message"));
 					return;
 				}
 				sim_msg_launch(s, j);
@@ -443,7 +443,7 @@ void sim_flush(struct sim *s, uint8_t i)
 				size_t cap = ns->writes_cap ? ns->writes_cap * 2 : 8;
 				struct sim_write *w = malloc(cap * sizeof *w);
 				if (!w) {
-					sim_stop_oom(s, "a disk write");
+					sim_stop_oom(s, _("a disk write"));
 					return;
 				}
 				for (size_t k = 0; k < ns->writes_n; k++)
@@ -461,7 +461,7 @@ void sim_flush(struct sim *s, uint8_t i)
 				                        .hs_vote = rd.voted_for, .held_first = SIM_NONE};
 				if (sim_queue_push(&s->q, s->now_us + s->cfg.disk_us, SIM_EV_DISK, i,
 				                   ns->incarnation, 0) != SIM_OK) {
-					sim_stop_oom(s, "a disk event");
+					sim_stop_oom(s, _("a disk event"));
 					return;
 				}
 			} else {
@@ -475,7 +475,7 @@ void sim_flush(struct sim *s, uint8_t i)
 			for (size_t k = 0; k < rd.n_msgs; k++) {
 				uint32_t j = sim_msg_store(s, &rd.msgs[k]);
 				if (j == SIM_NONE) {
-					sim_stop_oom(s, "a message");
+					sim_stop_oom(s, _("a message"));
 					return;
 				}
 				if (tail == SIM_NONE)
@@ -509,7 +509,7 @@ static void disk_done(struct sim *s, uint8_t i)
 	ns->writes_n--;
 	s->counters.disk_writes++;
 	if (sim_disk_complete(&ns->disk) != SIM_OK) {
-		sim_stop_oom(s, "a disk write");
+		sim_stop_oom(s, _("a disk write"));
 		return;
 	}
 	for (uint32_t j = w.held_first; j != SIM_NONE;) {
@@ -544,7 +544,7 @@ int sim_propose(struct sim *s, uint8_t node, const char *cmd, size_t len)
 	if (rc == RAFT_ENOTLEADER)
 		return SIM_ENOLEADER;
 	if (rc == RAFT_ENOMEM) {
-		sim_stop_oom(s, "a log entry for a proposal");
+		sim_stop_oom(s, _("a log entry for a proposal"));
 		return SIM_ENOMEM;
 	}
 	return rc == RAFT_OK ? SIM_OK : SIM_EINVAL;
@@ -597,7 +597,7 @@ static void stop_limit(struct sim *s, const char *budget, const char *key, uint6
                        const char *unit)
 {
 	char d[200];
-	snprintf(d, sizeof d, "the %s budget (%s=%llu %s) ran out", budget, key,
+	snprintf(d, sizeof d, _("the %s budget (%s=%llu %s) ran out"), budget, key,
 	         (unsigned long long)limit, unit);
 	halt(s, SIM_ELIMIT, "resource limit", d);
 }
@@ -610,7 +610,7 @@ bool sim_step(struct sim *s)
 	if (s->stopped || !peek_live(s))
 		return false;
 	if (s->cfg.max_events && s->counters.events >= s->cfg.max_events) {
-		stop_limit(s, "event", "max_events", s->cfg.max_events, "events");
+		stop_limit(s, _("event"), "max_events", s->cfg.max_events, _("events"));
 		return false;
 	}
 	struct sim_event e;
@@ -640,7 +640,7 @@ bool sim_step(struct sim *s)
 	}
 	if (s->cfg.max_memory_bytes && s->counters.events % SIM_MEMORY_CHECK_EVENTS == 0 &&
 	    !s->stopped && sim_memory_bytes(s) > s->cfg.max_memory_bytes)
-		stop_limit(s, "memory", "max_memory", s->cfg.max_memory_bytes, "bytes");
+		stop_limit(s, _("memory"), "max_memory", s->cfg.max_memory_bytes, _("bytes"));
 	return true;
 }
 
@@ -704,7 +704,7 @@ int sim_restart(struct sim *s, uint8_t i)
 	node_config(s, i, &rc);
 	struct raft_node *fresh = sim_disk_boot(&ns->disk, &rc, s->now_us);
 	if (!fresh) {
-		sim_stop_oom(s, "a restarted Raft node");
+		sim_stop_oom(s, _("a restarted Raft node"));
 		return SIM_ENOMEM;
 	}
 	raft_free(ns->raft);
@@ -1011,10 +1011,10 @@ size_t sim_halt_format(const struct sim *s, char *buf, size_t cap)
 	int len = 0;
 	int h = sim_halt(s);
 	if (h == SIM_ENOMEM)
-		len = snprintf(buf, cap, "out of memory at %s virtual time, seed %llu: %s", at,
+		len = snprintf(buf, cap, _("out of memory at %s virtual time, seed %llu: %s"), at,
 		               (unsigned long long)s->violation.seed, s->violation.detail);
 	else if (h == SIM_ELIMIT)
-		len = snprintf(buf, cap, "resource limit: %s at %s virtual time, seed %llu",
+		len = snprintf(buf, cap, _("resource limit: %s at %s virtual time, seed %llu"),
 		               s->violation.detail, at, (unsigned long long)s->violation.seed);
 	else if (cap)
 		buf[0] = '\0';

@@ -127,6 +127,10 @@ printf 'cluster nodes=3 seed=1\nrun until leader within 1s\nclient put x=1\nrun 
 zh_en "obs.scn:5: expect committed x=1 on all (x=1 已提交：没有任何节点；不在： n1（提交 0，日志 0）" \
   "obs.scn:5: expect committed x=1 on all (x=1 committed on no node; not on n1 (commit 0, log 0)" check "$tmp/obs.scn"
 
+# a run that hits its event budget says so
+zh_en "raftsim：资源上限：事件预算（max_events=100 个事件）用完了" \
+  "raftsim: resource limit: the event budget (max_events=100 events) ran out" run --max-events 100 --trace "$tmp/b.txt"
+
 # --- po/zh_CN.po: every marked string translated, none fuzzy -------------------
 if command -v xgettext >/dev/null && command -v msgcmp >/dev/null; then
   (cd "$SRC" && xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=NG_:1,2 \
