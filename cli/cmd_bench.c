@@ -133,10 +133,10 @@ static int bench_steady(uint16_t nodes, uint64_t entries)
 {
 	struct sim *s = steady_cluster(nodes, 1);
 	if (!s)
-		return fail("out of memory", NULL);
+		return fail(_("out of memory"), NULL);
 	uint8_t leader = await_leader(s);
 	if (!leader) {
-		int rc = fail("no leader", s);
+		int rc = fail(_("no leader"), s);
 		sim_free(s);
 		return rc;
 	}
@@ -178,7 +178,7 @@ static int bench_steady(uint16_t nodes, uint64_t entries)
 	long peak_kb = peak_rss_kb();
 	int rc = sim_violation(s) || applied < entries ? 1 : 0;
 	if (sim_halt(s) == SIM_ENOMEM) { /* no figures from a run cut short */
-		rc = fail("out of memory", s);
+		rc = fail(_("out of memory"), s);
 		sim_free(s);
 		return rc;
 	}
@@ -193,7 +193,7 @@ static int bench_steady(uint16_t nodes, uint64_t entries)
 	       (double)events / wall, peak_kb, base_kb,
 	       applied ? (double)(peak_kb - base_kb) * 1024.0 / ((double)applied * nodes) : 0.0);
 	if (rc)
-		rc = fail("the workload did not complete", s);
+		rc = fail(_("the workload did not complete"), s);
 	sim_free(s);
 	return rc;
 }
@@ -202,9 +202,9 @@ static int bench_idle(uint16_t nodes, uint64_t events)
 {
 	struct sim *s = steady_cluster(nodes, 1);
 	if (!s)
-		return fail("out of memory", NULL);
+		return fail(_("out of memory"), NULL);
 	if (!await_leader(s)) {
-		int rc = fail("no leader", s);
+		int rc = fail(_("no leader"), s);
 		sim_free(s);
 		return rc;
 	}
@@ -219,7 +219,7 @@ static int bench_idle(uint16_t nodes, uint64_t events)
 	       "ns_per_event=%.1f peak_rss_kb=%ld\n",
 	       nodes, (unsigned long long)done, wall, (double)(sim_now_us(s) - v0) / 1e6,
 	       (double)done / wall, wall * 1e9 / (double)done, peak_rss_kb());
-	int rc = sim_violation(s) ? fail("violation", s) : 0;
+	int rc = sim_violation(s) ? fail(_("violation"), s) : 0;
 	sim_free(s);
 	return rc;
 }

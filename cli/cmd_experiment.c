@@ -1063,7 +1063,7 @@ static int ex_merge(struct ex *x, char **dirs, size_t n_dirs)
 		}
 		if (n != n_shards || seen[k - 1]) {
 			ex_err(_("--merge: %s: shard %" PRIu64 "/%" PRIu64 " %s"), dirs[i], k, n,
-			       n != n_shards ? "belongs to another split" : "is given twice");
+			       n != n_shards ? _("belongs to another split") : _("is given twice"));
 			goto cleanup;
 		}
 		seen[k - 1] = true;
@@ -1209,8 +1209,8 @@ int cli_experiment(int argc, char **argv)
 		goto cleanup;
 	}
 	if (n_merge != 1) {
-		ex_err(n_merge ? "one scenario FILE at a time (got '%s' too)"
-		               : "missing the scenario FILE%s (raftsim experiment --help)",
+		ex_err(n_merge ? _("one scenario FILE at a time (got '%s' too)")
+		               : _("missing the scenario FILE%s (raftsim experiment --help)"),
 		       n_merge ? merge[1] : "");
 		goto cleanup;
 	}
