@@ -3,6 +3,7 @@
  * left behind by a failure or a signal (rules in outfile.h). */
 #define _XOPEN_SOURCE 700 /* realpath() */
 #include "outfile.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -166,7 +167,7 @@ static int classify(const char *path, enum out_kind *kind, char **target, struct
 	*target = NULL;
 	*exists = false;
 	if (!path[0]) {
-		set_err(err, errcap, "''", "an empty path is not a file name");
+		set_err(err, errcap, "''", _("an empty path is not a file name"));
 		return -1;
 	}
 	if (!strcmp(path, "-")) {
@@ -178,25 +179,25 @@ static int classify(const char *path, enum out_kind *kind, char **target, struct
 	 * never replaced, never created */
 	if (!strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6)) {
 		if (stat(path, st) != 0) {
-			set_err(err, errcap, path, "cannot write: %s", strerror(errno));
+			set_err(err, errcap, path, _("cannot write: %s"), strerror(errno));
 			return -1;
 		}
 		if (S_ISDIR(st->st_mode)) {
-			set_err(err, errcap, path, "is a directory (give a file name)");
+			set_err(err, errcap, path, _("is a directory (give a file name)"));
 			return -1;
 		}
 		*exists = true;
 		*kind = OUT_INPLACE;
 		*target = dup_str(path);
 		if (!*target) {
-			set_err(err, errcap, path, "out of memory");
+			set_err(err, errcap, path, _("out of memory"));
 			return -1;
 		}
 		return 0;
 	}
 	if (lstat(path, st) != 0) {
 		if (errno != ENOENT) {
-			set_err(err, errcap, path, "cannot write: %s", strerror(errno));
+			set_err(err, errcap, path, _("cannot write: %s"), strerror(errno));
 			return -1;
 		}
 		*target = dup_str(path);
@@ -204,12 +205,12 @@ static int classify(const char *path, enum out_kind *kind, char **target, struct
 		char *real = realpath(path, NULL);
 		if (!real) {
 			set_err(err, errcap, path,
-			        "is a symbolic link to a missing file (write to a real path)");
+			        _("is a symbolic link to a missing file (write to a real path)"));
 			return -1;
 		}
 		*target = real;
 		if (stat(real, st) != 0) {
-			set_err(err, errcap, path, "cannot write: %s", strerror(errno));
+			set_err(err, errcap, path, _("cannot write: %s"), strerror(errno));
 			free(real);
 			*target = NULL;
 			return -1;
@@ -220,11 +221,11 @@ static int classify(const char *path, enum out_kind *kind, char **target, struct
 		*exists = true;
 	}
 	if (!*target) {
-		set_err(err, errcap, path, "out of memory");
+		set_err(err, errcap, path, _("out of memory"));
 		return -1;
 	}
 	if (*exists && S_ISDIR(st->st_mode)) {
-		set_err(err, errcap, path, "is a directory (give a file name)");
+		set_err(err, errcap, path, _("is a directory (give a file name)"));
 		free(*target);
 		*target = NULL;
 		return -1;
@@ -253,7 +254,7 @@ struct sim_out *sim_out_open(const char *path, char *err, size_t errcap)
 		return NULL;
 	struct sim_out *o = calloc(1, sizeof *o);
 	if (!o || !(o->path = dup_str(path))) {
-		set_err(err, errcap, path, "out of memory");
+		set_err(err, errcap, path, _("out of memory"));
 		free(o);
 		free(target);
 		return NULL;
@@ -269,14 +270,14 @@ struct sim_out *sim_out_open(const char *path, char *err, size_t errcap)
 	case OUT_INPLACE:
 		fd = open(target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
 		if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
-			set_err(err, errcap, path, "cannot write: %s", strerror(errno));
+			set_err(err, errcap, path, _("cannot write: %s"), strerror(errno));
 			goto fail;
 		}
 		return o;
 	case OUT_REPLACE: {
 		size_t n = strlen(target);
 		if (!(o->tmp = malloc(n + 16))) {
-			set_err(err, errcap, path, "out of memory");
+			set_err(err, errcap, path, _("out of memory"));
 			goto fail;
 		}
 		snprintf(o->tmp, n + 16, "%s.tmp-XXXXXX", target);
@@ -293,7 +294,7 @@ struct sim_out *sim_out_open(const char *path, char *err, size_t errcap)
 		if (fd < 0) {
 			free(o->tmp);
 			o->tmp = NULL;
-			set_err(err, errcap, path, "cannot write: %s", strerror(e));
+			set_err(err, errcap, path, _("cannot write: %s"), strerror(e));
 			goto fail;
 		}
 		mode_t mode;
@@ -307,7 +308,7 @@ struct sim_out *sim_out_open(const char *path, char *err, size_t errcap)
 			mode = 0666 & ~mask;
 		}
 		if (fchmod(fd, mode) != 0 || !(o->f = fdopen(fd, "w"))) {
-			set_err(err, errcap, path, "cannot write: %s", strerror(errno));
+			set_err(err, errcap, path, _("cannot write: %s"), strerror(errno));
 			goto fail;
 		}
 		return o;
@@ -366,7 +367,7 @@ int sim_out_commit(struct sim_out *o, char *err, size_t errcap)
 	switch (o->kind) {
 	case OUT_STDOUT:
 		if (bad) {
-			set_err(err, errcap, "standard output", "cannot write: %s",
+			set_err(err, errcap, _("standard output"), _("cannot write: %s"),
 			        strerror(stream_errno(o, e)));
 			clearerr(stdout);
 			goto done;
@@ -377,7 +378,7 @@ int sim_out_commit(struct sim_out *o, char *err, size_t errcap)
 		int c = fclose(o->f);
 		o->f = NULL;
 		if (bad || c != 0) {
-			set_err(err, errcap, o->path, "cannot write: %s",
+			set_err(err, errcap, o->path, _("cannot write: %s"),
 			        strerror(bad ? stream_errno(o, e) : errno));
 			goto done;
 		}
@@ -396,11 +397,11 @@ int sim_out_commit(struct sim_out *o, char *err, size_t errcap)
 			e = errno;
 		}
 		if (bad) {
-			set_err(err, errcap, o->path, "cannot write: %s", strerror(stream_errno(o, e)));
+			set_err(err, errcap, o->path, _("cannot write: %s"), strerror(stream_errno(o, e)));
 			goto done;
 		}
 		if (rename(o->tmp, o->target) != 0) {
-			set_err(err, errcap, o->path, "cannot write: %s", strerror(errno));
+			set_err(err, errcap, o->path, _("cannot write: %s"), strerror(errno));
 			goto done;
 		}
 		unregister_temp(o->slot);
@@ -464,13 +465,13 @@ int sim_out_check(const char *path, const char *input, char *err, size_t errcap)
 		goto done;
 	if (exists && input && stat(input, &in) == 0 && in.st_dev == st.st_dev &&
 	    in.st_ino == st.st_ino) {
-		set_err(err, errcap, path, "is the input script; write the output elsewhere");
+		set_err(err, errcap, path, _("is the input script; write the output elsewhere"));
 		rc = -1;
 		goto done;
 	}
 	if (kind == OUT_INPLACE) {
 		if (access(target, W_OK) != 0) {
-			set_err(err, errcap, path, "cannot write: %s", strerror(errno));
+			set_err(err, errcap, path, _("cannot write: %s"), strerror(errno));
 			rc = -1;
 		}
 		goto done;
@@ -478,16 +479,16 @@ int sim_out_check(const char *path, const char *input, char *err, size_t errcap)
 	char *dir = dir_of(target);
 	struct stat ds;
 	if (!dir) {
-		set_err(err, errcap, path, "out of memory");
+		set_err(err, errcap, path, _("out of memory"));
 		rc = -1;
 	} else if (stat(dir, &ds) != 0) {
-		set_err(err, errcap, path, "cannot write: %s", strerror(errno));
+		set_err(err, errcap, path, _("cannot write: %s"), strerror(errno));
 		rc = -1;
 	} else if (!S_ISDIR(ds.st_mode)) {
-		set_err(err, errcap, path, "cannot write: %s", strerror(ENOTDIR));
+		set_err(err, errcap, path, _("cannot write: %s"), strerror(ENOTDIR));
 		rc = -1;
 	} else if (access(dir, W_OK | X_OK) != 0) {
-		set_err(err, errcap, path, "cannot write: %s", strerror(errno));
+		set_err(err, errcap, path, _("cannot write: %s"), strerror(errno));
 		rc = -1;
 	}
 	free(dir);

@@ -131,6 +131,10 @@ zh_en "obs.scn:5: expect committed x=1 on all (x=1 已提交：没有任何节�
 zh_en "raftsim：资源上限：事件预算（max_events=100 个事件）用完了" \
   "raftsim: resource limit: the event budget (max_events=100 events) ran out" run --max-events 100 --trace "$tmp/b.txt"
 
+# an output path that cannot be written
+mkdir -p "$tmp/adir"
+zh_en "adir: 是一个目录（请给出文件名）" "adir: is a directory (give a file name)" run --trace "$tmp/adir"
+
 # --- po/zh_CN.po: every marked string translated, none fuzzy -------------------
 if command -v xgettext >/dev/null && command -v msgcmp >/dev/null; then
   (cd "$SRC" && xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=NG_:1,2 \
