@@ -902,7 +902,7 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 	}
 	if (scn_tok_is(t, "got")) {
 		c->kind = SCN_C_GOT;
-		return scn_parse_key_value(p, c, "got", "got x == 1 (or none: no value)");
+		return scn_parse_key_value(p, c, "got", _("got x == 1 (or none: no value)"));
 	}
 	if (scn_tok_is(t, "waiting")) {
 		c->kind = SCN_C_WAITING;
