@@ -2094,3 +2094,146 @@ Test(render, diagram_only_draws_the_interval)
 	render_offscreen_free(o);
 	render_history_free(h);
 }
+
+/* ---- The client timeline --------------------------------------------------------- */
+#define CLIENT_OK 0x00805Eu     /* an answered operation's fill */
+#define BAD_VERMILLION 0xD55E00u /* the checker's outline, the banner */
+
+/* Draws h's frame with the client timeline from a kept state, as the
+ * window does, and lays out the panel's rows and bars. */
+static void draw_clients(struct render_offscreen *o, const struct render_history *h,
+                         struct render_clients_state *st, struct render_layout *l,
+                         struct render_clients_view *v)
+{
+	const struct sim *s = render_history_sim(h);
+	render_clients_state_update(st, s);
+	struct render_frame f = {0};
+	render_frame_from_history(&f, h);
+	f.clients = true;
+	f.clients_st = st;
+	render_offscreen_draw(o, &f);
+	render_layout_compute_panels(l, W, H, sim_n_nodes(s), false, true);
+	render_clients_view_compute(v, l, st, sim_now_us(s));
+}
+
+/* The bar of request r (its own operation, not an abandoned attempt). */
+static size_t bar_of(const struct render_clients_view *v, size_t r)
+{
+	for (size_t i = 0; i < v->n_bars; i++)
+		if (v->bars[i].op == r)
+			return i;
+	cr_assert_fail("no bar for request %zu", r);
+	return 0;
+}
+
+Test(render, client_bar_spans_its_invocation_to_its_completion)
+{
+	struct render_history *h = history(script_file("stale_read.scn"));
+	render_history_advance(h, 600 * MS, true);
+	struct render_offscreen *o = canvas();
+	struct render_clients_state st = {0};
+	struct render_layout l;
+	struct render_clients_view v;
+	draw_clients(o, h, &st, &l, &v);
+	cr_assert_gt(l.clients.w, 0);
+	cr_assert_eq(l.details.x, l.clients.x, "the panel takes the details panel's place");
+	/* the put x=2 (request 2): acknowledged, on its own row */
+	size_t b = bar_of(&v, 1);
+	const struct sim_lin_op *op = &st.ops[1];
+	cr_assert_eq(op->f, SIM_LIN_PUT);
+	cr_assert_eq(v.bars[b].end, RENDER_CLIENT_OK);
+	float x0 = render_clients_x(&v, op->invoke_us), x1 = render_clients_x(&v, op->complete_us);
+	float bx, by, bw, bh;
+	render_clients_bar_rect(&v, b, &bx, &by, &bw, &bh);
+	cr_assert(fabsf(bx - x0) < 0.5f && fabsf(bx + bw - x1) < 0.5f, "bar %.1f..%.1f, op %.1f..%.1f",
+	          bx, bx + bw, x0, x1);
+	cr_assert_gt(x1 - x0, 20, "a 37 ms put gets %.1f px", x1 - x0);
+	int y = (int)lroundf(by + bh / 2);
+	/* filled from its invoke x to its completion x, on its row ... */
+	for (float x = x0 + 3; x <= x1 - 3; x += 2)
+		cr_assert(near_rgb(render_offscreen_pixel(o, (int)lroundf(x), y), CLIENT_OK, 12),
+		          "no answered fill at (%.0f, %d): %06x", x, y, render_offscreen_pixel(o, (int)x, y));
+	/* ... and not beyond either end, nor on the rows above and below */
+	cr_assert(!near_rgb(render_offscreen_pixel(o, (int)lroundf(x0 - 8), y), CLIENT_OK, 12));
+	cr_assert(!near_rgb(render_offscreen_pixel(o, (int)lroundf(x1 + 8), y), CLIENT_OK, 12));
+	int mx = (int)lroundf((x0 + x1) / 2);
+	cr_assert(!near_rgb(render_offscreen_pixel(o, mx, (int)lroundf(by - v.row_h * 0.5f)), CLIENT_OK, 12));
+	cr_assert(!near_rgb(render_offscreen_pixel(o, mx, (int)lroundf(by + bh + v.row_h * 0.5f)), CLIENT_OK, 12));
+	/* the first put's row is above: rows in request order */
+	render_clients_bar_rect(&v, bar_of(&v, 0), &bx, &by, &bw, &bh);
+	cr_assert_lt(by + bh / 2, (float)y);
+	render_clients_state_free(&st);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+/* The outline pixel just outside bar i's left end, at mid-height. */
+static uint32_t outline_pixel(const struct render_offscreen *o, const struct render_clients_view *v,
+                              size_t i, float u)
+{
+	float bx, by, bw, bh;
+	render_clients_bar_rect(v, i, &bx, &by, &bw, &bh);
+	return render_offscreen_pixel(o, (int)lroundf(bx - 2 * u), (int)lroundf(by + bh / 2));
+}
+
+Test(render, client_violation_outlined_after_the_stale_get)
+{
+	struct render_history *h = history(script_file("stale_read.scn"));
+	struct render_offscreen *o = canvas();
+	struct render_clients_state st = {0};
+	struct render_layout l;
+	struct render_clients_view v;
+	/* the stale get (request 3) is on its way: nothing to object to yet */
+	render_history_advance(h, 585 * MS, true);
+	draw_clients(o, h, &st, &l, &v);
+	cr_assert_eq(st.res.verdict, SIM_LIN_LINEARIZABLE);
+	size_t g = bar_of(&v, 2);
+	cr_assert_eq(v.bars[g].end, RENDER_CLIENT_PENDING);
+	cr_assert(!near_rgb(outline_pixel(o, &v, g, l.u), BAD_VERMILLION, 20));
+	/* the right end of the header band, clear of its text */
+	int bx = l.clients.x + l.clients.w - (int)lroundf(14 * l.u),
+	    by = l.clients.y + (int)lroundf(17 * l.u);
+	cr_assert(!near_rgb(render_offscreen_pixel(o, bx, by), BAD_VERMILLION, 20), "a banner already");
+	/* n1 answers 1 after x=2 was acknowledged */
+	render_history_advance(h, 600 * MS, true);
+	draw_clients(o, h, &st, &l, &v);
+	cr_assert_eq(st.res.verdict, SIM_LIN_VIOLATION);
+	g = bar_of(&v, 2);
+	cr_assert_eq(v.bars[g].end, RENDER_CLIENT_OK);
+	cr_assert(v.bars[g].culprit && v.bars[bar_of(&v, 1)].culprit);
+	for (size_t i = 0; i < v.n_bars; i++)
+		cr_assert_eq(near_rgb(outline_pixel(o, &v, i, l.u), BAD_VERMILLION, 20), v.bars[i].culprit,
+		             "bar %zu (op %zu): outline %06x, culprit %d", i, v.bars[i].op,
+		             outline_pixel(o, &v, i, l.u), v.bars[i].culprit);
+	cr_assert(near_rgb(render_offscreen_pixel(o, bx, by), BAD_VERMILLION, 20), "no banner");
+	render_clients_state_free(&st);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+Test(render, client_history_checked_only_when_it_changes)
+{
+	struct render_history *h = history(script_file("stale_read.scn"));
+	struct render_clients_state st = {0};
+	render_history_advance(h, 560 * MS, true);
+	cr_assert(render_clients_state_update(&st, render_history_sim(h)));
+	uint64_t checks = st.checks;
+	/* time passes, no operation starts or ends: the verdict is kept */
+	render_history_advance(h, 575 * MS, true);
+	cr_assert_not(render_clients_state_update(&st, render_history_sim(h)));
+	cr_assert_eq(st.checks, checks);
+	/* the stale get is invoked, then answered: checked each time */
+	render_history_advance(h, 585 * MS, true);
+	cr_assert(render_clients_state_update(&st, render_history_sim(h)));
+	cr_assert_eq(st.res.verdict, SIM_LIN_LINEARIZABLE);
+	render_history_advance(h, 589 * MS, true);
+	cr_assert(render_clients_state_update(&st, render_history_sim(h)));
+	cr_assert_eq(st.res.verdict, SIM_LIN_VIOLATION);
+	cr_assert_eq(st.checks, checks + 2);
+	/* back before the get: the shorter history is checked again */
+	render_history_seek(h, 575 * MS);
+	cr_assert(render_clients_state_update(&st, render_history_sim(h)));
+	cr_assert_eq(st.res.verdict, SIM_LIN_LINEARIZABLE);
+	render_clients_state_free(&st);
+	render_history_free(h);
+}
