@@ -609,6 +609,10 @@ int render_bench_frames(int frames, int w, int h, int nodes, int min_msgs_in_fli
 /* The same with the space-time diagram on (diagram) or off. */
 int render_bench_frames_diagram(int frames, int w, int h, int nodes, int min_msgs_in_flight,
                                 bool diagram, double *p50_ms, double *p99_ms);
+/* The same with the client timeline on (its history read and, when it
+ * changed, checked within the timed frame). */
+int render_bench_frames_clients(int frames, int w, int h, int nodes, int min_msgs_in_flight,
+                                double *p50_ms, double *p99_ms);
 /* A busy run 10 virtual minutes in, then one step back with the window's
  * checkpoint mechanism; *ms is the wall time of that step.  0 or -1. */
 int render_bench_step_back(double *ms);
