@@ -186,8 +186,10 @@ static void draw_bar(struct render_dc *c, const struct render_clients_view *v, s
 	render_clients_bar_rect(v, i, &x, &y, &w, &h);
 	if (selected)
 		render_gfx_round_rect(c->g, x - 5 * u, y - 5 * u, w + 10 * u, h + 10 * u, 6 * u, C_SELECT);
-	if (b->culprit)
-		render_gfx_rect(c->g, x - 4 * u, y - 4 * u, w + 8 * u, h + 8 * u, C_BAD);
+	if (b->culprit) { /* a thick frame and a white gap: it reads in grey too */
+		render_gfx_rect(c->g, x - 5 * u, y - 5 * u, w + 10 * u, h + 10 * u, C_BAD);
+		render_gfx_rect(c->g, x - 2 * u, y - 2 * u, w + 4 * u, h + 4 * u, C_WHITE);
+	}
 	float t = fmaxf(2 * u, 1.5f);
 	switch (b->end) {
 	case RENDER_CLIENT_OK:
@@ -271,8 +273,8 @@ static void draw_tag(struct render_dc *c, const struct render_clients_view *v,
 }
 
 /* ---- The panel ------------------------------------------------------------------------ */
-static void draw_header(struct render_dc *c, const struct render_clients_state *st, float x,
-                        float y, float maxw)
+static void draw_header(struct render_dc *c, const struct render_clients_state *st,
+                        unsigned rows, float x, float y, float maxw)
 {
 	float u = c->u;
 	const struct render_rect *p = &c->l.clients;
@@ -304,6 +306,11 @@ static void draw_header(struct render_dc *c, const struct render_clients_state *
 		snprintf(buf, sizeof buf, "%s", _("unknown: the check hit its search limit"));
 	} else {
 		snprintf(buf, sizeof buf, "%s", _("linearizable so far"));
+	}
+	if (rows < st->n_requests) { /* not every request has a row */
+		size_t k = strlen(buf);
+		snprintf(buf + k, sizeof buf - k, _(" · the newest %u of %zu requests"), rows,
+		         st->n_requests);
 	}
 	render_gfx_text_fit(c->g, px(c, 13), false, C_INK2, buf, hx, y + 11 * u,
 	                    GFX_LEFT | GFX_MIDDLE, hw);
@@ -369,6 +376,7 @@ static void draw_footer(struct render_dc *c, const struct render_clients_view *v
 			break;
 		default:
 			render_gfx_rect_outline(c->g, bx, by, bw, s, 3 * u, C_BAD);
+			render_gfx_rect(c->g, bx + 4.5f * u, by + 4.5f * u, bw - 9 * u, s - 9 * u, C_INK2);
 			break;
 		}
 		lx += bw + 5 * u;
@@ -388,9 +396,9 @@ static void draw_panel(struct render_dc *c, const struct render_clients_state *s
 	                      C_PANEL);
 	render_gfx_clip(c->g, p);
 	float x = (float)p->x + 12 * u, maxw = (float)p->w - 24 * u;
-	draw_header(c, st, x, (float)p->y + 6 * u, maxw);
 	struct render_clients_view v;
 	render_clients_view_compute(&v, &c->l, st, c->now);
+	draw_header(c, st, v.n_rows, x, (float)p->y + 6 * u, maxw);
 	const struct render_rect *a = &v.area;
 	render_gfx_rect(c->g, (float)a->x, (float)a->y, (float)a->w, (float)a->h, C_BG);
 	if (v.n_rows) {

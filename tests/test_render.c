@@ -2167,13 +2167,13 @@ Test(render, client_bar_spans_its_invocation_to_its_completion)
 	render_history_free(h);
 }
 
-/* The outline pixel just outside bar i's left end, at mid-height. */
+/* A pixel of the frame round bar i (3 to 5 u outside its left end), at mid-height. */
 static uint32_t outline_pixel(const struct render_offscreen *o, const struct render_clients_view *v,
                               size_t i, float u)
 {
 	float bx, by, bw, bh;
 	render_clients_bar_rect(v, i, &bx, &by, &bw, &bh);
-	return render_offscreen_pixel(o, (int)lroundf(bx - 2 * u), (int)lroundf(by + bh / 2));
+	return render_offscreen_pixel(o, (int)lroundf(bx - 3.5f * u), (int)lroundf(by + bh / 2));
 }
 
 Test(render, client_violation_outlined_after_the_stale_get)
