@@ -9,10 +9,17 @@
 /* ---- The history and its verdict ---------------------------------------------- */
 static uint64_t mix(uint64_t h, uint64_t v)
 {
-	/* FNV-1a over the 8 bytes of v */
-	for (int i = 0; i < 8; i++) {
-		h ^= (v >> (8 * i)) & 0xff;
-		h *= 0x100000001b3ull;
+	/* a word at a time (it runs over the whole history every frame) */
+	h = (h ^ v) * 0x100000001b3ull;
+	return h ^ (h >> 29);
+}
+
+static uint64_t mix_bytes(uint64_t h, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i += 8) {
+		uint64_t w = 0;
+		memcpy(&w, p + i, n - i < 8 ? n - i : 8);
+		h = mix(h, w);
 	}
 	return h;
 }
@@ -29,10 +36,9 @@ static uint64_t history_hash(const struct sim_lin_op *ops, size_t n)
 		if (o->type == SIM_LIN_OK)
 			h = mix(h, (uint64_t)o->complete_us);
 		h = mix(h, (uint64_t)o->key_len << 32 | (uint64_t)(o->value ? o->value_len + 1 : 0));
-		for (size_t k = 0; k < o->key_len; k++)
-			h = mix(h, (unsigned char)o->key[k]);
-		for (size_t k = 0; o->value && k < o->value_len; k++)
-			h = mix(h, (unsigned char)o->value[k]);
+		h = mix_bytes(h, o->key, o->key_len);
+		if (o->value)
+			h = mix_bytes(h, o->value, o->value_len);
 	}
 	return h;
 }
