@@ -184,8 +184,10 @@ static void draw_bar(struct render_dc *c, const struct render_clients_view *v, s
 	const struct render_client_bar *b = &v->bars[i];
 	float u = c->u, x, y, w, h;
 	render_clients_bar_rect(v, i, &x, &y, &w, &h);
-	if (selected)
-		render_gfx_round_rect(c->g, x - 5 * u, y - 5 * u, w + 10 * u, h + 10 * u, 6 * u, C_SELECT);
+	if (selected) { /* a yellow halo, outside the checker's frame if any */
+		float e = (b->culprit ? 9 : 5) * u;
+		render_gfx_round_rect(c->g, x - e, y - e, w + 2 * e, h + 2 * e, 6 * u, C_SELECT);
+	}
 	if (b->culprit) { /* a thick frame and a white gap: it reads in grey too */
 		render_gfx_rect(c->g, x - 5 * u, y - 5 * u, w + 10 * u, h + 10 * u, C_BAD);
 		render_gfx_rect(c->g, x - 2 * u, y - 2 * u, w + 4 * u, h + 4 * u, C_WHITE);

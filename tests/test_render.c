@@ -2237,3 +2237,85 @@ Test(render, client_history_checked_only_when_it_changes)
 	render_clients_state_free(&st);
 	render_history_free(h);
 }
+
+static bool rects_overlap(struct render_rect a, struct render_rect b)
+{
+	return a.w > 0 && b.w > 0 && a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h &&
+	       b.y < a.y + a.h;
+}
+
+Test(render, client_timeline_fits_beside_the_other_panels)
+{
+	static const int sizes[][2] = {{1280, 720}, {1920, 1080}, {1024, 768}, {800, 600}};
+	for (size_t k = 0; k < 4; k++)
+		for (unsigned n = 1; n <= RENDER_NODES_MAX; n++)
+			for (int diagram = 0; diagram < 2; diagram++) {
+				int w = sizes[k][0], h = sizes[k][1];
+				struct render_layout l;
+				render_layout_compute_panels(&l, w, h, n, diagram, true);
+				struct render_rect p = l.clients;
+				cr_assert(p.x >= 0 && p.y >= 0 && p.x + p.w <= w && p.y + p.h <= h,
+				          "outside the window at %dx%d, %u nodes", w, h, n);
+				cr_assert_not(rects_overlap(p, l.log) || rects_overlap(p, l.cluster) ||
+				                  rects_overlap(p, l.diagram) || rects_overlap(p, l.timeline) ||
+				                  rects_overlap(p, l.caption),
+				              "overlaps another panel at %dx%d, %u nodes, diagram %d", w, h, n,
+				              diagram);
+				cr_assert_geq(l.log_cells, 4, "only %u log cells", l.log_cells);
+				if (n <= 9) {
+					/* at least three rows of 18 px at scale 1 under the header */
+					struct render_clients_view v;
+					render_clients_view_compute(&v, &l, NULL, 0);
+					cr_assert_geq((float)v.area.h, 3 * 18 * l.u,
+					              "%d px of rows at %dx%d, %u nodes", v.area.h, w, h, n);
+				}
+			}
+	/* off, the details panel is where it was */
+	struct render_layout a, b;
+	render_layout_compute(&a, W, H, 5);
+	render_layout_compute_panels(&b, W, H, 5, false, false);
+	cr_assert_eq(memcmp(&a, &b, sizeof a), 0);
+	cr_assert_eq(b.clients.w, 0);
+}
+
+Test(render, clicked_operation_shows_its_fields)
+{
+	struct render_history *h = history(script_file("stale_read.scn"));
+	render_history_advance(h, 600 * MS, true);
+	struct render_offscreen *o = canvas();
+	struct render_clients_state st = {0};
+	struct render_layout l;
+	struct render_clients_view v;
+	draw_clients(o, h, &st, &l, &v);
+	uint32_t *legend = snapshot(o);
+	/* the bar of the stale get is hit at its middle, and selected */
+	float bx, by, bw, bh;
+	size_t g = bar_of(&v, 2);
+	render_clients_bar_rect(&v, g, &bx, &by, &bw, &bh);
+	cr_assert_eq(render_clients_hit(&v, bx + bw / 2, by + bh / 2), (int)g);
+	cr_assert_eq(render_clients_hit(&v, bx + bw / 2, by + bh / 2 + v.row_h), -1);
+	struct render_frame f = {0};
+	render_frame_from_history(&f, h);
+	f.clients = true;
+	f.clients_st = &st;
+	f.sel_op = v.bars[g].op + 1;
+	render_offscreen_draw(o, &f);
+	/* the footer changed (the fields instead of the legend), and the bar
+	 * has the selection's yellow halo */
+	struct render_rect foot = {l.clients.x, l.clients.y + l.clients.h - (int)lroundf(22 * l.u),
+	                           l.clients.w, (int)lroundf(22 * l.u)};
+	int changed = 0;
+	SDL_Surface *s = render_offscreen_surface(o);
+	for (int y = foot.y; y < foot.y + foot.h; y++)
+		for (int x = foot.x; x < foot.x + foot.w; x++)
+			changed += ((uint32_t *)((char *)s->pixels + (size_t)y * (size_t)s->pitch))[x] !=
+			           ((uint32_t *)((char *)legend + (size_t)y * (size_t)s->pitch))[x];
+	cr_assert_gt(changed, 300, "the footer did not change (%d pixels)", changed);
+	cr_assert(near_rgb(render_offscreen_pixel(o, (int)lroundf(bx + bw / 2), (int)lroundf(by - 7 * l.u)),
+	                   SNAPSHOT_YELLOW, 30),
+	          "no selection halo over the bar");
+	free(legend);
+	render_clients_state_free(&st);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
