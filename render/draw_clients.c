@@ -127,55 +127,61 @@ static void hatch(struct render_dc *c, float x, float y, float w, float h, struc
 	render_gfx_clip(c->g, &c->l.clients);
 }
 
-/* The end of the bar before bar i on its row (the area's left edge if
- * none) and the start of the one after it (the area's right edge). */
-static void row_room(const struct render_clients_view *v, size_t i, float *prev, float *next)
+/* Where the row of bar i begins: its first bar's left end (a request's
+ * abandoned attempts come before its last one). */
+static float row_start(const struct render_clients_view *v, size_t i)
 {
-	float x, y, w, h;
-	render_clients_bar_rect(v, i, &x, &y, &w, &h);
-	*prev = (float)v->area.x;
-	*next = (float)(v->area.x + v->area.w);
+	float x0 = 1e9f;
 	for (size_t k = 0; k < v->n_bars; k++) {
 		float kx, ky, kw, kh;
-		if (k == i || v->bars[k].row != v->bars[i].row)
+		if (v->bars[k].row != v->bars[i].row)
 			continue;
 		render_clients_bar_rect(v, k, &kx, &ky, &kw, &kh);
-		if (kx > x + w && kx < *next)
-			*next = kx;
-		if (kx + kw < x && kx + kw > *prev)
-			*prev = kx + kw;
+		x0 = fminf(x0, kx);
 	}
+	return x0;
 }
 
-/* Where bar i's label goes: 0 inside, 1 after the bar (before the row's
- * next bar), 2 before it, 3 over the bar's start, shortened.  *lx, *lw:
- * its left edge and width. */
+/* Where the label of request bar i (one per row: its attempts share the
+ * command) goes: 0 inside the bar, 1 after it, 2 before the row's first
+ * bar, 3 over the bar's start, shortened.  *lx, *lw: its left edge and
+ * width. */
 static int label_place(struct render_dc *c, const struct render_clients_view *v, size_t i,
                        const char *text, int *tp, float *lx, float *lw)
 {
 	const struct render_client_bar *b = &v->bars[i];
-	float u = c->u, x, y, w, h, prev, next;
+	float u = c->u, x, y, w, h;
 	render_clients_bar_rect(v, i, &x, &y, &w, &h);
-	row_room(v, i, &prev, &next);
+	float first = row_start(v, i), right = (float)(v->area.x + v->area.w);
 	*tp = px(c, v->row_h >= 26 * u ? 13 : 11);
 	float tw = (float)render_gfx_text_w(c->g, *tp, true, text), pad = 4 * u;
 	*lw = tw;
 	float gap = (b->end == RENDER_CLIENT_PENDING ? 9 : 5) * u;
-	if (tw + 2 * pad <= w && b->end != RENDER_CLIENT_UNKNOWN) {
+	if (tw + 2 * pad <= w && b->end == RENDER_CLIENT_OK) {
 		*lx = x + pad;
 		return 0;
 	}
-	if (x + w + gap + tw <= next) {
+	if (x + w + gap + tw <= right) {
 		*lx = x + w + gap;
 		return 1;
 	}
-	if (x - 5 * u - tw >= prev) {
-		*lx = x - 5 * u - tw;
+	if (first - 5 * u - tw >= (float)v->area.x) {
+		*lx = first - 5 * u - tw;
 		return 2;
 	}
 	*lx = x;
-	*lw = fminf(tw + 2 * pad, next - x);
+	*lw = fminf(tw + 2 * pad, right - x);
 	return 3;
+}
+
+/* The bar of the request whose row bar i is on (i itself unless i is an
+ * abandoned attempt). */
+static size_t request_bar(const struct render_clients_view *v, size_t i)
+{
+	for (size_t k = 0; k < v->n_bars; k++)
+		if (v->bars[k].row == v->bars[i].row && v->bars[k].end != RENDER_CLIENT_UNKNOWN)
+			return k;
+	return i;
 }
 
 static void draw_bar(struct render_dc *c, const struct render_clients_view *v, size_t i,
@@ -221,6 +227,13 @@ static void draw_bar(struct render_dc *c, const struct render_clients_view *v, s
 	if (b->cut) /* it began before the axis: a jagged start */
 		render_gfx_triangle(c->g, x, y, x + 5 * u, y + h / 2, x, y + h, C_PANEL);
 
+	if (b->end == RENDER_CLIENT_UNKNOWN) { /* its "?"; the row's label is its request's */
+		if (w >= 14 * u)
+			render_gfx_text(c->g, px(c, 13), true, C_INK, "?", x + w - 3 * u, y + h / 2,
+			                GFX_RIGHT | GFX_MIDDLE);
+		if (request_bar(v, i) != i)
+			return;
+	}
 	char text[96];
 	bar_label(&st->ops[b->op], b->end, text, sizeof text);
 	int tp;
@@ -229,8 +242,7 @@ static void draw_bar(struct render_dc *c, const struct render_clients_view *v, s
 	float mid = y + h / 2;
 	switch (where) {
 	case 0:
-		render_gfx_text(c->g, tp, true, b->end == RENDER_CLIENT_OK ? C_WHITE : C_INK, text, lx,
-		                mid, GFX_LEFT | GFX_MIDDLE);
+		render_gfx_text(c->g, tp, true, C_WHITE, text, lx, mid, GFX_LEFT | GFX_MIDDLE);
 		break;
 	case 1:
 	case 2:
@@ -254,13 +266,14 @@ static void draw_tag(struct render_dc *c, const struct render_clients_view *v,
 	const char *nl = _("not linearizable");
 	int tp = px(c, 12);
 	float tw = (float)render_gfx_text_w(c->g, tp, true, nl) + 10 * u, th = fminf(17 * u, bh + 2 * u);
-	float prev, next, lx, lw;
+	float lx, lw;
 	int tpl;
 	char text[96];
-	row_room(v, i, &prev, &next);
-	bar_label(&st->ops[v->bars[i].op], v->bars[i].end, text, sizeof text);
-	if (label_place(c, v, i, text, &tpl, &lx, &lw) == 2)
-		bx = lx; /* the label is before the bar: the tag goes before the label */
+	size_t r = request_bar(v, i);
+	bar_label(&st->ops[v->bars[r].op], v->bars[r].end, text, sizeof text);
+	/* before the row's first bar, or before its label when that is there */
+	bx = label_place(c, v, r, text, &tpl, &lx, &lw) == 2 ? lx : row_start(v, i);
+	float prev = (float)v->area.x;
 	float tx, ty = by + bh / 2 - th / 2;
 	if (bx - 8 * u - tw >= prev + 4 * u) {
 		tx = bx - 8 * u - tw;
