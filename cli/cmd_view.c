@@ -251,9 +251,9 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 				fprintf(stderr, "raftsim: --to: must be later than --from\n");
 				return 2;
 			}
-			if (f->has_at || f->every_us || f->diagram) {
+			if (f->has_at || f->every_us || f->diagram || f->clients) {
 				fprintf(stderr, "raftsim: --diagram-only: draws the interval --from..--to; "
-				                "leave out --at, --every and --diagram\n");
+				                "leave out --at, --every, --diagram and --clients\n");
 				return 2;
 			}
 			f->at_us = f->to_us;
