@@ -289,7 +289,7 @@ static void draw_tag(struct render_dc *c, const struct render_clients_view *v,
 
 /* ---- The panel ------------------------------------------------------------------------ */
 static void draw_header(struct render_dc *c, const struct render_clients_state *st,
-                        unsigned rows, float x, float y, float maxw)
+                        unsigned rows, float x, float y)
 {
 	float u = c->u;
 	const struct render_rect *p = &c->l.clients;
@@ -315,7 +315,6 @@ static void draw_header(struct render_dc *c, const struct render_clients_state *
 		render_gfx_round_rect(c->g, hx - 6 * u, y, hw + 6 * u, 23 * u, 5 * u, C_BAD);
 		render_gfx_text_fit(c->g, render_dc_fit_px(c, buf, 14, 11, hw - 6 * u), true, C_WHITE,
 		                    buf, hx, y + 11.5f * u, GFX_LEFT | GFX_MIDDLE, hw - 6 * u);
-		(void)maxw;
 		return;
 	} else if (st->res.verdict == SIM_LIN_UNKNOWN) {
 		snprintf(buf, sizeof buf, "%s", _("unknown: the check hit its search limit"));
@@ -332,8 +331,8 @@ static void draw_header(struct render_dc *c, const struct render_clients_state *
 }
 
 /* The selected operation's fields, else what the bars mean. */
-static void draw_footer(struct render_dc *c, const struct render_clients_view *v,
-                        const struct render_clients_state *st, float x, float y, float maxw)
+static void draw_footer(struct render_dc *c, const struct render_clients_state *st, float x,
+                        float y, float maxw)
 {
 	float u = c->u;
 	int tp = px(c, 12);
@@ -400,7 +399,6 @@ static void draw_footer(struct render_dc *c, const struct render_clients_view *v
 		if (lx > x + maxw)
 			break;
 	}
-	(void)v;
 }
 
 static void draw_panel(struct render_dc *c, const struct render_clients_state *st)
@@ -413,7 +411,7 @@ static void draw_panel(struct render_dc *c, const struct render_clients_state *s
 	float x = (float)p->x + 12 * u, maxw = (float)p->w - 24 * u;
 	struct render_clients_view v;
 	render_clients_view_compute(&v, &c->l, st, c->now);
-	draw_header(c, st, v.n_rows, x, (float)p->y + 6 * u, maxw);
+	draw_header(c, st, v.n_rows, x, (float)p->y + 6 * u);
 	const struct render_rect *a = &v.area;
 	render_gfx_rect(c->g, (float)a->x, (float)a->y, (float)a->w, (float)a->h, C_BG);
 	if (v.n_rows) {
@@ -450,7 +448,7 @@ static void draw_panel(struct render_dc *c, const struct render_clients_state *s
 		fmt_secs(v.t0_us, buf, sizeof buf);
 		render_gfx_text(c->g, px(c, 11), false, C_INK3, buf, (float)a->x, ay, GFX_LEFT | GFX_TOP);
 	}
-	draw_footer(c, &v, st, x, (float)(p->y + p->h) - 11 * u, maxw);
+	draw_footer(c, st, x, (float)(p->y + p->h) - 11 * u, maxw);
 	render_gfx_clip(c->g, NULL);
 }
 
