@@ -52,7 +52,8 @@ struct app {
 	 * of the moment and its verdict, checked again only when it changed */
 	bool clients;
 	struct render_clients_state clients_st;
-	size_t sel_op; /* the selected operation's history index + 1, 0 none */
+	size_t sel_op;   /* the selected operation's history index + 1, 0 none */
+	size_t hover_op; /* the one under the pointer, the same way */
 	bool blank; /* B or .: the picture is black, the world holds */
 	bool hidden;    /* minimized or hidden: the world holds, nothing is drawn */
 	bool unfocused; /* another window has the keyboard: the same */
@@ -142,6 +143,7 @@ static void build_frame(const struct app *a, struct render_frame *f, bool for_sc
 	if (!for_screen)
 		return;
 	f->hover_msg = a->hover_msg;
+	f->hover_op = a->clients && a->hover_op <= a->clients_st.n ? a->hover_op : 0;
 	f->hover_node = a->hover_node;
 	f->hover_link_a = a->hover_a;
 	f->hover_link_b = a->hover_b;
@@ -550,7 +552,7 @@ static void load_lesson(struct app *a, const char *path)
 	a->picker = false;
 	a->playing = a->help = a->menu_open = a->blank = a->confirm_quit = a->unsaved = false;
 	a->selected = a->hover_node = a->hover_a = a->hover_b = 0;
-	a->sel_op = 0;
+	a->sel_op = a->hover_op = 0;
 	a->seek_next = false;
 	a->n_later = 0;
 	a->carry_us = 0;
@@ -1035,8 +1037,9 @@ static void on_motion(struct app *a, const SDL_MouseMotionEvent *m)
 	if (!a->hover_node && !a->hover_msg && !on_diagram)
 		render_layout_hit_link(&a->lay, x, y, &a->hover_a, &a->hover_b);
 	/* a hand over whatever a click acts on */
-	bool hand = a->hover_node || a->hover_a || a->hover_msg || on_diagram ||
-	            clients_hit(a, x, y) >= 0 ||
+	int op = clients_hit(a, x, y);
+	a->hover_op = op >= 0 ? (size_t)op + 1 : 0;
+	bool hand = a->hover_node || a->hover_a || a->hover_msg || on_diagram || op >= 0 ||
 	            on_timeline(a, x, y) || in_rect(&a->lay.play, x, y);
 	if (hand != a->hand_on && a->hand && a->arrow) {
 		SDL_SetCursor(hand ? a->hand : a->arrow);

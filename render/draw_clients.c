@@ -330,13 +330,14 @@ static void draw_header(struct render_dc *c, const struct render_clients_state *
 	                    GFX_LEFT | GFX_MIDDLE, hw);
 }
 
-/* The selected operation's fields, else what the bars mean. */
+/* The fields of the operation under the pointer, else of the selected
+ * one, else what the bars mean. */
 static void draw_footer(struct render_dc *c, const struct render_clients_state *st, float x,
                         float y, float maxw)
 {
 	float u = c->u;
 	int tp = px(c, 12);
-	size_t sel = c->f->sel_op;
+	size_t sel = c->f->hover_op ? c->f->hover_op : c->f->sel_op;
 	if (sel >= 1 && sel <= st->n) {
 		const struct sim_lin_op *o = &st->ops[sel - 1];
 		char lbl[96], t0[32], t1[48], buf[320];

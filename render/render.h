@@ -345,10 +345,11 @@ struct render_frame {
 	uint64_t hover_msg;                /* the one under the pointer, 0 none */
 	/* The client timeline (K): shown when clients is set, from clients_st
 	 * (NULL: read and checked while drawing, for one-off frames); sel_op
-	 * is the selected operation's history index + 1 (0 none). */
+	 * is the selected operation's history index + 1 (0 none), hover_op
+	 * the one under the pointer (its fields show while it is there). */
 	bool clients;
 	const struct render_clients_state *clients_st;
-	size_t sel_op;
+	size_t sel_op, hover_op;
 };
 
 /* Drawing resources for one SDL_Renderer: fonts, cached text textures,

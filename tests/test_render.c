@@ -2314,6 +2314,17 @@ Test(render, clicked_operation_shows_its_fields)
 	cr_assert(near_rgb(render_offscreen_pixel(o, (int)lroundf(bx + bw / 2), (int)lroundf(by - 7 * l.u)),
 	                   SNAPSHOT_YELLOW, 30),
 	          "no selection halo over the bar");
+	/* hovering shows the same fields, without selecting */
+	uint32_t *selected = snapshot(o);
+	f.sel_op = 0;
+	f.hover_op = v.bars[g].op + 1;
+	render_offscreen_draw(o, &f);
+	for (int y = foot.y; y < foot.y + foot.h; y++)
+		cr_assert_eq(memcmp((char *)s->pixels + (size_t)y * (size_t)s->pitch + (size_t)foot.x * 4,
+		                    (char *)selected + (size_t)y * (size_t)s->pitch + (size_t)foot.x * 4,
+		                    (size_t)foot.w * 4),
+		             0, "the hovered operation's footer differs from the selected one's");
+	free(selected);
 	free(legend);
 	render_clients_state_free(&st);
 	render_offscreen_free(o);
