@@ -298,10 +298,10 @@ static void draw_header(struct render_dc *c, const struct render_clients_state *
 	                GFX_LEFT | GFX_MIDDLE);
 	float hx = x + (float)render_gfx_text_w(c->g, px(c, 17), true, _("Clients")) + 14 * u;
 	float hw = (float)(p->x + p->w) - 10 * u - hx;
-	if (!st->n_requests) {
-		snprintf(buf, sizeof buf, "%s", _("no client operations yet"));
-	} else if (st->rc != 0) {
+	if (st->rc != 0) {
 		snprintf(buf, sizeof buf, "%s", _("not checked: out of memory"));
+	} else if (!st->n_requests) {
+		snprintf(buf, sizeof buf, "%s", _("no client operations yet"));
 	} else if (st->res.verdict == SIM_LIN_VIOLATION) {
 		/* the banner: the whole header band turns vermillion */
 		char key[40];
