@@ -293,6 +293,14 @@ int cli_bench(int argc, char **argv)
 		printf("render_diagram: frames=1000 size=1280x720 nodes=9 frame_p50_ms=%.3f "
 		       "frame_p99_ms=%.3f\n",
 		       p50, p99);
+		if (render_bench_frames_clients(1000, 1280, 720, 9, 300, &p50, &p99) != 0) {
+			fprintf(stderr, "raftsim bench: the frame benchmark with the client timeline "
+			                "failed\n");
+			return 1;
+		}
+		printf("render_clients: frames=1000 size=1280x720 nodes=9 frame_p50_ms=%.3f "
+		       "frame_p99_ms=%.3f\n",
+		       p50, p99);
 	}
 	if (step_back) {
 		double ms;

@@ -35,7 +35,7 @@ static const char view_usage[] = N_(
 
 static const char render_usage[] = N_(
     "usage: raftsim render FILE --at TIME --out PNG [--size WxH] [--every DURATION]\n"
-    "                      [--select NODE] [--diagram] [--seed S] [--bug NAME]...\n"
+    "                      [--select NODE] [--diagram] [--clients] [--seed S] [--bug NAME]...\n"
     "       raftsim render FILE --diagram-only --from T1 --to T2 --out PNG [--size WxH]\n"
     "Draws exactly what the window shows at virtual time TIME (pauses are ignored)\n"
     "with SDL's software renderer, without a display, into the PNG file PNG.\n"
@@ -46,6 +46,8 @@ static const char render_usage[] = N_(
     "                   one frame every DURATION from 0 up to TIME\n"
     "  --select NODE    show node NODE (e.g. n2) in the details panel\n"
     "  --diagram        with the space-time diagram beside the ring (D in the window)\n"
+    "  --clients        with the client timeline and the linearizability verdict of\n"
+    "                   the history so far, in the details panel's place (K)\n"
     "  --diagram-only   only the diagram, of virtual time T1 to T2 (--from, --to), as\n"
     "                   a tall picture (default size: its width for the cluster, its\n"
     "                   height at the window's scale of time)\n"
@@ -118,6 +120,7 @@ struct view_flags {
 	unsigned select;
 	bool fullscreen;
 	bool diagram, diagram_only, has_from, has_to, size_given;
+	bool clients;
 	int64_t from_us, to_us;
 	struct scn_options scn;
 };
@@ -191,6 +194,8 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 			}
 		} else if (render && !strcmp(a, "--diagram")) {
 			f->diagram = true;
+		} else if (render && !strcmp(a, "--clients")) {
+			f->clients = true;
 		} else if (render && !strcmp(a, "--diagram-only")) {
 			f->diagram_only = true;
 		} else if (render && cli_flag_is(a, "--from")) {
@@ -218,7 +223,7 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 				"--max-memory", "--help", NULL};
 			static const char *const render_flags[] = {
 				"--at", "--out", "--size", "--every", "--select", "--diagram",
-				"--diagram-only", "--from", "--to", "--seed", "--bug",
+				"--clients", "--diagram-only", "--from", "--to", "--seed", "--bug",
 				"--max-events", "--max-memory", "--help", NULL};
 			return cli_unknown_flag(render ? "render" : "view", a,
 			                        render ? render_flags : view_flags);
@@ -249,9 +254,9 @@ static int parse(int argc, char **argv, bool render, struct view_flags *f)
 				fprintf(stderr, _("raftsim: --to: must be later than --from\n"));
 				return 2;
 			}
-			if (f->has_at || f->every_us || f->diagram) {
+			if (f->has_at || f->every_us || f->diagram || f->clients) {
 				fprintf(stderr, _("raftsim: --diagram-only: draws the interval --from..--to; "
-				                "leave out --at, --every and --diagram\n"));
+				                "leave out --at, --every, --diagram and --clients\n"));
 				return 2;
 			}
 			f->at_us = f->to_us;
@@ -419,6 +424,7 @@ int cli_render(int argc, char **argv)
 		fr.selected = f.select;
 		fr.speed = 0;
 		fr.diagram = f.diagram;
+		fr.clients = f.clients;
 		fr.diagram_only = f.diagram_only;
 		fr.diagram_from_us = f.from_us;
 		fr.diagram_to_us = f.to_us;

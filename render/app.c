@@ -48,6 +48,12 @@ struct app {
 	 * it (and then the width no longer decides) */
 	bool diagram, diagram_chosen;
 	uint64_t sel_msg, hover_msg; /* message ids, 0 none */
+	/* the client timeline (K) in the details panel's place: the history
+	 * of the moment and its verdict, checked again only when it changed */
+	bool clients;
+	struct render_clients_state clients_st;
+	size_t sel_op;   /* the selected operation's history index + 1, 0 none */
+	size_t hover_op; /* the one under the pointer, the same way */
 	bool blank; /* B or .: the picture is black, the world holds */
 	bool hidden;    /* minimized or hidden: the world holds, nothing is drawn */
 	bool unfocused; /* another window has the keyboard: the same */
@@ -130,10 +136,14 @@ static void build_frame(const struct app *a, struct render_frame *f, bool for_sc
 	f->interactive = true;
 	f->hide_legend = a->hide_legend;
 	f->diagram = a->diagram;
+	f->clients = a->clients;
+	f->clients_st = a->clients ? &a->clients_st : NULL;
+	f->sel_op = a->clients && a->sel_op <= a->clients_st.n ? a->sel_op : 0;
 	f->sel_msg = render_history_msg(a->h, a->sel_msg) ? a->sel_msg : 0;
 	if (!for_screen)
 		return;
 	f->hover_msg = a->hover_msg;
+	f->hover_op = a->clients && a->hover_op <= a->clients_st.n ? a->hover_op : 0;
 	f->hover_node = a->hover_node;
 	f->hover_link_a = a->hover_a;
 	f->hover_link_b = a->hover_b;
@@ -259,6 +269,8 @@ static void screenshot(struct app *a)
 {
 	char path[128], err[512];
 	fresh_name("raftsim", "png", path, sizeof path);
+	if (a->clients)
+		render_clients_state_update(&a->clients_st, sim_of(a));
 	struct render_frame f;
 	build_frame(a, &f, false);
 	if (render_frame_png(&f, a->out_w, a->out_h, path, err, sizeof err) != 0) {
@@ -540,6 +552,7 @@ static void load_lesson(struct app *a, const char *path)
 	a->picker = false;
 	a->playing = a->help = a->menu_open = a->blank = a->confirm_quit = a->unsaved = false;
 	a->selected = a->hover_node = a->hover_a = a->hover_b = 0;
+	a->sel_op = a->hover_op = 0;
 	a->seek_next = false;
 	a->n_later = 0;
 	a->carry_us = 0;
@@ -848,6 +861,15 @@ static void on_key(struct app *a, const SDL_KeyboardEvent *k)
 		toast(a, "%s", a->diagram ? _("Diagram on: time flows down, one line per node (D hides it)")
 		                          : _("Diagram off (D shows it)"));
 		break;
+	case SDLK_k:
+		a->clients = !a->clients;
+		if (a->clients)
+			render_clients_state_update(&a->clients_st, sim_of(a));
+		toast(a, "%s",
+		      a->clients ? _("Client timeline on: one row per request, checked as it grows (K "
+		                     "hides it)")
+		                 : _("Client timeline off (K shows it)"));
+		break;
 	case SDLK_q:
 		/* q asks when there is something to lose; Q quits at once */
 		if (!shift && a->unsaved)
@@ -882,6 +904,18 @@ static bool diagram_hit(const struct app *a, float x, float y, struct render_dia
 	build_frame(a, &f, false);
 	return render_layout_diagram_hit(&a->lay, f.msgs, f.n_msgs, f.life, f.n_life, f.seq,
 	                                 sim_now_us(f.sim), x, y, out);
+}
+
+/* The history operation under (x, y) on the client timeline, -1 none. */
+static int clients_hit(struct app *a, float x, float y)
+{
+	if (!a->clients || !in_rect(&a->lay.clients, x, y))
+		return -1;
+	render_clients_state_update(&a->clients_st, sim_of(a));
+	struct render_clients_view v;
+	render_clients_view_compute(&v, &a->lay, &a->clients_st, sim_now_us(sim_of(a)));
+	int i = render_clients_hit(&v, x, y);
+	return i < 0 ? -1 : (int)v.bars[i].op;
 }
 
 static void on_button(struct app *a, const SDL_MouseButtonEvent *b)
@@ -933,6 +967,15 @@ static void on_button(struct app *a, const SDL_MouseButtonEvent *b)
 		seek_to_x(a, x);
 		return;
 	}
+	int op = clients_hit(a, x, y);
+	if (op >= 0) {
+		/* to the moment it was invoked, and selected */
+		a->playing = false;
+		a->sel_op = (size_t)op + 1;
+		a->seek_next_us = a->clients_st.ops[op].invoke_us;
+		a->seek_next = true;
+		return;
+	}
 	struct render_diagram_hit dh;
 	if (diagram_hit(a, x, y, &dh)) {
 		/* the whole view goes to that moment, the thing clicked selected */
@@ -964,6 +1007,8 @@ static void on_button(struct app *a, const SDL_MouseButtonEvent *b)
 		a->selected = 0;
 		a->sel_msg = 0;
 	}
+	if (a->clients && in_rect(&a->lay.clients, x, y))
+		a->sel_op = 0;
 }
 
 static void on_motion(struct app *a, const SDL_MouseMotionEvent *m)
@@ -992,7 +1037,9 @@ static void on_motion(struct app *a, const SDL_MouseMotionEvent *m)
 	if (!a->hover_node && !a->hover_msg && !on_diagram)
 		render_layout_hit_link(&a->lay, x, y, &a->hover_a, &a->hover_b);
 	/* a hand over whatever a click acts on */
-	bool hand = a->hover_node || a->hover_a || a->hover_msg || on_diagram ||
+	int op = clients_hit(a, x, y);
+	a->hover_op = op >= 0 ? (size_t)op + 1 : 0;
+	bool hand = a->hover_node || a->hover_a || a->hover_msg || on_diagram || op >= 0 ||
 	            on_timeline(a, x, y) || in_rect(&a->lay.play, x, y);
 	if (hand != a->hand_on && a->hand && a->arrow) {
 		SDL_SetCursor(hand ? a->hand : a->arrow);
@@ -1106,7 +1153,8 @@ static void update_size(struct app *a)
 	a->scale = ww > 0 ? (float)a->out_w / (float)ww : 1.0f;
 	if (!a->diagram_chosen)
 		a->diagram = render_layout_diagram_default(a->out_w, a->out_h);
-	render_layout_compute_view(&a->lay, a->out_w, a->out_h, sim_n_nodes(sim_of(a)), a->diagram);
+	render_layout_compute_panels(&a->lay, a->out_w, a->out_h, sim_n_nodes(sim_of(a)), a->diagram,
+	                             a->clients);
 	struct render_frame f;
 	build_frame(a, &f, false);
 	render_diagram_frame_time(&a->lay, &f);
@@ -1333,6 +1381,8 @@ static int loop(struct app *a)
 		                     render_wall_seconds());
 		read_script_pace(a);
 		prev_moving = a->frame_work_s > 0; /* this frame did some of a move */
+		if (a->clients) /* checks again only when the history changed */
+			render_clients_state_update(&a->clients_st, sim_of(a));
 		double t_draw = render_wall_seconds();
 		struct render_frame f;
 		build_frame(a, &f, true);
@@ -1526,6 +1576,7 @@ out:
 	if (a.win)
 		SDL_DestroyWindow(a.win);
 	render_history_free(a.h);
+	render_clients_state_free(&a.clients_st);
 	free(a.picks);
 	TTF_Quit();
 	SDL_Quit();

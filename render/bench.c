@@ -71,9 +71,27 @@ int render_bench_frames(int frames, int w, int h, int nodes, int min_msgs_in_fli
 	                                   p99_ms);
 }
 
+static int bench_frames(int frames, int w, int h, int nodes, int min_msgs_in_flight,
+                        bool diagram, bool clients, double *p50_ms, double *p99_ms);
+
 int render_bench_frames_diagram(int frames, int w, int h, int nodes, int min_msgs_in_flight,
                                 bool diagram, double *p50_ms, double *p99_ms)
 {
+	return bench_frames(frames, w, h, nodes, min_msgs_in_flight, diagram, false, p50_ms, p99_ms);
+}
+
+int render_bench_frames_clients(int frames, int w, int h, int nodes, int min_msgs_in_flight,
+                                double *p50_ms, double *p99_ms)
+{
+	return bench_frames(frames, w, h, nodes, min_msgs_in_flight, false, true, p50_ms, p99_ms);
+}
+
+static int bench_frames(int frames, int w, int h, int nodes, int min_msgs_in_flight,
+                        bool diagram, bool clients, double *p50_ms, double *p99_ms)
+{
+	/* the client timeline's history and verdict, kept as the window keeps
+	 * them (and brought up to date inside the timed frame) */
+	struct render_clients_state st = {0};
 	struct bench_log log;
 	memset(&log, 0, sizeof log);
 	char err[512];
@@ -124,7 +142,11 @@ int render_bench_frames_diagram(int frames, int w, int h, int nodes, int min_msg
 		                         .life = log.log.life,
 		                         .n_life = log.log.n_life,
 		                         .seq = log.seq};
+		f.clients = clients;
+		f.clients_st = clients ? &st : NULL;
 		double t0 = render_wall_seconds();
+		if (clients)
+			render_clients_state_update(&st, s);
 		render_offscreen_draw(o, &f);
 		ms[i] = (render_wall_seconds() - t0) * 1000.0;
 	}
@@ -141,6 +163,7 @@ out:
 	if (s)
 		sim_free(s);
 	render_msglog_free(&log.log);
+	render_clients_state_free(&st);
 	free(ms);
 	render_headless_quit();
 	return rc;

@@ -47,7 +47,7 @@ void render_draw(struct render_gfx *g, const struct render_frame *f, int w, int 
 	if (f->diagram_only)
 		render_layout_diagram_only(&c.l, w, h, n);
 	else
-		render_layout_compute_view(&c.l, w, h, n, f->diagram);
+		render_layout_compute_panels(&c.l, w, h, n, f->diagram, f->clients);
 	c.l.log_follow = f->selected;
 	render_layout_fit_log(&c.l, f->sim);
 	c.u = c.l.u;
@@ -71,7 +71,10 @@ void render_draw(struct render_gfx *g, const struct render_frame *f, int w, int 
 	if (!f->help && !f->hide_legend)
 		render_draw_legend(&c);
 	render_draw_log(&c);
-	render_draw_details(&c);
+	if (f->clients)
+		render_draw_clients(&c);
+	else
+		render_draw_details(&c);
 	render_draw_diagram(&c);
 	render_draw_msg_info(&c);
 	render_draw_caption(&c);

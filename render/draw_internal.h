@@ -117,6 +117,8 @@ void render_draw_diagram(struct render_dc *c);
 void render_draw_log(struct render_dc *c);
 /* draw_details.c */
 void render_draw_details(struct render_dc *c);
+/* draw_clients.c: the client timeline (in the details panel's place) */
+void render_draw_clients(struct render_dc *c);
 /* draw_timeline.c */
 void render_draw_timeline(struct render_dc *c);
 /* draw_overlays.c: the caption band, the legend, the banner, the menu, the help */

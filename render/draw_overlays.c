@@ -211,6 +211,7 @@ void render_draw_help(struct render_dc *c)
 	    {"C", N_("client request to the leader (x=1, y=2, …)")},
 	    {N_("click timeline"), N_("seek (drag to scrub)")},
 	    {"D", N_("space-time diagram on / off (a click on it seeks there)")},
+	    {"K", N_("client timeline on / off (a click on an operation seeks to it)")},
 	    {N_("click message"), N_("its fields;  X drop · U duplicate · [ ] delay / hurry")},
 	    {"E", N_("what can happen next: pick one to make it happen first")},
 	    {"R", N_("back to the script (forget your actions)")},

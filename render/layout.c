@@ -29,6 +29,12 @@ bool render_layout_diagram_default(int w, int h)
 void render_layout_compute_view(struct render_layout *l, int w, int h, unsigned n_nodes,
                                 bool diagram)
 {
+	render_layout_compute_panels(l, w, h, n_nodes, diagram, false);
+}
+
+void render_layout_compute_panels(struct render_layout *l, int w, int h, unsigned n_nodes,
+                                  bool diagram, bool clients)
+{
 	memset(l, 0, sizeof *l);
 	if (w < 320)
 		w = 320;
@@ -106,6 +112,8 @@ void render_layout_compute_view(struct render_layout *l, int w, int h, unsigned 
 	int max_rows_h = (int)((float)avail * 0.60f) - l->log_header_h;
 	/* leave the details table a row of 17 px per node (its header, 46 px) */
 	int table_h = iround((46 + 17 * (float)n_nodes + 14) * u);
+	if (clients) /* or the client timeline, which takes its place */
+		table_h = iround(RENDER_CLIENTS_MIN_H * u);
 	int rest = avail - l->log_header_h - iround(10 * u) - m - table_h;
 	if (rest < max_rows_h)
 		max_rows_h = rest;
@@ -125,6 +133,8 @@ void render_layout_compute_view(struct render_layout *l, int w, int h, unsigned 
 		l->log_cells = 1;
 	int dy = l->log.y + log_h + m;
 	l->details = (struct render_rect){px, dy, pw, mid_y + mid_h - m - dy};
+	if (clients)
+		l->clients = l->details;
 }
 
 /* Visible cells for cells of width cw. */

@@ -14,6 +14,7 @@
 #define RENDER_RENDER_H
 
 #include "history.h"
+#include "linear.h"
 #include "scn.h"
 #include "sim.h"
 
@@ -47,6 +48,8 @@ struct render_layout {
 	struct render_rect bar;     /* the seekable part of the timeline */
 	struct render_rect play;    /* the play/pause button */
 	struct render_rect diagram; /* the space-time diagram, w = 0 when off */
+	struct render_rect clients; /* the client timeline, w = 0 when off (it
+	                             * takes the details panel's place) */
 	int64_t diagram_t0_us, diagram_t1_us; /* the time it shows, top to bottom */
 	float ring_cx, ring_cy, ring_r;
 	float node_r;               /* radius of every node disc */
@@ -83,6 +86,12 @@ void render_layout_compute_view(struct render_layout *l, int w, int h, unsigned 
  * least RENDER_DIAGRAM_MIN_W pixels wide at the scale of 1280x720. */
 #define RENDER_DIAGRAM_MIN_W 1300
 bool render_layout_diagram_default(int w, int h);
+/* The same with the client timeline on or off (K): on, it takes the place
+ * of the details panel under the log, which gives it some of its rows'
+ * height (at least RENDER_CLIENTS_MIN_H at scale 1). */
+#define RENDER_CLIENTS_MIN_H 200
+void render_layout_compute_panels(struct render_layout *l, int w, int h, unsigned n_nodes,
+                                  bool diagram, bool clients);
 /* The diagram alone on the whole w x h canvas (render --diagram-only). */
 void render_layout_diagram_only(struct render_layout *l, int w, int h, unsigned n_nodes);
 /* The size of a diagram-only picture of span_us of virtual time of s: wide
@@ -190,6 +199,79 @@ float render_layout_time_x(const struct render_layout *l, int64_t t_us, int64_t 
  * now_us: a round number with some room ahead. */
 int64_t render_timeline_span(int64_t end_us, int64_t now_us);
 
+/* ---- The client timeline (clients.c) --------------------------------------
+ * One row per client request, each operation a bar from its invocation to
+ * its completion (a put's abandoned attempts, of unknown outcome, on its
+ * request's row), along a time axis that ends at now.  The axis gives each
+ * moment something happened to the operations shown (an invocation, a
+ * completion) an equal share of half its width, and the time between them
+ * the other half in proportion: order stays legible when a 5 ms read sits
+ * beside a 2 s one, as in Knossos' and Porcupine's timelines, and longer
+ * operations still look longer.  SDL-free. */
+#define RENDER_CLIENT_ROWS_MAX 16
+#define RENDER_CLIENT_BARS_MAX 64
+#define RENDER_CLIENT_TICKS_MAX 64
+
+/* The clients' history at one position and its linearizability verdict,
+ * kept between frames so the check runs only when the history changed. */
+struct render_clients_state {
+	struct sim_lin_op *ops; /* sim_history_ops(); keys and values point into
+	                         * the simulation, valid until it moves */
+	size_t n, cap;
+	size_t n_requests;      /* ops[0..n_requests): one per request */
+	uint64_t hash;          /* of the history checked */
+	bool checked;
+	int rc;                 /* 0, -1: out of memory (no verdict) */
+	struct sim_lin_result res;
+	uint64_t checks;        /* how many times the checker ran */
+};
+/* Reads s's history into st and checks it with the end-of-run budget
+ * (sim_lin_check's defaults) unless it is the history checked last.
+ * Returns true when the checker ran. */
+bool render_clients_state_update(struct render_clients_state *st, const struct sim *s);
+void render_clients_state_free(struct render_clients_state *st);
+/* Whether history operation op is one the checker cannot order. */
+bool render_clients_culprit(const struct render_clients_state *st, size_t op);
+
+enum render_client_end {
+	RENDER_CLIENT_OK,      /* acknowledged: a solid bar */
+	RENDER_CLIENT_PENDING, /* not answered yet: a hollow bar open to now */
+	RENDER_CLIENT_UNKNOWN, /* an attempt given up on: a hatched bar ending in "?" */
+	RENDER_CLIENT_FAILED,  /* certainly did not happen (not produced today) */
+};
+struct render_client_bar {
+	size_t op;                /* index into the state's ops */
+	unsigned row;
+	enum render_client_end end;
+	int64_t t0_us, t1_us;     /* invocation; completion (now while pending) */
+	bool cut;                 /* invoked before the axis begins */
+	bool culprit;
+};
+struct render_clients_view {
+	struct render_rect area;  /* the rows: bars and fault bands */
+	int64_t now_us, t0_us;    /* the axis: t0_us at area.x, now_us near its right */
+	float now_x;
+	unsigned n_rows;
+	size_t row_req[RENDER_CLIENT_ROWS_MAX]; /* the request each row shows */
+	float row_h;
+	size_t n_bars;
+	struct render_client_bar bars[RENDER_CLIENT_BARS_MAX];
+	size_t n_ticks;           /* the moments of the axis, ascending */
+	int64_t tick_us[RENDER_CLIENT_TICKS_MAX];
+	float tick_x[RENDER_CLIENT_TICKS_MAX];
+};
+/* The rows and bars of st at now_us in the layout's clients panel: the
+ * newest requests that fit, the ones the checker names first. */
+void render_clients_view_compute(struct render_clients_view *v, const struct render_layout *l,
+                                 const struct render_clients_state *st, int64_t now_us);
+/* The x of virtual time t on the axis (clamped to it). */
+float render_clients_x(const struct render_clients_view *v, int64_t t_us);
+/* Bar i's rectangle (its row's middle three fifths). */
+void render_clients_bar_rect(const struct render_clients_view *v, size_t i, float *x, float *y,
+                             float *w, float *h);
+/* The bar under (x, y), -1 for none. */
+int render_clients_hit(const struct render_clients_view *v, float x, float y);
+
 /* ---- The node context menu ------------------------------------------------ */
 #define RENDER_MENU_MAX 6
 struct render_menu_item {
@@ -261,6 +343,13 @@ struct render_frame {
 	uint64_t seq;
 	uint64_t sel_msg;                  /* the selected message's id, 0 none */
 	uint64_t hover_msg;                /* the one under the pointer, 0 none */
+	/* The client timeline (K): shown when clients is set, from clients_st
+	 * (NULL: read and checked while drawing, for one-off frames); sel_op
+	 * is the selected operation's history index + 1 (0 none), hover_op
+	 * the one under the pointer (its fields show while it is there). */
+	bool clients;
+	const struct render_clients_state *clients_st;
+	size_t sel_op, hover_op;
 };
 
 /* Drawing resources for one SDL_Renderer: fonts, cached text textures,
@@ -521,6 +610,10 @@ int render_bench_frames(int frames, int w, int h, int nodes, int min_msgs_in_fli
 /* The same with the space-time diagram on (diagram) or off. */
 int render_bench_frames_diagram(int frames, int w, int h, int nodes, int min_msgs_in_flight,
                                 bool diagram, double *p50_ms, double *p99_ms);
+/* The same with the client timeline on (its history read and, when it
+ * changed, checked within the timed frame). */
+int render_bench_frames_clients(int frames, int w, int h, int nodes, int min_msgs_in_flight,
+                                double *p50_ms, double *p99_ms);
 /* A busy run 10 virtual minutes in, then one step back with the window's
  * checkpoint mechanism; *ms is the wall time of that step.  0 or -1. */
 int render_bench_step_back(double *ms);

@@ -208,6 +208,7 @@ render tutorial.scn --at 1s --out frame|--out: 'frame' is not a .png name
 render tutorial.scn --diagram-only --out x.png|--diagram-only: needs --from T1 and --to T2
 render tutorial.scn --diagram-only --from 1s --to 500ms --out x.png|--to: must be later than --from
 render tutorial.scn --at 1s --from 0s --out x.png|--from/--to: only with --diagram-only
+render tutorial.scn --diagram-only --from 0s --to 1s --clients --out x.png|--diagram-only: draws the interval --from..--to; leave out --at, --every, --diagram and --clients
 check bom-bad.scn|bom-bad.scn:2:1: unknown command 'clster'
 check put-brace.scn|put-brace.scn:2:
 EOF
@@ -395,6 +396,12 @@ fi
 dims=$(head -c 24 "$tmp/diagram.png" | od -An -tu1 -j16 | awk '{ print $3 * 256 + $4, $7 * 256 + $8 }')
 read -r dw dh <<<"$dims"
 [ "${dh:-0}" -gt "${dw:-0}" ] && [ "${dh:-0}" -gt 720 ] || fail "render --diagram-only: ${dw}x${dh}, want a tall picture"
+
+# --- render --clients: the client timeline in the frame ---------------------------
+(cd "$tmp" && "$R" render "$SRC/scenarios/stale_read.scn" --at 600ms --clients \
+  --out "$tmp/clients.png" >/dev/null 2>"$tmp/clients.err") || fail "render --clients: $(cat "$tmp/clients.err")"
+(cd "$tmp" && "$R" render "$SRC/scenarios/stale_read.scn" --at 600ms --out "$tmp/details.png" >/dev/null 2>&1)
+cmp -s "$tmp/clients.png" "$tmp/details.png" && fail "render --clients drew the same frame as without it"
 
 # --- counts agree with their nouns ----------------------------------------------
 out=$("$R" run --nodes 1 --for 1ms 2>&1 >/dev/null)

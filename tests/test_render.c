@@ -2094,3 +2094,239 @@ Test(render, diagram_only_draws_the_interval)
 	render_offscreen_free(o);
 	render_history_free(h);
 }
+
+/* ---- The client timeline --------------------------------------------------------- */
+#define CLIENT_OK 0x00805Eu     /* an answered operation's fill */
+#define BAD_VERMILLION 0xD55E00u /* the checker's outline, the banner */
+
+/* Draws h's frame with the client timeline from a kept state, as the
+ * window does, and lays out the panel's rows and bars. */
+static void draw_clients(struct render_offscreen *o, const struct render_history *h,
+                         struct render_clients_state *st, struct render_layout *l,
+                         struct render_clients_view *v)
+{
+	const struct sim *s = render_history_sim(h);
+	render_clients_state_update(st, s);
+	struct render_frame f = {0};
+	render_frame_from_history(&f, h);
+	f.clients = true;
+	f.clients_st = st;
+	render_offscreen_draw(o, &f);
+	render_layout_compute_panels(l, W, H, sim_n_nodes(s), false, true);
+	render_clients_view_compute(v, l, st, sim_now_us(s));
+}
+
+/* The bar of request r (its own operation, not an abandoned attempt). */
+static size_t bar_of(const struct render_clients_view *v, size_t r)
+{
+	for (size_t i = 0; i < v->n_bars; i++)
+		if (v->bars[i].op == r)
+			return i;
+	cr_assert_fail("no bar for request %zu", r);
+	return 0;
+}
+
+Test(render, client_bar_spans_its_invocation_to_its_completion)
+{
+	struct render_history *h = history(script_file("stale_read.scn"));
+	render_history_advance(h, 600 * MS, true);
+	struct render_offscreen *o = canvas();
+	struct render_clients_state st = {0};
+	struct render_layout l;
+	struct render_clients_view v;
+	draw_clients(o, h, &st, &l, &v);
+	cr_assert_gt(l.clients.w, 0);
+	cr_assert_eq(l.details.x, l.clients.x, "the panel takes the details panel's place");
+	/* the put x=2 (request 2): acknowledged, on its own row */
+	size_t b = bar_of(&v, 1);
+	const struct sim_lin_op *op = &st.ops[1];
+	cr_assert_eq(op->f, SIM_LIN_PUT);
+	cr_assert_eq(v.bars[b].end, RENDER_CLIENT_OK);
+	float x0 = render_clients_x(&v, op->invoke_us), x1 = render_clients_x(&v, op->complete_us);
+	float bx, by, bw, bh;
+	render_clients_bar_rect(&v, b, &bx, &by, &bw, &bh);
+	cr_assert(fabsf(bx - x0) < 0.5f && fabsf(bx + bw - x1) < 0.5f, "bar %.1f..%.1f, op %.1f..%.1f",
+	          bx, bx + bw, x0, x1);
+	cr_assert_gt(x1 - x0, 20, "a 37 ms put gets %.1f px", x1 - x0);
+	int y = (int)lroundf(by + bh / 2);
+	/* filled from its invoke x to its completion x, on its row ... */
+	for (float x = x0 + 3; x <= x1 - 3; x += 2)
+		cr_assert(near_rgb(render_offscreen_pixel(o, (int)lroundf(x), y), CLIENT_OK, 12),
+		          "no answered fill at (%.0f, %d): %06x", x, y, render_offscreen_pixel(o, (int)x, y));
+	/* ... and not beyond either end, nor on the rows above and below */
+	cr_assert(!near_rgb(render_offscreen_pixel(o, (int)lroundf(x0 - 8), y), CLIENT_OK, 12));
+	cr_assert(!near_rgb(render_offscreen_pixel(o, (int)lroundf(x1 + 8), y), CLIENT_OK, 12));
+	int mx = (int)lroundf((x0 + x1) / 2);
+	cr_assert(!near_rgb(render_offscreen_pixel(o, mx, (int)lroundf(by - v.row_h * 0.5f)), CLIENT_OK, 12));
+	cr_assert(!near_rgb(render_offscreen_pixel(o, mx, (int)lroundf(by + bh + v.row_h * 0.5f)), CLIENT_OK, 12));
+	/* the first put's row is above: rows in request order */
+	render_clients_bar_rect(&v, bar_of(&v, 0), &bx, &by, &bw, &bh);
+	cr_assert_lt(by + bh / 2, (float)y);
+	render_clients_state_free(&st);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+/* A pixel of the frame round bar i (3 to 5 u outside its left end), at mid-height. */
+static uint32_t outline_pixel(const struct render_offscreen *o, const struct render_clients_view *v,
+                              size_t i, float u)
+{
+	float bx, by, bw, bh;
+	render_clients_bar_rect(v, i, &bx, &by, &bw, &bh);
+	return render_offscreen_pixel(o, (int)lroundf(bx - 3.5f * u), (int)lroundf(by + bh / 2));
+}
+
+Test(render, client_violation_outlined_after_the_stale_get)
+{
+	struct render_history *h = history(script_file("stale_read.scn"));
+	struct render_offscreen *o = canvas();
+	struct render_clients_state st = {0};
+	struct render_layout l;
+	struct render_clients_view v;
+	/* the stale get (request 3) is on its way: nothing to object to yet */
+	render_history_advance(h, 585 * MS, true);
+	draw_clients(o, h, &st, &l, &v);
+	cr_assert_eq(st.res.verdict, SIM_LIN_LINEARIZABLE);
+	size_t g = bar_of(&v, 2);
+	cr_assert_eq(v.bars[g].end, RENDER_CLIENT_PENDING);
+	cr_assert(!near_rgb(outline_pixel(o, &v, g, l.u), BAD_VERMILLION, 20));
+	/* the right end of the header band, clear of its text */
+	int bx = l.clients.x + l.clients.w - (int)lroundf(14 * l.u),
+	    by = l.clients.y + (int)lroundf(17 * l.u);
+	cr_assert(!near_rgb(render_offscreen_pixel(o, bx, by), BAD_VERMILLION, 20), "a banner already");
+	/* n1 answers 1 after x=2 was acknowledged */
+	render_history_advance(h, 600 * MS, true);
+	draw_clients(o, h, &st, &l, &v);
+	cr_assert_eq(st.res.verdict, SIM_LIN_VIOLATION);
+	g = bar_of(&v, 2);
+	cr_assert_eq(v.bars[g].end, RENDER_CLIENT_OK);
+	cr_assert(v.bars[g].culprit && v.bars[bar_of(&v, 1)].culprit);
+	for (size_t i = 0; i < v.n_bars; i++)
+		cr_assert_eq(near_rgb(outline_pixel(o, &v, i, l.u), BAD_VERMILLION, 20), v.bars[i].culprit,
+		             "bar %zu (op %zu): outline %06x, culprit %d", i, v.bars[i].op,
+		             outline_pixel(o, &v, i, l.u), v.bars[i].culprit);
+	cr_assert(near_rgb(render_offscreen_pixel(o, bx, by), BAD_VERMILLION, 20), "no banner");
+	render_clients_state_free(&st);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+Test(render, client_history_checked_only_when_it_changes)
+{
+	struct render_history *h = history(script_file("stale_read.scn"));
+	struct render_clients_state st = {0};
+	render_history_advance(h, 560 * MS, true);
+	cr_assert(render_clients_state_update(&st, render_history_sim(h)));
+	uint64_t checks = st.checks;
+	/* time passes, no operation starts or ends: the verdict is kept */
+	render_history_advance(h, 575 * MS, true);
+	cr_assert_not(render_clients_state_update(&st, render_history_sim(h)));
+	cr_assert_eq(st.checks, checks);
+	/* the stale get is invoked, then answered: checked each time */
+	render_history_advance(h, 585 * MS, true);
+	cr_assert(render_clients_state_update(&st, render_history_sim(h)));
+	cr_assert_eq(st.res.verdict, SIM_LIN_LINEARIZABLE);
+	render_history_advance(h, 589 * MS, true);
+	cr_assert(render_clients_state_update(&st, render_history_sim(h)));
+	cr_assert_eq(st.res.verdict, SIM_LIN_VIOLATION);
+	cr_assert_eq(st.checks, checks + 2);
+	/* back before the get: the shorter history is checked again */
+	render_history_seek(h, 575 * MS);
+	cr_assert(render_clients_state_update(&st, render_history_sim(h)));
+	cr_assert_eq(st.res.verdict, SIM_LIN_LINEARIZABLE);
+	render_clients_state_free(&st);
+	render_history_free(h);
+}
+
+static bool rects_overlap(struct render_rect a, struct render_rect b)
+{
+	return a.w > 0 && b.w > 0 && a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h &&
+	       b.y < a.y + a.h;
+}
+
+Test(render, client_timeline_fits_beside_the_other_panels)
+{
+	static const int sizes[][2] = {{1280, 720}, {1920, 1080}, {1024, 768}, {800, 600}};
+	for (size_t k = 0; k < 4; k++)
+		for (unsigned n = 1; n <= RENDER_NODES_MAX; n++)
+			for (int diagram = 0; diagram < 2; diagram++) {
+				int w = sizes[k][0], h = sizes[k][1];
+				struct render_layout l;
+				render_layout_compute_panels(&l, w, h, n, diagram, true);
+				struct render_rect p = l.clients;
+				cr_assert(p.x >= 0 && p.y >= 0 && p.x + p.w <= w && p.y + p.h <= h,
+				          "outside the window at %dx%d, %u nodes", w, h, n);
+				cr_assert_not(rects_overlap(p, l.log) || rects_overlap(p, l.cluster) ||
+				                  rects_overlap(p, l.diagram) || rects_overlap(p, l.timeline) ||
+				                  rects_overlap(p, l.caption),
+				              "overlaps another panel at %dx%d, %u nodes, diagram %d", w, h, n,
+				              diagram);
+				cr_assert_geq(l.log_cells, 4, "only %u log cells", l.log_cells);
+				if (n <= 9) {
+					/* at least three rows of 18 px at scale 1 under the header */
+					struct render_clients_view v;
+					render_clients_view_compute(&v, &l, NULL, 0);
+					cr_assert_geq((float)v.area.h, 3 * 18 * l.u,
+					              "%d px of rows at %dx%d, %u nodes", v.area.h, w, h, n);
+				}
+			}
+	/* off, the details panel is where it was */
+	struct render_layout a, b;
+	render_layout_compute(&a, W, H, 5);
+	render_layout_compute_panels(&b, W, H, 5, false, false);
+	cr_assert_eq(memcmp(&a, &b, sizeof a), 0);
+	cr_assert_eq(b.clients.w, 0);
+}
+
+Test(render, clicked_operation_shows_its_fields)
+{
+	struct render_history *h = history(script_file("stale_read.scn"));
+	render_history_advance(h, 600 * MS, true);
+	struct render_offscreen *o = canvas();
+	struct render_clients_state st = {0};
+	struct render_layout l;
+	struct render_clients_view v;
+	draw_clients(o, h, &st, &l, &v);
+	uint32_t *legend = snapshot(o);
+	/* the bar of the stale get is hit at its middle, and selected */
+	float bx, by, bw, bh;
+	size_t g = bar_of(&v, 2);
+	render_clients_bar_rect(&v, g, &bx, &by, &bw, &bh);
+	cr_assert_eq(render_clients_hit(&v, bx + bw / 2, by + bh / 2), (int)g);
+	cr_assert_eq(render_clients_hit(&v, bx + bw / 2, by + bh / 2 + v.row_h), -1);
+	struct render_frame f = {0};
+	render_frame_from_history(&f, h);
+	f.clients = true;
+	f.clients_st = &st;
+	f.sel_op = v.bars[g].op + 1;
+	render_offscreen_draw(o, &f);
+	/* the footer changed (the fields instead of the legend), and the bar
+	 * has the selection's yellow halo */
+	struct render_rect foot = {l.clients.x, l.clients.y + l.clients.h - (int)lroundf(22 * l.u),
+	                           l.clients.w, (int)lroundf(22 * l.u)};
+	int changed = 0;
+	SDL_Surface *s = render_offscreen_surface(o);
+	for (int y = foot.y; y < foot.y + foot.h; y++)
+		for (int x = foot.x; x < foot.x + foot.w; x++)
+			changed += ((uint32_t *)((char *)s->pixels + (size_t)y * (size_t)s->pitch))[x] !=
+			           ((uint32_t *)((char *)legend + (size_t)y * (size_t)s->pitch))[x];
+	cr_assert_gt(changed, 300, "the footer did not change (%d pixels)", changed);
+	cr_assert(near_rgb(render_offscreen_pixel(o, (int)lroundf(bx + bw / 2), (int)lroundf(by - 7 * l.u)),
+	                   SNAPSHOT_YELLOW, 30),
+	          "no selection halo over the bar");
+	/* hovering shows the same fields, without selecting */
+	uint32_t *selected = snapshot(o);
+	f.sel_op = 0;
+	f.hover_op = v.bars[g].op + 1;
+	render_offscreen_draw(o, &f);
+	for (int y = foot.y; y < foot.y + foot.h; y++)
+		cr_assert_eq(memcmp((char *)s->pixels + (size_t)y * (size_t)s->pitch + (size_t)foot.x * 4,
+		                    (char *)selected + (size_t)y * (size_t)s->pitch + (size_t)foot.x * 4,
+		                    (size_t)foot.w * 4),
+		             0, "the hovered operation's footer differs from the selected one's");
+	free(selected);
+	free(legend);
+	render_clients_state_free(&st);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
