@@ -102,6 +102,8 @@ enum scn_cond_kind {
 	SCN_C_GOT,         /* got KEY ==|!= VALUE: what the latest get of KEY
 	                      read ("none": no value); false while it waits */
 	SCN_C_WAITING,     /* waiting OP K: client requests not answered yet */
+	SCN_C_KINDS        /* how many kinds there are (not a kind); each has its
+	                      row in the condition table (scenarios/conds.c) */
 };
 
 enum scn_op { SCN_OP_EQ, SCN_OP_NE, SCN_OP_GE, SCN_OP_LE, SCN_OP_GT, SCN_OP_LT };
