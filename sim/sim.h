@@ -26,6 +26,7 @@ enum {
 	SIM_ENOLEADER = -3, /* an action needed a leader and there is none */
 	SIM_ESTOPPED = -4,  /* the checker found a violation; the run is over */
 	SIM_ELIMIT = -5,    /* a budget (max_events, max_memory) ran out; the run is over */
+	SIM_ETRANSFER = -6, /* a leadership transfer is already under way */
 };
 
 #define SIM_PPM 1000000u /* probabilities are parts per million */
@@ -134,6 +135,11 @@ int sim_timeout(struct sim *s, uint8_t node); /* election timer fires now */
  * timer (as sim_timeout), a leader's heartbeat timer (it acts as at its
  * deadline: heartbeats go out now, the next ones a heartbeat later). */
 int sim_fire_timer(struct sim *s, uint8_t node);
+/* Leadership transfer (raft_transfer): leader hands over to target.
+ * SIM_ENOLEADER if leader is not a live leader, SIM_EINVAL for a bad
+ * target (itself, not a voter), SIM_ETRANSFER if it is already handing
+ * over.  Traced as SIM_T_TRANSFER; its end as SIM_T_TRANSFER_END. */
+int sim_transfer(struct sim *s, uint8_t leader, uint8_t target);
 /* One direction; messages in flight on a cut link die on arrival. */
 int sim_link_set(struct sim *s, uint8_t from, uint8_t to, bool up);
 /* Both directions between a and b, traced as one event (both = true). */
@@ -296,6 +302,11 @@ enum sim_trace_kind {
 	SIM_T_DELIVER,    /* msg, msg_id: handed to its (live) receiver */
 	SIM_T_DELAY,      /* msg, msg_id, due_us: its arrival moved to due_us
 	                     (delay, hurry, deliver next) */
+	SIM_T_TRANSFER,   /* node: the leader starts handing leadership to peer */
+	SIM_T_TRANSFER_END, /* node -> peer: the transfer ended; success: peer
+	                       became leader; else aborted, text: why
+	                       ("timeout": not done within an election timeout,
+	                       "other leader": another node won) */
 };
 
 struct sim_trace {
