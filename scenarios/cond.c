@@ -478,6 +478,25 @@ int scn_cond_eval_waiting(const struct sim *s, const struct scn_cond *c, char *o
 	return scn_compare(k, c->op, c->k);
 }
 
+int scn_cond_eval_transferring(const struct sim *s, const struct scn_cond *c, char *obs,
+                               size_t cap, size_t *len, struct scn_find_cache *fc)
+{
+	(void)c;
+	(void)fc;
+	bool any = false;
+	for (unsigned i = 1; i <= sim_n_nodes(s); i++) {
+		uint8_t to = sim_node_up(s, (uint8_t)i) ? raft_transfer_target(sim_node(s, (uint8_t)i)) : 0;
+		if (!to)
+			continue;
+		scn_appendf(obs, cap, len, "%sleader n%u is handing leadership over to n%u",
+		            any ? "; " : "", i, to);
+		any = true;
+	}
+	if (!any)
+		scn_appendf(obs, cap, len, "no leader is handing leadership over");
+	return any;
+}
+
 int scn_cond_eval_sent(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
                        size_t *len, struct scn_find_cache *fc)
 {

@@ -64,6 +64,9 @@ static const struct scn_cond_desc cond_descs[] = {
     {"waiting", SCN_C_WAITING, SCN_KIND(SCN_C_WAITING), false, "waiting OP K",
      "client requests not answered yet", scn_cond_parse_op_k, scn_cond_eval_waiting,
      scn_cond_format_op_k},
+    {"transferring", SCN_C_TRANSFERRING, SCN_KIND(SCN_C_TRANSFERRING), false, "transferring",
+     "a live leader is handing leadership over (it takes no new writes)", NULL,
+     scn_cond_eval_transferring, NULL},
 };
 
 #define COND_ROWS (sizeof cond_descs / sizeof cond_descs[0])

@@ -572,6 +572,10 @@ size_t scn_cmd_format(const struct scn_cmd *c, char *buf, size_t cap)
 		scn_appendf(buf, cap, &len, "fire next timer ");
 		scn_add_node(buf, cap, &len, c->a);
 		break;
+	case SCN_CMD_TRANSFER:
+		scn_appendf(buf, cap, &len, "transfer ");
+		scn_add_node(buf, cap, &len, c->a);
+		break;
 	case SCN_CMD_CUT:
 	case SCN_CMD_MEND:
 		scn_appendf(buf, cap, &len, "%s ", c->kind == SCN_CMD_CUT ? "cut" : "mend");

@@ -970,7 +970,8 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 static const char *const scn_cmd_words[] = {
 	"title", "cluster", "set", "say", "pause", "run", "step", "expect", "crash",
 	"restart", "timeout", "partition", "isolate", "heal", "cut", "mend", "client",
-	"mark", "measure", "drop", "duplicate", "delay", "hurry", "deliver", "fire", NULL,
+	"mark", "measure", "drop", "duplicate", "delay", "hurry", "deliver", "fire", "transfer",
+	NULL,
 };
 
 /* title/say "STRING": unescapes \" and \\. */
@@ -1677,7 +1678,7 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 		if (sg)
 			return scn_perr(p, t->col, "unknown command '%s': did you mean '%s'?", b, sg);
 		return scn_perr(p, t->col,
-		                "unknown command '%s': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark, measure, drop, duplicate, delay, hurry, deliver or fire",
+		                "unknown command '%s': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark, measure, drop, duplicate, delay, hurry, deliver, fire or transfer",
 		                b);
 	}
 	if (p->nodes == 0)
@@ -1775,6 +1776,17 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 			return -1;
 		snprintf(after, sizeof after, "'%s NODE'", b);
 		return scn_expect_end(p, after);
+	}
+	if (scn_tok_is(t, "transfer")) {
+		c->kind = SCN_CMD_TRANSFER;
+		struct scn_tok *n = scn_peek(p);
+		if (scn_parse_node(p, "'transfer'", &c->a) != 0)
+			return -1;
+		if (c->a == SCN_LEADER)
+			return scn_perr(p, n->col,
+			                "'transfer leader' names the leader itself: name the node that "
+			                "takes over, like transfer n2");
+		return scn_expect_end(p, "'transfer NODE'");
 	}
 	if (scn_tok_is(t, "partition")) {
 		c->kind = SCN_CMD_PARTITION;

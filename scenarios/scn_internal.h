@@ -153,6 +153,7 @@ SCN_COND_EVAL(scn_cond_eval_up);
 SCN_COND_EVAL(scn_cond_eval_linearizable);
 SCN_COND_EVAL(scn_cond_eval_got);
 SCN_COND_EVAL(scn_cond_eval_waiting);
+SCN_COND_EVAL(scn_cond_eval_transferring);
 
 /* Formatters of the rows (format.c). */
 #define SCN_COND_FORMAT(fn)                                                                 \

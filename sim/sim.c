@@ -762,28 +762,33 @@ int sim_timeout(struct sim *s, uint8_t i)
 	return SIM_OK;
 }
 
-int sim_transfer(struct sim *s, uint8_t leader, uint8_t target)
+int sim_transfer(struct sim *s, uint8_t target)
 {
-	if (!sim_valid_node(s, leader) || !sim_valid_node(s, target))
+	if (!sim_valid_node(s, target))
 		return SIM_EINVAL;
 	if (s->stopped)
 		return SIM_ESTOPPED;
-	if (!s->nodes[leader].up)
-		return SIM_ENOLEADER;
-	int rc = raft_transfer(s->nodes[leader].raft, s->now_us, target);
-	if (rc == RAFT_ENOTLEADER)
-		return SIM_ENOLEADER;
-	if (rc == RAFT_ETRANSFER)
-		return SIM_ETRANSFER;
-	if (rc != RAFT_OK)
-		return SIM_EINVAL;
-	s->nodes[leader].transfer_to = target;
+	uint8_t leader = sim_stable_leader(s);
+	int rc = leader ? raft_transfer(s->nodes[leader].raft, s->now_us, target) : RAFT_ENOTLEADER;
+	rc = rc == RAFT_OK            ? SIM_OK
+	     : rc == RAFT_ENOTLEADER  ? SIM_ENOLEADER
+	     : rc == RAFT_ETRANSFER   ? SIM_ETRANSFER
+	                              : SIM_EINVAL;
+	if (rc == SIM_OK)
+		s->nodes[leader].transfer_to = target;
 	if (s->trace_fn) {
-		struct sim_trace t = {.kind = SIM_T_TRANSFER, .node = leader, .peer = target};
+		struct sim_trace t = {.kind = SIM_T_TRANSFER, .node = leader, .peer = target,
+		                      .success = rc == SIM_OK};
+		t.text = rc == SIM_OK           ? NULL
+		         : rc == SIM_ENOLEADER  ? "no leader"
+		         : rc == SIM_ETRANSFER  ? "busy"
+		         : target == leader     ? "already leader"
+		                                : "not a voter";
 		sim_emit(s, &t);
 	}
-	sim_flush(s, leader);
-	return SIM_OK;
+	if (rc == SIM_OK)
+		sim_flush(s, leader);
+	return rc;
 }
 
 int sim_fire_timer(struct sim *s, uint8_t i)

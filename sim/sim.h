@@ -135,11 +135,12 @@ int sim_timeout(struct sim *s, uint8_t node); /* election timer fires now */
  * timer (as sim_timeout), a leader's heartbeat timer (it acts as at its
  * deadline: heartbeats go out now, the next ones a heartbeat later). */
 int sim_fire_timer(struct sim *s, uint8_t node);
-/* Leadership transfer (raft_transfer): leader hands over to target.
- * SIM_ENOLEADER if leader is not a live leader, SIM_EINVAL for a bad
- * target (itself, not a voter), SIM_ETRANSFER if it is already handing
- * over.  Traced as SIM_T_TRANSFER; its end as SIM_T_TRANSFER_END. */
-int sim_transfer(struct sim *s, uint8_t leader, uint8_t target);
+/* Leadership transfer (raft_transfer): the stable leader hands over to
+ * target.  SIM_ENOLEADER without a stable leader, SIM_EINVAL if target is
+ * the leader or not a voter, SIM_ETRANSFER if the leader is already handing
+ * over: a refusal is traced too (SIM_T_TRANSFER, success false, text why).
+ * Its end is traced as SIM_T_TRANSFER_END. */
+int sim_transfer(struct sim *s, uint8_t target);
 /* One direction; messages in flight on a cut link die on arrival. */
 int sim_link_set(struct sim *s, uint8_t from, uint8_t to, bool up);
 /* Both directions between a and b, traced as one event (both = true). */
@@ -302,7 +303,9 @@ enum sim_trace_kind {
 	SIM_T_DELIVER,    /* msg, msg_id: handed to its (live) receiver */
 	SIM_T_DELAY,      /* msg, msg_id, due_us: its arrival moved to due_us
 	                     (delay, hurry, deliver next) */
-	SIM_T_TRANSFER,   /* node: the leader starts handing leadership to peer */
+	SIM_T_TRANSFER,   /* node: the leader starts handing leadership to peer
+	                     (success); or a transfer to peer was refused, text:
+	                     why ("no leader", "already leader", "busy") */
 	SIM_T_TRANSFER_END, /* node -> peer: the transfer ended; success: peer
 	                       became leader; else aborted, text: why
 	                       ("timeout": not done within an election timeout,

@@ -239,7 +239,10 @@ static void format_text(struct sb *b, const struct sim_trace *t)
 		sb_add(b, "VIOLATION %s", t->text ? t->text : "");
 		break;
 	case SIM_T_TRANSFER:
-		sb_add(b, "n%u transfer → n%u", t->node, t->peer);
+		if (t->success)
+			sb_add(b, "n%u transfer → n%u", t->node, t->peer);
+		else
+			sb_add(b, "transfer → n%u refused (%s)", t->peer, t->text ? t->text : "");
 		break;
 	case SIM_T_TRANSFER_END:
 		if (t->success)
@@ -371,6 +374,13 @@ static void format_json(struct sb *b, const struct sim_trace *t)
 		sb_add(b, ",\"index\":%llu,\"term\":%llu,\"installed\":%s", ull(t->index),
 		       ull(t->term), t->success ? "true" : "false");
 		break;
+	case SIM_T_TRANSFER:
+		sb_add(b, ",\"started\":%s", t->success ? "true" : "false");
+		if (!t->success) {
+			sb_add(b, ",\"why\":");
+			sb_json_str(b, t->text ? t->text : "", 64);
+		}
+		break;
 	case SIM_T_TRANSFER_END:
 		sb_add(b, ",\"done\":%s", t->success ? "true" : "false");
 		if (!t->success) {
@@ -381,7 +391,8 @@ static void format_json(struct sb *b, const struct sim_trace *t)
 	default:
 		break;
 	}
-	if (t->text && t->kind != SIM_T_DROP && t->kind != SIM_T_TRANSFER_END) {
+	if (t->text && t->kind != SIM_T_DROP && t->kind != SIM_T_TRANSFER &&
+	    t->kind != SIM_T_TRANSFER_END) {
 		sb_add(b, ",\"text\":");
 		sb_json_str(b, t->text, 4096);
 	}
@@ -581,10 +592,22 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 		sb_add(&b, _("Safety violation! %s"), t->text ? t->text : "");
 		break;
 	case SIM_T_TRANSFER:
-		sb_add(&b,
-		       _("Leader n%u hands leadership over to n%u: it stops taking new writes, brings "
-		         "n%u's log up to date, then tells it to start an election at once."),
-		       t->node, t->peer, t->peer);
+		if (t->success)
+			sb_add(&b,
+			       _("Leader n%u hands leadership over to n%u: it stops taking new writes, "
+			         "brings n%u's log up to date, then tells it to start an election at once."),
+			       t->node, t->peer, t->peer);
+		else if (t->text && !strcmp(t->text, "no leader"))
+			sb_add(&b, _("No leadership transfer to n%u: there is no leader to hand over."),
+			       t->peer);
+		else if (t->text && !strcmp(t->text, "busy"))
+			sb_add(&b,
+			       _("No leadership transfer to n%u: leader n%u is already handing over."),
+			       t->peer, t->node);
+		else if (t->text && !strcmp(t->text, "already leader"))
+			sb_add(&b, _("No leadership transfer to n%u: it is the leader already."), t->peer);
+		else
+			sb_add(&b, _("No leadership transfer to n%u: it is not a voter."), t->peer);
 		break;
 	case SIM_T_TRANSFER_END:
 		if (t->success)

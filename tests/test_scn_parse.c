@@ -210,6 +210,7 @@ Test(scn_parse, canonical_round_trip)
 	format_is("deliver next msg 3", "deliver next msg 3");
 	format_is("fire   next timer leader", "fire next timer leader");
 	format_is("fire next timer n2", "fire next timer n2");
+	format_is("transfer   n3", "transfer n3");
 	format_is("timeout  {n4 n2 leader}", "timeout {leader n2 n4}");
 	format_is("timeout followers", "timeout followers");
 	format_is("partition {n3 n1}   {leader}", "partition {n1 n3} {leader}");
@@ -269,6 +270,8 @@ Test(scn_parse, every_condition)
 		{"got x == none", "got x == none"},
 		{"not got k != v", "not got k != v"},
 		{"waiting >= 02", "waiting >= 2"},
+		{"transferring", "transferring"},
+		{"not transferring", "not transferring"},
 	};
 	for (size_t i = 0; i < sizeof conds / sizeof conds[0]; i++) {
 		char a[256], b[256];
@@ -436,7 +439,12 @@ Test(scn_parse, errors)
 		{"title \"a\"\ntitle \"b\"\ncluster\n", "x.scn:2:1: a script has one title"},
 		/* unknown commands */
 		{HDR "crsh n1\n", "x.scn:2:1: unknown command 'crsh': did you mean 'crash'?"},
-		{HDR "frobnicate\n", "x.scn:2:1: unknown command 'frobnicate': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark, measure, drop, duplicate, delay, hurry, deliver or fire"},
+		{HDR "transfer\n", "x.scn:2:10: missing node after 'transfer': expected n1..n5 or leader"},
+		{HDR "transfer n9\n", "x.scn:2:10: unknown node 'n9': the cluster has nodes n1..n5"},
+		{HDR "transfer leader\n", "x.scn:2:10: 'transfer leader' names the leader itself: name the node that takes over, like transfer n2"},
+		{HDR "transfer n2 n3\n", "x.scn:2:13: unexpected 'n3' after 'transfer NODE': put comments after '#'"},
+		{HDR "tranfser n2\n", "x.scn:2:1: unknown command 'tranfser': did you mean 'transfer'?"},
+		{HDR "frobnicate\n", "x.scn:2:1: unknown command 'frobnicate': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark, measure, drop, duplicate, delay, hurry, deliver, fire or transfer"},
 		{HDR "  {n1}\n", "x.scn:2:3: expected a command at the start of the line, e.g. run 1s"},
 		{HDR "\"hi\"\n", "x.scn:2:1: expected a command at the start of the line"},
 		/* nodes */
@@ -481,7 +489,7 @@ Test(scn_parse, errors)
 		{HDR "expect\n", "x.scn:2:8: missing condition after 'expect'"},
 		{HDR "expect not\n", "x.scn:2:12: missing condition after 'expect'"},
 		{HDR "expect ledaer\n", "x.scn:2:8: unknown condition 'ledaer': did you mean 'leader'?"},
-		{HDR "expect happiness\n", "x.scn:2:8: unknown condition 'happiness': expected leader, no-leader, followers, candidates, leaders, precandidates, role, term, terms-agree, commit, log, snapshot, votes, committed, logged, value, logs-match, acked-committed, sent, up, linearizable, got, waiting (or not COND)"},
+		{HDR "expect happiness\n", "x.scn:2:8: unknown condition 'happiness': expected leader, no-leader, followers, candidates, leaders, precandidates, role, term, terms-agree, commit, log, snapshot, votes, committed, logged, value, logs-match, acked-committed, sent, up, linearizable, got, waiting, transferring (or not COND)"},
 		{HDR "expect folowers == 1\n", "x.scn:2:8: unknown condition 'folowers': did you mean 'followers'?"},
 		{HDR "expect snapshto n1 == 0\n", "x.scn:2:8: unknown condition 'snapshto': did you mean 'snapshot'?"},
 		{HDR "expect {n1}\n", "x.scn:2:8: expected a condition after 'expect'"},

@@ -923,10 +923,10 @@ Test(sim, leadership_transfer_is_traced_from_start_to_end)
 	uint8_t l = await_leader(s, 2 * SEC);
 	cr_assert(l);
 	uint8_t to = (uint8_t)(l % 5 + 1);
-	cr_expect_eq(sim_transfer(s, to, l), SIM_ENOLEADER, "a follower cannot hand over");
-	cr_expect_eq(sim_transfer(s, l, l), SIM_EINVAL);
-	cr_assert_eq(sim_transfer(s, l, to), SIM_OK);
-	cr_expect_eq(sim_transfer(s, l, to), SIM_ETRANSFER);
+	cr_expect_eq(sim_transfer(s, l), SIM_EINVAL, "the leader already");
+	cr_expect_eq(sim_transfer(s, 6), SIM_EINVAL);
+	cr_assert_eq(sim_transfer(s, to), SIM_OK);
+	cr_expect_eq(sim_transfer(s, to), SIM_ETRANSFER);
 	cr_assert_gt(sim_client_put(s, "x=1", 3, l), 0);
 	run_for(s, 500 * MS);
 	cr_expect_eq(sim_stable_leader(s), to);
@@ -942,11 +942,17 @@ Test(sim, leadership_transfer_is_traced_from_start_to_end)
 	uint8_t l2 = sim_stable_leader(s), dead = (uint8_t)(l2 % 5 + 1);
 	cr_assert_eq(sim_crash(s, dead), SIM_OK);
 	b.n = 0;
-	cr_assert_eq(sim_transfer(s, l2, dead), SIM_OK);
+	cr_assert_eq(sim_transfer(s, dead), SIM_OK);
 	run_for(s, 400 * MS);
 	snprintf(want, sizeof want, "n%u transfer → n%u aborted (timeout)\n", l2, dead);
 	cr_expect(strstr(b.s, want), "%s", b.s);
 	cr_expect_eq(sim_stable_leader(s), l2);
+	/* refusals are traced: the leader itself, and no leader at all */
+	cr_assert_eq(sim_crash(s, l2), SIM_OK);
+	b.n = 0;
+	cr_expect_eq(sim_transfer(s, dead), SIM_ENOLEADER);
+	snprintf(want, sizeof want, "transfer → n%u refused (no leader)\n", dead);
+	cr_expect(strstr(b.s, want), "%s", b.s);
 	sim_free(s);
 	free(b.s);
 }
