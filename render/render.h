@@ -191,7 +191,7 @@ float render_layout_time_x(const struct render_layout *l, int64_t t_us, int64_t 
 int64_t render_timeline_span(int64_t end_us, int64_t now_us);
 
 /* ---- The node context menu ------------------------------------------------ */
-#define RENDER_MENU_MAX 6
+#define RENDER_MENU_MAX 7
 struct render_menu_item {
 	char label[48];    /* "Crash n3" */
 	char key[4];       /* the keyboard shortcut shown, "c" */
