@@ -2133,6 +2133,13 @@ Test(render, transfer_in_progress_is_marked_and_offered_in_the_menu)
 		struct render_layout l;
 		layout(&l, h);
 		ink[k] = ink_below(o, &l, 1);
+		/* and a mark on the timeline where it started */
+		struct render_frame f = {0};
+		render_frame_from_history(&f, h);
+		size_t marks = 0;
+		for (size_t i = 0; i < f.n_markers; i++)
+			marks += f.markers[i].kind == RENDER_MK_TRANSFER && f.markers[i].index == 3;
+		cr_expect_eq(marks, (size_t)k, "transfer marks on the timeline");
 		render_offscreen_free(o);
 		render_history_free(h);
 	}
