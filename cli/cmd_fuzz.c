@@ -41,9 +41,11 @@ static const char fuzz_usage[] = N_(
     "reproduces it (--out, default fuzz-seed-S.scn), exits 1.  --jobs: parallel\n"
     "processes.  --bug: switch off one rule of Raft (repeatable):\n"
     "  %s\n"
-    "Seeds 1, 5, 9, ... (seed mod 4 = 1) compact their logs every few entries, so\n"
-    "snapshots are taken and installed under the same faults.  --max-events N and\n"
-    "--max-memory SIZE: budgets per run (default 100000000 events, 1GiB; 0: none).\n"
+    "About a quarter of the seeds also ask for leadership transfers (transfer NODE)\n"
+    "at random times.  Seeds 1, 5, 9, ... (seed mod 4 = 1) compact their logs every\n"
+    "few entries, so snapshots are taken and installed under the same faults.\n"
+    "--max-events N and --max-memory SIZE: budgets per run (default 100000000\n"
+    "events, 1GiB; 0: none).\n"
     "With --jobs, the first failure in any process stops the others once none can\n"
     "find a lower failing seed; the lowest is reported.  Exit 0 no violations, 1 a\n"
     "failure, 2 bad usage, 3 a run hit a resource limit (budget, out of memory).\n"
@@ -326,6 +328,51 @@ static void fz_reads(struct sim_nemesis *nm)
 	nm->gets = true;
 }
 
+/* Leadership transfers (`transfer NODE`), on about a quarter of the seeds:
+ * one to a random node (a follower, the leader itself, a crashed one) every
+ * 0.2..2 s of virtual time.  The stream is the seed's own, drawn from
+ * nothing the nemesis draws from, so a seed without transfers keeps its old
+ * schedule exactly (splitting a run at a transfer changes no event). */
+struct fz_transfers {
+	uint64_t st;
+	int64_t next_us; /* INT64_MAX: this seed does not transfer */
+};
+
+static uint64_t fz_transfer_draw(struct fz_transfers *x)
+{
+	uint64_t z = (x->st += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Advances r to t (scn_runner_advance), issuing the transfers due on the
+ * way and recording them in c. */
+static int fz_advance_transferring(struct scn_runner *r, int64_t t, struct fz_transfers *x,
+                                   struct fz_case *c)
+{
+	if (x->st == 0) { /* first call: is this seed one that transfers? */
+		x->st = c->seed ^ 0x5851f42d4c957f2dull;
+		x->next_us = fz_transfer_draw(x) % 4 == 0
+		                 ? scn_runner_now_us(r) + 200000 + (int64_t)(fz_transfer_draw(x) % 1800001)
+		                 : INT64_MAX;
+	}
+	while (x->next_us <= t) {
+		if (scn_runner_advance(r, x->next_us) == SCN_FAILED)
+			return SCN_FAILED;
+		char line[32], err[SCN_ERR_MAX];
+		snprintf(line, sizeof line, "transfer n%u",
+		         (unsigned)(1 + fz_transfer_draw(x) % c->nodes));
+		int rc = scn_runner_exec(r, line, err, sizeof err);
+		if (rc == 0 && fz_push(c, scn_runner_now_us(r), line) != 0)
+			return SCN_FAILED;
+		if (rc != 0)
+			return SCN_FAILED; /* only a stopped simulation refuses it */
+		x->next_us += 200000 + (int64_t)(fz_transfer_draw(x) % 1800001);
+	}
+	return scn_runner_advance(r, t);
+}
+
 /* Plays the nemesis through a runner for the safety phase, recording every
  * command with its time.  0, -1 on an internal error, or 3 if the run hit a
  * resource limit (r says which). */
@@ -358,6 +405,7 @@ static int fz_generate(struct fz_case *c, const struct fz_budget *bg, struct fz_
 	sim_nemesis_init(&nm, c->seed, c->nodes);
 	fz_reads(&nm);
 	struct sim_action a;
+	struct fz_transfers tr = {0};
 	bool failed = false;
 	while (!failed && scn_runner_now_us(r) < c->for_us) {
 		const struct sim *sim = scn_runner_sim(r);
@@ -366,7 +414,7 @@ static int fz_generate(struct fz_case *c, const struct fz_budget *bg, struct fz_
 			int64_t t = scn_runner_now_us(r) + a.us;
 			if (t > c->for_us)
 				t = c->for_us;
-			failed = scn_runner_advance(r, t) == SCN_FAILED;
+			failed = fz_advance_transferring(r, t, &tr, c) == SCN_FAILED;
 			continue;
 		}
 		fz_action_text(&a, c->nodes, line, sizeof line);

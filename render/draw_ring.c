@@ -372,6 +372,19 @@ void render_draw_node(struct render_dc *c, unsigned i)
 		render_gfx_text(c->g, lpx, role != RAFT_FOLLOWER || !up, lc, label, x, ly,
 		         GFX_CENTER | GFX_TOP);
 
+	/* a leadership transfer under way: the leader takes no writes until
+	 * its target has taken over (or it gives up) */
+	uint8_t heir = up ? raft_transfer_target(rn) : 0;
+	if (heir) {
+		char hand[48]; /* short: it sits between two neighbours */
+		snprintf(hand, sizeof hand, _("to n%u →"), heir);
+		float hy = ly + (float)render_gfx_line_h(c->g, lpx, true);
+		float tw = (float)render_gfx_text_w(c->g, lpx, true, hand);
+		float th = (float)render_gfx_line_h(c->g, lpx, true);
+		render_gfx_round_rect(c->g, x - tw / 2 - 4 * u, hy, tw + 8 * u, th, th / 3, C_INK);
+		render_gfx_text(c->g, lpx, true, C_BG, hand, x, hy, GFX_CENTER | GFX_TOP);
+	}
+
 	/* a candidate's votes (a pre-candidate's pre-votes): one pip per node,
 	 * filled when granted */
 	if (up && (role == RAFT_CANDIDATE || role == RAFT_PRECANDIDATE)) {

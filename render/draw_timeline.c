@@ -95,6 +95,9 @@ void render_draw_timeline(struct render_dc *c)
 		case RENDER_MK_SNAPSHOT: /* the InstallSnapshot page, small */
 			render_shape_msg(c->g, RENDER_MSG_SNAPSHOT, 0, mx, ry + 1 * u, u * 0.55f, 1, false);
 			break;
+		case RENDER_MK_TRANSFER: /* the TimeoutNow shape, small */
+			render_shape_msg(c->g, RENDER_MSG_TIMEOUT_NOW, 0, mx, ry + 1 * u, u * 0.55f, 1, false);
+			break;
 		default:
 			break;
 		}

@@ -268,6 +268,10 @@ static void on_trace(void *ctx, const struct sim_trace *t)
 		if (fresh && t->success)
 			add_marker(h, t, RENDER_MK_SNAPSHOT, t->index);
 		break;
+	case SIM_T_TRANSFER:
+		if (fresh && t->success)
+			add_marker(h, t, RENDER_MK_TRANSFER, t->peer);
+		break;
 	default:
 		break;
 	}

@@ -43,6 +43,7 @@ enum render_marker_kind {
 	RENDER_MK_COMMIT,    /* the highest committed index advanced */
 	RENDER_MK_VIOLATION, /* the safety checker stopped the run */
 	RENDER_MK_SNAPSHOT,  /* a node installed the leader's snapshot */
+	RENDER_MK_TRANSFER,  /* a leader started handing leadership over */
 	RENDER_MK_KINDS
 };
 

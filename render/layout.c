@@ -428,6 +428,12 @@ size_t render_menu_items(const struct sim *s, unsigned node, const char *put,
 		snprintf(label, sizeof label, _("Restart n%u"), node);
 		item(&items[n++], "r", cmd, label);
 	}
+	uint8_t leader = sim_stable_leader(s);
+	if (leader && leader != node && sim_node_up(s, (uint8_t)node)) {
+		snprintf(cmd, sizeof cmd, "transfer n%u", node);
+		snprintf(label, sizeof label, "%s", _("Transfer leadership here"));
+		item(&items[n++], "l", cmd, label);
+	}
 	snprintf(cmd, sizeof cmd, "isolate n%u", node);
 	snprintf(label, sizeof label, "%s", _("Isolate from the others"));
 	item(&items[n++], "i", cmd, label);

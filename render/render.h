@@ -273,7 +273,7 @@ void render_clients_bar_rect(const struct render_clients_view *v, size_t i, floa
 int render_clients_hit(const struct render_clients_view *v, float x, float y);
 
 /* ---- The node context menu ------------------------------------------------ */
-#define RENDER_MENU_MAX 6
+#define RENDER_MENU_MAX 7
 struct render_menu_item {
 	char label[48];    /* "Crash n3" */
 	char key[4];       /* the keyboard shortcut shown, "c" */
@@ -428,8 +428,10 @@ enum render_msg_kind {
 	RENDER_MSG_PREVOTE,         /* PreVote: a filled triangle */
 	RENDER_MSG_PREVOTE_GRANTED, /* a hollow triangle, a check */
 	RENDER_MSG_PREVOTE_DENIED,  /* a hollow triangle, a cross */
+	RENDER_MSG_TIMEOUT_NOW,     /* TimeoutNow: two filled triangles pointing ahead
+	                               (fast-forward: campaign now) */
 };
-#define RENDER_MSG_KINDS 11
+#define RENDER_MSG_KINDS 12
 
 enum render_role_look {
 	RENDER_ROLE_FOLLOWER,  /* a plain circle, thin rim */

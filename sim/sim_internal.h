@@ -95,6 +95,7 @@ struct sim_nodestate {
 	uint8_t role;
 	uint64_t term;
 	uint64_t commit;
+	uint8_t transfer_to; /* a leadership transfer to it was traced, its end not yet */
 	struct sim_disk disk; /* the node's durable state and writes in flight */
 	/* the messages held behind each write in flight, in step with the
 	 * disk's own queue */

@@ -35,13 +35,13 @@ while read -r bug seed invariant; do
     fail "scenarios/bugs/$bug.scn: $n of 50 seeds fail with $invariant, at $lines different lines"
 done <<'EOF'
 commit-old-term 10 Leader Completeness
-vote-twice 3 Election Safety
+vote-twice 2 Election Safety
 no-log-check 2 Leader Completeness
-no-truncate 6 Log Matching
+no-truncate 2 Log Matching
 forget-vote 395 Election Safety
 no-step-down 2 Election Safety
 lazy-vote 2 Durability
-keep-persisted 6 Durability
+keep-persisted 2 Durability
 snapshot-keeps-map 1 State Machine Safety
 stale-reply 2239 Match Index
 match-from-next 1 Match Index

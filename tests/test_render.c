@@ -2330,3 +2330,68 @@ Test(render, clicked_operation_shows_its_fields)
 	render_offscreen_free(o);
 	render_history_free(h);
 }
+
+/* Dark pixels (text ink) in a box below node i's disc. */
+static int ink_below(const struct render_offscreen *o, const struct render_layout *l, unsigned i)
+{
+	float x, y, r;
+	cr_assert(render_layout_node(l, i, &x, &y, &r));
+	int k = 0;
+	for (int py = (int)(y + r); py < (int)(y + r + 4 * l->u * 20) && py < H; py++)
+		for (int px = (int)(x - 80 * l->u); px < (int)(x + 80 * l->u); px++)
+			k += px >= 0 && px < W && near_rgb(render_offscreen_pixel(o, px, py), 0x141418u, 8);
+	return k;
+}
+
+/* A leader handing over is marked under its disc ("handing over → n3");
+ * the node menu offers "Transfer leadership here" on a live follower while
+ * there is a leader, and runs `transfer NODE`. */
+Test(render, transfer_in_progress_is_marked_and_offered_in_the_menu)
+{
+	/* a transfer gives up after the minimum election timeout: 5 s here */
+	static const char base[] = "cluster nodes=3 seed=2\n"
+	                           "set election=5s..6s\n"
+	                           "timeout n1\n"
+	                           "run until leader == n1 within 1s\n"
+	                           "run 100ms\n"
+	                           "cut n1->n3\n";
+	char with[256];
+	snprintf(with, sizeof with, "%stransfer n3\nrun 1ms\n", base);
+	char without[256];
+	snprintf(without, sizeof without, "%srun 1ms\n", base);
+	int ink[2];
+	for (int k = 0; k < 2; k++) {
+		struct render_history *h = history(script_text(k ? with : without));
+		render_history_advance(h, 2000 * MS, true);
+		cr_assert_eq(raft_transfer_target(sim_node(render_history_sim(h), 1)), k ? 3 : 0);
+		struct render_offscreen *o = canvas();
+		draw(o, h, 0);
+		struct render_layout l;
+		layout(&l, h);
+		ink[k] = ink_below(o, &l, 1);
+		/* and a mark on the timeline where it started */
+		struct render_frame f = {0};
+		render_frame_from_history(&f, h);
+		size_t marks = 0;
+		for (size_t i = 0; i < f.n_markers; i++)
+			marks += f.markers[i].kind == RENDER_MK_TRANSFER && f.markers[i].index == 3;
+		cr_expect_eq(marks, (size_t)k, "transfer marks on the timeline");
+		render_offscreen_free(o);
+		render_history_free(h);
+	}
+	cr_expect_gt(ink[1], ink[0] + 200, "no mark under the leader: %d vs %d dark pixels", ink[1],
+	             ink[0]);
+
+	struct render_history *h = history(script_text(without));
+	render_history_advance(h, 2000 * MS, true);
+	struct render_menu_item items[RENDER_MENU_MAX];
+	size_t n = render_menu_items(render_history_sim(h), 3, "x=1", items);
+	bool offered = false;
+	for (size_t i = 0; i < n; i++)
+		offered |= !strcmp(items[i].command, "transfer n3");
+	cr_expect(offered, "n3's menu has no transfer");
+	n = render_menu_items(render_history_sim(h), 1, "x=1", items);
+	for (size_t i = 0; i < n; i++)
+		cr_expect_str_neq(items[i].command, "transfer n1", "the leader is offered to itself");
+	render_history_free(h);
+}
