@@ -221,6 +221,7 @@ void render_msglog_trace(struct render_msglog *g, const struct sim *s, const str
 	case SIM_T_SAY:
 	case SIM_T_SET:
 	case SIM_T_VIOLATION:
+	case SIM_T_SKEW:
 		break;
 	}
 }

@@ -579,6 +579,11 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 		}
 		rc = sim_fire_timer(s, done->a);
 		break;
+	case SCN_CMD_SKEW:
+		if (scn_node(r, c->a, &done->a, obs, cap) != 0)
+			return -1;
+		rc = sim_skew(s, done->a, c->us, (uint32_t)c->count);
+		break;
 	case SCN_CMD_CUT:
 	case SCN_CMD_MEND:
 		if (scn_node(r, c->a, &done->a, obs, cap) != 0 ||
