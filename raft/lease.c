@@ -19,7 +19,8 @@ void raft_set_lease(struct raft_node *n, bool lease)
  * leader made it at start. */
 void raft_lease_acked(struct raft_node *n, uint8_t from, int64_t clock_us)
 {
-	if (n->role == RAFT_LEADER && from <= n->cfg.n_nodes && clock_us > n->peers[from].acked_us)
+	if (n->role == RAFT_LEADER && from <= n->cfg.n_nodes && clock_us >= n->led_since_us &&
+	    clock_us > n->peers[from].acked_us)
 		n->peers[from].acked_us = clock_us;
 }
 

@@ -99,6 +99,9 @@ struct raft_node {
 	 * when it last booted from its disk (INT64_MIN: never; lease reads
 	 * refuse votes for a minimum election timeout after a boot). */
 	int64_t clock_us, booted_us;
+	/* Leader: its clock when it became leader; echoed clocks before it
+	 * answer an older leadership and give no lease. */
+	int64_t led_since_us;
 	/* CheckQuorum, leader only: the next check, and the voters heard from
 	 * since the last one (bit per id, itself included). */
 	int64_t quorum_deadline_us;

@@ -2638,3 +2638,31 @@ Test(lease, votes_wait_a_minimum_election_timeout)
 		cl_free(&c);
 	}
 }
+
+/* A reply of this term may answer an AppendEntries the node sent as leader
+ * of an older term (the follower had moved on): the follower promised
+ * nothing then, so clocks from before this leadership do not count. */
+Test(lease, only_rounds_of_this_leadership_count)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_lease(&c);
+	raft_timeout_now(c.node[1], c.now);
+	cl_ready(&c, 1);
+	q_clear(&c);
+	struct raft_msg v = mk(RAFT_MSG_VOTE_REPLY, 2, 1, 1);
+	v.success = true;
+	cl_step(&c, 1, &v, NULL);
+	q_clear(&c);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_LEADER);
+	struct raft_msg r = mk(RAFT_MSG_APPEND_REPLY, 2, 1, 1);
+	r.success = true;
+	r.clock_us = c.now - 1000;
+	cl_step(&c, 1, &r, NULL);
+	cr_assert_eq(raft_lease_start_us(c.node[1]), INT64_MIN);
+	r.clock_us = c.now;
+	cl_step(&c, 1, &r, NULL);
+	cr_assert_eq(raft_lease_start_us(c.node[1]), c.now);
+	q_clear(&c);
+	cl_free(&c);
+}
