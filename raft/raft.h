@@ -82,6 +82,10 @@ enum raft_bug {
 	RAFT_BUG_STALE_READ = 1u << 11,      /* a leader answers a read from its own map
 	                                        without checking it still leads
 	                                        (the simulator's read path `local`) */
+	RAFT_BUG_LEASE_SKEW = 1u << 12,      /* a leader's lease ignores clock drift: it
+	                                        lasts the whole minimum election timeout
+	                                        (the simulator's lease reads; the fuzzer
+	                                        then skews clocks far past any bound) */
 };
 
 /* "commit-old-term" etc. -> the bit; 0 for an unknown name.  raft_bug_name
@@ -90,7 +94,7 @@ enum raft_bug {
 #define RAFT_BUG_NAMES                                                                    \
 	"commit-old-term, vote-twice, no-log-check, no-truncate, forget-vote, no-step-down, "   \
 	"lazy-vote, keep-persisted, snapshot-keeps-map, stale-reply, match-from-next, "        \
-	"stale-read"
+	"stale-read, lease-skew"
 uint32_t raft_bug_from_name(const char *name);
 const char *raft_bug_name(uint32_t bit);
 /* The name of the first bug set in *bits (table order), which it clears;

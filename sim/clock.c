@@ -65,6 +65,8 @@ uint32_t sim_node_rate_ppm(const struct sim *s, uint8_t i)
 
 int64_t sim_lease_us(const struct sim_config *c)
 {
+	if (c->bugs & RAFT_BUG_LEASE_SKEW)
+		return c->election_us_min; /* the bug: as if clocks never drifted */
 	return c->election_us_min * 100 / (100 + (int64_t)c->drift_pct);
 }
 

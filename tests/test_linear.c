@@ -810,3 +810,21 @@ Test(linear, lease_read_answers_on_arrival)
 	}
 	sim_free(s);
 }
+
+/* The lease is the minimum election timeout shortened by the drift bound;
+ * --bug lease-skew forgets the bound. */
+Test(linear, lease_length_and_the_lease_skew_bug)
+{
+	struct sim_config c;
+	sim_config_default(&c);
+	cr_assert_eq(c.drift_pct, 10);
+	cr_assert_eq(sim_lease_us(&c), 136363);
+	c.drift_pct = 0;
+	cr_assert_eq(sim_lease_us(&c), 150000);
+	c.drift_pct = 100;
+	cr_assert_eq(sim_lease_us(&c), 75000);
+	c.drift_pct = 10;
+	c.bugs = RAFT_BUG_LEASE_SKEW;
+	cr_assert_eq(sim_lease_us(&c), 150000);
+	cr_assert_eq(raft_bug_from_name("lease-skew"), RAFT_BUG_LEASE_SKEW);
+}
