@@ -4,10 +4,12 @@
 #include "cli.h"
 #include "i18n.h"
 
+#include "client_history.h"
 #include "render.h"
 #include "sim.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -19,6 +21,7 @@ static const char bench_usage[] = N_(
     /* xgettext:no-c-format */
     "usage: raftsim bench [--workload steady|idle] [--entries N] [--events N] [--nodes N]\n"
     "                     [--snapshot N[:TRAILING]] [--render] [--step-back] [--idle-cpu]\n"
+    "                     [--linear]\n"
     "steady: 5 voters (or --nodes), election timeout 1000-2000 ms, heartbeat 100 ms,\n"
     "  one-way latency 15 ms, disk latency 10 ms; a client submits batches of 100 puts\n"
     "  (8-byte values) to the leader and waits until every node applied the batch,\n"
@@ -29,6 +32,9 @@ static const char bench_usage[] = N_(
     "  2000000) simulator events.  Checker on.\n"
     "--render: 1000 frames at 1280x720, 9 nodes, >= 300 messages in flight, software\n"
     "  renderer.  --step-back: one step back 10 virtual minutes into a busy run.\n"
+    "--linear: the linearizability checker's speed: a 5-node run with 2%% loss and\n"
+    "  crashes where clients put and get 10 keys (--entries operations, default\n"
+    "  100000, 20 at a time), then its history checked; operations checked per second.\n"
     "--idle-cpu: opens the window (a display is needed) at a script pause and\n"
     "  measures the CPU it uses over 5 s left alone, in % of one core.\n"
     "The run's event and memory budgets are off: --entries and --events bound it.\n"
@@ -198,6 +204,71 @@ static int bench_steady(uint16_t nodes, uint64_t entries)
 	return rc;
 }
 
+/* The linearizability checker on a history the simulator made: puts and
+ * gets of 10 keys, 20 in flight at a time, on 5 nodes with 2% loss and a
+ * leader crash now and then; the check is timed alone. */
+static int bench_linear(uint64_t ops)
+{
+	struct sim_config c;
+	sim_config_default(&c);
+	c.seed = 1;
+	c.drop_ppm = 20000;
+	c.max_events = c.max_memory_bytes = 0;
+	struct sim *s = sim_new(&c);
+	if (!s)
+		return fail("out of memory", NULL);
+	char cmd[32];
+	uint64_t sent = 0;
+	for (uint64_t round = 0; sent < ops && !sim_violation(s); round++) {
+		for (int k = 0; k < 20 && sent < ops; k++, sent++) {
+			unsigned key = (unsigned)(sent * 7 % 10);
+			if (sent % 2) {
+				int n = snprintf(cmd, sizeof cmd, "k%u", key);
+				sim_client_get(s, cmd, (size_t)n, 0);
+			} else {
+				int n = snprintf(cmd, sizeof cmd, "k%u=%llu", key, (unsigned long long)sent);
+				sim_client_put(s, cmd, (size_t)n, 0);
+			}
+		}
+		if (round % 50 == 49 && sim_stable_leader(s)) { /* a leader change */
+			uint8_t l = sim_stable_leader(s);
+			sim_crash(s, l);
+			sim_run_until(s, sim_now_us(s) + 300 * MS);
+			sim_restart(s, l);
+		}
+		sim_run_until(s, sim_now_us(s) + 100 * MS);
+	}
+	sim_run_until(s, sim_now_us(s) + 10000 * MS);
+	size_t n = sim_history_len(s);
+	struct sim_lin_op *h = malloc((n ? n : 1) * sizeof *h);
+	if (!h) {
+		sim_free(s);
+		return fail("out of memory", NULL);
+	}
+	sim_history_ops(s, h);
+	struct sim_lin_result r;
+	double t0 = wall_s();
+	int rc = sim_lin_check(h, n, NULL, &r);
+	double wall = wall_s() - t0;
+	if (rc != 0) {
+		free(h);
+		sim_free(s);
+		return fail("out of memory", NULL);
+	}
+	printf("linear: ops=%zu keys=%zu verdict=%s steps=%llu wall_s=%.3f ops_per_s=%.0f "
+	       "steps_per_s=%.0f\n",
+	       r.ops_checked, r.keys,
+	       r.verdict == SIM_LIN_LINEARIZABLE ? "linearizable"
+	       : r.verdict == SIM_LIN_VIOLATION  ? "violation"
+	                                         : "unknown",
+	       (unsigned long long)r.steps, wall, wall > 0 ? (double)r.ops_checked / wall : 0.0,
+	       wall > 0 ? (double)r.steps / wall : 0.0);
+	free(h);
+	rc = r.verdict == SIM_LIN_VIOLATION || sim_violation(s) ? fail("violation", s) : 0;
+	sim_free(s);
+	return rc;
+}
+
 static int bench_idle(uint16_t nodes, uint64_t events)
 {
 	struct sim *s = steady_cluster(nodes, 1);
@@ -228,7 +299,7 @@ int cli_bench(int argc, char **argv)
 {
 	const char *workload = "steady";
 	uint64_t entries = 100000, events = 2000000, nodes = 5;
-	bool render = false, step_back = false, idle_cpu = false;
+	bool render = false, step_back = false, idle_cpu = false, linear = false;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -272,6 +343,8 @@ int cli_bench(int argc, char **argv)
 			step_back = true;
 		} else if (!strcmp(a, "--idle-cpu")) {
 			idle_cpu = true;
+		} else if (!strcmp(a, "--linear")) {
+			linear = true;
 		} else {
 			fprintf(stderr, _("raftsim bench: unknown argument '%s' (raftsim bench --help)\n"), a);
 			return 2;
@@ -321,6 +394,8 @@ int cli_bench(int argc, char **argv)
 		}
 		printf("idle_cpu: seconds=5 state=paused cpu_percent=%.2f\n", pct);
 	}
+	if (linear)
+		return bench_linear(entries);
 	if (render || step_back || idle_cpu)
 		return rc;
 	if (!strcmp(workload, "idle"))

@@ -64,6 +64,7 @@ struct fz_case {
 	uint32_t bugs;
 	uint32_t snapshot, trailing; /* log compaction, 0: off */
 	char mix[128];       /* a `set` line of timings and disk latency, "" for none */
+	char reads[512];     /* the read path and clock skews (fz_read_path), "" for none */
 	int64_t for_us;
 	struct fz_cmd *cmds;
 	size_t n, cap;
@@ -205,6 +206,8 @@ static char *fz_script(const struct fz_case *c, const bool *keep, const char *ti
 		scn_str_addf(&b, "set snapshot=%u trailing=%u\n", c->snapshot, c->trailing);
 	if (c->mix[0])
 		scn_str_addf(&b, "%s\n", c->mix);
+	if (c->reads[0])
+		scn_str_addf(&b, "%s", c->reads);
 	int64_t t = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		if (keep && !keep[i])
@@ -319,7 +322,7 @@ static int fz_verdict(const char *path, const char *text, const struct fz_budget
 }
 
 /* Reads in the client load: a get after every put, answered by the
- * default read path (readindex; --bug stale-read makes it local).  The
+ * seed's read path (fz_read_path; --bug stale-read makes it local).  The
  * gets change nothing else the seed does (nemesis.h).  Every seed's history
  * is checked for linearizability when its script ends (the runner does
  * it, as for `raftsim check`). */
@@ -378,14 +381,15 @@ static int fz_advance_transferring(struct scn_runner *r, int64_t t, struct fz_tr
  * resource limit (r says which). */
 static int fz_generate(struct fz_case *c, const struct fz_budget *bg, struct fz_result *res)
 {
-	char text[400], line[1400];
+	char text[1000], line[1400];
 	int len = snprintf(text, sizeof text, "cluster nodes=%u seed=%llu\n", c->nodes,
 	                   (unsigned long long)c->seed);
 	if (c->snapshot)
 		len += snprintf(text + len, sizeof text - (size_t)len,
 		                "set snapshot=%u trailing=%u\n", c->snapshot, c->trailing);
 	if (c->mix[0])
-		snprintf(text + len, sizeof text - (size_t)len, "%s\n", c->mix);
+		len += snprintf(text + len, sizeof text - (size_t)len, "%s\n", c->mix);
+	snprintf(text + len, sizeof text - (size_t)len, "%s", c->reads);
 	char err[SCN_ERR_MAX];
 	struct scn_script *s = scn_parse("fuzz", text, strlen(text), err, sizeof err);
 	if (!s)
@@ -585,6 +589,45 @@ static void fz_mix(uint64_t seed, char *buf, size_t cap)
 		buf[0] = '\0';
 }
 
+/* The read path of the seed's gets, from a stream of its own (so the
+ * seed's faults stay as they were): readindex on half of the seeds, log
+ * and lease on a quarter each (--bug stale-read answers every get from the
+ * leader's map whatever the path; any other --bug keeps every seed on
+ * readindex, so the seeds a teaching bug was found at stay as they were).
+ * Half of the lease seeds skew the
+ * clocks: each node runs at a rate drawn within the default 10% drift
+ * bound, 1.00..1.10 (so no clock runs more than 10% faster than
+ * another).  --bug lease-skew puts every seed on lease reads and draws
+ * rates from 0.25..2, far past the bound the bug's lease ignores anyway.
+ * Writes the lines ("" for the default path, unskewed) into buf. */
+static void fz_read_path(uint64_t seed, const struct fz_case *c, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	uint64_t st = seed * 0xd6e8feb86659fd93ull + 0x2545f4914f6cdd1dull;
+	uint64_t pick = st ^ (st >> 32);
+	pick = (pick ^ (pick >> 29)) * 0xbf58476d1ce4e5b9ull;
+	pick ^= pick >> 32;
+	bool skewed_bug = c->bugs & RAFT_BUG_LEASE_SKEW;
+	if (c->bugs & ~(uint32_t)(RAFT_BUG_STALE_READ | RAFT_BUG_LEASE_SKEW))
+		return; /* a campaign after one of the log's rules keeps its seeds */
+	unsigned path = skewed_bug ? 3 : (unsigned)(pick % 4); /* 0, 1: readindex */
+	if (path < 2)
+		return;
+	size_t len = (size_t)snprintf(buf, cap, "set reads=%s\n", path == 2 ? "log" : "lease");
+	if (path != 3 || (!skewed_bug && (pick >> 8) % 2))
+		return;
+	for (uint16_t i = 1; i <= c->nodes && len < cap; i++) {
+		uint64_t z = (st += 0x9e3779b97f4a7c15ull);
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+		z ^= z >> 31;
+		/* parts per million: 1000000..1100000, or 250000..2000000 */
+		uint64_t ppm = skewed_bug ? 250000 + z % 1750001 : 1000000 + z % 100001;
+		len += (size_t)snprintf(buf + len, cap - len, "skew n%u rate=%u.%06u\n", i,
+		                        (unsigned)(ppm / 1000000), (unsigned)(ppm % 1000000));
+	}
+}
+
 /* Runs one seed; returns 1 if it failed (r filled), 0 if clean, -1 error,
  * 3 if it hit a resource limit (r->message says which). */
 static int fz_one(const struct fz_opts *o, uint64_t seed, struct fz_case *c, struct fz_result *r)
@@ -601,6 +644,7 @@ static int fz_one(const struct fz_opts *o, uint64_t seed, struct fz_case *c, str
 		c->trailing = (uint32_t)(seed / 4 % 3);
 	}
 	fz_mix(seed, c->mix, sizeof c->mix);
+	fz_read_path(seed, c, c->reads, sizeof c->reads);
 	c->for_us = o->for_us;
 	memset(r, 0, sizeof *r);
 	int g = fz_generate(c, &o->budget, r);

@@ -25,6 +25,7 @@ static void become_leader(struct raft_node *n, int64_t now_us)
 	n->leader = n->cfg.id;
 	n->transfer_to = 0;
 	n->leader_heard_us = now_us;
+	n->led_since_us = now_us;
 	memset(n->active, 0, sizeof n->active);
 	raft_quorum_heard(n, n->cfg.id);
 	n->quorum_deadline_us = now_us + n->cfg.election_timeout_us_min;

@@ -85,6 +85,7 @@ struct raft_msg *raft_msg_push(struct raft_node *n, uint8_t type, uint8_t to)
 	m->from = n->cfg.id;
 	m->to = to;
 	m->term = n->term;
+	m->clock_us = n->clock_us;
 	return m;
 }
 
@@ -109,6 +110,8 @@ struct raft_node *raft_new(const struct raft_config *c, int64_t now_us)
 		raft_free(n);
 		return NULL;
 	}
+	n->clock_us = now_us;
+	n->booted_us = INT64_MIN;
 	raft_timer_reset(n, now_us);
 	return n;
 }
@@ -189,6 +192,7 @@ fail:
 void raft_tick(struct raft_node *n, int64_t now_us)
 {
 	assert(n != NULL);
+	n->clock_us = now_us;
 	if (n->role == RAFT_LEADER)
 		raft_quorum_check(n, now_us); /* CheckQuorum: it may step down */
 	if (n->role == RAFT_LEADER) {
@@ -210,6 +214,7 @@ void raft_tick(struct raft_node *n, int64_t now_us)
 void raft_timeout_now(struct raft_node *n, int64_t now_us)
 {
 	assert(n != NULL);
+	n->clock_us = now_us;
 	if (n->role != RAFT_LEADER)
 		raft_election_timeout(n, now_us);
 }
@@ -224,6 +229,7 @@ void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 	if (m->from < 1 || m->from > n->cfg.n_nodes || m->from == n->cfg.id ||
 	    m->to != n->cfg.id || d == NULL)
 		return; /* not addressed to this node: a caller bug, ignored */
+	n->clock_us = now_us;
 	/* From Figure 2 (All Servers): if RPC request or response contains
 	 * term T > currentTerm: set currentTerm = T, convert to follower
 	 * (section 5.1). */
@@ -232,8 +238,7 @@ void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 	 * from a current leader, it does not update its term or grant its
 	 * vote" - unless the leader itself handed over (section 3.10: the
 	 * candidate's RequestVote says so). */
-	if (m->type == RAFT_MSG_VOTE && n->cfg.checkquorum && !m->transfer &&
-	    raft_leader_recent(n, now_us))
+	if (m->type == RAFT_MSG_VOTE && !m->transfer && raft_vote_held(n, now_us))
 		return;
 	/* A PreVote and a granted PreVote reply carry a term nobody is in yet
 	 * (section 9.6): they change no term. */
@@ -285,7 +290,7 @@ int raft_propose(struct raft_node *n, int64_t now_us, const char *cmd, size_t le
                  uint64_t *index, uint8_t *leader_hint)
 {
 	assert(n != NULL);
-	(void)now_us;
+	n->clock_us = now_us;
 	int rv = raft_cmd_check(cmd, len);
 	if (rv != RAFT_OK)
 		return rv;
@@ -303,7 +308,7 @@ int raft_propose_read(struct raft_node *n, int64_t now_us, const char *key, size
                       uint64_t *index, uint8_t *leader_hint)
 {
 	assert(n != NULL);
-	(void)now_us;
+	n->clock_us = now_us;
 	if (key == NULL || len < 1 || len > RAFT_CMD_MAX || memchr(key, '=', len) != NULL ||
 	    memchr(key, '\0', len) != NULL || memchr(key, '\n', len) != NULL)
 		return RAFT_EINVAL;

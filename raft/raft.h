@@ -85,6 +85,10 @@ enum raft_bug {
 	RAFT_BUG_STALE_READ = 1u << 11,      /* a leader answers a read from its own map
 	                                        without checking it still leads
 	                                        (the simulator's read path `local`) */
+	RAFT_BUG_LEASE_SKEW = 1u << 12,      /* a leader's lease ignores clock drift: it
+	                                        lasts the whole minimum election timeout
+	                                        (the simulator's lease reads; the fuzzer
+	                                        then skews clocks far past any bound) */
 };
 
 /* "commit-old-term" etc. -> the bit; 0 for an unknown name.  raft_bug_name
@@ -93,7 +97,7 @@ enum raft_bug {
 #define RAFT_BUG_NAMES                                                                    \
 	"commit-old-term, vote-twice, no-log-check, no-truncate, forget-vote, no-step-down, "   \
 	"lazy-vote, keep-persisted, snapshot-keeps-map, stale-reply, match-from-next, "        \
-	"stale-read"
+	"stale-read, lease-skew"
 uint32_t raft_bug_from_name(const char *name);
 const char *raft_bug_name(uint32_t bit);
 /* The name of the first bug set in *bits (table order), which it clears;
@@ -170,6 +174,12 @@ struct raft_msg {
 	 * node; the caller copies what it keeps. */
 	uint32_t n_entries;
 	const struct raft_entry *entries;
+	/* APPEND, SNAPSHOT: the sender's clock when it made the message.
+	 * APPEND_REPLY: the clock_us of the message it answers, echoed, so a
+	 * leader knows which of its rounds a majority acknowledged (lease
+	 * reads, dissertation section 6.4.1).  Other types: the sender's
+	 * clock, unused. */
+	int64_t clock_us;
 };
 
 struct raft_config {
@@ -201,6 +211,13 @@ struct raft_config {
 	 * election timeout ignores RequestVote (neither its term nor its vote
 	 * changes).  Default off. */
 	bool checkquorum;
+	/* Lease reads (dissertation section 6.4.1): a leader's lease rests on
+	 * the promise that no server votes for another leader within the
+	 * minimum election timeout of hearing from it.  With lease on, a
+	 * server that heard from a leader within the minimum election timeout,
+	 * or booted (raft_restore, raft_restart) less than that ago, ignores
+	 * RequestVote, as CheckQuorum's section 4.2.3 rule does.  Default off. */
+	bool lease;
 	uint64_t seed;                   /* this node's PRNG seed */
 };
 
@@ -281,6 +298,20 @@ void raft_set_batch(struct raft_node *n, uint32_t entries_per_msg_max);
 /* Switches PreVote and CheckQuorum (scenario `set prevote=`, `set
  * checkquorum=`); they take effect from the next timeout or message. */
 void raft_set_extensions(struct raft_node *n, int64_t now_us, bool prevote, bool checkquorum);
+/* Switches lease reads' vote rule (raft_config.lease; scenario `set
+ * reads=lease`). */
+void raft_set_lease(struct raft_node *n, bool lease);
+/* Lease reads (dissertation section 6.4.1).  A leader's lease starts at
+ * the newest clock time (its own clock, as given to raft_tick/raft_step)
+ * at which it made an AppendEntries round a majority (itself included)
+ * has acknowledged in its term; INT64_MIN when none has been, or when the
+ * node does not lead.  raft_lease_read_ok: the leader may answer a read
+ * from its map at now_us (after applying up to raft_commit_index()): it
+ * leads, it has committed an entry of its term (so it knows everything
+ * committed), and now_us < the lease's start + lease_us, where lease_us
+ * is the minimum election timeout shortened by a bound on clock drift. */
+int64_t raft_lease_start_us(const struct raft_node *n);
+bool raft_lease_read_ok(const struct raft_node *n, int64_t now_us, int64_t lease_us);
 /* Changes the log compaction settings (scenario `set snapshot`). */
 void raft_set_snapshot(struct raft_node *n, uint32_t threshold, uint32_t trailing);
 /* The disk wrote the batch whose log part ended at (index, term) and whose

@@ -30,6 +30,9 @@ struct raft_peer {
 	uint64_t match;  /* matchIndex; the leader's own slot holds its persisted index */
 	uint8_t state;   /* enum raft_progress_state */
 	bool sent;       /* PROBE, SNAPSHOT: a message is out, wait */
+	/* The newest clock_us of this leader's messages the peer echoed in
+	 * an APPEND_REPLY of this term (lease reads); INT64_MIN: none. */
+	int64_t acked_us;
 };
 
 /* A configuration: who votes.  Learners and the old/new pair of a change
@@ -92,6 +95,13 @@ struct raft_node {
 	 * InstallSnapshot); a leader: when it became one.  PreVote and
 	 * CheckQuorum refuse votes while it is recent. */
 	int64_t leader_heard_us;
+	/* The node's clock as of its latest input (messages carry it), and
+	 * when it last booted from its disk (INT64_MIN: never; lease reads
+	 * refuse votes for a minimum election timeout after a boot). */
+	int64_t clock_us, booted_us;
+	/* Leader: its clock when it became leader; echoed clocks before it
+	 * answer an older leadership and give no lease. */
+	int64_t led_since_us;
 	/* CheckQuorum, leader only: the next check, and the voters heard from
 	 * since the last one (bit per id, itself included). */
 	int64_t quorum_deadline_us;
@@ -199,6 +209,9 @@ void raft_election_start(struct raft_node *n, int64_t now_us);
 /* A leader of this term was heard from within the minimum election timeout
  * (a leader counts itself). */
 bool raft_leader_recent(const struct raft_node *n, int64_t now_us);
+/* RequestVote is ignored now (section 4.2.3 with CheckQuorum, or lease
+ * reads' promise). */
+bool raft_vote_held(const struct raft_node *n, int64_t now_us);
 void raft_recv_prevote(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
 void raft_recv_prevote_reply(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
 /* CheckQuorum, leader: m's sender was heard from; the check itself. */
@@ -219,6 +232,11 @@ void raft_recv_timeout_now(struct raft_node *n, int64_t now_us, const struct raf
 /* Starts an election now, without PreVote; its RequestVotes carry the
  * transfer flag. */
 void raft_election_transfer(struct raft_node *n, int64_t now_us);
+/* lease.c */
+/* Leader: peer from echoed clock_us in an APPEND_REPLY of this term. */
+void raft_lease_acked(struct raft_node *n, uint8_t from, int64_t clock_us);
+/* Leader: its lease ends for good (it sent TimeoutNow). */
+void raft_lease_void(struct raft_node *n);
 
 /* replication.c */
 void raft_repl_start(struct raft_node *n, int64_t now_us);

@@ -137,6 +137,7 @@ void raft_restart(struct raft_node *n, int64_t now_us)
 	n->rd_vote = n->voted_for;
 	n->rd_role = n->role;
 	n->rd_applied = n->applied;
+	n->clock_us = n->booted_us = now_us;
 	raft_timer_reset(n, now_us);
 }
 
@@ -184,6 +185,7 @@ struct raft_node *raft_restore(const struct raft_config *c, int64_t now_us,
 	n->commit = n->applied = n->rd_applied = d->snapshot_index;
 	if (raft_snapshot_restore(n) != RAFT_OK)
 		goto fail;
+	n->booted_us = now_us;
 	return n;
 fail:
 	raft_free(n);

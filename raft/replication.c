@@ -146,6 +146,7 @@ void raft_repl_start(struct raft_node *n, int64_t now_us)
 		p->match = 0;
 		p->state = RAFT_PROGRESS_PROBE;
 		p->sent = false;
+		p->acked_us = INT64_MIN;
 	}
 	n->peers[self].match = n->persisted;
 	n->first_cur = raft_term_at(n, n->log_len) == n->term
@@ -223,6 +224,7 @@ void raft_append_reply(struct raft_node *n, const struct raft_msg *m, bool succe
 		return;
 	r->success = success;
 	r->index = m->index;
+	r->clock_us = m->clock_us; /* echoed: which round this answers */
 	r->commit = commit;
 	r->conflict_term = conflict_term;
 }
@@ -325,6 +327,8 @@ void raft_recv_append_reply(struct raft_node *n, const struct raft_msg *m)
 	    (m->term != n->term && !(n->cfg.bugs & RAFT_BUG_STALE_REPLY)))
 		return; /* stale (the bug: a reply of an older term counts) */
 	struct raft_peer *p = &n->peers[m->from];
+	if (m->term == n->term) /* success or not, it heard this round */
+		raft_lease_acked(n, m->from, m->clock_us);
 	if (m->success) {
 		/* "If successful: update nextIndex and matchIndex for
 		 * follower (section 5.3)." */

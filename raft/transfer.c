@@ -34,8 +34,10 @@ void raft_transfer_progress(struct raft_node *n)
 	if (n->role != RAFT_LEADER || to == 0 || n->transfer_sent ||
 	    n->peers[to].match < n->log_len)
 		return;
-	if (raft_msg_push(n, RAFT_MSG_TIMEOUT_NOW, to) != NULL)
+	if (raft_msg_push(n, RAFT_MSG_TIMEOUT_NOW, to) != NULL) {
 		n->transfer_sent = true;
+		raft_lease_void(n);
+	}
 }
 
 void raft_transfer_tick(struct raft_node *n, int64_t now_us)

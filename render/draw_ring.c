@@ -309,7 +309,8 @@ void render_draw_node(struct render_dc *c, unsigned i)
 	/* election timer: the arc left before the timeout fires */
 	if (up && role != RAFT_LEADER) {
 		int64_t total = raft_election_timeout_us(rn);
-		int64_t left = raft_election_deadline_us(rn) - c->now;
+		/* the deadline is on the node's own clock (skew) */
+		int64_t left = raft_election_deadline_us(rn) - sim_node_clock_us(c->s, (uint8_t)i);
 		float frac = total > 0 ? (float)left / (float)total : 0;
 		if (frac < 0)
 			frac = 0;
@@ -318,6 +319,35 @@ void render_draw_node(struct render_dc *c, unsigned i)
 		render_gfx_ring(c->g, x, y, r + 5 * u, r + 11 * u, RGBA(228, 228, 222, 255));
 		struct rgba tc = frac < 0.2f ? OI_VERMILLION : RGBA(112, 124, 140, 255);
 		render_gfx_arc(c->g, x, y, r + 5 * u, r + 11 * u, 0, 2 * PI_F * frac, tc);
+	}
+
+	/* lease reads: what is left of the leader's lease, a bar that
+	 * shrinks above the disc; a skewed clock says how fast it runs */
+	if (up) {
+		int64_t lease = sim_lease_us(sim_config(c->s));
+		int64_t left = sim_lease_left_us(c->s, (uint8_t)i);
+		uint32_t rate = sim_node_rate_ppm(c->s, (uint8_t)i);
+		/* under the disc, where a leader has no election timer ring,
+		 * above its LEADER label */
+		float bw = 1.6f * r, bh = 6 * u, bx = x - 0.8f * r, by = y + r + 7 * u;
+		int fpx = px(c, c->n > 9 ? 10 : 12);
+		if (role == RAFT_LEADER && sim_config(c->s)->reads == SIM_READS_LEASE && lease > 0) {
+			float frac = (float)left / (float)lease;
+			frac = frac < 0 ? 0 : frac > 1 ? 1 : frac;
+			render_gfx_rect(c->g, bx - u, by - u, bw + 2 * u, bh + 2 * u, C_INK2);
+			render_gfx_rect(c->g, bx, by, bw, bh, RGBA(236, 236, 230, 255));
+			render_gfx_rect(c->g, bx, by, bw * frac, bh,
+			                frac < 0.2f ? OI_VERMILLION : OI_BLUE);
+			render_gfx_text(c->g, fpx, false, C_INK2, _("lease"), bx - 3 * u, by + bh / 2,
+			                GFX_RIGHT | GFX_MIDDLE);
+		}
+		if (rate != SIM_PPM) {
+			char clk[48];
+			snprintf(clk, sizeof clk, _("clock ×%u.%02u"), rate / SIM_PPM,
+			         rate % SIM_PPM / 10000);
+			render_gfx_text(c->g, fpx, true, OI_VERMILLION, clk, x + r + 4 * u, y - r * 0.7f,
+			                GFX_LEFT | GFX_BOTTOM);
+		}
 	}
 
 	/* the disc: its shape tells the role as much as its colour */

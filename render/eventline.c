@@ -31,6 +31,7 @@ static int priority(const struct sim_trace *t, bool *key)
 	case SIM_T_HEAL:
 	case SIM_T_LINK:
 	case SIM_T_SET:
+	case SIM_T_SKEW:
 		return 7;
 	case SIM_T_SNAPSHOT:
 		/* installing the leader's snapshot is the news; a node compacting

@@ -223,6 +223,7 @@ void render_msglog_trace(struct render_msglog *g, const struct sim *s, const str
 	case SIM_T_VIOLATION:
 	case SIM_T_TRANSFER:
 	case SIM_T_TRANSFER_END:
+	case SIM_T_SKEW:
 		break;
 	}
 }

@@ -88,6 +88,8 @@ void scn_settings_apply(const struct scn_settings *st, struct sim_config *c)
 		c->client_retry_us = st->retry_us;
 	if (st->mask & SCN_SET_READS)
 		c->reads = st->reads;
+	if (st->mask & SCN_SET_DRIFT)
+		c->drift_pct = st->drift_pct;
 	if (st->mask & SCN_SET_SNAPSHOT)
 		c->snapshot_threshold = st->snapshot_threshold;
 	if (st->mask & SCN_SET_TRAILING)
@@ -450,9 +452,12 @@ static void scn_add_settings(char *buf, size_t cap, size_t *len, const struct sc
 	}
 	if (st->mask & SCN_SET_READS)
 		scn_appendf(buf, cap, len, " reads=%s",
-		            st->reads == SIM_READS_LOCAL ? "local"
-		            : st->reads == SIM_READS_LOG ? "log"
-		                                         : "readindex");
+		            st->reads == SIM_READS_LOCAL   ? "local"
+		            : st->reads == SIM_READS_LOG   ? "log"
+		            : st->reads == SIM_READS_LEASE ? "lease"
+		                                           : "readindex");
+	if (st->mask & SCN_SET_DRIFT)
+		scn_appendf(buf, cap, len, " drift=%u%%", st->drift_pct);
 	if (st->mask & SCN_SET_PACE) {
 		if (st->pace_div)
 			scn_appendf(buf, cap, len, " pace=1/%u", st->pace_div);
@@ -575,6 +580,24 @@ size_t scn_cmd_format(const struct scn_cmd *c, char *buf, size_t cap)
 	case SCN_CMD_TRANSFER:
 		scn_appendf(buf, cap, &len, "transfer ");
 		scn_add_node(buf, cap, &len, c->a);
+		break;
+	case SCN_CMD_SKEW:
+		scn_appendf(buf, cap, &len, "skew ");
+		scn_add_node(buf, cap, &len, c->a);
+		if (c->us) {
+			scn_appendf(buf, cap, &len, " %c", c->us < 0 ? '-' : '+');
+			scn_add_duration(buf, cap, &len, c->us < 0 ? -c->us : c->us);
+		}
+		if (c->count) {
+			unsigned frac = (unsigned)(c->count % SIM_PPM), digits = 6;
+			while (frac && frac % 10 == 0) {
+				frac /= 10;
+				digits--;
+			}
+			scn_appendf(buf, cap, &len, " rate=%u", (unsigned)(c->count / SIM_PPM));
+			if (frac)
+				scn_appendf(buf, cap, &len, ".%0*u", (int)digits, frac);
+		}
 		break;
 	case SCN_CMD_CUT:
 	case SCN_CMD_MEND:

@@ -971,7 +971,7 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 static const char *const scn_cmd_words[] = {
 	"title", "cluster", "set", "say", "pause", "run", "step", "expect", "crash",
 	"restart", "timeout", "partition", "isolate", "heal", "cut", "mend", "client",
-	"mark", "measure", "drop", "duplicate", "delay", "hurry", "deliver", "fire", "transfer",
+	"mark", "measure", "drop", "duplicate", "delay", "hurry", "deliver", "fire", "transfer", "skew",
 	NULL,
 };
 
@@ -1042,7 +1042,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 	                                   "drop",     "duplicate", "retry",    "snapshot",
 	                                   "trailing", "max_events", "max_memory", "pace",
 	                                   "batch",    "torn",      "slow",     "slow_latency",
-	                                   "prevote",  "checkquorum", "reads", NULL};
+	                                   "prevote",  "checkquorum", "reads", "drift", NULL};
 	memset(st, 0, sizeof *st);
 	if (!scn_peek(p))
 		return scn_perr(p, p->eol_col,
@@ -1064,7 +1064,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 				return scn_perr(p, t->col, _("unknown setting '%.*s': did you mean '%s'?"),
 				                (int)(kn > 40 ? 40 : kn), t->p, s);
 			return scn_perr(p, t->col,
-			                _("unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory, pace, batch, torn, slow, slow_latency, prevote, checkquorum or reads"),
+			                _("unknown setting '%.*s': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory, pace, batch, torn, slow, slow_latency, prevote, checkquorum, reads or drift"),
 			                (int)(kn > 40 ? 40 : kn), t->p);
 		}
 		if (!eq || kn + 1 == t->n)
@@ -1083,6 +1083,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			                : bit == 14            ? "1%"
 			                : bit == 15            ? "300ms..3s"
 			                : bit == 18            ? "readindex"
+			                : bit == 19            ? "10%"
 			                : bit >= 16            ? "on"
 			                                       : "50ms");
 		if (st->mask & (1u << bit))
@@ -1190,9 +1191,19 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 				st->reads = SIM_READS_LOCAL;
 			else if (vn == 3 && !memcmp(v, "log", 3))
 				st->reads = SIM_READS_LOG;
+			else if (vn == 5 && !memcmp(v, "lease", 5))
+				st->reads = SIM_READS_LEASE;
 			else
-				rc = scn_perr(p, vc, _("bad reads '%s': expected log (through the log like a write), readindex (the leader confirms it still leads, dissertation 6.4) or local (answers from its own state: stale reads)"), b + kn + 1);
+				rc = scn_perr(p, vc, _("bad reads '%s': expected log (through the log like a write), readindex (the leader confirms it still leads, dissertation 6.4), lease (the leader answers while its lease holds, 6.4.1) or local (answers from its own state: stale reads)"), b + kn + 1);
 			break;
+		case 19: {
+			uint32_t ppm = 0;
+			rc = scn_percent(p, v, vn, vc, &ppm);
+			if (rc == 0 && ppm % 10000 != 0)
+				rc = scn_perr(p, vc, "bad drift '%s': expected a whole percent 0%%..100%%, the most one clock may run faster than another (lease reads)", b + kn + 1);
+			st->drift_pct = ppm / 10000;
+			break;
+		}
 		default:
 			rc = scn_entries(p, v, vn, vc, bit == 7 ? "snapshot" : "trailing",
 			                 bit == 7 ? &st->snapshot_threshold : &st->snapshot_trailing);
@@ -1564,6 +1575,57 @@ static int scn_parse_msg_cmd(struct scn_parser *p, struct scn_cmd *c, const char
 	return scn_expect_end(p, _("the message id"));
 }
 
+/* A clock rate "1.05", "0.5", "2": parts per million, up to 6 decimals;
+ * 0 if s is not one. */
+static uint32_t scn_rate_ppm(const char *s, size_t n)
+{
+	uint64_t ppm = 0, unit = SIM_PPM;
+	size_t i = 0;
+	while (i < n && s[i] >= '0' && s[i] <= '9' && ppm <= 100ull * SIM_PPM)
+		ppm = ppm * 10 + (uint64_t)(s[i++] - '0') * SIM_PPM;
+	if (i == 0 || ppm > 100ull * SIM_PPM)
+		return 0;
+	if (i < n && s[i] == '.' && ++i < n)
+		while (i < n && s[i] >= '0' && s[i] <= '9' && unit > 1)
+			ppm += (uint64_t)(s[i++] - '0') * (unit /= 10);
+	return i == n ? (uint32_t)ppm : 0;
+}
+
+/* `skew NODE [+DURATION|-DURATION] [rate=R]`: at least one of the two. */
+static int scn_parse_skew(struct scn_parser *p, struct scn_cmd *c)
+{
+	static const char usage[] = "expected skew NODE +20ms, skew NODE -20ms or skew NODE rate=1.05";
+	char b[SCN_TOKBUF];
+	c->kind = SCN_CMD_SKEW;
+	if (scn_parse_node(p, "'skew'", &c->a) != 0)
+		return -1;
+	struct scn_tok *t = scn_peek(p);
+	if (!t)
+		return scn_perr(p, p->eol_col, "missing clock change after 'skew NODE': %s", usage);
+	if (t->kind == SCN_TOK_WORD && t->n > 1 && (t->p[0] == '+' || t->p[0] == '-')) {
+		if (scn_duration(p, t->p + 1, t->n - 1, t->col + 1, &c->us) != 0)
+			return -1;
+		if (t->p[0] == '-')
+			c->us = -c->us;
+		p->i++;
+		t = scn_peek(p);
+	}
+	if (t && t->kind == SCN_TOK_WORD && t->n > 5 && !memcmp(t->p, "rate=", 5)) {
+		c->count = scn_rate_ppm(t->p + 5, t->n - 5);
+		if (c->count < SIM_SKEW_RATE_PPM_MIN || c->count > SIM_SKEW_RATE_PPM_MAX)
+			return scn_perr(p, t->col + 5,
+			                "bad rate '%s': expected how fast the clock runs against real time, 0.1..10 (up to 6 decimals), like rate=1.05",
+			                TOKSTR(t, b) + 5);
+		p->i++;
+		t = scn_peek(p);
+	}
+	if (t)
+		return scn_perr(p, t->col, "unexpected '%s' in skew: %s", TOKSHOW(t, b), usage);
+	if (c->us == 0 && c->count == 0)
+		return scn_perr(p, p->eol_col, "missing clock change after 'skew NODE': %s", usage);
+	return 0;
+}
+
 /* `measure NAME [since MARK] until COND [within DURATION]`. */
 static int scn_parse_measure(struct scn_parser *p, struct scn_cmd *c)
 {
@@ -1828,6 +1890,8 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 	if (scn_tok_is(t, "drop") || scn_tok_is(t, "duplicate") || scn_tok_is(t, "delay") ||
 	    scn_tok_is(t, "hurry") || scn_tok_is(t, "deliver") || scn_tok_is(t, "fire"))
 		return scn_parse_msg_cmd(p, c, b);
+	if (scn_tok_is(t, "skew"))
+		return scn_parse_skew(p, c);
 	if (scn_tok_is(t, "cut") || scn_tok_is(t, "mend")) {
 		c->kind = scn_tok_is(t, "cut") ? SCN_CMD_CUT : SCN_CMD_MEND;
 		char after[64];

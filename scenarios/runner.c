@@ -587,6 +587,11 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 		if (rc == SIM_ENOLEADER || rc == SIM_EINVAL || rc == SIM_ETRANSFER)
 			rc = SIM_OK;
 		break;
+	case SCN_CMD_SKEW:
+		if (scn_node(r, c->a, &done->a, obs, cap) != 0)
+			return -1;
+		rc = sim_skew(s, done->a, c->us, (uint32_t)c->count);
+		break;
 	case SCN_CMD_CUT:
 	case SCN_CMD_MEND:
 		if (scn_node(r, c->a, &done->a, obs, cap) != 0 ||

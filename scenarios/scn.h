@@ -75,6 +75,8 @@ enum scn_cmd_kind {
 	SCN_CMD_DELIVER_NEXT,  /* deliver next msg ID: it arrives now */
 	SCN_CMD_FIRE_TIMER,    /* fire next timer NODE (a) */
 	SCN_CMD_TRANSFER,      /* transfer NODE (a): the leader hands over to it */
+	SCN_CMD_SKEW,          /* skew NODE [+|-DURATION] [rate=R]: node a's clock
+	                          jumps by us and runs at count ppm (0: as it was) */
 };
 
 enum scn_cond_kind {
@@ -157,7 +159,8 @@ enum {
 	SCN_SET_SLOW_LATENCY = 1u << 15, /* slow_latency=MIN..MAX: slow_us_min/max */
 	SCN_SET_PREVOTE = 1u << 16,    /* prevote=on|off: sim_config.prevote */
 	SCN_SET_CHECKQUORUM = 1u << 17, /* checkquorum=on|off: sim_config.checkquorum */
-	SCN_SET_READS = 1u << 18,      /* reads=log|readindex|local: sim_config.reads */
+	SCN_SET_READS = 1u << 18,      /* reads=log|readindex|lease|local: sim_config.reads */
+	SCN_SET_DRIFT = 1u << 19,      /* drift=N%: sim_config.drift_pct */
 };
 
 /* batch= takes 1..this many entries per AppendEntries (sim_config_validate). */
@@ -184,6 +187,7 @@ struct scn_settings {
 	int64_t slow_us_min, slow_us_max; /* SLOW_LATENCY: how much later it arrives */
 	bool prevote, checkquorum;
 	enum sim_reads reads; /* READS */
+	uint32_t drift_pct;   /* DRIFT: 0..100 */
 };
 
 /* max_events= takes 0..this many events; max_memory= 0..this many bytes. */

@@ -219,7 +219,7 @@ void sim_client_arrive(struct sim *s, uint32_t r)
 	}
 	uint64_t index = 0;
 	uint8_t hint = 0;
-	int rc = raft_propose(ns->raft, s->now_us, q->cmd, q->len, &index, &hint);
+	int rc = raft_propose(ns->raft, sim_local_us(s, to), q->cmd, q->len, &index, &hint);
 	if (rc == RAFT_OK) {
 		q->state = SIM_REQ_WAIT;
 		q->index = index;
@@ -454,7 +454,7 @@ static void get_arrive(struct sim *s, uint32_t r)
 	}
 	if (s->cfg.reads == SIM_READS_LOG) {
 		uint64_t index = 0;
-		if (raft_propose_read(s->nodes[to].raft, s->now_us, q->cmd, q->len, &index, NULL) !=
+		if (raft_propose_read(s->nodes[to].raft, sim_local_us(s, to), q->cmd, q->len, &index, NULL) !=
 		    RAFT_OK) {
 			sim_stop_oom(s, "a read entry");
 			return;
@@ -479,7 +479,10 @@ static void get_arrive(struct sim *s, uint32_t r)
 		sim_stop_oom(s, "a waiting read");
 		return;
 	}
-	client_note(s, to, "%s waits at leader n%llu: ReadIndex", q, to, 0);
+	client_note(s, to,
+	            s->cfg.reads == SIM_READS_LEASE ? "%s at leader n%llu: a lease read"
+	                                            : "%s waits at leader n%llu: ReadIndex",
+	            q, to, 0);
 	if (sim_queue_push(&s->q, s->now_us + client_wait_us(s, q, s->cfg.client_retry_us),
 	                   SIM_EV_CLIENT, to, r, q->gen) != SIM_OK) {
 		sim_stop_oom(s, "a client's wait");
@@ -489,9 +492,10 @@ static void get_arrive(struct sim *s, uint32_t r)
 }
 
 /* The gets waiting at leader i: answered once a majority has replied to
- * AppendEntries sent after the get arrived (i still led then) and i has
- * applied the commit index it noted; given up when i no longer leads the
- * term the get arrived in. */
+ * AppendEntries sent after the get arrived (i still led then) - or, with
+ * lease reads, while i's lease holds on its own clock - and i has applied
+ * the commit index it noted; given up when i no longer leads the term the
+ * get arrived in. */
 static void get_poll(struct sim *s, uint8_t i)
 {
 	struct sim_nodestate *ns = &s->nodes[i];
@@ -517,6 +521,16 @@ static void get_poll(struct sim *s, uint8_t i)
 				continue;
 			}
 			q->read_index = c;
+		}
+		if (s->cfg.reads == SIM_READS_LEASE) {
+			if (!raft_lease_read_ok(n, sim_local_us(s, i), sim_lease_us(&s->cfg)) ||
+			    raft_last_applied(n) < q->read_index) {
+				k++;
+				continue;
+			}
+			reads_remove(s, r);
+			get_answer(s, r, i);
+			continue;
 		}
 		unsigned heard = 1;
 		if (ns->heard_term == q->term)

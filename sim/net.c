@@ -184,7 +184,7 @@ void sim_net_deliver(struct sim *s, uint32_t slot)
 	}
 	s->counters.msgs_delivered++;
 	emit_msg(s, SIM_T_DELIVER, sm, NULL);
-	raft_step(s->nodes[to].raft, s->now_us, &sm->m);
+	raft_step(s->nodes[to].raft, sim_local_us(s, to), &sm->m);
 	uint8_t type = sm->m.type, from = sm->m.from;
 	uint64_t term = sm->m.term;
 	int64_t sent_us = sm->send_us;

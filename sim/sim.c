@@ -27,6 +27,7 @@ void sim_config_default(struct sim_config *c)
 	c->slow_us_max = 3000000;
 	c->client_retry_us = 1000000;
 	c->reads = SIM_READS_READINDEX;
+	c->drift_pct = 10;
 	c->checker = true;
 	c->max_events = SIM_MAX_EVENTS_DEFAULT;
 	c->max_memory_bytes = SIM_MAX_MEMORY_DEFAULT;
@@ -62,6 +63,8 @@ int sim_config_validate(const struct sim_config *c, char *err, size_t errcap)
 		why = _("snapshot settings must be 0..1000000000 entries");
 	else if (c->client_retry_us <= 0 || c->client_retry_us > SIM_HOUR_US)
 		why = _("client retry must be > 0 and <= 1h");
+	else if (c->drift_pct > 100)
+		why = _("drift must be 0%..100%");
 	if (why && err && errcap)
 		snprintf(err, errcap, "%s", why);
 	return why ? SIM_EINVAL : SIM_OK;
@@ -110,6 +113,7 @@ static void node_config(const struct sim *s, uint8_t i, struct raft_config *rc)
 	rc->snapshot_trailing = c->snapshot_trailing;
 	rc->prevote = c->prevote;
 	rc->checkquorum = c->checkquorum;
+	rc->lease = c->reads == SIM_READS_LEASE;
 	uint64_t boot = s->nodes ? s->nodes[i].incarnation : 0;
 	rc->seed = derive_seed(c->seed, 1000 + i + boot * 0x10000u);
 }
@@ -135,6 +139,7 @@ struct sim *sim_new(const struct sim_config *c)
 		struct raft_config rc;
 		node_config(s, (uint8_t)i, &rc);
 		struct sim_nodestate *ns = &s->nodes[i];
+		sim_clock_init(&ns->clock);
 		ns->raft = raft_new(&rc, 0);
 		if (!ns->raft)
 			goto fail;
@@ -255,7 +260,7 @@ static void node_timer(struct sim *s, uint8_t i)
 	struct sim_nodestate *ns = &s->nodes[i];
 	if (!ns->up)
 		return;
-	int64_t d = raft_next_deadline_us(ns->raft);
+	int64_t d = sim_clock_virtual(&ns->clock, raft_next_deadline_us(ns->raft));
 	if (d < s->now_us)
 		d = s->now_us;
 	if (ns->timer_at <= d)
@@ -264,6 +269,11 @@ static void node_timer(struct sim *s, uint8_t i)
 	ns->timer_at = d;
 	if (sim_queue_push(&s->q, d, SIM_EV_TIMER, i, 0, ns->timer_gen) != SIM_OK)
 		sim_stop_oom(s, _("a timer event"));
+}
+
+void sim_node_rearm(struct sim *s, uint8_t i)
+{
+	node_timer(s, i);
 }
 
 void sim_stop_violation(struct sim *s, const struct sim_violation *v)
@@ -560,7 +570,7 @@ int sim_propose(struct sim *s, uint8_t node, const char *cmd, size_t len)
 		return SIM_EINVAL;
 	if (s->stopped)
 		return SIM_ESTOPPED;
-	int rc = raft_propose(s->nodes[node].raft, s->now_us, cmd, len, NULL, NULL);
+	int rc = raft_propose(s->nodes[node].raft, sim_local_us(s, node), cmd, len, NULL, NULL);
 	if (rc == RAFT_OK) {
 		bool listed = false;
 		for (uint16_t k = 0; k < s->n_dirty && !listed; k++)
@@ -650,7 +660,7 @@ bool sim_step(struct sim *s)
 	case SIM_EV_TIMER: {
 		struct sim_nodestate *ns = &s->nodes[e.node];
 		ns->timer_at = INT64_MAX;
-		raft_tick(ns->raft, s->now_us);
+		raft_tick(ns->raft, sim_local_us(s, e.node));
 		sim_flush(s, e.node);
 		break;
 	}
@@ -731,7 +741,7 @@ int sim_restart(struct sim *s, uint8_t i)
 	/* a fresh process: the node is built from its disk alone */
 	struct raft_config rc;
 	node_config(s, i, &rc);
-	struct raft_node *fresh = sim_disk_boot(&ns->disk, &rc, s->now_us);
+	struct raft_node *fresh = sim_disk_boot(&ns->disk, &rc, sim_local_us(s, i));
 	if (!fresh) {
 		sim_stop_oom(s, _("a restarted Raft node"));
 		return SIM_ENOMEM;
@@ -758,7 +768,7 @@ int sim_timeout(struct sim *s, uint8_t i)
 {
 	if (!sim_valid_node(s, i) || !s->nodes[i].up)
 		return SIM_EINVAL;
-	raft_timeout_now(s->nodes[i].raft, s->now_us);
+	raft_timeout_now(s->nodes[i].raft, sim_local_us(s, i));
 	sim_flush(s, i);
 	return SIM_OK;
 }
@@ -798,13 +808,14 @@ int sim_fire_timer(struct sim *s, uint8_t i)
 		return SIM_EINVAL;
 	struct raft_node *r = s->nodes[i].raft;
 	if (raft_role(r) != RAFT_LEADER) {
-		raft_timeout_now(r, s->now_us); /* the election timer */
+		raft_timeout_now(r, sim_local_us(s, i)); /* the election timer */
 	} else {
 		/* the heartbeat timer: the leader acts as at its deadline */
 		int64_t d = raft_next_deadline_us(r);
 		if (d == INT64_MAX)
 			return SIM_EINVAL;
-		raft_tick(r, d > s->now_us ? d : s->now_us);
+		int64_t now = sim_local_us(s, i);
+		raft_tick(r, d > now ? d : now);
 	}
 	sim_flush(s, i);
 	return SIM_OK;
@@ -826,7 +837,8 @@ size_t sim_next_events(const struct sim *s, struct sim_next *out, size_t cap)
 	size_t n = sim_net_next(s, out, cap);
 	for (uint16_t i = 1; i <= s->cfg.nodes && n < cap; i++) {
 		const struct sim_nodestate *ns = &s->nodes[i];
-		int64_t d = ns->up ? raft_next_deadline_us(ns->raft) : INT64_MAX;
+		int64_t d = ns->up ? sim_clock_virtual(&ns->clock, raft_next_deadline_us(ns->raft))
+		                   : INT64_MAX;
 		if (d == INT64_MAX)
 			continue;
 		out[n++] = (struct sim_next){.kind = SIM_NEXT_TIMER,
@@ -889,9 +901,13 @@ int sim_reconfigure(struct sim *s, const struct sim_config *c)
 	              old.election_us_max != c->election_us_max ||
 	              old.heartbeat_us != c->heartbeat_us;
 	bool batch = old.entries_per_msg_max != c->entries_per_msg_max;
+	if ((old.reads == SIM_READS_LEASE) != (c->reads == SIM_READS_LEASE))
+		for (uint16_t i = 1; i <= s->cfg.nodes; i++)
+			raft_set_lease(s->nodes[i].raft, c->reads == SIM_READS_LEASE);
 	if (old.prevote != c->prevote || old.checkquorum != c->checkquorum)
 		for (uint16_t i = 1; i <= s->cfg.nodes; i++) {
-			raft_set_extensions(s->nodes[i].raft, s->now_us, c->prevote, c->checkquorum);
+			raft_set_extensions(s->nodes[i].raft, sim_local_us(s, (uint8_t)i), c->prevote,
+			                    c->checkquorum);
 			node_timer(s, (uint8_t)i);
 		}
 	for (uint16_t i = 1; i <= s->cfg.nodes && (snapshot || timing || batch); i++) {

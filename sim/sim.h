@@ -41,7 +41,14 @@ enum {
  * LOCAL: it answers from its map at once, without any check - the
  * teaching bug a deposed leader serves stale data with (--bug stale-read
  * forces it). */
-enum sim_reads { SIM_READS_READINDEX, SIM_READS_LOCAL, SIM_READS_LOG };
+enum sim_reads { SIM_READS_READINDEX, SIM_READS_LOCAL, SIM_READS_LOG, SIM_READS_LEASE };
+/* LEASE (dissertation 6.4.1): the leader notes its commit index (once an
+ * entry of its own term is committed) and answers from its map, without a
+ * round trip, while its lease holds (raft_lease_read_ok): the lease starts
+ * at the leader's clock when it made an AppendEntries round a majority
+ * acknowledged and lasts sim_lease_us(), the minimum election timeout
+ * shortened by the drift bound.  The nodes then ignore RequestVote within
+ * a minimum election timeout of hearing from a leader (raft_config.lease). */
 
 struct sim_config {
 	uint16_t nodes;                  /* 1..RAFT_NODES_MAX, default 5 */
@@ -70,6 +77,9 @@ struct sim_config {
 	bool prevote, checkquorum;
 	int64_t client_retry_us;         /* client gives up on a request, default 1 s */
 	enum sim_reads reads;            /* how a leader answers a get, default readindex */
+	/* Lease reads: the bound on how much faster one node's clock may run
+	 * than another's, in percent (0..100, default 10). */
+	uint32_t drift_pct;
 	bool checker;                    /* default true */
 	/* A crash tears the oldest write in flight: the disk keeps its hard
 	 * state and a random prefix (possibly empty) of its entries.  Default
@@ -165,6 +175,22 @@ int64_t sim_client_put(struct sim *s, const char *cmd, size_t len, uint8_t to);
  * client_retry_us, or whose leader stops leading, is sent again.  Returns
  * the request id (>= 1) or a negative code. */
 int64_t sim_client_get(struct sim *s, const char *key, size_t len, uint8_t to);
+/* Clock skew: node's clock jumps by jump_us (+/- 1h at most) now and,
+ * if rate_ppm is not 0, runs at rate_ppm / 1e6 of virtual time from now
+ * on (SIM_SKEW_RATE_PPM_MIN..MAX); its timers fire early or late
+ * accordingly.  Traced as SIM_T_SKEW. */
+#define SIM_SKEW_RATE_PPM_MIN 100000u  /* 0.1x */
+#define SIM_SKEW_RATE_PPM_MAX 10000000u /* 10x */
+int sim_skew(struct sim *s, uint8_t node, int64_t jump_us, uint32_t rate_ppm);
+/* The node's clock now (what it reads), and its rate (1e6: true). */
+int64_t sim_node_clock_us(const struct sim *s, uint8_t node);
+uint32_t sim_node_rate_ppm(const struct sim *s, uint8_t node);
+/* The lease a leader takes (its own clock): the minimum election timeout
+ * * 100 / (100 + drift_pct). */
+int64_t sim_lease_us(const struct sim_config *c);
+/* What is left of node's lease on its own clock, 0: none (not a leader,
+ * no acknowledged round, reads not lease, or run out). */
+int64_t sim_lease_left_us(const struct sim *s, uint8_t node);
 /* Proposes directly on a node, now, bypassing the client (benchmarks). */
 int sim_propose(struct sim *s, uint8_t node, const char *cmd, size_t len);
 /* Narration, put into the trace as a `say` line. */
@@ -310,6 +336,8 @@ enum sim_trace_kind {
 	                       became leader; else aborted, text: why
 	                       ("timeout": not done within an election timeout,
 	                       "other leader": another node won) */
+	SIM_T_SKEW,       /* node: its clock jumped by skew_us and runs at
+	                     rate_ppm; clock_us: what it reads now */
 };
 
 struct sim_trace {
@@ -331,6 +359,8 @@ struct sim_trace {
 	 * rise).  FOLLOWER: a leader stepped down in its own term, having not
 	 * heard from a majority (CheckQuorum). */
 	bool prevote, quorum_lost;
+	int64_t skew_us, clock_us; /* SKEW */
+	uint32_t rate_ppm;         /* SKEW */
 };
 
 typedef void sim_trace_fn(void *ctx, const struct sim_trace *t);

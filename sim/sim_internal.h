@@ -85,8 +85,25 @@ struct sim_write {
 
 #define SIM_NONE UINT32_MAX
 
+/* A node's clock (clock.c): it reads local_us at virtual time base_us and
+ * advances rate_ppm / 1e6 us per virtual us from there. */
+struct sim_clock {
+	int64_t base_us, local_us;
+	uint32_t rate_ppm;
+};
+void sim_clock_init(struct sim_clock *c);
+/* The clock's reading at virtual time virtual_us (>= base_us). */
+int64_t sim_clock_local(const struct sim_clock *c, int64_t virtual_us);
+/* The first virtual time at which the clock reads local_us or more
+ * (base_us if it already does; INT64_MAX for INT64_MAX). */
+int64_t sim_clock_virtual(const struct sim_clock *c, int64_t local_us);
+/* At virtual now_us the clock jumps by jump_us and, rate_ppm != 0, runs at
+ * rate_ppm from then on. */
+void sim_clock_skew(struct sim_clock *c, int64_t now_us, int64_t jump_us, uint32_t rate_ppm);
+
 struct sim_nodestate {
 	struct raft_node *raft;
+	struct sim_clock clock; /* what the node reads as now (skew) */
 	bool up;
 	uint16_t incarnation;  /* bumped at crash: stale disk events die */
 	uint16_t timer_gen;    /* the live timer event's generation */
@@ -253,6 +270,14 @@ void sim_stop_violation(struct sim *s, const struct sim_violation *v);
 bool sim_reply_durable(struct sim *s, const struct raft_msg *m);
 /* Hands node i's batches to the disk and the network until it has none. */
 void sim_flush(struct sim *s, uint8_t i);
+/* Node i's clock now: what it is given as now_us. */
+static inline int64_t sim_local_us(const struct sim *s, uint8_t i)
+{
+	return sim_clock_local(&s->nodes[i].clock, s->now_us);
+}
+/* Schedules node i's timer event at its next deadline (clock.c, after a
+ * skew moved it). */
+void sim_node_rearm(struct sim *s, uint8_t i);
 
 /* net.c: messages in slots. */
 /* Copies m (and its entries) into a new slot, held; SIM_NONE on ENOMEM. */

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A bounded string builder: never overflows, always NUL-terminated. */
@@ -59,6 +60,20 @@ static const char *msg_short_name(const struct raft_msg *m)
 {
 	const struct raft_msg_desc *d = raft_msg_desc(m->type);
 	return d ? d->short_name : "?";
+}
+
+/* A clock rate in parts per million as a decimal: 1050000 -> "1.05". */
+static void sb_rate(struct sb *b, uint32_t ppm)
+{
+	unsigned frac = ppm % SIM_PPM, digits = 6;
+	while (frac && frac % 10 == 0) {
+		frac /= 10;
+		digits--;
+	}
+	if (frac)
+		sb_add(b, "%u.%0*u", ppm / SIM_PPM, (int)digits, frac);
+	else
+		sb_add(b, "%u", ppm / SIM_PPM);
 }
 
 static void sb_entry(struct sb *b, const struct raft_entry *e)
@@ -251,6 +266,13 @@ static void format_text(struct sb *b, const struct sim_trace *t)
 			sb_add(b, "n%u transfer → n%u aborted (%s)", t->node, t->peer,
 			       t->text ? t->text : "timeout");
 		break;
+	case SIM_T_SKEW:
+		sb_add(b, "n%u skew %s%lld.%03lldms rate ", t->node, t->skew_us < 0 ? "-" : "+",
+		       (long long)(llabs(t->skew_us) / 1000), (long long)(llabs(t->skew_us) % 1000));
+		sb_rate(b, t->rate_ppm);
+		sb_add(b, " (its clock reads %lld.%03lldms)", (long long)(t->clock_us / 1000),
+		       (long long)(llabs(t->clock_us) % 1000));
+		break;
 	}
 	sb_add(b, "\n");
 }
@@ -269,6 +291,7 @@ static const char *kind_name(enum sim_trace_kind k)
 	    [SIM_T_SNAPSHOT] = "snapshot", [SIM_T_DELIVER] = "deliver",
 	    [SIM_T_DELAY] = "delay",       [SIM_T_TRANSFER] = "transfer",
 	    [SIM_T_TRANSFER_END] = "transfer_end",
+	    [SIM_T_SKEW] = "skew",
 	};
 	return names[k];
 }
@@ -387,6 +410,10 @@ static void format_json(struct sb *b, const struct sim_trace *t)
 			sb_add(b, ",\"why\":");
 			sb_json_str(b, t->text ? t->text : "timeout", 64);
 		}
+		break;
+	case SIM_T_SKEW:
+		sb_add(b, ",\"jump_us\":%lld,\"rate_ppm\":%u,\"clock_us\":%lld", (long long)t->skew_us,
+		       t->rate_ppm, (long long)t->clock_us);
 		break;
 	default:
 		break;
@@ -623,6 +650,12 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 			       _("The leadership transfer from n%u to n%u did not finish within an election "
 			         "timeout: n%u gives up and takes writes again."),
 			       t->node, t->peer, t->node);
+		break;
+	case SIM_T_SKEW:
+		sb_add(&b, _("n%u's clock jumps by %lld ms and runs at "), t->node,
+		       (long long)(t->skew_us / 1000));
+		sb_rate(&b, t->rate_ppm);
+		sb_add(&b, _(" times real time: its timers fire early or late."));
 		break;
 	}
 	return b.len;

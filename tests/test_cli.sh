@@ -58,6 +58,14 @@ chk=$("$R" check "$tmp/stale-read.scn" 2>&1)
 # the lesson shows the stale read on purpose and passes
 chk=$("$R" check "$SRC/scenarios/stale_read.scn" --seeds 1..10 2>&1) ||
   fail "stale_read.scn does not pass: $chk"
+# the checker's speed is a bench figure
+out=$("$R" bench --linear --entries 1000 2>&1)
+grep -Eq '^linear: ops=[0-9]+ keys=10 verdict=linearizable steps=[0-9]+ wall_s=[0-9.]+ ops_per_s=[0-9]+' <<<"$out" ||
+  fail "bench --linear: $out"
+# lease reads: fast, and stale once a clock runs past the drift bound; the
+# lesson's `expect not linearizable` holds for every seed
+chk=$("$R" check "$SRC/scenarios/lease_read.scn" --seeds 1..50 2>&1) ||
+  fail "lease_read.scn does not pass for seeds 1..50: $chk"
 # the history as Jepsen EDN and as Porcupine JSON
 "$R" run "$SRC/scenarios/stale_read.scn" --trace "$tmp/st.txt" --history "$tmp/h.edn" 2>/dev/null ||
   fail "run stale_read.scn --history failed"

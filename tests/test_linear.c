@@ -712,3 +712,119 @@ Test(linear, reads_through_the_log)
 		free(b.text);
 	}
 }
+
+/* ---- Lease reads and clock skew ---------------------------------------------- */
+
+/* Three nodes with lease reads: n1 leads and commits x=1, is cut off (its
+ * clock then running at rate_ppm, 0: true), n2 or n3 is elected and
+ * commits x=2, and a get of x goes to n1, which still thinks it leads. */
+static struct sim *lease_deposed(uint32_t rate_ppm)
+{
+	struct sim_config c;
+	sim_config_default(&c);
+	c.nodes = 3;
+	c.reads = SIM_READS_LEASE;
+	struct sim *s = sim_new(&c);
+	cr_assert(s);
+	sim_timeout(s, 1);
+	sim_run_until(s, 100 * MS);
+	cr_assert_eq(sim_stable_leader(s), 1);
+	cr_assert_gt(sim_client_put(s, "x=1", 3, 1), 0);
+	sim_run_until(s, 200 * MS);
+	uint8_t g[] = {1, 2, 2};
+	sim_partition(s, g, 3);
+	if (rate_ppm)
+		cr_assert_eq(sim_skew(s, 1, 0, rate_ppm), SIM_OK);
+	int64_t t = 200 * MS;
+	while (sim_stable_leader(s) == 0 || sim_stable_leader(s) == 1) {
+		t += MS;
+		cr_assert_lt(t, 3000 * MS, "no new leader");
+		sim_run_until(s, t);
+	}
+	cr_assert_gt(sim_client_put(s, "x=2", 3, sim_stable_leader(s)), 0);
+	sim_run_until(s, t + 100 * MS);
+	struct sim_client_info ci;
+	cr_assert(sim_client_info(s, 1, &ci));
+	cr_assert_eq(ci.state, SIM_CLIENT_ACKED, "x=2 is acknowledged");
+	cr_assert_eq(raft_role(sim_node(s, 1)), RAFT_LEADER, "n1 still thinks it leads");
+	cr_assert_gt(sim_client_get(s, "x", 1, 1), 0);
+	sim_run_until(s, t + 200 * MS);
+	return s;
+}
+
+Test(linear, lease_read_of_a_deposed_leader_waits)
+{
+	/* true clocks, and a clock 5% slow: within the default 10% bound */
+	static const uint32_t rates[] = {0, 950000};
+	for (size_t k = 0; k < 2; k++) {
+		struct sim *s = lease_deposed(rates[k]);
+		struct sim_client_info ci;
+		cr_assert(sim_client_info(s, 2, &ci));
+		cr_assert(ci.get);
+		cr_assert_eq(ci.state, SIM_CLIENT_WAITING, "n1's lease ran out (rate %u)", rates[k]);
+		struct sim_lin_result r;
+		cr_assert_eq(sim_history_check(s, &r), SIM_OK);
+		cr_assert_eq(r.verdict, SIM_LIN_LINEARIZABLE);
+		sim_free(s);
+	}
+}
+
+Test(linear, lease_read_with_skew_past_the_bound_is_stale)
+{
+	struct sim *s = lease_deposed(100000); /* n1's clock at a tenth of real time */
+	struct sim_client_info ci;
+	cr_assert(sim_client_info(s, 2, &ci));
+	cr_assert_eq(ci.state, SIM_CLIENT_ACKED, "n1 answered from its lease");
+	struct sim_lin_result r;
+	cr_assert_eq(sim_history_check(s, &r), SIM_ESTOPPED);
+	cr_assert_eq(r.verdict, SIM_LIN_VIOLATION);
+	cr_assert(strstr(sim_violation(s)->detail, "get x -> 1"), "%s", sim_violation(s)->detail);
+	sim_free(s);
+}
+
+/* A lease read is answered on arrival: no round trip. */
+Test(linear, lease_read_answers_on_arrival)
+{
+	struct sim_config c;
+	sim_config_default(&c);
+	c.nodes = 3;
+	c.latency_us_min = c.latency_us_max = 10 * MS;
+	struct sim *s = sim_new(&c);
+	sim_timeout(s, 1);
+	sim_run_until(s, 100 * MS);
+	cr_assert_gt(sim_client_put(s, "x=1", 3, 1), 0);
+	sim_run_until(s, 300 * MS);
+	for (int lease = 0; lease <= 1; lease++) {
+		c.reads = lease ? SIM_READS_LEASE : SIM_READS_READINDEX;
+		cr_assert_eq(sim_reconfigure(s, &c), SIM_OK);
+		int64_t id = sim_client_get(s, "x", 1, 1);
+		cr_assert_gt(id, 0);
+		sim_run_until(s, sim_now_us(s) + 11 * MS);
+		struct sim_client_info ci;
+		cr_assert(sim_client_info(s, (size_t)id - 1, &ci));
+		if (lease)
+			cr_assert_eq(ci.state, SIM_CLIENT_ACKED, "answered when it arrived");
+		else
+			cr_assert_eq(ci.state, SIM_CLIENT_WAITING, "ReadIndex waits for a round trip");
+		sim_run_until(s, sim_now_us(s) + 200 * MS);
+	}
+	sim_free(s);
+}
+
+/* The lease is the minimum election timeout shortened by the drift bound;
+ * --bug lease-skew forgets the bound. */
+Test(linear, lease_length_and_the_lease_skew_bug)
+{
+	struct sim_config c;
+	sim_config_default(&c);
+	cr_assert_eq(c.drift_pct, 10);
+	cr_assert_eq(sim_lease_us(&c), 136363);
+	c.drift_pct = 0;
+	cr_assert_eq(sim_lease_us(&c), 150000);
+	c.drift_pct = 100;
+	cr_assert_eq(sim_lease_us(&c), 75000);
+	c.drift_pct = 10;
+	c.bugs = RAFT_BUG_LEASE_SKEW;
+	cr_assert_eq(sim_lease_us(&c), 150000);
+	cr_assert_eq(raft_bug_from_name("lease-skew"), RAFT_BUG_LEASE_SKEW);
+}

@@ -2654,3 +2654,190 @@ Test(transfer, aborted_after_an_election_timeout)
 	cr_expect_eq(raft_transfer(c.node[1], c.now, 2), RAFT_OK, "a new transfer may start");
 	cl_free(&c);
 }
+
+/* ---- Lease reads (dissertation section 6.4.1) ------------------------------ */
+
+static void cl_lease(struct cluster *c)
+{
+	for (int i = 1; i <= c->n; i++)
+		raft_set_lease(c->node[i], true);
+}
+
+/* The lease starts at the leader's clock when it made the round a majority
+ * acknowledged, and a read is served only while now < start + lease. */
+Test(lease, starts_at_the_round_a_majority_acknowledged)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_lease(&c);
+	cl_elect(&c, 1);
+	cl_propose(&c, 1, "x=1");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	cl_heartbeat(&c, 1);
+	int64_t t = c.now;
+	cr_assert_eq(raft_lease_start_us(c.node[1]), t);
+	cr_assert(raft_lease_read_ok(c.node[1], t + 99999, 100000));
+	cr_assert_not(raft_lease_read_ok(c.node[1], t + 100000, 100000), "the lease ran out");
+	/* replies stop: later rounds are not acknowledged, the start stays */
+	c.cut[2][1] = c.cut[3][1] = true;
+	cl_heartbeat(&c, 1);
+	cl_heartbeat(&c, 1);
+	cr_assert_eq(raft_lease_start_us(c.node[1]), t);
+	cr_assert_not(raft_lease_read_ok(c.node[1], c.now, 100000));
+	/* one follower answering is a majority of three with the leader */
+	c.cut[2][1] = false;
+	cl_heartbeat(&c, 1);
+	cr_assert_eq(raft_lease_start_us(c.node[1]), c.now);
+	cr_assert(raft_lease_read_ok(c.node[1], c.now, 100000));
+	/* a follower is no leader: no lease */
+	cr_assert_eq(raft_lease_start_us(c.node[2]), INT64_MIN);
+	cr_assert_not(raft_lease_read_ok(c.node[2], c.now, 100000));
+	cl_free(&c);
+}
+
+/* A leader that sent TimeoutNow holds no lease any more, even when the
+ * transfer is aborted: the target's RequestVote passes the vote rule the
+ * lease rests on, so the target may lead without the old leader knowing. */
+Test(lease, a_leader_that_sent_timeout_now_holds_no_lease)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_lease(&c);
+	cl_elect(&c, 1);
+	cl_propose(&c, 1, "x=1");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	cl_heartbeat(&c, 1);
+	cr_assert(raft_lease_read_ok(c.node[1], c.now, 100000));
+	c.cut[2][1] = true; /* TimeoutNow leaves; n2's election is not heard */
+	cr_assert_eq(raft_transfer(c.node[1], c.now, 2), RAFT_OK);
+	cl_ready(&c, 1);
+	cr_assert_not(raft_lease_read_ok(c.node[1], c.now, 100000), "a lease after TimeoutNow");
+	/* n3 keeps answering heartbeats: still no lease this leadership */
+	cl_heartbeat(&c, 1);
+	cr_assert_not(raft_lease_read_ok(c.node[1], c.now, 100000));
+	cl_free(&c);
+}
+
+/* A reply echoes the clock of the message it answers: a late answer to an
+ * old round cannot carry the lease past that round. */
+Test(lease, a_late_reply_counts_for_its_own_round)
+{
+	struct cluster c;
+	cl_init(&c, 5, 0, 0);
+	cl_lease(&c);
+	cl_elect(&c, 1);
+	cl_heartbeat(&c, 1);
+	int64_t t0 = c.now;
+	cr_assert_eq(raft_lease_start_us(c.node[1]), t0);
+	/* n2, n3 stop answering: one reply (n4's) is not a majority of five */
+	c.cut[2][1] = c.cut[3][1] = c.cut[5][1] = true;
+	cl_heartbeat(&c, 1);
+	cr_assert_eq(raft_lease_start_us(c.node[1]), t0);
+	/* n2's answer to the round of t0 arrives late, now */
+	struct raft_msg r = mk(RAFT_MSG_APPEND_REPLY, 2, 1, 1);
+	r.success = true;
+	r.clock_us = t0;
+	c.now += 40000;
+	cl_step(&c, 1, &r, NULL);
+	cr_assert_eq(raft_lease_start_us(c.node[1]), t0, "the late reply acknowledges t0 only");
+	/* a follower's reply echoes the clock of the message it answers, not
+	 * its own */
+	struct raft_msg hb = mk_append(1, 4, 1, 0, 0, 0, NULL, 0);
+	hb.clock_us = 12345;
+	struct batch b;
+	cl_step(&c, 4, &hb, &b);
+	const struct raft_msg *rep = find_msg(&b, RAFT_MSG_APPEND_REPLY, 1);
+	cr_assert_not_null(rep);
+	cr_assert_eq(rep->clock_us, 12345);
+	cl_free(&c);
+}
+
+/* Section 6.4, step 1: a new leader serves a read only once an entry of its
+ * own term is committed. */
+Test(lease, a_new_leader_waits_for_an_entry_of_its_term)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_lease(&c);
+	cl_elect(&c, 1);
+	cl_propose(&c, 1, "x=1");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	cl_heartbeat(&c, 1); /* x=1 committed everywhere */
+	c.now += 200000;
+	cl_elect(&c, 2);
+	cl_heartbeat(&c, 2);
+	cr_assert_eq(raft_lease_start_us(c.node[2]), c.now, "its round was acknowledged");
+	cr_assert_not(raft_lease_read_ok(c.node[2], c.now, 100000),
+	              "but nothing of term 2 is committed");
+	cl_propose(&c, 2, "y=2");
+	cl_ready(&c, 2);
+	cl_run(&c);
+	cl_heartbeat(&c, 2);
+	cr_assert(raft_lease_read_ok(c.node[2], c.now, 100000));
+	cl_free(&c);
+}
+
+/* The lease's promise: with lease on, a server that heard from a leader
+ * within the minimum election timeout, or booted less than that ago,
+ * ignores RequestVote; without it, it votes. */
+Test(lease, votes_wait_a_minimum_election_timeout)
+{
+	for (int on = 0; on <= 1; on++) {
+		struct cluster c;
+		cl_init(&c, 3, 0, 0);
+		if (on)
+			cl_lease(&c);
+		struct raft_msg hb = mk_append(3, 2, 1, 0, 0, 0, NULL, 0);
+		cl_step(&c, 2, &hb, NULL);
+		q_clear(&c);
+		c.now += 100000;
+		struct raft_msg m = mk_vote(1, 2, 7, 0, 0);
+		struct batch b;
+		cl_step(&c, 2, &m, &b);
+		cr_assert_eq(raft_voted_for(c.node[2]), on ? 0 : 1);
+		/* a crash: the restarted node cannot know whom it heard from */
+		raft_restart(c.node[2], c.now);
+		c.now += 100000;
+		m = mk_vote(1, 2, 8, 0, 0);
+		cl_step(&c, 2, &m, &b);
+		cr_assert_eq(raft_term(c.node[2]), on ? 1 : 8);
+		cr_assert_eq(raft_voted_for(c.node[2]), on ? 0 : 1);
+		c.now += 50000; /* a minimum election timeout after the boot */
+		cl_step(&c, 2, &m, &b);
+		cr_assert_eq(raft_term(c.node[2]), 8);
+		cr_assert_eq(raft_voted_for(c.node[2]), 1);
+		q_clear(&c);
+		cl_free(&c);
+	}
+}
+
+/* A reply of this term may answer an AppendEntries the node sent as leader
+ * of an older term (the follower had moved on): the follower promised
+ * nothing then, so clocks from before this leadership do not count. */
+Test(lease, only_rounds_of_this_leadership_count)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_lease(&c);
+	raft_timeout_now(c.node[1], c.now);
+	cl_ready(&c, 1);
+	q_clear(&c);
+	struct raft_msg v = mk(RAFT_MSG_VOTE_REPLY, 2, 1, 1);
+	v.success = true;
+	cl_step(&c, 1, &v, NULL);
+	q_clear(&c);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_LEADER);
+	struct raft_msg r = mk(RAFT_MSG_APPEND_REPLY, 2, 1, 1);
+	r.success = true;
+	r.clock_us = c.now - 1000;
+	cl_step(&c, 1, &r, NULL);
+	cr_assert_eq(raft_lease_start_us(c.node[1]), INT64_MIN);
+	r.clock_us = c.now;
+	cl_step(&c, 1, &r, NULL);
+	cr_assert_eq(raft_lease_start_us(c.node[1]), c.now);
+	q_clear(&c);
+	cl_free(&c);
+}

@@ -150,6 +150,35 @@ Test(render, leader_drawn_in_leader_colour)
 	render_history_free(h);
 }
 
+/* Lease reads: the leader's lease is a bar under its disc, filled in the
+ * leader's blue while it holds; with ReadIndex there is none. */
+Test(render, lease_bar_under_the_leader)
+{
+	for (int lease = 0; lease <= 1; lease++) {
+		char text[256];
+		snprintf(text, sizeof text,
+		         "cluster nodes=3 seed=2\nset reads=%s\ntimeout n1\n"
+		         "run until leader == n1 within 1s\nclient put x=1\nrun 120ms\n",
+		         lease ? "lease" : "readindex");
+		struct render_history *h = history(script_text(text));
+		render_history_advance(h, 3000 * MS, true);
+		const struct sim *s = render_history_sim(h);
+		cr_assert_eq(sim_stable_leader(s), 1);
+		cr_assert_eq(sim_lease_left_us(s, 1) > 0, lease == 1);
+		struct render_offscreen *o = canvas();
+		draw(o, h, 0);
+		struct render_layout l;
+		layout(&l, h);
+		float x, y, r;
+		cr_assert(render_layout_node(&l, 1, &x, &y, &r));
+		uint32_t p = render_offscreen_pixel(o, (int)lroundf(x - 0.8f * r + 2 * l.u),
+		                                    (int)lroundf(y + r + 10 * l.u));
+		cr_assert_eq(near_rgb(p, LEADER_BLUE, 2), lease == 1, "bar start drawn as %06x", p);
+		render_offscreen_free(o);
+		render_history_free(h);
+	}
+}
+
 Test(render, crashed_node_is_grey)
 {
 	struct render_history *h = history(script_text("cluster nodes=3 seed=2\n"

@@ -191,6 +191,11 @@ Test(scn_parse, canonical_round_trip)
 	format_is("set snapshot=0", "set snapshot=0");
 	format_is("set checkquorum=on prevote=off", "set prevote=off checkquorum=on");
 	format_is("set prevote=on", "set prevote=on");
+	format_is("set drift=5% reads=lease", "set reads=lease drift=5%");
+	format_is("skew n2 -20ms", "skew n2 -20ms");
+	format_is("skew leader +1.5s rate=1.05", "skew leader +1500ms rate=1.05");
+	format_is("skew n1 rate=0.5", "skew n1 rate=0.5");
+	format_is("skew n1 rate=2.000001", "skew n1 rate=2.000001");
 	format_is("set trailing=0007", "set trailing=7");
 	format_is("set heartbeat=20ms snapshot=1000000000 drop=1%",
 	          "set heartbeat=20ms drop=1% snapshot=1000000000");
@@ -444,7 +449,7 @@ Test(scn_parse, errors)
 		{HDR "transfer leader\n", "x.scn:2:10: 'transfer leader' names the leader itself: name the node that takes over, like transfer n2"},
 		{HDR "transfer n2 n3\n", "x.scn:2:13: unexpected 'n3' after 'transfer NODE': put comments after '#'"},
 		{HDR "tranfser n2\n", "x.scn:2:1: unknown command 'tranfser': did you mean 'transfer'?"},
-		{HDR "frobnicate\n", "x.scn:2:1: unknown command 'frobnicate': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark, measure, drop, duplicate, delay, hurry, deliver, fire or transfer"},
+		{HDR "frobnicate\n", "x.scn:2:1: unknown command 'frobnicate': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark, measure, drop, duplicate, delay, hurry, deliver, fire, transfer or skew"},
 		{HDR "  {n1}\n", "x.scn:2:3: expected a command at the start of the line, e.g. run 1s"},
 		{HDR "\"hi\"\n", "x.scn:2:1: expected a command at the start of the line"},
 		/* nodes */
@@ -533,7 +538,11 @@ Test(scn_parse, errors)
 		{HDR "client fetch x\n", "x.scn:2:8: unknown client command 'fetch': expected 'client put KEY=VALUE', 'client putmany COUNT PREFIX' or 'client get KEY'"},
 		{HDR "client get\n", "x.scn:2:12: missing KEY after 'client get': e.g. client get x"},
 		{HDR "client get x=1\n", "x.scn:2:12: expected a KEY like x after 'client get' (no '=', no quotes)"},
-		{HDR "set reads=lease\n", "x.scn:2:11: bad reads 'lease': expected log (through the log like a write), readindex (the leader confirms it still leads, dissertation 6.4) or local (answers from its own state: stale reads)"},
+		{HDR "set reads=leases\n", "x.scn:2:11: bad reads 'leases': expected log (through the log like a write), readindex (the leader confirms it still leads, dissertation 6.4), lease (the leader answers while its lease holds, 6.4.1) or local (answers from its own state: stale reads)"},
+		{HDR "set drift=2.5%\n", "x.scn:2:11: bad drift '2.5%': expected a whole percent 0%..100%, the most one clock may run faster than another (lease reads)"},
+		{HDR "skew n1\n", "x.scn:2:9: missing clock change after 'skew NODE': expected skew NODE +20ms, skew NODE -20ms or skew NODE rate=1.05"},
+		{HDR "skew n1 20ms\n", "x.scn:2:9: unexpected '20ms' in skew: expected skew NODE +20ms, skew NODE -20ms or skew NODE rate=1.05"},
+		{HDR "skew n1 rate=20\n", "x.scn:2:14: bad rate '20': expected how fast the clock runs against real time, 0.1..10 (up to 6 decimals), like rate=1.05"},
 		{HDR "client put\n", "x.scn:2:12: missing KEY=VALUE after 'client put': write it like x=1"},
 		{HDR "client put x\n", "x.scn:2:12: 'x' is not KEY=VALUE: write it like x=1"},
 		{HDR "client put x = 1\n", "x.scn:2:12: 'x' is not KEY=VALUE: write it like x=1"},
@@ -580,7 +589,7 @@ Test(scn_parse, errors)
 		{HDR "mend n1 -> n2 -> n3\n", "x.scn:2:15: unexpected '->' after the link"},
 		/* settings */
 		{HDR "set\n", "x.scn:2:5: missing settings after 'set': e.g. set election=150..300ms heartbeat=50ms"},
-		{HDR "set foo=1\n", "x.scn:2:5: unknown setting 'foo': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory, pace, batch, torn, slow, slow_latency, prevote, checkquorum or reads"},
+		{HDR "set foo=1\n", "x.scn:2:5: unknown setting 'foo': expected election, heartbeat, latency, disk, drop, duplicate, retry, snapshot, trailing, max_events, max_memory, pace, batch, torn, slow, slow_latency, prevote, checkquorum, reads or drift"},
 		{HDR "set batch=0\n", "x.scn:2:11: bad batch '0': expected the most entries one AppendEntries carries, 1..65536"},
 		{HDR "set batch=65537\n", "x.scn:2:11: bad batch '65537': expected the most entries one AppendEntries carries, 1..65536"},
 		{HDR "set torn=yes\n", "x.scn:2:10: bad torn 'yes': expected on (a crash keeps only a prefix of the oldest write in flight) or off"},

@@ -17,6 +17,7 @@ static const char *const library[] = {
 	"figure8.scn",           "crash_restart_persistence.scn", "lossy_network.scn",
 	"snapshot.scn",          "disruptive_server.scn", "stale_leader.scn",
 	"stale_read.scn",        "transfer_leader.scn",
+	"lease_read.scn",
 	/* the Chinese lessons: the same commands and checks, narrated in Chinese */
 	"zh/tutorial.scn",       "zh/split_vote.scn",     "zh/partition_two_leaders.scn",
 	"zh/leader_crash.scn",

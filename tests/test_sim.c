@@ -956,3 +956,40 @@ Test(sim, leadership_transfer_is_traced_from_start_to_end)
 	sim_free(s);
 	free(b.s);
 }
+
+/* Clock skew: a node reads its own clock, jumped and running at its rate,
+ * and its timers fire by it. */
+Test(sim, skew_moves_a_nodes_clock_and_timers)
+{
+	struct sim_config c;
+	sim_config_default(&c);
+	c.nodes = 3;
+	struct sim *s = sim_new(&c);
+	cr_assert_eq(sim_skew(s, 3, 0, 10000000), SIM_OK); /* ten times as fast */
+	sim_run_until(s, 40 * MS);
+	cr_assert_eq(sim_node_clock_us(s, 3), 400 * MS);
+	cr_assert_eq(sim_node_clock_us(s, 1), 40 * MS);
+	cr_assert_neq(raft_role(sim_node(s, 3)), RAFT_FOLLOWER,
+	              "its 150..300 ms timeout ran out within 30 ms of virtual time");
+	cr_assert_eq(raft_role(sim_node(s, 1)), RAFT_FOLLOWER);
+	/* a jump back, then true time again; the reading stays continuous */
+	cr_assert_eq(sim_skew(s, 2, -20 * MS, 0), SIM_OK);
+	cr_assert_eq(sim_node_clock_us(s, 2), 20 * MS);
+	cr_assert_eq(sim_skew(s, 3, 0, 1000000), SIM_OK);
+	sim_run_until(s, 50 * MS);
+	cr_assert_eq(sim_node_clock_us(s, 3), 410 * MS);
+	cr_assert_eq(sim_node_rate_ppm(s, 3), 1000000);
+	/* a rate that does not divide evenly: readings round down, never back */
+	cr_assert_eq(sim_skew(s, 1, 0, 333333), SIM_OK);
+	int64_t last = sim_node_clock_us(s, 1);
+	for (int k = 1; k <= 7; k++) {
+		sim_run_until(s, 50 * MS + k);
+		cr_assert_geq(sim_node_clock_us(s, 1), last);
+		last = sim_node_clock_us(s, 1);
+	}
+	cr_assert_eq(last, 50 * MS + 2, "7 us at a third of the rate");
+	cr_assert_eq(sim_skew(s, 0, 0, 0), SIM_EINVAL);
+	cr_assert_eq(sim_skew(s, 1, 0, 99999), SIM_EINVAL, "below 0.1x");
+	cr_assert_eq(sim_skew(s, 1, 2 * 3600LL * 1000 * 1000, 0), SIM_EINVAL);
+	sim_free(s);
+}
