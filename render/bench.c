@@ -96,6 +96,16 @@ int render_bench_frames_diagram(int frames, int w, int h, int nodes, int min_msg
 			        min_msgs_in_flight);
 		goto out;
 	}
+	if (diagram) {
+		/* what is measured is a frame with the diagram in it, busy */
+		struct render_layout l;
+		render_layout_compute_view(&l, w, h, (unsigned)nodes, true);
+		if (l.diagram.w <= 0 || l.diagram.h <= 0 || log.log.n_msgs < (size_t)min_msgs_in_flight) {
+			fprintf(stderr, "raftsim: bench: the diagram would not be drawn (%zu messages)\n",
+			        log.log.n_msgs);
+			goto out;
+		}
+	}
 	size_t min_seen = (size_t)-1;
 	char cmd[32];
 	for (int i = 0; i < frames; i++) {

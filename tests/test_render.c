@@ -2034,6 +2034,45 @@ Test(render, diagram_arrow_ends_at_its_delivery_on_the_receiver)
 	render_history_free(h);
 }
 
+/* The heartbeats, drawn as plain one-pixel lines on their own layer: the
+ * pixels half way along a delivered one have its colour (a little lighter,
+ * as at 4/5 over the panel), and nothing of it lies beside the line. */
+Test(render, diagram_heartbeat_lines_are_drawn_along_their_way)
+{
+	struct render_history *h = history(script_file("tutorial.scn"));
+	render_history_advance(h, 700 * MS, true);
+	struct render_offscreen *o = canvas();
+	struct render_layout l;
+	draw_diagram(o, h, &l);
+	const struct render_msgrec *m;
+	size_t n = render_history_msgs(h, &m);
+	int64_t now = sim_now_us(render_history_sim(h));
+	uint32_t hb = render_msg_kind_rgb(RENDER_MSG_HEARTBEAT), panel = 0xEEEEE9u;
+	uint32_t want = 0;
+	for (int sh = 16; sh >= 0; sh -= 8) {
+		uint32_t a = hb >> sh & 255, b = panel >> sh & 255;
+		want |= (a * 4 + b) / 5 << sh;
+	}
+	int checked = 0;
+	for (size_t i = 0; i < n && checked < 6; i++) {
+		float x0, y0, x1, y1;
+		int end;
+		if (m[i].type != RAFT_MSG_APPEND || m[i].n_entries != 0 ||
+		    !render_layout_diagram_msg(&l, &m[i], render_history_seq(h), now, &x0, &y0, &x1, &y1,
+		                               &end) ||
+		    end != RENDER_END_DELIVERED || y0 < (float)l.diagram.y + 60 || fabsf(x1 - x0) < 60)
+			continue;
+		float mx = (x0 + x1) / 2, my = (y0 + y1) / 2;
+		cr_assert_gt(count_near(o, mx, my, 1, want, 40), 0,
+		             "no heartbeat line half way at (%.0f, %.0f): %06x", mx, my,
+		             render_offscreen_pixel(o, (int)mx, (int)my) & 0xFFFFFF);
+		checked++;
+	}
+	cr_assert_gt(checked, 2, "too few heartbeats in view: %d", checked);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
 Test(render, diagram_drop_ends_in_an_x)
 {
 	struct render_history *h = history(script_file("partition_two_leaders.scn"));
