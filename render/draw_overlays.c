@@ -63,6 +63,11 @@ void render_draw_caption(struct render_dc *c)
 }
 
 #define LEGEND_ROWS RENDER_MSG_KINDS
+/* the strip leaves the PreVote kinds out by cutting the table short */
+_Static_assert(RENDER_MSG_PREVOTE_DENIED + 1 == RENDER_MSG_KINDS &&
+                   RENDER_MSG_PREVOTE_GRANTED + 1 == RENDER_MSG_PREVOTE_DENIED &&
+                   RENDER_MSG_PREVOTE + 1 == RENDER_MSG_PREVOTE_GRANTED,
+               "the PreVote kinds come last");
 
 /* The message legend as a column (the help overlay). */
 void render_draw_legend_at(struct render_dc *c, float x, float y)
@@ -126,10 +131,13 @@ void render_draw_legend(struct render_dc *c)
 	float gap = 10 * u, icon = 25 * u;
 	float avail = (float)cl->w - 24 * u;
 	size_t split = RENDER_MSG_VOTE_GRANTED; /* the first reply */
+	/* only the kinds this run can send: the PreVote ones (the last three)
+	 * while PreVote is on */
+	size_t rows = sim_config(c->s)->prevote ? LEGEND_ROWS : RENDER_MSG_PREVOTE;
 	int tp = c->l.legend_px;
-	float w = legend_row(c, 0, LEGEND_ROWS, true, 0, 0, tp, icon, gap, 1, false);
+	float w = legend_row(c, 0, rows, true, 0, 0, tp, icon, gap, 1, false);
 	if (w <= avail) {
-		legend_row(c, 0, LEGEND_ROWS, true, cx - w / 2, y + 8 * u, tp, icon, gap, 1, true);
+		legend_row(c, 0, rows, true, cx - w / 2, y + 8 * u, tp, icon, gap, 1, true);
 		return;
 	}
 	/* two rows, requests (and losses) above replies, at the same size
@@ -138,15 +146,15 @@ void render_draw_legend(struct render_dc *c)
 	for (float size = 16; size >= 9; size -= 1) {
 		tp = px(c, size);
 		float w1 = legend_row(c, 0, split, true, 0, 0, tp, icon, gap, k, false);
-		float w2 = legend_row(c, split, LEGEND_ROWS, false, 0, 0, tp, icon, gap, k, false);
+		float w2 = legend_row(c, split, rows, false, 0, 0, tp, icon, gap, k, false);
 		if (fmaxf(w1, w2) <= avail)
 			break;
 	}
 	float w1 = legend_row(c, 0, split, true, 0, 0, tp, icon, gap, k, false);
-	float w2 = legend_row(c, split, LEGEND_ROWS, false, 0, 0, tp, icon, gap, k, false);
+	float w2 = legend_row(c, split, rows, false, 0, 0, tp, icon, gap, k, false);
 	y -= 2 * u;
 	legend_row(c, 0, split, true, cx - w1 / 2, y, tp, icon, gap, k, true);
-	legend_row(c, split, LEGEND_ROWS, false, cx - w2 / 2, y + 22 * u, tp, icon, gap, k, true);
+	legend_row(c, split, rows, false, cx - w2 / 2, y + 22 * u, tp, icon, gap, k, true);
 }
 
 /* ---- Overlays ------------------------------------------------------------------------------ */

@@ -1888,6 +1888,39 @@ Test(render, advisory_runner_skips_failed_checks)
 	scn_script_free(s);
 }
 
+/* Pixels near colour in the top band of the cluster area, where the
+ * message legend is. */
+static int legend_pixels(const struct render_offscreen *o, const struct render_history *h,
+                         uint32_t colour)
+{
+	struct render_layout l;
+	layout(&l, h);
+	int n = 0;
+	for (int y = l.cluster.y; y < l.cluster.y + (int)(44 * l.u); y++)
+		for (int x = l.cluster.x; x < l.cluster.x + l.cluster.w; x++)
+			n += near_rgb(render_offscreen_pixel(o, x, y), colour, 10);
+	return n;
+}
+
+/* The legend shows the PreVote shapes only where PreVote is on. */
+Test(render, legend_shows_prevote_only_when_it_is_on)
+{
+	uint32_t pv = render_msg_kind_rgb(RENDER_MSG_PREVOTE);
+	struct render_history *off = history(script_text("cluster nodes=5\nrun 100ms\n"));
+	struct render_history *on =
+	    history(script_text("cluster nodes=5\nset prevote=on\nrun 100ms\n"));
+	struct render_offscreen *o = canvas();
+	draw(o, off, 0);
+	int n_off = legend_pixels(o, off, pv);
+	draw(o, on, 0);
+	int n_on = legend_pixels(o, on, pv);
+	cr_assert_gt(n_on, 20, "no PreVote shape in the legend with PreVote on: %d", n_on);
+	cr_assert_eq(n_off, 0, "PreVote shapes in the legend with PreVote off: %d pixels", n_off);
+	render_offscreen_free(o);
+	render_history_free(off);
+	render_history_free(on);
+}
+
 /* ---- The space-time diagram ---------------------------------------------------- */
 static void draw_diagram(struct render_offscreen *o, const struct render_history *h,
                          struct render_layout *l)
@@ -1898,6 +1931,25 @@ static void draw_diagram(struct render_offscreen *o, const struct render_history
 	render_offscreen_draw(o, &f);
 	render_layout_compute_view(l, W, H, sim_n_nodes(render_history_sim(h)), true);
 	render_diagram_frame_time(l, &f);
+}
+
+/* The log panel's legend ends inside the panel (at 1280x720 with the
+ * diagram on, "rolled back" used to run off its right edge). */
+Test(render, log_legend_fits_its_panel)
+{
+	struct render_history *h = history(script_file("tutorial.scn"));
+	render_history_advance(h, 866 * MS, true);
+	struct render_offscreen *o = canvas();
+	struct render_layout l;
+	draw_diagram(o, h, &l);
+	const struct render_rect *p = &l.log;
+	int ink = 0;
+	for (int y = p->y + (int)(10 * l.u); y < p->y + (int)(24 * l.u); y++)
+		for (int x = p->x + p->w - (int)(6 * l.u); x < p->x + p->w; x++)
+			ink += !near_rgb(render_offscreen_pixel(o, x, y), 0xEEEEE9u, 24);
+	cr_assert_eq(ink, 0, "the log legend reaches the panel's right edge (%d pixels)", ink);
+	render_offscreen_free(o);
+	render_history_free(h);
 }
 
 /* The message records agree with the simulator: the ones flying at this
