@@ -41,7 +41,8 @@ static void draw_axis(struct render_dc *c, float top, float bottom)
 	int want = (int)((bottom - top) / (44 * u));
 	int64_t step = tick_step(t1 - t0, want < 2 ? 2 : want);
 	int tp = px(c, 12);
-	for (int64_t t = (t0 + step - 1) / step * step; t <= t1; t += step) {
+	/* no ticks before the run began (t0 < 0 early on) */
+	for (int64_t t = t0 > 0 ? (t0 + step - 1) / step * step : 0; t <= t1; t += step) {
 		float y = render_layout_diagram_y(l, t);
 		if (!c->f->diagram_only && fabsf(y - render_layout_diagram_y(l, c->now)) < 14 * u)
 			continue; /* "now" is written there */
@@ -264,6 +265,26 @@ static bool mark_new(struct mark_set *ms, int k, int e, float x, float y, float 
 	return true;
 }
 
+static bool is_reply(enum render_msg_kind k)
+{
+	switch (k) {
+	case RENDER_MSG_VOTE_GRANTED:
+	case RENDER_MSG_VOTE_DENIED:
+	case RENDER_MSG_APPEND_OK:
+	case RENDER_MSG_APPEND_REJECTED:
+	case RENDER_MSG_PREVOTE_GRANTED:
+	case RENDER_MSG_PREVOTE_DENIED:
+		return true;
+	case RENDER_MSG_VOTE:
+	case RENDER_MSG_HEARTBEAT:
+	case RENDER_MSG_ENTRIES:
+	case RENDER_MSG_SNAPSHOT:
+	case RENDER_MSG_PREVOTE:
+		return false;
+	}
+	return false;
+}
+
 /* What one pass over the messages draws: the plain lines (heartbeats and
  * their answers, every line of a busy diagram), then the other lines over
  * them, then every end over every line, so crossing arrows never hide where
@@ -288,7 +309,10 @@ static void draw_msg(struct render_dc *c, const struct render_msgrec *m, bool ho
 	struct rgba col = render_msg_colour(k);
 	bool quiet = !hot && (busy || k == RENDER_MSG_HEARTBEAT ||
 	                      (k == RENDER_MSG_APPEND_OK && m->n_entries == 0));
-	float w = (quiet ? 1.5f : 2.5f) * u;
+	/* answers thinner than requests: a burst of votes reads as requests
+	 * going out and lighter answers coming back */
+	bool reply = is_reply(k);
+	float w = (quiet || reply ? 1.5f : 2.5f) * u;
 	if (p != PASS_ENDS) {
 		if ((p == PASS_PLAIN) != quiet)
 			return;
@@ -316,7 +340,8 @@ static void draw_msg(struct render_dc *c, const struct render_msgrec *m, bool ho
 		if (hot)
 			seg_line(c->g, x0, y0, x1, y1, w + 6 * u, rgba_alpha(OI_YELLOW, 0.9f));
 		/* a dark core under the colour keeps the arrow readable in grey */
-		seg_line(c->g, x0, y0, x1, y1, w + 1.5f * u, rgba_alpha(C_INK, 0.6f));
+		seg_line(c->g, x0, y0, x1, y1, w + (reply ? 1.0f : 1.5f) * u,
+		         rgba_alpha(C_INK, reply ? 0.45f : 0.6f));
 		seg_line(c->g, x0, y0, x1, y1, w, col);
 		int64_t due = render_msgrec_due_us(m, c->f->seq);
 		if (end == RENDER_END_FLYING && !c->f->diagram_only && due > now) {
@@ -343,7 +368,7 @@ static void draw_msg(struct render_dc *c, const struct render_msgrec *m, bool ho
 		d = 1;
 	switch ((enum render_msg_end)end) {
 	case RENDER_END_DELIVERED: {
-		float s = (quiet ? 8 : 11) * u;
+		float s = (quiet || reply ? 8 : 11) * u;
 		float bx = x1 - dx / d * s, by = y1 - dy / d * s;
 		render_gfx_triangle(c->g, x1, y1, bx - dy / d * s * 0.5f, by + dx / d * s * 0.5f,
 		                    bx + dy / d * s * 0.5f, by - dx / d * s * 0.5f, C_INK);

@@ -1952,6 +1952,58 @@ Test(render, log_legend_fits_its_panel)
 	render_history_free(h);
 }
 
+/* Pixels that are not the panel on row y between x0 and x1 of the
+ * diagram: how wide a line crossing the row is drawn there. */
+static int ink_across(const struct render_offscreen *o, int y, float x0, float x1)
+{
+	int n = 0;
+	for (int x = (int)fminf(x0, x1) + 3; x < (int)fmaxf(x0, x1) - 3; x++)
+		n += !near_rgb(render_offscreen_pixel(o, x, y), 0xEEEEE9u, 30) &&
+		     !near_rgb(render_offscreen_pixel(o, x, y), 0xE2E2DCu, 8); /* a time rule */
+	return n;
+}
+
+/* Replies are drawn thinner than requests, so a burst of votes reads as
+ * requests going out and lighter answers coming back. */
+Test(render, diagram_replies_thinner_than_requests)
+{
+	struct render_history *h = history(script_text(
+	    "cluster nodes=2 seed=1\nset latency=20ms..20ms\ntimeout n1\nrun 60ms\n"));
+	render_history_advance(h, 59 * MS, true);
+	struct render_offscreen *o = canvas();
+	struct render_layout l;
+	draw_diagram(o, h, &l);
+	const struct render_msgrec *m;
+	size_t n = render_history_msgs(h, &m);
+	int64_t now = sim_now_us(render_history_sim(h));
+	int req = -1, rep = -1;
+	for (size_t i = 0; i < n; i++) {
+		float x0, y0, x1, y1;
+		int end;
+		if (!render_layout_diagram_msg(&l, &m[i], render_history_seq(h), now, &x0, &y0, &x1, &y1,
+		                               &end) ||
+		    end != RENDER_END_DELIVERED)
+			continue;
+		/* a row a quarter of the way down, clear of both ends */
+		int w = ink_across(o, (int)(y0 + (y1 - y0) * 0.25f), x0, x1);
+		if (m[i].type == RAFT_MSG_VOTE)
+			req = w;
+		else if (m[i].type == RAFT_MSG_VOTE_REPLY)
+			rep = w;
+	}
+	cr_assert(req > 0 && rep > 0, "no vote and reply drawn: %d %d", req, rep);
+	cr_assert_leq(rep * 4, req * 3, "a reply %d px across, its request %d", rep, req);
+	/* early in a run the diagram shows time before 0: no tick labels there */
+	int gutter_ink = 0;
+	float y_zero = render_layout_diagram_y(&l, 0);
+	for (int y = l.diagram.y + (int)(RENDER_DIAGRAM_HEAD * l.u); y < (int)y_zero - 12; y++)
+		for (int x = l.diagram.x + 4; x < l.diagram.x + (int)(RENDER_DIAGRAM_GUTTER * l.u); x++)
+			gutter_ink += !near_rgb(render_offscreen_pixel(o, x, y), 0xEEEEE9u, 30);
+	cr_assert_eq(gutter_ink, 0, "tick labels before time 0 (%d pixels)", gutter_ink);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
 /* The message records agree with the simulator: the ones flying at this
  * position are exactly the messages in flight, with their send and due
  * times. */
