@@ -16,7 +16,8 @@
 
 static const char bench_usage[] =
     "usage: raftsim bench [--workload steady|idle] [--entries N] [--events N] [--nodes N]\n"
-    "                     [--snapshot N[:TRAILING]] [--render] [--step-back] [--idle-cpu]\n"
+    "                     [--snapshot N[:TRAILING]] [--render] [--step-back] [--seek]\n"
+    "                     [--idle-cpu]\n"
     "steady: 5 voters (or --nodes), election timeout 1000-2000 ms, heartbeat 100 ms,\n"
     "  one-way latency 15 ms, disk latency 10 ms; a client submits batches of 100 puts\n"
     "  (8-byte values) to the leader and waits until every node applied the batch,\n"
@@ -27,6 +28,8 @@ static const char bench_usage[] =
     "  2000000) simulator events.  Checker on.\n"
     "--render: 1000 frames at 1280x720, 9 nodes, >= 300 messages in flight, software\n"
     "  renderer.  --step-back: one step back 10 virtual minutes into a busy run.\n"
+    "--seek: a seek 20 s -> 50 s of a busy 15-node cluster in slices of 100 events,\n"
+    "  as the window runs it between frames: the slices' wall time, p99 and longest.\n"
     "--idle-cpu: opens the window (a display is needed) at a script pause and\n"
     "  measures the CPU it uses over 5 s left alone, in % of one core.\n"
     "The run's event and memory budgets are off: --entries and --events bound it.\n"
@@ -226,7 +229,7 @@ int cli_bench(int argc, char **argv)
 {
 	const char *workload = "steady";
 	uint64_t entries = 100000, events = 2000000, nodes = 5;
-	bool render = false, step_back = false, idle_cpu = false;
+	bool render = false, step_back = false, idle_cpu = false, seek = false;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -268,6 +271,8 @@ int cli_bench(int argc, char **argv)
 			render = true;
 		} else if (!strcmp(a, "--step-back")) {
 			step_back = true;
+		} else if (!strcmp(a, "--seek")) {
+			seek = true;
 		} else if (!strcmp(a, "--idle-cpu")) {
 			idle_cpu = true;
 		} else {
@@ -300,6 +305,17 @@ int cli_bench(int argc, char **argv)
 		}
 		printf("step_back: virtual_min=10 step_back_ms=%.3f\n", ms);
 	}
+	if (seek) {
+		double p99, max;
+		size_t n;
+		if (render_bench_seek(&p99, &max, &n) != 0) {
+			fprintf(stderr, "raftsim bench: the seek benchmark failed\n");
+			return 1;
+		}
+		printf("seek: nodes=15 from_s=20 to_s=50 slices=%zu slice_events=100 slice_p99_ms=%.3f "
+		       "slice_max_ms=%.3f\n",
+		       n, p99, max);
+	}
 	if (idle_cpu) {
 		double pct;
 		int vrc = render_bench_idle_cpu(5, &pct);
@@ -311,7 +327,7 @@ int cli_bench(int argc, char **argv)
 		}
 		printf("idle_cpu: seconds=5 state=paused cpu_percent=%.2f\n", pct);
 	}
-	if (render || step_back || idle_cpu)
+	if (render || step_back || idle_cpu || seek)
 		return rc;
 	if (!strcmp(workload, "idle"))
 		return bench_idle((uint16_t)nodes, events);
