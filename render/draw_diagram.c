@@ -440,15 +440,21 @@ static void draw_heads(struct render_dc *c)
 	render_gfx_text(c->g, px(c, 12), false, C_INK3, "s \xe2\x86\x93",
 	                (float)l->diagram.x + RENDER_DIAGRAM_GUTTER * u - 8 * u, y,
 	                GFX_RIGHT | GFX_MIDDLE);
+	/* a chip left of each lifeline and the name right of it, where the
+	 * widest name and the next chip fit in a column; else the names alone
+	 * (the lifelines show the roles too) */
+	char b[8];
+	snprintf(b, sizeof b, "n%u", c->n);
+	float col = c->n > 1 ? render_layout_diagram_x(l, 2) - render_layout_diagram_x(l, 1) : 1e9f;
+	bool chips = !c->f->diagram_only &&
+	             (float)render_gfx_text_w(c->g, tp, true, b) + 26 * u <= col;
 	for (unsigned i = 1; i <= c->n; i++) {
 		float x = render_layout_diagram_x(l, i);
-		char b[8];
 		snprintf(b, sizeof b, "n%u", i);
-		if (!c->f->diagram_only)
+		if (chips)
 			role_chip(c, i, x - 12 * u, y, 8 * u);
 		render_gfx_text(c->g, tp, true, c->f->selected == i ? C_INK : C_INK2, b,
-		                c->f->diagram_only ? x : x + 2 * u, y,
-		                (c->f->diagram_only ? GFX_CENTER : GFX_LEFT) | GFX_MIDDLE);
+		                chips ? x + 2 * u : x, y, (chips ? GFX_LEFT : GFX_CENTER) | GFX_MIDDLE);
 	}
 }
 

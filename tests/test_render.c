@@ -2004,6 +2004,35 @@ Test(render, diagram_replies_thinner_than_requests)
 	render_history_free(h);
 }
 
+/* The heads over the lifelines: each node's role chip beside its name
+ * where the column has room for both, else the names alone (nine nodes
+ * at 1280x720: a chip would cover the end of its left neighbour's name). */
+Test(render, diagram_heads_keep_names_whole)
+{
+	for (int n = 5; n <= 9; n += 4) {
+		char text[64];
+		snprintf(text, sizeof text, "cluster nodes=%d seed=1\nrun 2s\n", n);
+		struct render_history *h = history(script_text(text));
+		render_history_advance(h, 2000 * MS, true);
+		struct render_offscreen *o = canvas();
+		struct render_layout l;
+		draw_diagram(o, h, &l);
+		int chips = 0;
+		for (int y = l.diagram.y; y < l.diagram.y + (int)(RENDER_DIAGRAM_HEAD * l.u); y++)
+			for (int x = l.diagram.x; x < l.diagram.x + l.diagram.w; x++) {
+				uint32_t p = render_offscreen_pixel(o, x, y);
+				chips += near_rgb(p, FOLLOWER_SKY, 12) || near_rgb(p, LEADER_BLUE, 12);
+			}
+		if (n == 5)
+			cr_assert_gt(chips, 50, "five nodes: no role chips over the lifelines");
+		else
+			cr_assert_eq(chips, 0, "nine nodes: role chips over names too close (%d pixels)",
+			             chips);
+		render_offscreen_free(o);
+		render_history_free(h);
+	}
+}
+
 /* The message records agree with the simulator: the ones flying at this
  * position are exactly the messages in flight, with their send and due
  * times. */
