@@ -20,8 +20,8 @@
 static const char bench_usage[] = N_(
     /* xgettext:no-c-format */
     "usage: raftsim bench [--workload steady|idle] [--entries N] [--events N] [--nodes N]\n"
-    "                     [--snapshot N[:TRAILING]] [--render] [--step-back] [--idle-cpu]\n"
-    "                     [--linear]\n"
+    "                     [--snapshot N[:TRAILING]] [--render] [--step-back] [--seek]\n"
+    "                     [--idle-cpu] [--linear]\n"
     "steady: 5 voters (or --nodes), election timeout 1000-2000 ms, heartbeat 100 ms,\n"
     "  one-way latency 15 ms, disk latency 10 ms; a client submits batches of 100 puts\n"
     "  (8-byte values) to the leader and waits until every node applied the batch,\n"
@@ -35,6 +35,8 @@ static const char bench_usage[] = N_(
     "--linear: the linearizability checker's speed: a 5-node run with 2%% loss and\n"
     "  crashes where clients put and get 10 keys (--entries operations, default\n"
     "  100000, 20 at a time), then its history checked; operations checked per second.\n"
+    "--seek: a seek 20 s -> 50 s of a busy 15-node cluster in slices of 100 events,\n"
+    "  as the window runs it between frames: the slices' wall time, p99 and longest.\n"
     "--idle-cpu: opens the window (a display is needed) at a script pause and\n"
     "  measures the CPU it uses over 5 s left alone, in % of one core.\n"
     "The run's event and memory budgets are off: --entries and --events bound it.\n"
@@ -299,7 +301,7 @@ int cli_bench(int argc, char **argv)
 {
 	const char *workload = "steady";
 	uint64_t entries = 100000, events = 2000000, nodes = 5;
-	bool render = false, step_back = false, idle_cpu = false, linear = false;
+	bool render = false, step_back = false, idle_cpu = false, linear = false, seek = false;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -341,6 +343,8 @@ int cli_bench(int argc, char **argv)
 			render = true;
 		} else if (!strcmp(a, "--step-back")) {
 			step_back = true;
+		} else if (!strcmp(a, "--seek")) {
+			seek = true;
 		} else if (!strcmp(a, "--idle-cpu")) {
 			idle_cpu = true;
 		} else if (!strcmp(a, "--linear")) {
@@ -383,6 +387,17 @@ int cli_bench(int argc, char **argv)
 		}
 		printf("step_back: virtual_min=10 step_back_ms=%.3f\n", ms);
 	}
+	if (seek) {
+		double p99, max;
+		size_t n;
+		if (render_bench_seek(&p99, &max, &n) != 0) {
+			fprintf(stderr, "raftsim bench: the seek benchmark failed\n");
+			return 1;
+		}
+		printf("seek: nodes=15 from_s=20 to_s=50 slices=%zu slice_events=100 slice_p99_ms=%.3f "
+		       "slice_max_ms=%.3f\n",
+		       n, p99, max);
+	}
 	if (idle_cpu) {
 		double pct;
 		int vrc = render_bench_idle_cpu(5, &pct);
@@ -396,7 +411,7 @@ int cli_bench(int argc, char **argv)
 	}
 	if (linear)
 		return bench_linear(entries);
-	if (render || step_back || idle_cpu)
+	if (render || step_back || idle_cpu || seek)
 		return rc;
 	if (!strcmp(workload, "idle"))
 		return bench_idle((uint16_t)nodes, events);

@@ -114,6 +114,16 @@ static int bench_frames(int frames, int w, int h, int nodes, int min_msgs_in_fli
 			        min_msgs_in_flight);
 		goto out;
 	}
+	if (diagram) {
+		/* what is measured is a frame with the diagram in it, busy */
+		struct render_layout l;
+		render_layout_compute_view(&l, w, h, (unsigned)nodes, true);
+		if (l.diagram.w <= 0 || l.diagram.h <= 0 || log.log.n_msgs < (size_t)min_msgs_in_flight) {
+			fprintf(stderr, "raftsim: bench: the diagram would not be drawn (%zu messages)\n",
+			        log.log.n_msgs);
+			goto out;
+		}
+	}
 	size_t min_seen = (size_t)-1;
 	char cmd[32];
 	for (int i = 0; i < frames; i++) {
@@ -215,6 +225,71 @@ int render_bench_step_back(double *ms)
 	}
 	rc = 0;
 out:
+	render_history_free(h);
+	return rc;
+}
+
+int render_bench_seek(double *p99_ms, double *max_ms, size_t *slices)
+{
+	/* the busy 15-node cluster of tests/e2e_seek.sh: client writes, crashes,
+	 * restarts and a cut link, 500 ms apart */
+	size_t cap = 64 * 1024, n = 0;
+	char *text = malloc(cap);
+	if (!text)
+		return -1;
+	n += (size_t)snprintf(text + n, cap - n,
+	                      "title \"bench: a busy 15-node cluster\"\ncluster nodes=15 seed=7\n"
+	                      "set heartbeat=20ms latency=2..10ms drop=1%%\n"
+	                      "run until leader within 10s\n");
+	for (int i = 1; i <= 480 && n < cap - 128; i++) {
+		n += (size_t)snprintf(text + n, cap - n, "client putmany 40 k%d\nrun 500ms\n", i);
+		if (i % 40 == 10)
+			n += (size_t)snprintf(text + n, cap - n, "crash n%d\n", i / 40 + 2);
+		else if (i % 40 == 20)
+			n += (size_t)snprintf(text + n, cap - n, "restart n%d\n", i / 40 + 2);
+		else if (i % 40 == 30)
+			n += (size_t)snprintf(text + n, cap - n, "cut n3<->n9\n");
+		else if (i % 40 == 35)
+			n += (size_t)snprintf(text + n, cap - n, "heal\n");
+	}
+	char err[SCN_ERR_MAX];
+	struct scn_script *sc = scn_parse("seek.scn", text, n, err, sizeof err);
+	free(text);
+	if (!sc) {
+		fprintf(stderr, "raftsim: bench: %s\n", err);
+		return -1;
+	}
+	struct render_history *h = render_history_new(sc, NULL, NULL, err, sizeof err);
+	scn_script_free(sc);
+	if (!h) {
+		fprintf(stderr, "raftsim: bench: %s\n", err);
+		return -1;
+	}
+	int rc = -1;
+	size_t cap_ms = 1 << 16, k = 0;
+	double *ms = malloc(cap_ms * sizeof *ms);
+	/* as the window does: out to 20 s first, then a seek 20 s -> 50 s in
+	 * slices of 100 events (the window runs slices for 16 ms a frame) */
+	if (!ms || render_history_seek(h, 20LL * 1000000) < 0 ||
+	    render_history_seek_begin(h, 50LL * 1000000) != 0)
+		goto out;
+	int more = 1, result = 0;
+	while (more == 1 && k < cap_ms) {
+		double t0 = render_wall_seconds();
+		more = render_history_work(h, 100, &result);
+		ms[k++] = (render_wall_seconds() - t0) * 1000.0;
+	}
+	if (more != 0 || render_history_now_us(h) != 50LL * 1000000) {
+		fprintf(stderr, "raftsim: bench: the seek did not reach 50 s\n");
+		goto out;
+	}
+	qsort(ms, k, sizeof *ms, cmp_double);
+	*max_ms = ms[k - 1];
+	*p99_ms = ms[(size_t)((double)k * 0.99) < k ? (size_t)((double)k * 0.99) : k - 1];
+	*slices = k;
+	rc = 0;
+out:
+	free(ms);
 	render_history_free(h);
 	return rc;
 }

@@ -2,6 +2,8 @@
 #include "draw_internal.h"
 #include "i18n.h"
 
+#include <stdlib.h>
+
 #define C_LIFE RGBA(70, 72, 80, 255)
 #define C_BAND RGBA(213, 94, 0, 40) /* vermillion, faint: a node cut off */
 #define C_NOW RGBA(20, 20, 24, 255)
@@ -40,7 +42,8 @@ static void draw_axis(struct render_dc *c, float top, float bottom)
 	int want = (int)((bottom - top) / (44 * u));
 	int64_t step = tick_step(t1 - t0, want < 2 ? 2 : want);
 	int tp = px(c, 12);
-	for (int64_t t = (t0 + step - 1) / step * step; t <= t1; t += step) {
+	/* no ticks before the run began (t0 < 0 early on) */
+	for (int64_t t = t0 > 0 ? (t0 + step - 1) / step * step : 0; t <= t1; t += step) {
 		float y = render_layout_diagram_y(l, t);
 		if (!c->f->diagram_only && fabsf(y - render_layout_diagram_y(l, c->now)) < 14 * u)
 			continue; /* "now" is written there */
@@ -229,15 +232,71 @@ static void seg_line(struct render_gfx *g, float x0, float y0, float x1, float y
 	}
 }
 
-/* Message m's arrow: its line (pass 0) or its end, the arrowhead, the X or
- * the kind's shape (pass 1: over every line, so crossing arrows never hide
- * where one lands). */
 /* Beyond this many arrows in view, every one is a plain line (a busy
  * cluster: the picture is a texture then, and must stay cheap to draw). */
 #define BUSY_ARROWS 80
 
+/* The end marks already drawn this frame, by kind, end and cell of the
+ * panel: on a busy diagram hundreds of flights end on the "now" rule, and a
+ * plain mark landing in the cell of one of its kind drawn before adds
+ * nothing anyone can see (and costs its whole outline to draw). */
+#define MARK_SLOTS 4096
+struct mark_set {
+	uint32_t key[MARK_SLOTS]; /* 0: empty */
+};
+
+/* Whether a mark of kind k and end e at (x, y) was not there yet (and now
+ * is); always true without a set. */
+static bool mark_new(struct mark_set *ms, int k, int e, float x, float y, float cell)
+{
+	if (!ms)
+		return true;
+	uint32_t cx = (uint32_t)(int)(x / cell) & 0x3ff, cy = (uint32_t)(int)(y / cell) & 0x3ff;
+	uint32_t key = ((uint32_t)k << 24 | (uint32_t)e << 20 | cy << 10 | cx) + 1;
+	uint32_t h = key * 2654435761u;
+	for (uint32_t i = 0; i < MARK_SLOTS; i++) {
+		uint32_t *slot = &ms->key[(h + i) & (MARK_SLOTS - 1)];
+		if (*slot == key)
+			return false;
+		if (!*slot) {
+			*slot = key;
+			return true;
+		}
+	}
+	return true;
+}
+
+static bool is_reply(enum render_msg_kind k)
+{
+	switch (k) {
+	case RENDER_MSG_VOTE_GRANTED:
+	case RENDER_MSG_VOTE_DENIED:
+	case RENDER_MSG_APPEND_OK:
+	case RENDER_MSG_APPEND_REJECTED:
+	case RENDER_MSG_PREVOTE_GRANTED:
+	case RENDER_MSG_PREVOTE_DENIED:
+		return true;
+	case RENDER_MSG_VOTE:
+	case RENDER_MSG_HEARTBEAT:
+	case RENDER_MSG_ENTRIES:
+	case RENDER_MSG_SNAPSHOT:
+	case RENDER_MSG_PREVOTE:
+	case RENDER_MSG_TIMEOUT_NOW:
+		return false;
+	}
+	return false;
+}
+
+/* What one pass over the messages draws: the plain lines (heartbeats and
+ * their answers, every line of a busy diagram), then the other lines over
+ * them, then every end over every line, so crossing arrows never hide where
+ * one lands. */
+enum msg_pass { PASS_PLAIN, PASS_LINES, PASS_ENDS };
+
+/* Message m's part of pass p: its line, or its end (the arrowhead, the X or
+ * the kind's shape). */
 static void draw_msg(struct render_dc *c, const struct render_msgrec *m, bool hot, bool busy,
-                     int pass)
+                     enum msg_pass p, struct mark_set *ms)
 {
 	const struct render_layout *l = &c->l;
 	float x0, y0, x1, y1;
@@ -252,39 +311,42 @@ static void draw_msg(struct render_dc *c, const struct render_msgrec *m, bool ho
 	struct rgba col = render_msg_colour(k);
 	bool quiet = !hot && (busy || k == RENDER_MSG_HEARTBEAT ||
 	                      (k == RENDER_MSG_APPEND_OK && m->n_entries == 0));
-	float w = (quiet ? 1.5f : 2.5f) * u;
-	if (pass == 0 && quiet) {
-		/* heartbeats and their answers, the most of them by far: one
-		 * plain line each, drawn by the renderer (no edges to smooth) */
+	/* answers thinner than requests: a burst of votes reads as requests
+	 * going out and lighter answers coming back */
+	bool reply = is_reply(k);
+	float w = (quiet || reply ? 1.5f : 2.5f) * u;
+	if (p != PASS_ENDS) {
+		if ((p == PASS_PLAIN) != quiet)
+			return;
+		/* only the part inside the time shown: a long thin line far off
+		 * the panel still costs its whole bounding box to rasterise */
 		float ytop = render_layout_diagram_y(l, l->diagram_t0_us) - 4 * u;
 		if (y0 < ytop && y1 > y0) {
 			x0 += (x1 - x0) * (ytop - y0) / (y1 - y0);
 			y0 = ytop;
 		}
-		SDL_Renderer *r = render_gfx_renderer(c->g);
-		SDL_SetRenderDrawColor(r, col.r, col.g, col.b, 200);
-		SDL_RenderDrawLineF(r, x0, y0, x1, y1);
+	}
+	switch (p) {
+	case PASS_PLAIN: {
+		/* one pixel wide (two on a large screen), in the colour it would
+		 * have at 4/5 over the panel */
+		struct rgba pc = C_PANEL, lc = {(uint8_t)((col.r * 4 + pc.r) / 5),
+		                                (uint8_t)((col.g * 4 + pc.g) / 5),
+		                                (uint8_t)((col.b * 4 + pc.b) / 5), 255};
+		render_gfx_hairline(c->g, x0, y0, x1, y1, lc);
 		if (u >= 1.5f)
-			SDL_RenderDrawLineF(r, x0 + 1, y0, x1 + 1, y1);
+			render_gfx_hairline(c->g, x0 + 1, y0, x1 + 1, y1, lc);
 		return;
 	}
-	if (pass == 0) {
-		/* only the part inside the time shown: a long thin line far off
-		 * the panel still costs its whole bounding box to rasterise */
-		float ytop = render_layout_diagram_y(l, l->diagram_t0_us) - 4 * u;
-		if (y0 < ytop && y1 > y0) {
-			float cut = (ytop - y0) / (y1 - y0);
-			x0 += (x1 - x0) * cut;
-			y0 = ytop;
-		}
+	case PASS_LINES: {
 		if (hot)
 			seg_line(c->g, x0, y0, x1, y1, w + 6 * u, rgba_alpha(OI_YELLOW, 0.9f));
 		/* a dark core under the colour keeps the arrow readable in grey */
-		if (!quiet)
-			seg_line(c->g, x0, y0, x1, y1, w + 1.5f * u, rgba_alpha(C_INK, 0.6f));
+		seg_line(c->g, x0, y0, x1, y1, w + (reply ? 1.0f : 1.5f) * u,
+		         rgba_alpha(C_INK, reply ? 0.45f : 0.6f));
 		seg_line(c->g, x0, y0, x1, y1, w, col);
 		int64_t due = render_msgrec_due_us(m, c->f->seq);
-		if (end == RENDER_END_FLYING && !c->f->diagram_only && due > now && !quiet) {
+		if (end == RENDER_END_FLYING && !c->f->diagram_only && due > now) {
 			/* where it is due: dotted, below now, up to the bottom (not
 			 * for heartbeats: there are too many and they say little) */
 			float xa = render_layout_diagram_x(l, m->from), xb = render_layout_diagram_x(l, m->to);
@@ -298,12 +360,17 @@ static void draw_msg(struct render_dc *c, const struct render_msgrec *m, bool ho
 		}
 		return;
 	}
+	case PASS_ENDS:
+		break;
+	}
+	if (quiet && !mark_new(ms, (int)k, end, x1, y1, 8 * u))
+		return;
 	float dx = x1 - x0, dy = y1 - y0, d = sqrtf(dx * dx + dy * dy);
 	if (d < 1)
 		d = 1;
 	switch ((enum render_msg_end)end) {
 	case RENDER_END_DELIVERED: {
-		float s = (quiet ? 8 : 11) * u;
+		float s = (quiet || reply ? 8 : 11) * u;
 		float bx = x1 - dx / d * s, by = y1 - dy / d * s;
 		render_gfx_triangle(c->g, x1, y1, bx - dy / d * s * 0.5f, by + dx / d * s * 0.5f,
 		                    bx + dy / d * s * 0.5f, by - dx / d * s * 0.5f, C_INK);
@@ -321,12 +388,11 @@ static void draw_msg(struct render_dc *c, const struct render_msgrec *m, bool ho
 	}
 }
 
-static void draw_msgs(struct render_dc *c)
+static void draw_msgs(struct render_dc *c, const struct render_rect *band)
 {
 	const struct render_frame *f = c->f;
 	const struct render_msgrec *hot[2] = {NULL, NULL};
 	size_t first = render_diagram_first_msg(f->msgs, f->n_msgs, c->l.diagram_t0_us);
-	render_gfx_flush(c->g); /* the plain lines go straight to the renderer */
 	size_t shown = 0;
 	int64_t now = f->diagram_only ? c->l.diagram_t1_us : c->now;
 	for (size_t i = first; i < f->n_msgs && shown <= BUSY_ARROWS; i++) {
@@ -338,7 +404,10 @@ static void draw_msgs(struct render_dc *c)
 		                                   &end);
 	}
 	bool busy = shown > BUSY_ARROWS;
-	for (int pass = 0; pass < 2; pass++) {
+	struct mark_set *ms = busy ? calloc(1, sizeof *ms) : NULL;
+	for (int p = PASS_PLAIN; p <= PASS_ENDS; p++) {
+		if (p == PASS_PLAIN)
+			render_gfx_hairlines_begin(c->g, band);
 		for (size_t i = first; i < f->n_msgs; i++) {
 			const struct render_msgrec *m = &f->msgs[i];
 			if (m->send_seq > f->seq || m->send_us > c->l.diagram_t1_us)
@@ -351,13 +420,16 @@ static void draw_msgs(struct render_dc *c)
 				hot[1] = m;
 				continue;
 			}
-			draw_msg(c, m, false, busy, pass);
+			draw_msg(c, m, false, busy, (enum msg_pass)p, ms);
 		}
+		if (p == PASS_PLAIN)
+			render_gfx_hairlines_end(c->g);
 	}
+	free(ms);
 	for (int i = 1; i >= 0; i--)
 		if (hot[i]) {
-			draw_msg(c, hot[i], true, false, 0);
-			draw_msg(c, hot[i], true, false, 1);
+			draw_msg(c, hot[i], true, false, PASS_LINES, NULL);
+			draw_msg(c, hot[i], true, false, PASS_ENDS, NULL);
 		}
 }
 
@@ -370,15 +442,21 @@ static void draw_heads(struct render_dc *c)
 	render_gfx_text(c->g, px(c, 12), false, C_INK3, "s \xe2\x86\x93",
 	                (float)l->diagram.x + RENDER_DIAGRAM_GUTTER * u - 8 * u, y,
 	                GFX_RIGHT | GFX_MIDDLE);
+	/* a chip left of each lifeline and the name right of it, where the
+	 * widest name and the next chip fit in a column; else the names alone
+	 * (the lifelines show the roles too) */
+	char b[8];
+	snprintf(b, sizeof b, "n%u", c->n);
+	float col = c->n > 1 ? render_layout_diagram_x(l, 2) - render_layout_diagram_x(l, 1) : 1e9f;
+	bool chips = !c->f->diagram_only &&
+	             (float)render_gfx_text_w(c->g, tp, true, b) + 26 * u <= col;
 	for (unsigned i = 1; i <= c->n; i++) {
 		float x = render_layout_diagram_x(l, i);
-		char b[8];
 		snprintf(b, sizeof b, "n%u", i);
-		if (!c->f->diagram_only)
+		if (chips)
 			role_chip(c, i, x - 12 * u, y, 8 * u);
 		render_gfx_text(c->g, tp, true, c->f->selected == i ? C_INK : C_INK2, b,
-		                c->f->diagram_only ? x : x + 2 * u, y,
-		                (c->f->diagram_only ? GFX_CENTER : GFX_LEFT) | GFX_MIDDLE);
+		                chips ? x + 2 * u : x, y, (chips ? GFX_LEFT : GFX_CENTER) | GFX_MIDDLE);
 	}
 }
 
@@ -398,7 +476,7 @@ void render_draw_diagram(struct render_dc *c)
 	struct render_rect band = {d->x, (int)top - 2, d->w, (int)(bottom - top) + 12};
 	render_gfx_clip(c->g, &band);
 	draw_lifelines(c);
-	draw_msgs(c);
+	draw_msgs(c, &band);
 	draw_life_marks(c);
 	if (!c->f->diagram_only) { /* now, and what is due next below it */
 		float y = render_layout_diagram_y(l, c->now);

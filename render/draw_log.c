@@ -105,6 +105,53 @@ static void draw_log_ghosts(struct render_dc *c, unsigned i, uint64_t first, flo
 	}
 }
 
+/* One label of the legend: its width, drawn when draw is set. */
+static float legend_text(struct render_dc *c, int lp, const char *s, float x, float y, bool draw)
+{
+	if (draw)
+		return render_gfx_text(c->g, lp, false, C_INK2, s, x, y, GFX_LEFT | GFX_MIDDLE);
+	return (float)render_gfx_text_w(c->g, lp, false, s);
+}
+
+/* The log panel's legend from (lx, ly) at text size lp: its width, drawn
+ * when draw is set. */
+static float log_legend(struct render_dc *c, float lx, float ly, int lp, bool draw)
+{
+	float u = c->u, x0 = lx, sq = (float)lp;
+	struct rgba tc = render_term_colour(1);
+	if (draw)
+		render_gfx_rect(c->g, lx, ly - sq / 2, sq, sq, tc);
+	lx += sq + 4 * u;
+	lx += legend_text(c, lp, _("committed"), lx, ly, draw) + 10 * u;
+	if (draw) {
+		render_gfx_rect(c->g, lx, ly - sq / 2, sq, sq, C_WHITE);
+		render_gfx_rect_outline(c->g, lx, ly - sq / 2, sq, sq, 2.5f * u, rgba_shade(tc, 0.45f));
+	}
+	lx += sq + 4 * u;
+	lx += legend_text(c, lp, _("not yet"), lx, ly, draw) + 10 * u;
+	if (draw)
+		render_gfx_rect(c->g, lx, ly - sq / 2 - 2 * u, 4 * u, sq + 4 * u, C_INK);
+	lx += 8 * u;
+	lx += legend_text(c, lp, _("commitIndex"), lx, ly, draw) + 10 * u;
+	if (draw)
+		render_gfx_triangle(c->g, lx + 6 * u, ly - 6 * u, lx + 12 * u, ly + 5 * u, lx, ly + 5 * u,
+		                    OI_BLUE);
+	lx += 16 * u;
+	lx += legend_text(c, lp, _("next"), lx, ly, draw) + 10 * u;
+	if (draw)
+		render_gfx_rect(c->g, lx, ly + 2 * u, 16 * u, 4 * u, OI_BLUE);
+	lx += 20 * u;
+	lx += legend_text(c, lp, _("match"), lx, ly, draw) + 10 * u;
+	/* a rolled-back entry: a dashed rim, struck through */
+	if (draw) {
+		dashed_box(c, lx, ly - sq / 2 - 1 * u, sq + 6 * u, sq + 2 * u, 2 * u, OI_VERMILLION);
+		render_gfx_line(c->g, lx + 2 * u, ly, lx + sq + 4 * u, ly, 2 * u, OI_VERMILLION);
+	}
+	lx += sq + 10 * u;
+	lx += legend_text(c, lp, _("rolled back"), lx, ly, draw);
+	return lx - x0;
+}
+
 void render_draw_log(struct render_dc *c)
 {
 	const struct render_layout *l = &c->l;
@@ -114,31 +161,12 @@ void render_draw_log(struct render_dc *c)
 	float x0 = (float)p->x + 12 * u, y0 = (float)p->y + 7 * u;
 	render_gfx_text(c->g, px(c, 17), true, C_INK, _("Logs"), x0, y0, GFX_LEFT);
 
-	/* the legend, right of the title */
+	/* the legend, right of the title, at the largest size that fits */
+	float lx = x0 + 56 * u, ly = y0 + 10 * u, room = (float)(p->x + p->w) - 8 * u - lx;
 	int lp = px(c, 12);
-	float lx = x0 + 56 * u, ly = y0 + 10 * u, sq = 12 * u;
-	struct rgba tc = render_term_colour(1);
-	render_gfx_rect(c->g, lx, ly - sq / 2, sq, sq, tc);
-	lx += sq + 4 * u;
-	lx += render_gfx_text(c->g, lp, false, C_INK2, _("committed"), lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
-	render_gfx_rect(c->g, lx, ly - sq / 2, sq, sq, C_WHITE);
-	render_gfx_rect_outline(c->g, lx, ly - sq / 2, sq, sq, 2.5f * u, rgba_shade(tc, 0.45f));
-	lx += sq + 4 * u;
-	lx += render_gfx_text(c->g, lp, false, C_INK2, _("not yet"), lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
-	render_gfx_rect(c->g, lx, ly - sq / 2 - 2 * u, 4 * u, sq + 4 * u, C_INK);
-	lx += 8 * u;
-	lx += render_gfx_text(c->g, lp, false, C_INK2, _("commitIndex"), lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
-	render_gfx_triangle(c->g, lx + 6 * u, ly - 6 * u, lx + 12 * u, ly + 5 * u, lx, ly + 5 * u, OI_BLUE);
-	lx += 16 * u;
-	lx += render_gfx_text(c->g, lp, false, C_INK2, _("next"), lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
-	render_gfx_rect(c->g, lx, ly + 2 * u, 16 * u, 4 * u, OI_BLUE);
-	lx += 20 * u;
-	lx += render_gfx_text(c->g, lp, false, C_INK2, _("match"), lx, ly, GFX_LEFT | GFX_MIDDLE) + 10 * u;
-	/* a rolled-back entry: a dashed rim, struck through */
-	dashed_box(c, lx, ly - sq / 2 - 1 * u, sq + 6 * u, sq + 2 * u, 2 * u, OI_VERMILLION);
-	render_gfx_line(c->g, lx + 2 * u, ly, lx + sq + 4 * u, ly, 2 * u, OI_VERMILLION);
-	lx += sq + 10 * u;
-	render_gfx_text(c->g, lp, false, C_INK2, _("rolled back"), lx, ly, GFX_LEFT | GFX_MIDDLE);
+	while (lp > 8 && log_legend(c, lx, ly, lp, false) > room)
+		lp--;
+	log_legend(c, lx, ly, lp, true);
 
 	uint64_t first = render_layout_log_first(l, c->s);
 	int gap = (int)lroundf(4 * u);

@@ -82,19 +82,20 @@ void render_draw_legend_at(struct render_dc *c, float x, float y)
 	render_gfx_text(c->g, tp, false, C_INK2, _("message lost"), x + 28 * u, yy, GFX_LEFT | GFX_MIDDLE);
 }
 
-/* Kinds a..b-1 of the legend strip (and _("lost")), as one row: its width, or
- * drawn from x when draw is set.  Neighbours with the same short form (a
- * granted and a denied vote) share one label after both their shapes. */
-static float legend_row(struct render_dc *c, size_t a, size_t b, bool lost, float x, float y, int tp,
-                        float icon, float gap, float k, bool draw)
+/* Kinds ks[a..b) of the legend strip (and _("lost")), as one row: its
+ * width, or drawn from x when draw is set.  Neighbours with the same short
+ * form (a granted and a denied vote) share one label after both their
+ * shapes. */
+static float legend_row(struct render_dc *c, const enum render_msg_kind *ks, size_t a, size_t b,
+                        bool lost, float x, float y, int tp, float icon, float gap, float k,
+                        bool draw)
 {
 	float u = c->u, x0 = x;
 	for (size_t i = a; i < b; i++) {
-		const char *brief = render_msg_kind_brief((enum render_msg_kind)i);
+		const char *brief = render_msg_kind_brief(ks[i]);
 		if (draw)
-			render_shape_msg(c->g, (enum render_msg_kind)i, 1, x + 10 * u * k, y, u * k * 0.78f, 1,
-			                 false);
-		if (i + 1 < b && !strcmp(brief, render_msg_kind_brief((enum render_msg_kind)(i + 1)))) {
+			render_shape_msg(c->g, ks[i], 1, x + 10 * u * k, y, u * k * 0.78f, 1, false);
+		if (i + 1 < b && !strcmp(brief, render_msg_kind_brief(ks[i + 1]))) {
 			x += icon - 3 * u; /* the next shape, then the shared label */
 			continue;
 		}
@@ -116,20 +117,59 @@ static float legend_row(struct render_dc *c, size_t a, size_t b, bool lost, floa
 	return x - x0;
 }
 
+/* Whether the strip shows kind k: only what this run can send (the PreVote
+ * kinds while PreVote is on) or has sent (TimeoutNow once a leadership
+ * transfer started). */
+static bool legend_shows(const struct sim *s, enum render_msg_kind k)
+{
+	switch (k) {
+	case RENDER_MSG_PREVOTE:
+	case RENDER_MSG_PREVOTE_GRANTED:
+	case RENDER_MSG_PREVOTE_DENIED:
+		return sim_config(s)->prevote;
+	case RENDER_MSG_TIMEOUT_NOW:
+		return sim_counters(s)->transfers > 0;
+	case RENDER_MSG_VOTE:
+	case RENDER_MSG_HEARTBEAT:
+	case RENDER_MSG_ENTRIES:
+	case RENDER_MSG_SNAPSHOT:
+	case RENDER_MSG_VOTE_GRANTED:
+	case RENDER_MSG_VOTE_DENIED:
+	case RENDER_MSG_APPEND_OK:
+	case RENDER_MSG_APPEND_REJECTED:
+		return true;
+	}
+	return true;
+}
+
 /* The message legend along the top of the cluster area: one strip at the
  * largest text that fits; in small windows two, requests (and losses)
- * above replies.  The kinds come in the enum's order, requests first. */
+ * above replies. */
 void render_draw_legend(struct render_dc *c)
 {
 	const struct render_rect *cl = &c->l.cluster;
 	float u = c->u, y = (float)cl->y + 14 * u, cx = (float)cl->x + (float)cl->w / 2;
 	float gap = 10 * u, icon = 25 * u;
 	float avail = (float)cl->w - 24 * u;
-	size_t split = RENDER_MSG_VOTE_GRANTED; /* the first reply */
+	/* requests first, then replies: ks[0..split) and ks[split..rows) */
+	static const enum render_msg_kind order[RENDER_MSG_KINDS] = {
+	    RENDER_MSG_VOTE,         RENDER_MSG_HEARTBEAT,        RENDER_MSG_ENTRIES,
+	    RENDER_MSG_SNAPSHOT,     RENDER_MSG_PREVOTE,          RENDER_MSG_TIMEOUT_NOW,
+	    RENDER_MSG_VOTE_GRANTED, RENDER_MSG_VOTE_DENIED,      RENDER_MSG_APPEND_OK,
+	    RENDER_MSG_APPEND_REJECTED, RENDER_MSG_PREVOTE_GRANTED, RENDER_MSG_PREVOTE_DENIED,
+	};
+	enum render_msg_kind ks[RENDER_MSG_KINDS];
+	size_t rows = 0, split = 0;
+	for (size_t i = 0; i < RENDER_MSG_KINDS; i++) {
+		if (order[i] == RENDER_MSG_VOTE_GRANTED)
+			split = rows;
+		if (legend_shows(c->s, order[i]))
+			ks[rows++] = order[i];
+	}
 	int tp = c->l.legend_px;
-	float w = legend_row(c, 0, LEGEND_ROWS, true, 0, 0, tp, icon, gap, 1, false);
+	float w = legend_row(c, ks, 0, rows, true, 0, 0, tp, icon, gap, 1, false);
 	if (w <= avail) {
-		legend_row(c, 0, LEGEND_ROWS, true, cx - w / 2, y + 8 * u, tp, icon, gap, 1, true);
+		legend_row(c, ks, 0, rows, true, cx - w / 2, y + 8 * u, tp, icon, gap, 1, true);
 		return;
 	}
 	/* two rows, requests (and losses) above replies, at the same size
@@ -137,16 +177,16 @@ void render_draw_legend(struct render_dc *c)
 	float k = 1.0f;
 	for (float size = 16; size >= 9; size -= 1) {
 		tp = px(c, size);
-		float w1 = legend_row(c, 0, split, true, 0, 0, tp, icon, gap, k, false);
-		float w2 = legend_row(c, split, LEGEND_ROWS, false, 0, 0, tp, icon, gap, k, false);
+		float w1 = legend_row(c, ks, 0, split, true, 0, 0, tp, icon, gap, k, false);
+		float w2 = legend_row(c, ks, split, rows, false, 0, 0, tp, icon, gap, k, false);
 		if (fmaxf(w1, w2) <= avail)
 			break;
 	}
-	float w1 = legend_row(c, 0, split, true, 0, 0, tp, icon, gap, k, false);
-	float w2 = legend_row(c, split, LEGEND_ROWS, false, 0, 0, tp, icon, gap, k, false);
+	float w1 = legend_row(c, ks, 0, split, true, 0, 0, tp, icon, gap, k, false);
+	float w2 = legend_row(c, ks, split, rows, false, 0, 0, tp, icon, gap, k, false);
 	y -= 2 * u;
-	legend_row(c, 0, split, true, cx - w1 / 2, y, tp, icon, gap, k, true);
-	legend_row(c, split, LEGEND_ROWS, false, cx - w2 / 2, y + 22 * u, tp, icon, gap, k, true);
+	legend_row(c, ks, 0, split, true, cx - w1 / 2, y, tp, icon, gap, k, true);
+	legend_row(c, ks, split, rows, false, cx - w2 / 2, y + 22 * u, tp, icon, gap, k, true);
 }
 
 /* ---- Overlays ------------------------------------------------------------------------------ */

@@ -72,6 +72,13 @@ struct render_gfx {
 	SDL_Texture *layer_tex;
 	int layer_w, layer_h;
 	uint64_t layer_hash;
+	/* the hairline layer: rebuilt every frame */
+	bool hair_on;
+	struct render_rect hair_rect;
+	uint32_t *hair_buf;
+	SDL_Texture *hair_tex;
+	int hair_w, hair_h;
+	int hair_x0, hair_y0, hair_x1, hair_y1; /* the pixels touched */
 };
 
 static void layer_add(struct render_gfx *g, int kind, float a, float b, float c2, float d,
@@ -195,6 +202,9 @@ void render_gfx_free(struct render_gfx *g)
 	if (g->layer_tex)
 		SDL_DestroyTexture(g->layer_tex);
 	free(g->layer_buf);
+	if (g->hair_tex)
+		SDL_DestroyTexture(g->hair_tex);
+	free(g->hair_buf);
 	free(g->prims);
 	free(g->v);
 	free(g->idx);
@@ -987,6 +997,99 @@ void render_gfx_layer_end(struct render_gfx *g)
 	}
 	SDL_Rect dst = {r->x, r->y, r->w, r->h};
 	SDL_RenderCopy(g->r, g->layer_tex, NULL, &dst);
+}
+
+/* ---- The hairline layer: hundreds of one-pixel lines, drawn on the CPU ---------- */
+void render_gfx_hairlines_begin(struct render_gfx *g, const struct render_rect *r)
+{
+	g->hair_on = false;
+	if (r->w <= 0 || r->h <= 0)
+		return;
+	if (!g->hair_tex || g->hair_w != r->w || g->hair_h != r->h) {
+		if (g->hair_tex)
+			SDL_DestroyTexture(g->hair_tex);
+		free(g->hair_buf);
+		g->hair_buf = calloc((size_t)r->w * (size_t)r->h, 4);
+		g->hair_tex = SDL_CreateTexture(g->r, SDL_PIXELFORMAT_ARGB8888,
+		                                SDL_TEXTUREACCESS_STREAMING, r->w, r->h);
+		g->hair_w = g->hair_buf && g->hair_tex ? r->w : 0;
+		g->hair_h = g->hair_buf && g->hair_tex ? r->h : 0;
+		if (!g->hair_w)
+			return;
+		SDL_SetTextureBlendMode(g->hair_tex, SDL_BLENDMODE_BLEND);
+	}
+	g->hair_on = true;
+	g->hair_rect = *r;
+	g->hair_x0 = r->w;
+	g->hair_y0 = r->h;
+	g->hair_x1 = g->hair_y1 = 0;
+}
+
+void render_gfx_hairline(struct render_gfx *g, float x0, float y0, float x1, float y1,
+                         struct rgba c)
+{
+	if (!g->hair_on)
+		return;
+	/* into the layer, clipped to it (Liang-Barsky) */
+	float w = (float)g->hair_w, h = (float)g->hair_h;
+	x0 -= (float)g->hair_rect.x;
+	x1 -= (float)g->hair_rect.x;
+	y0 -= (float)g->hair_rect.y;
+	y1 -= (float)g->hair_rect.y;
+	float dx = x1 - x0, dy = y1 - y0, t0 = 0, t1 = 1;
+	float p[4] = {-dx, dx, -dy, dy}, q[4] = {x0, w - 0.01f - x0, y0, h - 0.01f - y0};
+	for (int i = 0; i < 4; i++) {
+		if (p[i] == 0) {
+			if (q[i] < 0)
+				return;
+			continue;
+		}
+		float t = q[i] / p[i];
+		if (p[i] < 0 && t > t0)
+			t0 = t;
+		else if (p[i] > 0 && t < t1)
+			t1 = t;
+	}
+	if (t0 > t1)
+		return;
+	float ax = x0 + dx * t0, ay = y0 + dy * t0, bx = x0 + dx * t1, by = y0 + dy * t1;
+	uint32_t px = 0xFF000000u | (uint32_t)c.r << 16 | (uint32_t)c.g << 8 | c.b;
+	/* one pixel per step along the longer axis, in 16.16 fixed point */
+	int n = (int)fmaxf(fabsf(bx - ax), fabsf(by - ay)) + 1;
+	int32_t fx = (int32_t)(ax * 65536), fy = (int32_t)(ay * 65536);
+	int32_t sx = n > 1 ? (int32_t)((bx - ax) * 65536 / (float)(n - 1)) : 0;
+	int32_t sy = n > 1 ? (int32_t)((by - ay) * 65536 / (float)(n - 1)) : 0;
+	unsigned bw = (unsigned)g->hair_w, bh = (unsigned)g->hair_h;
+	for (int i = 0; i < n; i++, fx += sx, fy += sy) {
+		unsigned x = (unsigned)(fx >> 16), y = (unsigned)(fy >> 16);
+		if (x < bw && y < bh)
+			g->hair_buf[(size_t)y * bw + x] = px;
+	}
+	int xa = (int)fminf(ax, bx), xb = (int)fmaxf(ax, bx) + 1;
+	int ya = (int)fminf(ay, by), yb = (int)fmaxf(ay, by) + 1;
+	g->hair_x0 = xa < g->hair_x0 ? (xa < 0 ? 0 : xa) : g->hair_x0;
+	g->hair_y0 = ya < g->hair_y0 ? (ya < 0 ? 0 : ya) : g->hair_y0;
+	g->hair_x1 = xb > g->hair_x1 ? (xb > g->hair_w ? g->hair_w : xb) : g->hair_x1;
+	g->hair_y1 = yb > g->hair_y1 ? (yb > g->hair_h ? g->hair_h : yb) : g->hair_y1;
+}
+
+void render_gfx_hairlines_end(struct render_gfx *g)
+{
+	if (!g->hair_on)
+		return;
+	g->hair_on = false;
+	if (g->hair_x1 <= g->hair_x0 || g->hair_y1 <= g->hair_y0)
+		return;
+	render_gfx_flush(g);
+	SDL_Rect src = {g->hair_x0, g->hair_y0, g->hair_x1 - g->hair_x0, g->hair_y1 - g->hair_y0};
+	uint32_t *first = g->hair_buf + (size_t)src.y * (size_t)g->hair_w + (size_t)src.x;
+	SDL_UpdateTexture(g->hair_tex, &src, first, g->hair_w * 4);
+	SDL_Rect dst = {g->hair_rect.x + src.x, g->hair_rect.y + src.y, src.w, src.h};
+	SDL_RenderCopy(g->r, g->hair_tex, &src, &dst);
+	/* clear what was drawn, for the next frame */
+	for (int y = src.y; y < src.y + src.h; y++)
+		memset(g->hair_buf + (size_t)y * (size_t)g->hair_w + (size_t)src.x, 0,
+		       (size_t)src.w * 4);
 }
 
 /* ---- Fonts and text --------------------------------------------------------------- */

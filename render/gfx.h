@@ -113,6 +113,16 @@ void render_gfx_page(struct render_gfx *g, float cx, float cy, float hw, float h
 void render_gfx_layer_begin(struct render_gfx *g, const struct render_rect *r);
 void render_gfx_layer_end(struct render_gfx *g);
 
+/* Between begin and end, render_gfx_hairline draws an opaque line one pixel
+ * wide, not smoothed (c's alpha is ignored; a later line covers an earlier
+ * one), into a layer over r, rasterised on the CPU and put on the canvas in
+ * one copy at end: for hundreds of thin lines a frame (a busy diagram), far
+ * cheaper than the renderer's lines, which go point by point. */
+void render_gfx_hairlines_begin(struct render_gfx *g, const struct render_rect *r);
+void render_gfx_hairline(struct render_gfx *g, float x0, float y0, float x1, float y1,
+                         struct rgba c);
+void render_gfx_hairlines_end(struct render_gfx *g);
+
 /* Text: px is the font size in pixels; bold picks DejaVu Sans Bold.
  * Draws at (x, y) with align = horizontal | vertical; returns the width.
  * Textures are cached by (font, colour, text). */

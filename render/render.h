@@ -429,7 +429,8 @@ enum render_msg_kind {
 	RENDER_MSG_PREVOTE_GRANTED, /* a hollow triangle, a check */
 	RENDER_MSG_PREVOTE_DENIED,  /* a hollow triangle, a cross */
 	RENDER_MSG_TIMEOUT_NOW,     /* TimeoutNow: two filled triangles pointing ahead
-	                               (fast-forward: campaign now) */
+	                               (fast-forward: campaign now); a request, last
+	                               because it needs no reply row */
 };
 #define RENDER_MSG_KINDS 12
 
@@ -619,6 +620,10 @@ int render_bench_frames_clients(int frames, int w, int h, int nodes, int min_msg
 /* A busy run 10 virtual minutes in, then one step back with the window's
  * checkpoint mechanism; *ms is the wall time of that step.  0 or -1. */
 int render_bench_step_back(double *ms);
+/* A seek 20 s -> 50 s of a busy 15-node cluster in slices of 100 events,
+ * as the window does it between frames: the wall time of a slice, p99 and
+ * the longest (a slice that takes a checkpoint is the long one). */
+int render_bench_seek(double *p99_ms, double *max_ms, size_t *slices);
 /* Opens the window (a display is needed) on a scenario that stops at a
  * pause, leaves it alone for `seconds` and sets *pct to the CPU it used
  * meanwhile, in % of one core.  0, or the window's exit code (2: no

@@ -109,6 +109,7 @@ void sim_msg_launch(struct sim *s, uint32_t i)
 	if (s->cfg.slow_ppm && sim_rand_ppm(&s->net.rng, s->cfg.slow_ppm))
 		sm->deliver_us += sim_rand_range(&s->net.rng, s->cfg.slow_us_min, s->cfg.slow_us_max);
 	sm->sent_cut = !s->net.link_up[sim_link_at(s, sm->m.from, sm->m.to)];
+	sm->to_boot = s->nodes[sm->m.to].incarnation;
 	sm->lost = sm->sent_cut || sim_rand_ppm(&s->net.rng, s->cfg.drop_ppm);
 	s->counters.msgs_sent++;
 	emit_msg(s, SIM_T_SEND, sm, NULL);
@@ -141,6 +142,7 @@ static uint32_t msg_copy(struct sim *s, uint32_t i)
 	    s->now_us + sim_rand_range(&s->net.rng, s->cfg.latency_us_min, s->cfg.latency_us_max);
 	dl->msg.lost = s->net.slots[i].msg.lost;
 	dl->msg.sent_cut = s->net.slots[i].msg.sent_cut;
+	dl->msg.to_boot = s->net.slots[i].msg.to_boot;
 	s->counters.msgs_duplicated++;
 	emit_copy(s, SIM_T_DUPLICATE, &dl->msg, NULL, s->net.slots[i].msg.id);
 	if (sim_queue_push(&s->q, dl->msg.deliver_us, SIM_EV_DELIVER, dl->msg.m.to, j, dl->gen) !=
@@ -177,6 +179,8 @@ void sim_net_deliver(struct sim *s, uint32_t slot)
 		why = N_("link down");
 	else if (!s->nodes[to].up)
 		why = N_("receiver down");
+	else if (s->nodes[to].incarnation != sm->to_boot)
+		why = N_("restarted"); /* it crashed after the send: a new process */
 	if (why) {
 		record_drop(s, sm, why);
 		sim_slot_free(s, slot);

@@ -785,8 +785,10 @@ int sim_transfer(struct sim *s, uint8_t target)
 	     : rc == RAFT_ENOTLEADER  ? SIM_ENOLEADER
 	     : rc == RAFT_ETRANSFER   ? SIM_ETRANSFER
 	                              : SIM_EINVAL;
-	if (rc == SIM_OK)
+	if (rc == SIM_OK) {
 		s->nodes[leader].transfer_to = target;
+		s->counters.transfers++;
+	}
 	if (s->trace_fn) {
 		struct sim_trace t = {.kind = SIM_T_TRANSFER, .node = leader, .peer = target,
 		                      .success = rc == SIM_OK};

@@ -226,6 +226,8 @@ struct sim_msg {
 	bool lost;            /* will be dropped on arrival (random loss or cut link) */
 	bool sent_cut;        /* sent over a cut link (lost, even if mended since) */
 	bool duplicate;       /* a copy made by the network */
+	uint16_t to_boot;     /* the receiver's incarnation when it was sent: a
+	                       * receiver restarted since drops it on arrival */
 	struct raft_msg m;    /* m.entries points into sim-owned memory */
 };
 /* Slots 0..sim_msg_capacity()-1; sim_msg_slot() is NULL for a free slot. */
@@ -283,6 +285,7 @@ struct sim_counters {
 	uint64_t commits;       /* highest index committed anywhere */
 	uint64_t disk_writes;
 	uint64_t client_requests, client_acks;
+	uint64_t transfers;     /* leadership transfers started */
 };
 const struct sim_counters *sim_counters(const struct sim *s);
 
@@ -310,7 +313,7 @@ enum sim_trace_kind {
 	SIM_T_SEND,       /* msg, msg_id, due_us: it left its sender and is due
 	                     at its receiver at due_us */
 	SIM_T_DROP,       /* msg, msg_id; text: why ("lost", "link down",
-	                     "cut link", "receiver down", "by command") */
+	                     "cut link", "receiver down", "restarted", "by command") */
 	SIM_T_DUPLICATE,  /* msg: the network duplicated it; msg_id and due_us
 	                     are the new copy's, copy_of the original's id */
 	SIM_T_COMMIT,     /* node: commitIndex advanced to index; entry */

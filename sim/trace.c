@@ -542,8 +542,14 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 		}
 		break;
 	case SIM_T_DROP:
-		sb_add(&b, _("A message from n%u to n%u was lost (%s)."), t->node, t->peer,
-		       t->text ? _(t->text) : _("lost"));
+		if (t->text && !strcmp(t->text, "restarted"))
+			sb_add(&b,
+			       _("A message from n%u to n%u was dropped: n%u crashed and restarted "
+			         "after it was sent, and the new process never gets it."),
+			       t->node, t->peer, t->peer);
+		else
+			sb_add(&b, _("A message from n%u to n%u was lost (%s)."), t->node, t->peer,
+			       t->text ? _(t->text) : _("lost"));
 		break;
 	case SIM_T_DUPLICATE:
 		sb_add(&b, _("The network duplicated a message from n%u to n%u."), t->node, t->peer);

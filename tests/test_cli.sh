@@ -43,7 +43,7 @@ no-step-down 2 Election Safety
 lazy-vote 2 Durability
 keep-persisted 2 Durability
 snapshot-keeps-map 1 State Machine Safety
-stale-reply 2239 Match Index
+stale-reply 1507 Match Index
 match-from-next 1 Match Index
 EOF
 

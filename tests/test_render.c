@@ -1917,6 +1917,39 @@ Test(render, advisory_runner_skips_failed_checks)
 	scn_script_free(s);
 }
 
+/* Pixels near colour in the top band of the cluster area, where the
+ * message legend is. */
+static int legend_pixels(const struct render_offscreen *o, const struct render_history *h,
+                         uint32_t colour)
+{
+	struct render_layout l;
+	layout(&l, h);
+	int n = 0;
+	for (int y = l.cluster.y; y < l.cluster.y + (int)(44 * l.u); y++)
+		for (int x = l.cluster.x; x < l.cluster.x + l.cluster.w; x++)
+			n += near_rgb(render_offscreen_pixel(o, x, y), colour, 10);
+	return n;
+}
+
+/* The legend shows the PreVote shapes only where PreVote is on. */
+Test(render, legend_shows_prevote_only_when_it_is_on)
+{
+	uint32_t pv = render_msg_kind_rgb(RENDER_MSG_PREVOTE);
+	struct render_history *off = history(script_text("cluster nodes=5\nrun 100ms\n"));
+	struct render_history *on =
+	    history(script_text("cluster nodes=5\nset prevote=on\nrun 100ms\n"));
+	struct render_offscreen *o = canvas();
+	draw(o, off, 0);
+	int n_off = legend_pixels(o, off, pv);
+	draw(o, on, 0);
+	int n_on = legend_pixels(o, on, pv);
+	cr_assert_gt(n_on, 20, "no PreVote shape in the legend with PreVote on: %d", n_on);
+	cr_assert_eq(n_off, 0, "PreVote shapes in the legend with PreVote off: %d pixels", n_off);
+	render_offscreen_free(o);
+	render_history_free(off);
+	render_history_free(on);
+}
+
 /* ---- The space-time diagram ---------------------------------------------------- */
 static void draw_diagram(struct render_offscreen *o, const struct render_history *h,
                          struct render_layout *l)
@@ -1927,6 +1960,106 @@ static void draw_diagram(struct render_offscreen *o, const struct render_history
 	render_offscreen_draw(o, &f);
 	render_layout_compute_view(l, W, H, sim_n_nodes(render_history_sim(h)), true);
 	render_diagram_frame_time(l, &f);
+}
+
+/* The log panel's legend ends inside the panel (at 1280x720 with the
+ * diagram on, "rolled back" used to run off its right edge). */
+Test(render, log_legend_fits_its_panel)
+{
+	struct render_history *h = history(script_file("tutorial.scn"));
+	render_history_advance(h, 866 * MS, true);
+	struct render_offscreen *o = canvas();
+	struct render_layout l;
+	draw_diagram(o, h, &l);
+	const struct render_rect *p = &l.log;
+	int ink = 0;
+	for (int y = p->y + (int)(10 * l.u); y < p->y + (int)(24 * l.u); y++)
+		for (int x = p->x + p->w - (int)(6 * l.u); x < p->x + p->w; x++)
+			ink += !near_rgb(render_offscreen_pixel(o, x, y), 0xEEEEE9u, 24);
+	cr_assert_eq(ink, 0, "the log legend reaches the panel's right edge (%d pixels)", ink);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+/* Pixels that are not the panel on row y between x0 and x1 of the
+ * diagram: how wide a line crossing the row is drawn there. */
+static int ink_across(const struct render_offscreen *o, int y, float x0, float x1)
+{
+	int n = 0;
+	for (int x = (int)fminf(x0, x1) + 3; x < (int)fmaxf(x0, x1) - 3; x++)
+		n += !near_rgb(render_offscreen_pixel(o, x, y), 0xEEEEE9u, 30) &&
+		     !near_rgb(render_offscreen_pixel(o, x, y), 0xE2E2DCu, 8); /* a time rule */
+	return n;
+}
+
+/* Replies are drawn thinner than requests, so a burst of votes reads as
+ * requests going out and lighter answers coming back. */
+Test(render, diagram_replies_thinner_than_requests)
+{
+	struct render_history *h = history(script_text(
+	    "cluster nodes=2 seed=1\nset latency=20ms..20ms\ntimeout n1\nrun 60ms\n"));
+	render_history_advance(h, 59 * MS, true);
+	struct render_offscreen *o = canvas();
+	struct render_layout l;
+	draw_diagram(o, h, &l);
+	const struct render_msgrec *m;
+	size_t n = render_history_msgs(h, &m);
+	int64_t now = sim_now_us(render_history_sim(h));
+	int req = -1, rep = -1;
+	for (size_t i = 0; i < n; i++) {
+		float x0, y0, x1, y1;
+		int end;
+		if (!render_layout_diagram_msg(&l, &m[i], render_history_seq(h), now, &x0, &y0, &x1, &y1,
+		                               &end) ||
+		    end != RENDER_END_DELIVERED)
+			continue;
+		/* a row a quarter of the way down, clear of both ends */
+		int w = ink_across(o, (int)(y0 + (y1 - y0) * 0.25f), x0, x1);
+		if (m[i].type == RAFT_MSG_VOTE)
+			req = w;
+		else if (m[i].type == RAFT_MSG_VOTE_REPLY)
+			rep = w;
+	}
+	cr_assert(req > 0 && rep > 0, "no vote and reply drawn: %d %d", req, rep);
+	cr_assert_leq(rep * 4, req * 3, "a reply %d px across, its request %d", rep, req);
+	/* early in a run the diagram shows time before 0: no tick labels there */
+	int gutter_ink = 0;
+	float y_zero = render_layout_diagram_y(&l, 0);
+	for (int y = l.diagram.y + (int)(RENDER_DIAGRAM_HEAD * l.u); y < (int)y_zero - 12; y++)
+		for (int x = l.diagram.x + 4; x < l.diagram.x + (int)(RENDER_DIAGRAM_GUTTER * l.u); x++)
+			gutter_ink += !near_rgb(render_offscreen_pixel(o, x, y), 0xEEEEE9u, 30);
+	cr_assert_eq(gutter_ink, 0, "tick labels before time 0 (%d pixels)", gutter_ink);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+/* The heads over the lifelines: each node's role chip beside its name
+ * where the column has room for both, else the names alone (nine nodes
+ * at 1280x720: a chip would cover the end of its left neighbour's name). */
+Test(render, diagram_heads_keep_names_whole)
+{
+	for (int n = 5; n <= 9; n += 4) {
+		char text[64];
+		snprintf(text, sizeof text, "cluster nodes=%d seed=1\nrun 2s\n", n);
+		struct render_history *h = history(script_text(text));
+		render_history_advance(h, 2000 * MS, true);
+		struct render_offscreen *o = canvas();
+		struct render_layout l;
+		draw_diagram(o, h, &l);
+		int chips = 0;
+		for (int y = l.diagram.y; y < l.diagram.y + (int)(RENDER_DIAGRAM_HEAD * l.u); y++)
+			for (int x = l.diagram.x; x < l.diagram.x + l.diagram.w; x++) {
+				uint32_t p = render_offscreen_pixel(o, x, y);
+				chips += near_rgb(p, FOLLOWER_SKY, 12) || near_rgb(p, LEADER_BLUE, 12);
+			}
+		if (n == 5)
+			cr_assert_gt(chips, 50, "five nodes: no role chips over the lifelines");
+		else
+			cr_assert_eq(chips, 0, "nine nodes: role chips over names too close (%d pixels)",
+			             chips);
+		render_offscreen_free(o);
+		render_history_free(h);
+	}
 }
 
 /* The message records agree with the simulator: the ones flying at this
@@ -2059,6 +2192,45 @@ Test(render, diagram_arrow_ends_at_its_delivery_on_the_receiver)
 	/* an arrow toward the wrong lifeline would miss: the head is not on
 	 * the other side of the sender */
 	cr_assert_eq(count_near(o, xs - dx / d * 20, ys - dy / d * 20 + 1, 1, INK, 24), 0);
+	render_offscreen_free(o);
+	render_history_free(h);
+}
+
+/* The heartbeats, drawn as plain one-pixel lines on their own layer: the
+ * pixels half way along a delivered one have its colour (a little lighter,
+ * as at 4/5 over the panel), and nothing of it lies beside the line. */
+Test(render, diagram_heartbeat_lines_are_drawn_along_their_way)
+{
+	struct render_history *h = history(script_file("tutorial.scn"));
+	render_history_advance(h, 700 * MS, true);
+	struct render_offscreen *o = canvas();
+	struct render_layout l;
+	draw_diagram(o, h, &l);
+	const struct render_msgrec *m;
+	size_t n = render_history_msgs(h, &m);
+	int64_t now = sim_now_us(render_history_sim(h));
+	uint32_t hb = render_msg_kind_rgb(RENDER_MSG_HEARTBEAT), panel = 0xEEEEE9u;
+	uint32_t want = 0;
+	for (int sh = 16; sh >= 0; sh -= 8) {
+		uint32_t a = hb >> sh & 255, b = panel >> sh & 255;
+		want |= (a * 4 + b) / 5 << sh;
+	}
+	int checked = 0;
+	for (size_t i = 0; i < n && checked < 6; i++) {
+		float x0, y0, x1, y1;
+		int end;
+		if (m[i].type != RAFT_MSG_APPEND || m[i].n_entries != 0 ||
+		    !render_layout_diagram_msg(&l, &m[i], render_history_seq(h), now, &x0, &y0, &x1, &y1,
+		                               &end) ||
+		    end != RENDER_END_DELIVERED || y0 < (float)l.diagram.y + 60 || fabsf(x1 - x0) < 60)
+			continue;
+		float mx = (x0 + x1) / 2, my = (y0 + y1) / 2;
+		cr_assert_gt(count_near(o, mx, my, 1, want, 40), 0,
+		             "no heartbeat line half way at (%.0f, %.0f): %06x", mx, my,
+		             render_offscreen_pixel(o, (int)mx, (int)my) & 0xFFFFFF);
+		checked++;
+	}
+	cr_assert_gt(checked, 2, "too few heartbeats in view: %d", checked);
 	render_offscreen_free(o);
 	render_history_free(h);
 }

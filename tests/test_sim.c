@@ -322,6 +322,40 @@ Test(sim, message_sent_over_a_cut_link_says_so_when_it_arrives_after_the_heal)
 	sim_free(s);
 }
 
+/* A message to a node that crashes and restarts before it arrives dies on
+ * arrival: the new process never had the connection it was sent on.  One
+ * sent while the receiver was already down, and delivered after it is back,
+ * arrives. */
+Test(sim, message_to_a_receiver_restarted_since_it_was_sent_is_dropped)
+{
+	struct sim *s = make(3, 5);
+	struct tracebuf tb = {0};
+	uint8_t l = await_leader(s, 5 * SEC);
+	uint8_t f = l % 3 + 1;
+	const struct sim_msg *found = NULL;
+	for (int k = 0; k < 10000 && !found; k++) {
+		sim_step(s);
+		for (size_t i = 0; i < sim_msg_capacity(s); i++) {
+			const struct sim_msg *m = sim_msg_slot(s, i);
+			if (m && m->m.from == l && m->m.to == f && m->send_us == sim_now_us(s) &&
+			    m->deliver_us > sim_now_us(s))
+				found = m;
+		}
+	}
+	cr_assert(found);
+	uint64_t id = found->id;
+	int64_t arrive = found->deliver_us;
+	sim_set_trace(s, collect, &tb);
+	cr_assert_eq(sim_crash(s, f), SIM_OK);
+	cr_assert_eq(sim_restart(s, f), SIM_OK);
+	sim_run_until(s, arrive);
+	char want[64];
+	snprintf(want, sizeof want, "dropped (restarted) id=%llu", (unsigned long long)id);
+	cr_assert(tb.s && strstr(tb.s, want), "no '%s' in:\n%s", want, tb.s ? tb.s : "");
+	free(tb.s);
+	sim_free(s);
+}
+
 Test(sim, a_two_way_cut_is_one_event_naming_both_directions)
 {
 	struct sim *s = make(3, 5);
