@@ -172,21 +172,24 @@ void render_draw_legend(struct render_dc *c)
 		legend_row(c, ks, 0, rows, true, cx - w / 2, y + 8 * u, tp, icon, gap, 1, true);
 		return;
 	}
-	/* two rows, requests (and losses) above replies, at the same size
-	 * unless even that does not fit */
+	/* two rows, requests above replies (and losses), at the same size
+	 * unless even that does not fit; the shapes shrink with the text */
 	float k = 1.0f;
-	for (float size = 16; size >= 9; size -= 1) {
+	for (float size = 16; size >= 8; size -= 1) {
 		tp = px(c, size);
-		float w1 = legend_row(c, ks, 0, split, true, 0, 0, tp, icon, gap, k, false);
-		float w2 = legend_row(c, ks, split, rows, false, 0, 0, tp, icon, gap, k, false);
+		k = fminf(1.0f, size / 14.0f);
+		float w1 = legend_row(c, ks, 0, split, false, 0, 0, tp, icon * k, gap * k, k, false);
+		float w2 = legend_row(c, ks, split, rows, true, 0, 0, tp, icon * k, gap * k, k, false);
 		if (fmaxf(w1, w2) <= avail)
 			break;
 	}
-	float w1 = legend_row(c, ks, 0, split, true, 0, 0, tp, icon, gap, k, false);
-	float w2 = legend_row(c, ks, split, rows, false, 0, 0, tp, icon, gap, k, false);
+	icon *= k;
+	gap *= k;
+	float w1 = legend_row(c, ks, 0, split, false, 0, 0, tp, icon, gap, k, false);
+	float w2 = legend_row(c, ks, split, rows, true, 0, 0, tp, icon, gap, k, false);
 	y -= 2 * u;
-	legend_row(c, ks, 0, split, true, cx - w1 / 2, y, tp, icon, gap, k, true);
-	legend_row(c, ks, split, rows, false, cx - w2 / 2, y + 22 * u, tp, icon, gap, k, true);
+	legend_row(c, ks, 0, split, false, cx - w1 / 2, y, tp, icon, gap, k, true);
+	legend_row(c, ks, split, rows, true, cx - w2 / 2, y + 22 * u, tp, icon, gap, k, true);
 }
 
 /* ---- Overlays ------------------------------------------------------------------------------ */

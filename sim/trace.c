@@ -658,8 +658,20 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 			       t->node, t->peer, t->node);
 		break;
 	case SIM_T_SKEW:
-		sb_add(&b, _("n%u's clock jumps by %lld ms and runs at "), t->node,
-		       (long long)(t->skew_us / 1000));
+		if (t->rate_ppm == SIM_PPM && t->skew_us == 0) {
+			sb_add(&b, _("n%u's clock runs at real time again."), t->node);
+			break;
+		}
+		if (t->rate_ppm == SIM_PPM) { /* a jump alone */
+			sb_add(&b, _("n%u's clock jumps by %lld ms: its timers fire that much early or late."),
+			       t->node, (long long)(t->skew_us / 1000));
+			break;
+		}
+		if (t->skew_us != 0)
+			sb_add(&b, _("n%u's clock jumps by %lld ms and runs at "), t->node,
+			       (long long)(t->skew_us / 1000));
+		else
+			sb_add(&b, _("n%u's clock now runs at "), t->node);
 		sb_rate(&b, t->rate_ppm);
 		sb_add(&b, _(" times real time: its timers fire early or late."));
 		break;

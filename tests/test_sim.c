@@ -383,6 +383,25 @@ Test(sim, a_two_way_cut_is_one_event_naming_both_directions)
 	cr_assert_str_eq(buf, "[    0.000ms] mend n2 → n1\n");
 }
 
+/* A skew sentence says only what changed: a jump, a rate, both, or the
+ * clock back at real time. */
+Test(sim, skew_sentences_say_what_changed)
+{
+	char buf[256];
+	struct sim_trace t = {.kind = SIM_T_SKEW, .node = 1, .rate_ppm = SIM_PPM / 10};
+	sim_trace_explain(&t, buf, sizeof buf);
+	cr_assert_str_eq(buf, "n1's clock now runs at 0.1 times real time: its timers fire early or late.");
+	t.rate_ppm = SIM_PPM;
+	sim_trace_explain(&t, buf, sizeof buf);
+	cr_assert_str_eq(buf, "n1's clock runs at real time again.");
+	t.skew_us = 20000;
+	sim_trace_explain(&t, buf, sizeof buf);
+	cr_assert_str_eq(buf, "n1's clock jumps by 20 ms: its timers fire that much early or late.");
+	t.rate_ppm = 2 * SIM_PPM;
+	sim_trace_explain(&t, buf, sizeof buf);
+	cr_assert_str_eq(buf, "n1's clock jumps by 20 ms and runs at 2 times real time: its timers fire early or late.");
+}
+
 Test(sim, restart_counts_its_log_entries_in_words)
 {
 	char buf[256];
