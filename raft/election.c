@@ -75,6 +75,12 @@ static void prevote_start(struct raft_node *n, int64_t now_us)
 
 void raft_election_timeout(struct raft_node *n, int64_t now_us)
 {
+	if (!raft_conf_is_voter(&n->conf, n->cfg.id)) {
+		/* A learner, a spare or a removed server (that knows it) does
+		 * not campaign: it would have no vote to count (section 4.2.1). */
+		raft_timer_reset(n, now_us);
+		return;
+	}
 	if (n->cfg.prevote)
 		prevote_start(n, now_us);
 	else
@@ -94,6 +100,7 @@ void raft_become_follower(struct raft_node *n, int64_t now_us, uint64_t term)
 	}
 	n->role = RAFT_FOLLOWER;
 	n->flush_all = false;
+	n->held = false; /* a held change is dropped, as a lost request */
 	votes_clear(n);
 	if (was_leader)
 		raft_timer_reset(n, now_us);

@@ -12,6 +12,7 @@ void raft_config_default(struct raft_config *c, uint8_t id, uint8_t n_nodes)
 	memset(c, 0, sizeof *c);
 	c->id = id;
 	c->n_nodes = n_nodes;
+	c->n_voters = 0;
 	c->election_timeout_us_min = 150000;
 	c->election_timeout_us_max = 300000;
 	c->heartbeat_us = 50000;
@@ -91,6 +92,7 @@ struct raft_msg *raft_msg_push(struct raft_node *n, uint8_t type, uint8_t to)
 struct raft_node *raft_new(const struct raft_config *c, int64_t now_us)
 {
 	if (c == NULL || c->n_nodes < 1 || c->id < 1 || c->id > c->n_nodes ||
+	    c->n_voters > c->n_nodes ||
 	    !timing_valid(c->election_timeout_us_min, c->election_timeout_us_max,
 	                  c->heartbeat_us) ||
 	    c->entries_per_msg_max < 1)
@@ -99,7 +101,8 @@ struct raft_node *raft_new(const struct raft_config *c, int64_t now_us)
 	if (n == NULL)
 		return NULL;
 	n->cfg = *c;
-	raft_conf_init(&n->conf, c->n_nodes);
+	raft_conf_init(&n->initial_conf, c->n_voters ? c->n_voters : c->n_nodes);
+	n->conf = n->snap_conf = n->initial_conf;
 	n->rng = c->seed;
 	n->role = RAFT_FOLLOWER;
 	n->commit_thr = UINT64_MAX;

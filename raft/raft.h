@@ -46,6 +46,7 @@ enum {
 	RAFT_ENOMEM = -1,
 	RAFT_ENOTLEADER = -2, /* proposal to a node that is not leader */
 	RAFT_EINVAL = -3,     /* malformed command or configuration */
+	RAFT_EBUSY = -4,      /* a configuration change is still in progress */
 };
 
 /* Roles.  Every role and message type has one entry in vocab.c's tables;
@@ -82,6 +83,9 @@ enum raft_bug {
 	RAFT_BUG_STALE_READ = 1u << 11,      /* a leader answers a read from its own map
 	                                        without checking it still leads
 	                                        (the simulator's read path `local`) */
+	RAFT_BUG_CONFIG_BEFORE_NOOP = 1u << 12, /* a new leader appends a configuration
+	                                           entry before an entry of its own term
+	                                           committed (the 2015 fix is off) */
 };
 
 /* "commit-old-term" etc. -> the bit; 0 for an unknown name.  raft_bug_name
@@ -90,7 +94,7 @@ enum raft_bug {
 #define RAFT_BUG_NAMES                                                                    \
 	"commit-old-term, vote-twice, no-log-check, no-truncate, forget-vote, no-step-down, "   \
 	"lazy-vote, keep-persisted, snapshot-keeps-map, stale-reply, match-from-next, "        \
-	"stale-read"
+	"stale-read, config-before-noop"
 uint32_t raft_bug_from_name(const char *name);
 const char *raft_bug_name(uint32_t bit);
 /* The name of the first bug set in *bits (table order), which it clears;
@@ -101,7 +105,8 @@ const char *raft_bug_next(uint32_t *bits);
 /* What a log entry holds.  Only commands change the key-value map. */
 enum raft_entry_type {
 	RAFT_ENTRY_COMMAND = 0, /* a client's "KEY=VALUE" */
-	RAFT_ENTRY_CONFIG = 1,  /* a configuration (membership changes, later) */
+	RAFT_ENTRY_CONFIG = 1,  /* a configuration: who votes, who only listens
+	                           (raft_entry_conf() reads it) */
 	RAFT_ENTRY_NOOP = 2,    /* nothing: a leader's first entry of its term */
 	RAFT_ENTRY_READ = 3,    /* a read through the log: just the key (raft_propose_read) */
 };
@@ -163,7 +168,11 @@ struct raft_msg {
 
 struct raft_config {
 	uint8_t id;      /* 1..n_nodes */
-	uint8_t n_nodes; /* voters are 1..n_nodes */
+	uint8_t n_nodes; /* servers that exist: 1..n_nodes */
+	/* The first configuration: voters 1..n_voters (0, the default: all
+	 * n_nodes).  The others are spares: they run, but are not members
+	 * until a configuration entry adds them (raft_propose_change()). */
+	uint8_t n_voters;
 	int64_t election_timeout_us_min; /* default 150 ms */
 	int64_t election_timeout_us_max; /* default 300 ms, inclusive */
 	int64_t heartbeat_us;            /* default 50 ms */
@@ -252,6 +261,35 @@ int raft_propose(struct raft_node *n, int64_t now_us, const char *cmd, size_t le
 int raft_propose_read(struct raft_node *n, int64_t now_us, const char *key, size_t len,
                       uint64_t *index, uint8_t *leader_hint);
 void raft_timeout_now(struct raft_node *n, int64_t now_us);
+
+/* Membership changes (dissertation chapter 4), one server at a time.  A
+ * configuration entry takes effect on every server as soon as it is in its
+ * log (not when committed), and is undone if the entry is truncated.
+ *   RAFT_CHANGE_ADD_LEARNER  id joins as a learner: it receives entries
+ *                            but neither votes nor counts in a quorum
+ *   RAFT_CHANGE_PROMOTE      the learner id becomes a voter (once caught up)
+ *   RAFT_CHANGE_REMOVE       id (a voter or a learner) leaves; a leader
+ *                            that removes itself keeps replicating without
+ *                            counting itself and steps down once the
+ *                            change commits (section 4.2.2)
+ * Leader only.  RAFT_EBUSY while an earlier change is uncommitted (one
+ * change at a time); RAFT_EINVAL if the change makes no sense (adding a
+ * member, promoting a non-learner, removing the last voter, an id outside
+ * 1..n_nodes, more than RAFT_CONF_MEMBERS_MAX members).  The 2015 fix: a
+ * leader that has not yet committed an entry of its own term first
+ * appends a no-op and holds the change until the no-op commits; then
+ * *index gets 0, else the configuration entry's index. */
+enum raft_change {
+	RAFT_CHANGE_ADD_LEARNER = 0,
+	RAFT_CHANGE_PROMOTE = 1,
+	RAFT_CHANGE_REMOVE = 2,
+};
+/* (An earlier change still uncommitted at a leader that has no entry of
+ * its own term yet: RAFT_EBUSY, and a no-op is appended so that it
+ * commits.) */
+#define RAFT_CONF_MEMBERS_MAX (RAFT_CMD_MAX - 1)
+int raft_propose_change(struct raft_node *n, int64_t now_us, enum raft_change type, uint8_t id,
+                        uint64_t *index, uint8_t *leader_hint);
 /* Changes timing for the next timer draws (scenario `set`). */
 void raft_set_timing(struct raft_node *n, int64_t election_timeout_us_min,
                      int64_t election_timeout_us_max, int64_t heartbeat_us);
@@ -356,6 +394,21 @@ const char *raft_map_get(const struct raft_node *n, const char *key, size_t klen
 size_t raft_map_count(const struct raft_node *n);
 size_t raft_map_capacity(const struct raft_node *n);
 const struct raft_entry *raft_map_at(const struct raft_node *n, size_t i);
+
+/* The configuration in force (the last configuration entry in the log,
+ * else the snapshot's, else the first one). */
+bool raft_is_voter(const struct raft_node *n, uint8_t id);
+bool raft_is_learner(const struct raft_node *n, uint8_t id);
+/* Index of the configuration entry in force (0: the first configuration,
+ * or one that arrived in a snapshot without its index kept). */
+uint64_t raft_conf_index(const struct raft_node *n);
+/* Leader: a change is held (waiting for the no-op) or uncommitted. */
+bool raft_change_pending(const struct raft_node *n);
+/* Reads a configuration entry: its voters and learners, ascending, into
+ * the arrays (room for RAFT_CONF_MEMBERS_MAX each).  RAFT_EINVAL if e is
+ * not a well-formed configuration entry. */
+int raft_entry_conf(const struct raft_entry *e, uint8_t *voters, unsigned *n_voters,
+                    uint8_t *learners, unsigned *n_learners);
 
 /* The vocabulary (vocab.c): one descriptor per message type and per role,
  * which the trace, the scenario language and the window read. */
