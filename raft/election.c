@@ -23,6 +23,7 @@ static void become_leader(struct raft_node *n, int64_t now_us)
 {
 	n->role = RAFT_LEADER;
 	n->leader = n->cfg.id;
+	n->transfer_to = 0;
 	n->leader_heard_us = now_us;
 	memset(n->active, 0, sizeof n->active);
 	raft_quorum_heard(n, n->cfg.id);
@@ -31,7 +32,7 @@ static void become_leader(struct raft_node *n, int64_t now_us)
 }
 
 /* Sends a RequestVote or PreVote for term to every other voter. */
-static void ask_votes(struct raft_node *n, uint8_t type, uint64_t term)
+static void ask_votes(struct raft_node *n, uint8_t type, uint64_t term, bool transfer)
 {
 	uint64_t last = n->log_len, last_term = raft_term_at(n, n->log_len);
 	for (unsigned i = 0; i < n->conf.n_voters; i++) {
@@ -44,6 +45,7 @@ static void ask_votes(struct raft_node *n, uint8_t type, uint64_t term)
 		m->term = term;
 		m->index = last;          /* lastLogIndex */
 		m->log_term = last_term; /* lastLogTerm */
+		m->transfer = transfer;
 	}
 }
 
@@ -70,7 +72,7 @@ static void prevote_start(struct raft_node *n, int64_t now_us)
 		raft_election_start(n, now_us);
 		return;
 	}
-	ask_votes(n, RAFT_MSG_PREVOTE, n->term + 1);
+	ask_votes(n, RAFT_MSG_PREVOTE, n->term + 1, false);
 }
 
 void raft_election_timeout(struct raft_node *n, int64_t now_us)
@@ -101,6 +103,7 @@ void raft_become_follower(struct raft_node *n, int64_t now_us, uint64_t term)
 	n->role = RAFT_FOLLOWER;
 	n->flush_all = false;
 	n->held = false; /* a held change is dropped, as a lost request */
+	n->transfer_to = 0;
 	votes_clear(n);
 	if (was_leader)
 		raft_timer_reset(n, now_us);
@@ -111,7 +114,7 @@ void raft_become_follower(struct raft_node *n, int64_t now_us, uint64_t term)
  *   - Vote for self
  *   - Reset election timer
  *   - Send RequestVote RPCs to all other servers */
-void raft_election_start(struct raft_node *n, int64_t now_us)
+static void election_begin(struct raft_node *n, int64_t now_us, bool transfer)
 {
 	n->role = RAFT_CANDIDATE;
 	n->term++;
@@ -125,7 +128,17 @@ void raft_election_start(struct raft_node *n, int64_t now_us)
 		become_leader(n, now_us);
 		return;
 	}
-	ask_votes(n, RAFT_MSG_VOTE, n->term);
+	ask_votes(n, RAFT_MSG_VOTE, n->term, transfer);
+}
+
+void raft_election_start(struct raft_node *n, int64_t now_us)
+{
+	election_begin(n, now_us, false);
+}
+
+void raft_election_transfer(struct raft_node *n, int64_t now_us)
+{
+	election_begin(n, now_us, true);
 }
 
 /* Section 5.4.1: "Raft determines which of two logs is more up-to-date by

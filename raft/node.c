@@ -195,6 +195,7 @@ void raft_tick(struct raft_node *n, int64_t now_us)
 	if (n->role == RAFT_LEADER)
 		raft_quorum_check(n, now_us); /* CheckQuorum: it may step down */
 	if (n->role == RAFT_LEADER) {
+		raft_transfer_tick(n, now_us); /* a transfer may run out of time */
 		/* From Figure 2 (Leaders): repeat heartbeats during idle
 		 * periods to prevent election timeouts (section 5.2). */
 		if (now_us >= n->heartbeat_deadline_us)
@@ -232,8 +233,10 @@ void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 	/* Section 4.2.3 (with CheckQuorum): "if a server receives a
 	 * RequestVote request within the minimum election timeout of hearing
 	 * from a current leader, it does not update its term or grant its
-	 * vote". */
-	if (m->type == RAFT_MSG_VOTE && n->cfg.checkquorum && raft_leader_recent(n, now_us))
+	 * vote" - unless the leader itself handed over (section 3.10: the
+	 * candidate's RequestVote says so). */
+	if (m->type == RAFT_MSG_VOTE && n->cfg.checkquorum && !m->transfer &&
+	    raft_leader_recent(n, now_us))
 		return;
 	/* A PreVote and a granted PreVote reply carry a term nobody is in yet
 	 * (section 9.6): they change no term. */
@@ -274,6 +277,9 @@ void raft_step(struct raft_node *n, int64_t now_us, const struct raft_msg *m)
 	case RAFT_MSG_PREVOTE_REPLY:
 		raft_recv_prevote_reply(n, now_us, m);
 		break;
+	case RAFT_MSG_TIMEOUT_NOW:
+		raft_recv_timeout_now(n, now_us, m);
+		break;
 	}
 	n->stepped = raft_has_ready(n); /* this batch now answers m */
 }
@@ -291,6 +297,8 @@ int raft_propose(struct raft_node *n, int64_t now_us, const char *cmd, size_t le
 			*leader_hint = n->leader;
 		return RAFT_ENOTLEADER;
 	}
+	if (n->transfer_to != 0)
+		return RAFT_ETRANSFER; /* handing over: no new writes (section 3.10) */
 	return raft_repl_propose(n, cmd, len, RAFT_ENTRY_COMMAND, index);
 }
 
@@ -352,9 +360,12 @@ int64_t raft_next_deadline_us(const struct raft_node *n)
 {
 	if (n->role != RAFT_LEADER)
 		return n->election_deadline_us;
-	if (n->cfg.checkquorum && n->quorum_deadline_us < n->heartbeat_deadline_us)
-		return n->quorum_deadline_us;
-	return n->heartbeat_deadline_us;
+	int64_t d = n->heartbeat_deadline_us;
+	if (n->cfg.checkquorum && n->quorum_deadline_us < d)
+		d = n->quorum_deadline_us;
+	if (n->transfer_to != 0 && n->transfer_deadline_us < d)
+		d = n->transfer_deadline_us;
+	return d;
 }
 
 /* ---- Introspection ------------------------------------------------------- */

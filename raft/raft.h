@@ -46,7 +46,10 @@ enum {
 	RAFT_ENOMEM = -1,
 	RAFT_ENOTLEADER = -2, /* proposal to a node that is not leader */
 	RAFT_EINVAL = -3,     /* malformed command or configuration */
-	RAFT_EBUSY = -4,      /* a configuration change is still in progress */
+	RAFT_ETRANSFER = -4,  /* the leader is transferring leadership: it takes
+	                         no new writes (raft_propose) and no second
+	                         transfer until this one ends */
+	RAFT_EBUSY = -5,      /* a configuration change is still in progress */
 };
 
 /* Roles.  Every role and message type has one entry in vocab.c's tables;
@@ -134,13 +137,21 @@ enum raft_msg_type {
 	RAFT_MSG_PREVOTE_REPLY = 6, /* PreVote response: granted, with the
 	                               request's term; refused, with the
 	                               voter's own term */
+	RAFT_MSG_TIMEOUT_NOW = 7,  /* leadership transfer (dissertation section
+	                              3.10): the leader tells a caught-up
+	                              follower to start an election at once;
+	                              no reply (its RequestVote follows) */
 };
-#define RAFT_MSG_TYPES 7
+#define RAFT_MSG_TYPES 8
 
 struct raft_msg {
 	uint8_t type; /* enum raft_msg_type */
 	uint8_t from, to;
 	bool success;  /* (PRE)VOTE_REPLY: vote granted; APPEND_REPLY: entries matched */
+	bool transfer; /* VOTE: the candidate campaigns because its leader handed
+	                  over (TimeoutNow), so CheckQuorum's "a leader is
+	                  recent" rule does not hold the vote back (etcd's
+	                  campaignTransfer) */
 	uint64_t term; /* sender's currentTerm */
 	/* VOTE, PREVOTE: candidate's last log index/term.
 	 * APPEND: prevLogIndex/prevLogTerm.
@@ -261,6 +272,16 @@ int raft_propose(struct raft_node *n, int64_t now_us, const char *cmd, size_t le
 int raft_propose_read(struct raft_node *n, int64_t now_us, const char *key, size_t len,
                       uint64_t *index, uint8_t *leader_hint);
 void raft_timeout_now(struct raft_node *n, int64_t now_us);
+/* Leadership transfer (dissertation section 3.10), leader only: from now
+ * on the leader refuses new writes (raft_propose: RAFT_ETRANSFER), brings
+ * target up to date, and once target's matchIndex reaches its last index
+ * sends it a TimeoutNow, on which target starts an election at once
+ * (without PreVote).  The transfer ends when the leader steps down (it
+ * hears the target's higher term), or is aborted when it has not within
+ * the minimum election timeout: the leader takes writes again.
+ * RAFT_ENOTLEADER; RAFT_EINVAL for itself or a node that is not a voter;
+ * RAFT_ETRANSFER while a transfer is under way. */
+int raft_transfer(struct raft_node *n, int64_t now_us, uint8_t target);
 
 /* Membership changes (dissertation chapter 4), one server at a time.  A
  * configuration entry takes effect on every server as soon as it is in its
@@ -352,6 +373,10 @@ enum raft_role raft_role(const struct raft_node *n);
 uint64_t raft_term(const struct raft_node *n);
 uint8_t raft_voted_for(const struct raft_node *n);
 uint8_t raft_leader_hint(const struct raft_node *n); /* leader of this term, or 0 */
+/* Leader only: the node it is transferring leadership to (0: none), and
+ * when it gives up (raft_transfer). */
+uint8_t raft_transfer_target(const struct raft_node *n);
+int64_t raft_transfer_deadline_us(const struct raft_node *n);
 /* Whether voter granted this node its vote in the current term (candidate
  * or leader); raft_votes() counts them, self included. */
 bool raft_vote_granted_by(const struct raft_node *n, uint8_t voter);

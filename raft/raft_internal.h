@@ -111,6 +111,11 @@ struct raft_node {
 	 * since the last one (bit per id, itself included). */
 	int64_t quorum_deadline_us;
 	uint64_t active[4];
+	/* Leadership transfer (section 3.10), leader only: the target (0:
+	 * none), when the leader gives up, and whether TimeoutNow went out. */
+	uint8_t transfer_to;
+	bool transfer_sent;
+	int64_t transfer_deadline_us;
 
 	/* Candidate and leader: who granted its vote this term (bit per id). */
 	uint64_t votes[4];
@@ -260,10 +265,24 @@ void raft_become_follower(struct raft_node *n, int64_t now_us, uint64_t term);
 void raft_recv_vote(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
 void raft_recv_vote_reply(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
 
+/* transfer.c */
+/* The target's matchIndex may have reached the leader's last index: send
+ * TimeoutNow once it has. */
+void raft_transfer_progress(struct raft_node *n);
+/* Leader, raft_tick(): the transfer ran out of time. */
+void raft_transfer_tick(struct raft_node *n, int64_t now_us);
+/* TimeoutNow arrived: campaign at once. */
+void raft_recv_timeout_now(struct raft_node *n, int64_t now_us, const struct raft_msg *m);
+/* Starts an election now, without PreVote; its RequestVotes carry the
+ * transfer flag. */
+void raft_election_transfer(struct raft_node *n, int64_t now_us);
+
 /* replication.c */
 void raft_repl_start(struct raft_node *n, int64_t now_us);
 void raft_repl_heartbeat(struct raft_node *n, int64_t now_us);
 void raft_repl_flush(struct raft_node *n);
+/* Sends to peer `to` now what it lacks (a transfer's target). */
+void raft_repl_send_now(struct raft_node *n, uint8_t to);
 void raft_repl_self_persisted(struct raft_node *n);
 /* The commit rule again, after the configuration changed. */
 void raft_repl_recount(struct raft_node *n);

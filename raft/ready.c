@@ -126,6 +126,7 @@ void raft_restart(struct raft_node *n, int64_t now_us)
 	n->commit_thr = UINT64_MAX;
 	n->commit_cnt = 0;
 	n->flush_all = false;
+	n->transfer_to = 0;
 	n->heartbeat_deadline_us = 0;
 	/* Whatever was not yet taken is gone with the process. */
 	n->wr_from = 0;

@@ -172,6 +172,17 @@ void raft_repl_heartbeat(struct raft_node *n, int64_t now_us)
 	n->heartbeat_deadline_us = now_us + n->cfg.heartbeat_us;
 }
 
+void raft_repl_send_now(struct raft_node *n, uint8_t to)
+{
+	/* what is in flight may be lost: probe again from what it matches */
+	struct raft_peer *p = &n->peers[to];
+	if (p->state == RAFT_PROGRESS_REPLICATE) {
+		p->next = p->match + 1;
+		p->state = RAFT_PROGRESS_PROBE;
+	}
+	send_to(n, to, true);
+}
+
 void raft_repl_flush(struct raft_node *n)
 {
 	if (n->role != RAFT_LEADER || !n->flush_all)
@@ -334,6 +345,7 @@ void raft_recv_append_reply(struct raft_node *n, const struct raft_msg *m)
 		p->state = RAFT_PROGRESS_REPLICATE;
 		p->sent = false;
 		send_to(n, m->from, false);
+		raft_transfer_progress(n); /* a transfer's target may have caught up */
 		return;
 	}
 	/* "If AppendEntries fails because of log inconsistency: decrement

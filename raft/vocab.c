@@ -21,6 +21,9 @@ static const struct raft_msg_desc msg_descs[] = {
                           "a pre-candidate asks whether it could win, without raising its term"},
     [RAFT_MSG_PREVOTE_REPLY] = {"PreVoteReply", "PreVoteReply", true, RAFT_MSG_PREVOTE,
                                 "a pre-vote granted or refused"},
+    /* one-way: pair is itself (the target's RequestVote follows) */
+    [RAFT_MSG_TIMEOUT_NOW] = {"TimeoutNow", "TimeoutNow", false, RAFT_MSG_TIMEOUT_NOW,
+                              "the leader hands over: the target starts an election at once"},
 };
 _Static_assert(sizeof msg_descs / sizeof msg_descs[0] == RAFT_MSG_TYPES,
                "one descriptor per message type");

@@ -323,6 +323,8 @@ static size_t msg_lines(const struct render_frame *f, const struct render_msgrec
 		         "term %llu \xc2\xb7 lastIncludedIndex %llu \xc2\xb7 lastIncludedTerm %llu \xc2\xb7 "
 		         "%u keys",
 		         (ull)m->term, (ull)m->index, (ull)m->log_term, m->n_entries);
+		break;	case RAFT_MSG_TIMEOUT_NOW:
+		snprintf(lines[n++], 96, "term %llu \xc2\xb7 start an election now", (ull)m->term);
 		break;
 	}
 	char a[32], b[32], e[32];

@@ -21,6 +21,8 @@ static int priority(const struct sim_trace *t, bool *key)
 		*key = true;
 		return 8;
 	case SIM_T_CRASH:
+	case SIM_T_TRANSFER:
+	case SIM_T_TRANSFER_END:
 		*key = true;
 		return 7;
 	case SIM_T_TIMEOUT:

@@ -14,6 +14,7 @@ bool render_pace_matters(const struct raft_msg *m)
 	case RAFT_MSG_PREVOTE:
 	case RAFT_MSG_PREVOTE_REPLY:
 	case RAFT_MSG_SNAPSHOT:
+	case RAFT_MSG_TIMEOUT_NOW:
 		return true;
 	case RAFT_MSG_APPEND:
 		return m->n_entries > 0;

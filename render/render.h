@@ -339,8 +339,10 @@ enum render_msg_kind {
 	RENDER_MSG_PREVOTE,         /* PreVote: a filled triangle */
 	RENDER_MSG_PREVOTE_GRANTED, /* a hollow triangle, a check */
 	RENDER_MSG_PREVOTE_DENIED,  /* a hollow triangle, a cross */
+	RENDER_MSG_TIMEOUT_NOW,     /* TimeoutNow: two filled triangles pointing ahead
+	                               (fast-forward: campaign now) */
 };
-#define RENDER_MSG_KINDS 11
+#define RENDER_MSG_KINDS 12
 
 enum render_role_look {
 	RENDER_ROLE_FOLLOWER,  /* a plain circle, thin rim */

@@ -16,9 +16,10 @@
 #define K_LOG {0, 114, 178, 255}      /* AppendEntries and its replies: blue, like the leader */
 #define K_SNAPSHOT {240, 228, 66, 255} /* InstallSnapshot: yellow */
 #define K_PREVOTE {0, 77, 51, 255} /* PreVote and its replies: dark green (the pre-candidate is green) */
+#define K_TRANSFER {30, 30, 30, 255} /* TimeoutNow: near black, darker than every other message (a grey: no hue a term could share) */
 #define C_REFUSED OI_VERMILLION
 
-enum msg_shape { SHAPE_DIAMOND, SHAPE_DOT, SHAPE_BOX, SHAPE_PAGE, SHAPE_TRIANGLE };
+enum msg_shape { SHAPE_DIAMOND, SHAPE_DOT, SHAPE_BOX, SHAPE_PAGE, SHAPE_TRIANGLE, SHAPE_FORWARD };
 
 static const struct msg_look {
 	enum msg_shape shape;
@@ -46,6 +47,9 @@ static const struct msg_look {
                                     N_("pre-vote reply"), N_("pre-votes granted")},
     [RENDER_MSG_PREVOTE_DENIED] = {SHAPE_TRIANGLE, true, false, K_PREVOTE, N_("pre-vote denied"),
                                    N_("pre-vote reply"), N_("pre-votes denied")},
+    [RENDER_MSG_TIMEOUT_NOW] = {SHAPE_FORWARD, false, true, K_TRANSFER,
+                                N_("TimeoutNow (leadership transfer)"), N_("TimeoutNow"),
+                                N_("TimeoutNows")},
 };
 _Static_assert(sizeof msg_looks / sizeof msg_looks[0] == RENDER_MSG_KINDS,
                "one look per message kind");
@@ -93,6 +97,8 @@ enum render_msg_kind render_msg_kind_of(uint8_t type, bool success, uint32_t n_e
 		return RENDER_MSG_PREVOTE;
 	case RAFT_MSG_PREVOTE_REPLY:
 		return success ? RENDER_MSG_PREVOTE_GRANTED : RENDER_MSG_PREVOTE_DENIED;
+	case RAFT_MSG_TIMEOUT_NOW:
+		return RENDER_MSG_TIMEOUT_NOW;
 	}
 	return RENDER_MSG_KINDS;
 }
@@ -226,6 +232,21 @@ static void body(struct render_gfx *g, enum msg_shape shape, float x, float y, f
 		}
 		return;
 	}
+	case SHAPE_FORWARD: {
+		/* two triangles pointing right, side by side (fast-forward);
+		 * size is the half height of each */
+		float w = size * 0.95f, e = edge * 1.6f;
+		for (int i = 0; i < 2; i++) {
+			float x0 = x - w + (float)i * w;
+			render_gfx_triangle(g, x0 - e, y - size - e * 1.4f, x0 - e, y + size + e * 1.4f,
+			                    x0 + w + e * 1.5f, y, ink);
+		}
+		for (int i = 0; i < 2; i++) {
+			float x0 = x - w + (float)i * w;
+			render_gfx_triangle(g, x0, y - size, x0, y + size, x0 + w, y, col);
+		}
+		return;
+	}
 	case SHAPE_PAGE: {
 		float hh = size * 1.3f, fold = size * 0.75f;
 		render_gfx_page(g, x, y, size + edge, hh + edge, fold + edge * 0.6f, ink);
@@ -272,6 +293,9 @@ void render_shape_msg(struct render_gfx *g, enum render_msg_kind k, uint32_t n_e
 	case SHAPE_TRIANGLE:
 		size = (m->reply ? 14.0f : 11.0f) * u;
 		mark = 5.0f * u;
+		break;
+	case SHAPE_FORWARD:
+		size = 8.5f * u;
 		break;
 	}
 	body(g, m->shape, x, y, size, u, m->reply, m->reply && !m->ok, col, ink, white);

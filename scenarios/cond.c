@@ -7,11 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Every switch over a condition kind names every kind (no default:). */
+/* Every switch over an enum names every value (no default:). */
 #pragma GCC diagnostic error "-Wswitch-enum"
-
-/* How a base condition came out. */
-enum { SCN_FALSE = 0, SCN_TRUE = 1, SCN_UNRESOLVED = -1 };
 
 void scn_describe_roles(const struct sim *s, char *buf, size_t cap)
 {
@@ -160,8 +157,9 @@ static uint64_t scn_has_kv(const struct sim *s, uint8_t node, const struct scn_c
 	return at;
 }
 
-static int scn_eval_kv(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
-                       size_t *len, struct scn_find_cache *fc)
+/* committed, logged */
+int scn_cond_eval_kv(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                     size_t *len, struct scn_find_cache *fc)
 {
 	uint16_t n = sim_n_nodes(s);
 	struct scn_nodeset want = c->set;
@@ -229,12 +227,12 @@ static int scn_eval_kv(const struct sim *s, const struct scn_cond *c, char *obs,
 	return SCN_FALSE;
 }
 
-/* acked-committed: every client put that was acknowledged (applied by the
- * leader that accepted it) sits, with the same term, at or below the commit
- * index of every live node. */
 /* The clients' history so far, checked for linearizability (history.h). */
-static int scn_eval_linearizable(const struct sim *s, char *obs, size_t cap, size_t *len)
+int scn_cond_eval_linearizable(const struct sim *s, const struct scn_cond *c, char *obs,
+                               size_t cap, size_t *len, struct scn_find_cache *fc)
 {
+	(void)c;
+	(void)fc;
 	size_t n = sim_history_len(s);
 	struct sim_lin_op *ops = malloc((n ? n : 1) * sizeof *ops);
 	struct sim_lin_result res;
@@ -261,9 +259,10 @@ static int scn_eval_linearizable(const struct sim *s, char *obs, size_t cap, siz
 }
 
 /* What the latest get of KEY read. */
-static int scn_eval_got(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
-                        size_t *len)
+int scn_cond_eval_got(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                      size_t *len, struct scn_find_cache *fc)
 {
+	(void)fc;
 	size_t n = sim_client_count(s);
 	struct sim_client_info ci;
 	size_t r = n;
@@ -301,8 +300,14 @@ static int scn_eval_got(const struct sim *s, const struct scn_cond *c, char *obs
 	return eq == (c->op == SCN_OP_EQ);
 }
 
-static int scn_eval_acked(const struct sim *s, char *obs, size_t cap, size_t *len)
+/* acked-committed: every client put that was acknowledged (applied by the
+ * leader that accepted it) sits, with the same term, at or below the commit
+ * index of every live node. */
+int scn_cond_eval_acked(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                        size_t *len, struct scn_find_cache *fc)
 {
+	(void)c;
+	(void)fc;
 	struct sim_client_info ci;
 	size_t acked = 0;
 	for (size_t r = 0; r < sim_client_count(s); r++) {
@@ -337,8 +342,11 @@ static int scn_eval_acked(const struct sim *s, char *obs, size_t cap, size_t *le
  * the larger raft_log_first() on), plus the term just before it, which both
  * still know: the entries before it are committed, and committed entries
  * agree (that is the checker's business, not this condition's). */
-static int scn_eval_logs_match(const struct sim *s, char *obs, size_t cap, size_t *len)
+int scn_cond_eval_logs_match(const struct sim *s, const struct scn_cond *c, char *obs,
+                             size_t cap, size_t *len, struct scn_find_cache *fc)
 {
+	(void)c;
+	(void)fc;
 	uint16_t n = sim_n_nodes(s);
 	const struct raft_node *ref = NULL;
 	unsigned ref_id = 0;
@@ -394,8 +402,11 @@ static int scn_eval_logs_match(const struct sim *s, char *obs, size_t cap, size_
 	return SCN_TRUE;
 }
 
-static int scn_eval_terms(const struct sim *s, char *obs, size_t cap, size_t *len)
+int scn_cond_eval_terms_agree(const struct sim *s, const struct scn_cond *c, char *obs,
+                              size_t cap, size_t *len, struct scn_find_cache *fc)
 {
+	(void)c;
+	(void)fc;
 	uint16_t n = sim_n_nodes(s);
 	bool have = false, agree = true;
 	uint64_t t0 = 0;
@@ -415,202 +426,249 @@ static int scn_eval_terms(const struct sim *s, char *obs, size_t cap, size_t *le
 	return have && agree;
 }
 
-static int scn_eval_base(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+int scn_cond_eval_leader(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
                          size_t *len, struct scn_find_cache *fc)
 {
-	uint8_t node = 0;
-	const struct raft_node *rn = NULL;
-	struct sim_durable dur;
-	switch (c->kind) {
-	case SCN_C_LEADER:
-	case SCN_C_LEADER_IS:
-	case SCN_C_LEADER_IN: {
-		uint8_t l = sim_stable_leader(s);
-		if (l == 0) {
-			scn_no_leader(s, obs, cap, len);
-			return SCN_FALSE;
-		}
-		scn_appendf(obs, cap, len, "leader is n%u, term %" PRIu64, l,
-		            raft_term(sim_node(s, l)));
-		if (c->kind == SCN_C_LEADER)
-			return SCN_TRUE;
-		if (c->kind == SCN_C_LEADER_IN)
-			return c->set.leader || scn_set_has(&c->set, l);
-		uint8_t want = c->node == SCN_LEADER ? l : c->node;
-		return c->op == SCN_OP_EQ ? l == want : l != want;
-	}
-	case SCN_C_COUNT: {
-		unsigned k = 0;
-		const char *name = raft_role_name(c->role);
-		char list[160];
-		size_t ll = 0;
-		list[0] = '\0';
-		for (unsigned i = 1; i <= sim_n_nodes(s); i++) {
-			const struct raft_node *x = sim_node(s, (uint8_t)i);
-			if (!sim_node_up(s, (uint8_t)i) || raft_role(x) != c->role)
-				continue;
-			k++;
-			scn_appendf(list, sizeof list, &ll, "%sn%u (term %" PRIu64 ")", k > 1 ? ", " : "",
-			            i, raft_term(x));
-		}
-		scn_appendf(obs, cap, len, "%u %s%s%s%s", k, name, k == 1 ? "" : "s", k ? ": " : "",
-		            list);
-		return scn_compare(k, c->op, c->k);
-	}
-	case SCN_C_TERMS_AGREE:
-		return scn_eval_terms(s, obs, cap, len);
-	case SCN_C_LOGS_MATCH:
-		return scn_eval_logs_match(s, obs, cap, len);
-	case SCN_C_ACKED:
-		return scn_eval_acked(s, obs, cap, len);
-	case SCN_C_LINEARIZABLE:
-		return scn_eval_linearizable(s, obs, cap, len);
-	case SCN_C_GOT:
-		return scn_eval_got(s, c, obs, cap, len);
-	case SCN_C_WAITING: {
-		struct sim_client_info ci;
-		uint64_t k = 0;
-		for (size_t r = 0; r < sim_client_count(s); r++)
-			k += sim_client_info(s, r, &ci) && ci.state != SIM_CLIENT_ACKED;
-		scn_appendf(obs, cap, len, "%" PRIu64 " client request%s not answered", k,
-		            k == 1 ? "" : "s");
-		return scn_compare(k, c->op, c->k);
-	}
-	case SCN_C_COMMITTED:
-	case SCN_C_LOGGED:
-		return scn_eval_kv(s, c, obs, cap, len, fc);
-	case SCN_C_SENT: {
-		uint64_t sent = sim_counters(s)->msgs_sent;
-		scn_appendf(obs, cap, len, "%" PRIu64 " messages sent", sent);
-		return scn_compare(sent, c->op, c->k);
-	}
-	case SCN_C_ROLE:
-	case SCN_C_TERM:
-	case SCN_C_COMMIT:
-	case SCN_C_LOG:
-	case SCN_C_VOTES:
-	case SCN_C_VALUE:
-	case SCN_C_UP:
-	case SCN_C_SNAPSHOT:
-		break;
-	}
-	/* The rest are about one node. */
-	if (scn_resolve(s, c->node, &node, obs, cap, len) != SCN_TRUE)
-		return SCN_UNRESOLVED;
-	rn = sim_node(s, node);
-	bool up = sim_node_up(s, node);
-	switch (c->kind) {
-	case SCN_C_UP:
-		scn_appendf(obs, cap, len, "n%u is %s", node, up ? "up" : "down");
-		return up;
-	case SCN_C_TERM:
-		/* a crashed node: what its disk holds, which it boots from */
-		sim_node_durable(s, node, &dur);
-		if (!up) {
-			scn_appendf(obs, cap, len, "n%u is down; its disk holds term %" PRIu64, node,
-			            dur.term);
-			return scn_compare(dur.term, c->op, c->k);
-		}
-		scn_appendf(obs, cap, len, "n%u is at term %" PRIu64, node, raft_term(rn));
-		return scn_compare(raft_term(rn), c->op, c->k);
-	case SCN_C_LOG: {
-		sim_node_durable(s, node, &dur);
-		uint64_t last = up ? raft_last_index(rn) : dur.last_index;
-		uint64_t last_term = up ? raft_last_term(rn) : dur.last_term;
-		uint64_t first = up ? raft_log_first(rn) : dur.log_first;
-		scn_appendf(obs, cap, len,
-		            up ? "n%u's log has %" PRIu64 " entries (last term %" PRIu64
-		               : "n%u is down; its disk holds %" PRIu64 " entries (last term %" PRIu64,
-		            node, last, last_term);
-		if (first > 1)
-			scn_appendf(obs, cap, len, "; 1..%" PRIu64 " compacted", first - 1);
-		scn_appendf(obs, cap, len, ")");
-		return scn_compare(last, c->op, c->k);
-	}
-	case SCN_C_SNAPSHOT: { /* durable, like the log */
-		sim_node_durable(s, node, &dur);
-		uint64_t idx = up ? raft_snapshot_index(rn) : dur.snapshot_index;
-		uint64_t term = up ? raft_snapshot_term(rn) : dur.snapshot_term;
-		size_t keys = up ? raft_snapshot_count(rn) : dur.snapshot_count;
-		if (idx)
-			scn_appendf(obs, cap, len,
-			            "n%u's snapshot holds the log up to index %" PRIu64 " (term %" PRIu64
-			            ", %zu key%s)",
-			            node, idx, term, keys, keys == 1 ? "" : "s");
-		else
-			scn_appendf(obs, cap, len, "n%u has no snapshot", node);
-		return scn_compare(idx, c->op, c->k);
-	}
-	case SCN_C_LEADER:
-	case SCN_C_LEADER_IS:
-	case SCN_C_LEADER_IN:
-	case SCN_C_COUNT:
-	case SCN_C_TERMS_AGREE:
-	case SCN_C_LOGS_MATCH:
-	case SCN_C_ACKED:
-	case SCN_C_COMMITTED:
-	case SCN_C_LOGGED:
-	case SCN_C_SENT:
-	case SCN_C_LINEARIZABLE:
-	case SCN_C_GOT:
-	case SCN_C_WAITING:
-	case SCN_C_ROLE:
-	case SCN_C_COMMIT:
-	case SCN_C_VOTES:
-	case SCN_C_VALUE:
-		break;
-	}
-	if (!up) {
-		scn_appendf(obs, cap, len, "n%u is down", node);
+	(void)fc;
+	uint8_t l = sim_stable_leader(s);
+	if (l == 0) {
+		scn_no_leader(s, obs, cap, len);
 		return SCN_FALSE;
 	}
-	switch (c->kind) {
-	case SCN_C_ROLE:
-		scn_appendf(obs, cap, len, "n%u is %s, term %" PRIu64, node,
-		            raft_role_name(raft_role(rn)), raft_term(rn));
-		return (raft_role(rn) == c->role) == (c->op == SCN_OP_EQ);
-	case SCN_C_COMMIT:
-		scn_appendf(obs, cap, len, "n%u's commit index is %" PRIu64, node,
-		            raft_commit_index(rn));
-		return scn_compare(raft_commit_index(rn), c->op, c->k);
-	case SCN_C_VOTES:
-		scn_appendf(obs, cap, len, "n%u is %s with %u vote%s, term %" PRIu64, node,
-		            raft_role_name(raft_role(rn)), raft_votes(rn), raft_votes(rn) == 1 ? "" : "s",
-		            raft_term(rn));
-		return scn_compare(raft_votes(rn), c->op, c->k);
-	case SCN_C_VALUE: {
-		size_t vlen = 0;
-		const char *v = raft_map_get(rn, c->kv, c->key_len, &vlen);
-		const char *want = c->kv + c->key_len + 1;
-		size_t wlen = (size_t)c->kv_len - c->key_len - 1;
-		if (!v)
-			scn_appendf(obs, cap, len, "n%u has no %.*s", node, (int)c->key_len, c->kv);
-		else
-			scn_appendf(obs, cap, len, "n%u has %.*s=%.*s", node, (int)c->key_len, c->kv,
-			            (int)vlen, v);
-		bool eq = v && vlen == wlen && memcmp(v, want, wlen) == 0;
-		return eq == (c->op == SCN_OP_EQ);
+	scn_appendf(obs, cap, len, "leader is n%u, term %" PRIu64, l, raft_term(sim_node(s, l)));
+	if (c->kind == SCN_C_LEADER)
+		return SCN_TRUE;
+	if (c->kind == SCN_C_LEADER_IN)
+		return c->set.leader || scn_set_has(&c->set, l);
+	uint8_t want = c->node == SCN_LEADER ? l : c->node;
+	return c->op == SCN_OP_EQ ? l == want : l != want;
+}
+
+int scn_cond_eval_count(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                        size_t *len, struct scn_find_cache *fc)
+{
+	(void)fc;
+	unsigned k = 0;
+	const char *name = raft_role_name(c->role);
+	char list[160];
+	size_t ll = 0;
+	list[0] = '\0';
+	for (unsigned i = 1; i <= sim_n_nodes(s); i++) {
+		const struct raft_node *x = sim_node(s, (uint8_t)i);
+		if (!sim_node_up(s, (uint8_t)i) || raft_role(x) != c->role)
+			continue;
+		k++;
+		scn_appendf(list, sizeof list, &ll, "%sn%u (term %" PRIu64 ")", k > 1 ? ", " : "", i,
+		            raft_term(x));
 	}
-	case SCN_C_LEADER:
-	case SCN_C_LEADER_IS:
-	case SCN_C_LEADER_IN:
-	case SCN_C_COUNT:
-	case SCN_C_TERMS_AGREE:
-	case SCN_C_LOGS_MATCH:
-	case SCN_C_ACKED:
-	case SCN_C_COMMITTED:
-	case SCN_C_LOGGED:
-	case SCN_C_SENT:
-	case SCN_C_LINEARIZABLE:
-	case SCN_C_GOT:
-	case SCN_C_WAITING:
-	case SCN_C_UP:
-	case SCN_C_TERM:
-	case SCN_C_LOG:
-	case SCN_C_SNAPSHOT:
-		break;
+	scn_appendf(obs, cap, len, "%u %s%s%s%s", k, name, k == 1 ? "" : "s", k ? ": " : "", list);
+	return scn_compare(k, c->op, c->k);
+}
+
+int scn_cond_eval_waiting(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                          size_t *len, struct scn_find_cache *fc)
+{
+	(void)fc;
+	struct sim_client_info ci;
+	uint64_t k = 0;
+	for (size_t r = 0; r < sim_client_count(s); r++)
+		k += sim_client_info(s, r, &ci) && ci.state != SIM_CLIENT_ACKED;
+	scn_appendf(obs, cap, len, "%" PRIu64 " client request%s not answered", k,
+	            k == 1 ? "" : "s");
+	return scn_compare(k, c->op, c->k);
+}
+
+int scn_cond_eval_transferring(const struct sim *s, const struct scn_cond *c, char *obs,
+                               size_t cap, size_t *len, struct scn_find_cache *fc)
+{
+	(void)c;
+	(void)fc;
+	bool any = false;
+	for (unsigned i = 1; i <= sim_n_nodes(s); i++) {
+		uint8_t to = sim_node_up(s, (uint8_t)i) ? raft_transfer_target(sim_node(s, (uint8_t)i)) : 0;
+		if (!to)
+			continue;
+		scn_appendf(obs, cap, len, "%sleader n%u is handing leadership over to n%u",
+		            any ? "; " : "", i, to);
+		any = true;
 	}
-	return SCN_FALSE;
+	if (!any)
+		scn_appendf(obs, cap, len, "no leader is handing leadership over");
+	return any;
+}
+
+int scn_cond_eval_sent(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                       size_t *len, struct scn_find_cache *fc)
+{
+	(void)fc;
+	uint64_t sent = sim_counters(s)->msgs_sent;
+	scn_appendf(obs, cap, len, "%" PRIu64 " messages sent", sent);
+	return scn_compare(sent, c->op, c->k);
+}
+
+/* The conditions about one node: its NODE operand, resolved (the leader's
+ * absence is unresolved). */
+static int scn_cond_node(const struct sim *s, const struct scn_cond *c, uint8_t *node, char *obs,
+                         size_t cap, size_t *len)
+{
+	return scn_resolve(s, c->node, node, obs, cap, len);
+}
+
+/* ... and those that need it up: a node that is down makes them false. */
+static int scn_cond_live_node(const struct sim *s, const struct scn_cond *c, uint8_t *node,
+                              char *obs, size_t cap, size_t *len)
+{
+	if (scn_cond_node(s, c, node, obs, cap, len) != SCN_TRUE)
+		return SCN_UNRESOLVED;
+	if (!sim_node_up(s, *node)) {
+		scn_appendf(obs, cap, len, "n%u is down", *node);
+		return SCN_FALSE;
+	}
+	return SCN_TRUE;
+}
+
+int scn_cond_eval_up(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                     size_t *len, struct scn_find_cache *fc)
+{
+	(void)fc;
+	uint8_t node;
+	if (scn_cond_node(s, c, &node, obs, cap, len) != SCN_TRUE)
+		return SCN_UNRESOLVED;
+	bool up = sim_node_up(s, node);
+	scn_appendf(obs, cap, len, "n%u is %s", node, up ? "up" : "down");
+	return up;
+}
+
+int scn_cond_eval_term(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                       size_t *len, struct scn_find_cache *fc)
+{
+	(void)fc;
+	uint8_t node;
+	struct sim_durable dur;
+	if (scn_cond_node(s, c, &node, obs, cap, len) != SCN_TRUE)
+		return SCN_UNRESOLVED;
+	/* a crashed node: what its disk holds, which it boots from */
+	sim_node_durable(s, node, &dur);
+	if (!sim_node_up(s, node)) {
+		scn_appendf(obs, cap, len, "n%u is down; its disk holds term %" PRIu64, node, dur.term);
+		return scn_compare(dur.term, c->op, c->k);
+	}
+	const struct raft_node *rn = sim_node(s, node);
+	scn_appendf(obs, cap, len, "n%u is at term %" PRIu64, node, raft_term(rn));
+	return scn_compare(raft_term(rn), c->op, c->k);
+}
+
+int scn_cond_eval_log(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                      size_t *len, struct scn_find_cache *fc)
+{
+	(void)fc;
+	uint8_t node;
+	struct sim_durable dur;
+	if (scn_cond_node(s, c, &node, obs, cap, len) != SCN_TRUE)
+		return SCN_UNRESOLVED;
+	const struct raft_node *rn = sim_node(s, node);
+	bool up = sim_node_up(s, node);
+	sim_node_durable(s, node, &dur);
+	uint64_t last = up ? raft_last_index(rn) : dur.last_index;
+	uint64_t last_term = up ? raft_last_term(rn) : dur.last_term;
+	uint64_t first = up ? raft_log_first(rn) : dur.log_first;
+	scn_appendf(obs, cap, len,
+	            up ? "n%u's log has %" PRIu64 " entries (last term %" PRIu64
+	               : "n%u is down; its disk holds %" PRIu64 " entries (last term %" PRIu64,
+	            node, last, last_term);
+	if (first > 1)
+		scn_appendf(obs, cap, len, "; 1..%" PRIu64 " compacted", first - 1);
+	scn_appendf(obs, cap, len, ")");
+	return scn_compare(last, c->op, c->k);
+}
+
+/* durable, like the log */
+int scn_cond_eval_snapshot(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                           size_t *len, struct scn_find_cache *fc)
+{
+	(void)fc;
+	uint8_t node;
+	struct sim_durable dur;
+	if (scn_cond_node(s, c, &node, obs, cap, len) != SCN_TRUE)
+		return SCN_UNRESOLVED;
+	const struct raft_node *rn = sim_node(s, node);
+	bool up = sim_node_up(s, node);
+	sim_node_durable(s, node, &dur);
+	uint64_t idx = up ? raft_snapshot_index(rn) : dur.snapshot_index;
+	uint64_t term = up ? raft_snapshot_term(rn) : dur.snapshot_term;
+	size_t keys = up ? raft_snapshot_count(rn) : dur.snapshot_count;
+	if (idx)
+		scn_appendf(obs, cap, len,
+		            "n%u's snapshot holds the log up to index %" PRIu64 " (term %" PRIu64
+		            ", %zu key%s)",
+		            node, idx, term, keys, keys == 1 ? "" : "s");
+	else
+		scn_appendf(obs, cap, len, "n%u has no snapshot", node);
+	return scn_compare(idx, c->op, c->k);
+}
+
+int scn_cond_eval_role(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                       size_t *len, struct scn_find_cache *fc)
+{
+	(void)fc;
+	uint8_t node;
+	int r = scn_cond_live_node(s, c, &node, obs, cap, len);
+	if (r != SCN_TRUE)
+		return r;
+	const struct raft_node *rn = sim_node(s, node);
+	scn_appendf(obs, cap, len, "n%u is %s, term %" PRIu64, node, raft_role_name(raft_role(rn)),
+	            raft_term(rn));
+	return (raft_role(rn) == c->role) == (c->op == SCN_OP_EQ);
+}
+
+int scn_cond_eval_commit(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                         size_t *len, struct scn_find_cache *fc)
+{
+	(void)fc;
+	uint8_t node;
+	int r = scn_cond_live_node(s, c, &node, obs, cap, len);
+	if (r != SCN_TRUE)
+		return r;
+	const struct raft_node *rn = sim_node(s, node);
+	scn_appendf(obs, cap, len, "n%u's commit index is %" PRIu64, node, raft_commit_index(rn));
+	return scn_compare(raft_commit_index(rn), c->op, c->k);
+}
+
+int scn_cond_eval_votes(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                        size_t *len, struct scn_find_cache *fc)
+{
+	(void)fc;
+	uint8_t node;
+	int r = scn_cond_live_node(s, c, &node, obs, cap, len);
+	if (r != SCN_TRUE)
+		return r;
+	const struct raft_node *rn = sim_node(s, node);
+	scn_appendf(obs, cap, len, "n%u is %s with %u vote%s, term %" PRIu64, node,
+	            raft_role_name(raft_role(rn)), raft_votes(rn), raft_votes(rn) == 1 ? "" : "s",
+	            raft_term(rn));
+	return scn_compare(raft_votes(rn), c->op, c->k);
+}
+
+int scn_cond_eval_value(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                        size_t *len, struct scn_find_cache *fc)
+{
+	(void)fc;
+	uint8_t node;
+	int r = scn_cond_live_node(s, c, &node, obs, cap, len);
+	if (r != SCN_TRUE)
+		return r;
+	const struct raft_node *rn = sim_node(s, node);
+	size_t vlen = 0;
+	const char *v = raft_map_get(rn, c->kv, c->key_len, &vlen);
+	const char *want = c->kv + c->key_len + 1;
+	size_t wlen = (size_t)c->kv_len - c->key_len - 1;
+	if (!v)
+		scn_appendf(obs, cap, len, "n%u has no %.*s", node, (int)c->key_len, c->kv);
+	else
+		scn_appendf(obs, cap, len, "n%u has %.*s=%.*s", node, (int)c->key_len, c->kv, (int)vlen,
+		            v);
+	bool eq = v && vlen == wlen && memcmp(v, want, wlen) == 0;
+	return eq == (c->op == SCN_OP_EQ);
 }
 
 bool scn_cond_eval_cached(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
@@ -619,7 +677,7 @@ bool scn_cond_eval_cached(const struct sim *s, const struct scn_cond *c, char *o
 	size_t len = 0;
 	if (cap)
 		obs[0] = '\0';
-	int r = scn_eval_base(s, c, obs, cap, &len, fc);
+	int r = scn_cond_desc_of(c->kind)->eval(s, c, obs, cap, &len, fc);
 	if (r == SCN_UNRESOLVED)
 		return false;
 	return (r == SCN_TRUE) != c->negate;

@@ -274,92 +274,112 @@ static void scn_add_string(char *buf, size_t cap, size_t *len, const char *s)
 
 static const char *const scn_op_text[] = {"==", "!=", ">=", "<=", ">", "<"};
 
-static void scn_add_cond(char *buf, size_t cap, size_t *len, const struct scn_cond *c)
+/* The rows' formatters (conds.c): the condition after any `not`. */
+
+void scn_cond_format_leader(const struct scn_cond_desc *d, const struct scn_cond *c, char *buf,
+                            size_t cap, size_t *len)
 {
-	bool neg = c->negate;
-	if (c->kind == SCN_C_LEADER && neg) {
-		scn_appendf(buf, cap, len, "no-leader");
-		return;
-	}
-	if (neg)
-		scn_appendf(buf, cap, len, "not ");
-	switch (c->kind) {
-	case SCN_C_LEADER:
-		scn_appendf(buf, cap, len, "leader");
-		break;
-	case SCN_C_LEADER_IS:
+	(void)d;
+	if (c->kind == SCN_C_LEADER_IS) {
 		scn_appendf(buf, cap, len, "leader %s ", scn_op_text[c->op]);
 		scn_add_node(buf, cap, len, c->node);
-		break;
-	case SCN_C_LEADER_IN:
+	} else if (c->kind == SCN_C_LEADER_IN) {
 		scn_appendf(buf, cap, len, "leader in ");
 		scn_add_set(buf, cap, len, &c->set);
-		break;
-	case SCN_C_COUNT:
-		scn_appendf(buf, cap, len, "%s %s %" PRIu64, raft_role_desc(c->role)->plural,
-		            scn_op_text[c->op], c->k);
-		break;
-	case SCN_C_ROLE:
-		scn_appendf(buf, cap, len, "role ");
-		scn_add_node(buf, cap, len, c->node);
-		scn_appendf(buf, cap, len, " %s %s", scn_op_text[c->op], raft_role_name(c->role));
-		break;
-	case SCN_C_TERM:
-	case SCN_C_COMMIT:
-	case SCN_C_LOG:
-	case SCN_C_VOTES:
-	case SCN_C_SNAPSHOT:
-		scn_appendf(buf, cap, len, "%s ", scn_cond_name(c->kind));
-		scn_add_node(buf, cap, len, c->node);
-		scn_appendf(buf, cap, len, " %s %" PRIu64, scn_op_text[c->op], c->k);
-		break;
-	case SCN_C_TERMS_AGREE:
-		scn_appendf(buf, cap, len, "terms-agree");
-		break;
-	case SCN_C_COMMITTED:
-	case SCN_C_LOGGED:
-		scn_appendf(buf, cap, len, "%s %.*s on ",
-		            c->kind == SCN_C_COMMITTED ? "committed" : "logged", (int)c->kv_len, c->kv);
-		if (c->where == SCN_ON_ALL)
-			scn_appendf(buf, cap, len, "all");
-		else if (c->where == SCN_ON_MAJORITY)
-			scn_appendf(buf, cap, len, "majority");
-		else if (c->where == SCN_ON_ANY)
-			scn_appendf(buf, cap, len, "any");
-		else
-			scn_add_set(buf, cap, len, &c->set);
-		break;
-	case SCN_C_VALUE:
-		scn_appendf(buf, cap, len, "value ");
-		scn_add_node(buf, cap, len, c->node);
-		scn_appendf(buf, cap, len, " %.*s %s %.*s", (int)c->key_len, c->kv, scn_op_text[c->op],
-		            (int)(c->kv_len - c->key_len - 1), c->kv + c->key_len + 1);
-		break;
-	case SCN_C_ACKED:
-		scn_appendf(buf, cap, len, "acked-committed");
-		break;
-	case SCN_C_LOGS_MATCH:
-		scn_appendf(buf, cap, len, "logs-match");
-		break;
-	case SCN_C_LINEARIZABLE:
-		scn_appendf(buf, cap, len, "linearizable");
-		break;
-	case SCN_C_GOT:
-		scn_appendf(buf, cap, len, "got %.*s %s %.*s", (int)c->key_len, c->kv,
-		            scn_op_text[c->op], (int)(c->kv_len - c->key_len - 1),
-		            c->kv + c->key_len + 1);
-		break;
-	case SCN_C_WAITING:
-		scn_appendf(buf, cap, len, "waiting %s %" PRIu64, scn_op_text[c->op], c->k);
-		break;
-	case SCN_C_SENT:
-		scn_appendf(buf, cap, len, "sent %s %" PRIu64, scn_op_text[c->op], c->k);
-		break;
-	case SCN_C_UP:
-		scn_appendf(buf, cap, len, "up ");
-		scn_add_node(buf, cap, len, c->node);
-		break;
+	} else {
+		scn_appendf(buf, cap, len, "leader");
 	}
+}
+
+void scn_cond_format_count(const struct scn_cond_desc *d, const struct scn_cond *c, char *buf,
+                           size_t cap, size_t *len)
+{
+	(void)d;
+	scn_appendf(buf, cap, len, "%s %s %" PRIu64, raft_role_desc(c->role)->plural,
+	            scn_op_text[c->op], c->k);
+}
+
+void scn_cond_format_role(const struct scn_cond_desc *d, const struct scn_cond *c, char *buf,
+                          size_t cap, size_t *len)
+{
+	(void)d;
+	scn_appendf(buf, cap, len, "role ");
+	scn_add_node(buf, cap, len, c->node);
+	scn_appendf(buf, cap, len, " %s %s", scn_op_text[c->op], raft_role_name(c->role));
+}
+
+/* WORD NODE */
+void scn_cond_format_node(const struct scn_cond_desc *d, const struct scn_cond *c, char *buf,
+                          size_t cap, size_t *len)
+{
+	scn_appendf(buf, cap, len, "%s ", d->name);
+	scn_add_node(buf, cap, len, c->node);
+}
+
+/* WORD NODE OP K */
+void scn_cond_format_node_op_k(const struct scn_cond_desc *d, const struct scn_cond *c,
+                               char *buf, size_t cap, size_t *len)
+{
+	scn_appendf(buf, cap, len, "%s ", d->name);
+	scn_add_node(buf, cap, len, c->node);
+	scn_appendf(buf, cap, len, " %s %" PRIu64, scn_op_text[c->op], c->k);
+}
+
+/* WORD OP K */
+void scn_cond_format_op_k(const struct scn_cond_desc *d, const struct scn_cond *c, char *buf,
+                          size_t cap, size_t *len)
+{
+	scn_appendf(buf, cap, len, "%s %s %" PRIu64, d->name, scn_op_text[c->op], c->k);
+}
+
+/* WORD KEY=VALUE on WHERE */
+void scn_cond_format_kv_on(const struct scn_cond_desc *d, const struct scn_cond *c, char *buf,
+                           size_t cap, size_t *len)
+{
+	scn_appendf(buf, cap, len, "%s %.*s on ", d->name, (int)c->kv_len, c->kv);
+	if (c->where == SCN_ON_ALL)
+		scn_appendf(buf, cap, len, "all");
+	else if (c->where == SCN_ON_MAJORITY)
+		scn_appendf(buf, cap, len, "majority");
+	else if (c->where == SCN_ON_ANY)
+		scn_appendf(buf, cap, len, "any");
+	else
+		scn_add_set(buf, cap, len, &c->set);
+}
+
+void scn_cond_format_value(const struct scn_cond_desc *d, const struct scn_cond *c, char *buf,
+                           size_t cap, size_t *len)
+{
+	(void)d;
+	scn_appendf(buf, cap, len, "value ");
+	scn_add_node(buf, cap, len, c->node);
+	scn_appendf(buf, cap, len, " %.*s %s %.*s", (int)c->key_len, c->kv, scn_op_text[c->op],
+	            (int)(c->kv_len - c->key_len - 1), c->kv + c->key_len + 1);
+}
+
+void scn_cond_format_got(const struct scn_cond_desc *d, const struct scn_cond *c, char *buf,
+                         size_t cap, size_t *len)
+{
+	(void)d;
+	scn_appendf(buf, cap, len, "got %.*s %s %.*s", (int)c->key_len, c->kv, scn_op_text[c->op],
+	            (int)(c->kv_len - c->key_len - 1), c->kv + c->key_len + 1);
+}
+
+/* [not ]CONDITION, or the one word that spells its negation (no-leader). */
+static void scn_add_cond(char *buf, size_t cap, size_t *len, const struct scn_cond *c)
+{
+	const struct scn_cond_desc *neg = c->negate ? scn_cond_desc_negated(c->kind) : NULL;
+	if (neg) {
+		scn_appendf(buf, cap, len, "%s", neg->name);
+		return;
+	}
+	if (c->negate)
+		scn_appendf(buf, cap, len, "not ");
+	const struct scn_cond_desc *d = scn_cond_desc_of(c->kind);
+	if (d->format)
+		d->format(d, c, buf, cap, len);
+	else
+		scn_appendf(buf, cap, len, "%s", d->name);
 }
 
 size_t scn_cond_format(const struct scn_cond *c, char *buf, size_t cap)
@@ -550,6 +570,10 @@ size_t scn_cmd_format(const struct scn_cmd *c, char *buf, size_t cap)
 		break;
 	case SCN_CMD_FIRE_TIMER:
 		scn_appendf(buf, cap, &len, "fire next timer ");
+		scn_add_node(buf, cap, &len, c->a);
+		break;
+	case SCN_CMD_TRANSFER:
+		scn_appendf(buf, cap, &len, "transfer ");
 		scn_add_node(buf, cap, &len, c->a);
 		break;
 	case SCN_CMD_CUT:

@@ -802,6 +802,124 @@ static int scn_parse_key_value(struct scn_parser *p, struct scn_cond *c, const c
 	return 0;
 }
 
+/* The rows' parsers (conds.c).  Each reads the rest of the condition after
+ * its first word, the word as written. */
+
+int scn_cond_parse_leader(struct scn_parser *p, const char *word, struct scn_cond *c)
+{
+	(void)word;
+	struct scn_tok *n = scn_peek(p);
+	if (scn_tok_is(n, "==") || scn_tok_is(n, "!=")) {
+		c->kind = SCN_C_LEADER_IS;
+		c->op = scn_tok_is(n, "==") ? SCN_OP_EQ : SCN_OP_NE;
+		p->i++;
+		return scn_parse_node(p, scn_tok_is(n, "==") ? "'leader =='" : "'leader !='", &c->node);
+	}
+	if (scn_accept(p, "in")) {
+		c->kind = SCN_C_LEADER_IN;
+		return scn_parse_set(p, "'leader in'", &c->set);
+	}
+	if (n && (scn_tok_is(n, "=") || scn_tok_is(n, ">=") || scn_tok_is(n, "<=") ||
+	          scn_tok_is(n, ">") || scn_tok_is(n, "<")))
+		return scn_perr(p, n->col,
+		                "bad operator after 'leader': expected leader == NODE, leader != NODE or leader in {..}");
+	c->kind = SCN_C_LEADER;
+	return 0;
+}
+
+/* leaders|candidates|followers OP K: word is a role's plural. */
+int scn_cond_parse_count(struct scn_parser *p, const char *word, struct scn_cond *c)
+{
+	c->role = (enum raft_role)raft_role_from_name(word, strlen(word), true);
+	char what[64];
+	snprintf(what, sizeof what, "'%s'", word);
+	if (scn_parse_op(p, what, false, &c->op) != 0)
+		return -1;
+	return scn_parse_count(p, "count", 0, RAFT_NODES_MAX, &c->k);
+}
+
+int scn_cond_parse_role(struct scn_parser *p, const char *word, struct scn_cond *c)
+{
+	(void)word;
+	char b[SCN_TOKBUF];
+	if (scn_parse_node(p, "'role'", &c->node) != 0 ||
+	    scn_parse_op(p, "'role NODE'", true, &c->op) != 0)
+		return -1;
+	struct scn_tok *r = scn_peek(p);
+	int role = r && r->kind == SCN_TOK_WORD ? raft_role_from_name(r->p, r->n, false) : -1;
+	char roles[160];
+	scn_role_list(roles, sizeof roles);
+	if (!r)
+		return scn_perr(p, p->eol_col, "missing role: expected %s", roles);
+	if (role < 0)
+		return scn_perr(p, r->col, "unknown role '%s': expected %s", TOKSHOW(r, b), roles);
+	c->role = (enum raft_role)role;
+	p->i++;
+	return 0;
+}
+
+/* WORD NODE */
+int scn_cond_parse_node(struct scn_parser *p, const char *word, struct scn_cond *c)
+{
+	char what[64];
+	snprintf(what, sizeof what, "'%s'", word);
+	return scn_parse_node(p, what, &c->node);
+}
+
+/* WORD NODE OP K (term, commit, log, votes, snapshot) */
+int scn_cond_parse_node_op_k(struct scn_parser *p, const char *word, struct scn_cond *c)
+{
+	char what[64];
+	snprintf(what, sizeof what, "'%s'", word);
+	if (scn_parse_node(p, what, &c->node) != 0)
+		return -1;
+	snprintf(what, sizeof what, "'%s NODE'", word);
+	if (scn_parse_op(p, what, false, &c->op) != 0)
+		return -1;
+	return scn_parse_count(p, "number", 0, UINT64_MAX, &c->k);
+}
+
+/* WORD OP K (sent, waiting) */
+int scn_cond_parse_op_k(struct scn_parser *p, const char *word, struct scn_cond *c)
+{
+	char what[64];
+	snprintf(what, sizeof what, "'%s'", word);
+	if (scn_parse_op(p, what, false, &c->op) != 0)
+		return -1;
+	return scn_parse_count(p, "number", 0, UINT64_MAX, &c->k);
+}
+
+/* WORD KEY=VALUE on WHERE (committed, logged) */
+int scn_cond_parse_kv_on(struct scn_parser *p, const char *word, struct scn_cond *c)
+{
+	char what[64];
+	snprintf(what, sizeof what, "'%s'", word);
+	if (scn_parse_kv(p, what, c->kv, &c->kv_len, &c->key_len) != 0)
+		return -1;
+	struct scn_tok *o = scn_peek(p);
+	if (!scn_accept(p, "on"))
+		return scn_perr(p, o ? o->col : p->eol_col,
+		                "expected 'on' after '%s %s': e.g. %s %s on all", word, c->kv, word,
+		                c->kv);
+	return scn_parse_where(p, c);
+}
+
+int scn_cond_parse_value(struct scn_parser *p, const char *word, struct scn_cond *c)
+{
+	(void)word;
+	if (scn_parse_node(p, "'value'", &c->node) != 0)
+		return -1;
+	return scn_parse_key_value(p, c, "value NODE", "value n1 x == 1");
+}
+
+int scn_cond_parse_got(struct scn_parser *p, const char *word, struct scn_cond *c)
+{
+	(void)word;
+	return scn_parse_key_value(p, c, "got", "got x == 1 (or none: no value)");
+}
+
+/* [not ...] WORD ...: the row of the condition table that WORD names parses
+ * the rest. */
 static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_cond *c)
 {
 	memset(c, 0, sizeof *c);
@@ -818,129 +936,18 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 		                "expected a condition after %s: e.g. leader, leader == n1, committed x=1 on all",
 		                after);
 	TOKSTR(t, b);
-	p->i++;
-	if (scn_tok_is(t, "leader")) {
-		struct scn_tok *n = scn_peek(p);
-		if (scn_tok_is(n, "==") || scn_tok_is(n, "!=")) {
-			c->kind = SCN_C_LEADER_IS;
-			c->op = scn_tok_is(n, "==") ? SCN_OP_EQ : SCN_OP_NE;
-			p->i++;
-			return scn_parse_node(p, scn_tok_is(n, "==") ? "'leader =='" : "'leader !='",
-			                      &c->node);
-		}
-		if (scn_accept(p, "in")) {
-			c->kind = SCN_C_LEADER_IN;
-			return scn_parse_set(p, "'leader in'", &c->set);
-		}
-		if (n && (scn_tok_is(n, "=") || scn_tok_is(n, ">=") || scn_tok_is(n, "<=") ||
-		          scn_tok_is(n, ">") || scn_tok_is(n, "<")))
-			return scn_perr(p, n->col,
-			                "bad operator after 'leader': expected leader == NODE, leader != NODE or leader in {..}");
-		c->kind = SCN_C_LEADER;
-		return 0;
-	}
-	if (scn_tok_is(t, "no-leader")) {
-		c->kind = SCN_C_LEADER;
-		c->negate = !c->negate;
-		return 0;
-	}
-	int counted = raft_role_from_name(t->p, t->n, true);
-	if (counted >= 0) {
-		c->kind = SCN_C_COUNT;
-		c->role = (enum raft_role)counted;
-		char what[64];
-		snprintf(what, sizeof what, "'%s'", b);
-		if (scn_parse_op(p, what, false, &c->op) != 0)
-			return -1;
-		return scn_parse_count(p, "count", 0, RAFT_NODES_MAX, &c->k);
-	}
-	if (scn_tok_is(t, "role")) {
-		c->kind = SCN_C_ROLE;
-		if (scn_parse_node(p, "'role'", &c->node) != 0 ||
-		    scn_parse_op(p, "'role NODE'", true, &c->op) != 0)
-			return -1;
-		struct scn_tok *r = scn_peek(p);
-		int role = r && r->kind == SCN_TOK_WORD ? raft_role_from_name(r->p, r->n, false) : -1;
-		char roles[160];
-		scn_role_list(roles, sizeof roles);
-		if (!r)
-			return scn_perr(p, p->eol_col, "missing role: expected %s", roles);
-		if (role < 0)
-			return scn_perr(p, r->col, "unknown role '%s': expected %s", TOKSHOW(r, b), roles);
-		c->role = (enum raft_role)role;
+	size_t nd = 0;
+	const struct scn_cond_desc *d = scn_cond_descs(&nd);
+	for (size_t i = 0; i < nd; i++) {
+		bool named = d[i].name ? scn_tok_is(t, d[i].name)
+		                       : raft_role_from_name(t->p, t->n, true) >= 0;
+		if (!named)
+			continue;
 		p->i++;
-		return 0;
-	}
-	if (scn_tok_is(t, "term") || scn_tok_is(t, "commit") || scn_tok_is(t, "log") ||
-	    scn_tok_is(t, "votes") || scn_tok_is(t, "snapshot")) {
-		c->kind = scn_tok_is(t, "term")     ? SCN_C_TERM
-		          : scn_tok_is(t, "commit") ? SCN_C_COMMIT
-		          : scn_tok_is(t, "log")    ? SCN_C_LOG
-		          : scn_tok_is(t, "votes")  ? SCN_C_VOTES
-		                                    : SCN_C_SNAPSHOT;
-		char what[64];
-		snprintf(what, sizeof what, "'%s'", b);
-		if (scn_parse_node(p, what, &c->node) != 0)
-			return -1;
-		snprintf(what, sizeof what, "'%s NODE'", b);
-		if (scn_parse_op(p, what, false, &c->op) != 0)
-			return -1;
-		return scn_parse_count(p, "number", 0, UINT64_MAX, &c->k);
-	}
-	if (scn_tok_is(t, "terms-agree")) {
-		c->kind = SCN_C_TERMS_AGREE;
-		return 0;
-	}
-	if (scn_tok_is(t, "logs-match")) {
-		c->kind = SCN_C_LOGS_MATCH;
-		return 0;
-	}
-	if (scn_tok_is(t, "linearizable")) {
-		c->kind = SCN_C_LINEARIZABLE;
-		return 0;
-	}
-	if (scn_tok_is(t, "got")) {
-		c->kind = SCN_C_GOT;
-		return scn_parse_key_value(p, c, "got", "got x == 1 (or none: no value)");
-	}
-	if (scn_tok_is(t, "waiting")) {
-		c->kind = SCN_C_WAITING;
-		if (scn_parse_op(p, "'waiting'", false, &c->op) != 0)
-			return -1;
-		return scn_parse_count(p, "number", 0, UINT64_MAX, &c->k);
-	}
-	if (scn_tok_is(t, "acked-committed")) {
-		c->kind = SCN_C_ACKED;
-		return 0;
-	}
-	if (scn_tok_is(t, "committed") || scn_tok_is(t, "logged")) {
-		c->kind = scn_tok_is(t, "committed") ? SCN_C_COMMITTED : SCN_C_LOGGED;
-		char what[64];
-		snprintf(what, sizeof what, "'%s'", b);
-		if (scn_parse_kv(p, what, c->kv, &c->kv_len, &c->key_len) != 0)
-			return -1;
-		struct scn_tok *o = scn_peek(p);
-		if (!scn_accept(p, "on"))
-			return scn_perr(p, o ? o->col : p->eol_col,
-			                "expected 'on' after '%s %s': e.g. %s %s on all", b, c->kv, b,
-			                c->kv);
-		return scn_parse_where(p, c);
-	}
-	if (scn_tok_is(t, "value")) {
-		c->kind = SCN_C_VALUE;
-		if (scn_parse_node(p, "'value'", &c->node) != 0)
-			return -1;
-		return scn_parse_key_value(p, c, "value NODE", "value n1 x == 1");
-	}
-	if (scn_tok_is(t, "sent")) {
-		c->kind = SCN_C_SENT;
-		if (scn_parse_op(p, "'sent'", false, &c->op) != 0)
-			return -1;
-		return scn_parse_count(p, "number", 0, UINT64_MAX, &c->k);
-	}
-	if (scn_tok_is(t, "up")) {
-		c->kind = SCN_C_UP;
-		return scn_parse_node(p, "'up'", &c->node);
+		c->kind = d[i].kind;
+		if (d[i].negated)
+			c->negate = !c->negate;
+		return d[i].parse ? d[i].parse(p, b, c) : 0;
 	}
 	/* The words and the list come from the condition table (conds.c). */
 	const char *words[SCN_COND_WORDS_MAX + 2];
@@ -963,7 +970,8 @@ static int scn_parse_cond(struct scn_parser *p, const char *after, struct scn_co
 static const char *const scn_cmd_words[] = {
 	"title", "cluster", "set", "say", "pause", "run", "step", "expect", "crash",
 	"restart", "timeout", "partition", "isolate", "heal", "cut", "mend", "client",
-	"mark", "measure", "drop", "duplicate", "delay", "hurry", "deliver", "fire", NULL,
+	"mark", "measure", "drop", "duplicate", "delay", "hurry", "deliver", "fire", "transfer",
+	NULL,
 };
 
 /* title/say "STRING": unescapes \" and \\. */
@@ -1670,7 +1678,7 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 		if (sg)
 			return scn_perr(p, t->col, "unknown command '%s': did you mean '%s'?", b, sg);
 		return scn_perr(p, t->col,
-		                "unknown command '%s': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark, measure, drop, duplicate, delay, hurry, deliver or fire",
+		                "unknown command '%s': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark, measure, drop, duplicate, delay, hurry, deliver, fire or transfer",
 		                b);
 	}
 	if (p->nodes == 0)
@@ -1768,6 +1776,17 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 			return -1;
 		snprintf(after, sizeof after, "'%s NODE'", b);
 		return scn_expect_end(p, after);
+	}
+	if (scn_tok_is(t, "transfer")) {
+		c->kind = SCN_CMD_TRANSFER;
+		struct scn_tok *n = scn_peek(p);
+		if (scn_parse_node(p, "'transfer'", &c->a) != 0)
+			return -1;
+		if (c->a == SCN_LEADER)
+			return scn_perr(p, n->col,
+			                "'transfer leader' names the leader itself: name the node that "
+			                "takes over, like transfer n2");
+		return scn_expect_end(p, "'transfer NODE'");
 	}
 	if (scn_tok_is(t, "partition")) {
 		c->kind = SCN_CMD_PARTITION;

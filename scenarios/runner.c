@@ -579,6 +579,13 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 		}
 		rc = sim_fire_timer(s, done->a);
 		break;
+	case SCN_CMD_TRANSFER:
+		/* without a leader (or with one already handing over) it does
+		 * nothing: the simulator traces why, and the script goes on */
+		rc = sim_transfer(s, c->a);
+		if (rc == SIM_ENOLEADER || rc == SIM_EINVAL || rc == SIM_ETRANSFER)
+			rc = SIM_OK;
+		break;
 	case SCN_CMD_CUT:
 	case SCN_CMD_MEND:
 		if (scn_node(r, c->a, &done->a, obs, cap) != 0 ||

@@ -74,6 +74,7 @@ enum scn_cmd_kind {
 	SCN_CMD_MSG_HURRY,     /* hurry msg ID by DURATION (us): never before now */
 	SCN_CMD_DELIVER_NEXT,  /* deliver next msg ID: it arrives now */
 	SCN_CMD_FIRE_TIMER,    /* fire next timer NODE (a) */
+	SCN_CMD_TRANSFER,      /* transfer NODE (a): the leader hands over to it */
 };
 
 enum scn_cond_kind {
@@ -102,6 +103,9 @@ enum scn_cond_kind {
 	SCN_C_GOT,         /* got KEY ==|!= VALUE: what the latest get of KEY
 	                      read ("none": no value); false while it waits */
 	SCN_C_WAITING,     /* waiting OP K: client requests not answered yet */
+	SCN_C_TRANSFERRING, /* transferring: a leader is handing leadership over */
+	SCN_C_KINDS        /* how many kinds there are (not a kind); each has its
+	                      row in the condition table (scenarios/conds.c) */
 };
 
 enum scn_op { SCN_OP_EQ, SCN_OP_NE, SCN_OP_GE, SCN_OP_LE, SCN_OP_GT, SCN_OP_LT };

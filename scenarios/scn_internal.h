@@ -75,20 +75,98 @@ void scn_appendf(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 void scn_vappendf(char *buf, size_t cap, size_t *len, const char *fmt, va_list ap)
 	__attribute__((format(printf, 4, 0)));
 
-/* The condition table (conds.c): one row per first word. */
+/* ---- The condition table (conds.c) --------------------------------------
+ * A condition is one row of the table plus its logic: how the rest of the
+ * line after its first word parses (parse.c), how it is evaluated on a sim
+ * (cond.c) and how it is written back as text (format.c).  The generic code
+ * (scn_parse_cond, scn_cond_eval, scn_cond_format) walks the table. */
+
+/* How a condition came out: an unresolved one (`term leader` without a
+ * leader) is false whether or not it is negated. */
+enum { SCN_FALSE = 0, SCN_TRUE = 1, SCN_UNRESOLVED = -1 };
+
+#define SCN_KIND(k) (1u << (k))
+
+struct scn_parser; /* parse.c */
+
 struct scn_cond_desc {
-	const char *name;        /* the first word: "term" */
-	enum scn_cond_kind kind;
+	const char *name;        /* the first word: "term"; NULL: any role's plural
+	                            (leaders, candidates, ...) from raft's role table */
+	enum scn_cond_kind kind; /* what the word parses into (parse may refine it) */
+	uint32_t kinds;          /* SCN_KIND() bits of the kinds this row's eval and
+	                            format handle; 0: an alias (no-leader) */
+	bool negated;            /* the word means `not` its kind (no-leader) */
 	const char *syntax;      /* "term NODE OP K" */
 	const char *help;        /* what it tests */
+	/* The rest of the line after the first word (word: as written, for
+	 * messages) into c, whose kind is set; 0 or -1 with the parse error.
+	 * NULL: the word stands alone. */
+	int (*parse)(struct scn_parser *p, const char *word, struct scn_cond *c);
+	/* SCN_TRUE, SCN_FALSE or SCN_UNRESOLVED, ignoring c->negate; appends
+	 * what it observed to obs (cap, *len as in scn_appendf). */
+	int (*eval)(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+	            size_t *len, struct scn_find_cache *fc);
+	/* Appends the condition after any `not`; NULL: the name alone. */
+	void (*format)(const struct scn_cond_desc *d, const struct scn_cond *c, char *buf,
+	               size_t cap, size_t *len);
 };
 const struct scn_cond_desc *scn_cond_descs(size_t *count);
-/* The first word of a kind's conditions (NULL for SCN_C_COUNT, whose word
- * is a role's plural). */
-const char *scn_cond_name(enum scn_cond_kind kind);
-/* Every first word, in table order with the role plurals after no-leader,
- * NULL-terminated in words[cap]; returns how many. */
+/* The row whose logic evaluates and formats kind (never NULL). */
+const struct scn_cond_desc *scn_cond_desc_of(enum scn_cond_kind kind);
+/* The row a negated kind is spelled with as one word (no-leader), or NULL. */
+const struct scn_cond_desc *scn_cond_desc_negated(enum scn_cond_kind kind);
+/* Every first word, in table order with the role plurals in place of the
+ * NULL row, NULL-terminated in words[cap]; returns how many. */
 #define SCN_COND_WORDS_MAX 64
 size_t scn_cond_words(const char **words, size_t cap);
+
+/* Parsers of the rows (parse.c). */
+int scn_cond_parse_leader(struct scn_parser *p, const char *word, struct scn_cond *c);
+int scn_cond_parse_count(struct scn_parser *p, const char *word, struct scn_cond *c);
+int scn_cond_parse_role(struct scn_parser *p, const char *word, struct scn_cond *c);
+int scn_cond_parse_node(struct scn_parser *p, const char *word, struct scn_cond *c);
+int scn_cond_parse_node_op_k(struct scn_parser *p, const char *word, struct scn_cond *c);
+int scn_cond_parse_op_k(struct scn_parser *p, const char *word, struct scn_cond *c);
+int scn_cond_parse_kv_on(struct scn_parser *p, const char *word, struct scn_cond *c);
+int scn_cond_parse_value(struct scn_parser *p, const char *word, struct scn_cond *c);
+int scn_cond_parse_got(struct scn_parser *p, const char *word, struct scn_cond *c);
+
+/* Evaluators of the rows (cond.c). */
+#define SCN_COND_EVAL(fn)                                                                  \
+	int fn(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap, size_t *len, \
+	       struct scn_find_cache *fc)
+SCN_COND_EVAL(scn_cond_eval_leader);
+SCN_COND_EVAL(scn_cond_eval_count);
+SCN_COND_EVAL(scn_cond_eval_role);
+SCN_COND_EVAL(scn_cond_eval_term);
+SCN_COND_EVAL(scn_cond_eval_terms_agree);
+SCN_COND_EVAL(scn_cond_eval_commit);
+SCN_COND_EVAL(scn_cond_eval_log);
+SCN_COND_EVAL(scn_cond_eval_snapshot);
+SCN_COND_EVAL(scn_cond_eval_votes);
+SCN_COND_EVAL(scn_cond_eval_kv);
+SCN_COND_EVAL(scn_cond_eval_value);
+SCN_COND_EVAL(scn_cond_eval_logs_match);
+SCN_COND_EVAL(scn_cond_eval_acked);
+SCN_COND_EVAL(scn_cond_eval_sent);
+SCN_COND_EVAL(scn_cond_eval_up);
+SCN_COND_EVAL(scn_cond_eval_linearizable);
+SCN_COND_EVAL(scn_cond_eval_got);
+SCN_COND_EVAL(scn_cond_eval_waiting);
+SCN_COND_EVAL(scn_cond_eval_transferring);
+
+/* Formatters of the rows (format.c). */
+#define SCN_COND_FORMAT(fn)                                                                 \
+	void fn(const struct scn_cond_desc *d, const struct scn_cond *c, char *buf, size_t cap, \
+	        size_t *len)
+SCN_COND_FORMAT(scn_cond_format_leader);
+SCN_COND_FORMAT(scn_cond_format_count);
+SCN_COND_FORMAT(scn_cond_format_role);
+SCN_COND_FORMAT(scn_cond_format_node);
+SCN_COND_FORMAT(scn_cond_format_node_op_k);
+SCN_COND_FORMAT(scn_cond_format_op_k);
+SCN_COND_FORMAT(scn_cond_format_kv_on);
+SCN_COND_FORMAT(scn_cond_format_value);
+SCN_COND_FORMAT(scn_cond_format_got);
 
 #endif

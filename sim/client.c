@@ -230,7 +230,15 @@ void sim_client_arrive(struct sim *s, uint32_t r)
 		await_apply(s, r, to);
 		return;
 	}
-	if (hint && hint != to) {
+	if (rc == RAFT_ETRANSFER) {
+		/* it will hand over within an election timeout: ask again then,
+		 * at whichever node leads */
+		client_note(s, to, "%s rejected by n%llu: the leader is transferring leadership; retrying",
+		            q, to, 0);
+		int64_t wait = client_wait_us(s, q, s->cfg.election_us_min);
+		client_retried(q);
+		client_send(s, r, to, wait);
+	} else if (hint && hint != to) {
 		client_note(s, to, "%s rejected by n%llu: not the leader, try n%llu", q, to, hint);
 		s->clients.leader = hint;
 		client_send(s, r, hint, 0);

@@ -216,6 +216,8 @@ static void shiviz_record(struct sim_export *x, const struct sim_trace *t)
 	case SIM_T_CLIENT:
 	case SIM_T_VIOLATION:
 	case SIM_T_CONFIG:
+	case SIM_T_TRANSFER:
+	case SIM_T_TRANSFER_END:
 		if (t->node)
 			shiviz_event(x, t->node, NULL, text_of(x, t, true), "");
 		return;
@@ -302,6 +304,8 @@ static void mermaid_record(struct sim_export *x, const struct sim_trace *t)
 	case SIM_T_COMMIT:
 	case SIM_T_CRASH:
 	case SIM_T_RESTART:
+	case SIM_T_TRANSFER:
+	case SIM_T_TRANSFER_END:
 	case SIM_T_SNAPSHOT:
 	case SIM_T_CLIENT:
 	case SIM_T_VIOLATION:

@@ -335,6 +335,27 @@ bool sim_reply_durable(struct sim *s, const struct raft_msg *m)
 	return false;
 }
 
+/* The leadership transfer from node i (as traced) ends. */
+static void transfer_end(struct sim *s, uint8_t i, bool done, const char *why)
+{
+	struct sim_nodestate *ns = &s->nodes[i];
+	struct sim_trace t = {.kind = SIM_T_TRANSFER_END, .node = i, .peer = ns->transfer_to,
+	                      .success = done, .text = why};
+	ns->transfer_to = 0;
+	if (s->trace_fn)
+		sim_emit(s, &t);
+}
+
+/* Node i became leader: it ends every transfer traced as under way, done
+ * if it was their target. */
+static void transfer_elected(struct sim *s, uint8_t i)
+{
+	for (uint16_t k = 1; k <= s->cfg.nodes; k++)
+		if (s->nodes[k].transfer_to)
+			transfer_end(s, (uint8_t)k, s->nodes[k].transfer_to == i,
+			             s->nodes[k].transfer_to == i ? NULL : "other leader");
+}
+
 /* Traces what changed in node i and runs the checker over its batch. */
 static void observe(struct sim *s, uint8_t i, const struct raft_ready *rd)
 {
@@ -370,6 +391,8 @@ static void observe(struct sim *s, uint8_t i, const struct raft_ready *rd)
 		ns->term = term;
 		if (s->trace_fn)
 			sim_emit(s, &t);
+		if (role == RAFT_LEADER)
+			transfer_elected(s, i);
 	}
 	if (rd && rd->snapshot_index && s->trace_fn) {
 		struct sim_trace t = {.kind = SIM_T_SNAPSHOT, .node = i, .index = rd->snapshot_index,
@@ -497,6 +520,10 @@ void sim_flush(struct sim *s, uint8_t i)
 		if (rd.apply_to > rd.apply_from && (s->clients.waiting[i].n || s->clients.reads_waiting))
 			sim_client_applied(s, i, rd.apply_to);
 	}
+	/* a leader that gave up its transfer (an election timeout passed) */
+	if (ns->transfer_to && ns->up && raft_role(ns->raft) == RAFT_LEADER &&
+	    raft_transfer_target(ns->raft) == 0)
+		transfer_end(s, i, false, "timeout");
 	node_timer(s, i);
 }
 
@@ -551,6 +578,8 @@ int sim_propose(struct sim *s, uint8_t node, const char *cmd, size_t len)
 	}
 	if (rc == RAFT_ENOTLEADER)
 		return SIM_ENOLEADER;
+	if (rc == RAFT_ETRANSFER)
+		return SIM_ETRANSFER;
 	if (rc == RAFT_ENOMEM) {
 		sim_stop_oom(s, "a log entry for a proposal");
 		return SIM_ENOMEM;
@@ -742,6 +771,35 @@ int sim_timeout(struct sim *s, uint8_t i)
 	raft_timeout_now(s->nodes[i].raft, s->now_us);
 	sim_flush(s, i);
 	return SIM_OK;
+}
+
+int sim_transfer(struct sim *s, uint8_t target)
+{
+	if (!sim_valid_node(s, target))
+		return SIM_EINVAL;
+	if (s->stopped)
+		return SIM_ESTOPPED;
+	uint8_t leader = sim_stable_leader(s);
+	int rc = leader ? raft_transfer(s->nodes[leader].raft, s->now_us, target) : RAFT_ENOTLEADER;
+	rc = rc == RAFT_OK            ? SIM_OK
+	     : rc == RAFT_ENOTLEADER  ? SIM_ENOLEADER
+	     : rc == RAFT_ETRANSFER   ? SIM_ETRANSFER
+	                              : SIM_EINVAL;
+	if (rc == SIM_OK)
+		s->nodes[leader].transfer_to = target;
+	if (s->trace_fn) {
+		struct sim_trace t = {.kind = SIM_T_TRANSFER, .node = leader, .peer = target,
+		                      .success = rc == SIM_OK};
+		t.text = rc == SIM_OK           ? NULL
+		         : rc == SIM_ENOLEADER  ? "no leader"
+		         : rc == SIM_ETRANSFER  ? "busy"
+		         : target == leader     ? "already leader"
+		                                : "not a voter";
+		sim_emit(s, &t);
+	}
+	if (rc == SIM_OK)
+		sim_flush(s, leader);
+	return rc;
 }
 
 int sim_fire_timer(struct sim *s, uint8_t i)

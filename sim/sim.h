@@ -26,6 +26,7 @@ enum {
 	SIM_ENOLEADER = -3, /* an action needed a leader and there is none */
 	SIM_ESTOPPED = -4,  /* the checker found a violation; the run is over */
 	SIM_ELIMIT = -5,    /* a budget (max_events, max_memory) ran out; the run is over */
+	SIM_ETRANSFER = -6, /* a leadership transfer is already under way */
 };
 
 #define SIM_PPM 1000000u /* probabilities are parts per million */
@@ -138,6 +139,12 @@ int sim_timeout(struct sim *s, uint8_t node); /* election timer fires now */
  * timer (as sim_timeout), a leader's heartbeat timer (it acts as at its
  * deadline: heartbeats go out now, the next ones a heartbeat later). */
 int sim_fire_timer(struct sim *s, uint8_t node);
+/* Leadership transfer (raft_transfer): the stable leader hands over to
+ * target.  SIM_ENOLEADER without a stable leader, SIM_EINVAL if target is
+ * the leader or not a voter, SIM_ETRANSFER if the leader is already handing
+ * over: a refusal is traced too (SIM_T_TRANSFER, success false, text why).
+ * Its end is traced as SIM_T_TRANSFER_END. */
+int sim_transfer(struct sim *s, uint8_t target);
 /* One direction; messages in flight on a cut link die on arrival. */
 int sim_link_set(struct sim *s, uint8_t from, uint8_t to, bool up);
 /* Both directions between a and b, traced as one event (both = true). */
@@ -318,6 +325,13 @@ enum sim_trace_kind {
 	                     in force on node changed (an entry at index
 	                     appended or truncated, a snapshot, a restart):
 	                     text is "voters n1,n2,n3 learners n4" */
+	SIM_T_TRANSFER,   /* node: the leader starts handing leadership to peer
+	                     (success); or a transfer to peer was refused, text:
+	                     why ("no leader", "already leader", "busy") */
+	SIM_T_TRANSFER_END, /* node -> peer: the transfer ended; success: peer
+	                       became leader; else aborted, text: why
+	                       ("timeout": not done within an election timeout,
+	                       "other leader": another node won) */
 };
 
 struct sim_trace {

@@ -97,6 +97,7 @@ struct sim_nodestate {
 	uint64_t commit;
 	uint64_t conf_index;  /* raft_conf_index() */
 	bool conf_known;      /* conf_index was reported once */
+	uint8_t transfer_to; /* a leadership transfer to it was traced, its end not yet */
 	struct sim_disk disk; /* the node's durable state and writes in flight */
 	/* the messages held behind each write in flight, in step with the
 	 * disk's own queue */

@@ -108,7 +108,11 @@ static void sb_msg(struct sb *b, const struct raft_msg *m)
 	switch ((enum raft_msg_type)m->type) { /* every type (no default) */
 	case RAFT_MSG_VOTE:
 	case RAFT_MSG_PREVOTE:
-		sb_add(b, "last %llu/%llu)", ull(m->index), ull(m->log_term));
+		sb_add(b, "last %llu/%llu%s)", ull(m->index), ull(m->log_term),
+		       m->transfer ? ", transfer" : "");
+		break;
+	case RAFT_MSG_TIMEOUT_NOW:
+		sb_add(b, "campaign now)");
 		break;
 	case RAFT_MSG_VOTE_REPLY:
 	case RAFT_MSG_PREVOTE_REPLY:
@@ -277,6 +281,19 @@ static void format_text(struct sb *b, const struct sim_trace *t)
 		else
 			sb_add(b, "%s n%u", t->success ? "add" : "remove", t->peer);
 		break;
+	case SIM_T_TRANSFER:
+		if (t->success)
+			sb_add(b, "n%u transfer → n%u", t->node, t->peer);
+		else
+			sb_add(b, "transfer → n%u refused (%s)", t->peer, t->text ? t->text : "");
+		break;
+	case SIM_T_TRANSFER_END:
+		if (t->success)
+			sb_add(b, "n%u transfer → n%u done", t->node, t->peer);
+		else
+			sb_add(b, "n%u transfer → n%u aborted (%s)", t->node, t->peer,
+			       t->text ? t->text : "timeout");
+		break;
 	}
 	sb_add(b, "\n");
 }
@@ -293,7 +310,9 @@ static const char *kind_name(enum sim_trace_kind k)
 	    [SIM_T_CLIENT] = "client",     [SIM_T_SAY] = "say",
 	    [SIM_T_SET] = "set",           [SIM_T_VIOLATION] = "violation",
 	    [SIM_T_SNAPSHOT] = "snapshot", [SIM_T_DELIVER] = "deliver",
-	    [SIM_T_DELAY] = "delay",       [SIM_T_CONFIG] = "config",
+	    [SIM_T_DELAY] = "delay",       [SIM_T_TRANSFER] = "transfer",
+	    [SIM_T_TRANSFER_END] = "transfer_end",
+	    [SIM_T_CONFIG] = "config",
 	};
 	return names[k];
 }
@@ -357,6 +376,8 @@ static void format_json(struct sb *b, const struct sim_trace *t)
 		if (m->type == RAFT_MSG_VOTE || m->type == RAFT_MSG_PREVOTE)
 			sb_add(b, ",\"last_index\":%llu,\"last_term\":%llu", ull(m->index),
 			       ull(m->log_term));
+		if (m->transfer)
+			sb_add(b, ",\"transfer\":true");
 		if (m->type == RAFT_MSG_APPEND) {
 			sb_add(b, ",\"prev_index\":%llu,\"prev_term\":%llu,\"commit\":%llu,\"entries\":[",
 			       ull(m->index), ull(m->log_term), ull(m->commit));
@@ -405,10 +426,25 @@ static void format_json(struct sb *b, const struct sim_trace *t)
 		else
 			sb_add(b, ",\"change\":\"%s\"", t->success ? "add" : "remove");
 		break;
+	case SIM_T_TRANSFER:
+		sb_add(b, ",\"started\":%s", t->success ? "true" : "false");
+		if (!t->success) {
+			sb_add(b, ",\"why\":");
+			sb_json_str(b, t->text ? t->text : "", 64);
+		}
+		break;
+	case SIM_T_TRANSFER_END:
+		sb_add(b, ",\"done\":%s", t->success ? "true" : "false");
+		if (!t->success) {
+			sb_add(b, ",\"why\":");
+			sb_json_str(b, t->text ? t->text : "timeout", 64);
+		}
+		break;
 	default:
 		break;
 	}
-	if (t->text && t->kind != SIM_T_DROP) {
+	if (t->text && t->kind != SIM_T_DROP && t->kind != SIM_T_TRANSFER &&
+	    t->kind != SIM_T_TRANSFER_END) {
 		sb_add(b, ",\"text\":");
 		sb_json_str(b, t->text, 4096);
 	}
@@ -529,6 +565,12 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 				       "heard from a leader recently (term %llu).",
 				       t->node, t->peer, ull(m->term));
 			break;
+		case RAFT_MSG_TIMEOUT_NOW:
+			sb_add(&b,
+			       _("Leader n%u tells n%u, whose log is now up to date, to start an election "
+			         "at once (TimeoutNow)."),
+			       t->node, t->peer);
+			break;
 		case RAFT_MSG_APPEND:
 			if (m->n_entries)
 				sb_add(&b,
@@ -642,6 +684,39 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 			sb_add(&b, _("The operator asks to remove n%u from the cluster."), t->peer);
 		else
 			explain_config(&b, t);
+		break;
+	case SIM_T_TRANSFER:
+		if (t->success)
+			sb_add(&b,
+			       _("Leader n%u hands leadership over to n%u: it stops taking new writes, "
+			         "brings n%u's log up to date, then tells it to start an election at once."),
+			       t->node, t->peer, t->peer);
+		else if (t->text && !strcmp(t->text, "no leader"))
+			sb_add(&b, _("No leadership transfer to n%u: there is no leader to hand over."),
+			       t->peer);
+		else if (t->text && !strcmp(t->text, "busy"))
+			sb_add(&b,
+			       _("No leadership transfer to n%u: leader n%u is already handing over."),
+			       t->peer, t->node);
+		else if (t->text && !strcmp(t->text, "already leader"))
+			sb_add(&b, _("No leadership transfer to n%u: it is the leader already."), t->peer);
+		else
+			sb_add(&b, _("No leadership transfer to n%u: it is not a voter."), t->peer);
+		break;
+	case SIM_T_TRANSFER_END:
+		if (t->success)
+			sb_add(&b, _("The leadership transfer is done: n%u took over from n%u."), t->peer,
+			       t->node);
+		else if (t->text && !strcmp(t->text, "other leader"))
+			sb_add(&b,
+			       _("The leadership transfer from n%u to n%u is over: another node became "
+			         "leader."),
+			       t->node, t->peer);
+		else
+			sb_add(&b,
+			       _("The leadership transfer from n%u to n%u did not finish within an election "
+			         "timeout: n%u gives up and takes writes again."),
+			       t->node, t->peer, t->node);
 		break;
 	}
 	return b.len;

@@ -442,7 +442,9 @@ Test(config, vocabulary_tables)
 		cr_assert(d->name && d->short_name && d->gloss, "type %u", t);
 		const struct raft_msg_desc *p = raft_msg_desc(d->pair);
 		cr_assert_not_null(p);
-		if (d->reply)
+		if (d->pair == t)
+			cr_assert_not(d->reply, "%s: only a request goes one way", d->name);
+		else if (d->reply)
 			cr_assert_not(p->reply, "%s answers a request", d->name);
 		else
 			cr_assert(p->reply, "%s is answered by a reply", d->name);
@@ -2905,5 +2907,154 @@ Test(entries, only_commands_change_the_map)
 	cr_assert(map_has(n, "k1", "1"));
 	cr_assert_eq(raft_entry_at(n, 2)->type, RAFT_ENTRY_NOOP);
 	cr_assert_eq(raft_entry_at(n, 2)->len, e[1].len, "len and type share a byte");
+	cl_free(&c);
+}
+
+/* ---- Leadership transfer (dissertation section 3.10) ----------------------- */
+
+/* A 3-node group with n1 leading and everything replicated. */
+static void transfer_setup(struct cluster *c, bool checkquorum)
+{
+	cl_init(c, 3, 0, 0);
+	for (int i = 1; i <= 3; i++)
+		raft_set_extensions(c->node[i], c->now, false, checkquorum);
+	cl_elect(c, 1);
+	cl_propose(c, 1, "x=1");
+	cl_ready(c, 1);
+	cl_run(c);
+	cl_heartbeat(c, 1);
+	cr_assert_eq(raft_match_index(c->node[1], 2), raft_last_index(c->node[1]));
+}
+
+Test(transfer, refused_to_self_non_voters_followers_and_twice)
+{
+	struct cluster c;
+	transfer_setup(&c, false);
+	cr_expect_eq(raft_transfer(c.node[1], c.now, 1), RAFT_EINVAL);
+	cr_expect_eq(raft_transfer(c.node[1], c.now, 0), RAFT_EINVAL);
+	cr_expect_eq(raft_transfer(c.node[1], c.now, 4), RAFT_EINVAL);
+	cr_expect_eq(raft_transfer(c.node[1], c.now, 200), RAFT_EINVAL);
+	cr_expect_eq(raft_transfer(c.node[2], c.now, 3), RAFT_ENOTLEADER);
+	cr_expect_eq(raft_transfer_target(c.node[1]), 0);
+	c.cut[1][2] = true; /* keep it under way */
+	cr_assert_eq(raft_transfer(c.node[1], c.now, 2), RAFT_OK);
+	cr_expect_eq(raft_transfer_target(c.node[1]), 2);
+	cr_expect_eq(raft_transfer(c.node[1], c.now, 3), RAFT_ETRANSFER);
+	cr_expect_eq(raft_transfer(c.node[1], c.now, 2), RAFT_ETRANSFER);
+	cl_free(&c);
+}
+
+Test(transfer, writes_refused_while_transferring)
+{
+	struct cluster c;
+	transfer_setup(&c, false);
+	c.cut[1][2] = true;
+	cr_assert_eq(raft_transfer(c.node[1], c.now, 2), RAFT_OK);
+	uint64_t last = raft_last_index(c.node[1]);
+	cr_expect_eq(raft_propose(c.node[1], c.now, "y=2", 3, NULL, NULL), RAFT_ETRANSFER);
+	cr_expect_eq(raft_last_index(c.node[1]), last, "nothing was appended");
+	/* reads through the log are not writes */
+	cr_expect_eq(raft_propose_read(c.node[1], c.now, "y", 1, NULL, NULL), RAFT_OK);
+	cl_free(&c);
+}
+
+/* TimeoutNow leaves only once the target matches the leader's last index;
+ * until then the leader replicates to it at once. */
+Test(transfer, timeout_now_only_once_caught_up)
+{
+	struct cluster c;
+	transfer_setup(&c, false);
+	c.cut[1][2] = true;
+	cl_propose(&c, 1, "y=2");
+	cl_propose(&c, 1, "z=3");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	c.cut[1][2] = false;
+	cr_assert_lt(raft_match_index(c.node[1], 2), raft_last_index(c.node[1]));
+	struct batch b;
+	cr_assert_eq(raft_transfer(c.node[1], c.now, 2), RAFT_OK);
+	cl_take(&c, 1, true, &b);
+	cr_expect_eq(count_type(&b, RAFT_MSG_TIMEOUT_NOW), 0, "n2 is behind: no TimeoutNow yet");
+	cr_expect_not_null(find_msg(&b, RAFT_MSG_APPEND, 2), "the leader sends to n2 at once");
+	/* n2 answers; once its reply shows it caught up, TimeoutNow goes out */
+	bool sent = false;
+	for (int guard = 0; guard < 100 && !sent && q_len(&c) > 0; guard++) {
+		struct qmsg x = c.q[c.qhead];
+		if (x.m.to == 1 && x.m.type == RAFT_MSG_APPEND_REPLY) {
+			c.qhead++;
+			cl_step(&c, 1, &x.m, &b);
+			free(x.ents);
+			sent = count_type(&b, RAFT_MSG_TIMEOUT_NOW) == 1;
+			if (sent)
+				cr_expect_eq(raft_match_index(c.node[1], 2), raft_last_index(c.node[1]));
+			else
+				cr_expect_lt(raft_match_index(c.node[1], 2), raft_last_index(c.node[1]));
+			continue;
+		}
+		cl_deliver(&c);
+	}
+	cr_expect(sent, "TimeoutNow once n2 caught up");
+	cl_free(&c);
+}
+
+/* The target starts an election on TimeoutNow at once (no PreVote) and
+ * wins, even with CheckQuorum, whose followers ignore RequestVote while
+ * their leader is recent: the transfer's RequestVote says so. */
+Test(transfer, target_wins_at_once_past_checkquorum)
+{
+	struct cluster c;
+	transfer_setup(&c, true);
+	for (int i = 1; i <= 3; i++)
+		raft_set_extensions(c.node[i], c.now, true, true); /* PreVote on too */
+	uint64_t term = raft_term(c.node[1]);
+	cr_assert_eq(raft_transfer(c.node[1], c.now, 3), RAFT_OK);
+	cl_ready(&c, 1);
+	cl_run(&c); /* no time passes: no timer fires */
+	cr_expect_eq(raft_role(c.node[3]), RAFT_LEADER);
+	cr_expect_eq(raft_term(c.node[3]), term + 1, "one election, no pre-vote round");
+	cr_expect_eq(raft_role(c.node[1]), RAFT_FOLLOWER);
+	cr_expect_eq(raft_transfer_target(c.node[1]), 0);
+	cr_expect_eq(raft_propose(c.node[3], c.now, "w=4", 3, NULL, NULL), RAFT_OK);
+	cl_free(&c);
+}
+
+/* A TimeoutNow of an older term (a leader since deposed) is ignored. */
+Test(transfer, stale_timeout_now_ignored)
+{
+	struct cluster c;
+	transfer_setup(&c, false);
+	uint64_t term = raft_term(c.node[2]);
+	struct raft_msg m = mk(RAFT_MSG_TIMEOUT_NOW, 1, 2, term - 1);
+	cl_step(&c, 2, &m, NULL);
+	cr_expect_eq(raft_role(c.node[2]), RAFT_FOLLOWER);
+	cr_expect_eq(raft_term(c.node[2]), term);
+	cl_free(&c);
+}
+
+/* A transfer to a node that never answers (crashed, cut off) is given up
+ * after an election timeout: the leader leads on and takes writes again. */
+Test(transfer, aborted_after_an_election_timeout)
+{
+	struct cluster c;
+	transfer_setup(&c, false);
+	c.cut[1][3] = c.cut[3][1] = true;
+	cr_assert_eq(raft_transfer(c.node[1], c.now, 3), RAFT_OK);
+	int64_t deadline = raft_transfer_deadline_us(c.node[1]);
+	cr_expect_eq(deadline, c.now + 150000, "the minimum election timeout");
+	cr_expect_leq(raft_next_deadline_us(c.node[1]), deadline);
+	cl_ready(&c, 1);
+	cl_run(&c);
+	while (c.now < deadline - 1) { /* heartbeats go on meanwhile */
+		cl_heartbeat(&c, 1);
+		if (c.now < deadline)
+			cr_expect_eq(raft_transfer_target(c.node[1]), 3);
+	}
+	c.now = deadline;
+	raft_tick(c.node[1], c.now);
+	cl_ready(&c, 1);
+	cr_expect_eq(raft_transfer_target(c.node[1]), 0, "aborted");
+	cr_expect_eq(raft_role(c.node[1]), RAFT_LEADER);
+	cr_expect_eq(raft_propose(c.node[1], c.now, "y=2", 3, NULL, NULL), RAFT_OK);
+	cr_expect_eq(raft_transfer(c.node[1], c.now, 2), RAFT_OK, "a new transfer may start");
 	cl_free(&c);
 }

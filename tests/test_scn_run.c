@@ -16,7 +16,7 @@ static const char *const library[] = {
 	"partition_two_leaders.scn", "follower_catch_up.scn", "log_repair.scn",
 	"figure8.scn",           "crash_restart_persistence.scn", "lossy_network.scn",
 	"snapshot.scn",          "disruptive_server.scn", "stale_leader.scn",
-	"stale_read.scn",
+	"stale_read.scn",        "transfer_leader.scn",
 	/* the Chinese lessons: the same commands and checks, narrated in Chinese */
 	"zh/tutorial.scn",       "zh/split_vote.scn",     "zh/partition_two_leaders.scn",
 	"zh/leader_crash.scn",
@@ -1299,4 +1299,39 @@ Test(scn_run, save_and_replay_measurements)
 	scn_runner_free(r2);
 	scn_runner_free(r);
 	free(t.p);
+}
+
+/* transfer: the leader hands over (no new writes meanwhile: transferring),
+ * the target leads within a round trip; without a leader it only notes
+ * why in the trace and the script goes on. */
+Test(scn_run, transfer_hands_leadership_over)
+{
+	struct scn_runner *r = runner("cluster nodes=5 seed=3\n"
+	                              "transfer n4\n"
+	                              "timeout n2\n"
+	                              "run until leader == n2 within 1s\n"
+	                              "expect not transferring\n"
+	                              "transfer n4\n"
+	                              "expect transferring\n"
+	                              "client put x=1\n"
+	                              "run until leader == n4 within 100ms\n"
+	                              "expect not transferring\n"
+	                              "run until committed x=1 on all within 1s\n"
+	                              "transfer n4\n"
+	                              "crash n1\n"
+	                              "transfer n1\n"
+	                              "expect transferring\n"
+	                              "run 150ms\n"
+	                              "expect not transferring\n"
+	                              "expect leader == n4\n",
+	                              NULL);
+	cr_expect_eq(scn_runner_run_all(r), SCN_DONE, "%s", scn_runner_error(r));
+	scn_runner_free(r);
+	r = runner("cluster nodes=3\ntimeout n1\nrun until leader within 1s\ntransfer n2\n"
+	           "expect not transferring\n",
+	           NULL);
+	cr_expect_eq(scn_runner_run_all(r), SCN_FAILED);
+	cr_expect_str_eq(scn_runner_error(r), "FAIL x.scn:5: expect not transferring (leader n1 is "
+	                                      "handing leadership over to n2)");
+	scn_runner_free(r);
 }

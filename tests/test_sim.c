@@ -971,3 +971,48 @@ Test(members, add_a_spare_then_remove_the_leader)
 	free(tb.s);
 }
 
+/* Leadership transfer: traced at its start and its end (done when the
+ * target wins; aborted when it cannot within an election timeout), and a
+ * put sent meanwhile is refused, retried and committed under the new
+ * leader. */
+Test(sim, leadership_transfer_is_traced_from_start_to_end)
+{
+	struct tracebuf b = {0};
+	struct sim *s = make(5, 3);
+	sim_set_trace(s, collect, &b);
+	uint8_t l = await_leader(s, 2 * SEC);
+	cr_assert(l);
+	uint8_t to = (uint8_t)(l % 5 + 1);
+	cr_expect_eq(sim_transfer(s, l), SIM_EINVAL, "the leader already");
+	cr_expect_eq(sim_transfer(s, 6), SIM_EINVAL);
+	cr_assert_eq(sim_transfer(s, to), SIM_OK);
+	cr_expect_eq(sim_transfer(s, to), SIM_ETRANSFER);
+	cr_assert_gt(sim_client_put(s, "x=1", 3, l), 0);
+	run_for(s, 500 * MS);
+	cr_expect_eq(sim_stable_leader(s), to);
+	cr_expect(committed_on(s, to, "x=1"));
+	char want[64];
+	snprintf(want, sizeof want, "n%u transfer → n%u\n", l, to);
+	cr_expect(strstr(b.s, want), "%s", b.s);
+	snprintf(want, sizeof want, "n%u transfer → n%u done\n", l, to);
+	cr_expect(strstr(b.s, want), "%s", b.s);
+	cr_expect(strstr(b.s, "TimeoutNow(term"), "%s", b.s);
+	cr_expect(strstr(b.s, "the leader is transferring leadership; retrying"), "%s", b.s);
+	/* a transfer to a crashed node is aborted after an election timeout */
+	uint8_t l2 = sim_stable_leader(s), dead = (uint8_t)(l2 % 5 + 1);
+	cr_assert_eq(sim_crash(s, dead), SIM_OK);
+	b.n = 0;
+	cr_assert_eq(sim_transfer(s, dead), SIM_OK);
+	run_for(s, 400 * MS);
+	snprintf(want, sizeof want, "n%u transfer → n%u aborted (timeout)\n", l2, dead);
+	cr_expect(strstr(b.s, want), "%s", b.s);
+	cr_expect_eq(sim_stable_leader(s), l2);
+	/* refusals are traced: the leader itself, and no leader at all */
+	cr_assert_eq(sim_crash(s, l2), SIM_OK);
+	b.n = 0;
+	cr_expect_eq(sim_transfer(s, dead), SIM_ENOLEADER);
+	snprintf(want, sizeof want, "transfer → n%u refused (no leader)\n", dead);
+	cr_expect(strstr(b.s, want), "%s", b.s);
+	sim_free(s);
+	free(b.s);
+}
