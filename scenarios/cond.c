@@ -497,6 +497,58 @@ int scn_cond_eval_transferring(const struct sim *s, const struct scn_cond *c, ch
 	return any;
 }
 
+static int scn_cond_node(const struct sim *s, const struct scn_cond *c, uint8_t *node, char *obs,
+                         size_t cap, size_t *len);
+
+/* The voters of the stable leader's configuration against the set (the
+ * set's `leader` is the stable leader itself). */
+int scn_cond_eval_members(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                          size_t *len, struct scn_find_cache *fc)
+{
+	(void)fc;
+	uint8_t l = sim_stable_leader(s);
+	if (!l) {
+		scn_appendf(obs, cap, len, "no stable leader");
+		return SCN_UNRESOLVED;
+	}
+	const struct raft_node *r = sim_node(s, l);
+	bool same = true;
+	scn_appendf(obs, cap, len, "leader n%u's voters are {", l);
+	for (unsigned i = 1, first = 1; i <= sim_n_nodes(s); i++) {
+		bool voter = raft_is_voter(r, (uint8_t)i);
+		bool want = scn_set_has(&c->set, i) || (c->set.leader && i == l);
+		same = same && voter == want;
+		if (voter) {
+			scn_appendf(obs, cap, len, "%sn%u", first ? "" : " ", i);
+			first = 0;
+		}
+	}
+	scn_appendf(obs, cap, len, "}");
+	return c->op == SCN_OP_EQ ? same : !same;
+}
+
+int scn_cond_eval_learner(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                          size_t *len, struct scn_find_cache *fc)
+{
+	(void)fc;
+	uint8_t node;
+	if (scn_cond_node(s, c, &node, obs, cap, len) != SCN_TRUE)
+		return SCN_UNRESOLVED;
+	uint8_t l = sim_stable_leader(s);
+	if (!l) {
+		scn_appendf(obs, cap, len, "no stable leader");
+		return SCN_UNRESOLVED;
+	}
+	const struct raft_node *r = sim_node(s, l);
+	bool learner = raft_is_learner(r, node);
+	scn_appendf(obs, cap, len, "n%u is %s in leader n%u's configuration", node,
+	            learner                    ? "a learner"
+	            : raft_is_voter(r, node) ? "a voter"
+	                                     : "not a member",
+	            l);
+	return learner;
+}
+
 int scn_cond_eval_sent(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
                        size_t *len, struct scn_find_cache *fc)
 {

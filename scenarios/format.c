@@ -291,6 +291,14 @@ void scn_cond_format_leader(const struct scn_cond_desc *d, const struct scn_cond
 	}
 }
 
+void scn_cond_format_members(const struct scn_cond_desc *d, const struct scn_cond *c,
+                             char *buf, size_t cap, size_t *len)
+{
+	(void)d;
+	scn_appendf(buf, cap, len, "members %s ", scn_op_text[c->op]);
+	scn_add_set(buf, cap, len, &c->set);
+}
+
 void scn_cond_format_count(const struct scn_cond_desc *d, const struct scn_cond *c, char *buf,
                            size_t cap, size_t *len)
 {
@@ -574,6 +582,11 @@ size_t scn_cmd_format(const struct scn_cmd *c, char *buf, size_t cap)
 		break;
 	case SCN_CMD_TRANSFER:
 		scn_appendf(buf, cap, &len, "transfer ");
+		scn_add_node(buf, cap, &len, c->a);
+		break;
+	case SCN_CMD_ADD:
+	case SCN_CMD_REMOVE:
+		scn_appendf(buf, cap, &len, c->kind == SCN_CMD_ADD ? "add " : "remove ");
 		scn_add_node(buf, cap, &len, c->a);
 		break;
 	case SCN_CMD_CUT:
