@@ -29,6 +29,10 @@ static void become_leader(struct raft_node *n, int64_t now_us)
 	raft_quorum_heard(n, n->cfg.id);
 	n->quorum_deadline_us = now_us + n->cfg.election_timeout_us_min;
 	raft_repl_start(n, now_us);
+	/* Elected only to commit the entry that removed it (section 4.2.2):
+	 * an entry of its own term does that; then it steps down. */
+	if (!raft_conf_is_voter(&n->conf, n->cfg.id))
+		(void)raft_repl_propose(n, "", 0, RAFT_ENTRY_NOOP, NULL);
 }
 
 /* Sends a RequestVote or PreVote for term to every other voter. */
@@ -77,7 +81,7 @@ static void prevote_start(struct raft_node *n, int64_t now_us)
 
 void raft_election_timeout(struct raft_node *n, int64_t now_us)
 {
-	if (!raft_conf_is_voter(&n->conf, n->cfg.id)) {
+	if (!raft_conf_may_campaign(n)) {
 		/* A learner, a spare or a removed server (that knows it) does
 		 * not campaign: it would have no vote to count (section 4.2.1). */
 		raft_timer_reset(n, now_us);

@@ -67,6 +67,23 @@ size_t raft_conf_snapshot(struct raft_node *n, uint64_t index, size_t k)
 	return k + 1;
 }
 
+/* From section 4.2.2: "a server that is not part of its own latest
+ * configuration should still start new elections, as it might still be
+ * needed until the C_new entry is committed": the only copy of the entry
+ * that removed it may be its own, and the voters that need that entry to
+ * elect anyone would refuse everyone else. */
+bool raft_conf_may_campaign(const struct raft_node *n)
+{
+	if (raft_conf_is_voter(&n->conf, n->cfg.id))
+		return true;
+	if (n->conf_index == 0 || n->conf_index <= n->commit)
+		return false;
+	struct raft_conf prev;
+	uint64_t at;
+	raft_conf_as_of(n, n->conf_index - 1, &prev, &at);
+	return raft_conf_is_voter(&prev, n->cfg.id);
+}
+
 void raft_conf_peer_added(struct raft_node *n, uint8_t id)
 {
 	struct raft_peer *p = &n->peers[id];

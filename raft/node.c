@@ -426,14 +426,17 @@ bool raft_out_of_memory(const struct raft_node *n) { return n->oom; }
 
 uint64_t raft_next_index(const struct raft_node *n, uint8_t peer)
 {
-	if (n->role != RAFT_LEADER || peer < 1 || peer > n->cfg.n_nodes)
+	if (n->role != RAFT_LEADER || peer < 1 || peer > n->cfg.n_nodes ||
+	    (!raft_conf_is_voter(&n->conf, peer) && !raft_conf_is_learner(&n->conf, peer)))
 		return 0;
 	return peer == n->cfg.id ? n->log_len + 1 : n->peers[peer].next;
 }
 
 uint64_t raft_match_index(const struct raft_node *n, uint8_t peer)
 {
-	if (n->role != RAFT_LEADER || peer < 1 || peer > n->cfg.n_nodes)
+	if (n->role != RAFT_LEADER || peer < 1 || peer > n->cfg.n_nodes ||
+	    (peer != n->cfg.id && !raft_conf_is_voter(&n->conf, peer) &&
+	     !raft_conf_is_learner(&n->conf, peer)))
 		return 0;
 	return n->peers[peer].match;
 }

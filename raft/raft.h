@@ -408,7 +408,8 @@ uint64_t raft_persisted_index(const struct raft_node *n);
  * work (a message, an append, an apply) it could not do, so a driver that
  * wants a faithful run must stop and say so. */
 bool raft_out_of_memory(const struct raft_node *n);
-/* Leader only (0 otherwise): nextIndex / matchIndex for peer 1..n_nodes. */
+/* Leader only (0 otherwise): nextIndex / matchIndex for peer 1..n_nodes, a
+ * member of its configuration (0 for a spare or a removed server). */
 uint64_t raft_next_index(const struct raft_node *n, uint8_t peer);
 uint64_t raft_match_index(const struct raft_node *n, uint8_t peer);
 /* The applied key-value map.  raft_map_get: value of key (klen bytes) or

@@ -207,6 +207,10 @@ void raft_conf_recompute(struct raft_node *n);
  * entry of its term committed, and steps down once its own removal
  * committed. */
 void raft_conf_committed(struct raft_node *n);
+/* Whether this server's election timer may make it campaign: it votes in
+ * the configuration in force, or it did until an entry not yet known to
+ * be committed removed it. */
+bool raft_conf_may_campaign(const struct raft_node *n);
 /* The leader's progress for a member it just added. */
 void raft_conf_peer_added(struct raft_node *n, uint8_t id);
 

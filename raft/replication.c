@@ -332,6 +332,8 @@ void raft_recv_append_reply(struct raft_node *n, const struct raft_msg *m)
 	if (n->role != RAFT_LEADER ||
 	    (m->term != n->term && !(n->cfg.bugs & RAFT_BUG_STALE_REPLY)))
 		return; /* stale (the bug: a reply of an older term counts) */
+	if (!raft_conf_is_voter(&n->conf, m->from) && !raft_conf_is_learner(&n->conf, m->from))
+		return; /* removed meanwhile: the leader tracks members only */
 	struct raft_peer *p = &n->peers[m->from];
 	if (m->success) {
 		/* "If successful: update nextIndex and matchIndex for

@@ -382,7 +382,8 @@ static void observe(struct sim *s, uint8_t i, const struct raft_ready *rd)
 			t.kind = SIM_T_FOLLOWER;
 			t.success = ns->role != RAFT_FOLLOWER;
 			t.quorum_lost = ns->role == RAFT_LEADER && term == ns->term;
-			if (t.quorum_lost && !raft_is_voter(r, i)) {
+			if (t.quorum_lost && !raft_is_voter(r, i) &&
+			    raft_commit_index(r) >= raft_conf_index(r)) {
 				t.quorum_lost = false;
 				t.removed = true;
 			}

@@ -2071,6 +2071,43 @@ Test(membership, removed_leader_steps_down_after_commit)
 	cl_free(&c);
 }
 
+/* Section 4.2.2: a leader that removed itself and lost its leadership
+ * before the change committed may hold the only copy of that entry; it
+ * still campaigns (counting the new configuration's voters only), commits
+ * the entry, and steps down. */
+Test(membership, removed_before_commit_still_campaigns)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_elect(&c, 1);
+	cl_propose(&c, 1, "a=1");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	cl_settle(&c, 1);
+	c.cut[1][2] = c.cut[1][3] = true;
+	uint64_t index = cl_change(&c, 1, RAFT_CHANGE_REMOVE, 1);
+	cr_assert_not(raft_is_voter(c.node[1], 1));
+	raft_restart(c.node[1], c.now); /* it loses its leadership, keeps its log */
+	cr_assert_eq(raft_last_index(c.node[1]), index);
+	c.cut[1][2] = c.cut[1][3] = false;
+	raft_timeout_now(c.node[1], c.now);
+	cl_ready(&c, 1);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_CANDIDATE, "it is still needed");
+	cl_run(&c);
+	/* elected by n2 and n3 (its own vote aside), it appended a no-op of
+	 * its term, which committed the change with it; then it stepped down */
+	cr_assert_eq(raft_term(c.node[1]), 2);
+	cr_assert_eq(raft_entry_at(c.node[1], index + 1)->type, RAFT_ENTRY_NOOP);
+	cr_assert_geq(raft_commit_index(c.node[1]), index + 1);
+	cr_assert_eq(raft_last_index(c.node[2]), index + 1);
+	cr_assert_not(raft_is_voter(c.node[2], 1));
+	cr_assert_eq(raft_role(c.node[1]), RAFT_FOLLOWER, "stepped down once committed");
+	raft_timeout_now(c.node[1], c.now);
+	cl_ready(&c, 1);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_FOLLOWER, "and campaigns no more");
+	cl_free(&c);
+}
+
 /* A new leader that inherits an uncommitted change of an earlier term
  * commits it through a no-op of its own term. */
 Test(membership, new_leader_commits_an_inherited_change)
