@@ -157,6 +157,22 @@ static uint64_t scn_has_kv(const struct sim *s, uint8_t node, const struct scn_c
 	return at;
 }
 
+/* The nodes `all`, `majority`, `any` and acked-committed speak of: the
+ * members (voters and learners) of the stable leader's configuration, so
+ * that spares and removed servers, which get no entries, do not count; every
+ * node while there is no stable leader.  Returns that leader's node (NULL:
+ * every node counts). */
+static const struct raft_node *scn_conf_of(const struct sim *s)
+{
+	uint8_t l = sim_stable_leader(s);
+	return l ? sim_node(s, l) : NULL;
+}
+
+static bool scn_in_conf(const struct raft_node *conf, uint8_t i)
+{
+	return !conf || raft_is_voter(conf, i) || raft_is_learner(conf, i);
+}
+
 /* committed, logged */
 int scn_cond_eval_kv(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
                      size_t *len, struct scn_find_cache *fc)
@@ -170,6 +186,13 @@ int scn_cond_eval_kv(const struct sim *s, const struct scn_cond *c, char *obs, s
 		scn_set_add(&want, l);
 	}
 	const char *what = c->kind == SCN_C_COMMITTED ? "committed" : "in the log";
+	const struct raft_node *conf = c->where == SCN_ON_NODES ? NULL : scn_conf_of(s);
+	if (conf) {
+		uint16_t members = 0;
+		for (unsigned i = 1; i <= sim_n_nodes(s); i++)
+			members += scn_in_conf(conf, (uint8_t)i);
+		n = members;
+	}
 	unsigned yes = 0, no = 0, live = 0;
 	bool all_wanted = true;
 	size_t start = *len;
@@ -179,7 +202,8 @@ int scn_cond_eval_kv(const struct sim *s, const struct scn_cond *c, char *obs, s
 	scn_appendf(obs, cap, len, "%.*s %s on", (int)c->kv_len, c->kv, what);
 	for (unsigned i = 1; i <= n; i++) {
 		bool up = sim_node_up(s, (uint8_t)i);
-		bool listed = c->where == SCN_ON_NODES ? scn_set_has(&want, i) : up;
+		bool listed = c->where == SCN_ON_NODES ? scn_set_has(&want, i)
+		                                       : up && scn_in_conf(conf, (uint8_t)i);
 		if (up)
 			live++;
 		if (!listed)
@@ -310,6 +334,7 @@ int scn_cond_eval_acked(const struct sim *s, const struct scn_cond *c, char *obs
 	(void)fc;
 	struct sim_client_info ci;
 	size_t acked = 0;
+	const struct raft_node *conf = scn_conf_of(s);
 	for (size_t r = 0; r < sim_client_count(s); r++) {
 		sim_client_info(s, r, &ci);
 		if (ci.state != SIM_CLIENT_ACKED || ci.get)
@@ -317,7 +342,7 @@ int scn_cond_eval_acked(const struct sim *s, const struct scn_cond *c, char *obs
 		acked++;
 		for (unsigned i = 1; i <= sim_n_nodes(s); i++) {
 			const struct raft_node *n = sim_node(s, (uint8_t)i);
-			if (!sim_node_up(s, (uint8_t)i))
+			if (!sim_node_up(s, (uint8_t)i) || !scn_in_conf(conf, (uint8_t)i))
 				continue;
 			if (raft_commit_index(n) >= ci.index && raft_term_at(n, ci.index) == ci.term)
 				continue;
