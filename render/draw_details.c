@@ -218,7 +218,10 @@ void render_draw_details(struct render_dc *c)
 		sx += stat(c, sx, y, _("timeout in"), v);
 	}
 	if (up && (role == RAFT_CANDIDATE || role == RAFT_PRECANDIDATE)) {
-		snprintf(v, sizeof v, "%u/%u", raft_votes(rn), c->n / 2 + 1);
+		unsigned voters = 0; /* a majority of its configuration's voters */
+		for (unsigned j = 1; j <= c->n; j++)
+			voters += raft_is_voter(rn, (uint8_t)j);
+		snprintf(v, sizeof v, "%u/%u", raft_votes(rn), voters / 2 + 1);
 		stat(c, sx, y, role == RAFT_CANDIDATE ? _("votes / needed") : _("pre-votes / needed"), v);
 	}
 	y += 54 * u;

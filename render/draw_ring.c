@@ -385,7 +385,10 @@ void render_draw_node(struct render_dc *c, unsigned i)
 		float pr = (c->n > 9 ? 4.0f : 6.0f) * u, sp = pr * 2.6f;
 		float py = ly + (float)render_gfx_line_h(c->g, lpx, true) + pr + 2 * u;
 		char votes[32];
-		snprintf(votes, sizeof votes, "%u/%u", raft_votes(rn), c->n / 2 + 1);
+		unsigned voters = 0; /* a majority of its configuration's voters */
+		for (unsigned v = 1; v <= c->n; v++)
+			voters += raft_is_voter(rn, (uint8_t)v);
+		snprintf(votes, sizeof votes, "%u/%u", raft_votes(rn), voters / 2 + 1);
 		int vp = px(c, c->n > 9 ? 11 : 14);
 		float vw = (float)render_gfx_text_w(c->g, vp, true, votes) + 6 * u;
 		float px0 = x - (sp * (float)(c->n - 1) + vw) / 2;
