@@ -65,6 +65,8 @@ struct fz_case {
 	uint32_t snapshot, trailing; /* log compaction, 0: off */
 	char mix[128];       /* a `set` line of timings and disk latency, "" for none */
 	char reads[512];     /* the read path and clock skews (fz_read_path), "" for none */
+	uint16_t voters;     /* membership changes: the first configuration's
+	                        voters (the rest are spares); 0: off */
 	int64_t for_us;
 	struct fz_cmd *cmds;
 	size_t n, cap;
@@ -199,6 +201,8 @@ static char *fz_script(const struct fz_case *c, const bool *keep, const char *ti
 	if (title)
 		scn_str_addf(&b, "title \"%s\"\n", title);
 	scn_str_addf(&b, "cluster nodes=%u seed=%llu", c->nodes, (unsigned long long)c->seed);
+	if (c->voters)
+		scn_str_addf(&b, " voters=%u", c->voters);
 	for (uint32_t left = c->bugs; (bug = raft_bug_next(&left)); sep = ",")
 		scn_str_addf(&b, "%s%s", sep, bug);
 	scn_str_addf(&b, "\n");
@@ -349,6 +353,25 @@ static uint64_t fz_transfer_draw(struct fz_transfers *x)
 	return z ^ (z >> 31);
 }
 
+/* Membership changes (dissertation chapter 4) on the seeds whose mix says
+ * so: the cluster starts with one or two spares, and now and then, instead
+ * of the nemesis's fault, a server is added (a spare or a removed one) or
+ * removed (never below two voters), drawn from a stream of its own.  A
+ * request that makes no sense at that moment fails without effect and is
+ * not recorded. */
+struct fz_members {
+	bool on;
+	uint64_t rng;
+};
+
+static uint64_t fz_members_draw(struct fz_members *m)
+{
+	uint64_t z = (m->rng += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
 /* Advances r to t (scn_runner_advance), issuing the transfers due on the
  * way and recording them in c. */
 static int fz_advance_transferring(struct scn_runner *r, int64_t t, struct fz_transfers *x,
@@ -376,14 +399,35 @@ static int fz_advance_transferring(struct scn_runner *r, int64_t t, struct fz_tr
 	return scn_runner_advance(r, t);
 }
 
+/* Maybe replaces the nemesis's action in line with a membership change. */
+static void fz_members(struct fz_members *m, const struct fz_case *c, const struct sim *sim,
+                       char *line, size_t cap)
+{
+	if (!m->on || fz_members_draw(m) % 3 != 0)
+		return;
+	uint8_t node = (uint8_t)(1 + fz_members_draw(m) % c->nodes);
+	uint8_t l = sim_stable_leader(sim);
+	const struct raft_node *r = sim_node(sim, l ? l : node);
+	unsigned voters = 0;
+	for (uint16_t i = 1; i <= c->nodes; i++)
+		voters += raft_is_voter(r, (uint8_t)i);
+	bool member = raft_is_voter(r, node) || raft_is_learner(r, node);
+	if (member && raft_is_voter(r, node) && voters <= 2)
+		return;
+	snprintf(line, cap, "%s n%u", member ? "remove" : "add", node);
+}
+
 /* Plays the nemesis through a runner for the safety phase, recording every
  * command with its time.  0, -1 on an internal error, or 3 if the run hit a
  * resource limit (r says which). */
 static int fz_generate(struct fz_case *c, const struct fz_budget *bg, struct fz_result *res)
 {
 	char text[1000], line[1400];
-	int len = snprintf(text, sizeof text, "cluster nodes=%u seed=%llu\n", c->nodes,
+	int len = snprintf(text, sizeof text, "cluster nodes=%u seed=%llu", c->nodes,
 	                   (unsigned long long)c->seed);
+	if (c->voters)
+		len += snprintf(text + len, sizeof text - (size_t)len, " voters=%u", c->voters);
+	len += snprintf(text + len, sizeof text - (size_t)len, "\n");
 	if (c->snapshot)
 		len += snprintf(text + len, sizeof text - (size_t)len,
 		                "set snapshot=%u trailing=%u\n", c->snapshot, c->trailing);
@@ -410,6 +454,7 @@ static int fz_generate(struct fz_case *c, const struct fz_budget *bg, struct fz_
 	fz_reads(&nm);
 	struct sim_action a;
 	struct fz_transfers tr = {0};
+	struct fz_members mb = {c->voters != 0, c->seed * 0xd1b54a32d192ed03ull + 0x8bb84b93962eacc9ull};
 	bool failed = false;
 	while (!failed && scn_runner_now_us(r) < c->for_us) {
 		const struct sim *sim = scn_runner_sim(r);
@@ -422,6 +467,7 @@ static int fz_generate(struct fz_case *c, const struct fz_budget *bg, struct fz_
 			continue;
 		}
 		fz_action_text(&a, c->nodes, line, sizeof line);
+		fz_members(&mb, c, sim, line, sizeof line);
 		int rc = scn_runner_exec(r, line, err, sizeof err);
 		if (rc == -1) {
 			fprintf(stderr, _("raftsim fuzz: internal error: '%s': %s\n"), line, err);
@@ -548,9 +594,10 @@ static uint16_t fz_nodes_for(const struct fz_opts *o, uint64_t seed)
  * 0..50 ms, election timeouts from narrow ranges that cause split votes to
  * wide ones, a heartbeat interval, a client retry time, a cap of 1..16
  * entries per AppendEntries, torn writes, PreVote and CheckQuorum. */
-static void fz_mix(uint64_t seed, char *buf, size_t cap)
+static void fz_mix(uint64_t seed, char *buf, size_t cap, uint16_t nodes, uint16_t *voters)
 {
 	buf[0] = '\0';
+	*voters = 0;
 	if (seed % 4 != 0)
 		return;
 	uint64_t st = seed * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull;
@@ -583,7 +630,12 @@ static void fz_mix(uint64_t seed, char *buf, size_t cap)
 		len += (size_t)snprintf(buf + len, cap - len, " torn=on");
 	if (pick[0] & 64) /* PreVote (dissertation section 9.6) */
 		len += (size_t)snprintf(buf + len, cap - len, " prevote=on");
-	if (pick[0] & 128) /* CheckQuorum (section 6.2) */
+	/* membership changes, one or two spares; removed servers that never
+	 * heard of their removal are kept from disrupting by CheckQuorum's
+	 * vote rule (section 4.2.3), so it is on with them */
+	if ((pick[0] & 256) && nodes >= 3)
+		*voters = (uint16_t)(nodes - 1 - (nodes > 3 ? (pick[7] & 1) : 0));
+	if ((pick[0] & 128) || *voters) /* CheckQuorum (section 6.2) */
 		len += (size_t)snprintf(buf + len, cap - len, " checkquorum=on");
 	if (len == 3)
 		buf[0] = '\0';
@@ -643,7 +695,7 @@ static int fz_one(const struct fz_opts *o, uint64_t seed, struct fz_case *c, str
 		c->snapshot = 2 + (uint32_t)(seed / 4 % 15);
 		c->trailing = (uint32_t)(seed / 4 % 3);
 	}
-	fz_mix(seed, c->mix, sizeof c->mix);
+	fz_mix(seed, c->mix, sizeof c->mix, c->nodes, &c->voters);
 	fz_read_path(seed, c, c->reads, sizeof c->reads);
 	c->for_us = o->for_us;
 	memset(r, 0, sizeof *r);

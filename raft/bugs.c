@@ -14,6 +14,7 @@ static const struct {
     {"snapshot-keeps-map", RAFT_BUG_SNAPSHOT_KEEPS_MAP}, {"stale-reply", RAFT_BUG_STALE_REPLY},
     {"match-from-next", RAFT_BUG_MATCH_FROM_NEXT}, {"stale-read", RAFT_BUG_STALE_READ},
     {"lease-skew", RAFT_BUG_LEASE_SKEW},
+    {"config-before-noop", RAFT_BUG_CONFIG_BEFORE_NOOP},
 };
 
 uint32_t raft_bug_from_name(const char *name)

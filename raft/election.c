@@ -30,6 +30,10 @@ static void become_leader(struct raft_node *n, int64_t now_us)
 	raft_quorum_heard(n, n->cfg.id);
 	n->quorum_deadline_us = now_us + n->cfg.election_timeout_us_min;
 	raft_repl_start(n, now_us);
+	/* Elected only to commit the entry that removed it (section 4.2.2):
+	 * an entry of its own term does that; then it steps down. */
+	if (!raft_conf_is_voter(&n->conf, n->cfg.id))
+		(void)raft_repl_propose(n, "", 0, RAFT_ENTRY_NOOP, NULL);
 }
 
 /* Sends a RequestVote or PreVote for term to every other voter. */
@@ -78,6 +82,12 @@ static void prevote_start(struct raft_node *n, int64_t now_us)
 
 void raft_election_timeout(struct raft_node *n, int64_t now_us)
 {
+	if (!raft_conf_may_campaign(n)) {
+		/* A learner, a spare or a removed server (that knows it) does
+		 * not campaign: it would have no vote to count (section 4.2.1). */
+		raft_timer_reset(n, now_us);
+		return;
+	}
 	if (n->cfg.prevote)
 		prevote_start(n, now_us);
 	else
@@ -97,6 +107,7 @@ void raft_become_follower(struct raft_node *n, int64_t now_us, uint64_t term)
 	}
 	n->role = RAFT_FOLLOWER;
 	n->flush_all = false;
+	n->held = false; /* a held change is dropped, as a lost request */
 	n->transfer_to = 0;
 	votes_clear(n);
 	if (was_leader)

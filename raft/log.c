@@ -63,15 +63,24 @@ void raft_log_write(struct raft_node *n, uint64_t at, const struct raft_entry *e
 	}
 	if (n->wr_from == 0 || at < n->wr_from)
 		n->wr_from = at;
-	if (count == 0)
+	if (count == 0) {
+		if (n->conf_index >= at)
+			raft_conf_log_written(n, at, 0);
 		return;
+	}
 	struct raft_entry *dst = raft_log_at(n, at);
 	memcpy(dst, e, (size_t)count * sizeof *e);
-	for (uint64_t i = 0; i < count; i++)
+	uint64_t last_conf = 0;
+	for (uint64_t i = 0; i < count; i++) {
 		if (dst[i].len > RAFT_CMD_MAX)
 			dst[i].len = RAFT_CMD_MAX; /* a malformed message */
+		if (dst[i].type == RAFT_ENTRY_CONFIG)
+			last_conf = at + i;
+	}
 	if (at - 1 + count > n->log_len)
 		n->log_len = at - 1 + count;
+	if (last_conf != 0 || n->conf_index >= at)
+		raft_conf_log_written(n, at, last_conf);
 }
 
 /* Terms never decrease along a Raft log, so both searches are binary.  On a

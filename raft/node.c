@@ -12,6 +12,7 @@ void raft_config_default(struct raft_config *c, uint8_t id, uint8_t n_nodes)
 	memset(c, 0, sizeof *c);
 	c->id = id;
 	c->n_nodes = n_nodes;
+	c->n_voters = 0;
 	c->election_timeout_us_min = 150000;
 	c->election_timeout_us_max = 300000;
 	c->heartbeat_us = 50000;
@@ -92,6 +93,7 @@ struct raft_msg *raft_msg_push(struct raft_node *n, uint8_t type, uint8_t to)
 struct raft_node *raft_new(const struct raft_config *c, int64_t now_us)
 {
 	if (c == NULL || c->n_nodes < 1 || c->id < 1 || c->id > c->n_nodes ||
+	    c->n_voters > c->n_nodes ||
 	    !timing_valid(c->election_timeout_us_min, c->election_timeout_us_max,
 	                  c->heartbeat_us) ||
 	    c->entries_per_msg_max < 1)
@@ -100,7 +102,8 @@ struct raft_node *raft_new(const struct raft_config *c, int64_t now_us)
 	if (n == NULL)
 		return NULL;
 	n->cfg = *c;
-	raft_conf_init(&n->conf, c->n_nodes);
+	raft_conf_init(&n->initial_conf, c->n_voters ? c->n_voters : c->n_nodes);
+	n->conf = n->snap_conf = n->initial_conf;
 	n->rng = c->seed;
 	n->role = RAFT_FOLLOWER;
 	n->commit_thr = UINT64_MAX;
@@ -428,14 +431,17 @@ bool raft_out_of_memory(const struct raft_node *n) { return n->oom; }
 
 uint64_t raft_next_index(const struct raft_node *n, uint8_t peer)
 {
-	if (n->role != RAFT_LEADER || peer < 1 || peer > n->cfg.n_nodes)
+	if (n->role != RAFT_LEADER || peer < 1 || peer > n->cfg.n_nodes ||
+	    (!raft_conf_is_voter(&n->conf, peer) && !raft_conf_is_learner(&n->conf, peer)))
 		return 0;
 	return peer == n->cfg.id ? n->log_len + 1 : n->peers[peer].next;
 }
 
 uint64_t raft_match_index(const struct raft_node *n, uint8_t peer)
 {
-	if (n->role != RAFT_LEADER || peer < 1 || peer > n->cfg.n_nodes)
+	if (n->role != RAFT_LEADER || peer < 1 || peer > n->cfg.n_nodes ||
+	    (peer != n->cfg.id && !raft_conf_is_voter(&n->conf, peer) &&
+	     !raft_conf_is_learner(&n->conf, peer)))
 		return 0;
 	return n->peers[peer].match;
 }

@@ -49,6 +49,7 @@ enum {
 	RAFT_ETRANSFER = -4,  /* the leader is transferring leadership: it takes
 	                         no new writes (raft_propose) and no second
 	                         transfer until this one ends */
+	RAFT_EBUSY = -5,      /* a configuration change is still in progress */
 };
 
 /* Roles.  Every role and message type has one entry in vocab.c's tables;
@@ -89,6 +90,9 @@ enum raft_bug {
 	                                        lasts the whole minimum election timeout
 	                                        (the simulator's lease reads; the fuzzer
 	                                        then skews clocks far past any bound) */
+	RAFT_BUG_CONFIG_BEFORE_NOOP = 1u << 13, /* a new leader appends a configuration
+	                                           entry before an entry of its own term
+	                                           committed (the 2015 fix is off) */
 };
 
 /* "commit-old-term" etc. -> the bit; 0 for an unknown name.  raft_bug_name
@@ -97,7 +101,7 @@ enum raft_bug {
 #define RAFT_BUG_NAMES                                                                    \
 	"commit-old-term, vote-twice, no-log-check, no-truncate, forget-vote, no-step-down, "   \
 	"lazy-vote, keep-persisted, snapshot-keeps-map, stale-reply, match-from-next, "        \
-	"stale-read, lease-skew"
+	"stale-read, lease-skew, config-before-noop"
 uint32_t raft_bug_from_name(const char *name);
 const char *raft_bug_name(uint32_t bit);
 /* The name of the first bug set in *bits (table order), which it clears;
@@ -108,7 +112,8 @@ const char *raft_bug_next(uint32_t *bits);
 /* What a log entry holds.  Only commands change the key-value map. */
 enum raft_entry_type {
 	RAFT_ENTRY_COMMAND = 0, /* a client's "KEY=VALUE" */
-	RAFT_ENTRY_CONFIG = 1,  /* a configuration (membership changes, later) */
+	RAFT_ENTRY_CONFIG = 1,  /* a configuration: who votes, who only listens
+	                           (raft_entry_conf() reads it) */
 	RAFT_ENTRY_NOOP = 2,    /* nothing: a leader's first entry of its term */
 	RAFT_ENTRY_READ = 3,    /* a read through the log: just the key (raft_propose_read) */
 };
@@ -184,7 +189,11 @@ struct raft_msg {
 
 struct raft_config {
 	uint8_t id;      /* 1..n_nodes */
-	uint8_t n_nodes; /* voters are 1..n_nodes */
+	uint8_t n_nodes; /* servers that exist: 1..n_nodes */
+	/* The first configuration: voters 1..n_voters (0, the default: all
+	 * n_nodes).  The others are spares: they run, but are not members
+	 * until a configuration entry adds them (raft_propose_change()). */
+	uint8_t n_voters;
 	int64_t election_timeout_us_min; /* default 150 ms */
 	int64_t election_timeout_us_max; /* default 300 ms, inclusive */
 	int64_t heartbeat_us;            /* default 50 ms */
@@ -290,6 +299,35 @@ void raft_timeout_now(struct raft_node *n, int64_t now_us);
  * RAFT_ENOTLEADER; RAFT_EINVAL for itself or a node that is not a voter;
  * RAFT_ETRANSFER while a transfer is under way. */
 int raft_transfer(struct raft_node *n, int64_t now_us, uint8_t target);
+
+/* Membership changes (dissertation chapter 4), one server at a time.  A
+ * configuration entry takes effect on every server as soon as it is in its
+ * log (not when committed), and is undone if the entry is truncated.
+ *   RAFT_CHANGE_ADD_LEARNER  id joins as a learner: it receives entries
+ *                            but neither votes nor counts in a quorum
+ *   RAFT_CHANGE_PROMOTE      the learner id becomes a voter (once caught up)
+ *   RAFT_CHANGE_REMOVE       id (a voter or a learner) leaves; a leader
+ *                            that removes itself keeps replicating without
+ *                            counting itself and steps down once the
+ *                            change commits (section 4.2.2)
+ * Leader only.  RAFT_EBUSY while an earlier change is uncommitted (one
+ * change at a time); RAFT_EINVAL if the change makes no sense (adding a
+ * member, promoting a non-learner, removing the last voter, an id outside
+ * 1..n_nodes, more than RAFT_CONF_MEMBERS_MAX members).  The 2015 fix: a
+ * leader that has not yet committed an entry of its own term first
+ * appends a no-op and holds the change until the no-op commits; then
+ * *index gets 0, else the configuration entry's index. */
+enum raft_change {
+	RAFT_CHANGE_ADD_LEARNER = 0,
+	RAFT_CHANGE_PROMOTE = 1,
+	RAFT_CHANGE_REMOVE = 2,
+};
+/* (An earlier change still uncommitted at a leader that has no entry of
+ * its own term yet: RAFT_EBUSY, and a no-op is appended so that it
+ * commits.) */
+#define RAFT_CONF_MEMBERS_MAX (RAFT_CMD_MAX - 1)
+int raft_propose_change(struct raft_node *n, int64_t now_us, enum raft_change type, uint8_t id,
+                        uint64_t *index, uint8_t *leader_hint);
 /* Changes timing for the next timer draws (scenario `set`). */
 void raft_set_timing(struct raft_node *n, int64_t election_timeout_us_min,
                      int64_t election_timeout_us_max, int64_t heartbeat_us);
@@ -401,7 +439,8 @@ uint64_t raft_persisted_index(const struct raft_node *n);
  * work (a message, an append, an apply) it could not do, so a driver that
  * wants a faithful run must stop and say so. */
 bool raft_out_of_memory(const struct raft_node *n);
-/* Leader only (0 otherwise): nextIndex / matchIndex for peer 1..n_nodes. */
+/* Leader only (0 otherwise): nextIndex / matchIndex for peer 1..n_nodes, a
+ * member of its configuration (0 for a spare or a removed server). */
 uint64_t raft_next_index(const struct raft_node *n, uint8_t peer);
 uint64_t raft_match_index(const struct raft_node *n, uint8_t peer);
 /* The applied key-value map.  raft_map_get: value of key (klen bytes) or
@@ -412,6 +451,21 @@ const char *raft_map_get(const struct raft_node *n, const char *key, size_t klen
 size_t raft_map_count(const struct raft_node *n);
 size_t raft_map_capacity(const struct raft_node *n);
 const struct raft_entry *raft_map_at(const struct raft_node *n, size_t i);
+
+/* The configuration in force (the last configuration entry in the log,
+ * else the snapshot's, else the first one). */
+bool raft_is_voter(const struct raft_node *n, uint8_t id);
+bool raft_is_learner(const struct raft_node *n, uint8_t id);
+/* Index of the configuration entry in force (0: the first configuration,
+ * or one that arrived in a snapshot without its index kept). */
+uint64_t raft_conf_index(const struct raft_node *n);
+/* Leader: a change is held (waiting for the no-op) or uncommitted. */
+bool raft_change_pending(const struct raft_node *n);
+/* Reads a configuration entry: its voters and learners, ascending, into
+ * the arrays (room for RAFT_CONF_MEMBERS_MAX each).  RAFT_EINVAL if e is
+ * not a well-formed configuration entry. */
+int raft_entry_conf(const struct raft_entry *e, uint8_t *voters, unsigned *n_voters,
+                    uint8_t *learners, unsigned *n_learners);
 
 /* The vocabulary (vocab.c): one descriptor per message type and per role,
  * which the trace, the scenario language and the window read. */

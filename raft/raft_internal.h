@@ -4,6 +4,8 @@
 
 #include "raft.h"
 
+#include <string.h>
+
 /* What a leader knows about one peer's log (Figure 2, "Volatile state on
  * leaders").  In replicate mode the leader streams entries and advances
  * next optimistically (pipelining); in probe mode it sends one
@@ -35,12 +37,14 @@ struct raft_peer {
 	int64_t acked_us;
 };
 
-/* A configuration: who votes.  Learners and the old/new pair of a change
- * belong here too when membership changes arrive. */
+/* A configuration: who votes, and who only listens (learners).  Members
+ * are the voters and the learners: the leader replicates to them all. */
 struct raft_conf {
-	uint8_t n_voters;
-	uint8_t voters[RAFT_NODES_MAX]; /* ids, ascending */
-	uint64_t voter_bits[4];         /* bit id: id is a voter */
+	uint8_t n_voters, n_members;
+	uint8_t voters[RAFT_NODES_MAX];  /* ids, ascending */
+	uint8_t members[RAFT_NODES_MAX]; /* voters and learners, ascending */
+	uint64_t voter_bits[4];          /* bit id: id is a voter */
+	uint64_t learner_bits[4];        /* bit id: id is a learner */
 };
 
 /* The applied key-value map: open addressing, linear probing; a slot holds
@@ -54,7 +58,18 @@ struct raft_kv {
 
 struct raft_node {
 	struct raft_config cfg;
-	struct raft_conf conf; /* the voters */
+	/* Membership (dissertation chapter 4).  conf is in force: the last
+	 * configuration entry in the log (at conf_index), else snap_conf, the
+	 * configuration as of the snapshot's last index (the first one when
+	 * there is no snapshot).  The leader holds a requested change
+	 * (held_type, held_id) while its no-op is not committed (the 2015
+	 * fix). */
+	struct raft_conf conf;
+	struct raft_conf snap_conf;
+	struct raft_conf initial_conf;
+	uint64_t conf_index;
+	bool held;
+	uint8_t held_type, held_id;
 	uint64_t rng; /* splitmix64 state */
 	uint8_t role; /* enum raft_role */
 	/* An allocation failed (sticky): some work was left undone, so the
@@ -149,10 +164,26 @@ struct raft_node {
 /* quorum.c */
 /* Voters 1..n_voters. */
 void raft_conf_init(struct raft_conf *c, uint8_t n_voters);
+/* Rebuilds the id lists from the bit sets. */
+void raft_conf_from_bits(struct raft_conf *c, const uint64_t *voters, const uint64_t *learners);
 static inline bool raft_conf_is_voter(const struct raft_conf *c, unsigned id)
 {
 	return id < 256 && ((c->voter_bits[id / 64] >> (id % 64)) & 1u);
 }
+static inline bool raft_conf_is_learner(const struct raft_conf *c, unsigned id)
+{
+	return id < 256 && ((c->learner_bits[id / 64] >> (id % 64)) & 1u);
+}
+static inline bool raft_conf_same(const struct raft_conf *a, const struct raft_conf *b)
+{
+	return !memcmp(a->voter_bits, b->voter_bits, sizeof a->voter_bits) &&
+	       !memcmp(a->learner_bits, b->learner_bits, sizeof a->learner_bits);
+}
+/* A configuration entry of this term holding c. */
+void raft_conf_encode(const struct raft_conf *c, uint64_t term, struct raft_entry *e);
+/* Reads a configuration entry whose ids are all 1..max_id; RAFT_EINVAL if
+ * malformed (c is then unchanged). */
+int raft_conf_decode(const struct raft_entry *e, uint8_t max_id, struct raft_conf *c);
 /* Votes that make a majority of the voters. */
 unsigned raft_quorum(const struct raft_conf *c);
 /* Whether the voters with their bit set in granted (bit per id) are a
@@ -162,6 +193,36 @@ bool raft_quorum_has(const struct raft_conf *c, const uint64_t *granted);
  * scratch (room for n_voters values). */
 uint64_t raft_quorum_match(const struct raft_conf *c, const struct raft_peer *peers,
                            uint64_t *scratch);
+
+/* membership.c */
+/* The configuration in force as of index (index <= log_len): the last
+ * configuration entry at or before it, else snap_conf.  *at gets that
+ * entry's index (0 for snap_conf). */
+void raft_conf_as_of(const struct raft_node *n, uint64_t index, struct raft_conf *c,
+                     uint64_t *at);
+/* The log changed from index at on (entries there were replaced or
+ * appended); last_conf is the last configuration entry written (0: none).
+ * Puts the configuration in force. */
+void raft_conf_log_written(struct raft_node *n, uint64_t at, uint64_t last_conf);
+/* Boot from durable state: snap_conf from the snapshot's configuration
+ * entry (initial_conf without one), conf from the log. */
+void raft_conf_boot(struct raft_node *n);
+/* Snapshot at index: sets snap_conf to the configuration as of index and,
+ * unless it is the first one, writes it as a configuration entry at
+ * n->snap[k] (room reserved); returns the new count. */
+size_t raft_conf_snapshot(struct raft_node *n, uint64_t index, size_t k);
+/* The log was cut to log_len (restart): the configuration in force again. */
+void raft_conf_recompute(struct raft_node *n);
+/* Leader, after the commit index moved: releases a held change once an
+ * entry of its term committed, and steps down once its own removal
+ * committed. */
+void raft_conf_committed(struct raft_node *n);
+/* Whether this server's election timer may make it campaign: it votes in
+ * the configuration in force, or it did until an entry not yet known to
+ * be committed removed it. */
+bool raft_conf_may_campaign(const struct raft_node *n);
+/* The leader's progress for a member it just added. */
+void raft_conf_peer_added(struct raft_node *n, uint8_t id);
 
 /* node.c */
 void raft_timer_reset(struct raft_node *n, int64_t now_us);
@@ -245,6 +306,8 @@ void raft_repl_flush(struct raft_node *n);
 /* Sends to peer `to` now what it lacks (a transfer's target). */
 void raft_repl_send_now(struct raft_node *n, uint8_t to);
 void raft_repl_self_persisted(struct raft_node *n);
+/* The commit rule again, after the configuration changed. */
+void raft_repl_recount(struct raft_node *n);
 /* Appends a new entry of this type (enum raft_entry_type) as leader. */
 int raft_repl_propose(struct raft_node *n, const char *cmd, size_t len, uint8_t type,
                       uint64_t *index);

@@ -121,6 +121,8 @@ void raft_restart(struct raft_node *n, int64_t now_us)
 	n->n_votes = 0;
 	memset(n->peers, 0, ((size_t)n->cfg.n_nodes + 1) * sizeof *n->peers);
 	n->first_cur = 0;
+	n->held = false;
+	raft_conf_recompute(n); /* the log may have lost its tail */
 	n->commit_thr = UINT64_MAX;
 	n->commit_cnt = 0;
 	n->flush_all = false;
@@ -186,6 +188,7 @@ struct raft_node *raft_restore(const struct raft_config *c, int64_t now_us,
 	if (raft_snapshot_restore(n) != RAFT_OK)
 		goto fail;
 	n->booted_us = now_us;
+	raft_conf_boot(n);
 	return n;
 fail:
 	raft_free(n);

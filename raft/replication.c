@@ -30,6 +30,7 @@ static uint64_t commit_threshold(const struct raft_node *n)
 static void commit_recount(struct raft_node *n)
 {
 	const struct raft_conf *conf = &n->conf;
+	uint64_t before = n->commit;
 	for (;;) {
 		uint64_t thr = commit_threshold(n);
 		unsigned cnt = 0;
@@ -39,15 +40,22 @@ static void commit_recount(struct raft_node *n)
 		n->commit_thr = thr;
 		n->commit_cnt = cnt;
 		if (cnt < raft_quorum(conf))
-			return;
+			break;
 		uint64_t N = raft_quorum_match(conf, n->peers, n->scratch);
 		bool term_ok = raft_term_at(n, N) == n->term ||
 		               (n->cfg.bugs & RAFT_BUG_COMMIT_OLD_TERM);
 		if (N <= n->commit || !term_ok)
-			return; /* unreachable: N >= thr */
+			break; /* unreachable: N >= thr */
 		n->commit = N;
 		raft_apply(n);
 	}
+	if (n->commit != before && (n->held || n->conf_index != 0))
+		raft_conf_committed(n);
+}
+
+void raft_repl_recount(struct raft_node *n)
+{
+	commit_recount(n);
 }
 
 /* matchIndex[id] = max(matchIndex[id], match). */
@@ -140,8 +148,8 @@ static void send_to(struct raft_node *n, uint8_t to, bool heartbeat)
 void raft_repl_start(struct raft_node *n, int64_t now_us)
 {
 	uint8_t self = n->cfg.id;
-	for (unsigned i = 0; i < n->conf.n_voters; i++) {
-		struct raft_peer *p = &n->peers[n->conf.voters[i]];
+	for (unsigned i = 0; i < n->conf.n_members; i++) {
+		struct raft_peer *p = &n->peers[n->conf.members[i]];
 		p->next = n->log_len + 1;
 		p->match = 0;
 		p->state = RAFT_PROGRESS_PROBE;
@@ -159,9 +167,9 @@ void raft_repl_start(struct raft_node *n, int64_t now_us)
 
 void raft_repl_heartbeat(struct raft_node *n, int64_t now_us)
 {
-	for (unsigned i = 0; i < n->conf.n_voters; i++)
-		if (n->conf.voters[i] != n->cfg.id)
-			send_to(n, n->conf.voters[i], true);
+	for (unsigned i = 0; i < n->conf.n_members; i++)
+		if (n->conf.members[i] != n->cfg.id)
+			send_to(n, n->conf.members[i], true);
 	n->heartbeat_deadline_us = now_us + n->cfg.heartbeat_us;
 }
 
@@ -181,9 +189,9 @@ void raft_repl_flush(struct raft_node *n)
 	if (n->role != RAFT_LEADER || !n->flush_all)
 		return;
 	n->flush_all = false;
-	for (unsigned i = 0; i < n->conf.n_voters; i++)
-		if (n->conf.voters[i] != n->cfg.id)
-			send_to(n, n->conf.voters[i], false);
+	for (unsigned i = 0; i < n->conf.n_members; i++)
+		if (n->conf.members[i] != n->cfg.id)
+			send_to(n, n->conf.members[i], false);
 }
 
 /* From Figure 2 (Leaders): "If command received from client: append entry
@@ -326,6 +334,8 @@ void raft_recv_append_reply(struct raft_node *n, const struct raft_msg *m)
 	if (n->role != RAFT_LEADER ||
 	    (m->term != n->term && !(n->cfg.bugs & RAFT_BUG_STALE_REPLY)))
 		return; /* stale (the bug: a reply of an older term counts) */
+	if (!raft_conf_is_voter(&n->conf, m->from) && !raft_conf_is_learner(&n->conf, m->from))
+		return; /* removed meanwhile: the leader tracks members only */
 	struct raft_peer *p = &n->peers[m->from];
 	if (m->term == n->term) /* success or not, it heard this round */
 		raft_lease_acked(n, m->from, m->clock_us);

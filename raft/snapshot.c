@@ -47,12 +47,13 @@ void raft_snapshot_maybe(struct raft_node *n)
 	uint64_t since = n->applied - n->snap_index;
 	if (n->applied > n->snap_index && n->applied <= n->log_len && since >= thr &&
 	    since >= n->kv.count && /* a snapshot costs O(keys): one per O(keys) entries */
-	    snap_reserve(n, n->kv.count) == RAFT_OK) {
+	    snap_reserve(n, n->kv.count + 1) == RAFT_OK) {
 		size_t k = 0;
 		for (size_t i = 0; i < n->kv.cap; i++)
 			if (n->kv.slots[i].len != 0)
 				n->snap[k++] = n->kv.slots[i];
-		n->snap_n = k;
+		/* the snapshot carries the configuration as of its index */
+		n->snap_n = raft_conf_snapshot(n, n->applied, k);
 		n->snap_term = raft_term_at(n, n->applied);
 		n->snap_index = n->applied;
 		n->snap_new = true;
@@ -146,6 +147,9 @@ void raft_recv_snapshot(struct raft_node *n, int64_t now_us, const struct raft_m
 		n->persisted = idx;
 	n->snap_index = idx;
 	n->snap_term = m->log_term;
+	/* The configuration comes with the snapshot; a configuration entry
+	 * kept after it (step 6) stays in force. */
+	raft_conf_boot(n);
 	n->snap_new = true;
 	n->snap_installed = true;
 	n->commit = n->applied = idx;

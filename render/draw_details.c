@@ -218,12 +218,40 @@ void render_draw_details(struct render_dc *c)
 		sx += stat(c, sx, y, _("timeout in"), v);
 	}
 	if (up && (role == RAFT_CANDIDATE || role == RAFT_PRECANDIDATE)) {
-		snprintf(v, sizeof v, "%u/%u", raft_votes(rn), c->n / 2 + 1);
+		unsigned voters = 0; /* a majority of its configuration's voters */
+		for (unsigned j = 1; j <= c->n; j++)
+			voters += raft_is_voter(rn, (uint8_t)j);
+		snprintf(v, sizeof v, "%u/%u", raft_votes(rn), voters / 2 + 1);
 		stat(c, sx, y, role == RAFT_CANDIDATE ? _("votes / needed") : _("pre-votes / needed"), v);
 	}
 	y += 54 * u;
 	int sp = c->l.details_px;
 	float lh = 22 * u;
+	if (y + lh < bottom) {
+		/* the configuration in force on it: who votes, who only listens */
+		size_t n = 0;
+		char who[256] = "";
+		for (int pass = 0; pass < 2; pass++) {
+			bool first = true;
+			for (unsigned j = 1; j <= sim_n_nodes(c->s) && n + 8 < sizeof who; j++) {
+				bool in = pass ? raft_is_learner(rn, (uint8_t)j) : raft_is_voter(rn, (uint8_t)j);
+				if (!in)
+					continue;
+				if (first && pass)
+					n += (size_t)snprintf(who + n, sizeof who - n, " · %s", _("learners"));
+				n += (size_t)snprintf(who + n, sizeof who - n, " n%u", j);
+				first = false;
+			}
+		}
+		if (raft_conf_index(rn))
+			snprintf(buf, sizeof buf, _("voters%s (entry %llu)"), who,
+			         (unsigned long long)raft_conf_index(rn));
+		else
+			snprintf(buf, sizeof buf, _("voters%s"), who);
+		render_gfx_text_fit(c->g, sp, false, C_INK2, buf, x, y + 8 * u, GFX_LEFT | GFX_MIDDLE,
+		                    maxw);
+		y += lh;
+	}
 	if (raft_snapshot_index(rn) && y + lh < bottom) {
 		/* log compaction: what the snapshot covers, what is left in memory */
 		size_t keys = raft_snapshot_count(rn);

@@ -236,8 +236,18 @@ void render_draw_log(struct render_dc *c)
 			if (!up)
 				render_gfx_rect(c->g, x, ry, w, ch, rgba_alpha(C_PANEL, 0.55f));
 			char cmd[RAFT_CMD_MAX + 1] = "";
-			if (e && e->len)
+			if (e && e->type == RAFT_ENTRY_CONFIG) {
+				/* a configuration entry: a cell of its own, framed
+				 * twice, named for what it is */
+				float top = ch >= 28 * u ? 14 * u : 3 * u; /* below the term */
+				render_gfx_rect_outline(c->g, x + 3 * u, ry + top, w - 6 * u, ch - top - 3 * u,
+				                        2 * u, text);
+				snprintf(cmd, sizeof cmd, "%s", _("config"));
+			} else if (e && e->type == RAFT_ENTRY_NOOP) {
+				snprintf(cmd, sizeof cmd, "%s", _("no-op"));
+			} else if (e && e->len) {
 				snprintf(cmd, sizeof cmd, "%.*s", (int)e->len, e->cmd);
+			}
 			char tl[24];
 			snprintf(tl, sizeof tl, "t%llu", (unsigned long long)et);
 			const char *label = cmd[0] ? cmd : "·";

@@ -352,6 +352,11 @@ void render_draw_node(struct render_dc *c, unsigned i)
 
 	/* the disc: its shape tells the role as much as its colour */
 	render_shape_role(c->g, render_role_look_of(c->s, i), x, y, r, false, false);
+	/* membership, as the node itself knows it: a learner, a spare or a
+	 * removed server is faded (it does not vote) */
+	bool voter = raft_is_voter(rn, (uint8_t)i), learner = raft_is_learner(rn, (uint8_t)i);
+	if (!voter)
+		render_gfx_disc(c->g, x, y, r + 1 * u, rgba_alpha(C_BG, learner ? 0.45f : 0.65f));
 	struct rgba tc = up ? render_gfx_text_on(fill) : RGBA(60, 60, 60, 255);
 	char name[16], term[32];
 	snprintf(name, sizeof name, "n%u", i);
@@ -380,6 +385,8 @@ void render_draw_node(struct render_dc *c, unsigned i)
 	float ly = y + r + 20 * u;
 	const char *label = !up                       ? _("CRASHED")
 	                    : role == RAFT_LEADER     ? _("LEADER")
+	                    : learner                 ? _("learner")
+	                    : !voter                  ? _("not a member")
 	                    : role == RAFT_CANDIDATE  ? _("candidate")
 	                    : role == RAFT_PRECANDIDATE ? _("pre-candidate")
 	                                              : _("follower");
@@ -390,7 +397,7 @@ void render_draw_node(struct render_dc *c, unsigned i)
 	                                                    : C_INK2;
 	/* in a big ring "follower" under every node is noise: the default
 	 * needs no label, the others always have one */
-	if (role != RAFT_FOLLOWER || !up || c->n <= 6) {
+	if (role != RAFT_FOLLOWER || !up || c->n <= 6 || !voter) {
 		/* a soft backdrop keeps it readable over passing messages */
 		bool bold = role != RAFT_FOLLOWER || !up;
 		float tw = (float)render_gfx_text_w(c->g, lpx, bold, label);
@@ -398,7 +405,7 @@ void render_draw_node(struct render_dc *c, unsigned i)
 		render_gfx_round_rect(c->g, x - tw / 2 - 4 * u, ly, tw + 8 * u, th, th / 3,
 		                      rgba_alpha(C_BG, 0.85f));
 	}
-	if (role != RAFT_FOLLOWER || !up || c->n <= 6)
+	if (role != RAFT_FOLLOWER || !up || c->n <= 6 || !voter)
 		render_gfx_text(c->g, lpx, role != RAFT_FOLLOWER || !up, lc, label, x, ly,
 		         GFX_CENTER | GFX_TOP);
 
@@ -421,7 +428,10 @@ void render_draw_node(struct render_dc *c, unsigned i)
 		float pr = (c->n > 9 ? 4.0f : 6.0f) * u, sp = pr * 2.6f;
 		float py = ly + (float)render_gfx_line_h(c->g, lpx, true) + pr + 2 * u;
 		char votes[32];
-		snprintf(votes, sizeof votes, "%u/%u", raft_votes(rn), c->n / 2 + 1);
+		unsigned voters = 0; /* a majority of its configuration's voters */
+		for (unsigned v = 1; v <= c->n; v++)
+			voters += raft_is_voter(rn, (uint8_t)v);
+		snprintf(votes, sizeof votes, "%u/%u", raft_votes(rn), voters / 2 + 1);
 		int vp = px(c, c->n > 9 ? 11 : 14);
 		float vw = (float)render_gfx_text_w(c->g, vp, true, votes) + 6 * u;
 		float px0 = x - (sp * (float)(c->n - 1) + vw) / 2;

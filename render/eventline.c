@@ -59,6 +59,9 @@ static int priority(const struct sim_trace *t, bool *key)
 	case SIM_T_DELAY:
 	case SIM_T_SAY:
 		return 0; /* duplicates, arrivals; `say` is shown on its own */
+	case SIM_T_CONFIG:
+		*key = t->node == 0; /* the request; each node's switch is detail */
+		return 7;
 	}
 	return 0;
 }

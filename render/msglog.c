@@ -220,6 +220,7 @@ void render_msglog_trace(struct render_msglog *g, const struct sim *s, const str
 		break;
 	case SIM_T_SAY:
 	case SIM_T_SET:
+	case SIM_T_CONFIG:
 	case SIM_T_VIOLATION:
 	case SIM_T_TRANSFER:
 	case SIM_T_TRANSFER_END:

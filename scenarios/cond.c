@@ -158,6 +158,22 @@ static uint64_t scn_has_kv(const struct sim *s, uint8_t node, const struct scn_c
 	return at;
 }
 
+/* The nodes `all`, `majority`, `any` and acked-committed speak of: the
+ * members (voters and learners) of the stable leader's configuration, so
+ * that spares and removed servers, which get no entries, do not count; every
+ * node while there is no stable leader.  Returns that leader's node (NULL:
+ * every node counts). */
+static const struct raft_node *scn_conf_of(const struct sim *s)
+{
+	uint8_t l = sim_stable_leader(s);
+	return l ? sim_node(s, l) : NULL;
+}
+
+static bool scn_in_conf(const struct raft_node *conf, uint8_t i)
+{
+	return !conf || raft_is_voter(conf, i) || raft_is_learner(conf, i);
+}
+
 /* committed, logged */
 int scn_cond_eval_kv(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
                      size_t *len, struct scn_find_cache *fc)
@@ -171,6 +187,13 @@ int scn_cond_eval_kv(const struct sim *s, const struct scn_cond *c, char *obs, s
 		scn_set_add(&want, l);
 	}
 	const char *what = c->kind == SCN_C_COMMITTED ? _("committed") : _("in the log");
+	const struct raft_node *conf = c->where == SCN_ON_NODES ? NULL : scn_conf_of(s);
+	if (conf) {
+		uint16_t members = 0;
+		for (unsigned i = 1; i <= sim_n_nodes(s); i++)
+			members += scn_in_conf(conf, (uint8_t)i);
+		n = members;
+	}
 	unsigned yes = 0, no = 0, live = 0;
 	bool all_wanted = true;
 	size_t start = *len;
@@ -180,7 +203,8 @@ int scn_cond_eval_kv(const struct sim *s, const struct scn_cond *c, char *obs, s
 	scn_appendf(obs, cap, len, _("%.*s %s on"), (int)c->kv_len, c->kv, what);
 	for (unsigned i = 1; i <= n; i++) {
 		bool up = sim_node_up(s, (uint8_t)i);
-		bool listed = c->where == SCN_ON_NODES ? scn_set_has(&want, i) : up;
+		bool listed = c->where == SCN_ON_NODES ? scn_set_has(&want, i)
+		                                       : up && scn_in_conf(conf, (uint8_t)i);
 		if (up)
 			live++;
 		if (!listed)
@@ -311,6 +335,7 @@ int scn_cond_eval_acked(const struct sim *s, const struct scn_cond *c, char *obs
 	(void)fc;
 	struct sim_client_info ci;
 	size_t acked = 0;
+	const struct raft_node *conf = scn_conf_of(s);
 	for (size_t r = 0; r < sim_client_count(s); r++) {
 		sim_client_info(s, r, &ci);
 		if (ci.state != SIM_CLIENT_ACKED || ci.get)
@@ -318,7 +343,7 @@ int scn_cond_eval_acked(const struct sim *s, const struct scn_cond *c, char *obs
 		acked++;
 		for (unsigned i = 1; i <= sim_n_nodes(s); i++) {
 			const struct raft_node *n = sim_node(s, (uint8_t)i);
-			if (!sim_node_up(s, (uint8_t)i))
+			if (!sim_node_up(s, (uint8_t)i) || !scn_in_conf(conf, (uint8_t)i))
 				continue;
 			if (raft_commit_index(n) >= ci.index && raft_term_at(n, ci.index) == ci.term)
 				continue;
@@ -496,6 +521,58 @@ int scn_cond_eval_transferring(const struct sim *s, const struct scn_cond *c, ch
 	if (!any)
 		scn_appendf(obs, cap, len, "no leader is handing leadership over");
 	return any;
+}
+
+static int scn_cond_node(const struct sim *s, const struct scn_cond *c, uint8_t *node, char *obs,
+                         size_t cap, size_t *len);
+
+/* The voters of the stable leader's configuration against the set (the
+ * set's `leader` is the stable leader itself). */
+int scn_cond_eval_members(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                          size_t *len, struct scn_find_cache *fc)
+{
+	(void)fc;
+	uint8_t l = sim_stable_leader(s);
+	if (!l) {
+		scn_appendf(obs, cap, len, "no stable leader");
+		return SCN_UNRESOLVED;
+	}
+	const struct raft_node *r = sim_node(s, l);
+	bool same = true;
+	scn_appendf(obs, cap, len, "leader n%u's voters are {", l);
+	for (unsigned i = 1, first = 1; i <= sim_n_nodes(s); i++) {
+		bool voter = raft_is_voter(r, (uint8_t)i);
+		bool want = scn_set_has(&c->set, i) || (c->set.leader && i == l);
+		same = same && voter == want;
+		if (voter) {
+			scn_appendf(obs, cap, len, "%sn%u", first ? "" : " ", i);
+			first = 0;
+		}
+	}
+	scn_appendf(obs, cap, len, "}");
+	return c->op == SCN_OP_EQ ? same : !same;
+}
+
+int scn_cond_eval_learner(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,
+                          size_t *len, struct scn_find_cache *fc)
+{
+	(void)fc;
+	uint8_t node;
+	if (scn_cond_node(s, c, &node, obs, cap, len) != SCN_TRUE)
+		return SCN_UNRESOLVED;
+	uint8_t l = sim_stable_leader(s);
+	if (!l) {
+		scn_appendf(obs, cap, len, "no stable leader");
+		return SCN_UNRESOLVED;
+	}
+	const struct raft_node *r = sim_node(s, l);
+	bool learner = raft_is_learner(r, node);
+	scn_appendf(obs, cap, len, "n%u is %s in leader n%u's configuration", node,
+	            learner                    ? "a learner"
+	            : raft_is_voter(r, node) ? "a voter"
+	                                     : "not a member",
+	            l);
+	return learner;
 }
 
 int scn_cond_eval_sent(const struct sim *s, const struct scn_cond *c, char *obs, size_t cap,

@@ -64,6 +64,13 @@ static const struct scn_cond_desc cond_descs[] = {
     {"waiting", SCN_C_WAITING, SCN_KIND(SCN_C_WAITING), false, "waiting OP K",
      "client requests not answered yet", scn_cond_parse_op_k, scn_cond_eval_waiting,
      scn_cond_format_op_k},
+    {"members", SCN_C_MEMBERS, SCN_KIND(SCN_C_MEMBERS), false, "members ==|!= {..}",
+     "the voters of the stable leader's configuration are exactly the set",
+     scn_cond_parse_members, scn_cond_eval_members, scn_cond_format_members},
+    {"learner", SCN_C_LEARNER, SCN_KIND(SCN_C_LEARNER), false, "learner NODE",
+     "the node is a learner (it receives the log, does not vote) in the stable leader's "
+     "configuration",
+     scn_cond_parse_node, scn_cond_eval_learner, scn_cond_format_node},
     {"transferring", SCN_C_TRANSFERRING, SCN_KIND(SCN_C_TRANSFERRING), false, "transferring",
      "a live leader is handing leadership over (it takes no new writes)", NULL,
      scn_cond_eval_transferring, NULL},

@@ -293,6 +293,14 @@ void scn_cond_format_leader(const struct scn_cond_desc *d, const struct scn_cond
 	}
 }
 
+void scn_cond_format_members(const struct scn_cond_desc *d, const struct scn_cond *c,
+                             char *buf, size_t cap, size_t *len)
+{
+	(void)d;
+	scn_appendf(buf, cap, len, "members %s ", scn_op_text[c->op]);
+	scn_add_set(buf, cap, len, &c->set);
+}
+
 void scn_cond_format_count(const struct scn_cond_desc *d, const struct scn_cond *c, char *buf,
                            size_t cap, size_t *len)
 {
@@ -598,6 +606,11 @@ size_t scn_cmd_format(const struct scn_cmd *c, char *buf, size_t cap)
 			if (frac)
 				scn_appendf(buf, cap, &len, ".%0*u", (int)digits, frac);
 		}
+		break;
+	case SCN_CMD_ADD:
+	case SCN_CMD_REMOVE:
+		scn_appendf(buf, cap, &len, c->kind == SCN_CMD_ADD ? "add " : "remove ");
+		scn_add_node(buf, cap, &len, c->a);
 		break;
 	case SCN_CMD_CUT:
 	case SCN_CMD_MEND:

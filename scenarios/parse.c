@@ -860,6 +860,19 @@ int scn_cond_parse_role(struct scn_parser *p, const char *word, struct scn_cond 
 }
 
 /* WORD NODE */
+/* members ==|!= {..} */
+int scn_cond_parse_members(struct scn_parser *p, const char *word, struct scn_cond *c)
+{
+	(void)word;
+	struct scn_tok *n = scn_peek(p);
+	if (!scn_tok_is(n, "==") && !scn_tok_is(n, "!="))
+		return scn_perr(p, n ? n->col : p->eol_col,
+		                "expected members == {..} or members != {..}, like members == {n1 n2 n3}");
+	c->op = scn_tok_is(n, "==") ? SCN_OP_EQ : SCN_OP_NE;
+	p->i++;
+	return scn_parse_set(p, c->op == SCN_OP_EQ ? "'members =='" : "'members !='", &c->set);
+}
+
 int scn_cond_parse_node(struct scn_parser *p, const char *word, struct scn_cond *c)
 {
 	char what[64];
@@ -972,6 +985,7 @@ static const char *const scn_cmd_words[] = {
 	"title", "cluster", "set", "say", "pause", "run", "step", "expect", "crash",
 	"restart", "timeout", "partition", "isolate", "heal", "cut", "mend", "client",
 	"mark", "measure", "drop", "duplicate", "delay", "hurry", "deliver", "fire", "transfer", "skew",
+	"add", "remove",
 	NULL,
 };
 
@@ -1391,6 +1405,7 @@ static int scn_parse_cluster(struct scn_parser *p, struct scn_script *s)
 {
 	char b[SCN_TOKBUF];
 	bool seen_nodes = false, seen_seed = false;
+	int voters_col = 0;
 	struct scn_tok *t;
 	while ((t = scn_peek(p)) != NULL) {
 		if (t->kind != SCN_TOK_WORD)
@@ -1414,6 +1429,16 @@ static int scn_parse_cluster(struct scn_parser *p, struct scn_script *s)
 				return scn_perr(p, vc, _("%s is out of range: a cluster has 1..%d nodes"), b,
 				                RAFT_NODES_MAX);
 			s->nodes = (uint16_t)n;
+		} else if (kn == 6 && memcmp(t->p, "voters", 6) == 0 && eq) {
+			uint64_t n = 0;
+			int rc = scn_number(v, vn, &n);
+			if (rc != 0 || n < 1 || n > RAFT_NODES_MAX)
+				return scn_perr(p, vc,
+				                "bad voter count '%s': expected voters=K with K in 1..nodes (the "
+				                "first configuration is n1..nK; the others are spares)",
+				                b);
+			s->voters = (uint16_t)n;
+			voters_col = vc;
 		} else if (kn == 4 && memcmp(t->p, "seed", 4) == 0 && eq) {
 			if (seen_seed)
 				return scn_perr(p, t->col, _("seed= is given twice"));
@@ -1450,6 +1475,10 @@ static int scn_parse_cluster(struct scn_parser *p, struct scn_script *s)
 		}
 		p->i++;
 	}
+	if (s->voters > s->nodes)
+		return scn_perr(p, voters_col,
+		                "voters=%u is more than the %u nodes: the first configuration is n1..n<voters>",
+		                (unsigned)s->voters, (unsigned)s->nodes);
 	return 0;
 }
 
@@ -1845,6 +1874,13 @@ static int scn_parse_cmd(struct scn_parser *p, struct scn_script *s, struct scn_
 		snprintf(after, sizeof after, "'%s NODE'", b);
 		return scn_expect_end(p, after);
 	}
+	if (scn_tok_is(t, "add") || scn_tok_is(t, "remove")) {
+		bool add = scn_tok_is(t, "add");
+		c->kind = add ? SCN_CMD_ADD : SCN_CMD_REMOVE;
+		if (scn_parse_node(p, add ? "'add'" : "'remove'", &c->a) != 0)
+			return -1;
+		return scn_expect_end(p, add ? "'add NODE'" : "'remove NODE'");
+	}
 	if (scn_tok_is(t, "transfer")) {
 		c->kind = SCN_CMD_TRANSFER;
 		struct scn_tok *n = scn_peek(p);
@@ -1954,6 +1990,7 @@ struct scn_script *scn_script_copy(const struct scn_script *s)
 	if (!d)
 		return NULL;
 	d->nodes = s->nodes;
+	d->voters = s->voters;
 	d->seed = s->seed;
 	d->bugs = s->bugs;
 	if (!(d->path = strdup(s->path)))

@@ -580,6 +580,19 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 		}
 		rc = sim_fire_timer(s, done->a);
 		break;
+	case SCN_CMD_ADD:
+	case SCN_CMD_REMOVE:
+		if (scn_node(r, c->a, &done->a, obs, cap) != 0)
+			return -1;
+		rc = c->kind == SCN_CMD_ADD ? sim_member_add(s, done->a) : sim_member_remove(s, done->a);
+		if (rc == SIM_EINVAL) {
+			snprintf(obs, cap,
+			         c->kind == SCN_CMD_ADD ? "n%u is a member already"
+			                                : "n%u is not a member, or the last voter",
+			         done->a);
+			return -1;
+		}
+		break;
 	case SCN_CMD_TRANSFER:
 		/* without a leader (or with one already handing over) it does
 		 * nothing: the simulator traces why, and the script goes on */
@@ -734,6 +747,7 @@ static size_t scn_initial_config(const struct scn_script *s, const struct scn_op
 {
 	sim_config_default(cfg);
 	cfg->nodes = s->nodes;
+	cfg->voters = s->voters;
 	cfg->seed = o && o->has_seed ? o->seed : s->seed;
 	cfg->bugs = s->bugs | (o ? o->bugs : 0);
 	size_t i = 0;
@@ -1147,6 +1161,7 @@ int scn_script_check(const struct scn_script *s, char *err, size_t errcap)
 	struct sim_config cfg;
 	sim_config_default(&cfg);
 	cfg.nodes = s->nodes;
+	cfg.voters = s->voters;
 	cfg.seed = s->seed;
 	cfg.bugs = s->bugs;
 	char why[200];
@@ -1219,6 +1234,8 @@ char *scn_runner_save_text(const struct scn_runner *r)
 	}
 	scn_str_addf(&o, "cluster nodes=%u seed=%" PRIu64, (unsigned)r->init_cfg.nodes,
 	             r->init_cfg.seed);
+	if (r->init_cfg.voters && r->init_cfg.voters != r->init_cfg.nodes)
+		scn_str_addf(&o, " voters=%u", (unsigned)r->init_cfg.voters);
 	const char *sep = " bug=";
 	for (uint32_t b = 1; b != 0; b <<= 1)
 		if ((r->init_cfg.bugs & b) && raft_bug_name(b)) {

@@ -77,6 +77,8 @@ enum scn_cmd_kind {
 	SCN_CMD_TRANSFER,      /* transfer NODE (a): the leader hands over to it */
 	SCN_CMD_SKEW,          /* skew NODE [+|-DURATION] [rate=R]: node a's clock
 	                          jumps by us and runs at count ppm (0: as it was) */
+	SCN_CMD_ADD,           /* add NODE (a): it joins as a learner, then votes */
+	SCN_CMD_REMOVE,        /* remove NODE (a): it leaves the configuration */
 };
 
 enum scn_cond_kind {
@@ -106,6 +108,10 @@ enum scn_cond_kind {
 	                      read ("none": no value); false while it waits */
 	SCN_C_WAITING,     /* waiting OP K: client requests not answered yet */
 	SCN_C_TRANSFERRING, /* transferring: a leader is handing leadership over */
+	SCN_C_MEMBERS,     /* members ==|!= {..}: the voters of the stable
+	                      leader's configuration (set) */
+	SCN_C_LEARNER,     /* learner NODE: a learner in the stable leader's
+	                      configuration */
 	SCN_C_KINDS        /* how many kinds there are (not a kind); each has its
 	                      row in the condition table (scenarios/conds.c) */
 };

@@ -10,6 +10,7 @@ struct scn_script {
 	char *path;
 	char *title;          /* NULL if none */
 	uint16_t nodes;
+	uint16_t voters;      /* cluster voters=K (0: all nodes vote) */
 	uint64_t seed;
 	uint32_t bugs;
 	struct scn_cmd *cmds;
@@ -130,6 +131,7 @@ int scn_cond_parse_op_k(struct scn_parser *p, const char *word, struct scn_cond 
 int scn_cond_parse_kv_on(struct scn_parser *p, const char *word, struct scn_cond *c);
 int scn_cond_parse_value(struct scn_parser *p, const char *word, struct scn_cond *c);
 int scn_cond_parse_got(struct scn_parser *p, const char *word, struct scn_cond *c);
+int scn_cond_parse_members(struct scn_parser *p, const char *word, struct scn_cond *c);
 
 /* Evaluators of the rows (cond.c). */
 #define SCN_COND_EVAL(fn)                                                                  \
@@ -154,6 +156,8 @@ SCN_COND_EVAL(scn_cond_eval_linearizable);
 SCN_COND_EVAL(scn_cond_eval_got);
 SCN_COND_EVAL(scn_cond_eval_waiting);
 SCN_COND_EVAL(scn_cond_eval_transferring);
+SCN_COND_EVAL(scn_cond_eval_members);
+SCN_COND_EVAL(scn_cond_eval_learner);
 
 /* Formatters of the rows (format.c). */
 #define SCN_COND_FORMAT(fn)                                                                 \
@@ -168,5 +172,6 @@ SCN_COND_FORMAT(scn_cond_format_op_k);
 SCN_COND_FORMAT(scn_cond_format_kv_on);
 SCN_COND_FORMAT(scn_cond_format_value);
 SCN_COND_FORMAT(scn_cond_format_got);
+SCN_COND_FORMAT(scn_cond_format_members);
 
 #endif

@@ -664,7 +664,8 @@ static uint64_t entries_map_hash(const struct raft_entry *e, size_t n)
 {
 	uint64_t h = 0;
 	for (size_t i = 0; i < n; i++)
-		h += cmd_hash(&e[i]);
+		if (e[i].type == RAFT_ENTRY_COMMAND) /* not the configuration it carries */
+			h += cmd_hash(&e[i]);
 	return h;
 }
 

@@ -532,12 +532,16 @@ static void get_poll(struct sim *s, uint8_t i)
 			get_answer(s, r, i);
 			continue;
 		}
-		unsigned heard = 1;
-		if (ns->heard_term == q->term)
-			for (uint8_t p = 1; p <= s->cfg.nodes; p++)
-				if (p != i && ns->heard_us[p] >= q->read_start_us)
-					heard++;
-		if (heard < (unsigned)s->cfg.nodes / 2 + 1 || raft_last_applied(n) < q->read_index) {
+		/* a majority of the voters of the leader's configuration */
+		unsigned heard = 0, voters = 0;
+		for (uint8_t p = 1; p <= s->cfg.nodes; p++) {
+			if (!raft_is_voter(n, p))
+				continue;
+			voters++;
+			if (p == i || (ns->heard_term == q->term && ns->heard_us[p] >= q->read_start_us))
+				heard++;
+		}
+		if (heard < voters / 2 + 1 || raft_last_applied(n) < q->read_index) {
 			k++;
 			continue;
 		}

@@ -215,6 +215,7 @@ static void shiviz_record(struct sim_export *x, const struct sim_trace *t)
 	case SIM_T_SNAPSHOT:
 	case SIM_T_CLIENT:
 	case SIM_T_VIOLATION:
+	case SIM_T_CONFIG:
 	case SIM_T_TRANSFER:
 	case SIM_T_TRANSFER_END:
 	case SIM_T_SKEW:
@@ -310,6 +311,7 @@ static void mermaid_record(struct sim_export *x, const struct sim_trace *t)
 	case SIM_T_CLIENT:
 	case SIM_T_VIOLATION:
 	case SIM_T_SKEW:
+	case SIM_T_CONFIG:
 		if (t->node) {
 			out_add(x, "    Note over n%u: ", t->node);
 			break;

@@ -38,6 +38,8 @@ int sim_config_validate(const struct sim_config *c, char *err, size_t errcap)
 	const char *why = NULL;
 	if (c->nodes < 1 || c->nodes > RAFT_NODES_MAX)
 		why = _("nodes must be 1..255");
+	else if (c->voters > c->nodes)
+		why = _("voters must be 1..nodes (the first configuration: n1..n<voters>)");
 	else if (c->election_us_min <= 0 || c->election_us_max < c->election_us_min ||
 	         c->election_us_max > SIM_HOUR_US)
 		why = _("election timeout must be a range MIN..MAX with 0 < MIN <= MAX <= 1h");
@@ -114,6 +116,7 @@ static void node_config(const struct sim *s, uint8_t i, struct raft_config *rc)
 	rc->prevote = c->prevote;
 	rc->checkquorum = c->checkquorum;
 	rc->lease = c->reads == SIM_READS_LEASE;
+	rc->n_voters = (uint8_t)c->voters;
 	uint64_t boot = s->nodes ? s->nodes[i].incarnation : 0;
 	rc->seed = derive_seed(c->seed, 1000 + i + boot * 0x10000u);
 }
@@ -390,6 +393,11 @@ static void observe(struct sim *s, uint8_t i, const struct raft_ready *rd)
 			t.kind = SIM_T_FOLLOWER;
 			t.success = ns->role != RAFT_FOLLOWER;
 			t.quorum_lost = ns->role == RAFT_LEADER && term == ns->term;
+			if (t.quorum_lost && !raft_is_voter(r, i) &&
+			    raft_commit_index(r) >= raft_conf_index(r)) {
+				t.quorum_lost = false;
+				t.removed = true;
+			}
 		}
 		ns->role = (uint8_t)role;
 		ns->term = term;
@@ -416,6 +424,8 @@ static void observe(struct sim *s, uint8_t i, const struct raft_ready *rd)
 		}
 	}
 	ns->commit = commit;
+	if (raft_conf_index(r) != ns->conf_index || !ns->conf_known)
+		sim_members_observe(s, i);
 	struct sim_violation v;
 	if (s->cfg.checker && sim_checker_observe(&s->checker, i, r, rd, &v))
 		sim_stop_violation(s, &v);
@@ -677,6 +687,8 @@ bool sim_step(struct sim *s)
 			sim_client_timeout(s, e.arg);
 		break;
 	}
+	if (s->member_pending && !s->stopped)
+		sim_members_drive(s);
 	if (s->cfg.max_memory_bytes && s->counters.events % SIM_MEMORY_CHECK_EVENTS == 0 &&
 	    !s->stopped && sim_memory_bytes(s) > s->cfg.max_memory_bytes)
 		stop_limit(s, _("memory"), "max_memory", s->cfg.max_memory_bytes, _("bytes"));
@@ -1048,13 +1060,18 @@ uint8_t sim_stable_leader(const struct sim *s)
 		if (!ls->up || raft_role(ls->raft) != RAFT_LEADER)
 			continue;
 		uint64_t term = raft_term(ls->raft);
-		unsigned count = 1;
-		for (uint16_t j = 1; j <= n; j++)
-			if (j != l && s->nodes[j].up && raft_term(s->nodes[j].raft) == term &&
-			    s->net.link_up[sim_link_at(s, (uint8_t)l, (uint8_t)j)] &&
-			    s->net.link_up[sim_link_at(s, (uint8_t)j, (uint8_t)l)])
+		/* a majority of the voters of the configuration L has in force */
+		unsigned count = 0, voters = 0;
+		for (uint16_t j = 1; j <= n; j++) {
+			if (!raft_is_voter(ls->raft, (uint8_t)j))
+				continue;
+			voters++;
+			if (j == l || (s->nodes[j].up && raft_term(s->nodes[j].raft) == term &&
+			               s->net.link_up[sim_link_at(s, (uint8_t)l, (uint8_t)j)] &&
+			               s->net.link_up[sim_link_at(s, (uint8_t)j, (uint8_t)l)]))
 				count++;
-		if (count * 2 > n)
+		}
+		if (count * 2 > voters)
 			return (uint8_t)l;
 	}
 	return 0;

@@ -52,6 +52,10 @@ enum sim_reads { SIM_READS_READINDEX, SIM_READS_LOCAL, SIM_READS_LOG, SIM_READS_
 
 struct sim_config {
 	uint16_t nodes;                  /* 1..RAFT_NODES_MAX, default 5 */
+	/* The first configuration: voters n1..n<voters>; the others are
+	 * spares, running but not members until sim_member_add().  0 (the
+	 * default): every node votes. */
+	uint16_t voters;
 	uint64_t seed;                   /* default 1 */
 	int64_t election_us_min;         /* default 150 ms */
 	int64_t election_us_max;         /* default 300 ms */
@@ -193,6 +197,19 @@ int64_t sim_lease_us(const struct sim_config *c);
 int64_t sim_lease_left_us(const struct sim *s, uint8_t node);
 /* Proposes directly on a node, now, bypassing the client (benchmarks). */
 int sim_propose(struct sim *s, uint8_t node, const char *cmd, size_t len);
+/* Membership changes, one server at a time (dissertation chapter 4).
+ * sim_member_add: node joins as a learner, catches up (the leader's
+ * matchIndex for it reaches the leader's last index), then becomes a
+ * voter; sim_member_remove: node leaves.  The request is the operator's:
+ * it is handed to whichever node leads (a held or uncommitted change
+ * waits) until the leader's configuration says it is done.  SIM_EINVAL:
+ * a bad node id, a node already a member (add) or not one (remove), or
+ * the last voter (remove). */
+int sim_member_add(struct sim *s, uint8_t node);
+int sim_member_remove(struct sim *s, uint8_t node);
+/* The membership change asked for node that is not yet done: 0 none,
+ * 1 add, 2 remove. */
+int sim_member_pending(const struct sim *s, uint8_t node);
 /* Narration, put into the trace as a `say` line. */
 void sim_say(struct sim *s, const char *text);
 
@@ -332,6 +349,11 @@ enum sim_trace_kind {
 	SIM_T_DELIVER,    /* msg, msg_id: handed to its (live) receiver */
 	SIM_T_DELAY,      /* msg, msg_id, due_us: its arrival moved to due_us
 	                     (delay, hurry, deliver next) */
+	SIM_T_CONFIG,     /* membership.  node 0: a change was asked for peer,
+	                     success: add, else remove.  node: the configuration
+	                     in force on node changed (an entry at index
+	                     appended or truncated, a snapshot, a restart):
+	                     text is "voters n1,n2,n3 learners n4" */
 	SIM_T_TRANSFER,   /* node: the leader starts handing leadership to peer
 	                     (success); or a transfer to peer was refused, text:
 	                     why ("no leader", "already leader", "busy") */
@@ -364,6 +386,9 @@ struct sim_trace {
 	bool prevote, quorum_lost;
 	int64_t skew_us, clock_us; /* SKEW */
 	uint32_t rate_ppm;         /* SKEW */
+	/* FOLLOWER: a leader stepped down in its own term because the
+	 * configuration that removes it committed (section 4.2.2). */
+	bool removed;
 };
 
 typedef void sim_trace_fn(void *ctx, const struct sim_trace *t);

@@ -112,6 +112,8 @@ struct sim_nodestate {
 	uint8_t role;
 	uint64_t term;
 	uint64_t commit;
+	uint64_t conf_index;  /* raft_conf_index() */
+	bool conf_known;      /* conf_index was reported once */
 	uint8_t transfer_to; /* a leadership transfer to it was traced, its end not yet */
 	struct sim_disk disk; /* the node's durable state and writes in flight */
 	/* the messages held behind each write in flight, in step with the
@@ -236,6 +238,10 @@ struct sim {
 	uint8_t dirty[RAFT_NODES_MAX];
 	uint16_t n_dirty;
 	struct sim_checker checker;
+	/* Membership changes asked for and not yet done (members.c): 0 none,
+	 * 1 add, 2 remove, per node; how many are pending. */
+	uint8_t member_want[RAFT_NODES_MAX + 1];
+	uint16_t member_pending;
 	bool stopped;
 	int halt; /* why it stopped: SIM_ESTOPPED, SIM_ENOMEM or SIM_ELIMIT */
 	struct sim_violation violation;
@@ -259,6 +265,14 @@ static inline size_t sim_link_at(const struct sim *s, uint8_t from, uint8_t to)
 /* sim.c: the trace (trace_fn must be set for sim_emit), stopping the run,
  * and driving a node. */
 void sim_emit(struct sim *s, struct sim_trace *t);
+/* members.c: hands pending membership changes to the leader; traces a
+ * node's configuration when it changed. */
+void sim_members_drive(struct sim *s);
+void sim_members_observe(struct sim *s, uint8_t i);
+/* Whether node i votes in the configuration leader l has in force. */
+bool sim_member_votes(const struct sim *s, uint8_t l, uint8_t i);
+/* "voters n1,n2,n3 learners n4" of node i's configuration. */
+size_t sim_members_format(const struct sim *s, uint8_t i, char *buf, size_t cap);
 void sim_emit_text(struct sim *s, enum sim_trace_kind kind, uint8_t node, const char *text);
 /* An allocation failed: the run stops as out of memory, naming what. */
 void sim_stop_oom(struct sim *s, const char *what);

@@ -76,10 +76,44 @@ static void sb_rate(struct sb *b, uint32_t ppm)
 		sb_add(b, "%u", ppm / SIM_PPM);
 }
 
+/* "voters n1,n2,n3 learners n4": a configuration entry's members. */
+static void sb_conf(struct sb *b, const struct raft_entry *e)
+{
+	uint8_t v[RAFT_CONF_MEMBERS_MAX], l[RAFT_CONF_MEMBERS_MAX];
+	unsigned nv = 0, nl = 0;
+	if (raft_entry_conf(e, v, &nv, l, &nl) != RAFT_OK) {
+		sb_add(b, "config ?");
+		return;
+	}
+	sb_add(b, "config voters ");
+	for (unsigned i = 0; i < nv; i++)
+		sb_add(b, "%sn%u", i ? "," : "", v[i]);
+	for (unsigned i = 0; i < nl; i++)
+		sb_add(b, "%sn%u", i ? "," : " learners ", l[i]);
+}
+
 static void sb_entry(struct sb *b, const struct raft_entry *e)
 {
-	if (e)
+	if (e && e->type == RAFT_ENTRY_CONFIG)
+		sb_conf(b, e);
+	else if (e && e->type == RAFT_ENTRY_NOOP)
+		sb_add(b, "no-op");
+	else if (e)
 		sb_add(b, "%.*s", (int)e->len, e->cmd);
+}
+
+/* An entry's command as a JSON string (a configuration: its members). */
+static void sb_json_cmd(struct sb *b, const struct raft_entry *e)
+{
+	if (e->type != RAFT_ENTRY_CONFIG) {
+		sb_json_str(b, e->cmd, e->len);
+		return;
+	}
+	char text[RAFT_CONF_MEMBERS_MAX * 5 + 32];
+	struct sb c = {text, sizeof text, 0};
+	text[0] = '\0';
+	sb_conf(&c, e);
+	sb_json_str(b, text, c.len);
 }
 
 /* "RequestVote(term 2, last 0/0)" and friends. */
@@ -172,6 +206,9 @@ static void format_text(struct sb *b, const struct sim_trace *t)
 		if (t->quorum_lost)
 			sb_add(b, "n%u steps down → follower term %llu (no quorum)", t->node,
 			       ull(t->term));
+		else if (t->removed)
+			sb_add(b, "n%u steps down → follower term %llu (removed)", t->node,
+			       ull(t->term));
 		else if (t->success)
 			sb_add(b, "n%u steps down → follower term %llu", t->node, ull(t->term));
 		else
@@ -253,6 +290,12 @@ static void format_text(struct sb *b, const struct sim_trace *t)
 	case SIM_T_VIOLATION:
 		sb_add(b, "VIOLATION %s", t->text ? t->text : "");
 		break;
+	case SIM_T_CONFIG:
+		if (t->node)
+			sb_add(b, "n%u config %llu: %s", t->node, ull(t->index), t->text ? t->text : "");
+		else
+			sb_add(b, "%s n%u", t->success ? "add" : "remove", t->peer);
+		break;
 	case SIM_T_TRANSFER:
 		if (t->success)
 			sb_add(b, "n%u transfer → n%u", t->node, t->peer);
@@ -292,6 +335,7 @@ static const char *kind_name(enum sim_trace_kind k)
 	    [SIM_T_DELAY] = "delay",       [SIM_T_TRANSFER] = "transfer",
 	    [SIM_T_TRANSFER_END] = "transfer_end",
 	    [SIM_T_SKEW] = "skew",
+	    [SIM_T_CONFIG] = "config",
 	};
 	return names[k];
 }
@@ -301,7 +345,7 @@ static void sb_json_entries(struct sb *b, const struct raft_msg *m)
 {
 	for (uint32_t k = 0; k < m->n_entries; k++) {
 		sb_add(b, "%s{\"term\":%llu,\"cmd\":", k ? "," : "", ull(m->entries[k].term));
-		sb_json_str(b, m->entries[k].cmd, m->entries[k].len);
+		sb_json_cmd(b, &m->entries[k]);
 		sb_add(b, "}");
 	}
 	sb_add(b, "]");
@@ -324,6 +368,8 @@ static void format_json(struct sb *b, const struct sim_trace *t)
 			sb_add(b, ",\"prevote\":true");
 		if (t->quorum_lost)
 			sb_add(b, ",\"quorum_lost\":true");
+		if (t->removed)
+			sb_add(b, ",\"removed\":true");
 		break;
 	case SIM_T_LEADER:
 		sb_add(b, ",\"term\":%llu,\"votes\":[", ull(t->term));
@@ -379,7 +425,7 @@ static void format_json(struct sb *b, const struct sim_trace *t)
 		sb_add(b, ",\"first\":%llu,\"index\":%llu,\"term\":%llu,\"cmd\":", ull(t->first),
 		       ull(t->index), ull(t->term));
 		if (t->entry)
-			sb_json_str(b, t->entry->cmd, t->entry->len);
+			sb_json_cmd(b, t->entry);
 		else
 			sb_add(b, "null");
 		break;
@@ -396,6 +442,12 @@ static void format_json(struct sb *b, const struct sim_trace *t)
 	case SIM_T_SNAPSHOT:
 		sb_add(b, ",\"index\":%llu,\"term\":%llu,\"installed\":%s", ull(t->index),
 		       ull(t->term), t->success ? "true" : "false");
+		break;
+	case SIM_T_CONFIG:
+		if (t->node)
+			sb_add(b, ",\"index\":%llu", ull(t->index));
+		else
+			sb_add(b, ",\"change\":\"%s\"", t->success ? "add" : "remove");
 		break;
 	case SIM_T_TRANSFER:
 		sb_add(b, ",\"started\":%s", t->success ? "true" : "false");
@@ -441,6 +493,32 @@ size_t sim_trace_format(const struct sim_trace *t, enum sim_trace_format f, char
 	return b.len;
 }
 
+/* A node's configuration changed: t->text is "voters n1,n2[ learners n4]"
+ * (sim_members_format), told without its English words. */
+static void explain_config(struct sb *b, const struct sim_trace *t)
+{
+	const char *v = t->text ? t->text : "";
+	if (!strncmp(v, "voters ", 7))
+		v += 7;
+	const char *l = strstr(v, " learners ");
+	int vlen = l ? (int)(l - v) : (int)strlen(v);
+	if (t->index && l)
+		sb_add(b,
+		       _("n%u now uses the configuration of entry %llu: voters %.*s, learners %s. A "
+		         "configuration counts as soon as it is in the log, committed or not."),
+		       t->node, ull(t->index), vlen, v, l + 10);
+	else if (t->index)
+		sb_add(b,
+		       _("n%u now uses the configuration of entry %llu: voters %.*s. A configuration "
+		         "counts as soon as it is in the log, committed or not."),
+		       t->node, ull(t->index), vlen, v);
+	else if (l)
+		sb_add(b, _("n%u now uses the configuration voters %.*s, learners %s."), t->node, vlen,
+		       v, l + 10);
+	else
+		sb_add(b, _("n%u now uses the configuration voters %.*s."), t->node, vlen, v);
+}
+
 size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 {
 	struct sb b = {buf, cap, 0};
@@ -476,6 +554,11 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 			sb_add(&b,
 			       _("Leader n%u has not heard from a majority within an election timeout, so "
 			       "it steps down to follower in term %llu (CheckQuorum)."),
+			       t->node, ull(t->term));
+		else if (t->removed)
+			sb_add(&b,
+			       _("Leader n%u removed itself: the configuration without it is committed, "
+			         "so it steps down (term %llu) and the remaining voters elect a leader."),
 			       t->node, ull(t->term));
 		else if (t->success)
 			sb_add(&b, _("n%u saw a higher term (%llu) and steps down to follower."), t->node,
@@ -623,6 +706,17 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 		break;
 	case SIM_T_VIOLATION:
 		sb_add(&b, _("Safety violation! %s"), t->text ? t->text : "");
+		break;
+	case SIM_T_CONFIG:
+		if (!t->node && t->success)
+			sb_add(&b,
+			       _("The operator asks to add n%u: the leader makes it a learner, which "
+			         "receives the log without voting, and a voter once it has caught up."),
+			       t->peer);
+		else if (!t->node)
+			sb_add(&b, _("The operator asks to remove n%u from the cluster."), t->peer);
+		else
+			explain_config(&b, t);
 		break;
 	case SIM_T_TRANSFER:
 		if (t->success)

@@ -134,10 +134,10 @@ key Down
 shot picker
 key Return
 sleep 1
-grep -q '^view: opened .*/crash_restart_persistence.scn' "$work/view.err" ||
+grep -q '^view: opened .*/add_server.scn' "$work/view.err" ||
   fail "O, Down, Enter did not open the second lesson of the picker"
 name=$(xdotool getwindowname "$win")
-case $name in *"Crash and restart"*) ;; *) fail "the window title is '$name' after opening crash_restart_persistence.scn" ;; esac
+case $name in *"Adding a server"*) ;; *) fail "the window title is '$name' after opening add_server.scn" ;; esac
 key o
 sleep 0.3
 xdotool type --delay 10 "$src/scenarios/tutorial.scn"; sleep 0.3

@@ -1759,6 +1759,447 @@ Test(bugs, no_step_down)
 	}
 }
 
+/* ---- Membership changes (dissertation chapter 4) -------------------------- */
+
+/* Nodes 1..n of which 1..voters form the first configuration. */
+static void cl_init_spares(struct cluster *c, int n, int voters, uint32_t bugs)
+{
+	memset(c, 0, sizeof *c);
+	c->n = n;
+	c->now = 1000000;
+	for (int i = 1; i <= n; i++) {
+		struct raft_config cfg;
+		cfg_for(&cfg, i, n, bugs, 0);
+		cfg.n_voters = (uint8_t)voters;
+		c->node[i] = raft_new(&cfg, c->now);
+		cr_assert_not_null(c->node[i]);
+	}
+}
+
+static uint64_t cl_change(struct cluster *c, int id, enum raft_change type, int who)
+{
+	uint64_t index = 99;
+	cr_assert_eq(raft_propose_change(c->node[id], c->now, type, (uint8_t)who, &index, NULL),
+	             RAFT_OK);
+	cl_ready(c, id);
+	cl_run(c);
+	return index;
+}
+
+/* The leader's commit index reaches every follower. */
+static void cl_settle(struct cluster *c, int leader)
+{
+	cl_heartbeat(c, leader);
+	cl_heartbeat(c, leader);
+}
+
+Test(membership, entry_round_trip_and_malformed)
+{
+	struct raft_conf c, d;
+	uint64_t v[4] = {0}, l[4] = {0};
+	v[0] = (1u << 1) | (1u << 3) | (1u << 7);
+	l[0] = 1u << 5;
+	raft_conf_from_bits(&c, v, l);
+	cr_assert_eq(c.n_voters, 3);
+	cr_assert_eq(c.n_members, 4);
+	struct raft_entry e;
+	raft_conf_encode(&c, 4, &e);
+	cr_assert_eq(e.type, RAFT_ENTRY_CONFIG);
+	cr_assert_eq(e.term, 4);
+	cr_assert_eq(raft_conf_decode(&e, 7, &d), RAFT_OK);
+	cr_assert(raft_conf_same(&c, &d));
+	cr_assert(raft_conf_is_learner(&d, 5));
+	cr_assert_not(raft_conf_is_voter(&d, 5));
+	uint8_t vs[RAFT_CONF_MEMBERS_MAX], ls[RAFT_CONF_MEMBERS_MAX];
+	unsigned nv, nl;
+	cr_assert_eq(raft_entry_conf(&e, vs, &nv, ls, &nl), RAFT_OK);
+	cr_assert_eq(nv, 3);
+	cr_assert_eq(nl, 1);
+	cr_assert_eq(vs[2], 7);
+	cr_assert_eq(ls[0], 5);
+	/* an id beyond the cluster, a duplicate, no voter: refused, unchanged */
+	cr_assert_eq(raft_conf_decode(&e, 6, &d), RAFT_EINVAL);
+	struct raft_entry bad = e;
+	bad.cmd[2] = 1;
+	cr_assert_eq(raft_conf_decode(&bad, 7, &d), RAFT_EINVAL);
+	bad = e;
+	bad.cmd[0] = 0;
+	cr_assert_eq(raft_conf_decode(&bad, 7, &d), RAFT_EINVAL);
+	bad = e;
+	bad.type = RAFT_ENTRY_COMMAND;
+	cr_assert_eq(raft_conf_decode(&bad, 7, &d), RAFT_EINVAL);
+	cr_assert(raft_conf_same(&c, &d));
+	cr_assert_eq(raft_bug_from_name("config-before-noop"), RAFT_BUG_CONFIG_BEFORE_NOOP);
+}
+
+Test(membership, spares_and_learners_do_not_campaign)
+{
+	struct cluster c;
+	cl_init_spares(&c, 4, 3, 0);
+	cr_assert(raft_is_voter(c.node[1], 3));
+	cr_assert_not(raft_is_voter(c.node[1], 4));
+	cr_assert_not(raft_is_learner(c.node[1], 4));
+	struct batch b;
+	raft_timeout_now(c.node[4], c.now);
+	cl_take(&c, 4, true, &b);
+	cr_assert_eq(raft_role(c.node[4]), RAFT_FOLLOWER, "a spare does not campaign");
+	cr_assert_eq(raft_term(c.node[4]), 0);
+	cr_assert_eq(b.n, 0);
+	cl_elect(&c, 1);
+	cr_assert_eq(raft_term(c.node[4]), 0, "a candidate asks voters only");
+	cl_propose(&c, 1, "a=1");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	cr_assert_eq(raft_last_index(c.node[4]), 0, "a spare gets no entries");
+	cl_change(&c, 1, RAFT_CHANGE_ADD_LEARNER, 4);
+	cl_settle(&c, 1);
+	cr_assert_eq(raft_last_index(c.node[4]), 2, "a learner gets the log");
+	cr_assert(raft_is_learner(c.node[4], 4));
+	cr_assert(map_has(c.node[4], "a", "1"));
+	c.now = raft_election_deadline_us(c.node[4]);
+	raft_tick(c.node[4], c.now);
+	cl_take(&c, 4, true, &b);
+	cr_assert_eq(raft_role(c.node[4]), RAFT_FOLLOWER, "a learner does not campaign");
+	cr_assert_eq(count_type(&b, RAFT_MSG_VOTE), 0);
+	cr_assert_gt(raft_election_deadline_us(c.node[4]), c.now, "its timer was drawn again");
+	cl_free(&c);
+}
+
+Test(membership, learners_do_not_count_in_quorums)
+{
+	struct cluster c;
+	cl_init_spares(&c, 4, 3, 0);
+	cl_elect(&c, 1);
+	cl_propose(&c, 1, "a=1");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	cl_change(&c, 1, RAFT_CHANGE_ADD_LEARNER, 4);
+	cl_settle(&c, 1);
+	c.cut[1][2] = c.cut[1][3] = true;
+	cl_propose(&c, 1, "b=2");
+	uint64_t commit = raft_commit_index(c.node[1]);
+	cl_ready(&c, 1);
+	cl_run(&c);
+	cr_assert_eq(raft_last_index(c.node[4]), raft_last_index(c.node[1]));
+	cr_assert_eq(raft_match_index(c.node[1], 4), raft_last_index(c.node[1]));
+	cr_assert_eq(raft_commit_index(c.node[1]), commit, "leader + learner is no majority of 3");
+	/* a learner's vote is not asked for and does not count */
+	cl_free(&c);
+}
+
+Test(membership, one_change_at_a_time_and_checks)
+{
+	struct cluster c;
+	cl_init_spares(&c, 5, 3, 0);
+	cl_elect(&c, 1);
+	cl_propose(&c, 1, "a=1");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	uint8_t hint = 0;
+	cr_assert_eq(raft_propose_change(c.node[2], c.now, RAFT_CHANGE_ADD_LEARNER, 4, NULL, &hint),
+	             RAFT_ENOTLEADER);
+	cr_assert_eq(hint, 1);
+	struct raft_node *l = c.node[1];
+	cr_assert_eq(raft_propose_change(l, c.now, RAFT_CHANGE_ADD_LEARNER, 2, NULL, NULL),
+	             RAFT_EINVAL, "already a voter");
+	cr_assert_eq(raft_propose_change(l, c.now, RAFT_CHANGE_PROMOTE, 4, NULL, NULL), RAFT_EINVAL,
+	             "not a learner");
+	cr_assert_eq(raft_propose_change(l, c.now, RAFT_CHANGE_REMOVE, 5, NULL, NULL), RAFT_EINVAL,
+	             "not a member");
+	cr_assert_eq(raft_propose_change(l, c.now, RAFT_CHANGE_ADD_LEARNER, 6, NULL, NULL),
+	             RAFT_EINVAL, "no such server");
+	c.cut[1][2] = c.cut[1][3] = true;
+	uint64_t index = 0;
+	cr_assert_eq(raft_propose_change(l, c.now, RAFT_CHANGE_ADD_LEARNER, 4, &index, NULL), RAFT_OK);
+	cr_assert_eq(index, raft_last_index(l));
+	cr_assert(raft_is_learner(l, 4), "in force once appended, before it commits");
+	cr_assert(raft_change_pending(l));
+	cr_assert_eq(raft_propose_change(l, c.now, RAFT_CHANGE_ADD_LEARNER, 5, NULL, NULL),
+	             RAFT_EBUSY, "the first change is not committed");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	c.cut[1][2] = c.cut[1][3] = false;
+	cl_settle(&c, 1);
+	cr_assert_not(raft_change_pending(l));
+	cr_assert_eq(raft_propose_change(l, c.now, RAFT_CHANGE_ADD_LEARNER, 5, NULL, NULL), RAFT_OK);
+	cl_free(&c);
+}
+
+/* The 2015 fix: a new leader commits an entry of its term (a no-op) before
+ * it appends a configuration entry.  With the bug it does not wait. */
+Test(membership, noop_before_the_first_change_of_a_term)
+{
+	for (int bug = 0; bug <= 1; bug++) {
+		struct cluster c;
+		cl_init_spares(&c, 4, 3, bug ? RAFT_BUG_CONFIG_BEFORE_NOOP : 0);
+		cl_elect(&c, 1);
+		cr_assert_eq(raft_last_index(c.node[1]), 0, "no no-op at election");
+		c.cut[1][2] = c.cut[1][3] = true;
+		uint64_t index = 99;
+		cr_assert_eq(raft_propose_change(c.node[1], c.now, RAFT_CHANGE_ADD_LEARNER, 4, &index,
+		                                 NULL),
+		             RAFT_OK);
+		const struct raft_entry *e = raft_entry_at(c.node[1], 1);
+		cr_assert_not_null(e);
+		if (bug) {
+			cr_assert_eq(index, 1);
+			cr_assert_eq(e->type, RAFT_ENTRY_CONFIG, "the bug: the change goes first");
+			cr_assert(raft_is_learner(c.node[1], 4));
+		} else {
+			cr_assert_eq(index, 0, "held");
+			cr_assert_eq(e->type, RAFT_ENTRY_NOOP);
+			cr_assert_eq(e->term, raft_term(c.node[1]));
+			cr_assert_eq(raft_last_index(c.node[1]), 1);
+			cr_assert_not(raft_is_learner(c.node[1], 4), "held until the no-op commits");
+			cr_assert(raft_change_pending(c.node[1]));
+			cr_assert_eq(raft_propose_change(c.node[1], c.now, RAFT_CHANGE_ADD_LEARNER, 4,
+			                                 NULL, NULL),
+			             RAFT_EBUSY);
+		}
+		cl_ready(&c, 1);
+		cl_run(&c);
+		c.cut[1][2] = c.cut[1][3] = false;
+		cl_settle(&c, 1);
+		if (!bug) {
+			cr_assert_eq(raft_last_index(c.node[1]), 2, "released after the no-op committed");
+			cr_assert_eq(raft_entry_at(c.node[1], 2)->type, RAFT_ENTRY_CONFIG);
+		}
+		cr_assert(raft_is_learner(c.node[1], 4));
+		cr_assert(raft_is_learner(c.node[2], 4));
+		cr_assert_not(raft_change_pending(c.node[1]));
+		cl_free(&c);
+	}
+}
+
+/* From section 4.1: a configuration is in force once in the log, and is
+ * undone if the entry is truncated; a restart that loses it undoes it too. */
+Test(membership, truncation_and_restart_roll_back)
+{
+	struct cluster c;
+	cl_init_spares(&c, 4, 3, 0);
+	uint64_t terms[] = {1};
+	uint32_t counts[] = {2};
+	give_log(&c, 2, 1, terms, counts, 1);
+	struct raft_conf conf;
+	uint64_t v[4] = {0x1e}, l[4] = {0}; /* voters 1..4 */
+	raft_conf_from_bits(&conf, v, l);
+	struct raft_entry e[2];
+	raft_conf_encode(&conf, 1, &e[0]);
+	struct raft_msg m = mk_append(1, 2, 1, 2, 1, 0, e, 1);
+	cl_step(&c, 2, &m, NULL);
+	cr_assert(raft_is_voter(c.node[2], 4));
+	cr_assert_eq(raft_conf_index(c.node[2]), 3);
+	/* a leader of term 2 overwrites index 3 */
+	fill(e, 1, 2, 100);
+	m = mk_append(3, 2, 2, 2, 1, 0, e, 1);
+	cl_step(&c, 2, &m, NULL);
+	cr_assert_not(raft_is_voter(c.node[2], 4), "the entry is gone, so is the configuration");
+	cr_assert(raft_is_voter(c.node[2], 3));
+	cr_assert_eq(raft_conf_index(c.node[2]), 0);
+	/* an entry that never reached the disk is lost by a crash */
+	raft_conf_encode(&conf, 2, &e[0]);
+	m = mk_append(3, 2, 2, 3, 2, 0, e, 1);
+	c.hold[2] = true;
+	cl_step(&c, 2, &m, NULL);
+	cr_assert(raft_is_voter(c.node[2], 4));
+	raft_restart(c.node[2], c.now);
+	c.hold[2] = false;
+	cr_assert_eq(raft_last_index(c.node[2]), 3);
+	cr_assert_not(raft_is_voter(c.node[2], 4));
+	cl_free(&c);
+}
+
+Test(membership, quorum_of_the_configuration_in_force)
+{
+	struct cluster c;
+	cl_init_spares(&c, 4, 3, 0);
+	cl_elect(&c, 1);
+	cl_propose(&c, 1, "a=1");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	cl_change(&c, 1, RAFT_CHANGE_ADD_LEARNER, 4);
+	cl_settle(&c, 1);
+	cl_change(&c, 1, RAFT_CHANGE_PROMOTE, 4);
+	cl_settle(&c, 1);
+	cr_assert(raft_is_voter(c.node[3], 4));
+	/* four voters: the leader and one more are not enough */
+	c.cut[1][2] = c.cut[1][3] = true;
+	cl_propose(&c, 1, "b=2");
+	uint64_t commit = raft_commit_index(c.node[1]);
+	cl_ready(&c, 1);
+	cl_run(&c);
+	cr_assert_eq(raft_commit_index(c.node[1]), commit);
+	c.cut[1][3] = false;
+	cl_heartbeat(&c, 1);
+	cr_assert_eq(raft_commit_index(c.node[1]), raft_last_index(c.node[1]), "three of four");
+	/* the new voter can win an election */
+	cl_elect(&c, 4);
+	cl_free(&c);
+}
+
+/* Section 4.2.2: a leader removing itself replicates without counting
+ * itself and steps down once the change commits. */
+Test(membership, removed_leader_steps_down_after_commit)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_elect(&c, 1);
+	cl_propose(&c, 1, "a=1");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	c.cut[1][2] = true;
+	uint64_t index = cl_change(&c, 1, RAFT_CHANGE_REMOVE, 1);
+	cr_assert_eq(index, 2);
+	cr_assert_not(raft_is_voter(c.node[1], 1));
+	cr_assert_eq(raft_match_index(c.node[1], 3), 2);
+	cr_assert_eq(raft_commit_index(c.node[1]), 1, "itself and n3 are no majority of {n2, n3}");
+	cr_assert_eq(raft_role(c.node[1]), RAFT_LEADER, "it still leads");
+	cl_propose(&c, 1, "b=2"); /* and still takes commands */
+	cl_ready(&c, 1);
+	cl_run(&c);
+	c.cut[1][2] = false;
+	cl_heartbeat(&c, 1);
+	cr_assert_geq(raft_commit_index(c.node[1]), 2);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_FOLLOWER, "stepped down once committed");
+	cr_assert_eq(raft_leader_hint(c.node[1]), 0);
+	/* it does not campaign; the others elect a leader among themselves */
+	raft_timeout_now(c.node[1], c.now);
+	cl_ready(&c, 1);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_FOLLOWER);
+	cl_elect(&c, 2);
+	cr_assert_eq(raft_term(c.node[1]), 1, "nobody asked it to vote");
+	cl_free(&c);
+}
+
+/* Section 4.2.2: a leader that removed itself and lost its leadership
+ * before the change committed may hold the only copy of that entry; it
+ * still campaigns (counting the new configuration's voters only), commits
+ * the entry, and steps down. */
+Test(membership, removed_before_commit_still_campaigns)
+{
+	struct cluster c;
+	cl_init(&c, 3, 0, 0);
+	cl_elect(&c, 1);
+	cl_propose(&c, 1, "a=1");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	cl_settle(&c, 1);
+	c.cut[1][2] = c.cut[1][3] = true;
+	uint64_t index = cl_change(&c, 1, RAFT_CHANGE_REMOVE, 1);
+	cr_assert_not(raft_is_voter(c.node[1], 1));
+	raft_restart(c.node[1], c.now); /* it loses its leadership, keeps its log */
+	cr_assert_eq(raft_last_index(c.node[1]), index);
+	c.cut[1][2] = c.cut[1][3] = false;
+	raft_timeout_now(c.node[1], c.now);
+	cl_ready(&c, 1);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_CANDIDATE, "it is still needed");
+	cl_run(&c);
+	/* elected by n2 and n3 (its own vote aside), it appended a no-op of
+	 * its term, which committed the change with it; then it stepped down */
+	cr_assert_eq(raft_term(c.node[1]), 2);
+	cr_assert_eq(raft_entry_at(c.node[1], index + 1)->type, RAFT_ENTRY_NOOP);
+	cr_assert_geq(raft_commit_index(c.node[1]), index + 1);
+	cr_assert_eq(raft_last_index(c.node[2]), index + 1);
+	cr_assert_not(raft_is_voter(c.node[2], 1));
+	cr_assert_eq(raft_role(c.node[1]), RAFT_FOLLOWER, "stepped down once committed");
+	raft_timeout_now(c.node[1], c.now);
+	cl_ready(&c, 1);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_FOLLOWER, "and campaigns no more");
+	cl_free(&c);
+}
+
+/* A new leader that inherits an uncommitted change of an earlier term
+ * commits it through a no-op of its own term. */
+Test(membership, new_leader_commits_an_inherited_change)
+{
+	struct cluster c;
+	cl_init_spares(&c, 4, 3, 0);
+	cl_elect(&c, 1);
+	cl_propose(&c, 1, "a=1");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	c.cut[1][3] = true;
+	uint64_t index = cl_change(&c, 1, RAFT_CHANGE_ADD_LEARNER, 4);
+	cr_assert(raft_is_learner(c.node[2], 4));
+	cr_assert_lt(raft_commit_index(c.node[2]), index);
+	c.cut[1][2] = true; /* n1's reply news never reaches n2 */
+	cl_elect(&c, 2);
+	cr_assert(raft_change_pending(c.node[2]));
+	uint64_t last = raft_last_index(c.node[2]);
+	cr_assert_eq(raft_propose_change(c.node[2], c.now, RAFT_CHANGE_PROMOTE, 4, NULL, NULL),
+	             RAFT_EBUSY);
+	cr_assert_eq(raft_last_index(c.node[2]), last + 1);
+	cr_assert_eq(raft_entry_at(c.node[2], last + 1)->type, RAFT_ENTRY_NOOP);
+	cr_assert_eq(raft_propose_change(c.node[2], c.now, RAFT_CHANGE_PROMOTE, 4, NULL, NULL),
+	             RAFT_EBUSY);
+	cr_assert_eq(raft_last_index(c.node[2]), last + 1, "one no-op only");
+	cl_ready(&c, 2);
+	cl_run(&c);
+	cr_assert_geq(raft_commit_index(c.node[2]), index);
+	cr_assert_not(raft_change_pending(c.node[2]));
+	cl_free(&c);
+}
+
+/* The snapshot carries the configuration: a node restored from it, and
+ * one that installs it, know who the members are. */
+Test(membership, snapshot_carries_the_configuration)
+{
+	struct cluster c;
+	cl_init_spares(&c, 4, 3, 0);
+	for (int i = 1; i <= 4; i++)
+		raft_set_snapshot(c.node[i], 4, 0);
+	c.cut[1][4] = true; /* n4 hears nothing: it will need the snapshot */
+	cl_elect(&c, 1);
+	cl_propose(&c, 1, "a=1");
+	cl_ready(&c, 1);
+	cl_run(&c);
+	cl_change(&c, 1, RAFT_CHANGE_ADD_LEARNER, 4);
+	cl_settle(&c, 1);
+	for (int i = 0; i < 5; i++) {
+		char cmd[8];
+		snprintf(cmd, sizeof cmd, "k%d=%d", i, i);
+		cl_propose(&c, 1, cmd);
+		cl_ready(&c, 1);
+		cl_run(&c);
+	}
+	cl_settle(&c, 1);
+	struct raft_node *l = c.node[1];
+	cr_assert_gt(raft_snapshot_index(l), 2);
+	cr_assert_gt(raft_log_first(l), 3, "the configuration entry was compacted");
+	const struct raft_entry *s = raft_snapshot_entries(l);
+	size_t confs = 0;
+	for (size_t i = 0; i < raft_snapshot_count(l); i++)
+		confs += s[i].type == RAFT_ENTRY_CONFIG;
+	cr_assert_eq(confs, 1);
+	struct raft_durable d = {
+	    .term = raft_term(l),
+	    .snapshot_index = raft_snapshot_index(l),
+	    .snapshot_term = raft_snapshot_term(l),
+	    .snapshot = s,
+	    .snapshot_count = raft_snapshot_count(l),
+	    .log_base = raft_snapshot_index(l),
+	    .log_base_term = raft_snapshot_term(l),
+	};
+	struct raft_config cfg;
+	cfg_for(&cfg, 2, 4, 0, 0);
+	cfg.n_voters = 3;
+	struct raft_node *r = raft_restore(&cfg, c.now, &d);
+	cr_assert_not_null(r);
+	cr_assert(raft_is_learner(r, 4), "restored from the snapshot");
+	cr_assert_eq(raft_map_count(r), raft_snapshot_count(l) - 1, "the keys, not the configuration");
+	raft_free(r);
+	/* n4 comes back: it is sent the snapshot */
+	cr_assert_not(raft_is_learner(c.node[4], 4));
+	cr_assert_eq(raft_last_index(c.node[4]), 0);
+	c.cut[1][4] = false;
+	cl_settle(&c, 1);
+	cl_settle(&c, 1);
+	cr_assert_geq(raft_snapshot_index(c.node[4]), raft_snapshot_index(l));
+	cr_assert(raft_is_learner(c.node[4], 4), "installed with the snapshot");
+	cr_assert(map_has(c.node[4], "k4", "4"));
+	cl_free(&c);
+}
+
 Test(replication, pipelining_is_bounded_by_a_window)
 {
 	/* 1,000 entries with 4 per message: replicate mode sends 8 messages

@@ -216,6 +216,8 @@ Test(scn_parse, canonical_round_trip)
 	format_is("fire   next timer leader", "fire next timer leader");
 	format_is("fire next timer n2", "fire next timer n2");
 	format_is("transfer   n3", "transfer n3");
+	format_is("add  n5", "add n5");
+	format_is("remove leader", "remove leader");
 	format_is("timeout  {n4 n2 leader}", "timeout {leader n2 n4}");
 	format_is("timeout followers", "timeout followers");
 	format_is("partition {n3 n1}   {leader}", "partition {n1 n3} {leader}");
@@ -277,6 +279,9 @@ Test(scn_parse, every_condition)
 		{"waiting >= 02", "waiting >= 2"},
 		{"transferring", "transferring"},
 		{"not transferring", "not transferring"},
+		{"members == {n3 n1  n2}", "members == {n1 n2 n3}"},
+		{"not members != {leader n4}", "not members != {leader n4}"},
+		{"learner  n4", "learner n4"},
 	};
 	for (size_t i = 0; i < sizeof conds / sizeof conds[0]; i++) {
 		char a[256], b[256];
@@ -432,6 +437,12 @@ Test(scn_parse, errors)
 		{"title \"t\"\ncrash n1\ncluster\n", "x.scn:2:1: 'crash' before the 'cluster' line"},
 		{HDR "run 1s\ncluster nodes=3\n", "x.scn:3:1: second 'cluster' line: a script describes its cluster once, at the top"},
 		{"cluster nodes=0\n", "x.scn:1:15: nodes=0 is out of range: a cluster has 1..255 nodes"},
+		{"cluster nodes=3 voters=4\n", "x.scn:1:24: voters=4 is more than the 3 nodes: the first configuration is n1..n<voters>"},
+		{"cluster voters=0\n", "x.scn:1:16: bad voter count 'voters=0': expected voters=K with K in 1..nodes"},
+		{HDR "add\n", "x.scn:2:5: missing node after 'add': expected n1..n5 or leader"},
+		{HDR "remove n2 n3\n", "x.scn:2:11: unexpected 'n3' after 'remove NODE': put comments after '#'"},
+		{HDR "expect members n1\n", "x.scn:2:16: expected members == {..} or members != {..}, like members == {n1 n2 n3}"},
+		{HDR "expect learner\n", "x.scn:2:16: missing node after 'learner': expected n1..n5 or leader"},
 		{"cluster nodes=256\n", "x.scn:1:15: nodes=256 is out of range: a cluster has 1..255 nodes"},
 		{"cluster nodes=99999999999999999999999\n", "x.scn:1:15: nodes=99999999999999999999999 is out of range"},
 		{"cluster nodes=five\n", "x.scn:1:15: bad node count 'nodes=five': expected nodes=N with N in 1..255"},
@@ -449,7 +460,7 @@ Test(scn_parse, errors)
 		{HDR "transfer leader\n", "x.scn:2:10: 'transfer leader' names the leader itself: name the node that takes over, like transfer n2"},
 		{HDR "transfer n2 n3\n", "x.scn:2:13: unexpected 'n3' after 'transfer NODE': put comments after '#'"},
 		{HDR "tranfser n2\n", "x.scn:2:1: unknown command 'tranfser': did you mean 'transfer'?"},
-		{HDR "frobnicate\n", "x.scn:2:1: unknown command 'frobnicate': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark, measure, drop, duplicate, delay, hurry, deliver, fire, transfer or skew"},
+		{HDR "frobnicate\n", "x.scn:2:1: unknown command 'frobnicate': expected title, cluster, set, say, pause, run, step, expect, crash, restart, timeout, partition, isolate, heal, cut, mend, client, mark, measure, drop, duplicate, delay, hurry, deliver, fire, transfer, skew, add or remove"},
 		{HDR "  {n1}\n", "x.scn:2:3: expected a command at the start of the line, e.g. run 1s"},
 		{HDR "\"hi\"\n", "x.scn:2:1: expected a command at the start of the line"},
 		/* nodes */
@@ -494,7 +505,7 @@ Test(scn_parse, errors)
 		{HDR "expect\n", "x.scn:2:8: missing condition after 'expect'"},
 		{HDR "expect not\n", "x.scn:2:12: missing condition after 'expect'"},
 		{HDR "expect ledaer\n", "x.scn:2:8: unknown condition 'ledaer': did you mean 'leader'?"},
-		{HDR "expect happiness\n", "x.scn:2:8: unknown condition 'happiness': expected leader, no-leader, followers, candidates, leaders, precandidates, role, term, terms-agree, commit, log, snapshot, votes, committed, logged, value, logs-match, acked-committed, sent, up, linearizable, got, waiting, transferring (or not COND)"},
+		{HDR "expect happiness\n", "x.scn:2:8: unknown condition 'happiness': expected leader, no-leader, followers, candidates, leaders, precandidates, role, term, terms-agree, commit, log, snapshot, votes, committed, logged, value, logs-match, acked-committed, sent, up, linearizable, got, waiting, members, learner, transferring (or not COND)"},
 		{HDR "expect folowers == 1\n", "x.scn:2:8: unknown condition 'folowers': did you mean 'followers'?"},
 		{HDR "expect snapshto n1 == 0\n", "x.scn:2:8: unknown condition 'snapshto': did you mean 'snapshot'?"},
 		{HDR "expect {n1}\n", "x.scn:2:8: expected a condition after 'expect'"},

@@ -16,8 +16,8 @@ static const char *const library[] = {
 	"partition_two_leaders.scn", "follower_catch_up.scn", "log_repair.scn",
 	"figure8.scn",           "crash_restart_persistence.scn", "lossy_network.scn",
 	"snapshot.scn",          "disruptive_server.scn", "stale_leader.scn",
-	"stale_read.scn",        "transfer_leader.scn",
-	"lease_read.scn",
+	"stale_read.scn",        "transfer_leader.scn",   "add_server.scn",
+	"remove_leader.scn",     "lease_read.scn",
 	/* the Chinese lessons: the same commands and checks, narrated in Chinese */
 	"zh/tutorial.scn",       "zh/split_vote.scn",     "zh/partition_two_leaders.scn",
 	"zh/leader_crash.scn",
@@ -1300,6 +1300,49 @@ Test(scn_run, save_and_replay_measurements)
 	scn_runner_free(r2);
 	scn_runner_free(r);
 	free(t.p);
+}
+
+/* Membership: spares are no members; add makes one a learner, then a
+ * voter; remove takes one out; nonsense requests fail at their line, and
+ * the conditions say what they saw. */
+Test(scn_run, add_and_remove_servers)
+{
+	struct scn_runner *r = runner("cluster nodes=4 voters=3 seed=2\n"
+	                              "timeout n1\n"
+	                              "run until leader == n1 within 1s\n"
+	                              "expect members == {n1 n2 n3}\n"
+	                              "expect not learner n4\n"
+	                              "client put x=1\n"
+	                              "run until committed x=1 on all within 1s\n"
+	                              "expect log n4 == 0\n"
+	                              "add n4\n"
+	                              "expect learner n4\n"
+	                              "run until members == {n1 n2 n3 n4} within 1s\n"
+	                              "remove n2\n"
+	                              "run until members == {leader n3 n4} within 1s\n"
+	                              "client put y=2\n"
+	                              "run until committed y=2 on all within 1s\n"
+	                              "expect not committed y=2 on n2\n",
+	                              NULL);
+	cr_expect_eq(scn_runner_run_all(r), SCN_DONE, "%s", scn_runner_error(r));
+	scn_runner_free(r);
+	static const struct {
+		const char *text, *err;
+	} cases[] = {
+		{"cluster nodes=3\ntimeout n1\nrun until leader within 1s\nadd n2\n",
+		 "FAIL x.scn:4: add n2 (n2 is a member already)"},
+		{"cluster nodes=3 voters=2\ntimeout n1\nrun until leader within 1s\nremove n3\n",
+		 "FAIL x.scn:4: remove n3 (n3 is not a member, or the last voter)"},
+		{"cluster nodes=3 voters=2\ntimeout n1\nrun until leader within 1s\nexpect members == {n1 n2 n3}\n",
+		 "FAIL x.scn:4: expect members == {n1 n2 n3} (leader n1's voters are {n1 n2})"},
+		{"cluster nodes=3\nexpect learner n3\n", "FAIL x.scn:2: expect learner n3 (no stable leader)"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		r = runner(cases[i].text, NULL);
+		cr_expect_eq(scn_runner_run_all(r), SCN_FAILED, "%s", cases[i].text);
+		cr_expect_str_eq(scn_runner_error(r), cases[i].err);
+		scn_runner_free(r);
+	}
 }
 
 /* transfer: the leader hands over (no new writes meanwhile: transferring),

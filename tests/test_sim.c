@@ -964,6 +964,66 @@ Test(sim, prevote_and_checkquorum_in_the_trace)
 	free(b.s);
 }
 
+/* ---- Membership changes ------------------------------------------------- */
+
+static bool votes_in(const struct sim *s, uint8_t on, uint8_t who)
+{
+	return raft_is_voter(sim_node(s, on), who);
+}
+
+Test(members, add_a_spare_then_remove_the_leader)
+{
+	struct sim_config c;
+	sim_config_default(&c);
+	c.nodes = 4;
+	c.voters = 3;
+	c.seed = 7;
+	struct sim *s = sim_new(&c);
+	cr_assert(s);
+	struct tracebuf tb = {0};
+	sim_set_trace(s, collect, &tb);
+	uint8_t l = await_leader(s, 5 * SEC);
+	cr_assert_neq(l, 0);
+	cr_assert_leq(l, 3, "the spare does not lead");
+	cr_assert_eq(sim_member_remove(s, 4), SIM_EINVAL, "not a member");
+	cr_assert_eq(sim_member_add(s, 2), SIM_EINVAL, "already a member");
+	cr_assert_eq(sim_member_add(s, 4), SIM_OK);
+	cr_assert_eq(sim_member_pending(s, 4), 1);
+	int64_t end = sim_now_us(s) + 5 * SEC;
+	while (sim_member_pending(s, 4) && sim_now_us(s) < end)
+		cr_assert(sim_step(s));
+	cr_assert_eq(sim_member_pending(s, 4), 0, "the add finished");
+	cr_assert(sim_run_until(s, sim_now_us(s) + 1 * SEC) == SIM_OK);
+	for (uint8_t i = 1; i <= 4; i++)
+		cr_assert(votes_in(s, i, 4), "n%u counts n4 as a voter", i);
+	cr_assert(strstr(tb.s, "add n4\n"));
+	cr_assert(strstr(tb.s, "learners n4\n"), "it was a learner first:\n%s", tb.s);
+	cr_assert(strstr(tb.s, "config voters n1,n2,n3,n4"));
+	/* the leader removes itself; the others go on */
+	l = sim_stable_leader(s);
+	cr_assert_neq(l, 0);
+	cr_assert_eq(sim_member_remove(s, l), SIM_OK);
+	end = sim_now_us(s) + 5 * SEC;
+	while (sim_member_pending(s, l) && sim_now_us(s) < end)
+		cr_assert(sim_step(s));
+	cr_assert_eq(sim_member_pending(s, l), 0);
+	uint8_t l2 = await_leader(s, 5 * SEC);
+	cr_assert_neq(l2, 0);
+	cr_assert_neq(l2, l, "the removed leader stepped down");
+	char want[64];
+	snprintf(want, sizeof want, "n%u steps down → follower term", l);
+	const char *at = strstr(tb.s, want);
+	cr_assert(at && !strncmp(strchr(at, '(') ? strchr(at, '(') : "", "(removed)", 9),
+	          "the trace says why it stepped down");
+	cr_assert_not(votes_in(s, l2, l));
+	cr_assert_eq(sim_client_put(s, "x=1", 3, 0) > 0, true);
+	cr_assert(sim_run_until(s, sim_now_us(s) + 3 * SEC) == SIM_OK);
+	cr_assert(committed_on(s, l2, "x=1"));
+	cr_assert_null(sim_violation(s));
+	sim_free(s);
+	free(tb.s);
+}
+
 /* Leadership transfer: traced at its start and its end (done when the
  * target wins; aborted when it cannot within an election timeout), and a
  * put sent meanwhile is refused, retried and committed under the new
