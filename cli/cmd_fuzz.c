@@ -146,7 +146,10 @@ static void fz_action_text(const struct sim_action *a, uint16_t nodes, char *buf
 		snprintf(buf, cap, "client put %s", a->cmd);
 		break;
 	case SIM_A_GET:
-		snprintf(buf, cap, "client get %s", a->cmd);
+		if (a->a)
+			snprintf(buf, cap, "client get %s to n%u", a->cmd, a->a);
+		else
+			snprintf(buf, cap, "client get %s", a->cmd);
 		break;
 	case SIM_A_SET:
 		scn_percent_format(a->drop_ppm, x, sizeof x);
@@ -330,9 +333,13 @@ static int fz_verdict(const char *path, const char *text, const struct fz_budget
  * gets change nothing else the seed does (nemesis.h).  Every seed's history
  * is checked for linearizability when its script ends (the runner does
  * it, as for `raftsim check`). */
-static void fz_reads(struct sim_nemesis *nm)
+static void fz_reads(struct sim_nemesis *nm, const struct fz_case *c)
 {
 	nm->gets = true;
+	/* on lease reads, a get goes to a deposed leader that still believes
+	 * it leads, where there is one: the read a lease must refuse (a clock
+	 * skewed past the drift bound lets it through) */
+	nm->gets_to_deposed = strstr(c->reads, "reads=lease") != NULL;
 }
 
 /* Leadership transfers (`transfer NODE`), on about a quarter of the seeds:
@@ -451,7 +458,7 @@ static int fz_generate(struct fz_case *c, const struct fz_budget *bg, struct fz_
 	scn_runner_run_all(r);
 	struct sim_nemesis nm;
 	sim_nemesis_init(&nm, c->seed, c->nodes);
-	fz_reads(&nm);
+	fz_reads(&nm, c);
 	struct sim_action a;
 	struct fz_transfers tr = {0};
 	struct fz_members mb = {c->voters != 0, c->seed * 0xd1b54a32d192ed03ull + 0x8bb84b93962eacc9ull};

@@ -129,11 +129,23 @@ static void election_begin(struct raft_node *n, int64_t now_us, bool transfer)
 	votes_clear(n);
 	vote_record(n, n->cfg.id);
 	raft_timer_reset(n, now_us);
-	if (raft_quorum_has(&n->conf, n->votes)) { /* a one-node cluster */
-		become_leader(n, now_us);
-		return;
-	}
-	ask_votes(n, RAFT_MSG_VOTE, n->term, transfer);
+	/* a lone voter holds a majority already, but leads only once its vote
+	 * is durable (raft_election_durable) */
+	if (!raft_quorum_has(&n->conf, n->votes))
+		ask_votes(n, RAFT_MSG_VOTE, n->term, transfer);
+}
+
+/* The hard state became durable.  A candidate whose own vote makes a
+ * majority (the only voter of its configuration) leads from now on: had it
+ * led before, a crash could lose the term with the vote, and it could lead
+ * the same term again with another log.  Other candidates win on their
+ * votes, which come after their RequestVotes, sent once the term was
+ * durable. */
+void raft_election_durable(struct raft_node *n)
+{
+	if (n->role == RAFT_CANDIDATE && n->hs_term == n->term && n->hs_vote == n->cfg.id &&
+	    raft_quorum_has(&n->conf, n->votes))
+		become_leader(n, n->clock_us);
 }
 
 void raft_election_start(struct raft_node *n, int64_t now_us)

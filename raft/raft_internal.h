@@ -293,6 +293,8 @@ void raft_recv_timeout_now(struct raft_node *n, int64_t now_us, const struct raf
 /* Starts an election now, without PreVote; its RequestVotes carry the
  * transfer flag. */
 void raft_election_transfer(struct raft_node *n, int64_t now_us);
+/* The hard state is durable: a lone voter's candidacy becomes leadership. */
+void raft_election_durable(struct raft_node *n);
 /* lease.c */
 /* Leader: peer from echoed clock_us in an APPEND_REPLY of this term. */
 void raft_lease_acked(struct raft_node *n, uint8_t from, int64_t clock_us);

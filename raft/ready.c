@@ -91,6 +91,7 @@ void raft_persisted(struct raft_node *n, uint64_t index, uint64_t term, uint64_t
 	assert(n != NULL);
 	n->hs_term = hs_term;
 	n->hs_vote = hs_vote;
+	raft_election_durable(n);
 	if (index == 0 || index <= n->persisted || index > n->log_len ||
 	    raft_term_at(n, index) != term)
 		return;

@@ -94,6 +94,23 @@ static uint8_t node_where(struct sim_nemesis *n, const struct sim *s, bool up)
 	return 0;
 }
 
+/* The live node that believes it leads in the oldest term, if another
+ * believes it leads in a newer one; 0 if not. */
+static uint8_t deposed_leader(const struct sim_nemesis *n, const struct sim *s)
+{
+	uint8_t oldest = 0;
+	unsigned leaders = 0;
+	for (uint16_t i = 1; i <= n->nodes; i++) {
+		const struct raft_node *r = sim_node(s, (uint8_t)i);
+		if (!sim_node_up(s, (uint8_t)i) || raft_role(r) != RAFT_LEADER)
+			continue;
+		leaders++;
+		if (!oldest || raft_term(r) < raft_term(sim_node(s, oldest)))
+			oldest = (uint8_t)i;
+	}
+	return leaders > 1 ? oldest : 0;
+}
+
 void sim_nemesis_next(struct sim_nemesis *n, const struct sim *s, struct sim_action *out)
 {
 	memset(out, 0, sizeof *out);
@@ -106,6 +123,8 @@ void sim_nemesis_next(struct sim_nemesis *n, const struct sim *s, struct sim_act
 		out->kind = SIM_A_GET;
 		snprintf(out->cmd, sizeof out->cmd, "%s", n->get_key);
 		n->get_key[0] = '\0';
+		if (n->gets_to_deposed)
+			out->a = deposed_leader(n, s);
 		return;
 	}
 	if (n->pending_run) {
@@ -233,7 +252,7 @@ int sim_action_apply(struct sim *s, const struct sim_action *a)
 		return id < 0 ? (int)id : SIM_OK;
 	}
 	case SIM_A_GET: {
-		int64_t id = sim_client_get(s, a->cmd, strlen(a->cmd), 0);
+		int64_t id = sim_client_get(s, a->cmd, strlen(a->cmd), a->a);
 		return id < 0 ? (int)id : SIM_OK;
 	}
 	case SIM_A_SET: {

@@ -49,6 +49,11 @@ struct sim_nemesis {
 	 * else stays what it was (and so does the run: gets draw from their own
 	 * stream) */
 	bool gets;
+	/* gets_to_deposed: a get goes to the node that believes it leads in
+	 * the oldest term, when more than one does (a client whose leader
+	 * cache is stale: it asks the leader it knew, deposed meanwhile); else
+	 * to the stable leader.  Draws nothing from rng. */
+	bool gets_to_deposed;
 	char get_key[8]; /* the get due next ("": none) */
 	int64_t gap_us_min, gap_us_max;
 	uint32_t drop_ppm, dup_ppm;

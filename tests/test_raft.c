@@ -827,13 +827,14 @@ Test(election, single_node_cluster)
 	struct raft_node *n = c.node[1];
 	c.now = raft_next_deadline_us(n);
 	raft_tick(n, c.now);
-	cr_assert_eq(raft_role(n), RAFT_LEADER);
+	cr_assert_eq(raft_role(n), RAFT_CANDIDATE, "it leads once its vote is durable");
 	cr_assert_eq(raft_term(n), 1);
 	cr_assert_eq(raft_votes(n), 1);
 	struct batch b;
 	cl_take(&c, 1, true, &b);
 	cr_assert(b.rd.hard_state_changed);
 	cr_assert_eq(b.n, 0);
+	cr_assert_eq(raft_role(n), RAFT_LEADER);
 
 	uint64_t idx;
 	cr_assert_eq(raft_propose(n, c.now, "x=1", 3, &idx, NULL), RAFT_OK);
@@ -2944,6 +2945,26 @@ Test(entries, only_commands_change_the_map)
 	cr_assert(map_has(n, "k1", "1"));
 	cr_assert_eq(raft_entry_at(n, 2)->type, RAFT_ENTRY_NOOP);
 	cr_assert_eq(raft_entry_at(n, 2)->len, e[1].len, "len and type share a byte");
+	cl_free(&c);
+}
+
+/* A candidate alone in its configuration (a one-node cluster, or the last
+ * voter after removals) holds a majority with its own vote, but leads only
+ * once that vote and its term are durable: a crash before that loses the
+ * term, and it could lead the same term again with another log. */
+Test(election, a_lone_voter_leads_only_once_its_vote_is_durable)
+{
+	struct cluster c;
+	cl_init(&c, 1, 0, 0);
+	c.delay_disk = true;
+	raft_timeout_now(c.node[1], c.now);
+	cl_ready(&c, 1);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_CANDIDATE, "a leader before its term is durable");
+	cr_expect_eq(raft_propose(c.node[1], c.now, "x=1", 3, NULL, NULL), RAFT_ENOTLEADER);
+	disk_complete(&c, 1);
+	cr_assert_eq(raft_role(c.node[1]), RAFT_LEADER);
+	cr_expect_eq(raft_term(c.node[1]), 1);
+	cr_expect_eq(raft_propose(c.node[1], c.now, "x=1", 3, NULL, NULL), RAFT_OK);
 	cl_free(&c);
 }
 
