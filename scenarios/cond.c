@@ -534,12 +534,12 @@ int scn_cond_eval_members(const struct sim *s, const struct scn_cond *c, char *o
 	(void)fc;
 	uint8_t l = sim_stable_leader(s);
 	if (!l) {
-		scn_appendf(obs, cap, len, "no stable leader");
+		scn_appendf(obs, cap, len, "%s", _("no stable leader"));
 		return SCN_UNRESOLVED;
 	}
 	const struct raft_node *r = sim_node(s, l);
 	bool same = true;
-	scn_appendf(obs, cap, len, "leader n%u's voters are {", l);
+	scn_appendf(obs, cap, len, _("leader n%u's voters are {"), l);
 	for (unsigned i = 1, first = 1; i <= sim_n_nodes(s); i++) {
 		bool voter = raft_is_voter(r, (uint8_t)i);
 		bool want = scn_set_has(&c->set, i) || (c->set.leader && i == l);
@@ -562,15 +562,15 @@ int scn_cond_eval_learner(const struct sim *s, const struct scn_cond *c, char *o
 		return SCN_UNRESOLVED;
 	uint8_t l = sim_stable_leader(s);
 	if (!l) {
-		scn_appendf(obs, cap, len, "no stable leader");
+		scn_appendf(obs, cap, len, "%s", _("no stable leader"));
 		return SCN_UNRESOLVED;
 	}
 	const struct raft_node *r = sim_node(s, l);
 	bool learner = raft_is_learner(r, node);
-	scn_appendf(obs, cap, len, "n%u is %s in leader n%u's configuration", node,
-	            learner                    ? "a learner"
-	            : raft_is_voter(r, node) ? "a voter"
-	                                     : "not a member",
+	scn_appendf(obs, cap, len, _("n%u is %s in leader n%u's configuration"), node,
+	            learner                    ? _("a learner")
+	            : raft_is_voter(r, node) ? _("a voter")
+	                                     : _("not a member"),
 	            l);
 	return learner;
 }

@@ -1214,7 +1214,7 @@ static int scn_parse_settings(struct scn_parser *p, struct scn_settings *st)
 			uint32_t ppm = 0;
 			rc = scn_percent(p, v, vn, vc, &ppm);
 			if (rc == 0 && ppm % 10000 != 0)
-				rc = scn_perr(p, vc, "bad drift '%s': expected a whole percent 0%%..100%%, the most one clock may run faster than another (lease reads)", b + kn + 1);
+				rc = scn_perr(p, vc, _("bad drift '%s': expected a whole percent 0%%..100%%, the most one clock may run faster than another (lease reads)"), b + kn + 1);
 			st->drift_pct = ppm / 10000;
 			break;
 		}
@@ -1434,8 +1434,8 @@ static int scn_parse_cluster(struct scn_parser *p, struct scn_script *s)
 			int rc = scn_number(v, vn, &n);
 			if (rc != 0 || n < 1 || n > RAFT_NODES_MAX)
 				return scn_perr(p, vc,
-				                "bad voter count '%s': expected voters=K with K in 1..nodes (the "
-				                "first configuration is n1..nK; the others are spares)",
+				                _("bad voter count '%s': expected voters=K with K in 1..nodes (the "
+				                "first configuration is n1..nK; the others are spares)"),
 				                b);
 			s->voters = (uint16_t)n;
 			voters_col = vc;
@@ -1477,7 +1477,7 @@ static int scn_parse_cluster(struct scn_parser *p, struct scn_script *s)
 	}
 	if (s->voters > s->nodes)
 		return scn_perr(p, voters_col,
-		                "voters=%u is more than the %u nodes: the first configuration is n1..n<voters>",
+		                _("voters=%u is more than the %u nodes: the first configuration is n1..n<voters>"),
 		                (unsigned)s->voters, (unsigned)s->nodes);
 	return 0;
 }
@@ -1630,7 +1630,7 @@ static int scn_parse_skew(struct scn_parser *p, struct scn_cmd *c)
 		return -1;
 	struct scn_tok *t = scn_peek(p);
 	if (!t)
-		return scn_perr(p, p->eol_col, "missing clock change after 'skew NODE': %s", usage);
+		return scn_perr(p, p->eol_col, _("missing clock change after 'skew NODE': %s"), usage);
 	if (t->kind == SCN_TOK_WORD && t->n > 1 && (t->p[0] == '+' || t->p[0] == '-')) {
 		if (scn_duration(p, t->p + 1, t->n - 1, t->col + 1, &c->us) != 0)
 			return -1;
@@ -1643,15 +1643,15 @@ static int scn_parse_skew(struct scn_parser *p, struct scn_cmd *c)
 		c->count = scn_rate_ppm(t->p + 5, t->n - 5);
 		if (c->count < SIM_SKEW_RATE_PPM_MIN || c->count > SIM_SKEW_RATE_PPM_MAX)
 			return scn_perr(p, t->col + 5,
-			                "bad rate '%s': expected how fast the clock runs against real time, 0.1..10 (up to 6 decimals), like rate=1.05",
+			                _("bad rate '%s': expected how fast the clock runs against real time, 0.1..10 (up to 6 decimals), like rate=1.05"),
 			                TOKSTR(t, b) + 5);
 		p->i++;
 		t = scn_peek(p);
 	}
 	if (t)
-		return scn_perr(p, t->col, "unexpected '%s' in skew: %s", TOKSHOW(t, b), usage);
+		return scn_perr(p, t->col, _("unexpected '%s' in skew: %s"), TOKSHOW(t, b), usage);
 	if (c->us == 0 && c->count == 0)
-		return scn_perr(p, p->eol_col, "missing clock change after 'skew NODE': %s", usage);
+		return scn_perr(p, p->eol_col, _("missing clock change after 'skew NODE': %s"), usage);
 	return 0;
 }
 

@@ -587,8 +587,8 @@ static int scn_do(struct scn_runner *r, const struct scn_cmd *c, struct scn_cmd 
 		rc = c->kind == SCN_CMD_ADD ? sim_member_add(s, done->a) : sim_member_remove(s, done->a);
 		if (rc == SIM_EINVAL) {
 			snprintf(obs, cap,
-			         c->kind == SCN_CMD_ADD ? "n%u is a member already"
-			                                : "n%u is not a member, or the last voter",
+			         c->kind == SCN_CMD_ADD ? _("n%u is a member already")
+			                                : _("n%u is not a member, or the last voter"),
 			         done->a);
 			return -1;
 		}
