@@ -346,6 +346,17 @@ bool sim_reply_durable(struct sim *s, const struct raft_msg *m)
 	return false;
 }
 
+/* A success reply held behind a write promises the log up to its match
+ * index; a snapshot installed while the write was in flight replaced that
+ * log (the write's log part is void, sim/disk.c), so the reply is no longer
+ * true and is withdrawn, never sent: the node answers from what it holds
+ * now when it is asked again. */
+static bool reply_withdrawn(const struct sim_nodestate *ns, const struct raft_msg *m)
+{
+	return m->type == RAFT_MSG_APPEND_REPLY && m->success &&
+	       sim_disk_last_index(&ns->disk) < m->commit;
+}
+
 /* The leadership transfer from node i (as traced) ends. */
 static void transfer_end(struct sim *s, uint8_t i, bool done, const char *why)
 {
@@ -561,7 +572,7 @@ static void disk_done(struct sim *s, uint8_t i)
 	}
 	for (uint32_t j = w.held_first; j != SIM_NONE;) {
 		uint32_t next = s->net.slots[j].next;
-		if (s->stopped)
+		if (s->stopped || reply_withdrawn(ns, &s->net.slots[j].msg.m))
 			sim_slot_free(s, j);
 		else
 			sim_msg_launch(s, j);

@@ -62,6 +62,12 @@ for f in add_server remove_leader; do
   chk=$("$R" check "$SRC/scenarios/$f.scn" --seeds 1..50 2>&1) || fail "$f.scn: $(grep -m1 FAIL <<<"$chk")"
 done
 
+# --- regressions: scripts the fuzzer shrank from failures it found, each
+# fixed since (the comment at the top of each says what broke); they pass
+for f in "$SRC"/tests/regress/*.scn; do
+  chk=$("$R" check "$f" 2>&1) || fail "$(basename "$f") fails again: $(grep -m1 FAIL <<<"$chk")"
+done
+
 # --- reads: --bug stale-read is found by the linearizability check -----------
 out=$("$R" fuzz --bug stale-read --seeds 2..5 --out "$tmp/stale-read.scn" 2>&1)
 rc=$?
