@@ -376,12 +376,6 @@ static uint64_t fz_transfer_draw(struct fz_transfers *x)
 struct fz_members {
 	bool on;
 	uint64_t rng;
-	/* --bug config-before-noop: a change goes in as soon as a new leader
-	 * appears, before it can commit an entry of its term (the window the
-	 * 2015 fix closes), aimed the way the nemesis aims its faults */
-	bool at_new_leader;
-	uint8_t leader;
-	uint64_t term;
 };
 
 static uint64_t fz_members_draw(struct fz_members *m)
@@ -423,18 +417,10 @@ static int fz_advance_transferring(struct scn_runner *r, int64_t t, struct fz_tr
 static void fz_members(struct fz_members *m, const struct fz_case *c, const struct sim *sim,
                        char *line, size_t cap)
 {
-	if (!m->on)
-		return;
-	uint8_t l = sim_stable_leader(sim);
-	bool fresh = m->at_new_leader && l &&
-	             (l != m->leader || raft_term(sim_node(sim, l)) != m->term);
-	if (fresh) {
-		m->leader = l;
-		m->term = raft_term(sim_node(sim, l));
-	}
-	if (!fresh && fz_members_draw(m) % 3 != 0)
+	if (!m->on || fz_members_draw(m) % 3 != 0)
 		return;
 	uint8_t node = (uint8_t)(1 + fz_members_draw(m) % c->nodes);
+	uint8_t l = sim_stable_leader(sim);
 	const struct raft_node *r = sim_node(sim, l ? l : node);
 	unsigned voters = 0;
 	for (uint16_t i = 1; i <= c->nodes; i++)
@@ -482,8 +468,7 @@ static int fz_generate(struct fz_case *c, const struct fz_budget *bg, struct fz_
 	fz_reads(&nm, c);
 	struct sim_action a;
 	struct fz_transfers tr = {0};
-	struct fz_members mb = {c->voters != 0, c->seed * 0xd1b54a32d192ed03ull + 0x8bb84b93962eacc9ull,
-	                        (c->bugs & RAFT_BUG_CONFIG_BEFORE_NOOP) != 0, 0, 0};
+	struct fz_members mb = {c->voters != 0, c->seed * 0xd1b54a32d192ed03ull + 0x8bb84b93962eacc9ull};
 	bool failed = false;
 	while (!failed && scn_runner_now_us(r) < c->for_us) {
 		const struct sim *sim = scn_runner_sim(r);
@@ -725,16 +710,6 @@ static int fz_one(const struct fz_opts *o, uint64_t seed, struct fz_case *c, str
 		c->trailing = (uint32_t)(seed / 4 % 3);
 	}
 	fz_mix(seed, c->mix, sizeof c->mix, c->nodes, &c->voters);
-	if ((c->bugs & RAFT_BUG_CONFIG_BEFORE_NOOP) && !c->voters && c->nodes >= 3) {
-		/* every seed changes its membership, from one spare, with
-		 * CheckQuorum (as the mix's membership seeds do) */
-		c->voters = (uint16_t)(c->nodes - 1);
-		size_t ml = strlen(c->mix);
-		if (!ml)
-			snprintf(c->mix, sizeof c->mix, "set checkquorum=on");
-		else if (!strstr(c->mix, "checkquorum=on"))
-			snprintf(c->mix + ml, sizeof c->mix - ml, " checkquorum=on");
-	}
 	fz_read_path(seed, c, c->reads, sizeof c->reads);
 	c->for_us = o->for_us;
 	memset(r, 0, sizeof *r);
