@@ -179,6 +179,24 @@ out:
 	return rc;
 }
 
+/* The history of a generated script (text, n bytes; freed here), or NULL
+ * after saying why. */
+static struct render_history *bench_history(const char *name, char *text, size_t n)
+{
+	char err[SCN_ERR_MAX];
+	struct scn_script *sc = scn_parse(name, text, n, err, sizeof err);
+	free(text);
+	if (!sc) {
+		fprintf(stderr, "raftsim: bench: %s\n", err);
+		return NULL;
+	}
+	struct render_history *h = render_history_new(sc, NULL, NULL, err, sizeof err);
+	scn_script_free(sc);
+	if (!h)
+		fprintf(stderr, "raftsim: bench: %s\n", err);
+	return h;
+}
+
 int render_bench_step_back(double *ms)
 {
 	/* 5 nodes, heartbeats every 20 ms and 100 client writes a second for
@@ -192,19 +210,9 @@ int render_bench_step_back(double *ms)
 	                      "set heartbeat=20ms\nrun until leader within 10s\n");
 	for (int i = 0; i < 600 && n < cap - 64; i++)
 		n += (size_t)snprintf(text + n, cap - n, "client putmany 100 k%d\nrun 1s\n", i);
-	char err[SCN_ERR_MAX];
-	struct scn_script *sc = scn_parse("bench.scn", text, n, err, sizeof err);
-	free(text);
-	if (!sc) {
-		fprintf(stderr, "raftsim: bench: %s\n", err);
+	struct render_history *h = bench_history("bench.scn", text, n);
+	if (!h)
 		return -1;
-	}
-	struct render_history *h = render_history_new(sc, NULL, NULL, err, sizeof err);
-	scn_script_free(sc);
-	if (!h) {
-		fprintf(stderr, "raftsim: bench: %s\n", err);
-		return -1;
-	}
 	int rc = -1;
 	int st = render_history_advance(h, 600LL * 1000000, true);
 	if (st == SCN_FAILED || render_history_now_us(h) < 600LL * 1000000) {
@@ -252,19 +260,9 @@ int render_bench_seek(double *p99_ms, double *max_ms, size_t *slices)
 		else if (i % 40 == 35)
 			n += (size_t)snprintf(text + n, cap - n, "heal\n");
 	}
-	char err[SCN_ERR_MAX];
-	struct scn_script *sc = scn_parse("seek.scn", text, n, err, sizeof err);
-	free(text);
-	if (!sc) {
-		fprintf(stderr, "raftsim: bench: %s\n", err);
+	struct render_history *h = bench_history("seek.scn", text, n);
+	if (!h)
 		return -1;
-	}
-	struct render_history *h = render_history_new(sc, NULL, NULL, err, sizeof err);
-	scn_script_free(sc);
-	if (!h) {
-		fprintf(stderr, "raftsim: bench: %s\n", err);
-		return -1;
-	}
 	int rc = -1;
 	size_t cap_ms = 1 << 16, k = 0;
 	double *ms = malloc(cap_ms * sizeof *ms);
