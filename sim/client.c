@@ -1,6 +1,7 @@
 /* client.c - the simulated clients: requests that travel to a node, are
  * redirected, retried with back-off, and acknowledged once applied. */
 #include "sim_internal.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,7 +101,11 @@ static void client_note(struct sim *s, uint8_t node, const char *fmt, const stru
 	memcpy(cmd + 4, q->cmd, q->len);
 	cmd[q->len + 4] = '\0';
 	snprintf(text, sizeof text, fmt, cmd, (unsigned long long)a, (unsigned long long)b);
-	sim_emit_text(s, SIM_T_CLIENT, node, text);
+	/* the text stays English (the trace); the format and its arguments let
+	 * a reader's sentence be in the reader's language (sim_trace_explain) */
+	struct sim_trace t = {.kind = SIM_T_CLIENT, .node = node, .text = text, .note_fmt = fmt,
+	                      .note_cmd = cmd, .note_a = a, .note_b = b};
+	sim_emit(s, &t);
 }
 
 static int valid_cmd(const char *cmd, size_t len)
@@ -160,7 +165,7 @@ int64_t sim_client_put(struct sim *s, const char *cmd, size_t len, uint8_t to)
 			to = s->clients.leader ? s->clients.leader : 1;
 	}
 	s->counters.client_requests++;
-	client_note(s, to, "%s sent to n%llu", q, to, 0);
+	client_note(s, to, N_("%s sent to n%llu"), q, to, 0);
 	client_send(s, r, to, 0);
 	return (int64_t)r + 1;
 }
@@ -207,7 +212,7 @@ void sim_client_arrive(struct sim *s, uint32_t r)
 	struct sim_nodestate *ns = &s->nodes[to];
 	q->attempts++;
 	if (!ns->up) {
-		client_note(s, to, "%s to n%llu lost: the node is down; retrying", q, to, 0);
+		client_note(s, to, N_("%s to n%llu lost: the node is down; retrying"), q, to, 0);
 		int64_t wait = client_wait_us(s, q, s->cfg.client_retry_us);
 		client_retried(q);
 		client_send(s, r, next_node(s, to), wait);
@@ -226,24 +231,24 @@ void sim_client_arrive(struct sim *s, uint32_t r)
 		q->term = raft_term(ns->raft);
 		q->gen++;
 		s->clients.leader = to;
-		client_note(s, to, "%s accepted by n%llu at index %llu", q, to, index);
+		client_note(s, to, N_("%s accepted by n%llu at index %llu"), q, to, index);
 		await_apply(s, r, to);
 		return;
 	}
 	if (rc == RAFT_ETRANSFER) {
 		/* it will hand over within an election timeout: ask again then,
 		 * at whichever node leads */
-		client_note(s, to, "%s rejected by n%llu: the leader is transferring leadership; retrying",
+		client_note(s, to, N_("%s rejected by n%llu: the leader is transferring leadership; retrying"),
 		            q, to, 0);
 		int64_t wait = client_wait_us(s, q, s->cfg.election_us_min);
 		client_retried(q);
 		client_send(s, r, to, wait);
 	} else if (hint && hint != to) {
-		client_note(s, to, "%s rejected by n%llu: not the leader, try n%llu", q, to, hint);
+		client_note(s, to, N_("%s rejected by n%llu: not the leader, try n%llu"), q, to, hint);
 		s->clients.leader = hint;
 		client_send(s, r, hint, 0);
 	} else {
-		client_note(s, to, "%s rejected by n%llu: no leader known; retrying", q, to, 0);
+		client_note(s, to, N_("%s rejected by n%llu: no leader known; retrying"), q, to, 0);
 		int64_t wait = client_wait_us(s, q, s->cfg.election_us_min);
 		client_retried(q);
 		client_send(s, r, next_node(s, to), wait);
@@ -255,19 +260,19 @@ void sim_client_timeout(struct sim *s, uint32_t r)
 	struct sim_req *q = &s->clients.reqs[r];
 	client_retried(q);
 	if (q->op == SIM_REQ_GET) {
-		get_retry(s, r, "%s not answered within the retry time at n%llu; retrying");
+		get_retry(s, r, N_("%s not answered within the retry time at n%llu; retrying"));
 		return;
 	}
 	if (client_copy_alive(s, q)) {
 		client_note(s, q->target,
-		            "%s still waiting at leader n%llu, index %llu: waiting longer", q,
+		            N_("%s still waiting at leader n%llu, index %llu: waiting longer"), q,
 		            q->target, q->index);
 		if (sim_queue_push(&s->q, s->now_us + client_wait_us(s, q, s->cfg.client_retry_us),
 		                   SIM_EV_CLIENT, q->target, r, q->gen) != SIM_OK)
 			sim_stop_oom(s, "a client's wait");
 		return;
 	}
-	client_note(s, q->target, "%s not committed within the retry time at n%llu; retrying",
+	client_note(s, q->target, N_("%s not committed within the retry time at n%llu; retrying"),
 	            q, q->target, 0);
 	if (q->state == SIM_REQ_WAIT)
 		client_new_attempt(s, r);
@@ -299,7 +304,7 @@ void sim_client_applied(struct sim *s, uint8_t i, uint64_t applied)
 				get_answer(s, r, i);
 			} else {
 				client_retried(q);
-				get_retry(s, r, "%s: its read entry at n%llu was lost; retrying");
+				get_retry(s, r, N_("%s: its read entry at n%llu was lost; retrying"));
 			}
 			continue;
 		}
@@ -314,18 +319,18 @@ void sim_client_applied(struct sim *s, uint8_t i, uint64_t applied)
 			q->complete_us = s->now_us;
 			q->gen++;
 			s->counters.client_acks++;
-			client_note(s, i, "%s committed: n%llu applied it at index %llu", q, i,
+			client_note(s, i, N_("%s committed: n%llu applied it at index %llu"), q, i,
 			            q->index);
 		} else if (raft_term_at(ns->raft, q->index) == 0) {
 			/* the node installed a snapshot past it: whether the put is
 			 * in it is unknown here, so the client asks again */
-			client_note(s, i, "%s: n%llu skipped index %llu by a snapshot; retrying", q,
+			client_note(s, i, N_("%s: n%llu skipped index %llu by a snapshot; retrying"), q,
 			            i, q->index);
 			client_retried(q);
 			client_new_attempt(s, r);
 			client_send(s, r, s->clients.leader ? s->clients.leader : next_node(s, i), 0);
 		} else {
-			client_note(s, i, "%s was overwritten at n%llu index %llu; retrying", q, i,
+			client_note(s, i, N_("%s was overwritten at n%llu index %llu; retrying"), q, i,
 			            q->index);
 			client_retried(q);
 			client_new_attempt(s, r);
@@ -356,7 +361,7 @@ int64_t sim_client_get(struct sim *s, const char *key, size_t len, uint8_t to)
 		if (!to)
 			to = s->clients.leader ? s->clients.leader : 1;
 	}
-	client_note(s, to, "%s sent to n%llu", q, to, 0);
+	client_note(s, to, N_("%s sent to n%llu"), q, to, 0);
 	client_send(s, r, to, 0);
 	return (int64_t)r + 1;
 }
@@ -408,12 +413,15 @@ static void get_answer(struct sim *s, uint32_t r, uint8_t i)
 	q->gen++;
 	if (!s->trace_fn)
 		return;
-	char text[160], val[RAFT_CMD_MAX + 1];
+	char text[160], val[RAFT_CMD_MAX + 1], cmd[RAFT_CMD_MAX + 5];
 	memcpy(val, q->result, q->result_len);
 	val[q->result_len] = '\0';
-	snprintf(text, sizeof text, "get %.*s answered by n%u: %s", (int)q->len, q->cmd, i,
-	         v ? val : "no value");
-	sim_emit_text(s, SIM_T_CLIENT, i, text);
+	snprintf(cmd, sizeof cmd, "get %.*s", (int)q->len, q->cmd);
+	const char *fmt = v ? N_("%s answered by n%llu: %s") : N_("%s answered by n%llu: no value");
+	snprintf(text, sizeof text, fmt, cmd, (unsigned long long)i, val);
+	struct sim_trace t = {.kind = SIM_T_CLIENT, .node = i, .text = text, .note_fmt = fmt,
+	                      .note_cmd = cmd, .note_a = i, .note_value = val};
+	sim_emit(s, &t);
 }
 
 /* Get r stops waiting where it was and is sent again. */
@@ -437,10 +445,10 @@ static void get_arrive(struct sim *s, uint32_t r)
 	if (raft_role(n) != RAFT_LEADER) {
 		uint8_t hint = raft_leader_hint(n);
 		if (hint && hint != to) {
-			client_note(s, to, "%s rejected by n%llu: not the leader, try n%llu", q, to, hint);
+			client_note(s, to, N_("%s rejected by n%llu: not the leader, try n%llu"), q, to, hint);
 			client_send(s, r, hint, 0);
 		} else {
-			client_note(s, to, "%s rejected by n%llu: no leader known; retrying", q, to, 0);
+			client_note(s, to, N_("%s rejected by n%llu: no leader known; retrying"), q, to, 0);
 			int64_t wait = client_wait_us(s, q, s->cfg.election_us_min);
 			client_retried(q);
 			client_send(s, r, next_node(s, to), wait);
@@ -465,7 +473,7 @@ static void get_arrive(struct sim *s, uint32_t r)
 		q->index = index;
 		q->term = raft_term(n);
 		q->gen++;
-		client_note(s, to, "%s accepted by n%llu at index %llu: a read through the log", q, to,
+		client_note(s, to, N_("%s accepted by n%llu at index %llu: a read through the log"), q, to,
 		            index);
 		await_apply(s, r, to);
 		return;
@@ -480,8 +488,8 @@ static void get_arrive(struct sim *s, uint32_t r)
 		return;
 	}
 	client_note(s, to,
-	            s->cfg.reads == SIM_READS_LEASE ? "%s at leader n%llu: a lease read"
-	                                            : "%s waits at leader n%llu: ReadIndex",
+	            s->cfg.reads == SIM_READS_LEASE ? N_("%s at leader n%llu: a lease read")
+	                                            : N_("%s waits at leader n%llu: ReadIndex"),
 	            q, to, 0);
 	if (sim_queue_push(&s->q, s->now_us + client_wait_us(s, q, s->cfg.client_retry_us),
 	                   SIM_EV_CLIENT, to, r, q->gen) != SIM_OK) {
@@ -509,7 +517,7 @@ static void get_poll(struct sim *s, uint8_t i)
 		}
 		if (!ns->up || raft_role(n) != RAFT_LEADER || raft_term(n) != q->term) {
 			client_retried(q);
-			get_retry(s, r, "%s at n%llu: it no longer leads; retrying"); /* removes it */
+			get_retry(s, r, N_("%s at n%llu: it no longer leads; retrying")); /* removes it */
 			continue;
 		}
 		/* a new leader's commit index may lag: it knows what is committed

@@ -384,6 +384,11 @@ struct sim_trace {
 	 * rise).  FOLLOWER: a leader stepped down in its own term, having not
 	 * heard from a majority (CheckQuorum). */
 	bool prevote, quorum_lost;
+	/* CLIENT: the note's English format, "%s ... n%llu ... %llu", and its
+	 * arguments (the command, then a and b, or a and note_value when that
+	 * is set), so a reader's sentence can be in the reader's language */
+	const char *note_fmt, *note_cmd, *note_value;
+	uint64_t note_a, note_b;
 	int64_t skew_us, clock_us; /* SKEW */
 	uint32_t rate_ppm;         /* SKEW */
 	/* FOLLOWER: a leader stepped down in its own term because the

@@ -684,7 +684,20 @@ size_t sim_trace_explain(const struct sim_trace *t, char *buf, size_t cap)
 			sb_add(&b, _("The network splits into %s."), t->text ? t->text : _("groups"));
 		break;
 	case SIM_T_CLIENT:
-		sb_add(&b, _("Client: %s."), t->text ? t->text : "");
+		if (t->note_fmt) {
+			/* the note in the reader's language: its format translated,
+			 * its arguments as they were */
+			char note[200];
+			if (t->note_value)
+				snprintf(note, sizeof note, _(t->note_fmt), t->note_cmd, ull(t->note_a),
+				         t->note_value);
+			else
+				snprintf(note, sizeof note, _(t->note_fmt), t->note_cmd, ull(t->note_a),
+				         ull(t->note_b));
+			sb_add(&b, _("Client: %s."), note);
+		} else {
+			sb_add(&b, _("Client: %s."), t->text ? t->text : "");
+		}
 		break;
 	case SIM_T_SAY:
 		sb_add(&b, "%s", t->text ? t->text : "");

@@ -281,3 +281,24 @@ Test(zh, a_drop_reason_in_chinese_and_the_trace_keeps_the_keyword)
 	sim_trace_format(&d, SIM_TRACE_TEXT, buf, sizeof buf);
 	cr_expect(strstr(buf, "(receiver down)"), "%s", buf);
 }
+
+/* A client note reads in Chinese in the window (sim_trace_explain) and
+ * stays English in the trace, where the window's message log reads it. */
+Test(zh, a_client_note_in_chinese_and_the_trace_keeps_it_english)
+{
+	use_chinese();
+	struct sim_trace t = {.kind = SIM_T_CLIENT, .node = 2,
+	                      .text = "put x=1 accepted by n2 at index 3",
+	                      .note_fmt = "%s accepted by n%llu at index %llu",
+	                      .note_cmd = "put x=1", .note_a = 2, .note_b = 3};
+	char buf[512];
+	sim_trace_explain(&t, buf, sizeof buf);
+	cr_expect(strstr(buf, "put x=1 被 n2 接受，位于索引 3") && !strstr(buf, "accepted"), "%s", buf);
+	sim_trace_format(&t, SIM_TRACE_TEXT, buf, sizeof buf);
+	cr_expect(strstr(buf, "put x=1 accepted by n2 at index 3"), "%s", buf);
+	struct sim_trace g = {.kind = SIM_T_CLIENT, .node = 1, .text = "get x answered by n1: 5",
+	                      .note_fmt = "%s answered by n%llu: %s", .note_cmd = "get x",
+	                      .note_a = 1, .note_value = "5"};
+	sim_trace_explain(&g, buf, sizeof buf);
+	cr_expect(strstr(buf, "get x 由 n1 回答：5"), "%s", buf);
+}
