@@ -164,6 +164,14 @@ void scn_settings_from_config(const struct sim_config *c, struct scn_settings *s
 		st->mask |= SCN_SET_TORN;
 		st->torn = true;
 	}
+	if (c->reads != d.reads) {
+		st->mask |= SCN_SET_READS;
+		st->reads = c->reads;
+	}
+	if (c->drift_pct != d.drift_pct) {
+		st->mask |= SCN_SET_DRIFT;
+		st->drift_pct = c->drift_pct;
+	}
 	if (c->slow_ppm) {
 		st->mask |= SCN_SET_SLOW;
 		st->slow_ppm = c->slow_ppm;

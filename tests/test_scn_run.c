@@ -463,6 +463,27 @@ Test(scn_run, snapshot_settings)
 	scn_runner_free(r);
 }
 
+/* The read path and the drift bound set before the cluster runs are in the
+ * saved session's header, so the replay reads the same way. */
+Test(scn_run, saved_session_keeps_the_read_path_and_drift)
+{
+	struct scn_runner *r = runner("cluster nodes=3\nset reads=lease drift=20%\nrun 10ms\n", NULL);
+	cr_expect_eq(scn_runner_run_all(r), SCN_DONE, "%s", scn_runner_error(r));
+	char *text = scn_runner_save_text(r);
+	cr_assert_not_null(text);
+	cr_expect(strstr(text, " reads=lease") && strstr(text, " drift=20%"), "%s", text);
+	free(text);
+	scn_runner_free(r);
+	/* the defaults are left out, as before */
+	r = runner("cluster nodes=3\nrun 10ms\n", NULL);
+	cr_expect_eq(scn_runner_run_all(r), SCN_DONE);
+	text = scn_runner_save_text(r);
+	cr_assert_not_null(text);
+	cr_expect(!strstr(text, "reads=") && !strstr(text, "drift="), "%s", text);
+	free(text);
+	scn_runner_free(r);
+}
+
 /* ---- Runner semantics for the visualizer ----------------------------------- */
 
 Test(scn_run, pause_and_done_semantics)
